@@ -1,0 +1,305 @@
+//! The one catalogue of user-facing text, in English and Hindi (Fluent files in `assets/i18n/`).
+//!
+//! Every string a screen or the CLI shows comes from here; a unit test fails when a key exists in one language
+//! and not the other, or when the code asks for a key that neither has.
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use serde::{Deserialize, Serialize};
+
+use crate::model::FieldError;
+
+pub const EN_FTL: &str = include_str!("../assets/i18n/en.ftl");
+pub const HI_FTL: &str = include_str!("../assets/i18n/hi.ftl");
+
+/// A language the desk speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Hi,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Hi];
+
+    /// The language's own name, shown in the switch whatever the current language.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Hi => "हिन्दी",
+        }
+    }
+}
+
+/// The message catalogue for one language.
+pub struct I18n {
+    lang: Lang,
+    bundle: FluentBundle<FluentResource>,
+}
+
+impl std::fmt::Debug for I18n {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("I18n").field("lang", &self.lang).finish()
+    }
+}
+
+fn parse(ftl: &str) -> FluentResource {
+    // The files ship inside the binary and a unit test parses them, so a syntax error never reaches a user;
+    // should one slip through, the good messages still load.
+    FluentResource::try_new(ftl.to_string()).unwrap_or_else(|(res, _errors)| res)
+}
+
+impl I18n {
+    pub fn new(lang: Lang) -> Self {
+        let (id, ftl) = match lang {
+            Lang::En => (unic_langid::langid!("en-IN"), EN_FTL),
+            Lang::Hi => (unic_langid::langid!("hi-IN"), HI_FTL),
+        };
+        let mut bundle = FluentBundle::new_concurrent(vec![id]);
+        // egui would draw Unicode isolation marks around every argument as boxes.
+        bundle.set_use_isolating(false);
+        let _ = bundle.add_resource(parse(ftl));
+        Self { lang, bundle }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The message for `key`; the key itself when it is missing (a test keeps that from happening).
+    pub fn tr(&self, key: &str) -> String {
+        self.format(key, None)
+    }
+
+    /// The message for `key` with named arguments.
+    pub fn tr_args(&self, key: &str, args: &[(&str, String)]) -> String {
+        let mut fa = FluentArgs::new();
+        for (name, value) in args {
+            // Numbers stay text so Fluent does not regroup digits of ids and coordinates.
+            fa.set(*name, FluentValue::from(value.clone()));
+        }
+        self.format(key, Some(&fa))
+    }
+
+    fn format(&self, key: &str, args: Option<&FluentArgs<'_>>) -> String {
+        let Some(pattern) = self.bundle.get_message(key).and_then(|m| m.value()) else {
+            return key.to_string();
+        };
+        let mut errors = Vec::new();
+        self.bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned()
+    }
+
+    /// The message of a field problem, for beside the field.
+    pub fn field_error(&self, e: &FieldError) -> String {
+        self.tr_args(e.problem.i18n_key(), &e.problem.args())
+    }
+
+    /// "Field: message", for lists and the CLI.
+    pub fn field_error_with_name(&self, e: &FieldError) -> String {
+        format!("{}: {}", self.tr(&e.field.i18n_key()), self.field_error(e))
+    }
+}
+
+/// Message ids defined in one Fluent file.
+pub fn message_ids(ftl: &str) -> Vec<String> {
+    let res = parse(ftl);
+    res.entries()
+        .filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::model::{
+        AreaWatched, BlockReason, Field, IntegrationStage, OwnerCategory, Priority, Problem,
+        StageError,
+    };
+
+    fn ids(ftl: &str) -> BTreeSet<String> {
+        message_ids(ftl).into_iter().collect()
+    }
+
+    #[test]
+    fn both_files_parse_without_errors() {
+        for ftl in [EN_FTL, HI_FTL] {
+            if let Err((_, errors)) = FluentResource::try_new(ftl.to_string()) {
+                panic!("Fluent syntax errors: {errors:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_exists_in_both_languages() {
+        let en = ids(EN_FTL);
+        let hi = ids(HI_FTL);
+        let only_en: Vec<_> = en.difference(&hi).collect();
+        let only_hi: Vec<_> = hi.difference(&en).collect();
+        assert!(only_en.is_empty(), "missing in hi.ftl: {only_en:?}");
+        assert!(only_hi.is_empty(), "missing in en.ftl: {only_hi:?}");
+    }
+
+    /// Every key the code asks for with a literal (`tr("…")`, `tr_args("…"`, `t("…")`) must exist.
+    #[test]
+    fn every_key_used_in_code_exists() {
+        let en = ids(EN_FTL);
+        let mut missing = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for marker in ["tr(\"", "tr_args(\"", "t(\""] {
+                    for (i, _) in text.match_indices(marker) {
+                        let rest = &text[i + marker.len()..];
+                        let Some(end) = rest.find('"') else { continue };
+                        let key = &rest[..end];
+                        if key.contains('{') || key.is_empty() || key.contains(' ') {
+                            continue;
+                        }
+                        if !en.contains(key) {
+                            missing.push(format!("{}: {key}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys used in code but not in the catalogue: {missing:#?}"
+        );
+    }
+
+    #[test]
+    fn every_model_name_has_both_languages() {
+        let en = ids(EN_FTL);
+        let hi = ids(HI_FTL);
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(OwnerCategory::ALL.iter().map(|c| c.i18n_key()));
+        keys.extend(Priority::ALL.iter().map(|c| c.i18n_key()));
+        keys.extend(AreaWatched::ALL.iter().map(|c| c.i18n_key()));
+        keys.extend(IntegrationStage::ALL.iter().map(|c| c.i18n_key()));
+        keys.extend(BlockReason::ALL.iter().map(|c| c.i18n_key()));
+        for f in [
+            Field::NameEn,
+            Field::NameHi,
+            Field::ContactPerson,
+            Field::Phone,
+            Field::Address,
+            Field::Ward,
+            Field::PoliceStation,
+            Field::Latitude,
+            Field::Longitude,
+            Field::PriorityRadius,
+            Field::Notes,
+            Field::Label,
+            Field::AreaWatched,
+            Field::Bearing,
+            Field::FieldOfView,
+            Field::Range,
+            Field::NvrHost,
+            Field::NvrChannel,
+            Field::Make,
+            Field::Model,
+            Field::StreamUrl,
+            Field::SnapshotUrl,
+            Field::Username,
+            Field::Password,
+            Field::Stage,
+        ] {
+            keys.push(f.i18n_key());
+        }
+        for p in [
+            Problem::Required,
+            Problem::TooLong { max_chars: 1 },
+            Problem::NotANumber {
+                text: String::new(),
+            },
+            Problem::OutOfRange { min: 0.0, max: 1.0 },
+            Problem::OutsideIndia,
+            Problem::LooksSwapped,
+            Problem::ZeroZero,
+            Problem::BadPhone,
+            Problem::BadUrl {
+                detail: String::new(),
+            },
+            Problem::WrongScheme {
+                expected: String::new(),
+                found: String::new(),
+            },
+            Problem::CredentialsInUrl,
+            Problem::DuplicateStreamUrl {
+                camera: String::new(),
+            },
+            Problem::DuplicateNvrChannel {
+                camera: String::new(),
+            },
+            Problem::PrivateAreaInUse {
+                stage: String::new(),
+            },
+        ] {
+            keys.push(p.i18n_key().to_string());
+        }
+        for e in [
+            StageError::AlreadyThere(IntegrationStage::Surveyed),
+            StageError::PrivateArea(AreaWatched::Room),
+            StageError::RejectCommonArea,
+            StageError::NotAllowed {
+                from: IntegrationStage::Surveyed,
+                to: IntegrationStage::Integrated,
+            },
+            StageError::ReasonNeeded,
+            StageError::NoteNeeded,
+            StageError::StreamNeeded(IntegrationStage::Configured),
+        ] {
+            keys.push(e.i18n_key().to_string());
+        }
+        let missing: Vec<_> = keys
+            .iter()
+            .filter(|k| !en.contains(*k) || !hi.contains(*k))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "model names without a translation: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn arguments_are_filled_in_without_isolation_marks() {
+        let hi = I18n::new(Lang::Hi);
+        let e = FieldError::new(
+            Field::Bearing,
+            Problem::OutOfRange {
+                min: 0.0,
+                max: 359.0,
+            },
+        );
+        let text = hi.field_error(&e);
+        assert!(text.contains("359"), "{text}");
+        assert!(
+            !text.contains('\u{2068}'),
+            "isolation marks would show as boxes"
+        );
+        let en = I18n::new(Lang::En);
+        assert_eq!(en.tr("stage-integrated"), "Integrated");
+        assert_eq!(hi.tr("stage-integrated"), "एकीकृत");
+    }
+}

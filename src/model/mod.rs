@@ -1,0 +1,30 @@
+//! Plain types and rules of the camera-integration programme: no I/O, no egui, no SQL.
+//!
+//! Everything here is pure so the rules (common areas only, legal stage changes, field checks) can be
+//! unit-tested and shared by the store, the services, the CLI and the screens.
+
+mod camera;
+mod site;
+mod stage;
+mod validate;
+
+pub use camera::{AreaWatched, Camera, CameraKind, PasswordState};
+pub use site::{OwnerCategory, Priority, Site};
+pub use stage::{BlockReason, IntegrationStage, StageChange, StageError, StagePosition};
+pub use validate::{
+    Field, FieldError, FieldErrors, Problem, check_coordinates, is_in_city, normalise_phone,
+    validate_camera, validate_site,
+};
+
+/// Row id of a site in the registry.
+pub type SiteId = i64;
+/// Row id of a camera in the registry.
+pub type CameraId = i64;
+
+/// Rough box around India (mainland and islands): points outside it are refused as typos.
+pub const INDIA_LAT_DEG: (f64, f64) = (6.0, 37.6);
+pub const INDIA_LON_DEG: (f64, f64) = (68.0, 97.5);
+
+/// The city the demo registry and the default map view are built for (Jhansi).
+pub const CITY_LAT_DEG: (f64, f64) = (25.39, 25.51);
+pub const CITY_LON_DEG: (f64, f64) = (78.50, 78.65);

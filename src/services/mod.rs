@@ -1,0 +1,1 @@
+//! Background work and computations over the registry.

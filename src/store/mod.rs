@@ -1,0 +1,389 @@
+//! The registry file: SQLite schema, migrations, queries and the audit log.
+//!
+//! Every change runs in one transaction together with its audit entry. Edits carry the row version they started
+//! from, so a save over a row another desk changed meanwhile is refused instead of overwriting it.
+
+mod records;
+mod registry;
+mod secret;
+pub mod upgrade;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension as _, Transaction, params};
+
+use crate::model::{FieldErrors, StageError};
+
+pub use records::{
+    AuditEntry, CameraRecord, PasswordEdit, RegistrySnapshot, SiteRecord, StageEventRecord,
+};
+pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
+
+/// The schema version this build writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = 2;
+/// The current schema, as a fresh registry gets it.
+pub const SCHEMA_SQL: &str = include_str!("schema.sql");
+/// How long a write waits for another desk's transaction before saying the registry is busy.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Who makes a change, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user: String,
+    pub now_unix_s: i64,
+}
+
+impl Actor {
+    /// The OS user at the current time (the desk has no roles of its own yet).
+    pub fn os_user_now() -> Self {
+        let user = ["USER", "LOGNAME", "USERNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| "unknown".to_string());
+        Self {
+            user,
+            now_unix_s: now_unix_s(),
+        }
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_unix_s() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path} is not an iccc-desk registry (not a readable SQLite database): {detail}")]
+    NotARegistry { path: PathBuf, detail: String },
+    #[error(
+        "{path} was written by a newer iccc-desk (schema version {found}; this build knows up to {supported}); it was not changed"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error(
+        "{path} is read-only: the desk needs to write to the registry (check the file's permissions)"
+    )]
+    ReadOnly { path: PathBuf },
+    #[error("cannot open {path}: {detail}")]
+    CannotOpen { path: PathBuf, detail: String },
+    #[error(
+        "the registry is busy: another desk kept it locked for more than {} s; try again",
+        BUSY_TIMEOUT.as_secs()
+    )]
+    Busy,
+    #[error(
+        "{entity} {id} was changed by {by_user} at {at_unix_s} after you opened it; your edit was not saved"
+    )]
+    Conflict {
+        entity: &'static str,
+        id: i64,
+        by_user: String,
+        at_unix_s: i64,
+    },
+    #[error("{entity} {id} does not exist (it may have been removed by another desk)")]
+    NotFound { entity: &'static str, id: i64 },
+    #[error("{} field problem(s): {}", .0.len(), describe_fields(.0))]
+    Invalid(FieldErrors),
+    #[error("stage change refused: {0}")]
+    Stage(#[from] StageError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error("registry database error: {0}")]
+    Sql(rusqlite::Error),
+}
+
+fn describe_fields(errors: &FieldErrors) -> String {
+    let english = crate::i18n::I18n::new(crate::i18n::Lang::En);
+    errors
+        .iter()
+        .map(|e| english.field_error_with_name(e))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,
+            _ => Self::Sql(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Where the password keys live, and how to open the file.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub key_dir: PathBuf,
+}
+
+/// An open registry file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    registry_uuid: String,
+    secrets: SecretBox,
+    key_status: KeyStatus,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("registry_uuid", &self.registry_uuid)
+            .finish_non_exhaustive()
+    }
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Refuses, without opening it for writing, a file that is not a SQLite database.
+fn check_header(path: &Path) -> Result<()> {
+    use std::io::Read as _;
+    let mut header = [0u8; 16];
+    let mut file = std::fs::File::open(path).map_err(|e| StoreError::CannotOpen {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    let n = file.read(&mut header).map_err(|e| StoreError::CannotOpen {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    // An empty file is a new, empty registry.
+    if n == 0 {
+        return Ok(());
+    }
+    if n < 16 || &header != SQLITE_MAGIC {
+        return Err(StoreError::NotARegistry {
+            path: path.to_path_buf(),
+            detail: "the file does not start with the SQLite header".into(),
+        });
+    }
+    Ok(())
+}
+
+fn is_read_only(path: &Path) -> bool {
+    std::fs::OpenOptions::new().write(true).open(path).is_err()
+}
+
+fn not_a_registry(path: &Path, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly {
+            path: path.to_path_buf(),
+        },
+        _ => StoreError::NotARegistry {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
+    }
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens (or creates) a registry for reading and writing, upgrading an older schema.
+    ///
+    /// A file that is not a SQLite database, is read-only, or comes from a newer build is refused unchanged.
+    pub fn open(path: &Path, options: &OpenOptions) -> Result<Self> {
+        let exists = path.exists();
+        if exists {
+            check_header(path)?;
+            if is_read_only(path) {
+                return Err(StoreError::ReadOnly {
+                    path: path.to_path_buf(),
+                });
+            }
+            // Read the version before anything writes (journal mode included), so a newer file stays untouched.
+            let probe = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(|e| not_a_registry(path, e))?;
+            let version: i64 = probe
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(|e| not_a_registry(path, e))?;
+            // A damaged file often still reads its header; make SQLite look at the schema too.
+            probe
+                .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .map_err(|e| not_a_registry(path, e))?;
+            if version > SCHEMA_VERSION {
+                return Err(StoreError::NewerSchema {
+                    path: path.to_path_buf(),
+                    found: version,
+                    supported: SCHEMA_VERSION,
+                });
+            }
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            })?;
+        }
+        let mut conn = Connection::open(path).map_err(|e| StoreError::CannotOpen {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+        configure(&conn).map_err(|e| not_a_registry(path, e))?;
+        conn.pragma_update(None, "journal_mode", "wal")
+            .map_err(|e| not_a_registry(path, e))?;
+        conn.pragma_update(None, "synchronous", "normal")?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version == 0 {
+            let tables: i64 = conn.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )?;
+            if tables > 0 {
+                return Err(StoreError::NotARegistry {
+                    path: path.to_path_buf(),
+                    detail:
+                        "it is a SQLite database, but holds other tables and no registry schema"
+                            .into(),
+                });
+            }
+            let tx = conn.transaction()?;
+            tx.execute_batch(SCHEMA_SQL)?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('registry_uuid', ?1), ('created_unix_s', ?2), ('is_demo', '0')",
+                params![random_hex(16), now_unix_s().to_string()],
+            )?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            tx.commit()?;
+        } else if version < SCHEMA_VERSION {
+            upgrade::run(&mut conn, version)?;
+        }
+        let registry_uuid: String = conn.query_row(
+            "SELECT value FROM meta WHERE key = 'registry_uuid'",
+            [],
+            |r| r.get(0),
+        )?;
+        let (secrets, key_status) = SecretBox::load_or_create(&options.key_dir, &registry_uuid)?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+            registry_uuid,
+            secrets,
+            key_status,
+        })
+    }
+
+    /// Opens an existing registry for reading only (reports, stats); never writes to the file.
+    pub fn open_read_only(path: &Path) -> Result<Connection> {
+        if !path.exists() {
+            return Err(StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                detail: "no such file".into(),
+            });
+        }
+        check_header(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| not_a_registry(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| not_a_registry(path, e))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version < SCHEMA_VERSION {
+            return Err(StoreError::NotARegistry {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "schema version {version}; open it once with the desk to upgrade it to {SCHEMA_VERSION}"
+                ),
+            });
+        }
+        Ok(conn)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn registry_uuid(&self) -> &str {
+        &self.registry_uuid
+    }
+
+    /// Whether this registry's password key was found or had to be made anew.
+    pub fn key_status(&self) -> KeyStatus {
+        self.key_status
+    }
+
+    /// The raw connection, for services that run read-only queries (reports, stats).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// True when the registry holds demo data.
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(meta_value(&self.conn, "is_demo")?.as_deref() == Some("1"))
+    }
+
+    /// A counter SQLite bumps when another connection commits; the desk polls it to notice other desks.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    fn write_tx(&mut self) -> Result<Transaction<'_>> {
+        // IMMEDIATE takes the write lock at once, so the busy wait happens before any work.
+        Ok(self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+    }
+}
+
+/// Reads one value from the meta table.
+pub fn meta_value(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+/// Appends one audit entry (inside the caller's transaction).
+pub fn append_audit(
+    tx: &Connection,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO audit (at_unix_s, by_user, action, entity, entity_id, before_json, after_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            actor.now_unix_s,
+            actor.user,
+            action,
+            entity,
+            entity_id,
+            before.map(|v| v.to_string()),
+            after.map(|v| v.to_string()),
+        ],
+    )?;
+    Ok(())
+}

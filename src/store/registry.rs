@@ -1,0 +1,732 @@
+//! Reads and writes of sites and cameras, each write in one transaction with its audit entry.
+
+use rusqlite::{Connection, OptionalExtension as _, Row, params};
+use serde_json::json;
+
+use super::{
+    Actor, AuditEntry, CameraRecord, PasswordEdit, RegistrySnapshot, Result, SiteRecord,
+    StageEventRecord, Store, StoreError, append_audit, meta_value,
+};
+use crate::model::{
+    AreaWatched, BlockReason, Camera, CameraId, CameraKind, Field, FieldError, IntegrationStage,
+    OwnerCategory, PasswordState, Priority, Problem, Site, SiteId, StageChange, normalise_phone,
+    validate_camera, validate_site,
+};
+
+const SITE_COLUMNS: &str = "id, name_en, name_hi, owner_category, priority, priority_radius_m, contact_person, \
+     phone, address, ward, police_station, lat_deg, lon_deg, notes, row_version, updated_by, updated_unix_s";
+
+const CAMERA_COLUMNS: &str = "id, site_id, label, area_watched, lat_deg, lon_deg, bearing_deg, fov_deg, range_m, \
+     kind, nvr_host, nvr_channel, make, model, stream_url, snapshot_url, username, password_key_id, \
+     stage, blocked_from, block_reason, row_version, updated_by, updated_unix_s";
+
+fn bad_code(column: usize, code: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("unknown code {code:?}").into(),
+    )
+}
+
+fn site_from_row(r: &Row<'_>) -> rusqlite::Result<SiteRecord> {
+    let category: String = r.get(3)?;
+    let priority: String = r.get(4)?;
+    Ok(SiteRecord {
+        id: r.get(0)?,
+        site: Site {
+            name_en: r.get(1)?,
+            name_hi: r.get(2)?,
+            owner_category: OwnerCategory::from_code(&category)
+                .ok_or_else(|| bad_code(3, &category))?,
+            priority: Priority::from_code(&priority).ok_or_else(|| bad_code(4, &priority))?,
+            priority_radius_m: r.get(5)?,
+            contact_person: r.get(6)?,
+            phone: r.get(7)?,
+            address: r.get(8)?,
+            ward: r.get(9)?,
+            police_station: r.get(10)?,
+            lat_deg: r.get(11)?,
+            lon_deg: r.get(12)?,
+            notes: r.get(13)?,
+        },
+        row_version: r.get(14)?,
+        updated_by: r.get(15)?,
+        updated_unix_s: r.get(16)?,
+    })
+}
+
+fn stage_from(column: usize, code: &str) -> rusqlite::Result<IntegrationStage> {
+    IntegrationStage::from_code(code).ok_or_else(|| bad_code(column, code))
+}
+
+fn camera_from_row(r: &Row<'_>, current_key_id: &str) -> rusqlite::Result<CameraRecord> {
+    let area: String = r.get(3)?;
+    let kind: String = r.get(9)?;
+    let kind = match kind.as_str() {
+        "ip" => CameraKind::Ip,
+        "analogue" => CameraKind::Analogue {
+            nvr_host: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+            channel: r.get::<_, Option<u16>>(11)?.unwrap_or(0),
+        },
+        other => return Err(bad_code(9, other)),
+    };
+    let key_id: Option<String> = r.get(17)?;
+    let password = match key_id {
+        None => PasswordState::None,
+        Some(id) if id == current_key_id => PasswordState::Stored,
+        Some(_) => PasswordState::MustReenter,
+    };
+    let stage: String = r.get(18)?;
+    let blocked_from: Option<String> = r.get(19)?;
+    let block_reason: Option<String> = r.get(20)?;
+    Ok(CameraRecord {
+        id: r.get(0)?,
+        site_id: r.get(1)?,
+        camera: Camera {
+            label: r.get(2)?,
+            area_watched: AreaWatched::from_code(&area).ok_or_else(|| bad_code(3, &area))?,
+            lat_deg: r.get(4)?,
+            lon_deg: r.get(5)?,
+            bearing_deg: r.get(6)?,
+            fov_deg: r.get(7)?,
+            range_m: r.get(8)?,
+            kind,
+            make: r.get(12)?,
+            model: r.get(13)?,
+            stream_url: r.get::<_, Option<String>>(14)?.unwrap_or_default(),
+            snapshot_url: r.get::<_, Option<String>>(15)?.unwrap_or_default(),
+            username: r.get(16)?,
+        },
+        stage: stage_from(18, &stage)?,
+        blocked_from: blocked_from.map(|s| stage_from(19, &s)).transpose()?,
+        block_reason: block_reason
+            .map(|s| BlockReason::from_code(&s).ok_or_else(|| bad_code(20, &s)))
+            .transpose()?,
+        password,
+        row_version: r.get(21)?,
+        updated_by: r.get(22)?,
+        updated_unix_s: r.get(23)?,
+    })
+}
+
+fn empty_to_null(text: &str) -> Option<&str> {
+    let t = text.trim();
+    (!t.is_empty()).then_some(t)
+}
+
+/// The site as stored: trimmed text, phone normalised.
+fn normalised_site(site: &Site) -> Site {
+    let mut s = site.clone();
+    for text in [
+        &mut s.name_en,
+        &mut s.name_hi,
+        &mut s.contact_person,
+        &mut s.address,
+        &mut s.ward,
+        &mut s.police_station,
+        &mut s.notes,
+    ] {
+        *text = text.trim().to_string();
+    }
+    s.phone = normalise_phone(&s.phone).unwrap_or_default();
+    s
+}
+
+fn normalised_camera(camera: &Camera) -> Camera {
+    let mut c = camera.clone();
+    for text in [
+        &mut c.label,
+        &mut c.make,
+        &mut c.model,
+        &mut c.stream_url,
+        &mut c.snapshot_url,
+        &mut c.username,
+    ] {
+        *text = text.trim().to_string();
+    }
+    if let CameraKind::Analogue { nvr_host, .. } = &mut c.kind {
+        *nvr_host = nvr_host.trim().to_string();
+    }
+    c
+}
+
+fn site_json(site: &Site) -> serde_json::Value {
+    serde_json::to_value(site).unwrap_or_default()
+}
+
+/// The camera's values for the audit log: the password never, only whether it changed.
+fn camera_json(site_id: SiteId, camera: &Camera, password: &PasswordEdit) -> serde_json::Value {
+    let mut v = serde_json::to_value(camera).unwrap_or_default();
+    if let Some(map) = v.as_object_mut() {
+        map.insert("site_id".into(), json!(site_id));
+        let note = match password {
+            PasswordEdit::Keep => None,
+            PasswordEdit::Set(_) => Some("set"),
+            PasswordEdit::Clear => Some("cleared"),
+        };
+        if let Some(note) = note {
+            map.insert("password".into(), json!(note));
+        }
+    }
+    v
+}
+
+fn camera_name(conn: &Connection, id: CameraId) -> Result<String> {
+    Ok(conn.query_row(
+        "SELECT camera.label || ' at ' || site.name_en || ' (camera ' || camera.id || ')'
+         FROM camera JOIN site ON site.id = camera.site_id WHERE camera.id = ?1",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Duplicate stream URL or NVR channel against the other cameras of the registry.
+fn duplicate_errors(
+    conn: &Connection,
+    camera: &Camera,
+    own_id: Option<CameraId>,
+) -> Result<Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let own = own_id.unwrap_or(-1);
+    if let Some(url) = empty_to_null(&camera.stream_url) {
+        let other: Option<CameraId> = conn
+            .query_row(
+                "SELECT id FROM camera WHERE stream_url = ?1 AND id <> ?2",
+                params![url, own],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(other) = other {
+            errors.push(FieldError::new(
+                Field::StreamUrl,
+                Problem::DuplicateStreamUrl {
+                    camera: camera_name(conn, other)?,
+                },
+            ));
+        }
+    }
+    if let CameraKind::Analogue { nvr_host, channel } = &camera.kind {
+        let other: Option<CameraId> = conn
+            .query_row(
+                "SELECT id FROM camera WHERE kind = 'analogue' AND lower(nvr_host) = lower(?1)
+                 AND nvr_channel = ?2 AND id <> ?3",
+                params![nvr_host.trim(), channel, own],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(other) = other {
+            errors.push(FieldError::new(
+                Field::NvrChannel,
+                Problem::DuplicateNvrChannel {
+                    camera: camera_name(conn, other)?,
+                },
+            ));
+        }
+    }
+    Ok(errors)
+}
+
+fn conflict_or_missing(conn: &Connection, table: &'static str, id: i64) -> StoreError {
+    let sql = format!("SELECT updated_by, updated_unix_s FROM {table} WHERE id = ?1");
+    match conn
+        .query_row(&sql, [id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })
+        .optional()
+    {
+        Ok(Some((by_user, at_unix_s))) => StoreError::Conflict {
+            entity: table,
+            id,
+            by_user,
+            at_unix_s,
+        },
+        Ok(None) => StoreError::NotFound { entity: table, id },
+        Err(e) => e.into(),
+    }
+}
+
+impl Store {
+    /// Reads every site and camera into memory.
+    pub fn load_snapshot(&self) -> Result<RegistrySnapshot> {
+        let mut sites_stmt = self
+            .conn
+            .prepare(&format!("SELECT {SITE_COLUMNS} FROM site ORDER BY id"))?;
+        let sites = sites_stmt
+            .query_map([], site_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let key_id = self.secrets.key_id().to_string();
+        let mut cam_stmt = self.conn.prepare(&format!(
+            "SELECT {CAMERA_COLUMNS} FROM camera ORDER BY site_id, id"
+        ))?;
+        let cameras = cam_stmt
+            .query_map([], |r| camera_from_row(r, &key_id))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let passwords_to_reenter = cameras
+            .iter()
+            .filter(|c| c.password == PasswordState::MustReenter)
+            .count();
+        Ok(RegistrySnapshot {
+            is_demo: self.is_demo()?,
+            sites,
+            cameras,
+            passwords_to_reenter,
+        })
+    }
+
+    pub fn site(&self, id: SiteId) -> Result<SiteRecord> {
+        self.conn
+            .query_row(
+                &format!("SELECT {SITE_COLUMNS} FROM site WHERE id = ?1"),
+                [id],
+                site_from_row,
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound { entity: "site", id })
+    }
+
+    pub fn camera(&self, id: CameraId) -> Result<CameraRecord> {
+        let key_id = self.secrets.key_id().to_string();
+        self.conn
+            .query_row(
+                &format!("SELECT {CAMERA_COLUMNS} FROM camera WHERE id = ?1"),
+                [id],
+                |r| camera_from_row(r, &key_id),
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                entity: "camera",
+                id,
+            })
+    }
+
+    /// Adds a site.
+    pub fn add_site(&mut self, actor: &Actor, site: &Site) -> Result<SiteRecord> {
+        let errors = validate_site(site);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let s = normalised_site(site);
+        let tx = self.write_tx()?;
+        tx.execute(
+            "INSERT INTO site (name_en, name_hi, owner_category, priority, priority_radius_m, contact_person,
+               phone, address, ward, police_station, lat_deg, lon_deg, notes, updated_by, updated_unix_s)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            params![
+                s.name_en,
+                s.name_hi,
+                s.owner_category.code(),
+                s.priority.code(),
+                s.priority_radius_m,
+                s.contact_person,
+                s.phone,
+                s.address,
+                s.ward,
+                s.police_station,
+                s.lat_deg,
+                s.lon_deg,
+                s.notes,
+                actor.user,
+                actor.now_unix_s
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        append_audit(
+            &tx,
+            actor,
+            "site.add",
+            "site",
+            Some(id),
+            None,
+            Some(&site_json(&s)),
+        )?;
+        tx.commit()?;
+        self.site(id)
+    }
+
+    /// Saves an edited site; refused when the row changed since `expected_version` was read.
+    pub fn update_site(
+        &mut self,
+        actor: &Actor,
+        id: SiteId,
+        expected_version: i64,
+        site: &Site,
+    ) -> Result<SiteRecord> {
+        let errors = validate_site(site);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let s = normalised_site(site);
+        let before = self.site(id)?;
+        let tx = self.write_tx()?;
+        let changed = tx.execute(
+            "UPDATE site SET name_en = ?1, name_hi = ?2, owner_category = ?3, priority = ?4, priority_radius_m = ?5,
+               contact_person = ?6, phone = ?7, address = ?8, ward = ?9, police_station = ?10, lat_deg = ?11,
+               lon_deg = ?12, notes = ?13, updated_by = ?14, updated_unix_s = ?15, row_version = row_version + 1
+             WHERE id = ?16 AND row_version = ?17",
+            params![
+                s.name_en,
+                s.name_hi,
+                s.owner_category.code(),
+                s.priority.code(),
+                s.priority_radius_m,
+                s.contact_person,
+                s.phone,
+                s.address,
+                s.ward,
+                s.police_station,
+                s.lat_deg,
+                s.lon_deg,
+                s.notes,
+                actor.user,
+                actor.now_unix_s,
+                id,
+                expected_version
+            ],
+        )?;
+        if changed == 0 {
+            return Err(conflict_or_missing(&tx, "site", id));
+        }
+        append_audit(
+            &tx,
+            actor,
+            "site.edit",
+            "site",
+            Some(id),
+            Some(&site_json(&before.site)),
+            Some(&site_json(&s)),
+        )?;
+        tx.commit()?;
+        self.site(id)
+    }
+
+    fn seal_password(&self, edit: &PasswordEdit) -> Option<(Option<Vec<u8>>, Option<String>)> {
+        match edit {
+            PasswordEdit::Keep => None,
+            PasswordEdit::Clear => Some((None, None)),
+            PasswordEdit::Set(p) if p.is_empty() => Some((None, None)),
+            PasswordEdit::Set(p) => Some((
+                Some(self.secrets.seal(p)),
+                Some(self.secrets.key_id().to_string()),
+            )),
+        }
+    }
+
+    fn check_camera(&self, camera: &Camera, own_id: Option<CameraId>) -> Result<()> {
+        let mut errors = validate_camera(camera);
+        errors.extend(duplicate_errors(&self.conn, camera, own_id)?);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Invalid(errors))
+        }
+    }
+
+    /// Adds a camera at a site; it starts at stage "surveyed".
+    pub fn add_camera(
+        &mut self,
+        actor: &Actor,
+        site_id: SiteId,
+        camera: &Camera,
+        password: &PasswordEdit,
+    ) -> Result<CameraRecord> {
+        let c = normalised_camera(camera);
+        self.check_camera(&c, None)?;
+        self.site(site_id)?;
+        let (ct, key_id) = self.seal_password(password).unwrap_or((None, None));
+        let (nvr_host, nvr_channel) = match &c.kind {
+            CameraKind::Ip => (None, None),
+            CameraKind::Analogue { nvr_host, channel } => (Some(nvr_host.clone()), Some(*channel)),
+        };
+        let tx = self.write_tx()?;
+        tx.execute(
+            "INSERT INTO camera (site_id, label, area_watched, lat_deg, lon_deg, bearing_deg, fov_deg, range_m, kind,
+               nvr_host, nvr_channel, make, model, stream_url, snapshot_url, username, password_ct, password_key_id,
+               updated_by, updated_unix_s)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+            params![
+                site_id,
+                c.label,
+                c.area_watched.code(),
+                c.lat_deg,
+                c.lon_deg,
+                c.bearing_deg,
+                c.fov_deg,
+                c.range_m,
+                c.kind.code(),
+                nvr_host,
+                nvr_channel,
+                c.make,
+                c.model,
+                empty_to_null(&c.stream_url),
+                empty_to_null(&c.snapshot_url),
+                c.username,
+                ct,
+                key_id,
+                actor.user,
+                actor.now_unix_s
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        append_audit(
+            &tx,
+            actor,
+            "camera.add",
+            "camera",
+            Some(id),
+            None,
+            Some(&camera_json(site_id, &c, password)),
+        )?;
+        tx.commit()?;
+        self.camera(id)
+    }
+
+    /// Saves an edited camera; refused when the row changed since `expected_version` was read.
+    pub fn update_camera(
+        &mut self,
+        actor: &Actor,
+        id: CameraId,
+        expected_version: i64,
+        camera: &Camera,
+        password: &PasswordEdit,
+    ) -> Result<CameraRecord> {
+        let c = normalised_camera(camera);
+        self.check_camera(&c, Some(id))?;
+        let before = self.camera(id)?;
+        if !c.area_watched.is_common()
+            && !matches!(
+                before.stage,
+                IntegrationStage::Surveyed | IntegrationStage::Rejected
+            )
+        {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                Field::AreaWatched,
+                Problem::PrivateAreaInUse {
+                    stage: before.stage.code().to_string(),
+                },
+            )]));
+        }
+        let sealed = self.seal_password(password);
+        let (nvr_host, nvr_channel) = match &c.kind {
+            CameraKind::Ip => (None, None),
+            CameraKind::Analogue { nvr_host, channel } => (Some(nvr_host.clone()), Some(*channel)),
+        };
+        let tx = self.write_tx()?;
+        let changed = tx.execute(
+            "UPDATE camera SET label = ?1, area_watched = ?2, lat_deg = ?3, lon_deg = ?4, bearing_deg = ?5,
+               fov_deg = ?6, range_m = ?7, kind = ?8, nvr_host = ?9, nvr_channel = ?10, make = ?11, model = ?12,
+               stream_url = ?13, snapshot_url = ?14, username = ?15, updated_by = ?16, updated_unix_s = ?17,
+               row_version = row_version + 1
+             WHERE id = ?18 AND row_version = ?19",
+            params![
+                c.label,
+                c.area_watched.code(),
+                c.lat_deg,
+                c.lon_deg,
+                c.bearing_deg,
+                c.fov_deg,
+                c.range_m,
+                c.kind.code(),
+                nvr_host,
+                nvr_channel,
+                c.make,
+                c.model,
+                empty_to_null(&c.stream_url),
+                empty_to_null(&c.snapshot_url),
+                c.username,
+                actor.user,
+                actor.now_unix_s,
+                id,
+                expected_version
+            ],
+        )?;
+        if changed == 0 {
+            return Err(conflict_or_missing(&tx, "camera", id));
+        }
+        if let Some((ct, key_id)) = sealed {
+            tx.execute(
+                "UPDATE camera SET password_ct = ?1, password_key_id = ?2 WHERE id = ?3",
+                params![ct, key_id, id],
+            )?;
+        }
+        append_audit(
+            &tx,
+            actor,
+            "camera.edit",
+            "camera",
+            Some(id),
+            Some(&camera_json(
+                before.site_id,
+                &before.camera,
+                &PasswordEdit::Keep,
+            )),
+            Some(&camera_json(before.site_id, &c, password)),
+        )?;
+        tx.commit()?;
+        self.camera(id)
+    }
+
+    /// Moves a camera to another stage, recording the stage event and the audit entry.
+    pub fn change_stage(
+        &mut self,
+        actor: &Actor,
+        id: CameraId,
+        expected_version: i64,
+        change: &StageChange,
+    ) -> Result<CameraRecord> {
+        let before = self.camera(id)?;
+        if before.row_version != expected_version {
+            return Err(conflict_or_missing(&self.conn, "camera", id));
+        }
+        before.stage_position().check(change)?;
+        let tx = self.write_tx()?;
+        let bumped = tx.execute(
+            "UPDATE camera SET row_version = row_version + 1, updated_by = ?1, updated_unix_s = ?2
+             WHERE id = ?3 AND row_version = ?4",
+            params![actor.user, actor.now_unix_s, id, expected_version],
+        )?;
+        if bumped == 0 {
+            return Err(conflict_or_missing(&tx, "camera", id));
+        }
+        let reason = if change.to == IntegrationStage::Blocked {
+            change.reason.map(BlockReason::code)
+        } else {
+            None
+        };
+        tx.execute(
+            "INSERT INTO stage_event (camera_id, at_unix_s, by_user, from_stage, to_stage, block_reason, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id,
+                actor.now_unix_s,
+                actor.user,
+                before.stage.code(),
+                change.to.code(),
+                reason,
+                change.note.trim()
+            ],
+        )?;
+        append_audit(
+            &tx,
+            actor,
+            "camera.stage",
+            "camera",
+            Some(id),
+            Some(&json!({"stage": before.stage.code()})),
+            Some(
+                &json!({"stage": change.to.code(), "block_reason": reason, "note": change.note.trim()}),
+            ),
+        )?;
+        tx.commit()?;
+        self.camera(id)
+    }
+
+    /// The stage history of one camera, oldest first.
+    pub fn camera_history(&self, id: CameraId) -> Result<Vec<StageEventRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, camera_id, at_unix_s, by_user, from_stage, to_stage, block_reason, note
+             FROM stage_event WHERE camera_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([id], |r| {
+                let from: Option<String> = r.get(4)?;
+                let to: String = r.get(5)?;
+                let reason: Option<String> = r.get(6)?;
+                Ok(StageEventRecord {
+                    id: r.get(0)?,
+                    camera_id: r.get(1)?,
+                    at_unix_s: r.get(2)?,
+                    by_user: r.get(3)?,
+                    from_stage: from.map(|s| stage_from(4, &s)).transpose()?,
+                    to_stage: stage_from(5, &to)?,
+                    block_reason: reason.and_then(|s| BlockReason::from_code(&s)),
+                    note: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The newest audit entries, newest first; optionally only those of one site or camera.
+    pub fn audit_entries(
+        &self,
+        entity: Option<(&str, i64)>,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>> {
+        let (sql, filter) = match entity {
+            Some((e, id)) => (
+                "SELECT id, at_unix_s, by_user, action, entity, entity_id, before_json, after_json FROM audit
+                 WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT ?3",
+                Some((e, id)),
+            ),
+            None => (
+                "SELECT id, at_unix_s, by_user, action, entity, entity_id, before_json, after_json FROM audit
+                 ORDER BY id DESC LIMIT ?3",
+                None,
+            ),
+        };
+        let mut stmt = self.conn.prepare(sql)?;
+        let map = |r: &Row<'_>| {
+            Ok(AuditEntry {
+                id: r.get(0)?,
+                at_unix_s: r.get(1)?,
+                by_user: r.get(2)?,
+                action: r.get(3)?,
+                entity: r.get(4)?,
+                entity_id: r.get(5)?,
+                before_json: r.get(6)?,
+                after_json: r.get(7)?,
+            })
+        };
+        let limit = limit as i64;
+        let rows = match filter {
+            Some((e, id)) => stmt.query_map(params![e, id, limit], map)?,
+            None => stmt.query_map(params![None::<String>, None::<i64>, limit], map)?,
+        }
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Decrypts a camera's password for a probe; `None` when none is stored or it must be re-entered.
+    pub fn camera_password(&self, id: CameraId) -> Result<Option<String>> {
+        let row: Option<(Option<Vec<u8>>, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT password_ct, password_key_id FROM camera WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match row {
+            None => Err(StoreError::NotFound {
+                entity: "camera",
+                id,
+            }),
+            Some((Some(ct), Some(key_id))) if key_id == self.secrets.key_id() => {
+                Ok(Some(self.secrets.open(&ct)?))
+            }
+            Some(_) => Ok(None),
+        }
+    }
+
+    /// Marks the registry as demo data (or not).
+    pub fn set_demo(&mut self, actor: &Actor, is_demo: bool) -> Result<()> {
+        let tx = self.write_tx()?;
+        let before = meta_value(&tx, "is_demo")?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('is_demo', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [if is_demo { "1" } else { "0" }],
+        )?;
+        append_audit(
+            &tx,
+            actor,
+            "registry.demo_flag",
+            "registry",
+            None,
+            Some(&json!({"is_demo": before})),
+            Some(&json!({"is_demo": is_demo})),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
