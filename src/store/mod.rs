@@ -188,6 +188,38 @@ fn not_a_registry(path: &Path, e: rusqlite::Error) -> StoreError {
     }
 }
 
+/// A read-only look at an existing file that leaves no trace: a plain read-only connection to a WAL-mode file
+/// would create `-wal` and `-shm` files beside it, even when the file is then refused.
+fn probe_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let side_file = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name).exists()
+    };
+    // With a -wal or a hot journal beside it, the file alone is not the whole database: read it like any reader.
+    let uri_path = path
+        .to_str()
+        .filter(|_| !side_file("-wal") && !side_file("-journal"));
+    let Some(uri_path) = uri_path else {
+        return Connection::open_with_flags(path, flags);
+    };
+    // Otherwise the file is all there is, and `immutable` reads it without locks or side files.
+    let escaped = uri_path
+        .replace('%', "%25")
+        .replace('?', "%3F")
+        .replace('#', "%23");
+    let prefix = if escaped.starts_with('/') {
+        "file://"
+    } else {
+        "file:"
+    };
+    Connection::open_with_flags(
+        format!("{prefix}{escaped}?immutable=1"),
+        flags | OpenFlags::SQLITE_OPEN_URI,
+    )
+}
+
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", true)?;
@@ -207,17 +239,19 @@ impl Store {
                     path: path.to_path_buf(),
                 });
             }
-            // Read the version before anything writes (journal mode included), so a newer file stays untouched.
-            let probe = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .map_err(|e| not_a_registry(path, e))?;
+            // Look at the file before anything writes to it (the journal mode included), so a file that is refused
+            // stays untouched.
+            let probe = probe_connection(path).map_err(|e| not_a_registry(path, e))?;
             let version: i64 = probe
                 .query_row("PRAGMA user_version", [], |r| r.get(0))
                 .map_err(|e| not_a_registry(path, e))?;
             // A damaged file often still reads its header; make SQLite look at the schema too.
-            probe
-                .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-                    r.get::<_, i64>(0)
-                })
+            let tables: i64 = probe
+                .query_row(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                    [],
+                    |r| r.get(0),
+                )
                 .map_err(|e| not_a_registry(path, e))?;
             if version > SCHEMA_VERSION {
                 return Err(StoreError::NewerSchema {
@@ -226,6 +260,23 @@ impl Store {
                     supported: SCHEMA_VERSION,
                 });
             }
+            if version == 0 && tables > 0 {
+                return Err(StoreError::NotARegistry {
+                    path: path.to_path_buf(),
+                    detail:
+                        "it is a SQLite database, but holds other tables and no registry schema"
+                            .into(),
+                });
+            }
+            if version > 0 && meta_value(&probe, "registry_uuid").ok().flatten().is_none() {
+                return Err(StoreError::NotARegistry {
+                    path: path.to_path_buf(),
+                    detail: format!(
+                        "it is a SQLite database with schema version {version}, but has no registry id"
+                    ),
+                });
+            }
+            drop(probe);
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::CannotOpen {
                 path: path.to_path_buf(),

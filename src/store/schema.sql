@@ -107,6 +107,12 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN
   SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be deleted');
 END;
+-- INSERT OR REPLACE deletes the old row without firing delete triggers, so refuse a reused id at insert.
+CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+BEGIN
+  SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be replaced');
+END;
 
 -- A camera enters the registry as surveyed, and that first event is written with it.
 CREATE TRIGGER camera_starts_surveyed BEFORE INSERT ON camera
@@ -126,6 +132,21 @@ WHEN NEW.from_stage IS NOT NULL
   AND NEW.from_stage IS NOT (SELECT stage FROM camera WHERE id = NEW.camera_id)
 BEGIN
   SELECT RAISE(ABORT, 'a stage event must start from the camera''s current stage');
+END;
+
+-- Only a camera's first event has no from-stage, and it records the camera as surveyed: an event without a
+-- from-stage moves no camera, so it must not be able to say "integrated" to the figures (privacy rule).
+CREATE TRIGGER stage_event_first_is_surveyed BEFORE INSERT ON stage_event
+WHEN NEW.from_stage IS NULL
+  AND (NEW.to_stage IS NOT 'surveyed' OR EXISTS (SELECT 1 FROM stage_event WHERE camera_id = NEW.camera_id))
+BEGIN
+  SELECT RAISE(ABORT, 'only a camera''s first stage event has no from-stage, and it goes to surveyed');
+END;
+
+-- The weekly figures are counted from the events: once written, an event is not rewritten.
+CREATE TRIGGER stage_event_no_update BEFORE UPDATE ON stage_event
+BEGIN
+  SELECT RAISE(ABORT, 'stage events are history: they cannot be changed');
 END;
 
 -- A stage event moves the camera; the camera's CHECKs (privacy rule) then refuse an illegal move.

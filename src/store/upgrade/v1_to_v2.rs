@@ -15,15 +15,19 @@ pub fn run(tx: &Transaction<'_>) -> Result<()> {
         ALTER TABLE site RENAME TO site_v1;
         ALTER TABLE camera RENAME TO camera_v1;
         ALTER TABLE audit RENAME TO audit_v1;
+        ALTER TABLE meta RENAME TO meta_v1;
         "#,
     )?;
-    // The v2 tables, triggers and indexes, exactly as a fresh registry has them; triggers are made after the copy
-    // so they do not fire on old rows.
+    // The v2 tables, triggers and indexes, exactly as a fresh registry has them (meta too: its columns did not
+    // change, but an upgraded file must carry the same schema text as a fresh one); triggers are made after the
+    // copy so they do not fire on old rows.
     let schema = crate::store::SCHEMA_SQL;
     let (tables, triggers) = split_schema(schema);
-    tx.execute_batch(&tables.replace("CREATE TABLE meta", "CREATE TABLE IF NOT EXISTS meta"))?;
+    tx.execute_batch(tables)?;
     tx.execute_batch(
         r#"
+        INSERT INTO meta (key, value) SELECT key, value FROM meta_v1;
+
         INSERT INTO site (id, name_en, name_hi, owner_category, priority, priority_radius_m, contact_person, phone,
             address, ward, police_station, lat_deg, lon_deg, notes, row_version, updated_by, updated_unix_s)
           SELECT id, name_en, name_hi, owner_category, priority, priority_radius_m, contact_person, phone,
@@ -67,6 +71,7 @@ pub fn run(tx: &Transaction<'_>) -> Result<()> {
         DROP TABLE camera_v1;
         DROP TABLE site_v1;
         DROP TABLE audit_v1;
+        DROP TABLE meta_v1;
         "#,
     )?;
     tx.execute_batch(triggers)?;
@@ -74,9 +79,9 @@ pub fn run(tx: &Transaction<'_>) -> Result<()> {
 }
 
 /// Splits the schema into its tables-and-indexes part and its triggers part.
-fn split_schema(schema: &str) -> (String, &str) {
+fn split_schema(schema: &str) -> (&str, &str) {
     let at = schema.find("CREATE TRIGGER").unwrap_or(schema.len());
     // Keep the comment lines that precede the first trigger with the triggers.
     let start = schema[..at].rfind("\n\n").map_or(at, |i| i + 1);
-    (schema[..start].to_string(), &schema[start..])
+    (&schema[..start], &schema[start..])
 }
