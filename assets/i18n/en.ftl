@@ -86,7 +86,7 @@ err-looks-swapped = Latitude and longitude look swapped: swapped, the point lies
 err-zero-zero = (0, 0) is not a real location; enter the camera's coordinates.
 err-bad-phone = Not an Indian phone number (10 digits, optionally with +91 or 0, or an STD code and number).
 err-bad-url = Not a valid address: { $detail }.
-err-wrong-scheme = Must start with { $expected }://, not { $found }://.
+err-wrong-scheme = Must start with { $expected }, not { $found }://.
 err-credentials-in-url = Do not put a username or password in the URL; use the Username and Password fields.
 err-duplicate-stream-url = This stream URL is already used by { $camera }.
 err-duplicate-nvr-channel = This NVR and channel are already used by { $camera }.
@@ -100,3 +100,111 @@ stage-err-not-allowed = This stage cannot be reached from the current one.
 stage-err-reason-needed = Choose a reason to block the camera.
 stage-err-note-needed = Write in the note what the other reason is.
 stage-err-stream-needed = Enter the stream URL (or NVR and channel) before configuring or integrating.
+
+## Desk shell
+app-subtitle = ICCC camera registry
+nav-registry = Sites and cameras
+nav-audit = Audit log
+nav-language = Language
+demo-badge = DEMO DATA
+demo-form-note = This is the demo registry: invented data for practice.
+status-counts = { $sites } sites · { $cameras } cameras · { $integrated } integrated
+status-passwords-lost = { $count } camera passwords must be re-entered: this registry's password key was not found on this machine.
+status-registry-path = Registry file in use
+status-load-ms = opened in { $ms } ms
+status-saved = Saved.
+registry-opening = Opening the registry…
+registry-open-failed = The registry could not be opened
+task-demo = Writing the demo registry…
+quit-unsaved-title = Unsaved changes
+quit-unsaved-body = A form has changes that are not saved. Close the desk and lose them?
+quit-keep-editing = Keep editing
+quit-discard-and-close = Discard and close
+
+## Empty registry
+empty-title = This registry is empty
+empty-body = Add the first site, or load the demo registry of Jhansi to practise.
+empty-load-demo = Load demo registry ({ $cameras } cameras)
+empty-load-demo-hint = Invented Jhansi sites and cameras, marked as demo data everywhere they show.
+
+## Registry table
+table-mode-cameras = Cameras
+table-mode-sites = Sites
+filter-search = Search
+filter-search-hint = name in English or हिन्दी, owner, phone…
+filter-category = Category
+filter-any = Any
+filter-clear = Clear filters
+table-showing = Showing { $shown } of { $total }
+table-sort-hint = Click to sort; click again to reverse.
+col-site = Site
+col-camera = Camera
+col-category = Owner category
+col-stage = Stage
+col-area = Area watched
+col-ward = Ward
+col-police-station = Police station
+col-updated = Last change
+col-priority = Priority
+col-cameras = Cameras
+col-integrated = Integrated
+
+## Details panel
+details-none = Select a site or camera in the table to see its details.
+details-cameras = Cameras ({ $count })
+details-location = Location
+details-updated = Last change
+details-history = Stage history
+details-blocked-because = Blocked: { $reason }
+password-state-none = none stored
+password-state-stored = stored (encrypted)
+password-state-reenter = must be re-entered (key lost)
+action-add-site = Add site
+action-edit-site = Edit site
+action-add-camera = Add camera
+action-edit-camera = Edit camera
+action-change-stage = Change stage
+
+## Forms
+site-form-add-title = New site
+site-form-edit-title = Edit site
+site-owner-category = Owner category
+site-priority = Priority
+camera-form-add-title = New camera
+camera-form-edit-title = Edit camera
+camera-kind = Camera kind
+camera-kind-ip = IP camera
+camera-kind-analogue = Analogue (via NVR/DVR)
+camera-private-area-warning = Private area: this camera will be recorded but can never be integrated.
+camera-password-keep-hint = stored — leave empty to keep it
+camera-password-reenter-hint = key lost — type the password again
+camera-password-none-hint = none stored
+camera-password-clear = Remove the stored password
+form-save = Save
+form-save-hint = Enter
+form-cancel = Cancel
+form-cancel-hint = Esc
+form-saving = Saving…
+form-fix-fields = Not saved: correct the fields marked in red.
+form-conflict = Not saved: { $user } changed this record at { $time } after you opened it. Cancel and open it again to see their change; your text is still here to copy.
+form-discard-question = Discard the changes you typed?
+form-keep-editing = Keep editing
+form-discard = Discard
+stage-form-title = Change stage
+stage-form-current = Now: { $stage }
+stage-form-move-to = Move to
+stage-form-reason = Reason
+stage-form-choose-reason = Choose a reason…
+stage-form-note = Note
+stage-form-choose = Choose the stage to move to.
+stage-form-private-note = This camera watches a private area: it can only be rejected.
+
+## Audit log
+audit-title = Audit log
+audit-body = Every change to the registry, who made it and when. Entries cannot be changed or deleted.
+audit-refresh = Refresh
+audit-col-when = When (IST)
+audit-col-who = Who
+audit-col-action = Action
+audit-col-what = Record
+audit-col-change = Change

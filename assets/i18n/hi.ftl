@@ -86,7 +86,7 @@ err-looks-swapped = अक्षांश और देशांतर उलट
 err-zero-zero = (0, 0) वास्तविक स्थान नहीं है; कैमरे के निर्देशांक भरें।
 err-bad-phone = भारतीय फ़ोन नंबर नहीं है (10 अंक, +91 या 0 के साथ भी, या STD कोड और नंबर)।
 err-bad-url = मान्य पता नहीं: { $detail }।
-err-wrong-scheme = { $expected }:// से शुरू होना चाहिए, { $found }:// से नहीं।
+err-wrong-scheme = { $expected } से शुरू होना चाहिए, { $found }:// से नहीं।
 err-credentials-in-url = URL में यूज़रनेम या पासवर्ड न लिखें; यूज़रनेम और पासवर्ड फ़ील्ड का उपयोग करें।
 err-duplicate-stream-url = यह स्ट्रीम URL पहले से { $camera } में उपयोग हो रहा है।
 err-duplicate-nvr-channel = यह NVR और चैनल पहले से { $camera } में उपयोग हो रहे हैं।
@@ -100,3 +100,111 @@ stage-err-not-allowed = वर्तमान चरण से यह चरण 
 stage-err-reason-needed = कैमरा रोकने का कारण चुनें।
 stage-err-note-needed = टिप्पणी में लिखें कि अन्य कारण क्या है।
 stage-err-stream-needed = कॉन्फ़िगर या एकीकृत करने से पहले स्ट्रीम URL (या NVR और चैनल) भरें।
+
+## डेस्क
+app-subtitle = ICCC कैमरा रजिस्टर
+nav-registry = स्थल और कैमरे
+nav-audit = ऑडिट लॉग
+nav-language = भाषा
+demo-badge = डेमो डेटा
+demo-form-note = यह डेमो रजिस्टर है: अभ्यास के लिए काल्पनिक डेटा।
+status-counts = { $sites } स्थल · { $cameras } कैमरे · { $integrated } एकीकृत
+status-passwords-lost = { $count } कैमरों के पासवर्ड फिर से भरने होंगे: इस रजिस्टर की पासवर्ड कुंजी इस मशीन पर नहीं मिली।
+status-registry-path = उपयोग में रजिस्टर फ़ाइल
+status-load-ms = { $ms } ms में खुला
+status-saved = सहेजा गया।
+registry-opening = रजिस्टर खुल रहा है…
+registry-open-failed = रजिस्टर नहीं खुल सका
+task-demo = डेमो रजिस्टर लिखा जा रहा है…
+quit-unsaved-title = बिना सहेजे बदलाव
+quit-unsaved-body = एक फ़ॉर्म में बदलाव सहेजे नहीं गए हैं। डेस्क बंद करें और उन्हें खो दें?
+quit-keep-editing = संपादन जारी रखें
+quit-discard-and-close = छोड़ें और बंद करें
+
+## खाली रजिस्टर
+empty-title = यह रजिस्टर खाली है
+empty-body = पहला स्थल जोड़ें, या अभ्यास के लिए झाँसी का डेमो रजिस्टर लोड करें।
+empty-load-demo = डेमो रजिस्टर लोड करें ({ $cameras } कैमरे)
+empty-load-demo-hint = काल्पनिक झाँसी स्थल और कैमरे, हर जगह डेमो डेटा के रूप में चिह्नित।
+
+## रजिस्टर तालिका
+table-mode-cameras = कैमरे
+table-mode-sites = स्थल
+filter-search = खोजें
+filter-search-hint = अंग्रेज़ी या हिन्दी में नाम, स्वामी, फ़ोन…
+filter-category = श्रेणी
+filter-any = कोई भी
+filter-clear = फ़िल्टर हटाएँ
+table-showing = { $total } में से { $shown } दिख रहे हैं
+table-sort-hint = क्रमबद्ध करने के लिए क्लिक करें; उलटने के लिए फिर क्लिक करें।
+col-site = स्थल
+col-camera = कैमरा
+col-category = स्वामी श्रेणी
+col-stage = चरण
+col-area = निगरानी क्षेत्र
+col-ward = वार्ड
+col-police-station = थाना
+col-updated = अंतिम बदलाव
+col-priority = प्राथमिकता
+col-cameras = कैमरे
+col-integrated = एकीकृत
+
+## विवरण
+details-none = विवरण देखने के लिए तालिका में कोई स्थल या कैमरा चुनें।
+details-cameras = कैमरे ({ $count })
+details-location = स्थान
+details-updated = अंतिम बदलाव
+details-history = चरण इतिहास
+details-blocked-because = रुका हुआ: { $reason }
+password-state-none = कोई पासवर्ड नहीं
+password-state-stored = सहेजा गया (एन्क्रिप्टेड)
+password-state-reenter = फिर से भरना होगा (कुंजी खो गई)
+action-add-site = स्थल जोड़ें
+action-edit-site = स्थल संपादित करें
+action-add-camera = कैमरा जोड़ें
+action-edit-camera = कैमरा संपादित करें
+action-change-stage = चरण बदलें
+
+## फ़ॉर्म
+site-form-add-title = नया स्थल
+site-form-edit-title = स्थल संपादित करें
+site-owner-category = स्वामी श्रेणी
+site-priority = प्राथमिकता
+camera-form-add-title = नया कैमरा
+camera-form-edit-title = कैमरा संपादित करें
+camera-kind = कैमरे का प्रकार
+camera-kind-ip = IP कैमरा
+camera-kind-analogue = एनालॉग (NVR/DVR द्वारा)
+camera-private-area-warning = निजी क्षेत्र: यह कैमरा दर्ज होगा पर कभी एकीकृत नहीं हो सकता।
+camera-password-keep-hint = सहेजा गया — रखने के लिए खाली छोड़ें
+camera-password-reenter-hint = कुंजी खो गई — पासवर्ड फिर से लिखें
+camera-password-none-hint = कोई पासवर्ड नहीं
+camera-password-clear = सहेजा गया पासवर्ड हटाएँ
+form-save = सहेजें
+form-save-hint = Enter
+form-cancel = रद्द करें
+form-cancel-hint = Esc
+form-saving = सहेजा जा रहा है…
+form-fix-fields = सहेजा नहीं गया: लाल रंग में चिह्नित फ़ील्ड ठीक करें।
+form-conflict = सहेजा नहीं गया: आपके खोलने के बाद { $user } ने { $time } पर यह रिकॉर्ड बदला। उनका बदलाव देखने के लिए रद्द करके फिर खोलें; आपका लिखा पाठ कॉपी के लिए अभी यहीं है।
+form-discard-question = आपके लिखे बदलाव छोड़ दें?
+form-keep-editing = संपादन जारी रखें
+form-discard = छोड़ें
+stage-form-title = चरण बदलें
+stage-form-current = अभी: { $stage }
+stage-form-move-to = इस चरण में ले जाएँ
+stage-form-reason = कारण
+stage-form-choose-reason = कारण चुनें…
+stage-form-note = टिप्पणी
+stage-form-choose = किस चरण में ले जाना है, चुनें।
+stage-form-private-note = यह कैमरा निजी क्षेत्र देखता है: इसे केवल अस्वीकृत किया जा सकता है।
+
+## ऑडिट लॉग
+audit-title = ऑडिट लॉग
+audit-body = रजिस्टर का हर बदलाव, किसने और कब किया। प्रविष्टियाँ बदली या हटाई नहीं जा सकतीं।
+audit-refresh = ताज़ा करें
+audit-col-when = कब (IST)
+audit-col-who = किसने
+audit-col-action = कार्य
+audit-col-what = रिकॉर्ड
+audit-col-change = बदलाव

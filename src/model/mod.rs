@@ -28,3 +28,24 @@ pub const INDIA_LON_DEG: (f64, f64) = (68.0, 97.5);
 /// The city the demo registry and the default map view are built for (Jhansi).
 pub const CITY_LAT_DEG: (f64, f64) = (25.39, 25.51);
 pub const CITY_LON_DEG: (f64, f64) = (78.50, 78.65);
+
+/// India Standard Time is UTC+05:30 all year (no daylight saving).
+pub const IST_OFFSET_S: i64 = 5 * 3600 + 30 * 60;
+
+/// A unix time as "2026-11-25 14:05" in India Standard Time.
+pub fn ist_datetime(unix_s: i64) -> String {
+    match jiff::Timestamp::from_second(unix_s.saturating_add(IST_OFFSET_S)) {
+        // The shifted instant printed as UTC reads as the wall clock in India.
+        Ok(t) => t.strftime("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => unix_s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    #[test]
+    fn ist_is_five_and_a_half_hours_ahead() {
+        // 2026-11-25 00:00:00 UTC
+        assert_eq!(super::ist_datetime(1_795_564_800), "2026-11-25 05:30");
+    }
+}

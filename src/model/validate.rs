@@ -287,7 +287,11 @@ fn check_url(errors: &mut FieldErrors, field: Field, text: &str, schemes: &[&str
         errors.push(FieldError::new(
             field,
             Problem::WrongScheme {
-                expected: schemes.join(", "),
+                expected: schemes
+                    .iter()
+                    .map(|s| format!("{s}://"))
+                    .collect::<Vec<_>>()
+                    .join(" / "),
                 found: url.scheme().to_string(),
             },
         ));
@@ -435,7 +439,7 @@ mod tests {
 
     #[test]
     fn swapped_coordinates_are_named() {
-        let e = check_coordinates(78.5697, 25.4486);
+        let e = check_coordinates(95.0, 78.5697);
         assert_eq!(
             problems(&e),
             vec![(
@@ -446,8 +450,8 @@ mod tests {
                 }
             )]
         );
-        // Both in range, but swapped they land in India.
-        let e = check_coordinates(77.0, 25.4486);
+        // Both in range, but swapped they land in India (Jhansi typed longitude first).
+        let e = check_coordinates(78.5697, 25.4486);
         assert_eq!(
             problems(&e),
             vec![(Field::Latitude, &Problem::LooksSwapped)]
@@ -530,14 +534,14 @@ mod tests {
                 (
                     Field::StreamUrl,
                     &Problem::WrongScheme {
-                        expected: "rtsp, rtsps".into(),
+                        expected: "rtsp:// / rtsps://".into(),
                         found: "http".into()
                     }
                 ),
                 (
                     Field::SnapshotUrl,
                     &Problem::WrongScheme {
-                        expected: "http, https".into(),
+                        expected: "http:// / https://".into(),
                         found: "rtsp".into()
                     }
                 ),

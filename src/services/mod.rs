@@ -1,1 +1,8 @@
-//! Background work and computations over the registry.
+//! Background work and computations over the registry: the desk's worker thread, the in-memory index the
+//! screens read, the demo registry and the figures. No egui here.
+
+mod audit;
+pub mod desk;
+pub mod registry_index;
+
+pub use audit::audit_summary;

@@ -3,6 +3,7 @@
 //! Every change runs in one transaction together with its audit entry. Edits carry the row version they started
 //! from, so a save over a row another desk changed meanwhile is refused instead of overwriting it.
 
+mod bulk;
 mod records;
 mod registry;
 mod secret;
@@ -15,6 +16,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension as _, Transac
 
 use crate::model::{FieldErrors, StageError};
 
+pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter};
 pub use records::{
     AuditEntry, CameraRecord, PasswordEdit, RegistrySnapshot, SiteRecord, StageEventRecord,
 };

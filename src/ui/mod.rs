@@ -1,1 +1,531 @@
-//! Screens.
+//! The desk's screens (egui). One module per screen; state that outlives a frame lives in [`DeskApp`].
+//!
+//! The UI never touches SQLite: it sends [`DeskCommand`]s to the registry worker and reads the in-memory
+//! [`RegistryIndex`] each frame.
+
+mod camera_form;
+mod fonts;
+mod registry_screen;
+pub mod settings;
+mod site_form;
+mod stage_form;
+mod widgets;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use egui::{Color32, RichText};
+
+use crate::i18n::{I18n, Lang};
+use crate::model::{CameraId, SiteId};
+use crate::services::desk::{DeskCommand, DeskEvent, DeskService, SaveProblem};
+use crate::services::registry_index::{Filters, RegistryIndex};
+use crate::store::{AuditEntry, KeyStatus, StageEventRecord};
+
+pub use settings::Settings;
+
+/// Colour of a demo badge: everything demo is marked so nobody mistakes it for the real registry.
+pub const DEMO_COLOUR: Color32 = Color32::from_rgb(0xC2, 0x41, 0x0C);
+
+/// The screens in the left navigation (only working screens are listed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Registry,
+    Audit,
+}
+
+/// Where the registry stands.
+pub enum RegistryState {
+    Opening,
+    Failed(String),
+    Open(Box<RegistryIndex>),
+}
+
+/// A form open over the screen; one at a time.
+pub enum OpenForm {
+    Site(site_form::SiteForm),
+    Camera(camera_form::CameraForm),
+    Stage(stage_form::StageForm),
+}
+
+/// What is selected across the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Selection {
+    pub site: Option<SiteId>,
+    pub camera: Option<CameraId>,
+}
+
+/// The camera history shown in the details panel.
+pub struct CameraHistory {
+    pub camera_id: CameraId,
+    pub events: Vec<StageEventRecord>,
+    pub audit: Vec<AuditEntry>,
+}
+
+/// The whole desk.
+pub struct DeskApp {
+    pub db_path: PathBuf,
+    key_dir: PathBuf,
+    settings: Settings,
+    settings_path: Option<PathBuf>,
+    pub i18n: I18n,
+    service: Option<DeskService>,
+    pub registry: RegistryState,
+    pub screen: Screen,
+    pub filters: Filters,
+    pub selection: Selection,
+    pub form: Option<OpenForm>,
+    pub history: Option<CameraHistory>,
+    /// Entries for the audit screen, newest first.
+    pub audit: Option<Vec<AuditEntry>>,
+    /// A long task running in the worker (name key, fraction done).
+    pub task: Option<(&'static str, f32)>,
+    /// Last message for the status bar (text, is_error).
+    pub status: Option<(String, bool)>,
+    key_status: Option<KeyStatus>,
+    load_ms: Option<u128>,
+    /// The user asked to close while a form had unsaved edits.
+    confirm_quit: bool,
+    fonts_installed: bool,
+    audit_screen: registry_screen::AuditScreen,
+}
+
+impl DeskApp {
+    /// A desk on `db_path`. Settings (language) are read from and written to `settings_path` when given.
+    pub fn new(db_path: PathBuf, key_dir: PathBuf, settings_path: Option<PathBuf>) -> Self {
+        let settings = settings_path
+            .as_deref()
+            .map(Settings::load)
+            .unwrap_or_default();
+        Self {
+            db_path,
+            key_dir,
+            i18n: I18n::new(settings.lang),
+            settings,
+            settings_path,
+            service: None,
+            registry: RegistryState::Opening,
+            screen: Screen::Registry,
+            filters: Filters::default(),
+            selection: Selection::default(),
+            form: None,
+            history: None,
+            audit: None,
+            task: None,
+            status: None,
+            key_status: None,
+            load_ms: None,
+            confirm_quit: false,
+            fonts_installed: false,
+            audit_screen: Default::default(),
+        }
+    }
+
+    /// The message for a key in the current language.
+    pub fn t(&self, key: &str) -> String {
+        self.i18n.tr(key)
+    }
+
+    pub fn set_lang(&mut self, lang: Lang) {
+        if self.i18n.lang() == lang {
+            return;
+        }
+        self.i18n = I18n::new(lang);
+        self.settings.lang = lang;
+        if let Some(path) = &self.settings_path
+            && let Err(e) = self.settings.save(path)
+        {
+            self.status = Some((e.to_string(), true));
+        }
+    }
+
+    pub fn send(&self, command: DeskCommand) {
+        if let Some(service) = &self.service {
+            service.send(command);
+        }
+    }
+
+    pub fn index(&self) -> Option<&RegistryIndex> {
+        match &self.registry {
+            RegistryState::Open(index) => Some(index),
+            _ => None,
+        }
+    }
+
+    pub fn index_mut(&mut self) -> Option<&mut RegistryIndex> {
+        match &mut self.registry {
+            RegistryState::Open(index) => Some(index),
+            _ => None,
+        }
+    }
+
+    /// True while a form waits for the worker to answer its save.
+    pub fn form_is_saving(&self) -> bool {
+        match &self.form {
+            Some(OpenForm::Site(f)) => f.saving,
+            Some(OpenForm::Camera(f)) => f.saving,
+            Some(OpenForm::Stage(f)) => f.saving,
+            None => false,
+        }
+    }
+
+    /// True when a form holds edits that are not saved yet.
+    pub fn has_unsaved_edits(&self) -> bool {
+        match &self.form {
+            Some(OpenForm::Site(f)) => f.is_dirty(),
+            Some(OpenForm::Camera(f)) => f.is_dirty(),
+            Some(OpenForm::Stage(f)) => f.is_dirty(),
+            None => false,
+        }
+    }
+
+    fn start(&mut self, ctx: &egui::Context) {
+        if !self.fonts_installed {
+            fonts::install(ctx);
+            self.fonts_installed = true;
+        }
+        if self.service.is_none() {
+            let repaint = ctx.clone();
+            self.service = Some(DeskService::start(
+                self.db_path.clone(),
+                self.key_dir.clone(),
+                Arc::new(move || repaint.request_repaint()),
+            ));
+        }
+    }
+
+    fn drain_events(&mut self) {
+        let Some(service) = &self.service else { return };
+        let mut events = Vec::new();
+        while let Some(e) = service.try_recv() {
+            events.push(e);
+        }
+        for event in events {
+            self.on_event(event);
+        }
+    }
+
+    fn on_event(&mut self, event: DeskEvent) {
+        match event {
+            DeskEvent::Opened {
+                snapshot,
+                key_status,
+                load_ms,
+            } => {
+                let mut index = RegistryIndex::new(snapshot);
+                index.apply(&self.filters);
+                self.registry = RegistryState::Open(Box::new(index));
+                self.key_status = Some(key_status);
+                self.load_ms = Some(load_ms);
+            }
+            DeskEvent::OpenFailed(message) => self.registry = RegistryState::Failed(message),
+            DeskEvent::Progress { task, fraction } => self.task = Some((task, fraction)),
+            DeskEvent::TaskFailed { task: _, error } => {
+                self.task = None;
+                self.status = Some((error, true));
+            }
+            DeskEvent::Reloaded(snapshot) => {
+                self.task = None;
+                let mut index = RegistryIndex::new(snapshot);
+                if let Some(old) = self.index() {
+                    index.set_order(old.mode, old.sort, old.ascending);
+                }
+                index.apply(&self.filters);
+                self.registry = RegistryState::Open(Box::new(index));
+            }
+            DeskEvent::SiteSaved(record) => {
+                let id = record.id;
+                let filters = self.filters.clone();
+                if let Some(index) = self.index_mut() {
+                    index.upsert_site(record, &filters);
+                }
+                self.form = None;
+                self.selection = Selection {
+                    site: Some(id),
+                    camera: None,
+                };
+                self.status = Some((self.t("status-saved"), false));
+            }
+            DeskEvent::CameraSaved(record) => {
+                let (id, site_id) = (record.id, record.site_id);
+                let filters = self.filters.clone();
+                if let Some(index) = self.index_mut() {
+                    index.upsert_camera(record, &filters);
+                }
+                self.form = None;
+                self.selection = Selection {
+                    site: Some(site_id),
+                    camera: Some(id),
+                };
+                self.status = Some((self.t("status-saved"), false));
+                self.send(DeskCommand::LoadHistory { camera_id: id });
+            }
+            DeskEvent::SaveFailed(problem) => self.on_save_failed(problem),
+            DeskEvent::Audit(entries) => self.audit = Some(entries),
+            DeskEvent::History {
+                camera_id,
+                events,
+                audit,
+            } => {
+                self.history = Some(CameraHistory {
+                    camera_id,
+                    events,
+                    audit,
+                })
+            }
+        }
+    }
+
+    fn on_save_failed(&mut self, problem: SaveProblem) {
+        let banner = match &problem {
+            SaveProblem::Conflict { by_user, at_unix_s } => Some(self.i18n.tr_args(
+                "form-conflict",
+                &[
+                    ("user", by_user.clone()),
+                    ("time", crate::model::ist_datetime(*at_unix_s)),
+                ],
+            )),
+            SaveProblem::Other(text) => Some(text.clone()),
+            _ => None,
+        };
+        match &mut self.form {
+            Some(OpenForm::Site(f)) => f.on_save_failed(problem, banner, &self.i18n),
+            Some(OpenForm::Camera(f)) => f.on_save_failed(problem, banner, &self.i18n),
+            Some(OpenForm::Stage(f)) => f.on_save_failed(problem, banner, &self.i18n),
+            None => {
+                if let Some(text) = banner {
+                    self.status = Some((text, true));
+                }
+            }
+        }
+    }
+
+    /// Selects a camera (and its site) and asks for its history.
+    pub fn select_camera(&mut self, camera_id: CameraId) {
+        let site = self
+            .index()
+            .and_then(|i| i.camera(camera_id))
+            .map(|c| c.site_id);
+        self.selection = Selection {
+            site,
+            camera: Some(camera_id),
+        };
+        if self
+            .history
+            .as_ref()
+            .is_none_or(|h| h.camera_id != camera_id)
+        {
+            self.history = None;
+            self.send(DeskCommand::LoadHistory { camera_id });
+        }
+    }
+
+    /// One frame of the desk.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.start(&ctx);
+        self.drain_events();
+        self.guard_close(&ctx);
+
+        egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui));
+        egui::Panel::left("navigation")
+            .resizable(false)
+            .exact_size(170.0)
+            .show(ui, |ui| self.navigation_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| match &self.registry {
+            RegistryState::Opening => {
+                ui.centered_and_justified(|ui| {
+                    ui.spinner();
+                    ui.label(self.t("registry-opening"));
+                });
+            }
+            RegistryState::Failed(message) => {
+                let message = message.clone();
+                ui.vertical_centered(|ui| {
+                    ui.add_space(40.0);
+                    ui.heading(self.t("registry-open-failed"));
+                    ui.label(RichText::new(message).color(ui.visuals().error_fg_color));
+                });
+            }
+            RegistryState::Open(_) => match self.screen {
+                Screen::Registry => registry_screen::registry_ui(self, ui),
+                Screen::Audit => registry_screen::audit_ui(self, ui),
+            },
+        });
+        self.form_ui(&ctx);
+        self.quit_confirm_ui(&ctx);
+    }
+
+    fn form_ui(&mut self, ctx: &egui::Context) {
+        let Some(mut form) = self.form.take() else {
+            return;
+        };
+        let outcome = match &mut form {
+            OpenForm::Site(f) => f.ui(ctx, self),
+            OpenForm::Camera(f) => f.ui(ctx, self),
+            OpenForm::Stage(f) => f.ui(ctx, self),
+        };
+        // A save event may already have closed the form; only put it back when it is still wanted.
+        match outcome {
+            widgets::FormOutcome::KeepOpen => {
+                if self.form.is_none() {
+                    self.form = Some(form);
+                }
+            }
+            widgets::FormOutcome::Close => {}
+        }
+    }
+
+    /// Unsaved edits are never lost silently: closing the window with a dirty form asks first.
+    fn guard_close(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested()) && self.has_unsaved_edits() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.confirm_quit = true;
+        }
+    }
+
+    fn quit_confirm_ui(&mut self, ctx: &egui::Context) {
+        if !self.confirm_quit {
+            return;
+        }
+        egui::Modal::new(egui::Id::unique("confirm_quit")).show(ctx, |ui| {
+            ui.heading(self.t("quit-unsaved-title"));
+            ui.label(self.t("quit-unsaved-body"));
+            ui.horizontal(|ui| {
+                if ui.button(self.t("quit-keep-editing")).clicked() {
+                    self.confirm_quit = false;
+                }
+                if ui.button(self.t("quit-discard-and-close")).clicked() {
+                    self.form = None;
+                    self.confirm_quit = false;
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+        });
+    }
+
+    fn navigation_ui(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(6.0);
+        ui.heading("iccc-desk");
+        ui.label(RichText::new(self.t("app-subtitle")).small());
+        ui.separator();
+        for (screen, key) in [
+            (Screen::Registry, "nav-registry"),
+            (Screen::Audit, "nav-audit"),
+        ] {
+            let selected = self.screen == screen;
+            if ui
+                .add_sized(
+                    [ui.available_width(), 28.0],
+                    egui::Button::selectable(selected, self.t(key)),
+                )
+                .clicked()
+            {
+                self.screen = screen;
+            }
+        }
+        ui.separator();
+        ui.label(RichText::new(self.t("nav-language")).small());
+        let current = self.i18n.lang();
+        for lang in Lang::ALL {
+            if ui.radio(current == lang, lang.native_name()).clicked() {
+                self.set_lang(lang);
+            }
+        }
+    }
+
+    fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if let Some(index) = self.index() {
+                if index.snapshot.is_demo {
+                    ui.label(
+                        RichText::new(format!(" {} ", self.t("demo-badge")))
+                            .strong()
+                            .color(Color32::WHITE)
+                            .background_color(DEMO_COLOUR),
+                    );
+                }
+                ui.label(self.i18n.tr_args(
+                    "status-counts",
+                    &[
+                        ("sites", index.snapshot.sites.len().to_string()),
+                        ("cameras", index.snapshot.cameras.len().to_string()),
+                        ("integrated", index.integrated_count().to_string()),
+                    ],
+                ));
+                ui.separator();
+                if index.snapshot.passwords_to_reenter > 0 {
+                    ui.label(
+                        RichText::new(self.i18n.tr_args(
+                            "status-passwords-lost",
+                            &[("count", index.snapshot.passwords_to_reenter.to_string())],
+                        ))
+                        .color(ui.visuals().warn_fg_color),
+                    );
+                    ui.separator();
+                }
+            }
+            ui.label(
+                RichText::new(self.db_path.display().to_string())
+                    .small()
+                    .monospace(),
+            )
+            .on_hover_text(self.t("status-registry-path"));
+            if let Some(ms) = self.load_ms {
+                ui.label(
+                    RichText::new(
+                        self.i18n
+                            .tr_args("status-load-ms", &[("ms", ms.to_string())]),
+                    )
+                    .small(),
+                );
+            }
+            if let Some((task, fraction)) = self.task {
+                ui.separator();
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(160.0)
+                        .text(self.t(&format!("task-{task}"))),
+                );
+            }
+            if let Some((text, is_error)) = &self.status {
+                ui.separator();
+                let colour = if *is_error {
+                    ui.visuals().error_fg_color
+                } else {
+                    ui.visuals().text_color()
+                };
+                ui.label(RichText::new(text).color(colour));
+            }
+        });
+    }
+}
+
+impl eframe::App for DeskApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        DeskApp::ui(self, ui);
+    }
+}
+
+/// Opens the desk window on `db` (blocks until the window closes).
+pub fn run_desk(db: PathBuf, key_dir: PathBuf) -> anyhow::Result<()> {
+    let settings_path = settings::default_path();
+    let icon = fonts::window_icon();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("iccc-desk — ICCC camera registry")
+        .with_inner_size([1440.0, 900.0])
+        .with_min_inner_size([960.0, 600.0]);
+    if let Some(icon) = icon {
+        viewport = viewport.with_icon(Arc::new(icon));
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "iccc-desk",
+        options,
+        Box::new(move |_cc| Ok(Box::new(DeskApp::new(db, key_dir, settings_path)))),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the desk window: {e}"))
+}

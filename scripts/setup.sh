@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages iccc-desk needs, only those missing. Usage: scripts/setup.sh desk|test
+# Run as root (or with sudo available). Safe to run again: it does nothing when all is there.
+set -euo pipefail
+
+purpose="${1:-desk}"
+# To build: GTK 3 for the native file dialog (rfd), pkg-config. To run the window: X11/xkb and GL/Vulkan
+# loaders (wgpu falls back to Mesa's software Vulkan where the machine has no GPU driver).
+packages=(pkg-config libgtk-3-dev libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libgl1 libegl1
+  libvulkan1 mesa-vulkan-drivers)
+if [ "$purpose" = "test" ]; then
+  # Headless window and screenshots for UI checks.
+  packages+=(xvfb xauth)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "iccc-desk: installing system packages: ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

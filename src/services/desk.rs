@@ -1,0 +1,302 @@
+//! The desk's registry worker: owns the SQLite connection on its own thread, so no frame ever waits on the
+//! file. The UI sends [`DeskCommand`]s and drains [`DeskEvent`]s once per frame; the worker wakes the UI
+//! through a callback (the UI passes `ctx.request_repaint`). It also notices commits by other desks on the same
+//! file (`PRAGMA data_version`) and sends a fresh snapshot.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use crate::model::{Camera, CameraId, FieldErrors, Site, SiteId, StageChange};
+use crate::store::{
+    Actor, AuditEntry, CameraRecord, KeyStatus, OpenOptions, PasswordEdit, RegistrySnapshot,
+    SiteRecord, StageEventRecord, Store, StoreError,
+};
+
+/// How often the worker looks for commits by other desks.
+const EXTERNAL_POLL: Duration = Duration::from_secs(2);
+
+/// What the UI asks the worker to do.
+#[derive(Debug)]
+pub enum DeskCommand {
+    /// Write a demo registry into the (empty) file, then reload.
+    LoadDemo { cameras: usize, seed: u64 },
+    /// Add (`id: None`) or edit a site.
+    SaveSite {
+        id: Option<SiteId>,
+        expected_version: i64,
+        site: Site,
+    },
+    /// Add (`id: None`) or edit a camera.
+    SaveCamera {
+        id: Option<CameraId>,
+        site_id: SiteId,
+        expected_version: i64,
+        camera: Camera,
+        password: PasswordEdit,
+    },
+    ChangeStage {
+        id: CameraId,
+        expected_version: i64,
+        change: StageChange,
+    },
+    /// Stage history and audit entries of one camera, for the details panel.
+    LoadHistory { camera_id: CameraId },
+    /// The newest audit entries, for the audit screen.
+    LoadAudit { limit: usize },
+}
+
+/// Why a save did not happen, in a form a screen can show beside the fields or as a banner.
+#[derive(Debug, Clone)]
+pub enum SaveProblem {
+    Fields(FieldErrors),
+    Stage(crate::model::StageError),
+    /// Another desk changed the row after the form opened.
+    Conflict {
+        by_user: String,
+        at_unix_s: i64,
+    },
+    Other(String),
+}
+
+impl From<StoreError> for SaveProblem {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(errors) => Self::Fields(errors),
+            StoreError::Stage(e) => Self::Stage(e),
+            StoreError::Conflict {
+                by_user, at_unix_s, ..
+            } => Self::Conflict { by_user, at_unix_s },
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+/// What the worker reports back.
+#[derive(Debug)]
+pub enum DeskEvent {
+    Opened {
+        snapshot: Arc<RegistrySnapshot>,
+        key_status: KeyStatus,
+        load_ms: u128,
+    },
+    OpenFailed(String),
+    /// A long task's progress, 0..=1.
+    Progress {
+        task: &'static str,
+        fraction: f32,
+    },
+    TaskFailed {
+        task: &'static str,
+        error: String,
+    },
+    /// Another desk committed: here is the registry as it is now.
+    Reloaded(Arc<RegistrySnapshot>),
+    SiteSaved(SiteRecord),
+    CameraSaved(CameraRecord),
+    SaveFailed(SaveProblem),
+    History {
+        camera_id: CameraId,
+        events: Vec<StageEventRecord>,
+        audit: Vec<AuditEntry>,
+    },
+    Audit(Vec<AuditEntry>),
+}
+
+/// The UI's handle on the worker thread.
+pub struct DeskService {
+    commands: Sender<DeskCommand>,
+    events: Receiver<DeskEvent>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl DeskService {
+    /// Starts the worker: it opens `db`, loads the snapshot and waits for commands.
+    /// `wake` is called after each event is sent (the UI passes its repaint request).
+    pub fn start(db: PathBuf, key_dir: PathBuf, wake: Arc<dyn Fn() + Send + Sync>) -> Self {
+        let (cmd_tx, cmd_rx) = mpsc::channel();
+        let (ev_tx, ev_rx) = mpsc::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let worker_cancel = cancel.clone();
+        let spawned = std::thread::Builder::new()
+            .name("registry-worker".into())
+            .spawn(move || {
+                let out = Outbox { tx: ev_tx, wake };
+                worker(&db, &key_dir, &cmd_rx, &out, &worker_cancel);
+            });
+        if let Err(e) = spawned {
+            // Without the worker nothing can be read; say so on the first frame.
+            let (tx, rx) = mpsc::channel();
+            let _ = tx.send(DeskEvent::OpenFailed(format!(
+                "cannot start the registry worker: {e}"
+            )));
+            return Self {
+                commands: cmd_tx,
+                events: rx,
+                cancel,
+            };
+        }
+        Self {
+            commands: cmd_tx,
+            events: ev_rx,
+            cancel,
+        }
+    }
+
+    pub fn send(&self, command: DeskCommand) {
+        // A closed channel means the worker stopped after reporting why; nothing more to do here.
+        let _ = self.commands.send(command);
+    }
+
+    /// The next event, if one is waiting.
+    pub fn try_recv(&self) -> Option<DeskEvent> {
+        self.events.try_recv().ok()
+    }
+
+    /// Asks a running long task (demo load) to stop.
+    pub fn cancel_task(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+struct Outbox {
+    tx: Sender<DeskEvent>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl Outbox {
+    fn send(&self, event: DeskEvent) {
+        let _ = self.tx.send(event);
+        (self.wake)();
+    }
+}
+
+fn load(store: &Store, out: &Outbox) -> Option<Arc<RegistrySnapshot>> {
+    match store.load_snapshot() {
+        Ok(s) => Some(Arc::new(s)),
+        Err(e) => {
+            out.send(DeskEvent::OpenFailed(e.to_string()));
+            None
+        }
+    }
+}
+
+fn worker(
+    db: &std::path::Path,
+    key_dir: &std::path::Path,
+    commands: &Receiver<DeskCommand>,
+    out: &Outbox,
+    cancel: &AtomicBool,
+) {
+    let started = Instant::now();
+    let options = OpenOptions {
+        key_dir: key_dir.to_path_buf(),
+    };
+    let mut store = match Store::open(db, &options) {
+        Ok(s) => s,
+        Err(e) => {
+            out.send(DeskEvent::OpenFailed(e.to_string()));
+            return;
+        }
+    };
+    let Some(snapshot) = load(&store, out) else {
+        return;
+    };
+    out.send(DeskEvent::Opened {
+        snapshot,
+        key_status: store.key_status(),
+        load_ms: started.elapsed().as_millis(),
+    });
+    let mut seen_version = store.data_version().unwrap_or(0);
+    loop {
+        let command = match commands.recv_timeout(EXTERNAL_POLL) {
+            Ok(c) => c,
+            Err(RecvTimeoutError::Timeout) => {
+                let now = store.data_version().unwrap_or(seen_version);
+                if now != seen_version {
+                    seen_version = now;
+                    if let Some(s) = load(&store, out) {
+                        out.send(DeskEvent::Reloaded(s));
+                    }
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        handle(&mut store, command, out, cancel);
+        // Our own commits do not bump data_version for this connection; keep the mark in step anyway.
+        seen_version = store.data_version().unwrap_or(seen_version);
+    }
+}
+
+fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &AtomicBool) {
+    let actor = Actor::os_user_now();
+    match command {
+        DeskCommand::LoadDemo { cameras, seed } => {
+            cancel.store(false, Ordering::Relaxed);
+            let _ = (cameras, seed, &actor, cancel);
+        }
+        DeskCommand::SaveSite {
+            id,
+            expected_version,
+            site,
+        } => {
+            let result = match id {
+                None => store.add_site(&actor, &site),
+                Some(id) => store.update_site(&actor, id, expected_version, &site),
+            };
+            out.send(match result {
+                Ok(r) => DeskEvent::SiteSaved(r),
+                Err(e) => DeskEvent::SaveFailed(e.into()),
+            });
+        }
+        DeskCommand::SaveCamera {
+            id,
+            site_id,
+            expected_version,
+            camera,
+            password,
+        } => {
+            let result = match id {
+                None => store.add_camera(&actor, site_id, &camera, &password),
+                Some(id) => store.update_camera(&actor, id, expected_version, &camera, &password),
+            };
+            out.send(match result {
+                Ok(r) => DeskEvent::CameraSaved(r),
+                Err(e) => DeskEvent::SaveFailed(e.into()),
+            });
+        }
+        DeskCommand::ChangeStage {
+            id,
+            expected_version,
+            change,
+        } => {
+            out.send(
+                match store.change_stage(&actor, id, expected_version, &change) {
+                    Ok(r) => DeskEvent::CameraSaved(r),
+                    Err(e) => DeskEvent::SaveFailed(e.into()),
+                },
+            );
+        }
+        DeskCommand::LoadAudit { limit } => match store.audit_entries(None, limit) {
+            Ok(entries) => out.send(DeskEvent::Audit(entries)),
+            Err(e) => out.send(DeskEvent::TaskFailed {
+                task: "audit",
+                error: e.to_string(),
+            }),
+        },
+        DeskCommand::LoadHistory { camera_id } => {
+            let events = store.camera_history(camera_id).unwrap_or_default();
+            let audit = store
+                .audit_entries(Some(("camera", camera_id)), 50)
+                .unwrap_or_default();
+            out.send(DeskEvent::History {
+                camera_id,
+                events,
+                audit,
+            });
+        }
+    }
+}

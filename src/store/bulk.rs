@@ -1,0 +1,380 @@
+//! A fast writer for loading many sites and cameras at once (the demo registry, up to 200,000 cameras).
+//!
+//! Everything goes into ONE transaction with cached prepared statements, so a load is all-or-nothing: dropping
+//! the writer without [`BulkWriter::finish`] (a cancelled load, an error) rolls every row back. The schema's
+//! triggers still do their work: a camera is inserted at 'surveyed' and the trigger writes its first stage
+//! event; each later move is an `INSERT INTO stage_event` that starts from the camera's current stage, and the
+//! trigger moves the camera. The rules of the model (common areas only, legal moves, reasons and notes) are
+//! checked on every row, as [`Store::add_camera`] and [`Store::change_stage`] check them.
+//!
+//! Instead of one audit entry per row, the whole load leaves one entry whose `after_json` the caller writes
+//! (counts, seed), and the registry's `is_demo` mark.
+
+use rusqlite::{Transaction, TransactionBehavior, params};
+
+use super::{Actor, Result, SecretBox, Store, StoreError, append_audit};
+use crate::model::{
+    BlockReason, Camera, CameraId, CameraKind, Field, FieldError, IntegrationStage, Problem, Site,
+    SiteId, StageChange, StagePosition, validate_camera, validate_site,
+};
+
+/// SQLite page cache for a load, in KiB (negative `cache_size` means KiB): large enough that the indexes of a
+/// 200,000-camera registry stay in memory while it is written.
+const BULK_CACHE_KIB: i64 = 128 * 1024;
+
+const INSERT_SITE: &str = "INSERT INTO site (name_en, name_hi, owner_category, priority, priority_radius_m,
+    contact_person, phone, address, ward, police_station, lat_deg, lon_deg, notes, updated_by, updated_unix_s)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+
+const INSERT_CAMERA: &str = "INSERT INTO camera (site_id, label, area_watched, lat_deg, lon_deg, bearing_deg,
+    fov_deg, range_m, kind, nvr_host, nvr_channel, make, model, stream_url, snapshot_url, username, password_ct,
+    password_key_id, stage, updated_by, updated_unix_s)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 'surveyed', ?19, ?20)";
+
+const INSERT_EVENT: &str =
+    "INSERT INTO stage_event (camera_id, at_unix_s, by_user, from_stage, to_stage,
+    block_reason, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/// The camera row ends as `change_stage` would leave it: version bumped once per move, last mover and time.
+const TOUCH_CAMERA: &str =
+    "UPDATE camera SET row_version = ?1, updated_by = ?2, updated_unix_s = ?3 WHERE id = ?4";
+
+/// One move of a camera after it was recorded (surveyed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkStageEvent {
+    /// When it moved, unix seconds; not before the previous event.
+    pub at_unix_s: i64,
+    /// Desk user who moved it.
+    pub by_user: String,
+    pub change: StageChange,
+}
+
+/// Rows written so far by a [`BulkWriter`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BulkCounts {
+    pub sites: u64,
+    pub cameras: u64,
+    /// Stage events, the automatic first 'surveyed' event of each camera included.
+    pub stage_events: u64,
+}
+
+/// Writes many rows in one transaction; see the module documentation.
+pub struct BulkWriter<'a> {
+    tx: Transaction<'a>,
+    secrets: &'a SecretBox,
+    actor: Actor,
+    counts: BulkCounts,
+}
+
+impl std::fmt::Debug for BulkWriter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BulkWriter")
+            .field("actor", &self.actor)
+            .field("counts", &self.counts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Starts a bulk load; `actor` signs the one audit entry [`BulkWriter::finish`] writes.
+    pub fn bulk(&mut self, actor: &Actor) -> Result<BulkWriter<'_>> {
+        let Store { conn, secrets, .. } = self;
+        // A connection setting, not a change to the file; it helps the indexes of a big load stay in memory.
+        conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+        conn.set_prepared_statement_cache_capacity(16);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(BulkWriter {
+            tx,
+            secrets,
+            actor: actor.clone(),
+            counts: BulkCounts::default(),
+        })
+    }
+}
+
+impl BulkWriter<'_> {
+    /// Rows written so far.
+    pub fn counts(&self) -> BulkCounts {
+        self.counts
+    }
+
+    /// Adds a site (checked like [`Store::add_site`]), recorded by `by_user` at `at_unix_s`.
+    pub fn add_site(&mut self, site: &Site, by_user: &str, at_unix_s: i64) -> Result<SiteId> {
+        let errors = validate_site(site);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let mut stmt = self.tx.prepare_cached(INSERT_SITE)?;
+        stmt.execute(params![
+            site.name_en.trim(),
+            site.name_hi.trim(),
+            site.owner_category.code(),
+            site.priority.code(),
+            site.priority_radius_m,
+            site.contact_person.trim(),
+            crate::model::normalise_phone(&site.phone).unwrap_or_default(),
+            site.address.trim(),
+            site.ward.trim(),
+            site.police_station.trim(),
+            site.lat_deg,
+            site.lon_deg,
+            site.notes.trim(),
+            by_user,
+            at_unix_s,
+        ])?;
+        self.counts.sites += 1;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Adds a camera, recorded (surveyed) by `by_user` at `surveyed_unix_s`, then moves it through `later`.
+    ///
+    /// Each move is checked against the stage rules before it is written; the password, if any, is sealed with
+    /// the registry's key. Duplicate stream URLs and NVR channels are refused by the schema's unique indexes.
+    pub fn add_camera(
+        &mut self,
+        site_id: SiteId,
+        camera: &Camera,
+        password: Option<&str>,
+        by_user: &str,
+        surveyed_unix_s: i64,
+        later: &[BulkStageEvent],
+    ) -> Result<CameraId> {
+        let errors = validate_camera(camera);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        // Every move is checked before anything is written, so a refused camera leaves no row behind.
+        let mut position = StagePosition {
+            stage: IntegrationStage::Surveyed,
+            blocked_from: None,
+            area_watched: camera.area_watched,
+            has_stream: super::records::has_stream(camera),
+        };
+        let mut moves = Vec::with_capacity(later.len());
+        let mut last_at = surveyed_unix_s;
+        for event in later {
+            position.check(&event.change)?;
+            if event.at_unix_s < last_at {
+                return Err(StoreError::Invalid(vec![FieldError::new(
+                    Field::Stage,
+                    Problem::OutOfRange {
+                        min: last_at as f64,
+                        max: f64::MAX,
+                    },
+                )]));
+            }
+            moves.push(position.stage);
+            position.blocked_from =
+                (event.change.to == IntegrationStage::Blocked).then_some(position.stage);
+            position.stage = event.change.to;
+            last_at = event.at_unix_s;
+        }
+        let (nvr_host, nvr_channel) = match &camera.kind {
+            CameraKind::Ip => (None, None),
+            CameraKind::Analogue { nvr_host, channel } => (Some(nvr_host.trim()), Some(*channel)),
+        };
+        let sealed = password
+            .filter(|p| !p.is_empty())
+            .map(|p| (self.secrets.seal(p), self.secrets.key_id()));
+        let (password_ct, key_id) = match &sealed {
+            Some((ct, id)) => (Some(ct.as_slice()), Some(*id)),
+            None => (None, None),
+        };
+        fn empty_to_null(s: &str) -> Option<&str> {
+            Some(s.trim()).filter(|t| !t.is_empty())
+        }
+        let id = {
+            let mut stmt = self.tx.prepare_cached(INSERT_CAMERA)?;
+            stmt.execute(params![
+                site_id,
+                camera.label.trim(),
+                camera.area_watched.code(),
+                camera.lat_deg,
+                camera.lon_deg,
+                camera.bearing_deg,
+                camera.fov_deg,
+                camera.range_m,
+                camera.kind.code(),
+                nvr_host,
+                nvr_channel,
+                camera.make.trim(),
+                camera.model.trim(),
+                empty_to_null(&camera.stream_url),
+                empty_to_null(&camera.snapshot_url),
+                camera.username.trim(),
+                password_ct,
+                key_id,
+                by_user,
+                surveyed_unix_s,
+            ])?;
+            self.tx.last_insert_rowid()
+        };
+        self.counts.cameras += 1;
+        self.counts.stage_events += 1;
+        if later.is_empty() {
+            return Ok(id);
+        }
+
+        let mut stmt = self.tx.prepare_cached(INSERT_EVENT)?;
+        for (event, from) in later.iter().zip(moves) {
+            let reason = match event.change.to {
+                IntegrationStage::Blocked => event.change.reason.map(BlockReason::code),
+                _ => None,
+            };
+            stmt.execute(params![
+                id,
+                event.at_unix_s,
+                event.by_user,
+                from.code(),
+                event.change.to.code(),
+                reason,
+                event.change.note.trim(),
+            ])?;
+            self.counts.stage_events += 1;
+        }
+        drop(stmt);
+        let last_by = later.last().map_or(by_user, |e| e.by_user.as_str());
+        let version = 1 + later.len() as i64;
+        self.tx
+            .prepare_cached(TOUCH_CAMERA)?
+            .execute(params![version, last_by, last_at, id])?;
+        Ok(id)
+    }
+
+    /// Writes the one audit entry of the load (`action`, e.g. `registry.demo`, with `after_json`), marks the
+    /// registry as demo data when `is_demo`, and commits everything.
+    pub fn finish(
+        self,
+        action: &str,
+        after_json: &serde_json::Value,
+        is_demo: bool,
+    ) -> Result<BulkCounts> {
+        if is_demo {
+            self.tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('is_demo', '1')
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [],
+            )?;
+        }
+        append_audit(
+            &self.tx,
+            &self.actor,
+            action,
+            "registry",
+            None,
+            None,
+            Some(after_json),
+        )?;
+        self.tx.commit()?;
+        Ok(self.counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AreaWatched, OwnerCategory};
+    use crate::store::OpenOptions;
+
+    fn open(dir: &std::path::Path) -> Store {
+        Store::open(
+            &dir.join("r.sqlite"),
+            &OpenOptions {
+                key_dir: dir.join("keys"),
+            },
+        )
+        .unwrap()
+    }
+
+    fn camera(label: &str, area: AreaWatched, url: &str) -> Camera {
+        let mut c = Camera::blank_at(25.45, 78.57);
+        c.label = label.into();
+        c.area_watched = area;
+        c.stream_url = url.into();
+        c.username = "admin".into();
+        c
+    }
+
+    fn to(stage: IntegrationStage, at: i64) -> BulkStageEvent {
+        BulkStageEvent {
+            at_unix_s: at,
+            by_user: "desk.asha".into(),
+            change: StageChange {
+                to: stage,
+                reason: None,
+                note: String::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn loads_history_and_rolls_back_when_dropped() {
+        use IntegrationStage as S;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open(dir.path());
+        let actor = Actor {
+            user: "tester".into(),
+            now_unix_s: 1_000,
+        };
+        {
+            let mut bulk = store.bulk(&actor).unwrap();
+            let mut site = Site::blank();
+            site.name_en = "Dropped".into();
+            bulk.add_site(&site, "tester", 10).unwrap();
+            // Dropped without finish: nothing stays.
+        }
+        let n: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM site", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+
+        let mut bulk = store.bulk(&actor).unwrap();
+        let mut site = Site::blank();
+        site.name_en = "Hotel Raj Palace".into();
+        site.owner_category = OwnerCategory::Hotel;
+        let site_id = bulk.add_site(&site, "tester", 10).unwrap();
+        let path = [
+            to(S::OwnerContacted, 200),
+            to(S::ConsentGiven, 300),
+            to(S::Configured, 400),
+            to(S::Integrated, 500),
+        ];
+        let gate = camera(
+            "Main gate",
+            AreaWatched::Gate,
+            "rtsp://127.0.0.2:8554/Streaming/Channels/101",
+        );
+        let id = bulk
+            .add_camera(site_id, &gate, Some("Demo@123"), "tester", 100, &path)
+            .unwrap();
+        let room = camera("Room 101", AreaWatched::Room, "");
+        // A private-area camera cannot be integrated, even in bulk.
+        let refused = bulk.add_camera(site_id, &room, None, "tester", 100, &path[..1]);
+        assert!(matches!(refused, Err(StoreError::Stage(_))), "{refused:?}");
+        let mut rejected = to(S::Rejected, 150);
+        rejected.change.note = "watches guest rooms".into();
+        bulk.add_camera(site_id, &room, None, "tester", 100, &[rejected])
+            .unwrap();
+        let counts = bulk
+            .finish("registry.demo", &serde_json::json!({"cameras": 2}), true)
+            .unwrap();
+        assert_eq!(counts.cameras, 2);
+        assert_eq!(counts.stage_events, 5 + 2);
+        assert!(store.is_demo().unwrap());
+        let record = store.camera(id).unwrap();
+        assert_eq!(record.stage, S::Integrated);
+        assert_eq!(record.row_version, 5);
+        assert_eq!(record.updated_unix_s, 500);
+        assert_eq!(
+            store.camera_password(id).unwrap().as_deref(),
+            Some("Demo@123")
+        );
+        let history = store.camera_history(id).unwrap();
+        let times: Vec<i64> = history.iter().map(|e| e.at_unix_s).collect();
+        assert_eq!(times, vec![100, 200, 300, 400, 500]);
+        let audit = store.audit_entries(None, 10).unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].action, "registry.demo");
+    }
+}

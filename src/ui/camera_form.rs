@@ -1,0 +1,377 @@
+//! Add / edit a camera of a site. The password field is write-only: a stored password is never shown, only
+//! replaced or cleared.
+
+use egui::{Id, RichText};
+
+use super::DeskApp;
+use super::widgets::{
+    FieldMessages, FormOutcome, discard_confirm_ui, field_error_ui, field_label, form_buttons_ui,
+    form_keys, number_text, parse_number, parse_optional_number, text_row,
+};
+use crate::i18n::I18n;
+use crate::model::{
+    AreaWatched, Camera, CameraId, CameraKind, Field, FieldError, PasswordState, Problem, SiteId,
+    validate_camera,
+};
+use crate::services::desk::{DeskCommand, SaveProblem};
+use crate::store::{CameraRecord, PasswordEdit};
+
+#[derive(Clone, PartialEq)]
+struct CameraDraft {
+    camera: Camera,
+    is_analogue: bool,
+    nvr_host: String,
+    nvr_channel: String,
+    lat: String,
+    lon: String,
+    bearing: String,
+    fov: String,
+    range: String,
+    password: String,
+    clear_password: bool,
+}
+
+impl CameraDraft {
+    fn from_camera(camera: &Camera) -> Self {
+        let (is_analogue, nvr_host, nvr_channel) = match &camera.kind {
+            CameraKind::Ip => (false, String::new(), String::new()),
+            CameraKind::Analogue { nvr_host, channel } => {
+                (true, nvr_host.clone(), channel.to_string())
+            }
+        };
+        Self {
+            camera: camera.clone(),
+            is_analogue,
+            nvr_host,
+            nvr_channel,
+            lat: format!("{}", camera.lat_deg),
+            lon: format!("{}", camera.lon_deg),
+            bearing: number_text(camera.bearing_deg),
+            fov: number_text(camera.fov_deg),
+            range: number_text(camera.range_m),
+            password: String::new(),
+            clear_password: false,
+        }
+    }
+
+    fn to_camera(&self) -> Result<Camera, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut c = self.camera.clone();
+        c.lat_deg = parse_number(&self.lat, Field::Latitude, &mut errors);
+        c.lon_deg = parse_number(&self.lon, Field::Longitude, &mut errors);
+        c.bearing_deg = parse_optional_number(&self.bearing, Field::Bearing, &mut errors);
+        c.fov_deg = parse_optional_number(&self.fov, Field::FieldOfView, &mut errors);
+        c.range_m = parse_optional_number(&self.range, Field::Range, &mut errors);
+        c.kind = if self.is_analogue {
+            let channel = match self.nvr_channel.trim().parse::<u16>() {
+                Ok(ch) => ch,
+                Err(_) if self.nvr_channel.trim().is_empty() => {
+                    errors.push(FieldError::new(Field::NvrChannel, Problem::Required));
+                    1
+                }
+                Err(_) => {
+                    errors.push(FieldError::new(
+                        Field::NvrChannel,
+                        Problem::NotANumber {
+                            text: self.nvr_channel.trim().to_string(),
+                        },
+                    ));
+                    1
+                }
+            };
+            CameraKind::Analogue {
+                nvr_host: self.nvr_host.clone(),
+                channel,
+            }
+        } else {
+            CameraKind::Ip
+        };
+        let parsed: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        let coords_unparsed =
+            parsed.contains(&Field::Latitude) || parsed.contains(&Field::Longitude);
+        errors.extend(validate_camera(&c).into_iter().filter(|e| {
+            !parsed.contains(&e.field)
+                && !(coords_unparsed && matches!(e.field, Field::Latitude | Field::Longitude))
+        }));
+        if errors.is_empty() {
+            Ok(c)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn password_edit(&self) -> PasswordEdit {
+        if self.clear_password {
+            PasswordEdit::Clear
+        } else if self.password.is_empty() {
+            PasswordEdit::Keep
+        } else {
+            PasswordEdit::Set(self.password.clone())
+        }
+    }
+}
+
+pub struct CameraForm {
+    id: Option<CameraId>,
+    site_id: SiteId,
+    site_name: String,
+    expected_version: i64,
+    stored_password: PasswordState,
+    original: CameraDraft,
+    draft: CameraDraft,
+    messages: FieldMessages,
+    banner: Option<String>,
+    pub(super) saving: bool,
+    confirm_discard: bool,
+    focus_first: bool,
+}
+
+impl CameraForm {
+    pub fn add(site_id: SiteId, site_name: String, lat_deg: f64, lon_deg: f64) -> Self {
+        let draft = CameraDraft::from_camera(&Camera::blank_at(lat_deg, lon_deg));
+        Self {
+            id: None,
+            site_id,
+            site_name,
+            expected_version: 0,
+            stored_password: PasswordState::None,
+            original: draft.clone(),
+            draft,
+            messages: FieldMessages::default(),
+            banner: None,
+            saving: false,
+            confirm_discard: false,
+            focus_first: true,
+        }
+    }
+
+    pub fn edit(record: &CameraRecord, site_name: String) -> Self {
+        let draft = CameraDraft::from_camera(&record.camera);
+        Self {
+            id: Some(record.id),
+            site_id: record.site_id,
+            site_name,
+            expected_version: record.row_version,
+            stored_password: record.password,
+            original: draft.clone(),
+            draft,
+            messages: FieldMessages::default(),
+            banner: None,
+            saving: false,
+            confirm_discard: false,
+            focus_first: true,
+        }
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.draft != self.original
+    }
+
+    pub fn on_save_failed(&mut self, problem: SaveProblem, banner: Option<String>, i18n: &I18n) {
+        self.saving = false;
+        if let SaveProblem::Fields(errors) = &problem {
+            self.messages = FieldMessages::from_errors(errors, i18n);
+            self.banner = Some(i18n.tr("form-fix-fields"));
+        } else {
+            self.banner = banner;
+        }
+    }
+
+    fn save(&mut self, app: &DeskApp) {
+        match self.draft.to_camera() {
+            Ok(camera) => {
+                self.messages = FieldMessages::default();
+                self.banner = None;
+                self.saving = true;
+                app.send(DeskCommand::SaveCamera {
+                    id: self.id,
+                    site_id: self.site_id,
+                    expected_version: self.expected_version,
+                    camera,
+                    password: self.draft.password_edit(),
+                });
+            }
+            Err(errors) => {
+                self.messages = FieldMessages::from_errors(&errors, &app.i18n);
+                self.banner = Some(app.t("form-fix-fields"));
+            }
+        }
+    }
+
+    pub fn ui(&mut self, ctx: &egui::Context, app: &mut DeskApp) -> FormOutcome {
+        let mut outcome = FormOutcome::KeepOpen;
+        let modal = egui::Modal::new(Id::unique("camera_form")).show(ctx, |ui| {
+            ui.set_width(580.0);
+            let title = if self.id.is_some() {
+                "camera-form-edit-title"
+            } else {
+                "camera-form-add-title"
+            };
+            ui.heading(app.t(title));
+            ui.label(RichText::new(&self.site_name).strong());
+            if app.index().is_some_and(|i| i.snapshot.is_demo) {
+                ui.label(
+                    RichText::new(app.t("demo-form-note"))
+                        .color(super::DEMO_COLOUR)
+                        .small(),
+                );
+            }
+            ui.add_space(4.0);
+            let i18n = &app.i18n;
+            egui::ScrollArea::vertical()
+                .max_height(ctx.content_rect().height() - 220.0)
+                .show(ui, |ui| {
+                    egui::Grid::new("camera_form_grid")
+                        .num_columns(2)
+                        .spacing([12.0, 6.0])
+                        .show(ui, |ui| self.fields_ui(ui, i18n));
+                });
+            let (save_clicked, cancel_clicked) =
+                form_buttons_ui(ui, i18n, self.banner.as_deref(), self.saving);
+            let (enter, escape) = form_keys(ui);
+            if self.confirm_discard {
+                match discard_confirm_ui(ui, i18n) {
+                    Some(true) => outcome = FormOutcome::Close,
+                    Some(false) => self.confirm_discard = false,
+                    None => {}
+                }
+                return;
+            }
+            if (save_clicked || enter) && !self.saving {
+                self.save(app);
+            } else if cancel_clicked || escape {
+                if self.is_dirty() {
+                    self.confirm_discard = true;
+                } else {
+                    outcome = FormOutcome::Close;
+                }
+            }
+        });
+        if modal.backdrop_response.clicked() && outcome == FormOutcome::KeepOpen {
+            if self.is_dirty() {
+                self.confirm_discard = true;
+            } else {
+                outcome = FormOutcome::Close;
+            }
+        }
+        outcome
+    }
+
+    fn fields_ui(&mut self, ui: &mut egui::Ui, i18n: &I18n) {
+        let m = &self.messages;
+        let d = &mut self.draft;
+        let first = text_row(
+            ui,
+            i18n,
+            m,
+            Field::Label,
+            &mut d.camera.label,
+            Some("Main gate"),
+        );
+        if self.focus_first {
+            first.request_focus();
+            self.focus_first = false;
+        }
+        let label = field_label(ui, i18n, Field::AreaWatched);
+        ui.vertical(|ui| {
+            egui::ComboBox::from_id_salt("camera_area")
+                .width(360.0)
+                .selected_text(i18n.tr(&d.camera.area_watched.i18n_key()))
+                .show_ui(ui, |ui| {
+                    for a in AreaWatched::ALL {
+                        ui.selectable_value(&mut d.camera.area_watched, a, i18n.tr(&a.i18n_key()));
+                    }
+                })
+                .response
+                .labelled_by(label);
+            if !d.camera.area_watched.is_common() {
+                ui.label(
+                    RichText::new(i18n.tr("camera-private-area-warning"))
+                        .color(ui.visuals().warn_fg_color)
+                        .small(),
+                );
+            }
+            field_error_ui(ui, m, Field::AreaWatched);
+        });
+        ui.end_row();
+        text_row(ui, i18n, m, Field::Latitude, &mut d.lat, None);
+        text_row(ui, i18n, m, Field::Longitude, &mut d.lon, None);
+        text_row(ui, i18n, m, Field::Bearing, &mut d.bearing, Some("0–359"));
+        text_row(ui, i18n, m, Field::FieldOfView, &mut d.fov, Some("90"));
+        text_row(ui, i18n, m, Field::Range, &mut d.range, Some("30"));
+
+        let label = ui.label(i18n.tr("camera-kind")).id;
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut d.is_analogue, false, i18n.tr("camera-kind-ip"))
+                .labelled_by(label);
+            ui.radio_value(&mut d.is_analogue, true, i18n.tr("camera-kind-analogue"));
+        });
+        ui.end_row();
+        if d.is_analogue {
+            text_row(
+                ui,
+                i18n,
+                m,
+                Field::NvrHost,
+                &mut d.nvr_host,
+                Some("127.0.0.1"),
+            );
+            text_row(
+                ui,
+                i18n,
+                m,
+                Field::NvrChannel,
+                &mut d.nvr_channel,
+                Some("1"),
+            );
+        }
+        text_row(
+            ui,
+            i18n,
+            m,
+            Field::Make,
+            &mut d.camera.make,
+            Some("Hikvision"),
+        );
+        text_row(ui, i18n, m, Field::Model, &mut d.camera.model, None);
+        text_row(
+            ui,
+            i18n,
+            m,
+            Field::StreamUrl,
+            &mut d.camera.stream_url,
+            Some("rtsp://127.0.0.1:554/Streaming/Channels/101"),
+        );
+        text_row(
+            ui,
+            i18n,
+            m,
+            Field::SnapshotUrl,
+            &mut d.camera.snapshot_url,
+            Some("http://127.0.0.1/ISAPI/Streaming/channels/101/picture"),
+        );
+        text_row(ui, i18n, m, Field::Username, &mut d.camera.username, None);
+
+        let label = field_label(ui, i18n, Field::Password);
+        ui.vertical(|ui| {
+            let hint = match self.stored_password {
+                PasswordState::Stored => i18n.tr("camera-password-keep-hint"),
+                PasswordState::MustReenter => i18n.tr("camera-password-reenter-hint"),
+                PasswordState::None => i18n.tr("camera-password-none-hint"),
+            };
+            ui.add_enabled(
+                !d.clear_password,
+                egui::TextEdit::singleline(&mut d.password)
+                    .password(true)
+                    .desired_width(360.0)
+                    .hint_text(hint),
+            )
+            .labelled_by(label);
+            if self.stored_password != PasswordState::None {
+                ui.checkbox(&mut d.clear_password, i18n.tr("camera-password-clear"));
+            }
+            field_error_ui(ui, m, Field::Password);
+        });
+        ui.end_row();
+    }
+}

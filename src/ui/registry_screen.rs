@@ -1,0 +1,677 @@
+//! The registry screen: one virtualized table of cameras or sites with filters and sorting, and a details
+//! panel for the selected site and camera. Also the audit log screen.
+
+use egui::{Color32, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::camera_form::CameraForm;
+use super::site_form::SiteForm;
+use super::stage_form::StageForm;
+use super::{DEMO_COLOUR, DeskApp, OpenForm, Selection};
+use crate::i18n::I18n;
+use crate::model::{IntegrationStage, OwnerCategory, PasswordState, ist_datetime};
+use crate::services::desk::DeskCommand;
+use crate::services::registry_index::{RegistryIndex, SortColumn, TableMode};
+use crate::store::{CameraRecord, SiteRecord};
+
+const ROW_HEIGHT: f32 = 22.0;
+/// Cameras in the default demo registry, as the review meeting sees Jhansi.
+const DEMO_CAMERAS: usize = 3_200;
+
+/// Colour that goes with a stage's words (never colour alone).
+pub fn stage_colour(stage: IntegrationStage) -> Color32 {
+    match stage {
+        IntegrationStage::Integrated => Color32::from_rgb(0x2E, 0x7D, 0x32),
+        IntegrationStage::Configured | IntegrationStage::ConsentGiven => {
+            Color32::from_rgb(0x15, 0x65, 0xC0)
+        }
+        IntegrationStage::Surveyed | IntegrationStage::OwnerContacted => {
+            Color32::from_rgb(0x61, 0x61, 0x61)
+        }
+        IntegrationStage::Blocked => Color32::from_rgb(0xC6, 0x28, 0x28),
+        IntegrationStage::Rejected => Color32::from_rgb(0x6A, 0x1B, 0x9A),
+    }
+}
+
+fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
+    ui.add(egui::Label::new(text).selectable(false).truncate());
+}
+
+/// The registry screen.
+pub fn registry_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let filters = app.filters.clone();
+    let Some(index) = app.index_mut() else { return };
+    index.apply(&filters);
+    if index.snapshot.sites.is_empty() {
+        empty_registry_ui(app, ui);
+        return;
+    }
+    toolbar_ui(app, ui);
+    ui.separator();
+    egui::Panel::right("details")
+        .resizable(true)
+        .default_size(400.0)
+        .min_size(320.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| details_ui(app, ui));
+        });
+    egui::CentralPanel::default().show(ui, |ui| table_ui(app, ui));
+}
+
+fn empty_registry_ui(app: &mut DeskApp, ui: &mut Ui) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(60.0);
+        ui.heading(app.t("empty-title"));
+        ui.label(app.t("empty-body"));
+        ui.add_space(12.0);
+        if let Some((_, fraction)) = app.task {
+            ui.add(
+                egui::ProgressBar::new(fraction)
+                    .desired_width(320.0)
+                    .show_percentage(),
+            );
+            ui.label(app.t("task-demo"));
+            return;
+        }
+        if ui
+            .button(
+                app.i18n
+                    .tr_args("empty-load-demo", &[("cameras", DEMO_CAMERAS.to_string())]),
+            )
+            .on_hover_text(app.t("empty-load-demo-hint"))
+            .clicked()
+        {
+            app.task = Some(("demo", 0.0));
+            app.send(DeskCommand::LoadDemo {
+                cameras: DEMO_CAMERAS,
+                seed: 1,
+            });
+        }
+        ui.add_space(6.0);
+        if ui.button(app.t("action-add-site")).clicked() {
+            app.form = Some(OpenForm::Site(SiteForm::add()));
+        }
+    });
+}
+
+fn combo_filter<T: Clone + PartialEq>(
+    ui: &mut Ui,
+    id: &str,
+    label: &str,
+    any: &str,
+    value: &mut Option<T>,
+    options: &[(T, String)],
+) {
+    let selected = value
+        .as_ref()
+        .and_then(|v| options.iter().find(|(o, _)| o == v))
+        .map_or_else(|| any.to_string(), |(_, name)| name.clone());
+    let label_id = ui.label(label).id;
+    egui::ComboBox::from_id_salt(id)
+        .width(150.0)
+        .selected_text(selected)
+        .height(400.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, any);
+            for (option, name) in options {
+                ui.selectable_value(value, Some(option.clone()), name);
+            }
+        })
+        .response
+        .labelled_by(label_id);
+}
+
+fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let Some(index) = app.index() else { return };
+    let i18n = &app.i18n;
+    let mode = index.mode;
+    let categories: Vec<(OwnerCategory, String)> = OwnerCategory::ALL
+        .iter()
+        .map(|c| (*c, i18n.tr(&c.i18n_key())))
+        .collect();
+    let stages: Vec<(IntegrationStage, String)> = IntegrationStage::ALL
+        .iter()
+        .map(|s| (*s, i18n.tr(&s.i18n_key())))
+        .collect();
+    let wards: Vec<(String, String)> = index.wards.iter().map(|w| (w.clone(), w.clone())).collect();
+    let stations: Vec<(String, String)> = index
+        .police_stations
+        .iter()
+        .map(|w| (w.clone(), w.clone()))
+        .collect();
+    let shown = index.rows.len();
+    let total = match mode {
+        TableMode::Cameras => index.snapshot.cameras.len(),
+        TableMode::Sites => index.snapshot.sites.len(),
+    };
+    let mut new_mode = mode;
+    let mut filters = app.filters.clone();
+    let mut add_site = false;
+    ui.horizontal_wrapped(|ui| {
+        ui.selectable_value(
+            &mut new_mode,
+            TableMode::Cameras,
+            i18n.tr("table-mode-cameras"),
+        );
+        ui.selectable_value(&mut new_mode, TableMode::Sites, i18n.tr("table-mode-sites"));
+        ui.separator();
+        let label = ui.label(i18n.tr("filter-search")).id;
+        ui.add(
+            egui::TextEdit::singleline(&mut filters.text)
+                .hint_text(i18n.tr("filter-search-hint"))
+                .desired_width(220.0),
+        )
+        .labelled_by(label);
+        let any = i18n.tr("filter-any");
+        combo_filter(
+            ui,
+            "f_cat",
+            &i18n.tr("filter-category"),
+            &any,
+            &mut filters.category,
+            &categories,
+        );
+        combo_filter(
+            ui,
+            "f_ward",
+            &i18n.tr("field-ward"),
+            &any,
+            &mut filters.ward,
+            &wards,
+        );
+        combo_filter(
+            ui,
+            "f_ps",
+            &i18n.tr("field-police-station"),
+            &any,
+            &mut filters.police_station,
+            &stations,
+        );
+        combo_filter(
+            ui,
+            "f_stage",
+            &i18n.tr("field-stage"),
+            &any,
+            &mut filters.stage,
+            &stages,
+        );
+        if !filters.is_empty() && ui.button(i18n.tr("filter-clear")).clicked() {
+            filters = Default::default();
+        }
+        ui.separator();
+        ui.label(i18n.tr_args(
+            "table-showing",
+            &[("shown", shown.to_string()), ("total", total.to_string())],
+        ));
+        ui.separator();
+        add_site = ui.button(i18n.tr("action-add-site")).clicked();
+    });
+    app.filters = filters.clone();
+    if let Some(index) = app.index_mut() {
+        index.set_mode(new_mode, &filters);
+        index.apply(&filters);
+    }
+    if add_site {
+        app.form = Some(OpenForm::Site(SiteForm::add()));
+    }
+}
+
+fn sort_header(
+    ui: &mut Ui,
+    i18n: &I18n,
+    index: &RegistryIndex,
+    column: SortColumn,
+    key: &str,
+) -> bool {
+    let arrow = if index.sort == column {
+        if index.ascending { " ⏶" } else { " ⏷" }
+    } else {
+        ""
+    };
+    ui.add(
+        egui::Button::new(RichText::new(format!("{}{arrow}", i18n.tr(key))).strong()).frame(false),
+    )
+    .on_hover_text(i18n.tr("table-sort-hint"))
+    .clicked()
+}
+
+fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let Some(index) = app.index() else { return };
+    let i18n = &app.i18n;
+    let mut clicked_sort = None;
+    let mut clicked_site = None;
+    let mut clicked_camera = None;
+    let selection = app.selection;
+    let columns: Vec<(SortColumn, &str)> = match index.mode {
+        TableMode::Cameras => vec![
+            (SortColumn::Site, "col-site"),
+            (SortColumn::Camera, "col-camera"),
+            (SortColumn::Category, "col-category"),
+            (SortColumn::Stage, "col-stage"),
+            (SortColumn::Area, "col-area"),
+            (SortColumn::Ward, "col-ward"),
+            (SortColumn::PoliceStation, "col-police-station"),
+            (SortColumn::Updated, "col-updated"),
+        ],
+        TableMode::Sites => vec![
+            (SortColumn::Site, "col-site"),
+            (SortColumn::Category, "col-category"),
+            (SortColumn::Priority, "col-priority"),
+            (SortColumn::Cameras, "col-cameras"),
+            (SortColumn::Integrated, "col-integrated"),
+            (SortColumn::Ward, "col-ward"),
+            (SortColumn::PoliceStation, "col-police-station"),
+            (SortColumn::Updated, "col-updated"),
+        ],
+    };
+    let mut builder = TableBuilder::new(ui)
+        .id_salt(("registry_table", index.mode == TableMode::Sites))
+        .striped(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(
+            Column::initial(260.0)
+                .at_least(120.0)
+                .clip(true)
+                .resizable(true),
+        );
+    for _ in 1..columns.len() - 1 {
+        builder = builder.column(
+            Column::initial(130.0)
+                .at_least(60.0)
+                .clip(true)
+                .resizable(true),
+        );
+    }
+    builder = builder.column(Column::remainder().at_least(110.0));
+    builder
+        .header(26.0, |mut header| {
+            for (column, key) in &columns {
+                header.col(|ui| {
+                    if sort_header(ui, i18n, index, *column, key) {
+                        clicked_sort = Some(*column);
+                    }
+                });
+            }
+        })
+        .body(|body| {
+            let snap = &index.snapshot;
+            body.rows(ROW_HEIGHT, index.rows.len(), |mut row| {
+                let i = index.rows[row.index()] as usize;
+                match index.mode {
+                    TableMode::Cameras => {
+                        let c = &snap.cameras[i];
+                        let site = index.site(c.site_id);
+                        row.set_selected(selection.camera == Some(c.id));
+                        row.col(|ui| {
+                            let name = site.map_or_else(String::new, |s| s.site.display_name());
+                            if ui
+                                .add(
+                                    egui::Button::selectable(selection.camera == Some(c.id), name)
+                                        .truncate(),
+                                )
+                                .clicked()
+                            {
+                                clicked_camera = Some(c.id);
+                            }
+                        });
+                        row.col(|ui| cell(ui, c.camera.label.as_str()));
+                        row.col(|ui| {
+                            cell(
+                                ui,
+                                site.map_or_else(String::new, |s| {
+                                    i18n.tr(&s.site.owner_category.i18n_key())
+                                }),
+                            )
+                        });
+                        row.col(|ui| {
+                            cell(
+                                ui,
+                                RichText::new(i18n.tr(&c.stage.i18n_key()))
+                                    .color(stage_colour(c.stage)),
+                            )
+                        });
+                        row.col(|ui| cell(ui, i18n.tr(&c.camera.area_watched.i18n_key())));
+                        row.col(|ui| cell(ui, site.map_or("", |s| s.site.ward.as_str())));
+                        row.col(|ui| cell(ui, site.map_or("", |s| s.site.police_station.as_str())));
+                        row.col(|ui| cell(ui, ist_datetime(c.updated_unix_s)));
+                        if row.response().clicked() {
+                            clicked_camera = Some(c.id);
+                        }
+                    }
+                    TableMode::Sites => {
+                        let s = &snap.sites[i];
+                        let counts = index.site_counts(s.id);
+                        row.set_selected(selection.site == Some(s.id));
+                        row.col(|ui| {
+                            if ui
+                                .add(
+                                    egui::Button::selectable(
+                                        selection.site == Some(s.id),
+                                        s.site.display_name(),
+                                    )
+                                    .truncate(),
+                                )
+                                .clicked()
+                            {
+                                clicked_site = Some(s.id);
+                            }
+                        });
+                        row.col(|ui| cell(ui, i18n.tr(&s.site.owner_category.i18n_key())));
+                        row.col(|ui| cell(ui, i18n.tr(&s.site.priority.i18n_key())));
+                        row.col(|ui| cell(ui, counts.cameras.to_string()));
+                        row.col(|ui| cell(ui, counts.integrated.to_string()));
+                        row.col(|ui| cell(ui, s.site.ward.as_str()));
+                        row.col(|ui| cell(ui, s.site.police_station.as_str()));
+                        row.col(|ui| cell(ui, ist_datetime(s.updated_unix_s)));
+                        if row.response().clicked() {
+                            clicked_site = Some(s.id);
+                        }
+                    }
+                }
+            });
+        });
+    if let Some(column) = clicked_sort {
+        let filters = app.filters.clone();
+        if let Some(index) = app.index_mut() {
+            index.sort_by(column, &filters);
+        }
+    }
+    if let Some(id) = clicked_camera {
+        app.select_camera(id);
+    }
+    if let Some(id) = clicked_site {
+        app.selection = Selection {
+            site: Some(id),
+            camera: None,
+        };
+    }
+}
+
+fn kv(ui: &mut Ui, i18n: &I18n, key: &str, value: &str) {
+    if value.is_empty() {
+        return;
+    }
+    ui.label(RichText::new(i18n.tr(key)).weak());
+    ui.label(value);
+    ui.end_row();
+}
+
+fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let Some(index) = app.index() else { return };
+    let Some(site) = app.selection.site.and_then(|id| index.site(id)).cloned() else {
+        ui.add_space(20.0);
+        ui.label(RichText::new(app.t("details-none")).weak());
+        return;
+    };
+    let cameras: Vec<CameraRecord> = index.cameras_of(site.id).cloned().collect();
+    let is_demo = index.snapshot.is_demo;
+    site_details_ui(app, ui, &site, is_demo);
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.heading(
+            app.i18n
+                .tr_args("details-cameras", &[("count", cameras.len().to_string())]),
+        );
+        if ui.button(app.t("action-add-camera")).clicked() {
+            app.form = Some(OpenForm::Camera(CameraForm::add(
+                site.id,
+                site.site.display_name(),
+                site.site.lat_deg,
+                site.site.lon_deg,
+            )));
+        }
+    });
+    for c in &cameras {
+        let selected = app.selection.camera == Some(c.id);
+        let text = RichText::new(format!(
+            "{} — {}",
+            c.camera.label,
+            app.t(&c.stage.i18n_key())
+        ))
+        .color(stage_colour(c.stage));
+        if ui.add(egui::Button::selectable(selected, text)).clicked() {
+            app.select_camera(c.id);
+        }
+    }
+    if let Some(camera) = app
+        .selection
+        .camera
+        .and_then(|id| cameras.iter().find(|c| c.id == id))
+    {
+        ui.separator();
+        camera_details_ui(app, ui, camera, &site);
+    }
+}
+
+fn site_details_ui(app: &mut DeskApp, ui: &mut Ui, site: &SiteRecord, is_demo: bool) {
+    let i18n = &app.i18n;
+    if is_demo {
+        ui.label(
+            RichText::new(format!(" {} ", i18n.tr("demo-badge")))
+                .color(Color32::WHITE)
+                .background_color(DEMO_COLOUR)
+                .small(),
+        );
+    }
+    ui.heading(&site.site.name_en);
+    if !site.site.name_hi.is_empty() {
+        ui.label(RichText::new(&site.site.name_hi).size(16.0));
+    }
+    egui::Grid::new("site_details")
+        .num_columns(2)
+        .show(ui, |ui| {
+            kv(
+                ui,
+                i18n,
+                "site-owner-category",
+                &i18n.tr(&site.site.owner_category.i18n_key()),
+            );
+            if site.site.priority != crate::model::Priority::None {
+                kv(
+                    ui,
+                    i18n,
+                    "site-priority",
+                    &i18n.tr(&site.site.priority.i18n_key()),
+                );
+            }
+            kv(ui, i18n, "field-contact-person", &site.site.contact_person);
+            kv(ui, i18n, "field-phone", &site.site.phone);
+            kv(ui, i18n, "field-address", &site.site.address);
+            kv(ui, i18n, "field-ward", &site.site.ward);
+            kv(ui, i18n, "field-police-station", &site.site.police_station);
+            kv(
+                ui,
+                i18n,
+                "details-location",
+                &format!("{:.5}, {:.5}", site.site.lat_deg, site.site.lon_deg),
+            );
+            kv(ui, i18n, "field-notes", &site.site.notes);
+            kv(
+                ui,
+                i18n,
+                "details-updated",
+                &format!(
+                    "{} · {}",
+                    ist_datetime(site.updated_unix_s),
+                    site.updated_by
+                ),
+            );
+        });
+    if ui.button(i18n.tr("action-edit-site")).clicked() {
+        app.form = Some(OpenForm::Site(SiteForm::edit(site)));
+    }
+}
+
+fn camera_details_ui(app: &mut DeskApp, ui: &mut Ui, c: &CameraRecord, site: &SiteRecord) {
+    let i18n = &app.i18n;
+    ui.heading(&c.camera.label);
+    ui.label(
+        RichText::new(i18n.tr(&c.stage.i18n_key()))
+            .strong()
+            .color(stage_colour(c.stage)),
+    );
+    if let Some(reason) = c.block_reason {
+        ui.label(i18n.tr_args(
+            "details-blocked-because",
+            &[("reason", i18n.tr(&reason.i18n_key()))],
+        ));
+    }
+    egui::Grid::new("camera_details")
+        .num_columns(2)
+        .show(ui, |ui| {
+            kv(
+                ui,
+                i18n,
+                "field-area-watched",
+                &i18n.tr(&c.camera.area_watched.i18n_key()),
+            );
+            kv(
+                ui,
+                i18n,
+                "details-location",
+                &format!("{:.5}, {:.5}", c.camera.lat_deg, c.camera.lon_deg),
+            );
+            if let Some(b) = c.camera.bearing_deg {
+                kv(ui, i18n, "field-bearing", &format!("{b:.0}"));
+            }
+            if let Some(f) = c.camera.fov_deg {
+                kv(ui, i18n, "field-fov", &format!("{f:.0}"));
+            }
+            if let Some(r) = c.camera.range_m {
+                kv(ui, i18n, "field-range", &format!("{r:.0}"));
+            }
+            match &c.camera.kind {
+                crate::model::CameraKind::Ip => {
+                    kv(ui, i18n, "camera-kind", &i18n.tr("camera-kind-ip"))
+                }
+                crate::model::CameraKind::Analogue { nvr_host, channel } => {
+                    kv(ui, i18n, "camera-kind", &i18n.tr("camera-kind-analogue"));
+                    kv(ui, i18n, "field-nvr-host", nvr_host);
+                    kv(ui, i18n, "field-nvr-channel", &channel.to_string());
+                }
+            }
+            kv(ui, i18n, "field-make", &c.camera.make);
+            kv(ui, i18n, "field-model", &c.camera.model);
+            kv(ui, i18n, "field-stream-url", &c.camera.stream_url);
+            kv(ui, i18n, "field-snapshot-url", &c.camera.snapshot_url);
+            kv(ui, i18n, "field-username", &c.camera.username);
+            let password = match c.password {
+                PasswordState::None => i18n.tr("password-state-none"),
+                PasswordState::Stored => i18n.tr("password-state-stored"),
+                PasswordState::MustReenter => i18n.tr("password-state-reenter"),
+            };
+            kv(ui, i18n, "field-password", &password);
+            kv(
+                ui,
+                i18n,
+                "details-updated",
+                &format!("{} · {}", ist_datetime(c.updated_unix_s), c.updated_by),
+            );
+        });
+    ui.horizontal(|ui| {
+        if ui.button(i18n.tr("action-edit-camera")).clicked() {
+            app.form = Some(OpenForm::Camera(CameraForm::edit(
+                c,
+                site.site.display_name(),
+            )));
+        }
+        if ui.button(i18n.tr("action-change-stage")).clicked() {
+            app.form = Some(OpenForm::Stage(StageForm::new(
+                c,
+                format!("{} — {}", c.camera.label, site.site.display_name()),
+            )));
+        }
+    });
+    ui.add_space(6.0);
+    ui.label(RichText::new(app.t("details-history")).strong());
+    match &app.history {
+        Some(h) if h.camera_id == c.id => {
+            for e in h.events.iter().rev() {
+                let from = e
+                    .from_stage
+                    .map(|s| format!("{} » ", app.t(&s.i18n_key())))
+                    .unwrap_or_default();
+                let mut line = format!(
+                    "{} · {} · {from}{}",
+                    ist_datetime(e.at_unix_s),
+                    e.by_user,
+                    app.t(&e.to_stage.i18n_key())
+                );
+                if let Some(r) = e.block_reason {
+                    line.push_str(&format!(" ({})", app.t(&r.i18n_key())));
+                }
+                if !e.note.is_empty() {
+                    line.push_str(&format!(" — {}", e.note));
+                }
+                ui.label(RichText::new(line).small());
+            }
+        }
+        _ => {
+            ui.spinner();
+        }
+    }
+}
+
+/// State of the audit screen.
+#[derive(Default)]
+pub struct AuditScreen {
+    pub requested: bool,
+}
+
+/// The audit log: who changed what and when, newest first.
+pub fn audit_ui(app: &mut DeskApp, ui: &mut Ui) {
+    ui.heading(app.t("audit-title"));
+    ui.label(app.t("audit-body"));
+    if !app.audit_screen.requested {
+        app.audit_screen.requested = true;
+        app.send(DeskCommand::LoadAudit { limit: 2_000 });
+    }
+    if ui.button(app.t("audit-refresh")).clicked() {
+        app.send(DeskCommand::LoadAudit { limit: 2_000 });
+    }
+    let Some(entries) = &app.audit else {
+        ui.spinner();
+        return;
+    };
+    let i18n = &app.i18n;
+    TableBuilder::new(ui)
+        .striped(true)
+        .column(Column::initial(130.0))
+        .column(Column::initial(110.0))
+        .column(Column::initial(130.0))
+        .column(Column::initial(90.0))
+        .column(Column::remainder().clip(true))
+        .header(24.0, |mut h| {
+            for key in [
+                "audit-col-when",
+                "audit-col-who",
+                "audit-col-action",
+                "audit-col-what",
+                "audit-col-change",
+            ] {
+                h.col(|ui| {
+                    ui.strong(i18n.tr(key));
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(ROW_HEIGHT, entries.len(), |mut row| {
+                let e = &entries[row.index()];
+                row.col(|ui| cell(ui, ist_datetime(e.at_unix_s)));
+                row.col(|ui| cell(ui, e.by_user.as_str()));
+                row.col(|ui| cell(ui, e.action.as_str()));
+                row.col(|ui| {
+                    cell(
+                        ui,
+                        format!(
+                            "{} {}",
+                            e.entity,
+                            e.entity_id.map(|i| i.to_string()).unwrap_or_default()
+                        ),
+                    )
+                });
+                row.col(|ui| cell(ui, crate::services::audit_summary(e)));
+            });
+        });
+}

@@ -1,0 +1,285 @@
+//! Add / edit a site: every field with its error beside it; Tab moves on, Enter saves, Esc cancels (asking first
+//! when something was typed).
+
+use egui::{Id, RichText};
+
+use super::DeskApp;
+use super::widgets::{
+    FieldMessages, FormOutcome, discard_confirm_ui, field_error_ui, field_label, form_buttons_ui,
+    form_keys, number_text, parse_number, parse_optional_number, text_row,
+};
+use crate::i18n::I18n;
+use crate::model::{Field, OwnerCategory, Priority, Site, SiteId, validate_site};
+use crate::services::desk::{DeskCommand, SaveProblem};
+use crate::store::SiteRecord;
+
+/// What the user is typing: the site's text fields plus numbers still as text.
+#[derive(Debug, Clone, PartialEq)]
+struct SiteDraft {
+    site: Site,
+    lat: String,
+    lon: String,
+    radius: String,
+}
+
+impl SiteDraft {
+    fn from_site(site: &Site) -> Self {
+        Self {
+            site: site.clone(),
+            lat: format!("{}", site.lat_deg),
+            lon: format!("{}", site.lon_deg),
+            radius: number_text(site.priority_radius_m),
+        }
+    }
+
+    /// The site this draft describes, or the problems that keep it from being saved.
+    fn to_site(&self) -> Result<Site, Vec<crate::model::FieldError>> {
+        let mut errors = Vec::new();
+        let mut site = self.site.clone();
+        site.lat_deg = parse_number(&self.lat, Field::Latitude, &mut errors);
+        site.lon_deg = parse_number(&self.lon, Field::Longitude, &mut errors);
+        site.priority_radius_m =
+            parse_optional_number(&self.radius, Field::PriorityRadius, &mut errors);
+        if errors.is_empty() {
+            errors = validate_site(&site);
+        } else {
+            // Show the other fields' problems too, but not a second message for the unparsed numbers.
+            let parsed: Vec<Field> = errors.iter().map(|e| e.field).collect();
+            errors.extend(validate_site(&site).into_iter().filter(|e| {
+                !parsed.contains(&e.field) && !matches!(e.field, Field::Latitude | Field::Longitude)
+            }));
+        }
+        if errors.is_empty() {
+            Ok(site)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+pub struct SiteForm {
+    id: Option<SiteId>,
+    expected_version: i64,
+    original: SiteDraft,
+    draft: SiteDraft,
+    messages: FieldMessages,
+    banner: Option<String>,
+    pub(super) saving: bool,
+    confirm_discard: bool,
+    focus_first: bool,
+}
+
+impl SiteForm {
+    pub fn add() -> Self {
+        let draft = SiteDraft::from_site(&Site::blank());
+        Self {
+            id: None,
+            expected_version: 0,
+            original: draft.clone(),
+            draft,
+            messages: FieldMessages::default(),
+            banner: None,
+            saving: false,
+            confirm_discard: false,
+            focus_first: true,
+        }
+    }
+
+    pub fn edit(record: &SiteRecord) -> Self {
+        let draft = SiteDraft::from_site(&record.site);
+        Self {
+            id: Some(record.id),
+            expected_version: record.row_version,
+            original: draft.clone(),
+            draft,
+            messages: FieldMessages::default(),
+            banner: None,
+            saving: false,
+            confirm_discard: false,
+            focus_first: true,
+        }
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.draft != self.original
+    }
+
+    pub fn on_save_failed(&mut self, problem: SaveProblem, banner: Option<String>, i18n: &I18n) {
+        self.saving = false;
+        if let SaveProblem::Fields(errors) = &problem {
+            self.messages = FieldMessages::from_errors(errors, i18n);
+            self.banner = Some(i18n.tr("form-fix-fields"));
+        } else {
+            self.banner = banner;
+        }
+    }
+
+    fn save(&mut self, app: &DeskApp) {
+        match self.draft.to_site() {
+            Ok(site) => {
+                self.messages = FieldMessages::default();
+                self.banner = None;
+                self.saving = true;
+                app.send(DeskCommand::SaveSite {
+                    id: self.id,
+                    expected_version: self.expected_version,
+                    site,
+                });
+            }
+            Err(errors) => {
+                self.messages = FieldMessages::from_errors(&errors, &app.i18n);
+                self.banner = Some(app.t("form-fix-fields"));
+            }
+        }
+    }
+
+    pub fn ui(&mut self, ctx: &egui::Context, app: &mut DeskApp) -> FormOutcome {
+        let mut outcome = FormOutcome::KeepOpen;
+        let modal = egui::Modal::new(Id::unique("site_form")).show(ctx, |ui| {
+            ui.set_width(560.0);
+            let title = if self.id.is_some() {
+                "site-form-edit-title"
+            } else {
+                "site-form-add-title"
+            };
+            ui.heading(app.t(title));
+            if app.index().is_some_and(|i| i.snapshot.is_demo) {
+                ui.label(
+                    RichText::new(app.t("demo-form-note"))
+                        .color(super::DEMO_COLOUR)
+                        .small(),
+                );
+            }
+            ui.add_space(4.0);
+            let i18n = &app.i18n;
+            egui::ScrollArea::vertical()
+                .max_height(ctx.content_rect().height() - 200.0)
+                .show(ui, |ui| {
+                    egui::Grid::new("site_form_grid")
+                        .num_columns(2)
+                        .spacing([12.0, 6.0])
+                        .show(ui, |ui| self.fields_ui(ui, i18n));
+                });
+            let (save_clicked, cancel_clicked) =
+                form_buttons_ui(ui, i18n, self.banner.as_deref(), self.saving);
+            let (enter, escape) = form_keys(ui);
+            if self.confirm_discard {
+                match discard_confirm_ui(ui, i18n) {
+                    Some(true) => outcome = FormOutcome::Close,
+                    Some(false) => self.confirm_discard = false,
+                    None => {}
+                }
+                return;
+            }
+            if (save_clicked || enter) && !self.saving {
+                self.save(app);
+            } else if cancel_clicked || escape {
+                if self.is_dirty() {
+                    self.confirm_discard = true;
+                } else {
+                    outcome = FormOutcome::Close;
+                }
+            }
+        });
+        // Clicking outside the form is a cancel too, with the same guard.
+        if modal.backdrop_response.clicked() && outcome == FormOutcome::KeepOpen {
+            if self.is_dirty() {
+                self.confirm_discard = true;
+            } else {
+                outcome = FormOutcome::Close;
+            }
+        }
+        outcome
+    }
+
+    fn fields_ui(&mut self, ui: &mut egui::Ui, i18n: &I18n) {
+        let m = &self.messages;
+        let d = &mut self.draft;
+        let first = text_row(ui, i18n, m, Field::NameEn, &mut d.site.name_en, None);
+        if self.focus_first {
+            first.request_focus();
+            self.focus_first = false;
+        }
+        text_row(
+            ui,
+            i18n,
+            m,
+            Field::NameHi,
+            &mut d.site.name_hi,
+            Some("होटल राज पैलेस"),
+        );
+
+        let label = ui.label(i18n.tr("site-owner-category")).id;
+        egui::ComboBox::from_id_salt("site_owner_category")
+            .width(360.0)
+            .selected_text(i18n.tr(&d.site.owner_category.i18n_key()))
+            .show_ui(ui, |ui| {
+                for c in OwnerCategory::ALL {
+                    ui.selectable_value(&mut d.site.owner_category, c, i18n.tr(&c.i18n_key()));
+                }
+            })
+            .response
+            .labelled_by(label);
+        ui.end_row();
+
+        let label = ui.label(i18n.tr("site-priority")).id;
+        egui::ComboBox::from_id_salt("site_priority")
+            .width(360.0)
+            .selected_text(i18n.tr(&d.site.priority.i18n_key()))
+            .show_ui(ui, |ui| {
+                for p in Priority::ALL {
+                    ui.selectable_value(&mut d.site.priority, p, i18n.tr(&p.i18n_key()));
+                }
+            })
+            .response
+            .labelled_by(label);
+        ui.end_row();
+        if d.site.priority != Priority::None {
+            let hint = d.site.priority.default_radius_m().map(|r| format!("{r}"));
+            text_row(
+                ui,
+                i18n,
+                m,
+                Field::PriorityRadius,
+                &mut d.radius,
+                hint.as_deref(),
+            );
+        }
+
+        text_row(
+            ui,
+            i18n,
+            m,
+            Field::ContactPerson,
+            &mut d.site.contact_person,
+            None,
+        );
+        text_row(
+            ui,
+            i18n,
+            m,
+            Field::Phone,
+            &mut d.site.phone,
+            Some("+91 98765 43210"),
+        );
+        text_row(ui, i18n, m, Field::Address, &mut d.site.address, None);
+        text_row(ui, i18n, m, Field::Ward, &mut d.site.ward, None);
+        text_row(
+            ui,
+            i18n,
+            m,
+            Field::PoliceStation,
+            &mut d.site.police_station,
+            None,
+        );
+        text_row(ui, i18n, m, Field::Latitude, &mut d.lat, Some("25.4486"));
+        text_row(ui, i18n, m, Field::Longitude, &mut d.lon, Some("78.5697"));
+        let label = field_label(ui, i18n, Field::Notes);
+        ui.vertical(|ui| {
+            ui.add(egui::TextEdit::singleline(&mut d.site.notes).desired_width(360.0))
+                .labelled_by(label);
+            field_error_ui(ui, m, Field::Notes);
+        });
+        ui.end_row();
+    }
+}

@@ -1,0 +1,91 @@
+//! Shared set-up for the UI workflow tests: a desk on a real SQLite file in a temp dir, driven by egui_kittest.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use iccc_desk::ui::DeskApp;
+
+pub struct Desk {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub keys: PathBuf,
+    pub settings: PathBuf,
+}
+
+impl Desk {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("registry.sqlite");
+        let keys = dir.path().join("keys");
+        let settings = dir.path().join("settings.json");
+        Self {
+            dir,
+            db,
+            keys,
+            settings,
+        }
+    }
+
+    pub fn open_options(&self) -> iccc_desk::store::OpenOptions {
+        iccc_desk::store::OpenOptions {
+            key_dir: self.keys.clone(),
+        }
+    }
+
+    /// A desk window (headless) on this registry.
+    pub fn harness(&self) -> Harness<'static, DeskApp> {
+        let app = DeskApp::new(
+            self.db.clone(),
+            self.keys.clone(),
+            Some(self.settings.clone()),
+        );
+        let mut harness = Harness::builder()
+            .with_size([1400.0, 900.0])
+            .build_ui_state(|ui, app: &mut DeskApp| app.ui(ui), app);
+        wait_until(&mut harness, "the registry opens", |app| {
+            app.index().is_some()
+        });
+        harness
+    }
+
+    pub fn sql(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.db).expect("open registry with plain SQLite")
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        self.sql().query_row(sql, [], |r| r.get(0)).expect(sql)
+    }
+}
+
+/// Steps the UI until the background worker has done its part (at most 20 s; the worker answers in ms).
+pub fn wait_until(harness: &mut Harness<'_, DeskApp>, what: &str, done: impl Fn(&DeskApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        harness.step();
+        if done(harness.state()) {
+            harness.run_ok();
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Presses a key once (down and up, as a person does).
+pub fn press(harness: &mut Harness<'_, DeskApp>, key: egui::Key) {
+    harness.key_press(key);
+    harness.run_ok();
+}
+
+/// Types text into the focused field.
+pub fn type_text(harness: &mut Harness<'_, DeskApp>, text: &str) {
+    harness.event(egui::Event::Text(text.to_string()));
+    harness.run_ok();
+}
+
+pub fn file_bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_default()
+}
