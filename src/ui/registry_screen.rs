@@ -235,7 +235,61 @@ fn sort_header(
     .clicked()
 }
 
+/// Arrow keys move the selection through the visible rows (when no text field has the keyboard);
+/// returns the row to scroll to.
+fn keyboard_selection(app: &mut DeskApp, ui: &Ui) -> Option<usize> {
+    if app.form.is_some() || ui.ctx().memory(|m| m.focused().is_some()) {
+        return None;
+    }
+    let (down, up) = ui.input(|i| {
+        (
+            i.key_pressed(egui::Key::ArrowDown),
+            i.key_pressed(egui::Key::ArrowUp),
+        )
+    });
+    if !down && !up {
+        return None;
+    }
+    let index = app.index()?;
+    let current = match index.mode {
+        TableMode::Cameras => app.selection.camera.and_then(|id| {
+            index
+                .rows
+                .iter()
+                .position(|&r| index.snapshot.cameras[r as usize].id == id)
+        }),
+        TableMode::Sites => app.selection.site.and_then(|id| {
+            index
+                .rows
+                .iter()
+                .position(|&r| index.snapshot.sites[r as usize].id == id)
+        }),
+    };
+    let last = index.rows.len().checked_sub(1)?;
+    let next = match (current, down) {
+        (None, _) => 0,
+        (Some(i), true) => (i + 1).min(last),
+        (Some(i), false) => i.saturating_sub(1),
+    };
+    let row = index.rows[next] as usize;
+    match index.mode {
+        TableMode::Cameras => {
+            let id = index.snapshot.cameras[row].id;
+            app.select_camera(id);
+        }
+        TableMode::Sites => {
+            let id = index.snapshot.sites[row].id;
+            app.selection = Selection {
+                site: Some(id),
+                camera: None,
+            };
+        }
+    }
+    Some(next)
+}
+
 fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let scroll_to = keyboard_selection(app, ui);
     let Some(index) = app.index() else { return };
     let i18n = &app.i18n;
     let mut clicked_sort = None;
@@ -284,6 +338,9 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
         );
     }
     builder = builder.column(Column::remainder().at_least(110.0));
+    if let Some(row) = scroll_to {
+        builder = builder.scroll_to_row(row, None);
+    }
     builder
         .header(26.0, |mut header| {
             for (column, key) in &columns {
