@@ -6,7 +6,7 @@ use egui::{Id, RichText};
 use super::DeskApp;
 use super::widgets::{
     FieldMessages, FormOutcome, discard_confirm_ui, field_error_ui, field_label, form_buttons_ui,
-    form_keys, number_text, parse_number, parse_optional_number, text_row,
+    form_keys, merge_errors, number_text, parse_number, parse_optional_number, text_row,
 };
 use crate::i18n::I18n;
 use crate::model::{
@@ -86,13 +86,7 @@ impl CameraDraft {
         } else {
             CameraKind::Ip
         };
-        let parsed: Vec<Field> = errors.iter().map(|e| e.field).collect();
-        let coords_unparsed =
-            parsed.contains(&Field::Latitude) || parsed.contains(&Field::Longitude);
-        errors.extend(validate_camera(&c).into_iter().filter(|e| {
-            !parsed.contains(&e.field)
-                && !(coords_unparsed && matches!(e.field, Field::Latitude | Field::Longitude))
-        }));
+        let errors = merge_errors(errors, validate_camera(&c));
         if errors.is_empty() {
             Ok(c)
         } else {

@@ -43,9 +43,23 @@ pub enum RegistryState {
 
 /// A form open over the screen; one at a time.
 pub enum OpenForm {
-    Site(site_form::SiteForm),
-    Camera(camera_form::CameraForm),
-    Stage(stage_form::StageForm),
+    Site(Box<site_form::SiteForm>),
+    Camera(Box<camera_form::CameraForm>),
+    Stage(Box<stage_form::StageForm>),
+}
+
+impl OpenForm {
+    pub fn site(form: site_form::SiteForm) -> Self {
+        Self::Site(Box::new(form))
+    }
+
+    pub fn camera(form: camera_form::CameraForm) -> Self {
+        Self::Camera(Box::new(form))
+    }
+
+    pub fn stage(form: stage_form::StageForm) -> Self {
+        Self::Stage(Box::new(form))
+    }
 }
 
 /// What is selected across the desk.

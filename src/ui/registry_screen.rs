@@ -89,7 +89,7 @@ fn empty_registry_ui(app: &mut DeskApp, ui: &mut Ui) {
         }
         ui.add_space(6.0);
         if ui.button(app.t("action-add-site")).clicked() {
-            app.form = Some(OpenForm::Site(SiteForm::add()));
+            app.form = Some(OpenForm::site(SiteForm::add()));
         }
     });
 }
@@ -212,7 +212,7 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
         index.apply(&filters);
     }
     if add_site {
-        app.form = Some(OpenForm::Site(SiteForm::add()));
+        app.form = Some(OpenForm::site(SiteForm::add()));
     }
 }
 
@@ -471,7 +471,7 @@ fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
                 .tr_args("details-cameras", &[("count", cameras.len().to_string())]),
         );
         if ui.button(app.t("action-add-camera")).clicked() {
-            app.form = Some(OpenForm::Camera(CameraForm::add(
+            app.form = Some(OpenForm::camera(CameraForm::add(
                 site.id,
                 site.site.display_name(),
                 site.site.lat_deg,
@@ -556,7 +556,7 @@ fn site_details_ui(app: &mut DeskApp, ui: &mut Ui, site: &SiteRecord, is_demo: b
             );
         });
     if ui.button(i18n.tr("action-edit-site")).clicked() {
-        app.form = Some(OpenForm::Site(SiteForm::edit(site)));
+        app.form = Some(OpenForm::site(SiteForm::edit(site)));
     }
 }
 
@@ -628,13 +628,13 @@ fn camera_details_ui(app: &mut DeskApp, ui: &mut Ui, c: &CameraRecord, site: &Si
         });
     ui.horizontal(|ui| {
         if ui.button(i18n.tr("action-edit-camera")).clicked() {
-            app.form = Some(OpenForm::Camera(CameraForm::edit(
+            app.form = Some(OpenForm::camera(CameraForm::edit(
                 c,
                 site.site.display_name(),
             )));
         }
         if ui.button(i18n.tr("action-change-stage")).clicked() {
-            app.form = Some(OpenForm::Stage(StageForm::new(
+            app.form = Some(OpenForm::stage(StageForm::new(
                 c,
                 format!("{} — {}", c.camera.label, site.site.display_name()),
             )));

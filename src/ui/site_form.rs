@@ -6,7 +6,7 @@ use egui::{Id, RichText};
 use super::DeskApp;
 use super::widgets::{
     FieldMessages, FormOutcome, discard_confirm_ui, field_error_ui, field_label, form_buttons_ui,
-    form_keys, number_text, parse_number, parse_optional_number, text_row,
+    form_keys, merge_errors, number_text, parse_number, parse_optional_number, text_row,
 };
 use crate::i18n::I18n;
 use crate::model::{Field, OwnerCategory, Priority, Site, SiteId, validate_site};
@@ -40,15 +40,7 @@ impl SiteDraft {
         site.lon_deg = parse_number(&self.lon, Field::Longitude, &mut errors);
         site.priority_radius_m =
             parse_optional_number(&self.radius, Field::PriorityRadius, &mut errors);
-        if errors.is_empty() {
-            errors = validate_site(&site);
-        } else {
-            // Show the other fields' problems too, but not a second message for the unparsed numbers.
-            let parsed: Vec<Field> = errors.iter().map(|e| e.field).collect();
-            errors.extend(validate_site(&site).into_iter().filter(|e| {
-                !parsed.contains(&e.field) && !matches!(e.field, Field::Latitude | Field::Longitude)
-            }));
-        }
+        let errors = merge_errors(errors, validate_site(&site));
         if errors.is_empty() {
             Ok(site)
         } else {

@@ -116,6 +116,21 @@ pub fn parse_number(text: &str, field: Field, errors: &mut Vec<FieldError>) -> f
     parse_optional_number(text, field, errors).unwrap_or(f64::NAN)
 }
 
+/// Problems from parsing the typed numbers plus those the model's validation finds, without a second message
+/// for a field that did not parse (an unparsed coordinate silences both coordinate checks).
+pub fn merge_errors(parse_errors: Vec<FieldError>, validation: Vec<FieldError>) -> Vec<FieldError> {
+    let coords_unparsed = parse_errors
+        .iter()
+        .any(|e| matches!(e.field, Field::Latitude | Field::Longitude));
+    let unparsed: Vec<Field> = parse_errors.iter().map(|e| e.field).collect();
+    let mut errors = parse_errors;
+    errors.extend(validation.into_iter().filter(|e| {
+        let is_coordinate = matches!(e.field, Field::Latitude | Field::Longitude);
+        !(unparsed.contains(&e.field) || coords_unparsed && is_coordinate)
+    }));
+    errors
+}
+
 /// Formats an optional number for a form field.
 pub fn number_text(value: Option<f64>) -> String {
     value.map(|v| format!("{v}")).unwrap_or_default()
