@@ -76,8 +76,12 @@ impl I18n {
     pub fn tr_args(&self, key: &str, args: &[(&str, String)]) -> String {
         let mut fa = FluentArgs::new();
         for (name, value) in args {
-            // Numbers stay text so Fluent does not regroup digits of ids and coordinates.
-            fa.set(*name, FluentValue::from(value.clone()));
+            // Whole numbers go in as numbers so plural forms ("1 camera" / "2 cameras") can be chosen;
+            // everything else (ids in names, coordinates) stays text exactly as given.
+            match value.parse::<i64>() {
+                Ok(n) if n.to_string() == *value => fa.set(*name, FluentValue::from(n)),
+                _ => fa.set(*name, FluentValue::from(value.clone())),
+            }
         }
         self.format(key, Some(&fa))
     }
@@ -307,6 +311,10 @@ mod tests {
         );
         let en = I18n::new(Lang::En);
         assert_eq!(en.tr("stage-integrated"), "Integrated");
+        let one = en.tr_args("status-passwords-lost", &[("count", "1".into())]);
+        assert!(one.starts_with("One camera password must"), "{one}");
+        let many = en.tr_args("status-passwords-lost", &[("count", "2378".into())]);
+        assert!(many.starts_with("2378 camera passwords must"), "{many}");
         assert_eq!(hi.tr("stage-integrated"), "एकीकृत");
     }
 }

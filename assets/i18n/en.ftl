@@ -109,7 +109,10 @@ nav-language = Language
 demo-badge = DEMO DATA
 demo-form-note = This is the demo registry: invented data for practice.
 status-counts = { $sites } sites · { $cameras } cameras · { $integrated } integrated
-status-passwords-lost = { $count } camera passwords must be re-entered: this registry's password key was not found on this machine.
+status-passwords-lost = { $count ->
+        [one] One camera password must be re-entered
+       *[other] { $count } camera passwords must be re-entered
+    }: this registry's password key was not found on this machine.
 status-registry-path = Registry file in use
 status-load-ms = opened in { $ms } ms
 status-saved = Saved.
