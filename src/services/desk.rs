@@ -236,7 +236,30 @@ fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &Atomic
     match command {
         DeskCommand::LoadDemo { cameras, seed } => {
             cancel.store(false, Ordering::Relaxed);
-            let _ = (cameras, seed, &actor, cancel);
+            let options = crate::services::demo::DemoOptions {
+                cameras,
+                seed,
+                now_unix_s: actor.now_unix_s,
+                user: actor.user.clone(),
+            };
+            let progress = |fraction: f32| {
+                out.send(DeskEvent::Progress {
+                    task: "demo",
+                    fraction,
+                });
+                !cancel.load(Ordering::Relaxed)
+            };
+            match crate::services::demo::generate(store, &options, &progress) {
+                Ok(_) => {
+                    if let Some(s) = load(store, out) {
+                        out.send(DeskEvent::Reloaded(s));
+                    }
+                }
+                Err(e) => out.send(DeskEvent::TaskFailed {
+                    task: "demo",
+                    error: e.to_string(),
+                }),
+            }
         }
         DeskCommand::SaveSite {
             id,
