@@ -39,9 +39,15 @@ pub struct Actor {
 impl Actor {
     /// The OS user at the current time (the desk has no roles of its own yet).
     pub fn os_user_now() -> Self {
-        let user = ["USER", "LOGNAME", "USERNAME"]
-            .iter()
-            .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+        // The account database first (env vars can be missing or forged in a service), then the environment.
+        let user = whoami::username()
+            .ok()
+            .or_else(|| {
+                ["USER", "LOGNAME", "USERNAME"]
+                    .iter()
+                    .find_map(|v| std::env::var(v).ok())
+            })
+            .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "unknown".to_string());
         Self {
             user,

@@ -527,7 +527,8 @@ pub fn run_desk(db: PathBuf, key_dir: PathBuf) -> anyhow::Result<()> {
     let icon = fonts::window_icon();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("iccc-desk — ICCC camera registry")
-        .with_inner_size([1440.0, 900.0])
+        .with_inner_size([1600.0, 1000.0])
+        .with_maximized(true)
         .with_min_inner_size([960.0, 600.0]);
     if let Some(icon) = icon {
         viewport = viewport.with_icon(Arc::new(icon));

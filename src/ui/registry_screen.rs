@@ -50,12 +50,17 @@ pub fn registry_ui(app: &mut DeskApp, ui: &mut Ui) {
     ui.separator();
     egui::Panel::right("details")
         .resizable(true)
-        .default_size(400.0)
+        .default_size(360.0)
         .min_size(320.0)
         .show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| details_ui(app, ui));
         });
-    egui::CentralPanel::default().show(ui, |ui| table_ui(app, ui));
+    egui::CentralPanel::default().show(ui, |ui| {
+        // All columns stay reachable on a narrow window: the table scrolls sideways as a whole.
+        egui::ScrollArea::horizontal()
+            .id_salt("registry_table_h")
+            .show(ui, |ui| table_ui(app, ui));
+    });
 }
 
 fn empty_registry_ui(app: &mut DeskApp, ui: &mut Ui) {
@@ -108,7 +113,7 @@ fn combo_filter<T: Clone + PartialEq>(
         .map_or_else(|| any.to_string(), |(_, name)| name.clone());
     let label_id = ui.label(label).id;
     egui::ComboBox::from_id_salt(id)
-        .width(150.0)
+        .width(140.0)
         .selected_text(selected)
         .height(400.0)
         .show_ui(ui, |ui| {
@@ -324,14 +329,19 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
         .sense(egui::Sense::click())
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(
-            Column::initial(260.0)
+            Column::initial(250.0)
                 .at_least(120.0)
                 .clip(true)
                 .resizable(true),
         );
-    for _ in 1..columns.len() - 1 {
+    for (column, _) in &columns[1..columns.len() - 1] {
+        let width = match column {
+            SortColumn::Category | SortColumn::Ward => 150.0,
+            SortColumn::Cameras | SortColumn::Integrated => 80.0,
+            _ => 115.0,
+        };
         builder = builder.column(
-            Column::initial(130.0)
+            Column::initial(width)
                 .at_least(60.0)
                 .clip(true)
                 .resizable(true),
@@ -661,7 +671,7 @@ fn camera_details_ui(app: &mut DeskApp, ui: &mut Ui, c: &CameraRecord, site: &Si
                 if !e.note.is_empty() {
                     line.push_str(&format!(" — {}", e.note));
                 }
-                ui.label(RichText::new(line).small());
+                ui.label(line);
             }
         }
         _ => {

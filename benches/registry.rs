@@ -1,0 +1,129 @@
+//! Figures for the registry desk at scale (run: `cargo bench --bench registry`; `-- --cameras N` to change the
+//! size). Prints: demo generation rate, registry open time (file → snapshot → index), and the frame time of the
+//! registry table while a filter is typed, at 200,000 cameras by default. Speed is measured here, never asserted
+//! in tests.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use iccc_desk::services::demo::{DemoOptions, generate};
+use iccc_desk::services::registry_index::RegistryIndex;
+use iccc_desk::store::{OpenOptions, Store};
+use iccc_desk::ui::DeskApp;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let cameras = args
+        .iter()
+        .position(|a| a == "--cameras")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000usize);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("bench.sqlite");
+    let keys = dir.path().join("keys");
+    let options = OpenOptions {
+        key_dir: keys.clone(),
+    };
+
+    // 1. Demo generation.
+    let mut store = Store::open(&db, &options).expect("new registry");
+    let started = Instant::now();
+    let summary = generate(
+        &mut store,
+        &DemoOptions {
+            cameras,
+            seed: 7,
+            now_unix_s: 1_795_564_800,
+            user: "bench".into(),
+        },
+        &|_| true,
+    )
+    .expect("demo registry");
+    let generation = started.elapsed();
+    drop(store);
+    println!(
+        "demo generation: {cameras} cameras in {:.2} s = {:.0} cameras/s ({summary:?})",
+        generation.as_secs_f64(),
+        cameras as f64 / generation.as_secs_f64()
+    );
+
+    // 2. Open: file → snapshot → index, as the desk's worker and first frame do it.
+    let mut opens = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let store = Store::open(&db, &options).expect("open");
+        let snapshot = store.load_snapshot().expect("snapshot");
+        let t_load = started.elapsed();
+        let index = RegistryIndex::new(std::sync::Arc::new(snapshot));
+        let total = started.elapsed();
+        opens.push((t_load, total, index.snapshot.cameras.len()));
+    }
+    for (load, total, n) in &opens {
+        println!(
+            "registry open: {:.0} ms to read {n} cameras, {:.0} ms with the index built",
+            ms(*load),
+            ms(*total)
+        );
+    }
+
+    // 3. Frame time of the registry screen while a filter is typed, then cleared, then scrolled.
+    let app = DeskApp::new(db.clone(), keys, None);
+    let mut harness = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_ui_state(|ui, app: &mut DeskApp| app.ui(ui), app);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while harness.state().index().is_none() {
+        assert!(Instant::now() < deadline, "the registry did not open");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.step();
+    harness.get_by_label("Search").focus();
+    harness.step();
+    let mut frames = Vec::new();
+    let mut frame = |h: &mut Harness<'_, DeskApp>| {
+        let started = Instant::now();
+        h.step();
+        frames.push(started.elapsed());
+    };
+    for _ in 0..3 {
+        for ch in "hotel raj".chars() {
+            harness.event(egui::Event::Text(ch.to_string()));
+            frame(&mut harness);
+            frame(&mut harness);
+        }
+        for _ in 0.."hotel raj".len() {
+            harness.key_press(egui::Key::Backspace);
+            frame(&mut harness);
+            frame(&mut harness);
+        }
+        for _ in 0..20 {
+            harness.event(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Line,
+                delta: egui::vec2(0.0, -10.0),
+                modifiers: Default::default(),
+                phase: egui::TouchPhase::Move,
+            });
+            frame(&mut harness);
+        }
+    }
+    frames.sort();
+    println!(
+        "registry table frame ({cameras} cameras, typing a filter and scrolling, {} frames): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        frames.len(),
+        ms(percentile(&frames, 0.5)),
+        ms(percentile(&frames, 0.99)),
+        ms(*frames.last().unwrap_or(&Duration::ZERO)),
+    );
+}
