@@ -1,1 +1,398 @@
-//! CLI commands.
+//! The command line: open the desk, write the demo registry, print the review figures.
+//!
+//! `main` only parses [`Args`] and calls [`run`]. A problem with the registry file the user named (not SQLite,
+//! damaged, read-only, from a newer build, missing, already holding data) is one line on stderr that names the
+//! file and says why, exit code 2, and the file is left exactly as it was; any other failure exits with 1.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use crate::i18n::{I18n, Lang};
+use crate::model::{BlockReason, IntegrationStage, OwnerCategory, ist_datetime};
+use crate::services::demo::{self, DemoError, DemoOptions};
+use crate::services::stats::{self, Stats};
+use crate::store::{Actor, OpenOptions, Store, StoreError};
+
+/// Environment variable naming the password key directory (`--key-dir` wins over it).
+pub const KEY_DIR_ENV: &str = "ICCC_DESK_KEY_DIR";
+
+/// Camera-integration desk for the ICCC of a Safe City programme (Jhansi).
+///
+/// Without a command it opens the desk window on the registry file.
+#[derive(Debug, Parser)]
+#[command(name = "iccc-desk", version)]
+pub struct Args {
+    /// Registry file (SQLite). Default: registry.sqlite in the user's data directory for iccc-desk.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Directory of the password keys (kept apart from the registry). Default: $ICCC_DESK_KEY_DIR, else
+    /// keys/ in the user's configuration directory for iccc-desk.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub key_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the demo registry of Jhansi (invented data, marked as demo) into an empty registry file.
+    Demo {
+        /// Cameras to generate; sites and figures scale with it.
+        #[arg(long, default_value_t = demo::DEFAULT_CAMERAS as u32,
+              value_parser = clap::value_parser!(u32).range(demo::MIN_CAMERAS as i64..=demo::MAX_CAMERAS as i64))]
+        cameras: u32,
+        /// Seed of the generator: the same seed and time give the same registry.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The "now" the stage histories end at, unix seconds (for tests).
+        #[arg(long, hide = true, allow_negative_numbers = true)]
+        now_unix_s: Option<i64>,
+    },
+    /// Print the weekly review's figures (counted from the stage history; the file is only read).
+    Stats {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// The moment the figures are for, unix seconds (for tests).
+        #[arg(long, hide = true, allow_negative_numbers = true)]
+        now_unix_s: Option<i64>,
+    },
+}
+
+/// Why a command failed, and the exit code that says so.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Something wrong with what the user gave (a file, a size): exit code 2.
+    #[error("{0}")]
+    BadInput(String),
+    /// Anything else: exit code 1.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::BadInput(_) => 2,
+            Self::Failed(_) => 1,
+        }
+    }
+
+    /// A store error about `path`, as one line that names the file.
+    fn from_store(path: &Path, e: StoreError) -> Self {
+        let is_bad_input = matches!(
+            e,
+            StoreError::NotARegistry { .. }
+                | StoreError::NewerSchema { .. }
+                | StoreError::ReadOnly { .. }
+                | StoreError::CannotOpen { .. }
+                | StoreError::Secret(_)
+        );
+        let text = e.to_string();
+        let shown = path.display().to_string();
+        let text = if text.contains(&shown) {
+            text
+        } else {
+            format!("{shown}: {text}")
+        };
+        if is_bad_input {
+            Self::BadInput(text)
+        } else {
+            Self::Failed(text)
+        }
+    }
+}
+
+/// The registry file used when `--db` is not given: `registry.sqlite` in the user's data directory.
+pub fn default_db_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("in", "ICCC", "iccc-desk")
+        .map(|d| d.data_dir().join("registry.sqlite"))
+}
+
+/// The password key directory used when neither `--key-dir` nor `ICCC_DESK_KEY_DIR` is given.
+pub fn default_key_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("in", "ICCC", "iccc-desk").map(|d| d.config_dir().join("keys"))
+}
+
+fn resolve_paths(args: &Args) -> Result<(PathBuf, PathBuf), CliError> {
+    let no_home = || CliError::BadInput(I18n::new(Lang::En).tr("cli-error-no-home"));
+    let db = match &args.db {
+        Some(db) => db.clone(),
+        None => default_db_path().ok_or_else(no_home)?,
+    };
+    let key_dir = match (&args.key_dir, std::env::var_os(KEY_DIR_ENV)) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(dir)) if !dir.is_empty() => PathBuf::from(dir),
+        _ => default_key_dir().ok_or_else(no_home)?,
+    };
+    Ok((db, key_dir))
+}
+
+/// Runs the parsed command line; prints any failure as one line on stderr.
+pub fn run(args: Args) -> ExitCode {
+    match run_command(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let line = e.to_string().replace(['\n', '\r'], " ");
+            eprintln!("iccc-desk: {line}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run_command(args: Args) -> Result<(), CliError> {
+    let (db, key_dir) = resolve_paths(&args)?;
+    match args.command {
+        None => crate::ui::run_desk(db, key_dir).map_err(|e| CliError::Failed(format!("{e:#}"))),
+        Some(Command::Demo {
+            cameras,
+            seed,
+            now_unix_s,
+        }) => run_demo(&db, &key_dir, cameras as usize, seed, now_unix_s),
+        Some(Command::Stats { json, now_unix_s }) => run_stats(
+            &db,
+            json,
+            now_unix_s.unwrap_or_else(crate::store::now_unix_s),
+        ),
+    }
+}
+
+fn run_demo(
+    db: &Path,
+    key_dir: &Path,
+    cameras: usize,
+    seed: u64,
+    now: Option<i64>,
+) -> Result<(), CliError> {
+    let english = I18n::new(Lang::En);
+    let started = Instant::now();
+    let mut store = Store::open(
+        db,
+        &OpenOptions {
+            key_dir: key_dir.to_path_buf(),
+        },
+    )
+    .map_err(|e| CliError::from_store(db, e))?;
+    let actor = Actor::os_user_now();
+    let options = DemoOptions {
+        cameras,
+        seed,
+        now_unix_s: now.unwrap_or(actor.now_unix_s),
+        user: actor.user,
+    };
+    let show_progress = std::io::stderr().is_terminal();
+    let progress = |fraction: f32| {
+        if show_progress {
+            let percent = ((fraction * 100.0).round() as i64).to_string();
+            eprint!(
+                "\r{}",
+                english.tr_args("cli-demo-progress", &[("percent", percent)])
+            );
+            let _ = std::io::stderr().flush();
+        }
+        true
+    };
+    let result = demo::generate(&mut store, &options, &progress);
+    if show_progress {
+        eprint!("\r\x1b[2K");
+    }
+    let summary = result.map_err(|e| match e {
+        DemoError::Store(e) => CliError::from_store(db, e),
+        e @ (DemoError::NotEmpty { .. } | DemoError::Size { .. }) => {
+            CliError::BadInput(e.to_string())
+        }
+        e @ DemoError::Cancelled => CliError::Failed(e.to_string()),
+    })?;
+    drop(store);
+    println!(
+        "{}",
+        english.tr_args(
+            "cli-demo-done",
+            &[
+                ("path", db.display().to_string()),
+                ("cameras", summary.cameras.to_string()),
+                ("sites", summary.sites.to_string()),
+                ("integrated", summary.integrated.to_string()),
+                ("week", summary.integrated_last_7_days.to_string()),
+                ("seed", seed.to_string()),
+                ("seconds", format!("{:.1}", started.elapsed().as_secs_f64())),
+            ],
+        )
+    );
+    Ok(())
+}
+
+fn run_stats(db: &Path, as_json: bool, now: i64) -> Result<(), CliError> {
+    let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+    let stats = stats::compute(&conn, now).map_err(|e| match e {
+        // A SQLite file without the registry's tables reads as "no such table".
+        StoreError::Sql(e) => CliError::BadInput(format!(
+            "{} is not an iccc-desk registry (its tables cannot be read): {e}",
+            db.display()
+        )),
+        e => CliError::from_store(db, e),
+    })?;
+    drop(conn);
+    if as_json {
+        let text = serde_json::to_string_pretty(&stats)
+            .map_err(|e| CliError::Failed(format!("cannot write the figures as JSON: {e}")))?;
+        println!("{text}");
+    } else {
+        print!("{}", stats_table(db, &stats, &I18n::new(Lang::En)));
+    }
+    Ok(())
+}
+
+/// The figures as a plain-text table, names from the catalogue.
+pub fn stats_table(db: &Path, stats: &Stats, i18n: &I18n) -> String {
+    use std::fmt::Write as _;
+    let n = |v: u64| v.to_string();
+    let mut out = String::new();
+    let mut title = i18n.tr_args("cli-stats-title", &[("path", db.display().to_string())]);
+    if stats.is_demo {
+        title = format!("{title} {}", i18n.tr("cli-stats-demo"));
+    }
+    let _ = writeln!(out, "{title}");
+    let _ = writeln!(
+        out,
+        "{}",
+        i18n.tr_args(
+            "cli-stats-as-of",
+            &[("time", ist_datetime(stats.now_unix_s))]
+        )
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        i18n.tr_args(
+            "cli-stats-totals",
+            &[("cameras", n(stats.cameras)), ("sites", n(stats.sites))]
+        )
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        i18n.tr_args(
+            "cli-stats-integrated",
+            &[
+                ("total", n(stats.integrated_total)),
+                ("week", n(stats.integrated_last_7_days))
+            ]
+        )
+    );
+
+    let cameras = i18n.tr("col-cameras");
+    let _ = writeln!(out, "\n{}", i18n.tr("cli-stats-by-stage"));
+    for stage in IntegrationStage::ALL {
+        let count = stats.by_stage.get(stage.code()).copied().unwrap_or(0);
+        let _ = writeln!(out, "  {:<34} {:>8}", i18n.tr(&stage.i18n_key()), count);
+    }
+
+    let _ = writeln!(out, "\n{}", i18n.tr("cli-stats-by-category"));
+    let _ = writeln!(
+        out,
+        "  {:<34} {:>8} {:>11} {:>13}",
+        i18n.tr("col-category"),
+        cameras,
+        i18n.tr("col-integrated"),
+        i18n.tr("cli-stats-col-share")
+    );
+    for category in OwnerCategory::ALL {
+        let figures = stats
+            .by_category
+            .get(category.code())
+            .copied()
+            .unwrap_or_default();
+        let share = if figures.cameras == 0 {
+            "–".to_string()
+        } else {
+            format!(
+                "{:.0}",
+                100.0 * figures.integrated as f64 / figures.cameras as f64
+            )
+        };
+        let _ = writeln!(
+            out,
+            "  {:<34} {:>8} {:>11} {:>13}",
+            i18n.tr(&category.i18n_key()),
+            figures.cameras,
+            figures.integrated,
+            share
+        );
+    }
+
+    let _ = writeln!(out, "\n{}", i18n.tr("cli-stats-by-reason"));
+    for reason in BlockReason::ALL {
+        let count = stats
+            .blocked_by_reason
+            .get(reason.code())
+            .copied()
+            .unwrap_or(0);
+        let _ = writeln!(out, "  {:<34} {:>8}", i18n.tr(&reason.i18n_key()), count);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_parse() {
+        let args = Args::try_parse_from(["iccc-desk", "--db", "r.sqlite", "demo"]).unwrap();
+        assert_eq!(args.db.as_deref(), Some(Path::new("r.sqlite")));
+        assert!(matches!(
+            args.command,
+            Some(Command::Demo {
+                cameras: 3_200,
+                seed: 1,
+                now_unix_s: None
+            })
+        ));
+        // Global options also after the command.
+        let args = Args::try_parse_from(["iccc-desk", "stats", "--json", "--db", "x"]).unwrap();
+        assert!(matches!(
+            args.command,
+            Some(Command::Stats { json: true, .. })
+        ));
+        assert!(Args::try_parse_from(["iccc-desk", "demo", "--cameras", "200001"]).is_err());
+        assert!(Args::try_parse_from(["iccc-desk", "demo", "--cameras", "99"]).is_err());
+        let args = Args::try_parse_from(["iccc-desk"]).unwrap();
+        assert!(args.command.is_none());
+    }
+
+    #[test]
+    fn default_paths_are_per_user() {
+        if let (Some(db), Some(keys)) = (default_db_path(), default_key_dir()) {
+            assert!(db.ends_with("registry.sqlite"), "{}", db.display());
+            assert!(keys.ends_with("keys"), "{}", keys.display());
+            assert_ne!(db.parent(), Some(keys.as_path()));
+        }
+    }
+
+    #[test]
+    fn table_uses_catalogue_names() {
+        let mut stats = Stats {
+            now_unix_s: 1_795_564_800,
+            cameras: 1,
+            sites: 1,
+            by_stage: Default::default(),
+            by_category: Default::default(),
+            blocked_by_reason: Default::default(),
+            integrated_total: 0,
+            integrated_last_7_days: 0,
+            is_demo: true,
+        };
+        stats.by_stage.insert("surveyed".into(), 1);
+        let text = stats_table(Path::new("r.sqlite"), &stats, &I18n::new(Lang::En));
+        assert!(text.contains("(demo registry)"), "{text}");
+        assert!(text.contains("1 camera at 1 site\n"), "{text}");
+        assert!(text.contains("Coaching institute / school"), "{text}");
+        assert!(text.contains("2026-11-25 05:30"), "{text}");
+    }
+}

@@ -211,3 +211,23 @@ audit-col-who = Who
 audit-col-action = Action
 audit-col-what = Record
 audit-col-change = Change
+
+## CLI
+cli-demo-progress = Writing the demo registry… { $percent }%
+cli-demo-done = Demo registry written to { $path }: { $cameras } cameras at { $sites } sites, { $integrated } integrated ({ $week } in the last 7 days), seed { $seed }, in { $seconds } s.
+cli-stats-title = Registry { $path }
+cli-stats-demo = (demo registry)
+cli-stats-as-of = Figures as of { $time } IST
+cli-stats-totals = { $cameras ->
+    [one] { $cameras } camera
+   *[other] { $cameras } cameras
+  } at { $sites ->
+    [one] { $sites } site
+   *[other] { $sites } sites
+  }
+cli-stats-integrated = Integrated: { $total }, of which { $week } in the last 7 days
+cli-stats-by-stage = By stage
+cli-stats-by-category = By owner category
+cli-stats-by-reason = Blocked cameras by reason
+cli-stats-col-share = Integrated %
+cli-error-no-home = No home directory was found for the default registry file; name one with --db PATH.

@@ -208,3 +208,23 @@ audit-col-who = किसने
 audit-col-action = कार्य
 audit-col-what = रिकॉर्ड
 audit-col-change = बदलाव
+
+## CLI
+cli-demo-progress = डेमो रजिस्टर लिखा जा रहा है… { $percent }%
+cli-demo-done = डेमो रजिस्टर { $path } में लिखा गया: { $sites } स्थलों पर { $cameras } कैमरे, { $integrated } एकीकृत (पिछले 7 दिनों में { $week }), सीड { $seed }, { $seconds } सेकंड में।
+cli-stats-title = रजिस्टर { $path }
+cli-stats-demo = (डेमो रजिस्टर)
+cli-stats-as-of = { $time } IST की स्थिति
+cli-stats-totals = { $sites ->
+    [one] { $sites } स्थल
+   *[other] { $sites } स्थलों
+  } पर { $cameras ->
+    [one] { $cameras } कैमरा
+   *[other] { $cameras } कैमरे
+  }
+cli-stats-integrated = एकीकृत: { $total }, जिनमें से { $week } पिछले 7 दिनों में
+cli-stats-by-stage = चरण के अनुसार
+cli-stats-by-category = स्वामी श्रेणी के अनुसार
+cli-stats-by-reason = रुके हुए कैमरे, कारण के अनुसार
+cli-stats-col-share = एकीकृत %
+cli-error-no-home = डिफ़ॉल्ट रजिस्टर फ़ाइल के लिए होम डायरेक्टरी नहीं मिली; --db PATH से फ़ाइल बताएँ।

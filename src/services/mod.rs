@@ -2,7 +2,9 @@
 //! screens read, the demo registry and the figures. No egui here.
 
 mod audit;
+pub mod demo;
 pub mod desk;
 pub mod registry_index;
+pub mod stats;
 
 pub use audit::audit_summary;
