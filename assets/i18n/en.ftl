@@ -140,6 +140,7 @@ filter-any = Any
 filter-clear = Clear filters
 table-showing = Showing { $shown } of { $total }
 table-sort-hint = Click to sort; click again to reverse.
+table-filtering = Filtering…
 col-site = Site
 col-camera = Camera
 col-category = Owner category

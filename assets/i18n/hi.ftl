@@ -137,6 +137,7 @@ filter-any = कोई भी
 filter-clear = फ़िल्टर हटाएँ
 table-showing = { $total } में से { $shown } दिख रहे हैं
 table-sort-hint = क्रमबद्ध करने के लिए क्लिक करें; उलटने के लिए फिर क्लिक करें।
+table-filtering = फ़िल्टर हो रहा है…
 col-site = स्थल
 col-camera = कैमरा
 col-category = स्वामी श्रेणी

@@ -10,9 +10,10 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use crate::model::{Camera, CameraId, FieldErrors, Site, SiteId, StageChange};
+use crate::services::registry_index::{Filters, RegistryIndex};
 use crate::store::{
-    Actor, AuditEntry, CameraRecord, KeyStatus, OpenOptions, PasswordEdit, RegistrySnapshot,
-    SiteRecord, StageEventRecord, Store, StoreError,
+    Actor, AuditEntry, CameraRecord, KeyStatus, OpenOptions, PasswordEdit, SiteRecord,
+    StageEventRecord, Store, StoreError,
 };
 
 /// How often the worker looks for commits by other desks.
@@ -78,7 +79,8 @@ impl From<StoreError> for SaveProblem {
 #[derive(Debug)]
 pub enum DeskEvent {
     Opened {
-        snapshot: Arc<RegistrySnapshot>,
+        /// The registry with its table indexes, built on the worker so the window never waits for it.
+        index: Box<RegistryIndex>,
         key_status: KeyStatus,
         load_ms: u128,
     },
@@ -93,7 +95,7 @@ pub enum DeskEvent {
         error: String,
     },
     /// Another desk committed: here is the registry as it is now.
-    Reloaded(Arc<RegistrySnapshot>),
+    Reloaded(Box<RegistryIndex>),
     SiteSaved(SiteRecord),
     CameraSaved(CameraRecord),
     SaveFailed(SaveProblem),
@@ -173,9 +175,14 @@ impl Outbox {
     }
 }
 
-fn load(store: &Store, out: &Outbox) -> Option<Arc<RegistrySnapshot>> {
+/// Reads the registry and builds the indexes the table needs (all rows, default order).
+fn load(store: &Store, out: &Outbox) -> Option<Box<RegistryIndex>> {
     match store.load_snapshot() {
-        Ok(s) => Some(Arc::new(s)),
+        Ok(s) => {
+            let mut index = RegistryIndex::new(Arc::new(s));
+            index.apply(&Filters::default());
+            Some(Box::new(index))
+        }
         Err(e) => {
             out.send(DeskEvent::OpenFailed(e.to_string()));
             None
@@ -201,11 +208,11 @@ fn worker(
             return;
         }
     };
-    let Some(snapshot) = load(&store, out) else {
+    let Some(index) = load(&store, out) else {
         return;
     };
     out.send(DeskEvent::Opened {
-        snapshot,
+        index,
         key_status: store.key_status(),
         load_ms: started.elapsed().as_millis(),
     });

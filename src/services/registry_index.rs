@@ -83,6 +83,18 @@ pub struct RegistryIndex {
     applied: Filters,
     /// All rows in sort order, so a filter change never re-sorts.
     sorted_all: Vec<u32>,
+    /// Filtering in progress, if any.
+    job: Option<FilterJob>,
+}
+
+/// A filter being worked through in slices.
+#[derive(Debug)]
+struct FilterJob {
+    filters: Filters,
+    needle: String,
+    source: Vec<u32>,
+    next: usize,
+    found: Vec<u32>,
 }
 
 fn lower(s: &str) -> String {
@@ -234,7 +246,9 @@ impl RegistryIndex {
                 self.sort = SortColumn::Site;
             }
             self.resort();
-            self.apply(filters);
+            // The old rows index the other kind of record: show none until the new ones are found.
+            self.rows.clear();
+            self.request(filters);
         }
     }
 
@@ -247,7 +261,7 @@ impl RegistryIndex {
             self.ascending = true;
         }
         self.resort();
-        self.apply(filters);
+        self.request(filters);
     }
 
     /// Rank of every site (by position) under `column`, names and ids breaking ties.
@@ -324,30 +338,85 @@ impl RegistryIndex {
             order.reverse();
         }
         self.sorted_all = order;
-        // Force the next apply() to rebuild `rows` from the new order.
+        self.invalidate_rows();
+    }
+
+    /// Makes the next request rebuild `rows` from `sorted_all`, whatever the filters.
+    fn invalidate_rows(&mut self) {
+        self.job = None;
         self.applied = Filters {
             text: "\u{0}".into(),
             ..Default::default()
         };
     }
 
-    /// Rebuilds `rows` for these filters. When only the search text grew, only the current rows are searched.
-    pub fn apply(&mut self, filters: &Filters) {
-        if *filters == self.applied {
+    /// Asks for the rows of these filters. The work is done by [`Self::step`] in slices, so a keystroke in the
+    /// search box never holds a frame for a whole scan of the registry; until it is done the table keeps
+    /// showing the previous rows. Asking again for the filters shown or being worked on does nothing.
+    pub fn request(&mut self, filters: &Filters) {
+        let target = self.job.as_ref().map_or(&self.applied, |j| &j.filters);
+        if filters == target {
             return;
         }
         let needle = lower(filters.text.trim());
+        // When only the search text grew, only the rows shown now can still match.
         let narrowing = filters.category == self.applied.category
             && filters.ward == self.applied.ward
             && filters.police_station == self.applied.police_station
             && filters.stage == self.applied.stage
             && needle.contains(&lower(self.applied.text.trim()));
         let source = if narrowing {
-            std::mem::take(&mut self.rows)
+            self.rows.clone()
         } else {
             self.sorted_all.clone()
         };
-        let snap = self.snapshot.clone();
+        self.job = Some(FilterJob {
+            filters: filters.clone(),
+            needle,
+            source,
+            next: 0,
+            found: Vec::new(),
+        });
+    }
+
+    /// True while a filter job is still running (the rows shown are the previous ones).
+    pub fn is_filtering(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Works on the filter job for about `budget`; true when the rows are up to date.
+    pub fn step(&mut self, budget: std::time::Duration) -> bool {
+        let Some(mut job) = self.job.take() else {
+            return true;
+        };
+        let started = std::time::Instant::now();
+        const SLICE: usize = 2048;
+        while job.next < job.source.len() {
+            let end = (job.next + SLICE).min(job.source.len());
+            for k in job.next..end {
+                let i = job.source[k];
+                if self.matches(i as usize, &job.filters, &job.needle) {
+                    job.found.push(i);
+                }
+            }
+            job.next = end;
+            if job.next < job.source.len() && started.elapsed() >= budget {
+                self.job = Some(job);
+                return false;
+            }
+        }
+        self.rows = job.found;
+        self.applied = job.filters;
+        true
+    }
+
+    /// Brings the rows up to date for these filters at once (after a load, in tests and benchmarks).
+    pub fn apply(&mut self, filters: &Filters) {
+        self.request(filters);
+        while !self.step(std::time::Duration::MAX) {}
+    }
+
+    fn matches(&self, i: usize, filters: &Filters, needle: &str) -> bool {
         let site_ok = |s: &SiteRecord| {
             filters.category.is_none_or(|c| s.site.owner_category == c)
                 && filters.ward.as_ref().is_none_or(|w| &s.site.ward == w)
@@ -356,29 +425,23 @@ impl RegistryIndex {
                     .as_ref()
                     .is_none_or(|p| &s.site.police_station == p)
         };
-        self.rows = match self.mode {
-            TableMode::Cameras => source
-                .into_iter()
-                .filter(|&i| {
-                    let c = &snap.cameras[i as usize];
-                    filters.stage.is_none_or(|st| c.stage == st)
-                        && self.site(c.site_id).is_some_and(site_ok)
-                        && (needle.is_empty() || self.camera_haystack[i as usize].contains(&needle))
-                })
-                .collect(),
-            TableMode::Sites => source
-                .into_iter()
-                .filter(|&i| {
-                    let s = &snap.sites[i as usize];
-                    site_ok(s)
-                        && filters
-                            .stage
-                            .is_none_or(|st| self.cameras_of(s.id).any(|c| c.stage == st))
-                        && (needle.is_empty() || self.site_haystack[i as usize].contains(&needle))
-                })
-                .collect(),
-        };
-        self.applied = filters.clone();
+        let snap = &self.snapshot;
+        match self.mode {
+            TableMode::Cameras => {
+                let c = &snap.cameras[i];
+                filters.stage.is_none_or(|st| c.stage == st)
+                    && self.camera_site_pos[i].is_some_and(|p| site_ok(&snap.sites[p as usize]))
+                    && (needle.is_empty() || self.camera_haystack[i].contains(needle))
+            }
+            TableMode::Sites => {
+                let s = &snap.sites[i];
+                site_ok(s)
+                    && filters
+                        .stage
+                        .is_none_or(|st| self.cameras_of(s.id).any(|c| c.stage == st))
+                    && (needle.is_empty() || self.site_haystack[i].contains(needle))
+            }
+        }
     }
 
     /// Puts a saved site into the snapshot (added or replaced) and refreshes the indexes.
@@ -411,8 +474,19 @@ impl RegistryIndex {
                 self.camera_site_pos[i].map_or("", |p| self.site_haystack[p as usize].as_str());
             self.camera_haystack[i] = camera_haystack(&record, site_text);
             Arc::make_mut(&mut self.snapshot).cameras[i] = record;
-            self.resort();
-            self.apply(filters);
+            // Orders by site fields do not change when a camera does; the others are sorted again.
+            let order_changed = self.mode == TableMode::Sites
+                || matches!(
+                    self.sort,
+                    SortColumn::Camera | SortColumn::Stage | SortColumn::Area | SortColumn::Updated
+                );
+            if order_changed {
+                self.resort();
+            } else {
+                // Same order; the camera may now match the filters or not.
+                self.invalidate_rows();
+            }
+            self.request(filters);
             return;
         }
         let snap = Arc::make_mut(&mut self.snapshot);
@@ -564,6 +638,8 @@ mod tests {
             ..Default::default()
         };
         index.set_mode(TableMode::Sites, &f);
+        assert!(index.rows.is_empty() && index.is_filtering());
+        index.apply(&f);
         assert_eq!(labels(&index), vec!["Hotel Raj Palace"]);
         assert_eq!(index.wards, vec!["Ward 3", "Ward 7"]);
     }
@@ -574,21 +650,77 @@ mod tests {
         let f = Filters::default();
         index.apply(&f);
         index.sort_by(SortColumn::Camera, &f);
+        index.apply(&f);
         assert_eq!(
             labels(&index),
             vec!["Entrance", "Lobby", "Main gate", "Parking"]
         );
         index.sort_by(SortColumn::Camera, &f);
+        index.apply(&f);
         assert_eq!(
             labels(&index),
             vec!["Parking", "Main gate", "Lobby", "Entrance"]
         );
         index.set_mode(TableMode::Sites, &f);
         index.sort_by(SortColumn::Integrated, &f);
+        index.apply(&f);
         assert_eq!(
             labels(&index),
             vec!["Apex Coaching", "City Hospital", "Hotel Raj Palace"]
         );
+    }
+
+    #[test]
+    fn filtering_runs_in_slices_and_keeps_old_rows_meanwhile() {
+        use IntegrationStage as S;
+        let sites = vec![site(
+            1,
+            "Hotel Raj Palace",
+            "",
+            OwnerCategory::Hotel,
+            "Ward 3",
+        )];
+        let cameras = (0..10_000)
+            .map(|i| {
+                camera(
+                    i,
+                    1,
+                    &format!("Camera {i}"),
+                    if i % 2 == 0 {
+                        S::Integrated
+                    } else {
+                        S::Surveyed
+                    },
+                )
+            })
+            .collect();
+        let mut index = RegistryIndex::new(Arc::new(RegistrySnapshot {
+            is_demo: false,
+            sites,
+            cameras,
+            passwords_to_reenter: 0,
+        }));
+        index.apply(&Filters::default());
+        assert_eq!(index.rows.len(), 10_000);
+        let f = Filters {
+            stage: Some(S::Integrated),
+            ..Default::default()
+        };
+        index.request(&f);
+        // A zero budget still does one slice, and leaves the previous rows on screen.
+        assert!(!index.step(std::time::Duration::ZERO));
+        assert!(index.is_filtering());
+        assert_eq!(index.rows.len(), 10_000);
+        let mut steps = 1;
+        while !index.step(std::time::Duration::ZERO) {
+            steps += 1;
+        }
+        assert!(steps >= 4, "{steps} slices");
+        assert_eq!(index.rows.len(), 5_000);
+        assert!(!index.is_filtering());
+        // Asking again for the same filters is free.
+        index.request(&f);
+        assert!(!index.is_filtering());
     }
 
     #[test]
@@ -605,6 +737,7 @@ mod tests {
         let mut changed = index.camera(12).unwrap().clone();
         changed.stage = IntegrationStage::OwnerContacted;
         index.upsert_camera(changed, &f);
+        index.apply(&f);
         assert_eq!(
             index.camera(12).unwrap().stage,
             IntegrationStage::OwnerContacted

@@ -222,13 +222,12 @@ impl DeskApp {
     fn on_event(&mut self, event: DeskEvent) {
         match event {
             DeskEvent::Opened {
-                snapshot,
+                mut index,
                 key_status,
                 load_ms,
             } => {
-                let mut index = RegistryIndex::new(snapshot);
-                index.apply(&self.filters);
-                self.registry = RegistryState::Open(Box::new(index));
+                index.request(&self.filters);
+                self.registry = RegistryState::Open(index);
                 self.key_status = Some(key_status);
                 self.load_ms = Some(load_ms);
             }
@@ -238,14 +237,13 @@ impl DeskApp {
                 self.task = None;
                 self.status = Some((error, true));
             }
-            DeskEvent::Reloaded(snapshot) => {
+            DeskEvent::Reloaded(mut index) => {
                 self.task = None;
-                let mut index = RegistryIndex::new(snapshot);
                 if let Some(old) = self.index() {
                     index.set_order(old.mode, old.sort, old.ascending);
                 }
-                index.apply(&self.filters);
-                self.registry = RegistryState::Open(Box::new(index));
+                index.request(&self.filters);
+                self.registry = RegistryState::Open(index);
             }
             DeskEvent::SiteSaved(record) => {
                 let id = record.id;

@@ -15,6 +15,8 @@ use crate::services::registry_index::{RegistryIndex, SortColumn, TableMode};
 use crate::store::{CameraRecord, SiteRecord};
 
 const ROW_HEIGHT: f32 = 22.0;
+/// Time a frame may spend filtering the table.
+const FILTER_BUDGET: std::time::Duration = std::time::Duration::from_millis(4);
 /// Cameras in the default demo registry, as the review meeting sees Jhansi.
 const DEMO_CAMERAS: usize = 3_200;
 
@@ -41,7 +43,11 @@ fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
 pub fn registry_ui(app: &mut DeskApp, ui: &mut Ui) {
     let filters = app.filters.clone();
     let Some(index) = app.index_mut() else { return };
-    index.apply(&filters);
+    index.request(&filters);
+    // Filter in slices so no frame waits on a scan of the whole registry; the rest comes next frame.
+    if !index.step(FILTER_BUDGET) {
+        ui.ctx().request_repaint();
+    }
     if index.snapshot.sites.is_empty() {
         empty_registry_ui(app, ui);
         return;
@@ -145,6 +151,7 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
         .map(|w| (w.clone(), w.clone()))
         .collect();
     let shown = index.rows.len();
+    let filtering = index.is_filtering();
     let total = match mode {
         TableMode::Cameras => index.snapshot.cameras.len(),
         TableMode::Sites => index.snapshot.sites.len(),
@@ -204,17 +211,22 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
             filters = Default::default();
         }
         ui.separator();
-        ui.label(i18n.tr_args(
-            "table-showing",
-            &[("shown", shown.to_string()), ("total", total.to_string())],
-        ));
+        if filtering {
+            ui.spinner();
+            ui.label(i18n.tr("table-filtering"));
+        } else {
+            ui.label(i18n.tr_args(
+                "table-showing",
+                &[("shown", shown.to_string()), ("total", total.to_string())],
+            ));
+        }
         ui.separator();
         add_site = ui.button(i18n.tr("action-add-site")).clicked();
     });
     app.filters = filters.clone();
     if let Some(index) = app.index_mut() {
         index.set_mode(new_mode, &filters);
-        index.apply(&filters);
+        index.request(&filters);
     }
     if add_site {
         app.form = Some(OpenForm::site(SiteForm::add()));
