@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -41,8 +42,15 @@ fn run_as(prefix: Option<&[&str]>, dir: &Dir, db: &Path, args: &[&str]) -> Outpu
     let exe = env!("CARGO_BIN_EXE_iccc-desk");
     let mut command = match prefix {
         Some(prefix) => {
+            // Another user may not be able to reach the build folder (e.g. under /root): run a copy from the
+            // temp dir, which it can.
+            let copy = dir.path("iccc-desk-copy");
+            if !copy.exists() {
+                std::fs::copy(exe, &copy).expect("copy the binary for another user");
+                std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+            }
             let mut c = Command::new(prefix[0]);
-            c.args(&prefix[1..]).arg(exe);
+            c.args(&prefix[1..]).arg(&copy);
             c
         }
         None => Command::new(exe),
@@ -379,7 +387,10 @@ fn bad_registry_files_are_refused_unchanged() {
 
     let corrupt = dir.path("corrupt.sqlite");
     std::fs::copy(
-        "/work/shared/data/mbtiles/node-mbtiles_corrupt.mbtiles",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/mbtiles/node-mbtiles_corrupt.mbtiles"
+        ),
         &corrupt,
     )
     .unwrap();
@@ -390,7 +401,10 @@ fn bad_registry_files_are_refused_unchanged() {
 
     let tiles = dir.path("tiles.mbtiles");
     std::fs::copy(
-        "/work/shared/data/mbtiles/node-mbtiles_plain_1.mbtiles",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/mbtiles/node-mbtiles_plain_1.mbtiles"
+        ),
         &tiles,
     )
     .unwrap();
@@ -431,7 +445,6 @@ fn bad_registry_files_are_refused_unchanged() {
 
 #[test]
 fn a_read_only_registry_is_refused_for_the_demo_and_read_for_stats() {
-    use std::os::unix::fs::PermissionsExt as _;
     let dir = Dir::new();
     let empty = dir.path("read-only.sqlite");
     drop(

@@ -1829,7 +1829,10 @@ fn a_corrupt_sqlite_file_is_not_a_registry() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corrupt.mbtiles");
     std::fs::copy(
-        "/work/shared/data/mbtiles/node-mbtiles_corrupt.mbtiles",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/mbtiles/node-mbtiles_corrupt.mbtiles"
+        ),
         &path,
     )
     .unwrap();
