@@ -141,6 +141,7 @@ filter-clear = Clear filters
 table-showing = Showing { $shown } of { $total }
 table-sort-hint = Click to sort; click again to reverse.
 table-filtering = Filtering…
+table-no-match = Nothing matches these filters. Clear a filter or change the search text.
 col-site = Site
 col-camera = Camera
 col-category = Owner category

@@ -138,6 +138,7 @@ filter-clear = फ़िल्टर हटाएँ
 table-showing = { $total } में से { $shown } दिख रहे हैं
 table-sort-hint = क्रमबद्ध करने के लिए क्लिक करें; उलटने के लिए फिर क्लिक करें।
 table-filtering = फ़िल्टर हो रहा है…
+table-no-match = इन फ़िल्टरों से कुछ नहीं मिला। कोई फ़िल्टर हटाएँ या खोज बदलें।
 col-site = स्थल
 col-camera = कैमरा
 col-category = स्वामी श्रेणी

@@ -4,7 +4,8 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::{Arc, mpsc};
 
 use crate::model::{CameraId, IntegrationStage, OwnerCategory, SiteId};
 use crate::store::{CameraRecord, RegistrySnapshot, SiteRecord};
@@ -64,14 +65,11 @@ pub struct RegistryIndex {
     site_pos: HashMap<SiteId, usize>,
     camera_pos: HashMap<CameraId, usize>,
     site_counts: Vec<SiteCounts>,
-    /// Lowercased text each camera row is searched by (its site's names included).
-    camera_haystack: Vec<String>,
-    site_haystack: Vec<String>,
+    /// What filtering reads; shared with the filter thread.
+    search: Arc<SearchData>,
     /// Lowercased English site names and camera labels, compared when sorting.
     site_sort_name: Vec<String>,
     camera_sort_label: Vec<String>,
-    /// Position in `snapshot.sites` of each camera's site.
-    camera_site_pos: Vec<Option<u32>>,
     pub wards: Vec<String>,
     pub police_stations: Vec<String>,
     /// Rows shown, in order: indexes into `snapshot.cameras` or `snapshot.sites` depending on `mode`.
@@ -87,14 +85,98 @@ pub struct RegistryIndex {
     job: Option<FilterJob>,
 }
 
-/// A filter being worked through in slices.
+/// Below this many rows a filter runs at once on the caller's thread (well under a millisecond); above it, on
+/// a thread of its own, so typing in the search box never waits for a scan of the registry.
+const SYNC_FILTER_ROWS: usize = 20_000;
+
+/// Everything a filter looks at, per row, in a form a thread can own: no references into the snapshot.
+#[derive(Debug, Default, Clone)]
+struct SearchData {
+    /// Lowercased text each camera row is searched by (its site's names included).
+    camera_haystack: Vec<String>,
+    camera_stage: Vec<IntegrationStage>,
+    /// Position in `snapshot.sites` of each camera's site.
+    camera_site_pos: Vec<Option<u32>>,
+    site_haystack: Vec<String>,
+    site_category: Vec<OwnerCategory>,
+    /// Index into `wards` / `police_stations`, `u32::MAX` when empty.
+    site_ward: Vec<u32>,
+    site_station: Vec<u32>,
+    /// One bit per stage (its position in `IntegrationStage::ALL`) present among the site's cameras.
+    site_stages: Vec<u8>,
+}
+
+fn stage_bit(stage: IntegrationStage) -> u8 {
+    let i = IntegrationStage::ALL
+        .iter()
+        .position(|s| *s == stage)
+        .unwrap_or(0);
+    1 << i
+}
+
+/// Filters turned into what [`SearchData`] holds.
+#[derive(Debug, Clone)]
+struct Query {
+    needle: String,
+    category: Option<OwnerCategory>,
+    ward: Option<u32>,
+    station: Option<u32>,
+    stage: Option<IntegrationStage>,
+}
+
+impl SearchData {
+    fn site_matches(&self, p: usize, q: &Query) -> bool {
+        q.category.is_none_or(|c| self.site_category[p] == c)
+            && q.ward.is_none_or(|w| self.site_ward[p] == w)
+            && q.station.is_none_or(|s| self.site_station[p] == s)
+    }
+
+    fn matches(&self, mode: TableMode, i: usize, q: &Query) -> bool {
+        match mode {
+            TableMode::Cameras => {
+                q.stage.is_none_or(|st| self.camera_stage[i] == st)
+                    && self.camera_site_pos[i].is_some_and(|p| self.site_matches(p as usize, q))
+                    && (q.needle.is_empty() || self.camera_haystack[i].contains(&q.needle))
+            }
+            TableMode::Sites => {
+                self.site_matches(i, q)
+                    && q.stage
+                        .is_none_or(|st| self.site_stages[i] & stage_bit(st) != 0)
+                    && (q.needle.is_empty() || self.site_haystack[i].contains(&q.needle))
+            }
+        }
+    }
+
+    fn filter(&self, mode: TableMode, source: &[u32], q: &Query, cancel: &AtomicBool) -> Vec<u32> {
+        let mut found = Vec::new();
+        for chunk in source.chunks(8_192) {
+            if cancel.load(AtomicOrdering::Relaxed) {
+                break;
+            }
+            found.extend(
+                chunk
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.matches(mode, i as usize, q)),
+            );
+        }
+        found
+    }
+}
+
+/// A filter running on its own thread.
 #[derive(Debug)]
 struct FilterJob {
     filters: Filters,
-    needle: String,
-    source: Vec<u32>,
-    next: usize,
-    found: Vec<u32>,
+    rows: mpsc::Receiver<Vec<u32>>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Drop for FilterJob {
+    fn drop(&mut self) {
+        // A newer request replaced this one: let its thread stop early.
+        self.cancel.store(true, AtomicOrdering::Relaxed);
+    }
 }
 
 fn lower(s: &str) -> String {
@@ -143,38 +225,6 @@ impl RegistryIndex {
             .iter()
             .map(|c| lower(&c.camera.label))
             .collect();
-        self.camera_site_pos = snap
-            .cameras
-            .iter()
-            .map(|c| self.site_pos.get(&c.site_id).map(|&p| p as u32))
-            .collect();
-        self.site_haystack = snap
-            .sites
-            .iter()
-            .map(|s| {
-                lower(&format!(
-                    "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                    s.site.name_en,
-                    s.site.name_hi,
-                    s.site.contact_person,
-                    s.site.ward,
-                    s.site.police_station,
-                    s.site.address,
-                    s.site.phone
-                ))
-            })
-            .collect();
-        self.camera_haystack = snap
-            .cameras
-            .iter()
-            .map(|c| {
-                let site = self
-                    .site_pos
-                    .get(&c.site_id)
-                    .map(|&i| &self.site_haystack[i]);
-                camera_haystack(c, site.map_or("", String::as_str))
-            })
-            .collect();
         let wards: BTreeSet<&str> = snap.sites.iter().map(|s| s.site.ward.as_str()).collect();
         self.wards = wards
             .into_iter()
@@ -191,6 +241,62 @@ impl RegistryIndex {
             .filter(|w| !w.is_empty())
             .map(String::from)
             .collect();
+        let position_in = |list: &[String], value: &str| {
+            list.binary_search_by(|v| v.as_str().cmp(value))
+                .map_or(u32::MAX, |p| p as u32)
+        };
+        let site_haystack: Vec<String> = snap
+            .sites
+            .iter()
+            .map(|s| {
+                lower(&format!(
+                    "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                    s.site.name_en,
+                    s.site.name_hi,
+                    s.site.contact_person,
+                    s.site.ward,
+                    s.site.police_station,
+                    s.site.address,
+                    s.site.phone
+                ))
+            })
+            .collect();
+        let camera_site_pos: Vec<Option<u32>> = snap
+            .cameras
+            .iter()
+            .map(|c| self.site_pos.get(&c.site_id).map(|&p| p as u32))
+            .collect();
+        let mut site_stages = vec![0u8; snap.sites.len()];
+        for (c, p) in snap.cameras.iter().zip(&camera_site_pos) {
+            if let Some(p) = p {
+                site_stages[*p as usize] |= stage_bit(c.stage);
+            }
+        }
+        self.search = Arc::new(SearchData {
+            camera_haystack: snap
+                .cameras
+                .iter()
+                .zip(&camera_site_pos)
+                .map(|(c, p)| {
+                    camera_haystack(c, p.map_or("", |p| site_haystack[p as usize].as_str()))
+                })
+                .collect(),
+            camera_stage: snap.cameras.iter().map(|c| c.stage).collect(),
+            camera_site_pos,
+            site_category: snap.sites.iter().map(|s| s.site.owner_category).collect(),
+            site_ward: snap
+                .sites
+                .iter()
+                .map(|s| position_in(&self.wards, &s.site.ward))
+                .collect(),
+            site_station: snap
+                .sites
+                .iter()
+                .map(|s| position_in(&self.police_stations, &s.site.police_station))
+                .collect(),
+            site_stages,
+            site_haystack,
+        });
         self.resort();
     }
 
@@ -313,8 +419,8 @@ impl RegistryIndex {
         };
         match self.mode {
             TableMode::Cameras => {
-                let site_rank =
-                    |c: usize| self.camera_site_pos[c].map_or(u32::MAX, |p| ranks[p as usize]);
+                let site_pos = &self.search.camera_site_pos;
+                let site_rank = |c: usize| site_pos[c].map_or(u32::MAX, |p| ranks[p as usize]);
                 order.sort_unstable_by(|&a, &b| {
                     let (a, b) = (a as usize, b as usize);
                     let (ca, cb) = (&snap.cameras[a], &snap.cameras[b]);
@@ -350,96 +456,116 @@ impl RegistryIndex {
         };
     }
 
-    /// Asks for the rows of these filters. The work is done by [`Self::step`] in slices, so a keystroke in the
-    /// search box never holds a frame for a whole scan of the registry; until it is done the table keeps
-    /// showing the previous rows. Asking again for the filters shown or being worked on does nothing.
+    /// Asks for the rows of these filters. A large registry is filtered on a thread of its own and the table
+    /// keeps showing the previous rows until [`Self::poll`] picks the new ones up; asking again for the filters
+    /// shown or being worked on does nothing.
     pub fn request(&mut self, filters: &Filters) {
         let target = self.job.as_ref().map_or(&self.applied, |j| &j.filters);
         if filters == target {
             return;
         }
-        let needle = lower(filters.text.trim());
+        self.job = None;
+        let Some(query) = self.query(filters) else {
+            // A ward or police station no site has (any more): nothing matches.
+            self.rows.clear();
+            self.applied = filters.clone();
+            return;
+        };
         // When only the search text grew, only the rows shown now can still match.
         let narrowing = filters.category == self.applied.category
             && filters.ward == self.applied.ward
             && filters.police_station == self.applied.police_station
             && filters.stage == self.applied.stage
-            && needle.contains(&lower(self.applied.text.trim()));
+            && query.needle.contains(&lower(self.applied.text.trim()));
         let source = if narrowing {
             self.rows.clone()
         } else {
             self.sorted_all.clone()
         };
-        self.job = Some(FilterJob {
-            filters: filters.clone(),
-            needle,
-            source,
-            next: 0,
-            found: Vec::new(),
-        });
+        let cancel = Arc::new(AtomicBool::new(false));
+        if source.len() <= SYNC_FILTER_ROWS {
+            self.rows = self.search.filter(self.mode, &source, &query, &cancel);
+            self.applied = filters.clone();
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let (search, mode, thread_cancel) = (self.search.clone(), self.mode, cancel.clone());
+        let spawned = std::thread::Builder::new()
+            .name("registry-filter".into())
+            .spawn(move || {
+                let found = search.filter(mode, &source, &query, &thread_cancel);
+                let _ = tx.send(found);
+            });
+        match spawned {
+            Ok(_) => {
+                self.job = Some(FilterJob {
+                    filters: filters.clone(),
+                    rows: rx,
+                    cancel,
+                })
+            }
+            Err(_) => {
+                // No thread to be had: filter here rather than show stale rows.
+                if let Some(query) = self.query(filters) {
+                    self.rows = self
+                        .search
+                        .filter(self.mode, &self.sorted_all, &query, &cancel);
+                }
+                self.applied = filters.clone();
+            }
+        }
     }
 
-    /// True while a filter job is still running (the rows shown are the previous ones).
+    fn query(&self, filters: &Filters) -> Option<Query> {
+        let position = |list: &[String], value: &Option<String>| match value {
+            None => Some(None),
+            Some(v) => list.binary_search(v).ok().map(|p| Some(p as u32)),
+        };
+        Some(Query {
+            needle: lower(filters.text.trim()),
+            category: filters.category,
+            ward: position(&self.wards, &filters.ward)?,
+            station: position(&self.police_stations, &filters.police_station)?,
+            stage: filters.stage,
+        })
+    }
+
+    /// True while a filter is still running (the rows shown are the previous ones).
     pub fn is_filtering(&self) -> bool {
         self.job.is_some()
     }
 
-    /// Works on the filter job for about `budget`; true when the rows are up to date.
-    pub fn step(&mut self, budget: std::time::Duration) -> bool {
-        let Some(mut job) = self.job.take() else {
+    /// Takes the result of a finished filter; true when the rows are up to date.
+    pub fn poll(&mut self) -> bool {
+        let Some(job) = &self.job else {
             return true;
         };
-        let started = std::time::Instant::now();
-        const SLICE: usize = 2048;
-        while job.next < job.source.len() {
-            let end = (job.next + SLICE).min(job.source.len());
-            for k in job.next..end {
-                let i = job.source[k];
-                if self.matches(i as usize, &job.filters, &job.needle) {
-                    job.found.push(i);
+        match job.rows.try_recv() {
+            Ok(rows) => {
+                self.rows = rows;
+                if let Some(job) = self.job.take() {
+                    self.applied = job.filters.clone();
                 }
+                true
             }
-            job.next = end;
-            if job.next < job.source.len() && started.elapsed() >= budget {
-                self.job = Some(job);
-                return false;
+            Err(mpsc::TryRecvError::Empty) => false,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                // The thread is gone without an answer; ask again next frame.
+                self.job = None;
+                self.invalidate_rows();
+                false
             }
         }
-        self.rows = job.found;
-        self.applied = job.filters;
-        true
     }
 
-    /// Brings the rows up to date for these filters at once (after a load, in tests and benchmarks).
+    /// Brings the rows up to date for these filters, waiting for the filter thread if there is one.
     pub fn apply(&mut self, filters: &Filters) {
         self.request(filters);
-        while !self.step(std::time::Duration::MAX) {}
-    }
-
-    fn matches(&self, i: usize, filters: &Filters, needle: &str) -> bool {
-        let site_ok = |s: &SiteRecord| {
-            filters.category.is_none_or(|c| s.site.owner_category == c)
-                && filters.ward.as_ref().is_none_or(|w| &s.site.ward == w)
-                && filters
-                    .police_station
-                    .as_ref()
-                    .is_none_or(|p| &s.site.police_station == p)
-        };
-        let snap = &self.snapshot;
-        match self.mode {
-            TableMode::Cameras => {
-                let c = &snap.cameras[i];
-                filters.stage.is_none_or(|st| c.stage == st)
-                    && self.camera_site_pos[i].is_some_and(|p| site_ok(&snap.sites[p as usize]))
-                    && (needle.is_empty() || self.camera_haystack[i].contains(needle))
-            }
-            TableMode::Sites => {
-                let s = &snap.sites[i];
-                site_ok(s)
-                    && filters
-                        .stage
-                        .is_none_or(|st| self.cameras_of(s.id).any(|c| c.stage == st))
-                    && (needle.is_empty() || self.site_haystack[i].contains(needle))
+        if let Some(job) = &self.job {
+            let rows = job.rows.recv();
+            if let (Ok(rows), Some(job)) = (rows, self.job.take()) {
+                self.rows = rows;
+                self.applied = job.filters.clone();
             }
         }
     }
@@ -464,16 +590,28 @@ impl RegistryIndex {
         {
             let was_integrated = self.snapshot.cameras[i].stage == IntegrationStage::Integrated;
             let is_integrated = record.stage == IntegrationStage::Integrated;
-            if let Some(p) = self.camera_site_pos[i] {
+            let site_pos = self.search.camera_site_pos[i];
+            if let Some(p) = site_pos {
                 let counts = &mut self.site_counts[p as usize];
                 counts.integrated =
                     counts.integrated + u32::from(is_integrated) - u32::from(was_integrated);
             }
             self.camera_sort_label[i] = lower(&record.camera.label);
-            let site_text =
-                self.camera_site_pos[i].map_or("", |p| self.site_haystack[p as usize].as_str());
-            self.camera_haystack[i] = camera_haystack(&record, site_text);
+            let site_id = record.site_id;
             Arc::make_mut(&mut self.snapshot).cameras[i] = record;
+            // Copies the search data only if a filter thread still reads it.
+            self.job = None;
+            let stages = self
+                .cameras_of(site_id)
+                .fold(0u8, |m, c| m | stage_bit(c.stage));
+            let record = &self.snapshot.cameras[i];
+            let search = Arc::make_mut(&mut self.search);
+            let site_text = site_pos.map_or("", |p| search.site_haystack[p as usize].as_str());
+            search.camera_haystack[i] = camera_haystack(record, site_text);
+            search.camera_stage[i] = record.stage;
+            if let Some(p) = site_pos {
+                search.site_stages[p as usize] = stages;
+            }
             // Orders by site fields do not change when a camera does; the others are sorted again.
             let order_changed = self.mode == TableMode::Sites
                 || matches!(
@@ -638,7 +776,6 @@ mod tests {
             ..Default::default()
         };
         index.set_mode(TableMode::Sites, &f);
-        assert!(index.rows.is_empty() && index.is_filtering());
         index.apply(&f);
         assert_eq!(labels(&index), vec!["Hotel Raj Palace"]);
         assert_eq!(index.wards, vec!["Ward 3", "Ward 7"]);
@@ -671,8 +808,9 @@ mod tests {
     }
 
     #[test]
-    fn filtering_runs_in_slices_and_keeps_old_rows_meanwhile() {
+    fn large_registries_filter_on_a_thread_and_keep_old_rows_meanwhile() {
         use IntegrationStage as S;
+        let n = (SYNC_FILTER_ROWS * 2 + 2) as i64;
         let sites = vec![site(
             1,
             "Hotel Raj Palace",
@@ -680,18 +818,14 @@ mod tests {
             OwnerCategory::Hotel,
             "Ward 3",
         )];
-        let cameras = (0..10_000)
+        let cameras = (0..n)
             .map(|i| {
-                camera(
-                    i,
-                    1,
-                    &format!("Camera {i}"),
-                    if i % 2 == 0 {
-                        S::Integrated
-                    } else {
-                        S::Surveyed
-                    },
-                )
+                let stage = if i % 2 == 0 {
+                    S::Integrated
+                } else {
+                    S::Surveyed
+                };
+                camera(i, 1, &format!("Camera {i}"), stage)
             })
             .collect();
         let mut index = RegistryIndex::new(Arc::new(RegistrySnapshot {
@@ -701,26 +835,59 @@ mod tests {
             passwords_to_reenter: 0,
         }));
         index.apply(&Filters::default());
-        assert_eq!(index.rows.len(), 10_000);
-        let f = Filters {
+        assert_eq!(index.rows.len(), n as usize);
+        let integrated = Filters {
             stage: Some(S::Integrated),
             ..Default::default()
         };
-        index.request(&f);
-        // A zero budget still does one slice, and leaves the previous rows on screen.
-        assert!(!index.step(std::time::Duration::ZERO));
+        index.request(&integrated);
         assert!(index.is_filtering());
-        assert_eq!(index.rows.len(), 10_000);
-        let mut steps = 1;
-        while !index.step(std::time::Duration::ZERO) {
-            steps += 1;
+        // The previous rows stay on screen until the thread answers.
+        assert_eq!(index.rows.len(), n as usize);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !index.poll() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the filter thread answers"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(1));
         }
-        assert!(steps >= 4, "{steps} slices");
-        assert_eq!(index.rows.len(), 5_000);
-        assert!(!index.is_filtering());
+        assert_eq!(index.rows.len(), n as usize / 2);
         // Asking again for the same filters is free.
-        index.request(&f);
+        index.request(&integrated);
         assert!(!index.is_filtering());
+
+        // A newer request replaces a running one: only the newest filters end up on screen.
+        let text = Filters {
+            text: "camera 4000".into(),
+            ..Default::default()
+        };
+        index.request(&Filters::default());
+        index.request(&text);
+        index.apply(&text);
+        let labels = labels(&index);
+        assert!(
+            labels.iter().all(|l| l.starts_with("Camera 4000")),
+            "{labels:?}"
+        );
+        assert_eq!(labels.len(), 3, "Camera 4000, 40000 and 40001");
+    }
+
+    #[test]
+    fn small_registries_filter_at_once() {
+        let mut index = sample();
+        index.request(&Filters {
+            text: "lobby".into(),
+            ..Default::default()
+        });
+        assert!(!index.is_filtering());
+        assert_eq!(labels(&index), vec!["Lobby"]);
+        // A ward no site has matches nothing (and says so at once).
+        index.request(&Filters {
+            ward: Some("Ward 99".into()),
+            ..Default::default()
+        });
+        assert!(index.rows.is_empty());
     }
 
     #[test]

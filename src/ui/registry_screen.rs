@@ -15,8 +15,6 @@ use crate::services::registry_index::{RegistryIndex, SortColumn, TableMode};
 use crate::store::{CameraRecord, SiteRecord};
 
 const ROW_HEIGHT: f32 = 22.0;
-/// Time a frame may spend filtering the table.
-const FILTER_BUDGET: std::time::Duration = std::time::Duration::from_millis(4);
 /// Cameras in the default demo registry, as the review meeting sees Jhansi.
 const DEMO_CAMERAS: usize = 3_200;
 
@@ -44,9 +42,10 @@ pub fn registry_ui(app: &mut DeskApp, ui: &mut Ui) {
     let filters = app.filters.clone();
     let Some(index) = app.index_mut() else { return };
     index.request(&filters);
-    // Filter in slices so no frame waits on a scan of the whole registry; the rest comes next frame.
-    if !index.step(FILTER_BUDGET) {
-        ui.ctx().request_repaint();
+    // A large registry is filtered on its own thread; look for the result again shortly.
+    if !index.poll() {
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(10));
     }
     if index.snapshot.sites.is_empty() {
         empty_registry_ui(app, ui);
@@ -309,6 +308,11 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
     let scroll_to = keyboard_selection(app, ui);
     let Some(index) = app.index() else { return };
     let i18n = &app.i18n;
+    if index.rows.is_empty() && !index.is_filtering() {
+        ui.add_space(30.0);
+        ui.vertical_centered(|ui| ui.label(RichText::new(i18n.tr("table-no-match")).weak()));
+        return;
+    }
     let mut clicked_sort = None;
     let mut clicked_site = None;
     let mut clicked_camera = None;

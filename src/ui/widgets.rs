@@ -50,11 +50,7 @@ pub fn field_label(ui: &mut Ui, i18n: &I18n, field: Field) -> egui::Id {
 /// Shows a field's error under it (inside the second grid column).
 pub fn field_error_ui(ui: &mut Ui, messages: &FieldMessages, field: Field) {
     if let Some(text) = messages.get(field) {
-        ui.label(
-            RichText::new(text)
-                .color(ui.visuals().error_fg_color)
-                .small(),
-        );
+        ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
     }
 }
 
