@@ -1,12 +1,12 @@
 //! Add / edit a camera of a site. The password field is write-only: a stored password is never shown, only
 //! replaced or cleared.
 
-use egui::{Id, RichText};
+use egui::RichText;
 
 use super::DeskApp;
 use super::widgets::{
-    FieldMessages, FormOutcome, discard_confirm_ui, field_error_ui, field_label, form_buttons_ui,
-    form_keys, merge_errors, number_text, parse_number, parse_optional_number, text_row,
+    FieldMessages, FormAction, FormChrome, FormHeader, FormOutcome, field_error_ui, field_label,
+    form_modal_ui, merge_errors, number_text, parse_number, parse_optional_number, text_row,
 };
 use crate::i18n::I18n;
 use crate::model::{
@@ -113,11 +113,7 @@ pub struct CameraForm {
     stored_password: PasswordState,
     original: CameraDraft,
     draft: CameraDraft,
-    messages: FieldMessages,
-    banner: Option<String>,
-    pub(super) saving: bool,
-    confirm_discard: bool,
-    focus_first: bool,
+    pub(super) chrome: FormChrome,
 }
 
 impl CameraForm {
@@ -131,11 +127,7 @@ impl CameraForm {
             stored_password: PasswordState::None,
             original: draft.clone(),
             draft,
-            messages: FieldMessages::default(),
-            banner: None,
-            saving: false,
-            confirm_discard: false,
-            focus_first: true,
+            chrome: FormChrome::new(),
         }
     }
 
@@ -149,11 +141,7 @@ impl CameraForm {
             stored_password: record.password,
             original: draft.clone(),
             draft,
-            messages: FieldMessages::default(),
-            banner: None,
-            saving: false,
-            confirm_discard: false,
-            focus_first: true,
+            chrome: FormChrome::new(),
         }
     }
 
@@ -162,21 +150,13 @@ impl CameraForm {
     }
 
     pub fn on_save_failed(&mut self, problem: SaveProblem, banner: Option<String>, i18n: &I18n) {
-        self.saving = false;
-        if let SaveProblem::Fields(errors) = &problem {
-            self.messages = FieldMessages::from_errors(errors, i18n);
-            self.banner = Some(i18n.tr("form-fix-fields"));
-        } else {
-            self.banner = banner;
-        }
+        self.chrome.on_save_failed(problem, banner, i18n);
     }
 
     fn save(&mut self, app: &DeskApp) {
         match self.draft.to_camera() {
             Ok(camera) => {
-                self.messages = FieldMessages::default();
-                self.banner = None;
-                self.saving = true;
+                self.chrome.start_save();
                 app.send(DeskCommand::SaveCamera {
                     id: self.id,
                     site_id: self.site_id,
@@ -186,74 +166,51 @@ impl CameraForm {
                 });
             }
             Err(errors) => {
-                self.messages = FieldMessages::from_errors(&errors, &app.i18n);
-                self.banner = Some(app.t("form-fix-fields"));
+                self.chrome.show_errors(&errors, &app.i18n);
             }
         }
     }
 
     pub fn ui(&mut self, ctx: &egui::Context, app: &mut DeskApp) -> FormOutcome {
-        let mut outcome = FormOutcome::KeepOpen;
-        let modal = egui::Modal::new(Id::unique("camera_form")).show(ctx, |ui| {
-            ui.set_width(580.0);
-            let title = if self.id.is_some() {
-                "camera-form-edit-title"
-            } else {
-                "camera-form-add-title"
-            };
-            ui.heading(app.t(title));
-            ui.label(RichText::new(&self.site_name).strong());
-            if app.index().is_some_and(|i| i.snapshot.is_demo) {
-                ui.label(
-                    RichText::new(app.t("demo-form-note"))
-                        .color(super::DEMO_COLOUR)
-                        .small(),
-                );
-            }
-            ui.add_space(4.0);
-            let i18n = &app.i18n;
-            egui::ScrollArea::vertical()
-                .max_height(ctx.content_rect().height() - 220.0)
-                .show(ui, |ui| {
-                    egui::Grid::new("camera_form_grid")
-                        .num_columns(2)
-                        .spacing([12.0, 6.0])
-                        .show(ui, |ui| self.fields_ui(ui, i18n));
-                });
-            let (save_clicked, cancel_clicked) =
-                form_buttons_ui(ui, i18n, self.banner.as_deref(), self.saving);
-            let (enter, escape) = form_keys(ui);
-            if self.confirm_discard {
-                match discard_confirm_ui(ui, i18n) {
-                    Some(true) => outcome = FormOutcome::Close,
-                    Some(false) => self.confirm_discard = false,
-                    None => {}
-                }
-                return;
-            }
-            if (save_clicked || enter) && !self.saving {
-                self.save(app);
-            } else if cancel_clicked || escape {
-                if self.is_dirty() {
-                    self.confirm_discard = true;
-                } else {
-                    outcome = FormOutcome::Close;
-                }
-            }
-        });
-        if modal.backdrop_response.clicked() && outcome == FormOutcome::KeepOpen {
-            if self.is_dirty() {
-                self.confirm_discard = true;
-            } else {
-                outcome = FormOutcome::Close;
-            }
+        let title = if self.id.is_some() {
+            "camera-form-edit-title"
+        } else {
+            "camera-form-add-title"
+        };
+        let header = FormHeader {
+            id: "camera_form",
+            width: 580.0,
+            title: app.t(title),
+            subtitle: Some(self.site_name.clone()),
+            is_demo: app.index().is_some_and(|i| i.snapshot.is_demo),
+        };
+        let is_dirty = self.is_dirty();
+        let stored = self.stored_password;
+        let draft = &mut self.draft;
+        let action = form_modal_ui(
+            ctx,
+            header,
+            &app.i18n,
+            &mut self.chrome,
+            is_dirty,
+            |ui, m, focus| Self::fields_ui(ui, &app.i18n, m, draft, focus, stored),
+        );
+        match action {
+            FormAction::Save => self.save(app),
+            FormAction::Close => return FormOutcome::Close,
+            FormAction::None => {}
         }
-        outcome
+        FormOutcome::KeepOpen
     }
 
-    fn fields_ui(&mut self, ui: &mut egui::Ui, i18n: &I18n) {
-        let m = &self.messages;
-        let d = &mut self.draft;
+    fn fields_ui(
+        ui: &mut egui::Ui,
+        i18n: &I18n,
+        m: &FieldMessages,
+        d: &mut CameraDraft,
+        focus_first: &mut bool,
+        stored_password: PasswordState,
+    ) {
         let first = text_row(
             ui,
             i18n,
@@ -262,9 +219,9 @@ impl CameraForm {
             &mut d.camera.label,
             Some("Main gate"),
         );
-        if self.focus_first {
+        if *focus_first {
             first.request_focus();
-            self.focus_first = false;
+            *focus_first = false;
         }
         let label = field_label(ui, i18n, Field::AreaWatched);
         ui.vertical(|ui| {
@@ -348,7 +305,7 @@ impl CameraForm {
 
         let label = field_label(ui, i18n, Field::Password);
         ui.vertical(|ui| {
-            let hint = match self.stored_password {
+            let hint = match stored_password {
                 PasswordState::Stored => i18n.tr("camera-password-keep-hint"),
                 PasswordState::MustReenter => i18n.tr("camera-password-reenter-hint"),
                 PasswordState::None => i18n.tr("camera-password-none-hint"),
@@ -361,7 +318,7 @@ impl CameraForm {
                     .hint_text(hint),
             )
             .labelled_by(label);
-            if self.stored_password != PasswordState::None {
+            if stored_password != PasswordState::None {
                 ui.checkbox(&mut d.clear_password, i18n.tr("camera-password-clear"));
             }
             field_error_ui(ui, m, Field::Password);

@@ -176,8 +176,8 @@ impl DeskApp {
     /// True while a form waits for the worker to answer its save.
     pub fn form_is_saving(&self) -> bool {
         match &self.form {
-            Some(OpenForm::Site(f)) => f.saving,
-            Some(OpenForm::Camera(f)) => f.saving,
+            Some(OpenForm::Site(f)) => f.chrome.saving,
+            Some(OpenForm::Camera(f)) => f.chrome.saving,
             Some(OpenForm::Stage(f)) => f.saving,
             None => false,
         }

@@ -1,12 +1,10 @@
 //! Add / edit a site: every field with its error beside it; Tab moves on, Enter saves, Esc cancels (asking first
 //! when something was typed).
 
-use egui::{Id, RichText};
-
 use super::DeskApp;
 use super::widgets::{
-    FieldMessages, FormOutcome, discard_confirm_ui, field_error_ui, field_label, form_buttons_ui,
-    form_keys, merge_errors, number_text, parse_number, parse_optional_number, text_row,
+    FieldMessages, FormAction, FormChrome, FormHeader, FormOutcome, field_error_ui, field_label,
+    form_modal_ui, merge_errors, number_text, parse_number, parse_optional_number, text_row,
 };
 use crate::i18n::I18n;
 use crate::model::{Field, OwnerCategory, Priority, Site, SiteId, validate_site};
@@ -54,11 +52,7 @@ pub struct SiteForm {
     expected_version: i64,
     original: SiteDraft,
     draft: SiteDraft,
-    messages: FieldMessages,
-    banner: Option<String>,
-    pub(super) saving: bool,
-    confirm_discard: bool,
-    focus_first: bool,
+    pub(super) chrome: FormChrome,
 }
 
 impl SiteForm {
@@ -69,11 +63,7 @@ impl SiteForm {
             expected_version: 0,
             original: draft.clone(),
             draft,
-            messages: FieldMessages::default(),
-            banner: None,
-            saving: false,
-            confirm_discard: false,
-            focus_first: true,
+            chrome: FormChrome::new(),
         }
     }
 
@@ -84,11 +74,7 @@ impl SiteForm {
             expected_version: record.row_version,
             original: draft.clone(),
             draft,
-            messages: FieldMessages::default(),
-            banner: None,
-            saving: false,
-            confirm_discard: false,
-            focus_first: true,
+            chrome: FormChrome::new(),
         }
     }
 
@@ -97,21 +83,13 @@ impl SiteForm {
     }
 
     pub fn on_save_failed(&mut self, problem: SaveProblem, banner: Option<String>, i18n: &I18n) {
-        self.saving = false;
-        if let SaveProblem::Fields(errors) = &problem {
-            self.messages = FieldMessages::from_errors(errors, i18n);
-            self.banner = Some(i18n.tr("form-fix-fields"));
-        } else {
-            self.banner = banner;
-        }
+        self.chrome.on_save_failed(problem, banner, i18n);
     }
 
     fn save(&mut self, app: &DeskApp) {
         match self.draft.to_site() {
             Ok(site) => {
-                self.messages = FieldMessages::default();
-                self.banner = None;
-                self.saving = true;
+                self.chrome.start_save();
                 app.send(DeskCommand::SaveSite {
                     id: self.id,
                     expected_version: self.expected_version,
@@ -119,78 +97,53 @@ impl SiteForm {
                 });
             }
             Err(errors) => {
-                self.messages = FieldMessages::from_errors(&errors, &app.i18n);
-                self.banner = Some(app.t("form-fix-fields"));
+                self.chrome.show_errors(&errors, &app.i18n);
             }
         }
     }
 
     pub fn ui(&mut self, ctx: &egui::Context, app: &mut DeskApp) -> FormOutcome {
-        let mut outcome = FormOutcome::KeepOpen;
-        let modal = egui::Modal::new(Id::unique("site_form")).show(ctx, |ui| {
-            ui.set_width(560.0);
-            let title = if self.id.is_some() {
-                "site-form-edit-title"
-            } else {
-                "site-form-add-title"
-            };
-            ui.heading(app.t(title));
-            if app.index().is_some_and(|i| i.snapshot.is_demo) {
-                ui.label(
-                    RichText::new(app.t("demo-form-note"))
-                        .color(super::DEMO_COLOUR)
-                        .small(),
-                );
-            }
-            ui.add_space(4.0);
-            let i18n = &app.i18n;
-            egui::ScrollArea::vertical()
-                .max_height(ctx.content_rect().height() - 200.0)
-                .show(ui, |ui| {
-                    egui::Grid::new("site_form_grid")
-                        .num_columns(2)
-                        .spacing([12.0, 6.0])
-                        .show(ui, |ui| self.fields_ui(ui, i18n));
-                });
-            let (save_clicked, cancel_clicked) =
-                form_buttons_ui(ui, i18n, self.banner.as_deref(), self.saving);
-            let (enter, escape) = form_keys(ui);
-            if self.confirm_discard {
-                match discard_confirm_ui(ui, i18n) {
-                    Some(true) => outcome = FormOutcome::Close,
-                    Some(false) => self.confirm_discard = false,
-                    None => {}
-                }
-                return;
-            }
-            if (save_clicked || enter) && !self.saving {
-                self.save(app);
-            } else if cancel_clicked || escape {
-                if self.is_dirty() {
-                    self.confirm_discard = true;
-                } else {
-                    outcome = FormOutcome::Close;
-                }
-            }
-        });
-        // Clicking outside the form is a cancel too, with the same guard.
-        if modal.backdrop_response.clicked() && outcome == FormOutcome::KeepOpen {
-            if self.is_dirty() {
-                self.confirm_discard = true;
-            } else {
-                outcome = FormOutcome::Close;
-            }
+        let title = if self.id.is_some() {
+            "site-form-edit-title"
+        } else {
+            "site-form-add-title"
+        };
+        let header = FormHeader {
+            id: "site_form",
+            width: 560.0,
+            title: app.t(title),
+            subtitle: None,
+            is_demo: app.index().is_some_and(|i| i.snapshot.is_demo),
+        };
+        let is_dirty = self.is_dirty();
+        let draft = &mut self.draft;
+        let action = form_modal_ui(
+            ctx,
+            header,
+            &app.i18n,
+            &mut self.chrome,
+            is_dirty,
+            |ui, m, focus| Self::fields_ui(ui, &app.i18n, m, draft, focus),
+        );
+        match action {
+            FormAction::Save => self.save(app),
+            FormAction::Close => return FormOutcome::Close,
+            FormAction::None => {}
         }
-        outcome
+        FormOutcome::KeepOpen
     }
 
-    fn fields_ui(&mut self, ui: &mut egui::Ui, i18n: &I18n) {
-        let m = &self.messages;
-        let d = &mut self.draft;
+    fn fields_ui(
+        ui: &mut egui::Ui,
+        i18n: &I18n,
+        m: &FieldMessages,
+        d: &mut SiteDraft,
+        focus_first: &mut bool,
+    ) {
         let first = text_row(ui, i18n, m, Field::NameEn, &mut d.site.name_en, None);
-        if self.focus_first {
+        if *focus_first {
             first.request_focus();
-            self.focus_first = false;
+            *focus_first = false;
         }
         text_row(
             ui,

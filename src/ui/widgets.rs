@@ -7,6 +7,138 @@ use egui::{Response, RichText, Ui};
 
 use crate::i18n::I18n;
 use crate::model::{Field, FieldError, Problem};
+use crate::services::desk::SaveProblem;
+
+/// What the site and camera forms share besides their fields: messages beside the fields, the banner above the
+/// buttons, whether a save is on its way, and whether we are asking before throwing edits away.
+#[derive(Debug)]
+pub struct FormChrome {
+    pub messages: FieldMessages,
+    pub banner: Option<String>,
+    pub saving: bool,
+    pub confirm_discard: bool,
+    /// The first field takes the keyboard when the form opens.
+    pub focus_first: bool,
+}
+
+impl FormChrome {
+    pub fn new() -> Self {
+        Self {
+            messages: FieldMessages::default(),
+            banner: None,
+            saving: false,
+            confirm_discard: false,
+            focus_first: true,
+        }
+    }
+
+    /// The draft is valid and was sent to the worker.
+    pub fn start_save(&mut self) {
+        self.messages = FieldMessages::default();
+        self.banner = None;
+        self.saving = true;
+    }
+
+    /// The draft has problems: show each beside its field.
+    pub fn show_errors(&mut self, errors: &[FieldError], i18n: &I18n) {
+        self.saving = false;
+        self.messages = FieldMessages::from_errors(errors, i18n);
+        self.banner = Some(i18n.tr("form-fix-fields"));
+    }
+
+    /// The worker refused the save: field problems go beside the fields, anything else into the banner.
+    pub fn on_save_failed(&mut self, problem: SaveProblem, banner: Option<String>, i18n: &I18n) {
+        match &problem {
+            SaveProblem::Fields(errors) => self.show_errors(errors, i18n),
+            _ => {
+                self.saving = false;
+                self.banner = banner;
+            }
+        }
+    }
+}
+
+/// What the user asked of a form this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormAction {
+    None,
+    Save,
+    Close,
+}
+
+/// Texts at the top of a form.
+pub struct FormHeader<'a> {
+    pub id: &'a str,
+    pub width: f32,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub is_demo: bool,
+}
+
+/// The modal the site and camera forms live in: title (and demo note), the fields in a scrolling two-column
+/// grid, the banner, Save and Cancel. Enter saves; Escape, Cancel or a click outside close it, asking first
+/// when the draft differs from what was loaded.
+pub fn form_modal_ui(
+    ctx: &egui::Context,
+    header: FormHeader<'_>,
+    i18n: &I18n,
+    chrome: &mut FormChrome,
+    is_dirty: bool,
+    fields: impl FnOnce(&mut Ui, &FieldMessages, &mut bool),
+) -> FormAction {
+    let mut action = FormAction::None;
+    let mut cancel_requested = false;
+    let modal = egui::Modal::new(egui::Id::unique(header.id)).show(ctx, |ui| {
+        ui.set_width(header.width);
+        ui.heading(header.title);
+        if let Some(subtitle) = header.subtitle {
+            ui.label(RichText::new(subtitle).strong());
+        }
+        if header.is_demo {
+            ui.label(
+                RichText::new(i18n.tr("demo-form-note"))
+                    .color(super::DEMO_COLOUR)
+                    .small(),
+            );
+        }
+        ui.add_space(4.0);
+        egui::ScrollArea::vertical()
+            .max_height(ctx.content_rect().height() - 220.0)
+            .show(ui, |ui| {
+                egui::Grid::new((header.id, "grid"))
+                    .num_columns(2)
+                    .spacing([12.0, 6.0])
+                    .show(ui, |ui| {
+                        fields(ui, &chrome.messages, &mut chrome.focus_first)
+                    });
+            });
+        let (save_clicked, cancel_clicked) =
+            form_buttons_ui(ui, i18n, chrome.banner.as_deref(), chrome.saving);
+        let (enter, escape) = form_keys(ui);
+        if chrome.confirm_discard {
+            match discard_confirm_ui(ui, i18n) {
+                Some(true) => action = FormAction::Close,
+                Some(false) => chrome.confirm_discard = false,
+                None => {}
+            }
+            return;
+        }
+        if (save_clicked || enter) && !chrome.saving {
+            action = FormAction::Save;
+        } else if cancel_clicked || escape {
+            cancel_requested = true;
+        }
+    });
+    // Clicking outside the form is a cancel too, with the same guard.
+    if cancel_requested || (modal.backdrop_response.clicked() && action == FormAction::None) {
+        if is_dirty {
+            chrome.confirm_discard = true;
+        } else {
+            action = FormAction::Close;
+        }
+    }
+    action
+}
 
 /// What a form wants after this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
