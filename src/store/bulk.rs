@@ -12,24 +12,16 @@
 
 use rusqlite::{Transaction, TransactionBehavior, params};
 
+use super::registry::{insert_camera_row, insert_site_row, normalised_camera, normalised_site};
 use super::{Actor, Result, SecretBox, Store, StoreError, append_audit};
 use crate::model::{
-    BlockReason, Camera, CameraId, CameraKind, Field, FieldError, IntegrationStage, Problem, Site,
-    SiteId, StageChange, StagePosition, validate_camera, validate_site,
+    BlockReason, Camera, CameraId, Field, FieldError, IntegrationStage, Problem, Site, SiteId,
+    StageChange, StagePosition, validate_camera, validate_site,
 };
 
 /// SQLite page cache for a load, in KiB (negative `cache_size` means KiB): large enough that the indexes of a
 /// 200,000-camera registry stay in memory while it is written.
 const BULK_CACHE_KIB: i64 = 128 * 1024;
-
-const INSERT_SITE: &str = "INSERT INTO site (name_en, name_hi, owner_category, priority, priority_radius_m,
-    contact_person, phone, address, ward, police_station, lat_deg, lon_deg, notes, updated_by, updated_unix_s)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
-
-const INSERT_CAMERA: &str = "INSERT INTO camera (site_id, label, area_watched, lat_deg, lon_deg, bearing_deg,
-    fov_deg, range_m, kind, nvr_host, nvr_channel, make, model, stream_url, snapshot_url, username, password_ct,
-    password_key_id, stage, updated_by, updated_unix_s)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 'surveyed', ?19, ?20)";
 
 const INSERT_EVENT: &str =
     "INSERT INTO stage_event (camera_id, at_unix_s, by_user, from_stage, to_stage,
@@ -104,26 +96,9 @@ impl BulkWriter<'_> {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        let mut stmt = self.tx.prepare_cached(INSERT_SITE)?;
-        stmt.execute(params![
-            site.name_en.trim(),
-            site.name_hi.trim(),
-            site.owner_category.code(),
-            site.priority.code(),
-            site.priority_radius_m,
-            site.contact_person.trim(),
-            crate::model::normalise_phone(&site.phone).unwrap_or_default(),
-            site.address.trim(),
-            site.ward.trim(),
-            site.police_station.trim(),
-            site.lat_deg,
-            site.lon_deg,
-            site.notes.trim(),
-            by_user,
-            at_unix_s,
-        ])?;
+        let id = insert_site_row(&self.tx, &normalised_site(site), by_user, at_unix_s)?;
         self.counts.sites += 1;
-        Ok(self.tx.last_insert_rowid())
+        Ok(id)
     }
 
     /// Adds a camera, recorded (surveyed) by `by_user` at `surveyed_unix_s`, then moves it through `later`.
@@ -169,46 +144,20 @@ impl BulkWriter<'_> {
             position.stage = event.change.to;
             last_at = event.at_unix_s;
         }
-        let (nvr_host, nvr_channel) = match &camera.kind {
-            CameraKind::Ip => (None, None),
-            CameraKind::Analogue { nvr_host, channel } => (Some(nvr_host.trim()), Some(*channel)),
-        };
         let sealed = password
             .filter(|p| !p.is_empty())
             .map(|p| (self.secrets.seal(p), self.secrets.key_id()));
-        let (password_ct, key_id) = match &sealed {
-            Some((ct, id)) => (Some(ct.as_slice()), Some(*id)),
-            None => (None, None),
-        };
-        fn empty_to_null(s: &str) -> Option<&str> {
-            Some(s.trim()).filter(|t| !t.is_empty())
-        }
-        let id = {
-            let mut stmt = self.tx.prepare_cached(INSERT_CAMERA)?;
-            stmt.execute(params![
-                site_id,
-                camera.label.trim(),
-                camera.area_watched.code(),
-                camera.lat_deg,
-                camera.lon_deg,
-                camera.bearing_deg,
-                camera.fov_deg,
-                camera.range_m,
-                camera.kind.code(),
-                nvr_host,
-                nvr_channel,
-                camera.make.trim(),
-                camera.model.trim(),
-                empty_to_null(&camera.stream_url),
-                empty_to_null(&camera.snapshot_url),
-                camera.username.trim(),
-                password_ct,
-                key_id,
-                by_user,
-                surveyed_unix_s,
-            ])?;
-            self.tx.last_insert_rowid()
-        };
+        let id = insert_camera_row(
+            &self.tx,
+            site_id,
+            &normalised_camera(camera),
+            match &sealed {
+                Some((ct, key_id)) => (Some(ct.as_slice()), Some(*key_id)),
+                None => (None, None),
+            },
+            by_user,
+            surveyed_unix_s,
+        )?;
         self.counts.cameras += 1;
         self.counts.stage_events += 1;
         if later.is_empty() {

@@ -115,7 +115,7 @@ fn empty_to_null(text: &str) -> Option<&str> {
 }
 
 /// The site as stored: trimmed text, phone normalised.
-fn normalised_site(site: &Site) -> Site {
+pub(super) fn normalised_site(site: &Site) -> Site {
     let mut s = site.clone();
     for text in [
         &mut s.name_en,
@@ -132,7 +132,7 @@ fn normalised_site(site: &Site) -> Site {
     s
 }
 
-fn normalised_camera(camera: &Camera) -> Camera {
+pub(super) fn normalised_camera(camera: &Camera) -> Camera {
     let mut c = camera.clone();
     for text in [
         &mut c.label,
@@ -245,6 +245,83 @@ fn conflict_or_missing(conn: &Connection, table: &'static str, id: i64) -> Store
     }
 }
 
+/// Inserts a checked, normalised site row; shared by [`Store::add_site`] and the bulk writer.
+pub(super) fn insert_site_row(
+    conn: &Connection,
+    s: &Site,
+    by_user: &str,
+    at_unix_s: i64,
+) -> Result<SiteId> {
+    conn.prepare_cached(
+        "INSERT INTO site (name_en, name_hi, owner_category, priority, priority_radius_m, contact_person,
+           phone, address, ward, police_station, lat_deg, lon_deg, notes, updated_by, updated_unix_s)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?
+    .execute(params![
+        s.name_en,
+        s.name_hi,
+        s.owner_category.code(),
+        s.priority.code(),
+        s.priority_radius_m,
+        s.contact_person,
+        s.phone,
+        s.address,
+        s.ward,
+        s.police_station,
+        s.lat_deg,
+        s.lon_deg,
+        s.notes,
+        by_user,
+        at_unix_s
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Inserts a checked, normalised camera row at stage "surveyed" (the schema writes its first stage event);
+/// shared by [`Store::add_camera`] and the bulk writer. `sealed` is the encrypted password and its key id.
+pub(super) fn insert_camera_row(
+    conn: &Connection,
+    site_id: SiteId,
+    c: &Camera,
+    sealed: (Option<&[u8]>, Option<&str>),
+    by_user: &str,
+    at_unix_s: i64,
+) -> Result<CameraId> {
+    let (nvr_host, nvr_channel) = match &c.kind {
+        CameraKind::Ip => (None, None),
+        CameraKind::Analogue { nvr_host, channel } => (Some(nvr_host.as_str()), Some(*channel)),
+    };
+    conn.prepare_cached(
+        "INSERT INTO camera (site_id, label, area_watched, lat_deg, lon_deg, bearing_deg, fov_deg, range_m, kind,
+           nvr_host, nvr_channel, make, model, stream_url, snapshot_url, username, password_ct, password_key_id,
+           updated_by, updated_unix_s)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    )?
+    .execute(params![
+        site_id,
+        c.label,
+        c.area_watched.code(),
+        c.lat_deg,
+        c.lon_deg,
+        c.bearing_deg,
+        c.fov_deg,
+        c.range_m,
+        c.kind.code(),
+        nvr_host,
+        nvr_channel,
+        c.make,
+        c.model,
+        empty_to_null(&c.stream_url),
+        empty_to_null(&c.snapshot_url),
+        c.username,
+        sealed.0,
+        sealed.1,
+        by_user,
+        at_unix_s
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
 impl Store {
     /// Reads every site and camera into memory.
     pub fn load_snapshot(&self) -> Result<RegistrySnapshot> {
@@ -307,29 +384,7 @@ impl Store {
         }
         let s = normalised_site(site);
         let tx = self.write_tx()?;
-        tx.execute(
-            "INSERT INTO site (name_en, name_hi, owner_category, priority, priority_radius_m, contact_person,
-               phone, address, ward, police_station, lat_deg, lon_deg, notes, updated_by, updated_unix_s)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            params![
-                s.name_en,
-                s.name_hi,
-                s.owner_category.code(),
-                s.priority.code(),
-                s.priority_radius_m,
-                s.contact_person,
-                s.phone,
-                s.address,
-                s.ward,
-                s.police_station,
-                s.lat_deg,
-                s.lon_deg,
-                s.notes,
-                actor.user,
-                actor.now_unix_s
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
+        let id = insert_site_row(&tx, &s, &actor.user, actor.now_unix_s)?;
         append_audit(
             &tx,
             actor,
@@ -433,40 +488,15 @@ impl Store {
         self.check_camera(&c, None)?;
         self.site(site_id)?;
         let (ct, key_id) = self.seal_password(password).unwrap_or((None, None));
-        let (nvr_host, nvr_channel) = match &c.kind {
-            CameraKind::Ip => (None, None),
-            CameraKind::Analogue { nvr_host, channel } => (Some(nvr_host.clone()), Some(*channel)),
-        };
         let tx = self.write_tx()?;
-        tx.execute(
-            "INSERT INTO camera (site_id, label, area_watched, lat_deg, lon_deg, bearing_deg, fov_deg, range_m, kind,
-               nvr_host, nvr_channel, make, model, stream_url, snapshot_url, username, password_ct, password_key_id,
-               updated_by, updated_unix_s)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-            params![
-                site_id,
-                c.label,
-                c.area_watched.code(),
-                c.lat_deg,
-                c.lon_deg,
-                c.bearing_deg,
-                c.fov_deg,
-                c.range_m,
-                c.kind.code(),
-                nvr_host,
-                nvr_channel,
-                c.make,
-                c.model,
-                empty_to_null(&c.stream_url),
-                empty_to_null(&c.snapshot_url),
-                c.username,
-                ct,
-                key_id,
-                actor.user,
-                actor.now_unix_s
-            ],
+        let id = insert_camera_row(
+            &tx,
+            site_id,
+            &c,
+            (ct.as_deref(), key_id.as_deref()),
+            &actor.user,
+            actor.now_unix_s,
         )?;
-        let id = tx.last_insert_rowid();
         append_audit(
             &tx,
             actor,
