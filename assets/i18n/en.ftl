@@ -103,6 +103,8 @@ stage-err-stream-needed = Enter the stream URL (or NVR and channel) before confi
 
 ## Desk shell
 app-subtitle = ICCC camera registry
+window-title = iccc-desk — ICCC camera registry — { $file }
+window-title-demo = iccc-desk — ICCC camera registry — { $file } (DEMO DATA)
 nav-registry = Sites and cameras
 nav-audit = Audit log
 nav-language = Language

@@ -103,6 +103,8 @@ stage-err-stream-needed = कॉन्फ़िगर या एकीकृत 
 
 ## डेस्क
 app-subtitle = ICCC कैमरा रजिस्टर
+window-title = iccc-desk — ICCC कैमरा रजिस्टर — { $file }
+window-title-demo = iccc-desk — ICCC कैमरा रजिस्टर — { $file } (डेमो डेटा)
 nav-registry = स्थल और कैमरे
 nav-audit = ऑडिट लॉग
 nav-language = भाषा

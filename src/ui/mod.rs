@@ -101,6 +101,8 @@ pub struct DeskApp {
     /// The user asked to close while a form had unsaved edits.
     confirm_quit: bool,
     fonts_installed: bool,
+    /// The window title last sent (it names the registry file, the demo mark, in the current language).
+    title_shown: String,
     audit_screen: registry_screen::AuditScreen,
 }
 
@@ -131,6 +133,7 @@ impl DeskApp {
             load_ms: None,
             confirm_quit: false,
             fonts_installed: false,
+            title_shown: String::new(),
             audit_screen: Default::default(),
         }
     }
@@ -338,6 +341,7 @@ impl DeskApp {
         self.start(&ctx);
         self.drain_events();
         self.guard_close(&ctx);
+        self.update_title(&ctx);
 
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui));
         egui::Panel::left("navigation")
@@ -366,6 +370,23 @@ impl DeskApp {
         });
         self.form_ui(&ctx);
         self.quit_confirm_ui(&ctx);
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let file = self.db_path.file_name().map_or_else(
+            || self.db_path.display().to_string(),
+            |f| f.to_string_lossy().into_owned(),
+        );
+        let key = if self.index().is_some_and(|i| i.snapshot.is_demo) {
+            "window-title-demo"
+        } else {
+            "window-title"
+        };
+        let title = self.i18n.tr_args(key, &[("file", file)]);
+        if title != self.title_shown {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title_shown = title;
+        }
     }
 
     fn form_ui(&mut self, ctx: &egui::Context) {
@@ -524,7 +545,7 @@ pub fn run_desk(db: PathBuf, key_dir: PathBuf) -> anyhow::Result<()> {
     let settings_path = settings::default_path();
     let icon = fonts::window_icon();
     let mut viewport = egui::ViewportBuilder::default()
-        .with_title("iccc-desk — ICCC camera registry")
+        .with_title("iccc-desk")
         .with_inner_size([1600.0, 1000.0])
         .with_maximized(true)
         .with_min_inner_size([960.0, 600.0]);
