@@ -88,7 +88,8 @@ pub enum StoreError {
     )]
     Busy,
     #[error(
-        "{entity} {id} was changed by {by_user} at {at_unix_s} after you opened it; your edit was not saved"
+        "{entity} {id} was changed by {by_user} at {} IST after you opened it; your edit was not saved",
+        crate::model::ist_datetime(*at_unix_s)
     )]
     Conflict {
         entity: &'static str,
