@@ -4,11 +4,13 @@
 //! unit-tested and shared by the store, the services, the CLI and the screens.
 
 mod camera;
+mod health;
 mod site;
 mod stage;
 mod validate;
 
 pub use camera::{AreaWatched, Camera, CameraKind, PasswordState};
+pub use health::HealthState;
 pub use site::{OwnerCategory, Priority, Site};
 pub use stage::{BlockReason, IntegrationStage, StageChange, StageError, StagePosition};
 pub use validate::{

@@ -4,6 +4,7 @@
 mod audit;
 pub mod demo;
 pub mod desk;
+pub mod probe;
 pub mod registry_index;
 pub mod stats;
 

@@ -1,0 +1,458 @@
+//! Reading RTSP and HTTP answers from a camera, defensively: one deadline for the whole exchange, caps on header
+//! and body sizes, and errors that say what went wrong without ever repeating a request (which would carry the
+//! credentials).
+
+use std::io::{Read as _, Write as _};
+use std::net::{TcpStream, ToSocketAddrs as _};
+use std::time::{Duration, Instant};
+
+/// Largest header block accepted, bytes.
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// Why an exchange with a camera failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    /// Nothing to talk to: refused, unreachable, or the connection itself timed out.
+    #[error("cannot connect to {addr}: {detail}")]
+    Connect { addr: String, detail: String },
+    /// Connected, but not a single byte came back in time.
+    #[error("connected, but no answer within {0} ms")]
+    NoAnswer(u128),
+    /// Some bytes came, then the time ran out (a stalled or trickling server).
+    #[error("the answer stalled: {got_bytes} bytes in {waited_ms} ms")]
+    Stalled { got_bytes: usize, waited_ms: u128 },
+    /// The bytes are not the protocol we spoke.
+    #[error("{0}")]
+    Malformed(String),
+    /// The answer is bigger than anything a camera should send.
+    #[error("the answer is larger than {limit_bytes} bytes")]
+    TooLarge { limit_bytes: usize },
+    #[error("the connection failed: {0}")]
+    Io(String),
+}
+
+impl WireError {
+    /// True when the failure means nothing is reachable (offline), rather than a bad answer.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Self::Connect { .. } | Self::NoAnswer(_))
+    }
+}
+
+/// One overall time limit for a probe.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    started: Instant,
+    end: Instant,
+}
+
+impl Deadline {
+    pub fn after(limit: Duration) -> Self {
+        let started = Instant::now();
+        Self {
+            started,
+            end: started + limit,
+        }
+    }
+
+    fn remaining(&self) -> Option<Duration> {
+        self.end
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+    }
+
+    pub fn elapsed_ms(&self) -> u128 {
+        self.started.elapsed().as_millis()
+    }
+}
+
+/// Opens a TCP connection to `host:port` within the deadline.
+pub fn connect(host: &str, port: u16, deadline: &Deadline) -> Result<TcpStream, WireError> {
+    let addr_text = format!("{host}:{port}");
+    let connect_err = |detail: String| WireError::Connect {
+        addr: addr_text.clone(),
+        detail,
+    };
+    let addrs: Vec<_> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| connect_err(e.to_string()))?
+        .collect();
+    let mut last = String::from("no address");
+    for addr in addrs {
+        let Some(left) = deadline.remaining() else {
+            return Err(connect_err("timed out".into()));
+        };
+        match TcpStream::connect_timeout(&addr, left) {
+            Ok(stream) => {
+                let _ = stream.set_nodelay(true);
+                return Ok(stream);
+            }
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(connect_err(last))
+}
+
+/// Sends a request (already formatted, ending in an empty line).
+pub fn send(stream: &mut TcpStream, request: &str, deadline: &Deadline) -> Result<(), WireError> {
+    let left = deadline
+        .remaining()
+        .ok_or(WireError::NoAnswer(deadline.elapsed_ms()))?;
+    stream
+        .set_write_timeout(Some(left))
+        .map_err(|e| WireError::Io(e.to_string()))?;
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| WireError::Io(e.to_string()))
+}
+
+/// An answer: status, headers (names lowercased), body.
+#[derive(Debug, Clone, Default)]
+pub struct Answer {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A short, printable view of bytes that were not what we expected.
+fn preview(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .take(24)
+        .map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                (b as char).to_string()
+            } else {
+                format!("\\x{b:02x}")
+            }
+        })
+        .collect()
+}
+
+struct Reader<'a> {
+    stream: &'a mut TcpStream,
+    deadline: &'a Deadline,
+    buf: Vec<u8>,
+    got_any: bool,
+}
+
+impl Reader<'_> {
+    /// Reads more bytes into the buffer; false at end of stream.
+    fn fill(&mut self) -> Result<bool, WireError> {
+        let Some(left) = self.deadline.remaining() else {
+            return Err(self.timeout());
+        };
+        self.stream
+            .set_read_timeout(Some(left))
+            .map_err(|e| WireError::Io(e.to_string()))?;
+        let mut chunk = [0u8; 8192];
+        match self.stream.read(&mut chunk) {
+            Ok(0) => Ok(false),
+            Ok(n) => {
+                self.got_any = true;
+                self.buf.extend_from_slice(&chunk[..n]);
+                Ok(true)
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                Err(self.timeout())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Ok(true),
+            Err(e) => Err(WireError::Io(e.to_string())),
+        }
+    }
+
+    fn timeout(&self) -> WireError {
+        if self.got_any {
+            WireError::Stalled {
+                got_bytes: self.buf.len(),
+                waited_ms: self.deadline.elapsed_ms(),
+            }
+        } else {
+            WireError::NoAnswer(self.deadline.elapsed_ms())
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Reads one answer whose status line starts with `protocol` ("RTSP/1.0" or "HTTP/1.").
+///
+/// The body is read by Content-Length, by chunks, or (HTTP only) to the end of the stream; it is never allowed
+/// beyond `max_body_bytes`. With `body_until_close` false, an answer without Content-Length has no body (RTSP).
+pub fn read_answer(
+    stream: &mut TcpStream,
+    deadline: &Deadline,
+    protocol: &str,
+    max_body_bytes: usize,
+    body_until_close: bool,
+) -> Result<Answer, WireError> {
+    let mut r = Reader {
+        stream,
+        deadline,
+        buf: Vec::new(),
+        got_any: false,
+    };
+    let header_end = loop {
+        if let Some(i) = find(&r.buf, b"\r\n\r\n") {
+            break i;
+        }
+        if r.buf.len() >= protocol.len() && !r.buf.starts_with(protocol.as_bytes()) {
+            return Err(WireError::Malformed(format!(
+                "not a {} answer: \"{}\"",
+                protocol.split('/').next().unwrap_or(protocol),
+                preview(&r.buf)
+            )));
+        }
+        if r.buf.len() > MAX_HEADER_BYTES {
+            return Err(WireError::TooLarge {
+                limit_bytes: MAX_HEADER_BYTES,
+            });
+        }
+        if !r.fill()? {
+            return Err(if r.buf.is_empty() {
+                WireError::Malformed("the connection closed without an answer".into())
+            } else {
+                WireError::Malformed(format!("the answer ended early: \"{}\"", preview(&r.buf)))
+            });
+        }
+    };
+    let head = String::from_utf8_lossy(&r.buf[..header_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let mut parts = status_line.splitn(3, ' ');
+    let version = parts.next().unwrap_or_default();
+    if !version.starts_with(protocol) {
+        return Err(WireError::Malformed(format!(
+            "not a {} answer: \"{}\"",
+            protocol.split('/').next().unwrap_or(protocol),
+            preview(status_line.as_bytes())
+        )));
+    }
+    let status: u16 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(|| {
+        WireError::Malformed(format!(
+            "bad status line: \"{}\"",
+            preview(status_line.as_bytes())
+        ))
+    })?;
+    let reason = parts.next().unwrap_or_default().to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let mut answer = Answer {
+        status,
+        reason,
+        headers,
+        body: Vec::new(),
+    };
+    let mut rest = r.buf.split_off(header_end + 4);
+    r.buf.clear();
+    let content_length = answer
+        .header("content-length")
+        .map(|v| {
+            v.parse::<usize>()
+                .map_err(|_| WireError::Malformed(format!("bad Content-Length \"{v}\"")))
+        })
+        .transpose()?;
+    let chunked = answer
+        .header("transfer-encoding")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    if let Some(len) = content_length {
+        if len > max_body_bytes {
+            return Err(WireError::TooLarge {
+                limit_bytes: max_body_bytes,
+            });
+        }
+        r.buf = std::mem::take(&mut rest);
+        while r.buf.len() < len {
+            if !r.fill()? {
+                return Err(WireError::Malformed(format!(
+                    "the body ended after {} of {len} bytes",
+                    r.buf.len()
+                )));
+            }
+        }
+        r.buf.truncate(len);
+        answer.body = r.buf;
+    } else if chunked {
+        r.buf = rest;
+        answer.body = read_chunked(&mut r, max_body_bytes)?;
+    } else if body_until_close {
+        r.buf = rest;
+        while r.fill()? {
+            if r.buf.len() > max_body_bytes {
+                return Err(WireError::TooLarge {
+                    limit_bytes: max_body_bytes,
+                });
+            }
+        }
+        answer.body = r.buf;
+    }
+    Ok(answer)
+}
+
+fn read_chunked(r: &mut Reader<'_>, max_body_bytes: usize) -> Result<Vec<u8>, WireError> {
+    let mut body = Vec::new();
+    let mut pos = 0;
+    loop {
+        let line_end = loop {
+            if let Some(i) = find(&r.buf[pos..], b"\r\n") {
+                break pos + i;
+            }
+            if !r.fill()? {
+                return Err(WireError::Malformed("a chunked body ended early".into()));
+            }
+        };
+        let size_text = String::from_utf8_lossy(&r.buf[pos..line_end]);
+        let size_hex = size_text.split(';').next().unwrap_or_default().trim();
+        let size = usize::from_str_radix(size_hex, 16)
+            .map_err(|_| WireError::Malformed(format!("bad chunk size \"{size_hex}\"")))?;
+        if size == 0 {
+            return Ok(body);
+        }
+        if body.len() + size > max_body_bytes {
+            return Err(WireError::TooLarge {
+                limit_bytes: max_body_bytes,
+            });
+        }
+        let data_start = line_end + 2;
+        while r.buf.len() < data_start + size + 2 {
+            if !r.fill()? {
+                return Err(WireError::Malformed("a chunked body ended early".into()));
+            }
+        }
+        body.extend_from_slice(&r.buf[data_start..data_start + size]);
+        pos = data_start + size + 2;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    /// A one-shot server that writes `bytes` (in pieces, with pauses) to the first client.
+    fn serve(pieces: Vec<(Vec<u8>, u64)>) -> u16 {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            if let Ok((mut s, _)) = listener.accept() {
+                for (bytes, pause_ms) in pieces {
+                    std::thread::sleep(Duration::from_millis(pause_ms));
+                    if s.write_all(&bytes).is_err() {
+                        return;
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(300));
+            }
+        });
+        port
+    }
+
+    fn get(
+        port: u16,
+        limit_ms: u64,
+        protocol: &str,
+        until_close: bool,
+    ) -> Result<Answer, WireError> {
+        let deadline = Deadline::after(Duration::from_millis(limit_ms));
+        let mut s = connect("127.0.0.1", port, &deadline)?;
+        read_answer(&mut s, &deadline, protocol, 1024, until_close)
+    }
+
+    #[test]
+    fn reads_headers_and_content_length_body_in_pieces() {
+        let port = serve(vec![
+            (b"RTSP/1.0 200 OK\r\nCSeq: 2\r\nContent-Le".to_vec(), 0),
+            (b"ngth: 5\r\n\r\nab".to_vec(), 20),
+            (b"cde".to_vec(), 20),
+        ]);
+        let a = get(port, 2000, "RTSP/1.0", false).unwrap();
+        assert_eq!(
+            (a.status, a.header("cseq"), a.body.as_slice()),
+            (200, Some("2"), &b"abcde"[..])
+        );
+    }
+
+    #[test]
+    fn chunked_and_until_close_bodies() {
+        let port = serve(vec![(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n".to_vec(),
+            0,
+        )]);
+        assert_eq!(get(port, 2000, "HTTP/1.", true).unwrap().body, b"abcde");
+        let port = serve(vec![(b"HTTP/1.0 200 OK\r\n\r\nxyz".to_vec(), 0)]);
+        assert_eq!(get(port, 2000, "HTTP/1.", true).unwrap().body, b"xyz");
+    }
+
+    #[test]
+    fn bad_answers_end_with_clear_errors() {
+        let port = serve(vec![(
+            b"\x16\x03\x01garbage that is not rtsp\r\n\r\n".to_vec(),
+            0,
+        )]);
+        let e = get(port, 2000, "RTSP/1.0", false).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("not a RTSP answer: \"\\x16\\x03\\x01garbage"),
+            "{e}"
+        );
+        let port = serve(vec![(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 999999\r\n\r\n".to_vec(),
+            0,
+        )]);
+        assert_eq!(
+            get(port, 2000, "HTTP/1.", true).unwrap_err(),
+            WireError::TooLarge { limit_bytes: 1024 }
+        );
+        // A trickle: some bytes, then nothing before the deadline.
+        let port = serve(vec![(b"RTSP/1.0 2".to_vec(), 0), (b"00".to_vec(), 1500)]);
+        let e = get(port, 300, "RTSP/1.0", false).unwrap_err();
+        assert!(
+            matches!(e, WireError::Stalled { got_bytes: 10, .. }),
+            "{e:?}"
+        );
+        assert!(!e.is_unreachable());
+        // Silence: connected, nothing at all.
+        let port = serve(vec![(Vec::new(), 1500)]);
+        let e = get(port, 300, "RTSP/1.0", false).unwrap_err();
+        assert!(matches!(e, WireError::NoAnswer(_)), "{e:?}");
+        assert!(e.is_unreachable());
+    }
+
+    #[test]
+    fn closed_port_is_unreachable() {
+        let port = {
+            let l = TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let e = get(port, 1000, "RTSP/1.0", false).unwrap_err();
+        assert!(
+            matches!(e, WireError::Connect { .. }) && e.is_unreachable(),
+            "{e:?}"
+        );
+    }
+}
