@@ -14,6 +14,8 @@ use clap::{Parser, Subcommand};
 use crate::i18n::{I18n, Lang};
 use crate::model::{BlockReason, IntegrationStage, OwnerCategory, ist_datetime};
 use crate::services::demo::{self, DemoError, DemoOptions};
+use crate::services::probe::ProbeOptions;
+use crate::services::prober::{SweepOptions, SweepReport, due_targets, sweep};
 use crate::services::stats::{self, Stats};
 use crate::store::{Actor, OpenOptions, Store, StoreError};
 
@@ -60,6 +62,25 @@ pub enum Command {
         /// The moment the figures are for, unix seconds (for tests).
         #[arg(long, hide = true, allow_negative_numbers = true)]
         now_unix_s: Option<i64>,
+    },
+    /// Probe the configured and integrated cameras (RTSP and snapshot) without the window, and store their
+    /// health; runs until stopped, or one sweep with --once.
+    Probe {
+        /// One sweep over every camera, then exit.
+        #[arg(long)]
+        once: bool,
+        /// Print JSON (one object per sweep) instead of lines.
+        #[arg(long)]
+        json: bool,
+        /// Probes in flight at once.
+        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=512))]
+        concurrency: u16,
+        /// Time limit of each check (stream, snapshot), milliseconds.
+        #[arg(long, default_value_t = 3_000, value_parser = clap::value_parser!(u64).range(100..=60_000))]
+        timeout_ms: u64,
+        /// Seconds between probes of a working camera (failing ones back off up to 16 times that).
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(5..=86_400))]
+        interval_s: u64,
     },
 }
 
@@ -154,6 +175,27 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
             seed,
             now_unix_s,
         }) => run_demo(&db, &key_dir, cameras as usize, seed, now_unix_s),
+        Some(Command::Probe {
+            once,
+            json,
+            concurrency,
+            timeout_ms,
+            interval_s,
+        }) => run_probe(
+            &db,
+            &key_dir,
+            &ProbeRun {
+                once,
+                json,
+                sweep: SweepOptions {
+                    concurrency: usize::from(concurrency),
+                    probe: ProbeOptions {
+                        timeout: std::time::Duration::from_millis(timeout_ms),
+                    },
+                },
+                interval_s: interval_s as i64,
+            },
+        ),
         Some(Command::Stats { json, now_unix_s }) => run_stats(
             &db,
             json,
@@ -209,22 +251,206 @@ fn run_demo(
         e @ DemoError::Cancelled => CliError::Failed(e.to_string()),
     })?;
     drop(store);
-    println!(
-        "{}",
-        english.tr_args(
-            "cli-demo-done",
-            &[
-                ("path", db.display().to_string()),
-                ("cameras", summary.cameras.to_string()),
-                ("sites", summary.sites.to_string()),
-                ("integrated", summary.integrated.to_string()),
-                ("week", summary.integrated_last_7_days.to_string()),
-                ("seed", seed.to_string()),
-                ("seconds", format!("{:.1}", started.elapsed().as_secs_f64())),
-            ],
-        )
-    );
+    say(&english.tr_args(
+        "cli-demo-done",
+        &[
+            ("path", db.display().to_string()),
+            ("cameras", summary.cameras.to_string()),
+            ("sites", summary.sites.to_string()),
+            ("integrated", summary.integrated.to_string()),
+            ("week", summary.integrated_last_7_days.to_string()),
+            ("seed", seed.to_string()),
+            ("seconds", format!("{:.1}", started.elapsed().as_secs_f64())),
+        ],
+    ));
     Ok(())
+}
+
+/// Prints a line on stdout; when the reader went away (`| head`), stops quietly instead of panicking.
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+        std::process::exit(0);
+    }
+}
+
+/// How `probe` runs.
+struct ProbeRun {
+    once: bool,
+    json: bool,
+    sweep: SweepOptions,
+    interval_s: i64,
+}
+
+/// One camera's line in the probe report.
+#[derive(serde::Serialize)]
+struct ProbeLine {
+    camera_id: i64,
+    camera: String,
+    site: String,
+    state: String,
+    latency_ms: u32,
+    codec: Option<String>,
+    width_px: Option<u32>,
+    height_px: Option<u32>,
+    error: Option<String>,
+}
+
+/// Results are written to the registry in batches of this many.
+const PROBE_BATCH: usize = 200;
+
+fn run_probe(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError> {
+    let english = I18n::new(Lang::En);
+    let mut store = Store::open(
+        db,
+        &OpenOptions {
+            key_dir: key_dir.to_path_buf(),
+        },
+    )
+    .map_err(|e| CliError::from_store(db, e))?;
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    loop {
+        let snapshot = store
+            .load_snapshot()
+            .map_err(|e| CliError::from_store(db, e))?;
+        let mut targets = store
+            .probe_targets()
+            .map_err(|e| CliError::from_store(db, e))?;
+        if targets.is_empty() && run.once {
+            if run.json {
+                say(
+                    &serde_json::json!({"cameras": [], "summary": SweepReport::default()})
+                        .to_string(),
+                );
+            } else {
+                say(&english.tr("cli-probe-nothing"));
+            }
+            return Ok(());
+        }
+        if !run.once {
+            let health = store.health().map_err(|e| CliError::from_store(db, e))?;
+            targets = due_targets(targets, &health, crate::store::now_unix_s(), run.interval_s);
+        }
+        let names: std::collections::HashMap<i64, (String, String)> = snapshot
+            .cameras
+            .iter()
+            .filter(|c| targets.iter().any(|t| t.camera_id == c.id))
+            .map(|c| {
+                let site = snapshot
+                    .sites
+                    .iter()
+                    .find(|s| s.id == c.site_id)
+                    .map(|s| s.site.display_name())
+                    .unwrap_or_default();
+                (c.id, (c.camera.label.clone(), site))
+            })
+            .collect();
+        let mut batch = Vec::with_capacity(PROBE_BATCH);
+        let mut lines = Vec::new();
+        let mut write_error = None;
+        let report = sweep(targets, &run.sweep, &cancel, |observation| {
+            let (camera, site) = names
+                .get(&observation.camera_id)
+                .cloned()
+                .unwrap_or_default();
+            let f = &observation.finding;
+            let line = ProbeLine {
+                camera_id: observation.camera_id,
+                camera,
+                site,
+                state: f.state.code().to_string(),
+                latency_ms: f.latency_ms,
+                codec: f.codec.clone(),
+                width_px: f.width_px,
+                height_px: f.height_px,
+                error: f.error.clone(),
+            };
+            if !run.json {
+                say(&probe_line_text(&english, &line));
+            }
+            lines.push(line);
+            batch.push(observation);
+            if batch.len() >= PROBE_BATCH
+                && write_error.is_none()
+                && let Err(e) = store.record_observations(&batch)
+            {
+                write_error = Some(e);
+            }
+            if batch.len() >= PROBE_BATCH {
+                batch.clear();
+            }
+        });
+        if let Some(e) = write_error {
+            return Err(CliError::from_store(db, e));
+        }
+        store
+            .record_observations(&batch)
+            .map_err(|e| CliError::from_store(db, e))?;
+        lines.sort_by_key(|l| l.camera_id);
+        if run.json {
+            let text =
+                serde_json::to_string(&serde_json::json!({"cameras": lines, "summary": report}))
+                    .map_err(|e| {
+                        CliError::Failed(format!("cannot write the results as JSON: {e}"))
+                    })?;
+            say(&text);
+        } else if report.probed > 0 || run.once {
+            say(&probe_summary_text(&english, &report));
+        }
+        if run.once {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_secs(5));
+    }
+}
+
+fn probe_line_text(english: &I18n, line: &ProbeLine) -> String {
+    let state = crate::model::HealthState::from_code(&line.state)
+        .map(|s| english.tr(&s.i18n_key()))
+        .unwrap_or_else(|| line.state.clone());
+    let mut detail = Vec::new();
+    if let Some(codec) = &line.codec {
+        detail.push(codec.clone());
+    }
+    if let (Some(w), Some(h)) = (line.width_px, line.height_px) {
+        detail.push(format!("{w}×{h}"));
+    }
+    detail.push(format!("{} ms", line.latency_ms));
+    if let Some(e) = &line.error {
+        detail.push(e.clone());
+    }
+    english.tr_args(
+        "cli-probe-line",
+        &[
+            ("id", line.camera_id.to_string()),
+            ("camera", line.camera.clone()),
+            ("site", line.site.clone()),
+            ("state", state),
+            ("detail", detail.join(", ")),
+        ],
+    )
+}
+
+fn probe_summary_text(english: &I18n, report: &SweepReport) -> String {
+    let counts: Vec<String> = crate::services::prober::state_order()
+        .iter()
+        .filter_map(|s| {
+            let n = report.by_state.get(s.code())?;
+            Some(format!("{n} {}", english.tr(&s.i18n_key()).to_lowercase()))
+        })
+        .collect();
+    english.tr_args(
+        "cli-probe-summary",
+        &[
+            ("probed", report.probed.to_string()),
+            (
+                "seconds",
+                format!("{:.1}", report.duration_ms as f64 / 1000.0),
+            ),
+            ("rate", format!("{:.0}", report.probes_per_min)),
+            ("counts", counts.join(", ")),
+        ],
+    )
 }
 
 fn run_stats(db: &Path, as_json: bool, now: i64) -> Result<(), CliError> {
@@ -241,9 +467,9 @@ fn run_stats(db: &Path, as_json: bool, now: i64) -> Result<(), CliError> {
     if as_json {
         let text = serde_json::to_string_pretty(&stats)
             .map_err(|e| CliError::Failed(format!("cannot write the figures as JSON: {e}")))?;
-        println!("{text}");
+        say(&text);
     } else {
-        print!("{}", stats_table(db, &stats, &I18n::new(Lang::En)));
+        say(stats_table(db, &stats, &I18n::new(Lang::En)).trim_end());
     }
     Ok(())
 }

@@ -209,6 +209,7 @@ mod tests {
         keys.extend(AreaWatched::ALL.iter().map(|c| c.i18n_key()));
         keys.extend(IntegrationStage::ALL.iter().map(|c| c.i18n_key()));
         keys.extend(BlockReason::ALL.iter().map(|c| c.i18n_key()));
+        keys.extend(crate::model::HealthState::ALL.iter().map(|c| c.i18n_key()));
         for f in [
             Field::NameEn,
             Field::NameHi,

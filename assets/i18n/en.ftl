@@ -235,3 +235,13 @@ cli-stats-by-category = By owner category
 cli-stats-by-reason = Blocked cameras by reason
 cli-stats-col-share = Integrated %
 cli-error-no-home = No home directory was found for the default registry file; name one with --db PATH.
+cli-probe-line = camera { $id } { $camera } at { $site }: { $state } ({ $detail })
+cli-probe-summary = Probed { $probed } cameras in { $seconds } s ({ $rate } probes/min): { $counts }
+cli-probe-nothing = No configured or integrated camera has a stream or snapshot address to probe.
+
+## Health
+health-online = Online
+health-offline = Offline
+health-auth-failed = Auth failed
+health-stream-error = Stream error
+health-not-probed = Not probed yet

@@ -232,3 +232,13 @@ cli-stats-by-category = स्वामी श्रेणी के अनु�
 cli-stats-by-reason = रुके हुए कैमरे, कारण के अनुसार
 cli-stats-col-share = एकीकृत %
 cli-error-no-home = डिफ़ॉल्ट रजिस्टर फ़ाइल के लिए होम डायरेक्टरी नहीं मिली; --db PATH से फ़ाइल बताएँ।
+cli-probe-line = कैमरा { $id } { $camera }, { $site }: { $state } ({ $detail })
+cli-probe-summary = { $seconds } s में { $probed } कैमरे जाँचे ({ $rate } जाँच/मिनट): { $counts }
+cli-probe-nothing = जाँचने के लिए किसी कॉन्फ़िगर या एकीकृत कैमरे का स्ट्रीम या स्नैपशॉट पता नहीं है।
+
+## स्वास्थ्य
+health-online = ऑनलाइन
+health-offline = ऑफ़लाइन
+health-auth-failed = लॉगिन विफल
+health-stream-error = स्ट्रीम त्रुटि
+health-not-probed = अभी जाँचा नहीं

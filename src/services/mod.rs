@@ -5,6 +5,7 @@ mod audit;
 pub mod demo;
 pub mod desk;
 pub mod probe;
+pub mod prober;
 pub mod registry_index;
 pub mod stats;
 

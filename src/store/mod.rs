@@ -4,6 +4,7 @@
 //! from, so a save over a row another desk changed meanwhile is refused instead of overwriting it.
 
 mod bulk;
+mod health;
 mod records;
 mod registry;
 mod secret;
@@ -17,15 +18,21 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension as _, Transac
 use crate::model::{FieldErrors, StageError};
 
 pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter};
+pub use health::{HEALTH_HISTORY_S, HealthRecord, HealthRun, Observation, uptime_pct};
 pub use records::{
     AuditEntry, CameraRecord, PasswordEdit, RegistrySnapshot, SiteRecord, StageEventRecord,
 };
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 2;
-/// The current schema, as a fresh registry gets it.
-pub const SCHEMA_SQL: &str = include_str!("schema.sql");
+pub const SCHEMA_VERSION: i64 = 3;
+/// The current schema, as a fresh registry gets it: the registry and, since version 3, the health it measured.
+pub const SCHEMA_SQL: &str = concat!(
+    include_str!("schema.sql"),
+    include_str!("health_schema.sql")
+);
+/// The tables version 3 added.
+pub const HEALTH_SCHEMA_SQL: &str = include_str!("health_schema.sql");
 /// How long a write waits for another desk's transaction before saying the registry is busy.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(3);
 

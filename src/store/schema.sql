@@ -1,4 +1,4 @@
--- iccc-desk registry schema, version 2 (PRAGMA user_version = 2).
+-- iccc-desk registry schema (PRAGMA user_version = 3 with health_schema.sql, which v2_to_v3 adds).
 -- A fresh registry is made from this file; older files are brought here by store/upgrade/.
 -- Times are unix seconds (UTC). Angles are degrees. Distances are metres.
 

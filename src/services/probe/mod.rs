@@ -12,68 +12,13 @@ mod wire;
 
 use std::time::Duration;
 
-use url::Url;
-
-use crate::model::{CameraId, HealthState};
+use crate::model::HealthState;
+pub use crate::model::{Credentials, Finding, ProbeTarget, nvr_channel_url};
 
 pub use rtsp::probe_rtsp;
 pub use sdp::{VideoTrack, video_track};
 pub use snapshot::{MAX_SNAPSHOT_BYTES, THUMBNAIL_BOX_PX, probe_snapshot, thumbnail};
 pub use wire::Deadline;
-
-/// The login a camera gets. Debug never prints the password.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    pub username: String,
-    pub password: String,
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("username", &self.username)
-            .field("password", &"<hidden>")
-            .finish()
-    }
-}
-
-/// What one check (stream or snapshot) found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub state: HealthState,
-    pub latency_ms: u32,
-    pub codec: Option<String>,
-    pub width_px: Option<u32>,
-    pub height_px: Option<u32>,
-    /// Why it is not online (never a credential).
-    pub error: Option<String>,
-    /// A small JPEG of the last snapshot, for the wall.
-    pub thumbnail_jpeg: Option<Vec<u8>>,
-}
-
-impl Default for Finding {
-    fn default() -> Self {
-        Self {
-            state: HealthState::NotProbed,
-            latency_ms: 0,
-            codec: None,
-            width_px: None,
-            height_px: None,
-            error: None,
-            thumbnail_jpeg: None,
-        }
-    }
-}
-
-/// One camera to probe, as the prober needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProbeTarget {
-    pub camera_id: CameraId,
-    /// RTSP URL without credentials (for an analogue camera, its NVR channel's URL).
-    pub stream_url: Option<Url>,
-    pub snapshot_url: Option<Url>,
-    pub credentials: Option<Credentials>,
-}
 
 /// Limits of one probe.
 #[derive(Debug, Clone, Copy)]
@@ -126,15 +71,6 @@ pub fn probe_camera(target: &ProbeTarget, options: &ProbeOptions) -> Finding {
             ..Default::default()
         },
     }
-}
-
-/// The RTSP URL of an NVR channel when only the recorder and channel are known (Hikvision's scheme, which most
-/// NVRs sold in India also answer).
-pub fn nvr_channel_url(nvr_host: &str, channel: u16) -> Option<Url> {
-    Url::parse(&format!(
-        "rtsp://{nvr_host}:554/Streaming/Channels/{channel}01"
-    ))
-    .ok()
 }
 
 #[cfg(test)]

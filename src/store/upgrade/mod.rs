@@ -2,6 +2,7 @@
 //! transaction (`PRAGMA user_version` records where a file stands).
 
 mod v1_to_v2;
+mod v2_to_v3;
 
 use rusqlite::Connection;
 
@@ -9,6 +10,8 @@ use super::{Result, SCHEMA_VERSION, StoreError};
 
 /// The frozen v1 schema (tests build old files from it).
 pub const V1_SCHEMA_SQL: &str = include_str!("v1_schema.sql");
+/// The frozen v2 schema (what v1_to_v2 builds; version 3 only adds tables to it).
+pub const V2_SCHEMA_SQL: &str = include_str!("v2_schema.sql");
 
 /// Upgrades from `from_version` to [`SCHEMA_VERSION`].
 pub fn run(conn: &mut Connection, from_version: i64) -> Result<()> {
@@ -23,6 +26,7 @@ fn step(conn: &mut Connection, from: i64) -> Result<()> {
     let tx = conn.transaction()?;
     match from {
         1 => v1_to_v2::run(&tx)?,
+        2 => v2_to_v3::run(&tx)?,
         other => {
             return Err(StoreError::NotARegistry {
                 path: Default::default(),

@@ -21,7 +21,7 @@ pub fn run(tx: &Transaction<'_>) -> Result<()> {
     // The v2 tables, triggers and indexes, exactly as a fresh registry has them (meta too: its columns did not
     // change, but an upgraded file must carry the same schema text as a fresh one); triggers are made after the
     // copy so they do not fire on old rows.
-    let schema = crate::store::SCHEMA_SQL;
+    let schema = super::V2_SCHEMA_SQL;
     let (tables, triggers) = split_schema(schema);
     tx.execute_batch(tables)?;
     tx.execute_batch(

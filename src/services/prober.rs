@@ -1,0 +1,190 @@
+//! Sweeps: probe many cameras at once with a bounded number of worker threads, each probe with its own
+//! deadline, and hand every result back as it comes (to the store in batches, to the UI by channel).
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::probe::{ProbeOptions, probe_camera};
+use crate::model::{CameraId, HealthState, ProbeTarget};
+use crate::store::Observation;
+
+/// How a sweep runs.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepOptions {
+    /// Probes in flight at once (each is one thread blocked on a socket with a deadline).
+    pub concurrency: usize,
+    pub probe: ProbeOptions,
+}
+
+impl Default for SweepOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: 32,
+            probe: ProbeOptions::default(),
+        }
+    }
+}
+
+/// What a sweep did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SweepReport {
+    pub probed: usize,
+    pub by_state: BTreeMap<String, usize>,
+    pub duration_ms: u128,
+    /// Sweep rate, probes per minute.
+    pub probes_per_min: f64,
+    /// True when the sweep was stopped before every camera was probed.
+    pub cancelled: bool,
+}
+
+/// Probes every target once; `on_result` sees each observation as soon as it is made (on the calling thread).
+pub fn sweep(
+    targets: Vec<ProbeTarget>,
+    options: &SweepOptions,
+    cancel: &AtomicBool,
+    mut on_result: impl FnMut(Observation),
+) -> SweepReport {
+    let started = Instant::now();
+    let queue = Mutex::new(VecDeque::from(targets));
+    let workers = options.concurrency.max(1);
+    let (tx, rx) = mpsc::channel::<Observation>();
+    let mut report = SweepReport::default();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let queue = &queue;
+            scope.spawn(move || {
+                loop {
+                    if cancel.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    // A poisoned lock only means another worker panicked; the queue itself is intact.
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
+                    let Some(target) = next else { return };
+                    let finding = probe_camera(&target, &options.probe);
+                    let observation = Observation {
+                        camera_id: target.camera_id,
+                        at_unix_s: crate::store::now_unix_s(),
+                        finding,
+                    };
+                    if tx.send(observation).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for observation in rx {
+            report.probed += 1;
+            *report
+                .by_state
+                .entry(observation.finding.state.code().to_string())
+                .or_default() += 1;
+            on_result(observation);
+        }
+    });
+    report.cancelled = cancel.load(Ordering::Relaxed);
+    let elapsed = started.elapsed();
+    report.duration_ms = elapsed.as_millis();
+    report.probes_per_min = if elapsed > Duration::ZERO {
+        report.probed as f64 * 60.0 / elapsed.as_secs_f64()
+    } else {
+        0.0
+    };
+    report
+}
+
+/// Whether a camera is due for a probe: cameras that keep failing are probed less often (1×, 2×, 4×, up to 16×
+/// the interval), so a dead site does not eat the sweep; a camera never probed is always due.
+pub fn is_due(
+    failures_in_row: u32,
+    last_probe_unix_s: Option<i64>,
+    now_unix_s: i64,
+    interval_s: i64,
+) -> bool {
+    let Some(last) = last_probe_unix_s else {
+        return true;
+    };
+    let factor = 1i64 << failures_in_row.saturating_sub(1).min(4);
+    now_unix_s - last >= interval_s * factor
+}
+
+/// Keeps only the targets that are due, given the health the store remembers.
+pub fn due_targets(
+    targets: Vec<ProbeTarget>,
+    health: &std::collections::HashMap<CameraId, crate::store::HealthRecord>,
+    now_unix_s: i64,
+    interval_s: i64,
+) -> Vec<ProbeTarget> {
+    targets
+        .into_iter()
+        .filter(|t| {
+            let h = health.get(&t.camera_id);
+            is_due(
+                h.map_or(0, |h| h.failures_in_row),
+                h.map(|h| h.last_probe_unix_s),
+                now_unix_s,
+                interval_s,
+            )
+        })
+        .collect()
+}
+
+/// Counts by state as the report shows them, problems first.
+pub fn state_order() -> [HealthState; 4] {
+    [
+        HealthState::Offline,
+        HealthState::AuthFailed,
+        HealthState::StreamError,
+        HealthState::Online,
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_doubles_up_to_sixteen_intervals() {
+        assert!(is_due(0, None, 100, 60));
+        assert!(!is_due(0, Some(50), 100, 60));
+        assert!(is_due(1, Some(40), 100, 60));
+        assert!(!is_due(2, Some(0), 100, 60), "2 failures wait 120 s");
+        assert!(is_due(2, Some(0), 120, 60));
+        assert!(!is_due(9, Some(0), 959, 60), "capped at 16 × 60 s");
+        assert!(is_due(9, Some(0), 960, 60));
+    }
+
+    #[test]
+    fn sweep_probes_every_target_within_concurrency() {
+        // Closed ports: every probe ends at once as offline.
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let targets: Vec<ProbeTarget> = (0..40)
+            .map(|i| ProbeTarget {
+                camera_id: i,
+                stream_url: url::Url::parse(&format!("rtsp://127.0.0.1:{closed}/cam{i}")).ok(),
+                snapshot_url: None,
+                credentials: None,
+            })
+            .collect();
+        let cancel = AtomicBool::new(false);
+        let mut seen = Vec::new();
+        let options = SweepOptions {
+            concurrency: 4,
+            ..Default::default()
+        };
+        let report = sweep(targets, &options, &cancel, |o| seen.push(o.camera_id));
+        seen.sort();
+        assert_eq!(seen, (0..40).collect::<Vec<_>>());
+        assert_eq!(report.probed, 40);
+        assert_eq!(report.by_state.get("offline"), Some(&40));
+        assert!(!report.cancelled);
+    }
+}

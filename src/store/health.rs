@@ -1,0 +1,319 @@
+//! The health the desk measured: latest state per camera, history runs, thumbnails, and the list of cameras to
+//! probe (with their passwords decrypted, for the prober only).
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension as _, params};
+use serde::Serialize;
+
+use super::{Result, Store};
+use crate::model::{
+    CameraId, CameraKind, Credentials, Finding, HealthState, IntegrationStage, ProbeTarget,
+    nvr_channel_url,
+};
+
+/// Runs that ended longer ago than this are pruned (uptime looks back 7 days at most).
+pub const HEALTH_HISTORY_S: i64 = 8 * 24 * 3600;
+
+/// The latest health of one camera (without its thumbnail, which is read on demand).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HealthRecord {
+    pub camera_id: CameraId,
+    pub state: HealthState,
+    pub since_unix_s: i64,
+    pub last_probe_unix_s: i64,
+    pub last_online_unix_s: Option<i64>,
+    pub latency_ms: u32,
+    pub codec: Option<String>,
+    pub width_px: Option<u32>,
+    pub height_px: Option<u32>,
+    pub error: Option<String>,
+    pub failures_in_row: u32,
+    pub thumbnail_unix_s: Option<i64>,
+}
+
+/// A stretch of probes that all found the same state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HealthRun {
+    pub state: HealthState,
+    pub from_unix_s: i64,
+    pub to_unix_s: i64,
+    pub probes: u32,
+}
+
+/// One probe's result, to be stored.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub camera_id: CameraId,
+    pub at_unix_s: i64,
+    pub finding: Finding,
+}
+
+fn state_from(code: &str) -> rusqlite::Result<HealthState> {
+    HealthState::from_code(code).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("unknown health state {code:?}").into(),
+        )
+    })
+}
+
+impl Store {
+    /// Cameras the prober looks after: configured or integrated, with a stream (or NVR channel) or a snapshot
+    /// address. Passwords are decrypted here and go to the prober only.
+    pub fn probe_targets(&self) -> Result<Vec<ProbeTarget>> {
+        let snapshot = self.load_snapshot()?;
+        let mut targets = Vec::new();
+        for c in snapshot.cameras {
+            if !matches!(
+                c.stage,
+                IntegrationStage::Configured | IntegrationStage::Integrated
+            ) {
+                continue;
+            }
+            let stream_url = url::Url::parse(c.camera.stream_url.trim())
+                .ok()
+                .or_else(|| match &c.camera.kind {
+                    CameraKind::Analogue { nvr_host, channel } => {
+                        nvr_channel_url(nvr_host, *channel)
+                    }
+                    CameraKind::Ip => None,
+                });
+            let snapshot_url = url::Url::parse(c.camera.snapshot_url.trim()).ok();
+            if stream_url.is_none() && snapshot_url.is_none() {
+                continue;
+            }
+            let credentials = match self.camera_password(c.id)? {
+                Some(password) => Some(Credentials {
+                    username: c.camera.username.clone(),
+                    password,
+                }),
+                None if !c.camera.username.is_empty() => Some(Credentials {
+                    username: c.camera.username.clone(),
+                    password: String::new(),
+                }),
+                None => None,
+            };
+            targets.push(ProbeTarget {
+                camera_id: c.id,
+                stream_url,
+                snapshot_url,
+                credentials,
+            });
+        }
+        Ok(targets)
+    }
+
+    /// Stores a batch of probe results in one transaction: latest state, runs, thumbnails; prunes old runs.
+    pub fn record_observations(&mut self, observations: &[Observation]) -> Result<()> {
+        let tx = self.write_tx()?;
+        {
+            let mut last_run = tx.prepare_cached(
+                "SELECT id, state FROM health_run WHERE camera_id = ?1 ORDER BY id DESC LIMIT 1",
+            )?;
+            let mut extend = tx.prepare_cached(
+                "UPDATE health_run SET to_unix_s = max(to_unix_s, ?1), probes = probes + 1 WHERE id = ?2",
+            )?;
+            let mut start = tx.prepare_cached(
+                "INSERT INTO health_run (camera_id, state, from_unix_s, to_unix_s, probes) VALUES (?1, ?2, ?3, ?3, 1)",
+            )?;
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO camera_health (camera_id, state, since_unix_s, last_probe_unix_s, last_online_unix_s,
+                   latency_ms, codec, width_px, height_px, error, failures_in_row, thumbnail_jpeg, thumbnail_unix_s)
+                 VALUES (?1, ?2, ?3, ?3, CASE WHEN ?2 = 'online' THEN ?3 END, ?4, ?5, ?6, ?7, ?8,
+                   CASE WHEN ?2 = 'online' THEN 0 ELSE 1 END, ?9, CASE WHEN ?9 IS NOT NULL THEN ?3 END)
+                 ON CONFLICT (camera_id) DO UPDATE SET
+                   since_unix_s = CASE WHEN state = excluded.state THEN since_unix_s ELSE excluded.since_unix_s END,
+                   state = excluded.state,
+                   last_probe_unix_s = excluded.last_probe_unix_s,
+                   last_online_unix_s = coalesce(excluded.last_online_unix_s, last_online_unix_s),
+                   latency_ms = excluded.latency_ms,
+                   codec = coalesce(excluded.codec, codec),
+                   width_px = coalesce(excluded.width_px, width_px),
+                   height_px = coalesce(excluded.height_px, height_px),
+                   error = excluded.error,
+                   failures_in_row = CASE WHEN excluded.state = 'online' THEN 0 ELSE failures_in_row + 1 END,
+                   thumbnail_jpeg = coalesce(excluded.thumbnail_jpeg, thumbnail_jpeg),
+                   thumbnail_unix_s = coalesce(excluded.thumbnail_unix_s, thumbnail_unix_s)",
+            )?;
+            for o in observations {
+                let f = &o.finding;
+                if f.state == HealthState::NotProbed {
+                    continue;
+                }
+                let state = f.state.code();
+                let last: Option<(i64, String)> = last_run
+                    .query_row([o.camera_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                match last {
+                    Some((id, s)) if s == state => {
+                        extend.execute(params![o.at_unix_s, id])?;
+                    }
+                    _ => {
+                        start.execute(params![o.camera_id, state, o.at_unix_s])?;
+                    }
+                }
+                upsert.execute(params![
+                    o.camera_id,
+                    state,
+                    o.at_unix_s,
+                    f.latency_ms,
+                    f.codec,
+                    f.width_px,
+                    f.height_px,
+                    f.error,
+                    f.thumbnail_jpeg,
+                ])?;
+            }
+            if let Some(newest) = observations.iter().map(|o| o.at_unix_s).max() {
+                tx.execute(
+                    "DELETE FROM health_run WHERE to_unix_s < ?1",
+                    [newest - HEALTH_HISTORY_S],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The latest health of every probed camera.
+    pub fn health(&self) -> Result<HashMap<CameraId, HealthRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT camera_id, state, since_unix_s, last_probe_unix_s, last_online_unix_s, latency_ms, codec,
+               width_px, height_px, error, failures_in_row, thumbnail_unix_s FROM camera_health",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let state: String = r.get(1)?;
+            Ok(HealthRecord {
+                camera_id: r.get(0)?,
+                state: state_from(&state)?,
+                since_unix_s: r.get(2)?,
+                last_probe_unix_s: r.get(3)?,
+                last_online_unix_s: r.get(4)?,
+                latency_ms: r.get(5)?,
+                codec: r.get(6)?,
+                width_px: r.get(7)?,
+                height_px: r.get(8)?,
+                error: r.get(9)?,
+                failures_in_row: r.get(10)?,
+                thumbnail_unix_s: r.get(11)?,
+            })
+        })?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let row = row?;
+            out.insert(row.camera_id, row);
+        }
+        Ok(out)
+    }
+
+    /// The last good snapshot's thumbnail (JPEG), if any.
+    pub fn thumbnail(&self, camera_id: CameraId) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT thumbnail_jpeg FROM camera_health WHERE camera_id = ?1",
+                [camera_id],
+                |r| r.get::<_, Option<Vec<u8>>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// Health runs of one camera that end at or after `since_unix_s`, oldest first.
+    pub fn health_runs(&self, camera_id: CameraId, since_unix_s: i64) -> Result<Vec<HealthRun>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT state, from_unix_s, to_unix_s, probes FROM health_run
+             WHERE camera_id = ?1 AND to_unix_s >= ?2 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map(params![camera_id, since_unix_s], |r| {
+                let state: String = r.get(0)?;
+                Ok(HealthRun {
+                    state: state_from(&state)?,
+                    from_unix_s: r.get(1)?,
+                    to_unix_s: r.get(2)?,
+                    probes: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+/// Share of the observed time in `[now - window, now]` that the camera was online, percent; `None` when it was
+/// not probed in the window. A run lasts from its first probe until the next run starts (or, for the newest,
+/// until its last probe plus one `probe_interval_s`), so a camera down for an hour between two sweeps counts as
+/// down for that hour.
+pub fn uptime_pct(
+    runs: &[HealthRun],
+    now_unix_s: i64,
+    window_s: i64,
+    probe_interval_s: i64,
+) -> Option<f64> {
+    let start = now_unix_s - window_s;
+    let mut online = 0i64;
+    let mut observed = 0i64;
+    for (i, run) in runs.iter().enumerate() {
+        let end = match runs.get(i + 1) {
+            Some(next) => next
+                .from_unix_s
+                .min(run.to_unix_s + probe_interval_s)
+                .max(run.to_unix_s),
+            None => run.to_unix_s + probe_interval_s,
+        }
+        .min(now_unix_s);
+        let from = run.from_unix_s.max(start);
+        if end <= from {
+            continue;
+        }
+        observed += end - from;
+        if run.state == HealthState::Online {
+            online += end - from;
+        }
+    }
+    (observed > 0).then(|| 100.0 * online as f64 / observed as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use HealthState::*;
+
+    fn run(state: HealthState, from: i64, to: i64) -> HealthRun {
+        HealthRun {
+            state,
+            from_unix_s: from,
+            to_unix_s: to,
+            probes: 1,
+        }
+    }
+
+    #[test]
+    fn uptime_counts_online_share_of_observed_time() {
+        // Online 0..3600 (probed every 60 s), offline from 3600 to 5400, online again to 7200.
+        let runs = [
+            run(Online, 0, 3540),
+            run(Offline, 3600, 5340),
+            run(Online, 5400, 7140),
+        ];
+        let pct = uptime_pct(&runs, 7200, 7200, 60).unwrap();
+        assert!((pct - 75.0).abs() < 0.01, "{pct}");
+        // Only the last half hour: all online.
+        assert_eq!(uptime_pct(&runs, 7200, 1800, 60), Some(100.0));
+        // Nothing observed in the window.
+        assert_eq!(uptime_pct(&runs, 100_000, 600, 60), None);
+        assert_eq!(uptime_pct(&[], 7200, 7200, 60), None);
+    }
+
+    #[test]
+    fn gaps_between_sweeps_are_not_counted_as_online() {
+        // Probed online, then the desk was closed for a day, then offline.
+        let runs = [run(Online, 0, 600), run(Offline, 86_400, 90_000)];
+        let pct = uptime_pct(&runs, 90_000, 90_000, 60).unwrap();
+        // Online counts 660 s (600 s of probes and one interval), offline 3,600 s up to now; the closed day
+        // counts for nothing.
+        assert!((pct - 100.0 * 660.0 / 4260.0).abs() < 0.01, "{pct}");
+    }
+}
