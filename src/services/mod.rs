@@ -4,6 +4,7 @@
 mod audit;
 pub mod demo;
 pub mod desk;
+pub mod monitor;
 pub mod probe;
 pub mod prober;
 pub mod registry_index;

@@ -179,27 +179,10 @@ impl Store {
 
     /// The latest health of every probed camera.
     pub fn health(&self) -> Result<HashMap<CameraId, HealthRecord>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT camera_id, state, since_unix_s, last_probe_unix_s, last_online_unix_s, latency_ms, codec,
-               width_px, height_px, error, failures_in_row, thumbnail_unix_s FROM camera_health",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let state: String = r.get(1)?;
-            Ok(HealthRecord {
-                camera_id: r.get(0)?,
-                state: state_from(&state)?,
-                since_unix_s: r.get(2)?,
-                last_probe_unix_s: r.get(3)?,
-                last_online_unix_s: r.get(4)?,
-                latency_ms: r.get(5)?,
-                codec: r.get(6)?,
-                width_px: r.get(7)?,
-                height_px: r.get(8)?,
-                error: r.get(9)?,
-                failures_in_row: r.get(10)?,
-                thumbnail_unix_s: r.get(11)?,
-            })
-        })?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {HEALTH_COLUMNS} FROM camera_health"))?;
+        let rows = stmt.query_map([], health_from_row)?;
         let mut out = HashMap::new();
         for row in rows {
             let row = row?;
@@ -208,6 +191,43 @@ impl Store {
         Ok(out)
     }
 
+    /// The latest health of some cameras (those just probed).
+    pub fn health_of(&self, ids: &[CameraId]) -> Result<Vec<HealthRecord>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {HEALTH_COLUMNS} FROM camera_health WHERE camera_id = ?1"
+        ))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(r) = stmt.query_row([id], health_from_row).optional()? {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+}
+
+const HEALTH_COLUMNS: &str = "camera_id, state, since_unix_s, last_probe_unix_s, last_online_unix_s, latency_ms, \
+    codec, width_px, height_px, error, failures_in_row, thumbnail_unix_s";
+
+fn health_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HealthRecord> {
+    let state: String = r.get(1)?;
+    Ok(HealthRecord {
+        camera_id: r.get(0)?,
+        state: state_from(&state)?,
+        since_unix_s: r.get(2)?,
+        last_probe_unix_s: r.get(3)?,
+        last_online_unix_s: r.get(4)?,
+        latency_ms: r.get(5)?,
+        codec: r.get(6)?,
+        width_px: r.get(7)?,
+        height_px: r.get(8)?,
+        error: r.get(9)?,
+        failures_in_row: r.get(10)?,
+        thumbnail_unix_s: r.get(11)?,
+    })
+}
+
+impl Store {
     /// The last good snapshot's thumbnail (JPEG), if any.
     pub fn thumbnail(&self, camera_id: CameraId) -> Result<Option<Vec<u8>>> {
         Ok(self
