@@ -245,3 +245,41 @@ health-offline = Offline
 health-auth-failed = Auth failed
 health-stream-error = Stream error
 health-not-probed = Not probed yet
+
+## Camera wall
+nav-wall = Camera wall
+filter-health = Health
+wall-layout = Layout
+wall-layout-list = List
+wall-sort = Order
+wall-sort-problems = Problems first
+wall-sort-name = Name
+wall-sort-last-seen = Longest unseen first
+wall-prober-start = Start probing
+wall-prober-pause = Pause probing
+wall-prober-rate = Prober: { $rate } probes/min over { $cameras } cameras
+wall-showing = { $shown } on the wall
+wall-empty = No configured or integrated camera matches these filters.
+wall-no-picture = no picture yet
+wall-last-seen = last seen { $ago }
+wall-never-seen = never seen online
+wall-details-none = Select a tile to see the camera's details.
+wall-last-probe = Last probe
+wall-latency = Answer time
+wall-video = Video
+wall-last-error = Last error
+wall-uptime = Uptime: { $day } over 24 h, { $week } over 7 days
+wall-probe-now = Probe now
+wall-events = Status changes
+wall-events-none = No status changes yet.
+wall-event-online = { $site }, { $camera } is back online { $time }
+wall-event-offline = { $site }, { $camera } went offline { $time }
+wall-event-auth-failed = { $site }, { $camera } refused the password { $time }
+wall-event-stream-error = { $site }, { $camera } has a stream error { $time }
+ago-seconds = { $n } s ago
+ago-minutes = { $n } min ago
+ago-hours = { $n } h ago
+ago-days = { $n ->
+        [one] { $n } day ago
+       *[other] { $n } days ago
+    }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::model::{Camera, CameraId, FieldErrors, Site, SiteId, StageChange};
 use crate::services::registry_index::{Filters, RegistryIndex};
 use crate::store::{
-    Actor, AuditEntry, CameraRecord, KeyStatus, OpenOptions, PasswordEdit, SiteRecord,
+    Actor, AuditEntry, CameraRecord, HealthRun, KeyStatus, OpenOptions, PasswordEdit, SiteRecord,
     StageEventRecord, Store, StoreError,
 };
 
@@ -47,6 +47,10 @@ pub enum DeskCommand {
     LoadHistory { camera_id: CameraId },
     /// The newest audit entries, for the audit screen.
     LoadAudit { limit: usize },
+    /// Stored thumbnails of these cameras (tiles that came into view).
+    LoadThumbnails(Vec<CameraId>),
+    /// Health runs of one camera over the last 7 days (uptime, sparkline).
+    LoadHealthRuns { camera_id: CameraId },
 }
 
 /// Why a save did not happen, in a form a screen can show beside the fields or as a banner.
@@ -105,6 +109,11 @@ pub enum DeskEvent {
         audit: Vec<AuditEntry>,
     },
     Audit(Vec<AuditEntry>),
+    Thumbnails(Vec<(CameraId, Arc<Vec<u8>>)>),
+    HealthRuns {
+        camera_id: CameraId,
+        runs: Vec<HealthRun>,
+    },
 }
 
 /// The UI's handle on the worker thread.
@@ -177,9 +186,9 @@ impl Outbox {
 
 /// Reads the registry and builds the indexes the table needs (all rows, default order).
 fn load(store: &Store, out: &Outbox) -> Option<Box<RegistryIndex>> {
-    match store.load_snapshot() {
-        Ok(s) => {
-            let mut index = RegistryIndex::new(Arc::new(s));
+    match store.load_snapshot().and_then(|s| Ok((s, store.health()?))) {
+        Ok((s, health)) => {
+            let mut index = RegistryIndex::with_health(Arc::new(s), health);
             index.apply(&Filters::default());
             Some(Box::new(index))
         }
@@ -309,6 +318,24 @@ fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &Atomic
                     Err(e) => DeskEvent::SaveFailed(e.into()),
                 },
             );
+        }
+        DeskCommand::LoadThumbnails(ids) => {
+            let thumbs = ids
+                .into_iter()
+                .filter_map(|id| {
+                    store
+                        .thumbnail(id)
+                        .ok()
+                        .flatten()
+                        .map(|t| (id, Arc::new(t)))
+                })
+                .collect();
+            out.send(DeskEvent::Thumbnails(thumbs));
+        }
+        DeskCommand::LoadHealthRuns { camera_id } => {
+            let since = crate::store::now_unix_s() - 7 * 24 * 3600;
+            let runs = store.health_runs(camera_id, since).unwrap_or_default();
+            out.send(DeskEvent::HealthRuns { camera_id, runs });
         }
         DeskCommand::LoadAudit { limit } => match store.audit_entries(None, limit) {
             Ok(entries) => out.send(DeskEvent::Audit(entries)),

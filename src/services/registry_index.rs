@@ -7,8 +7,19 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, mpsc};
 
-use crate::model::{CameraId, IntegrationStage, OwnerCategory, SiteId};
-use crate::store::{CameraRecord, RegistrySnapshot, SiteRecord};
+use crate::model::{CameraId, HealthState, IntegrationStage, OwnerCategory, SiteId};
+use crate::store::{CameraRecord, HealthRecord, RegistrySnapshot, SiteRecord};
+
+/// How the wall orders its tiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WallOrder {
+    /// Offline, auth failed, stream error, not probed, online; then by name.
+    #[default]
+    ProblemsFirst,
+    Name,
+    /// Longest unseen first.
+    LastSeen,
+}
 
 /// Which rows the table lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -43,6 +54,8 @@ pub struct Filters {
     pub ward: Option<String>,
     pub police_station: Option<String>,
     pub stage: Option<IntegrationStage>,
+    /// Health as the desk's probes saw it (`NotProbed` for cameras without a probe yet).
+    pub health: Option<HealthState>,
 }
 
 impl Filters {
@@ -67,6 +80,8 @@ pub struct RegistryIndex {
     site_counts: Vec<SiteCounts>,
     /// What filtering reads; shared with the filter thread.
     search: Arc<SearchData>,
+    /// The latest health of each probed camera.
+    pub health: HashMap<CameraId, HealthRecord>,
     /// Lowercased English site names and camera labels, compared when sorting.
     site_sort_name: Vec<String>,
     camera_sort_label: Vec<String>,
@@ -95,6 +110,7 @@ struct SearchData {
     /// Lowercased text each camera row is searched by (its site's names included).
     camera_haystack: Vec<String>,
     camera_stage: Vec<IntegrationStage>,
+    camera_health: Vec<HealthState>,
     /// Position in `snapshot.sites` of each camera's site.
     camera_site_pos: Vec<Option<u32>>,
     site_haystack: Vec<String>,
@@ -122,6 +138,7 @@ struct Query {
     ward: Option<u32>,
     station: Option<u32>,
     stage: Option<IntegrationStage>,
+    health: Option<HealthState>,
 }
 
 impl SearchData {
@@ -135,11 +152,14 @@ impl SearchData {
         match mode {
             TableMode::Cameras => {
                 q.stage.is_none_or(|st| self.camera_stage[i] == st)
+                    && q.health.is_none_or(|h| self.camera_health[i] == h)
                     && self.camera_site_pos[i].is_some_and(|p| self.site_matches(p as usize, q))
                     && (q.needle.is_empty() || self.camera_haystack[i].contains(&q.needle))
             }
             TableMode::Sites => {
-                self.site_matches(i, q)
+                // Health belongs to cameras: a site matches when the filter asks nothing of it.
+                q.health.is_none()
+                    && self.site_matches(i, q)
                     && q.stage
                         .is_none_or(|st| self.site_stages[i] & stage_bit(st) != 0)
                     && (q.needle.is_empty() || self.site_haystack[i].contains(&q.needle))
@@ -185,13 +205,104 @@ fn lower(s: &str) -> String {
 
 impl RegistryIndex {
     pub fn new(snapshot: Arc<RegistrySnapshot>) -> Self {
+        Self::with_health(snapshot, HashMap::new())
+    }
+
+    /// An index that also knows the cameras' health (as the store last recorded it).
+    pub fn with_health(
+        snapshot: Arc<RegistrySnapshot>,
+        health: HashMap<CameraId, HealthRecord>,
+    ) -> Self {
         let mut index = Self {
             snapshot,
+            health,
             ascending: true,
             ..Default::default()
         };
         index.rebuild();
         index
+    }
+
+    /// Takes new health records (from the prober); returns the cameras whose state changed, with the old state.
+    pub fn update_health(
+        &mut self,
+        records: impl IntoIterator<Item = HealthRecord>,
+    ) -> Vec<(CameraId, HealthState, HealthState)> {
+        let mut changed = Vec::new();
+        let mut positions = Vec::new();
+        for record in records {
+            let before = self
+                .health
+                .get(&record.camera_id)
+                .map_or(HealthState::NotProbed, |h| h.state);
+            if before != record.state {
+                changed.push((record.camera_id, before, record.state));
+                if let Some(&i) = self.camera_pos.get(&record.camera_id) {
+                    positions.push((i, record.state));
+                }
+            }
+            self.health.insert(record.camera_id, record);
+        }
+        if !positions.is_empty() {
+            // Copies the search data only if a filter thread still reads it.
+            self.job = None;
+            let search = Arc::make_mut(&mut self.search);
+            for (i, state) in positions {
+                search.camera_health[i] = state;
+            }
+            // A health filter may now match other cameras.
+            if self.applied.health.is_some() {
+                self.invalidate_rows();
+            }
+        }
+        changed
+    }
+
+    pub fn health_state(&self, camera_id: CameraId) -> HealthState {
+        self.health
+            .get(&camera_id)
+            .map_or(HealthState::NotProbed, |h| h.state)
+    }
+
+    /// The cameras the wall shows, as positions in `snapshot.cameras`: configured or integrated ones matching the
+    /// filters, in the wall's order.
+    pub fn wall_rows(&self, filters: &Filters, order: WallOrder) -> Vec<u32> {
+        let Some(query) = self.query(filters) else {
+            return Vec::new();
+        };
+        let search = &self.search;
+        let snap = &self.snapshot;
+        let mut rows: Vec<u32> = (0..snap.cameras.len() as u32)
+            .filter(|&i| {
+                let c = &snap.cameras[i as usize];
+                matches!(
+                    c.stage,
+                    IntegrationStage::Configured | IntegrationStage::Integrated
+                ) && search.matches(TableMode::Cameras, i as usize, &query)
+            })
+            .collect();
+        let label = |i: u32| &self.camera_sort_label[i as usize];
+        match order {
+            WallOrder::ProblemsFirst => rows.sort_by(|&a, &b| {
+                let (ha, hb) = (
+                    search.camera_health[a as usize],
+                    search.camera_health[b as usize],
+                );
+                ha.problem_rank()
+                    .cmp(&hb.problem_rank())
+                    .then_with(|| label(a).cmp(label(b)))
+            }),
+            WallOrder::Name => rows.sort_by(|&a, &b| label(a).cmp(label(b)).then(a.cmp(&b))),
+            WallOrder::LastSeen => rows.sort_by_key(|&i| {
+                let id = snap.cameras[i as usize].id;
+                // Longest unseen first: never seen, then oldest sighting.
+                self.health
+                    .get(&id)
+                    .and_then(|h| h.last_online_unix_s)
+                    .unwrap_or(i64::MIN)
+            }),
+        }
+        rows
     }
 
     /// Recomputes everything derived from the snapshot (after a load or a saved row).
@@ -282,6 +393,15 @@ impl RegistryIndex {
                 })
                 .collect(),
             camera_stage: snap.cameras.iter().map(|c| c.stage).collect(),
+            camera_health: snap
+                .cameras
+                .iter()
+                .map(|c| {
+                    self.health
+                        .get(&c.id)
+                        .map_or(HealthState::NotProbed, |h| h.state)
+                })
+                .collect(),
             camera_site_pos,
             site_category: snap.sites.iter().map(|s| s.site.owner_category).collect(),
             site_ward: snap
@@ -527,6 +647,7 @@ impl RegistryIndex {
             ward: position(&self.wards, &filters.ward)?,
             station: position(&self.police_stations, &filters.police_station)?,
             stage: filters.stage,
+            health: filters.health,
         })
     }
 

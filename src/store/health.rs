@@ -285,6 +285,12 @@ pub fn uptime_pct(
         }
         .min(now_unix_s);
         let from = run.from_unix_s.max(start);
+        // A run probed this very second still counts (as one second), so a fresh camera shows an uptime.
+        let end = if end <= from && run.to_unix_s >= start && run.from_unix_s <= now_unix_s {
+            from + 1
+        } else {
+            end
+        };
         if end <= from {
             continue;
         }
@@ -322,6 +328,11 @@ mod tests {
         assert!((pct - 75.0).abs() < 0.01, "{pct}");
         // Only the last half hour: all online.
         assert_eq!(uptime_pct(&runs, 7200, 1800, 60), Some(100.0));
+        // A camera probed just now has an uptime already.
+        assert_eq!(
+            uptime_pct(&[run(Online, 500, 500)], 500, 600, 60),
+            Some(100.0)
+        );
         // Nothing observed in the window.
         assert_eq!(uptime_pct(&runs, 100_000, 600, 60), None);
         assert_eq!(uptime_pct(&[], 7200, 7200, 60), None);

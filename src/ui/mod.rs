@@ -9,6 +9,7 @@ mod registry_screen;
 pub mod settings;
 mod site_form;
 mod stage_form;
+pub mod wall;
 mod widgets;
 
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ use egui::{Color32, RichText};
 use crate::i18n::{I18n, Lang};
 use crate::model::{CameraId, SiteId};
 use crate::services::desk::{DeskCommand, DeskEvent, DeskService, SaveProblem};
+use crate::services::monitor::{HealthMonitor, MonitorEvent, MonitorOptions};
 use crate::services::registry_index::{Filters, RegistryIndex};
 use crate::store::{AuditEntry, KeyStatus, StageEventRecord};
 
@@ -31,6 +33,7 @@ pub const DEMO_COLOUR: Color32 = Color32::from_rgb(0xC2, 0x41, 0x0C);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Registry,
+    Wall,
     Audit,
 }
 
@@ -92,6 +95,11 @@ pub struct DeskApp {
     pub history: Option<CameraHistory>,
     /// Entries for the audit screen, newest first.
     pub audit: Option<Vec<AuditEntry>>,
+    /// The desk's own prober (started once the registry is open).
+    pub monitor: Option<HealthMonitor>,
+    /// The egui context, for background threads that must wake the UI.
+    ctx: Option<egui::Context>,
+    pub wall: wall::WallState,
     /// A long task running in the worker (name key, fraction done).
     pub task: Option<(&'static str, f32)>,
     /// Last message for the status bar (text, is_error).
@@ -127,6 +135,9 @@ impl DeskApp {
             form: None,
             history: None,
             audit: None,
+            monitor: None,
+            ctx: None,
+            wall: wall::WallState::default(),
             task: None,
             status: None,
             key_status: None,
@@ -176,6 +187,19 @@ impl DeskApp {
         }
     }
 
+    /// The cameras on the wall now, in order (for tests and the benchmark).
+    pub fn wall_camera_ids(&self) -> Vec<CameraId> {
+        let Some(index) = self.index() else {
+            return Vec::new();
+        };
+        let order = self.wall.order;
+        index
+            .wall_rows(&self.filters, order)
+            .into_iter()
+            .map(|i| index.snapshot.cameras[i as usize].id)
+            .collect()
+    }
+
     /// True while a form waits for the worker to answer its save.
     pub fn form_is_saving(&self) -> bool {
         match &self.form {
@@ -197,6 +221,9 @@ impl DeskApp {
     }
 
     fn start(&mut self, ctx: &egui::Context) {
+        if self.ctx.is_none() {
+            self.ctx = Some(ctx.clone());
+        }
         if !self.fonts_installed {
             fonts::install(ctx);
             self.fonts_installed = true;
@@ -208,6 +235,59 @@ impl DeskApp {
                 self.key_dir.clone(),
                 Arc::new(move || repaint.request_repaint()),
             ));
+        }
+    }
+
+    /// Starts the prober once the registry is open; it keeps the wall's health fresh.
+    fn start_monitor(&mut self) {
+        if self.monitor.is_some() {
+            return;
+        }
+        let Some(ctx) = self.ctx.clone() else { return };
+        self.monitor = Some(HealthMonitor::start(
+            self.db_path.clone(),
+            self.key_dir.clone(),
+            MonitorOptions::default(),
+            Arc::new(move || ctx.request_repaint()),
+        ));
+    }
+
+    fn drain_monitor(&mut self) {
+        let Some(monitor) = &self.monitor else { return };
+        let mut events = Vec::new();
+        while let Some(e) = monitor.try_recv() {
+            events.push(e);
+        }
+        for event in events {
+            match event {
+                MonitorEvent::Updated(updates) => {
+                    let mut records = Vec::with_capacity(updates.len());
+                    for u in updates {
+                        if let Some(jpeg) = u.thumbnail_jpeg {
+                            self.wall.thumbs.insert_jpeg(u.record.camera_id, jpeg);
+                        }
+                        records.push(u.record);
+                    }
+                    let selected = self.selection.camera;
+                    let touched_selected = records.iter().any(|r| Some(r.camera_id) == selected);
+                    let RegistryState::Open(index) = &mut self.registry else {
+                        continue;
+                    };
+                    let changes = index.update_health(records);
+                    self.wall.on_changes(index, &self.i18n, &changes);
+                    if touched_selected && let Some(id) = selected {
+                        self.send(DeskCommand::LoadHealthRuns { camera_id: id });
+                    }
+                }
+                MonitorEvent::Rate {
+                    probes_per_min,
+                    cameras,
+                } => {
+                    self.wall.probes_per_min = Some(probes_per_min);
+                    self.wall.scheduled = cameras;
+                }
+                MonitorEvent::Failed(e) => self.status = Some((e, true)),
+            }
         }
     }
 
@@ -232,6 +312,7 @@ impl DeskApp {
                 index.request(&self.filters);
                 self.registry = RegistryState::Open(index);
                 self.key_status = Some(key_status);
+                self.start_monitor();
                 self.load_ms = Some(load_ms);
             }
             DeskEvent::OpenFailed(message) => self.registry = RegistryState::Failed(message),
@@ -277,6 +358,12 @@ impl DeskApp {
             }
             DeskEvent::SaveFailed(problem) => self.on_save_failed(problem),
             DeskEvent::Audit(entries) => self.audit = Some(entries),
+            DeskEvent::Thumbnails(thumbs) => {
+                for (id, jpeg) in thumbs {
+                    self.wall.thumbs.insert_jpeg(id, jpeg);
+                }
+            }
+            DeskEvent::HealthRuns { camera_id, runs } => self.wall.runs = Some((camera_id, runs)),
             DeskEvent::History {
                 camera_id,
                 events,
@@ -340,6 +427,7 @@ impl DeskApp {
         let ctx = ui.ctx().clone();
         self.start(&ctx);
         self.drain_events();
+        self.drain_monitor();
         self.guard_close(&ctx);
         self.update_title(&ctx);
 
@@ -365,6 +453,7 @@ impl DeskApp {
             }
             RegistryState::Open(_) => match self.screen {
                 Screen::Registry => registry_screen::registry_ui(self, ui),
+                Screen::Wall => wall::wall_ui(self, ui),
                 Screen::Audit => registry_screen::audit_ui(self, ui),
             },
         });
@@ -444,6 +533,7 @@ impl DeskApp {
         ui.separator();
         for (screen, key) in [
             (Screen::Registry, "nav-registry"),
+            (Screen::Wall, "nav-wall"),
             (Screen::Audit, "nav-audit"),
         ] {
             let selected = self.screen == screen;

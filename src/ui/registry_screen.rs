@@ -104,7 +104,7 @@ fn empty_registry_ui(app: &mut DeskApp, ui: &mut Ui) {
     });
 }
 
-fn combo_filter<T: Clone + PartialEq>(
+pub(super) fn combo_filter<T: Clone + PartialEq>(
     ui: &mut Ui,
     id: &str,
     label: &str,
@@ -197,6 +197,18 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
             &any,
             &mut filters.police_station,
             &stations,
+        );
+        let healths: Vec<(crate::model::HealthState, String)> = crate::model::HealthState::ALL
+            .iter()
+            .map(|h| (*h, i18n.tr(&h.i18n_key())))
+            .collect();
+        combo_filter(
+            ui,
+            "f_health",
+            &i18n.tr("filter-health"),
+            &any,
+            &mut filters.health,
+            &healths,
         );
         combo_filter(
             ui,

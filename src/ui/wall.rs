@@ -1,0 +1,784 @@
+//! The camera wall: the operator's main screen. Tiles of the configured and integrated cameras with their last
+//! snapshot and the health the desk measured itself, in VMS-like layouts; only visible tiles cost anything.
+//! A click selects (details on the right), a double-click or Enter fills the wall with one tile, Esc returns;
+//! arrow keys move. Health changes are announced in a small list without taking the keyboard.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use egui::{Color32, CornerRadius, Rect, RichText, Sense, Stroke, TextureHandle, Ui, Vec2};
+
+use super::DeskApp;
+use crate::i18n::I18n;
+use crate::model::{CameraId, HealthState, IntegrationStage, OwnerCategory, ist_datetime};
+use crate::services::desk::DeskCommand;
+use crate::services::monitor::MonitorCommand;
+use crate::services::registry_index::{Filters, RegistryIndex, WallOrder};
+use crate::store::{HealthRun, uptime_pct};
+
+/// Snapshot JPEGs kept in memory (about 10 KB each).
+const MAX_JPEGS: usize = 1_000;
+/// Decoded thumbnails kept as textures.
+const MAX_TEXTURES: usize = 200;
+/// Thumbnails decoded per frame, so tiles scrolling into view never hold a frame.
+const DECODES_PER_FRAME: usize = 4;
+/// Status changes kept for the announcement list.
+const MAX_EVENTS: usize = 50;
+/// Seconds between probes of a working camera (used for uptime's last run).
+pub const PROBE_INTERVAL_S: i64 = 60;
+
+/// Tile layouts, as on a video-management wall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WallLayout {
+    Grid(usize),
+    List,
+}
+
+impl WallLayout {
+    pub const ALL: [WallLayout; 6] = [
+        Self::Grid(1),
+        Self::Grid(2),
+        Self::Grid(3),
+        Self::Grid(4),
+        Self::Grid(6),
+        Self::List,
+    ];
+
+    fn name(self, i18n: &I18n) -> String {
+        match self {
+            Self::Grid(n) => format!("{n}×{n}"),
+            Self::List => i18n.tr("wall-layout-list"),
+        }
+    }
+}
+
+/// A status change to announce.
+#[derive(Debug, Clone)]
+pub struct WallEvent {
+    pub camera_id: CameraId,
+    pub text: String,
+    pub state: HealthState,
+}
+
+/// Thumbnails: JPEG bytes from the prober or the registry, decoded into textures only for tiles in view.
+#[derive(Default)]
+pub struct ThumbCache {
+    jpeg: HashMap<CameraId, Arc<Vec<u8>>>,
+    order: VecDeque<CameraId>,
+    textures: HashMap<CameraId, (TextureHandle, u64)>,
+    requested: HashSet<CameraId>,
+    frame: u64,
+    decodes_left: usize,
+}
+
+impl ThumbCache {
+    pub fn insert_jpeg(&mut self, id: CameraId, jpeg: Arc<Vec<u8>>) {
+        if self.jpeg.insert(id, jpeg).is_none() {
+            self.order.push_back(id);
+        }
+        // A newer picture replaces the texture on its next showing.
+        self.textures.remove(&id);
+        while self.order.len() > MAX_JPEGS {
+            if let Some(old) = self.order.pop_front() {
+                self.jpeg.remove(&old);
+                self.textures.remove(&old);
+            }
+        }
+    }
+
+    fn begin_frame(&mut self) {
+        self.frame += 1;
+        self.decodes_left = DECODES_PER_FRAME;
+        if self.textures.len() > MAX_TEXTURES {
+            let mut by_age: Vec<(CameraId, u64)> =
+                self.textures.iter().map(|(id, (_, f))| (*id, *f)).collect();
+            by_age.sort_by_key(|(_, f)| *f);
+            for (id, _) in by_age.into_iter().take(self.textures.len() - MAX_TEXTURES) {
+                self.textures.remove(&id);
+            }
+        }
+    }
+
+    /// The texture of a tile in view; decodes it when this frame's budget allows. `missing` collects cameras
+    /// whose picture must first be read from the registry.
+    fn texture(
+        &mut self,
+        ctx: &egui::Context,
+        id: CameraId,
+        missing: &mut Vec<CameraId>,
+    ) -> Option<TextureHandle> {
+        if let Some((tex, used)) = self.textures.get_mut(&id) {
+            *used = self.frame;
+            return Some(tex.clone());
+        }
+        let Some(jpeg) = self.jpeg.get(&id) else {
+            if self.requested.insert(id) {
+                missing.push(id);
+            }
+            return None;
+        };
+        if self.decodes_left == 0 {
+            ctx.request_repaint();
+            return None;
+        }
+        self.decodes_left -= 1;
+        let decoded = image::load_from_memory(jpeg).ok()?.to_rgba8();
+        let size = [decoded.width() as usize, decoded.height() as usize];
+        let image = egui::ColorImage::from_rgba_unmultiplied(size, decoded.as_raw());
+        let tex = ctx.load_texture(format!("thumb-{id}"), image, egui::TextureOptions::LINEAR);
+        self.textures.insert(id, (tex.clone(), self.frame));
+        Some(tex)
+    }
+}
+
+/// What the wall remembers between frames.
+pub struct WallState {
+    pub layout: WallLayout,
+    pub order: WallOrder,
+    /// The camera that fills the wall (double-click / Enter), if any.
+    pub maximized: Option<CameraId>,
+    pub thumbs: ThumbCache,
+    pub events: VecDeque<WallEvent>,
+    /// Positions in `snapshot.cameras` shown, and what they were computed for.
+    rows: Vec<u32>,
+    rows_for: Option<(Filters, WallOrder, u64)>,
+    /// Bumped when health changes, so problems-first order is recomputed.
+    pub health_version: u64,
+    pub probes_per_min: Option<f64>,
+    pub scheduled: usize,
+    pub runs: Option<(CameraId, Vec<HealthRun>)>,
+}
+
+impl Default for WallState {
+    fn default() -> Self {
+        Self {
+            layout: WallLayout::Grid(3),
+            order: WallOrder::ProblemsFirst,
+            maximized: None,
+            thumbs: ThumbCache::default(),
+            events: VecDeque::new(),
+            rows: Vec::new(),
+            rows_for: None,
+            health_version: 0,
+            probes_per_min: None,
+            scheduled: 0,
+            runs: None,
+        }
+    }
+}
+
+impl WallState {
+    /// Announces health changes (newest first) and marks the order stale.
+    pub fn on_changes(
+        &mut self,
+        index: &RegistryIndex,
+        i18n: &I18n,
+        changes: &[(CameraId, HealthState, HealthState)],
+    ) {
+        if changes.is_empty() {
+            return;
+        }
+        self.health_version += 1;
+        let now = crate::store::now_unix_s();
+        for &(id, before, after) in changes {
+            // The first probe of a camera is not news.
+            if before == HealthState::NotProbed {
+                continue;
+            }
+            let Some(camera) = index.camera(id) else {
+                continue;
+            };
+            let site = index
+                .site(camera.site_id)
+                .map_or_else(String::new, |s| s.site.display_name());
+            let key = match after {
+                HealthState::Online => "wall-event-online",
+                HealthState::Offline => "wall-event-offline",
+                HealthState::AuthFailed => "wall-event-auth-failed",
+                _ => "wall-event-stream-error",
+            };
+            let time = ist_datetime(now);
+            let text = i18n.tr_args(
+                key,
+                &[
+                    ("site", site),
+                    ("camera", camera.camera.label.clone()),
+                    ("time", time.get(11..).unwrap_or(&time).to_string()),
+                ],
+            );
+            self.events.push_front(WallEvent {
+                camera_id: id,
+                text,
+                state: after,
+            });
+        }
+        self.events.truncate(MAX_EVENTS);
+    }
+}
+
+/// Colour that goes with a health state's words (never colour alone).
+pub fn health_colour(state: HealthState) -> Color32 {
+    match state {
+        HealthState::Online => Color32::from_rgb(0x2E, 0x7D, 0x32),
+        HealthState::Offline => Color32::from_rgb(0xC6, 0x28, 0x28),
+        HealthState::AuthFailed => Color32::from_rgb(0xE6, 0x51, 0x00),
+        HealthState::StreamError => Color32::from_rgb(0x8E, 0x24, 0xAA),
+        HealthState::NotProbed => Color32::from_rgb(0x61, 0x61, 0x61),
+    }
+}
+
+/// "3 min ago" style, in the current language.
+pub fn ago(i18n: &I18n, now: i64, then: i64) -> String {
+    let s = (now - then).max(0);
+    let (key, n) = match s {
+        0..60 => ("ago-seconds", s),
+        60..3600 => ("ago-minutes", s / 60),
+        3600..86_400 => ("ago-hours", s / 3600),
+        _ => ("ago-days", s / 86_400),
+    };
+    i18n.tr_args(key, &[("n", n.to_string())])
+}
+
+fn badge(ui: &mut Ui, i18n: &I18n, state: HealthState) {
+    egui::Frame::new()
+        .fill(health_colour(state))
+        .inner_margin(egui::Margin::symmetric(4, 1))
+        .corner_radius(CornerRadius::same(3))
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(i18n.tr(&state.i18n_key()))
+                    .color(Color32::WHITE)
+                    .strong(),
+            );
+        });
+}
+
+/// The wall screen.
+pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
+    app.wall.thumbs.begin_frame();
+    toolbar_ui(app, ui);
+    ui.separator();
+    let Some(index) = app.index() else { return };
+    let key = (app.filters.clone(), app.wall.order, app.wall.health_version);
+    if app.wall.rows_for.as_ref() != Some(&key) {
+        app.wall.rows = index.wall_rows(&app.filters, app.wall.order);
+        app.wall.rows_for = Some(key);
+    }
+    keyboard_ui(app, ui);
+    egui::Panel::right("wall_details")
+        .resizable(true)
+        .default_size(340.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| details_ui(app, ui));
+        });
+    egui::Panel::bottom("wall_events")
+        .resizable(true)
+        .default_size(110.0)
+        .show(ui, |ui| events_ui(app, ui));
+    egui::CentralPanel::default().show(ui, |ui| {
+        let mut missing = Vec::new();
+        if app.wall.rows.is_empty() {
+            ui.add_space(30.0);
+            ui.vertical_centered(|ui| ui.label(RichText::new(app.t("wall-empty")).weak()));
+        } else if let Some(id) = app.wall.maximized {
+            let rect = ui.available_rect_before_wrap();
+            tile_ui(app, ui, id, rect, &mut missing);
+        } else {
+            match app.wall.layout {
+                WallLayout::Grid(n) => grid_ui(app, ui, n, &mut missing),
+                WallLayout::List => list_ui(app, ui, &mut missing),
+            }
+        }
+        if !missing.is_empty() {
+            app.send(DeskCommand::LoadThumbnails(missing));
+        }
+    });
+}
+
+fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let mut filters = app.filters.clone();
+    let i18n = &app.i18n;
+    let Some(index) = app.index() else { return };
+    let wards = index.wards.clone();
+    let stations = index.police_stations.clone();
+    let mut layout = app.wall.layout;
+    let mut order = app.wall.order;
+    let mut toggle_prober = false;
+    let running = app.monitor.as_ref().is_some_and(|m| m.is_running());
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(i18n.tr("filter-search")).id;
+        ui.add(
+            egui::TextEdit::singleline(&mut filters.text)
+                .hint_text(i18n.tr("filter-search-hint"))
+                .desired_width(180.0),
+        )
+        .labelled_by(label);
+        let any = i18n.tr("filter-any");
+        let categories: Vec<(OwnerCategory, String)> = OwnerCategory::ALL
+            .iter()
+            .map(|c| (*c, i18n.tr(&c.i18n_key())))
+            .collect();
+        let healths: Vec<(HealthState, String)> = HealthState::ALL
+            .iter()
+            .map(|h| (*h, i18n.tr(&h.i18n_key())))
+            .collect();
+        let wards: Vec<(String, String)> = wards.iter().map(|w| (w.clone(), w.clone())).collect();
+        let stations: Vec<(String, String)> =
+            stations.iter().map(|w| (w.clone(), w.clone())).collect();
+        super::registry_screen::combo_filter(
+            ui,
+            "w_cat",
+            &i18n.tr("filter-category"),
+            &any,
+            &mut filters.category,
+            &categories,
+        );
+        super::registry_screen::combo_filter(
+            ui,
+            "w_ward",
+            &i18n.tr("field-ward"),
+            &any,
+            &mut filters.ward,
+            &wards,
+        );
+        super::registry_screen::combo_filter(
+            ui,
+            "w_ps",
+            &i18n.tr("field-police-station"),
+            &any,
+            &mut filters.police_station,
+            &stations,
+        );
+        super::registry_screen::combo_filter(
+            ui,
+            "w_health",
+            &i18n.tr("filter-health"),
+            &any,
+            &mut filters.health,
+            &healths,
+        );
+        if !filters.is_empty() && ui.button(i18n.tr("filter-clear")).clicked() {
+            filters = Filters::default();
+        }
+        ui.separator();
+        ui.label(i18n.tr("wall-layout"));
+        for l in WallLayout::ALL {
+            ui.selectable_value(&mut layout, l, l.name(i18n));
+        }
+        ui.separator();
+        let sort_label = ui.label(i18n.tr("wall-sort")).id;
+        egui::ComboBox::from_id_salt("wall_sort")
+            .selected_text(i18n.tr(order_key(order)))
+            .show_ui(ui, |ui| {
+                for o in [
+                    WallOrder::ProblemsFirst,
+                    WallOrder::Name,
+                    WallOrder::LastSeen,
+                ] {
+                    ui.selectable_value(&mut order, o, i18n.tr(order_key(o)));
+                }
+            })
+            .response
+            .labelled_by(sort_label);
+        ui.separator();
+        let key = if running {
+            "wall-prober-pause"
+        } else {
+            "wall-prober-start"
+        };
+        toggle_prober = ui.button(i18n.tr(key)).clicked();
+        let rate = app
+            .wall
+            .probes_per_min
+            .map_or_else(String::new, |r| format!("{r:.0}"));
+        ui.label(i18n.tr_args(
+            "wall-prober-rate",
+            &[("rate", rate), ("cameras", app.wall.scheduled.to_string())],
+        ));
+        ui.label(i18n.tr_args(
+            "wall-showing",
+            &[("shown", app.wall.rows.len().to_string())],
+        ));
+    });
+    app.filters = filters;
+    if layout != app.wall.layout {
+        app.wall.layout = layout;
+        app.wall.maximized = None;
+    }
+    app.wall.order = order;
+    if toggle_prober && let Some(m) = &app.monitor {
+        m.send(MonitorCommand::SetRunning(!running));
+    }
+}
+
+fn order_key(order: WallOrder) -> &'static str {
+    match order {
+        WallOrder::ProblemsFirst => "wall-sort-problems",
+        WallOrder::Name => "wall-sort-name",
+        WallOrder::LastSeen => "wall-sort-last-seen",
+    }
+}
+
+/// Arrows move the selection through the tiles, Enter fills the wall with the selected one, Esc returns.
+fn keyboard_ui(app: &mut DeskApp, ui: &Ui) {
+    if app.form.is_some() || ui.ctx().memory(|m| m.focused().is_some()) {
+        return;
+    }
+    let (left, right, up, down, enter, escape) = ui.input(|i| {
+        (
+            i.key_pressed(egui::Key::ArrowLeft),
+            i.key_pressed(egui::Key::ArrowRight),
+            i.key_pressed(egui::Key::ArrowUp),
+            i.key_pressed(egui::Key::ArrowDown),
+            i.key_pressed(egui::Key::Enter),
+            i.key_pressed(egui::Key::Escape),
+        )
+    });
+    if escape {
+        app.wall.maximized = None;
+    }
+    let Some(index) = app.index() else { return };
+    let ids: Vec<CameraId> = app
+        .wall
+        .rows
+        .iter()
+        .map(|&i| index.snapshot.cameras[i as usize].id)
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    let columns = match app.wall.layout {
+        WallLayout::Grid(n) => n as isize,
+        WallLayout::List => 1,
+    };
+    let step = match (left, right, up, down) {
+        (true, ..) => -1,
+        (_, true, ..) => 1,
+        (_, _, true, _) => -columns,
+        (.., true) => columns,
+        _ => 0,
+    };
+    let current = app
+        .selection
+        .camera
+        .and_then(|id| ids.iter().position(|&c| c == id));
+    if step != 0 {
+        let next = match current {
+            None => 0,
+            Some(i) => (i as isize + step).clamp(0, ids.len() as isize - 1) as usize,
+        };
+        let id = ids[next];
+        select(app, id);
+        if app.wall.maximized.is_some() {
+            app.wall.maximized = Some(id);
+        }
+    }
+    if enter && let Some(id) = app.selection.camera {
+        app.wall.maximized = Some(id);
+    }
+}
+
+fn select(app: &mut DeskApp, id: CameraId) {
+    if app.selection.camera != Some(id) {
+        app.select_camera(id);
+        app.wall.runs = None;
+        app.send(DeskCommand::LoadHealthRuns { camera_id: id });
+    }
+}
+
+fn grid_ui(app: &mut DeskApp, ui: &mut Ui, n: usize, missing: &mut Vec<CameraId>) {
+    let gap = 6.0;
+    let avail = ui.available_size();
+    let tile_w = ((avail.x - gap * (n as f32 - 1.0)) / n as f32).max(120.0);
+    let tile_h = ((avail.y - gap * (n as f32 - 1.0)) / n as f32).clamp(90.0, tile_w * 0.75 + 60.0);
+    let rows = app.wall.rows.len().div_ceil(n);
+    let ids: Vec<CameraId> = {
+        let Some(index) = app.index() else { return };
+        app.wall
+            .rows
+            .iter()
+            .map(|&i| index.snapshot.cameras[i as usize].id)
+            .collect()
+    };
+    ui.spacing_mut().item_spacing.y = gap;
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show_rows(ui, tile_h, rows, |ui, range| {
+            for row in range {
+                ui.horizontal(|ui| {
+                    ui.spacing_mut().item_spacing.x = gap;
+                    for col in 0..n {
+                        let Some(&id) = ids.get(row * n + col) else {
+                            break;
+                        };
+                        let (rect, _) =
+                            ui.allocate_exact_size(Vec2::new(tile_w, tile_h), Sense::hover());
+                        tile_ui(app, ui, id, rect, missing);
+                    }
+                });
+            }
+        });
+}
+
+fn list_ui(app: &mut DeskApp, ui: &mut Ui, missing: &mut Vec<CameraId>) {
+    let ids: Vec<CameraId> = {
+        let Some(index) = app.index() else { return };
+        app.wall
+            .rows
+            .iter()
+            .map(|&i| index.snapshot.cameras[i as usize].id)
+            .collect()
+    };
+    let row_h = 40.0;
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show_rows(ui, row_h, ids.len(), |ui, range| {
+            for &id in &ids[range] {
+                let (rect, _) =
+                    ui.allocate_exact_size(Vec2::new(ui.available_width(), row_h), Sense::hover());
+                tile_ui(app, ui, id, rect, missing);
+            }
+        });
+}
+
+/// One camera: picture (or placeholder), name, site, category, health in words and colour, last seen, stage.
+fn tile_ui(app: &mut DeskApp, ui: &mut Ui, id: CameraId, rect: Rect, missing: &mut Vec<CameraId>) {
+    let Some(index) = app.index() else { return };
+    let Some(camera) = index.camera(id) else {
+        return;
+    };
+    let site = index.site(camera.site_id);
+    let health = index.health.get(&id);
+    let state = health.map_or(HealthState::NotProbed, |h| h.state);
+    let selected = app.selection.camera == Some(id);
+    let compact = rect.height() < 80.0;
+    let label = camera.camera.label.clone();
+    let site_name = site.map_or_else(String::new, |s| s.site.display_name());
+    let category = site
+        .map(|s| app.i18n.tr(&s.site.owner_category.i18n_key()))
+        .unwrap_or_default();
+    let stage = camera.stage;
+    let now = crate::store::now_unix_s();
+    let seen = match health.and_then(|h| h.last_online_unix_s) {
+        Some(t) => app
+            .i18n
+            .tr_args("wall-last-seen", &[("ago", ago(&app.i18n, now, t))]),
+        None => app.i18n.tr("wall-never-seen"),
+    };
+    let response = ui.interact(rect, egui::Id::unique(("tile", id)), Sense::click());
+    let response = response.on_hover_text(format!("{label} — {site_name}"));
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals();
+    painter.rect_filled(rect, CornerRadius::same(4), visuals.extreme_bg_color);
+    let border = if selected {
+        Stroke::new(3.0, visuals.selection.stroke.color)
+    } else {
+        Stroke::new(2.0, health_colour(state))
+    };
+    painter.rect_stroke(
+        rect,
+        CornerRadius::same(4),
+        border,
+        egui::StrokeKind::Inside,
+    );
+    let texture = app.wall.thumbs.texture(ui.ctx(), id, missing);
+    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect.shrink(6.0)));
+    if compact {
+        child.horizontal(|ui| {
+            badge(ui, &app.i18n, state);
+            ui.add(egui::Label::new(RichText::new(&label).strong()).truncate());
+            ui.add(egui::Label::new(format!("· {site_name} · {category} · {seen}")).truncate());
+        });
+    } else {
+        child.vertical(|ui| {
+            let caption_h = 58.0;
+            let pic = Rect::from_min_size(
+                ui.cursor().min,
+                Vec2::new(
+                    ui.available_width(),
+                    (ui.available_height() - caption_h).max(20.0),
+                ),
+            );
+            match &texture {
+                Some(tex) => {
+                    let size = tex.size_vec2();
+                    let scale = (pic.width() / size.x).min(pic.height() / size.y);
+                    let shown = Rect::from_center_size(pic.center(), size * scale);
+                    ui.painter().image(
+                        tex.id(),
+                        shown,
+                        Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+                        Color32::WHITE,
+                    );
+                }
+                None => {
+                    ui.painter().rect_filled(
+                        pic,
+                        CornerRadius::same(2),
+                        ui.visuals().faint_bg_color,
+                    );
+                    ui.painter().text(
+                        pic.center(),
+                        egui::Align2::CENTER_CENTER,
+                        format!("📷 {}", app.i18n.tr("wall-no-picture")),
+                        egui::FontId::proportional(13.0),
+                        ui.visuals().weak_text_color(),
+                    );
+                }
+            }
+            ui.advance_cursor_after_rect(pic);
+            ui.horizontal(|ui| {
+                badge(ui, &app.i18n, state);
+                ui.add(egui::Label::new(RichText::new(&label).strong()).truncate());
+            });
+            ui.add(egui::Label::new(format!("{site_name} · {category}")).truncate());
+            let mut line = seen;
+            if stage != IntegrationStage::Integrated {
+                line = format!("{line} · {}", app.i18n.tr(&stage.i18n_key()));
+            }
+            ui.add(egui::Label::new(RichText::new(line).small()).truncate());
+        });
+    }
+    if response.clicked() {
+        select(app, id);
+    }
+    if response.double_clicked() {
+        select(app, id);
+        app.wall.maximized = if app.wall.maximized == Some(id) {
+            None
+        } else {
+            Some(id)
+        };
+    }
+}
+
+fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let Some(index) = app.index() else { return };
+    let Some(id) = app.selection.camera else {
+        ui.label(RichText::new(app.t("wall-details-none")).weak());
+        return;
+    };
+    let Some(camera) = index.camera(id).cloned() else {
+        return;
+    };
+    let site = index.site(camera.site_id).cloned();
+    let health = index.health.get(&id).cloned();
+    let i18n = &app.i18n;
+    let state = health.as_ref().map_or(HealthState::NotProbed, |h| h.state);
+    ui.heading(&camera.camera.label);
+    badge(ui, i18n, state);
+    if let Some(site) = &site {
+        ui.label(RichText::new(site.site.display_name()).strong());
+        egui::Grid::new("wall_site").num_columns(2).show(ui, |ui| {
+            for (key, value) in [
+                ("field-contact-person", site.site.contact_person.clone()),
+                ("field-phone", site.site.phone.clone()),
+                ("field-ward", site.site.ward.clone()),
+                ("field-police-station", site.site.police_station.clone()),
+            ] {
+                if !value.is_empty() {
+                    ui.label(RichText::new(i18n.tr(key)).weak());
+                    ui.label(value);
+                    ui.end_row();
+                }
+            }
+        });
+    }
+    ui.separator();
+    egui::Grid::new("wall_camera")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let mut row = |key: &str, value: String| {
+                if !value.is_empty() {
+                    ui.label(RichText::new(i18n.tr(key)).weak());
+                    ui.label(value);
+                    ui.end_row();
+                }
+            };
+            // URLs are stored without credentials; the password is never shown.
+            row("field-stream-url", camera.camera.stream_url.clone());
+            row("field-snapshot-url", camera.camera.snapshot_url.clone());
+            row("field-stage", i18n.tr(&camera.stage.i18n_key()));
+            if let Some(h) = &health {
+                let now = crate::store::now_unix_s();
+                row("wall-last-probe", ago(i18n, now, h.last_probe_unix_s));
+                row("wall-latency", format!("{} ms", h.latency_ms));
+                let mut video = h.codec.clone().unwrap_or_default();
+                if let (Some(w), Some(hh)) = (h.width_px, h.height_px) {
+                    video = format!("{video} {w}×{hh}");
+                }
+                row("wall-video", video.trim().to_string());
+                row("wall-last-error", h.error.clone().unwrap_or_default());
+            }
+        });
+    ui.separator();
+    match &app.wall.runs {
+        Some((cid, runs)) if *cid == id => {
+            let now = crate::store::now_unix_s();
+            let pct = |window: i64| {
+                uptime_pct(runs, now, window, PROBE_INTERVAL_S)
+                    .map_or_else(|| "—".to_string(), |p| format!("{p:.1} %"))
+            };
+            ui.label(i18n.tr_args(
+                "wall-uptime",
+                &[("day", pct(86_400)), ("week", pct(7 * 86_400))],
+            ));
+            sparkline_ui(ui, runs, now);
+        }
+        _ => {
+            ui.spinner();
+        }
+    }
+    let probe_now = ui.button(i18n.tr("wall-probe-now")).clicked();
+    if probe_now && let Some(m) = &app.monitor {
+        m.send(MonitorCommand::ProbeNow(vec![id]));
+    }
+}
+
+/// The last 24 hours as a strip of health colours (grey where nothing was probed).
+fn sparkline_ui(ui: &mut Ui, runs: &[HealthRun], now: i64) {
+    let (rect, _) = ui.allocate_exact_size(
+        Vec2::new(ui.available_width().min(300.0), 14.0),
+        Sense::hover(),
+    );
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, CornerRadius::ZERO, ui.visuals().faint_bg_color);
+    let start = now - 86_400;
+    let x = |t: i64| rect.left() + rect.width() * ((t - start).clamp(0, 86_400) as f32 / 86_400.0);
+    for (i, run) in runs.iter().enumerate() {
+        let end = runs
+            .get(i + 1)
+            .map_or(run.to_unix_s + PROBE_INTERVAL_S, |n| {
+                n.from_unix_s.min(run.to_unix_s + PROBE_INTERVAL_S)
+            });
+        if end <= start {
+            continue;
+        }
+        let r = Rect::from_min_max(
+            egui::pos2(x(run.from_unix_s), rect.top()),
+            egui::pos2(x(end).max(x(run.from_unix_s) + 1.0), rect.bottom()),
+        );
+        painter.rect_filled(r, CornerRadius::ZERO, health_colour(run.state));
+    }
+}
+
+fn events_ui(app: &mut DeskApp, ui: &mut Ui) {
+    ui.label(RichText::new(app.t("wall-events")).strong());
+    let mut clicked = None;
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            if app.wall.events.is_empty() {
+                ui.label(RichText::new(app.t("wall-events-none")).weak());
+            }
+            for e in &app.wall.events {
+                let text = RichText::new(&e.text).color(health_colour(e.state));
+                if ui.add(egui::Button::new(text).frame(false)).clicked() {
+                    clicked = Some(e.camera_id);
+                }
+            }
+        });
+    if let Some(id) = clicked {
+        select(app, id);
+    }
+}
