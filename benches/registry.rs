@@ -23,6 +23,12 @@ fn ms(d: Duration) -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--wall") {
+        let db = std::path::PathBuf::from(&args[i + 1]);
+        let keys = std::path::PathBuf::from(&args[i + 2]);
+        wall_figures(db, keys);
+        return;
+    }
     let cameras = args
         .iter()
         .position(|a| a == "--cameras")
@@ -144,5 +150,99 @@ fn main() {
         ms(percentile(&frames, 0.5)),
         ms(percentile(&frames, 0.99)),
         ms(*frames.last().unwrap_or(&Duration::ZERO)),
+    );
+
+    // 4. The camera wall, in a fresh process so its memory figure is the desk's own (not the generator's).
+    drop(harness);
+    let status = std::process::Command::new(std::env::current_exe().expect("own path"))
+        .arg("--wall")
+        .arg(&db)
+        .arg(dir.path().join("keys"))
+        .status()
+        .expect("run the wall measurement");
+    assert!(status.success(), "the wall measurement failed");
+}
+
+/// Opens the desk on an existing registry, shows the wall 6×6 with 1,000 thumbnails cached, scrolls, and prints
+/// frame times and the resident memory.
+fn wall_figures(db: std::path::PathBuf, keys: std::path::PathBuf) {
+    let app = DeskApp::new(db, keys, None);
+    let mut harness = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_ui_state(|ui, app: &mut DeskApp| app.ui(ui), app);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while harness.state().index().is_none() {
+        assert!(Instant::now() < deadline, "the registry did not open");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let cameras = harness
+        .state()
+        .index()
+        .map_or(0, |i| i.snapshot.cameras.len());
+    let thumb = {
+        let img = image::RgbImage::from_fn(320, 180, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 75)
+            .encode_image(&img)
+            .expect("thumbnail");
+        std::sync::Arc::new(out)
+    };
+    harness.get_by_label("Camera wall").click();
+    harness.step();
+    harness.get_by_label("6×6").click();
+    harness.step();
+    let wall_ids = harness.state().wall_camera_ids();
+    for &id in wall_ids.iter().take(1_000) {
+        harness
+            .state_mut()
+            .wall
+            .thumbs
+            .insert_jpeg(id, thumb.clone());
+    }
+    // Let the first screenful decode (a few per frame), then measure.
+    for _ in 0..20 {
+        harness.step();
+    }
+    harness.hover_at(egui::pos2(500.0, 400.0));
+    let mut wall_frames = Vec::new();
+    for i in 0..300 {
+        if i % 3 == 0 {
+            harness.event(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Line,
+                delta: egui::vec2(0.0, if i < 150 { -3.0 } else { 3.0 }),
+                modifiers: Default::default(),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+            });
+        }
+        let started = Instant::now();
+        harness.step();
+        wall_frames.push(started.elapsed());
+    }
+    wall_frames.sort();
+    println!(
+        "camera wall frame ({cameras} cameras, {} on the wall, 6×6 tiles with thumbnails, scrolling, {} frames): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        wall_ids.len(),
+        wall_frames.len(),
+        ms(percentile(&wall_frames, 0.5)),
+        ms(percentile(&wall_frames, 0.99)),
+        ms(*wall_frames.last().unwrap_or(&Duration::ZERO)),
+    );
+    let rss_kb = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<u64>().ok())
+            })
+        })
+        .unwrap_or(0);
+    println!(
+        "memory: {:.0} MB resident with {cameras} cameras, the prober running and 1,000 thumbnails cached",
+        rss_kb as f64 / 1024.0
     );
 }

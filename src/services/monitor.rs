@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use super::prober::{SweepOptions, due_targets, sweep};
+use super::prober::{SweepOptions, is_due, sweep};
 use crate::model::{CameraId, ProbeTarget};
 use crate::store::{HealthRecord, Observation, OpenOptions, Store};
 
@@ -67,8 +67,11 @@ pub struct HealthMonitor {
 
 /// Results go to the registry and the UI in batches of this many.
 const BATCH: usize = 100;
-/// The camera list (and passwords) is read again this often, or when another desk changed the registry.
-const TARGETS_REFRESH: Duration = Duration::from_secs(60);
+/// The camera list (and passwords) is read again this often, and whenever the registry changed.
+const TARGETS_REFRESH: Duration = Duration::from_secs(600);
+
+/// What the schedule needs to know of each camera: failures in a row and the last probe.
+type Schedule = HashMap<CameraId, (u32, i64)>;
 
 impl HealthMonitor {
     pub fn start(
@@ -152,6 +155,13 @@ fn run(
     let mut loaded_at: Option<Instant> = None;
     let mut seen_version = -1;
     let mut urgent: HashSet<CameraId> = HashSet::new();
+    // Kept in memory and updated from our own results, so scheduling never re-reads every camera's health.
+    let mut schedule: Schedule = store
+        .health()
+        .map_err(|e| e.to_string())?
+        .into_values()
+        .map(|h| (h.camera_id, (h.failures_in_row, h.last_probe_unix_s)))
+        .collect();
     loop {
         match commands.recv_timeout(Duration::from_secs(1)) {
             Ok(MonitorCommand::SetRunning(_)) => {}
@@ -177,10 +187,13 @@ fn run(
         };
         urgent.clear();
         if running.load(Ordering::Relaxed) {
-            let health = store.health().map_err(|e| e.to_string())?;
-            let due = due_targets(targets.clone(), &health, now, options.interval_s);
             let already: HashSet<CameraId> = batch_targets.iter().map(|t| t.camera_id).collect();
-            batch_targets.extend(due.into_iter().filter(|t| !already.contains(&t.camera_id)));
+            let due = targets.iter().filter(|t| {
+                let (failures, last) = schedule.get(&t.camera_id).copied().unzip();
+                !already.contains(&t.camera_id)
+                    && is_due(failures.unwrap_or(0), last, now, options.interval_s)
+            });
+            batch_targets.extend(due.cloned());
         }
         if batch_targets.is_empty() {
             continue;
@@ -192,7 +205,7 @@ fn run(
         let report = sweep(batch_targets, &options.sweep, &cancel, |o| {
             pending.push(o);
             if pending.len() >= BATCH
-                && let Err(e) = flush(&mut store, &mut pending, out)
+                && let Err(e) = flush(&mut store, &mut pending, &mut schedule, out)
             {
                 failure = Some(e);
                 cancel.store(true, Ordering::Relaxed);
@@ -205,7 +218,7 @@ fn run(
         if let Some(e) = failure {
             return Err(e);
         }
-        flush(&mut store, &mut pending, out)?;
+        flush(&mut store, &mut pending, &mut schedule, out)?;
         out(MonitorEvent::Rate {
             probes_per_min: report.probes_per_min,
             cameras,
@@ -217,6 +230,7 @@ fn run(
 fn flush(
     store: &mut Store,
     pending: &mut Vec<Observation>,
+    schedule: &mut Schedule,
     out: &dyn Fn(MonitorEvent),
 ) -> Result<(), String> {
     if pending.is_empty() {
@@ -233,6 +247,9 @@ fn flush(
         }
     }
     let records = store.health_of(&ids).map_err(|e| e.to_string())?;
+    for r in &records {
+        schedule.insert(r.camera_id, (r.failures_in_row, r.last_probe_unix_s));
+    }
     let updates = records
         .into_iter()
         .map(|record| HealthUpdate {

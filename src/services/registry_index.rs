@@ -82,9 +82,8 @@ pub struct RegistryIndex {
     search: Arc<SearchData>,
     /// The latest health of each probed camera.
     pub health: HashMap<CameraId, HealthRecord>,
-    /// Lowercased English site names and camera labels, compared when sorting.
+    /// Lowercased English site names, compared when sorting.
     site_sort_name: Vec<String>,
-    camera_sort_label: Vec<String>,
     pub wards: Vec<String>,
     pub police_stations: Vec<String>,
     /// Rows shown, in order: indexes into `snapshot.cameras` or `snapshot.sites` depending on `mode`.
@@ -107,13 +106,18 @@ const SYNC_FILTER_ROWS: usize = 20_000;
 /// Everything a filter looks at, per row, in a form a thread can own: no references into the snapshot.
 #[derive(Debug, Default, Clone)]
 struct SearchData {
-    /// Lowercased text each camera row is searched by (its site's names included).
-    camera_haystack: Vec<String>,
+    /// Lowercased text each camera row is searched by (its site's names included). The text columns sit behind
+    /// their own `Arc`s so that updating health while a filter thread reads never copies them.
+    camera_haystack: Arc<Vec<String>>,
     camera_stage: Vec<IntegrationStage>,
     camera_health: Vec<HealthState>,
+    /// Lowercased camera labels, compared when sorting.
+    camera_label: Arc<Vec<String>>,
+    /// Last probe that found the camera online, unix seconds; `i64::MIN` when never.
+    camera_last_online: Vec<i64>,
     /// Position in `snapshot.sites` of each camera's site.
     camera_site_pos: Vec<Option<u32>>,
-    site_haystack: Vec<String>,
+    site_haystack: Arc<Vec<String>>,
     site_category: Vec<OwnerCategory>,
     /// Index into `wards` / `police_stations`, `u32::MAX` when empty.
     site_ward: Vec<u32>,
@@ -237,21 +241,25 @@ impl RegistryIndex {
                 .map_or(HealthState::NotProbed, |h| h.state);
             if before != record.state {
                 changed.push((record.camera_id, before, record.state));
-                if let Some(&i) = self.camera_pos.get(&record.camera_id) {
-                    positions.push((i, record.state));
-                }
+            }
+            if let Some(&i) = self.camera_pos.get(&record.camera_id) {
+                positions.push((
+                    i,
+                    record.state,
+                    record.last_online_unix_s.unwrap_or(i64::MIN),
+                ));
             }
             self.health.insert(record.camera_id, record);
         }
         if !positions.is_empty() {
             // Copies the search data only if a filter thread still reads it.
-            self.job = None;
             let search = Arc::make_mut(&mut self.search);
-            for (i, state) in positions {
+            for (i, state, last_online) in positions {
                 search.camera_health[i] = state;
+                search.camera_last_online[i] = last_online;
             }
             // A health filter may now match other cameras.
-            if self.applied.health.is_some() {
+            if !changed.is_empty() && self.applied.health.is_some() {
                 self.invalidate_rows();
             }
         }
@@ -267,42 +275,51 @@ impl RegistryIndex {
     /// The cameras the wall shows, as positions in `snapshot.cameras`: configured or integrated ones matching the
     /// filters, in the wall's order.
     pub fn wall_rows(&self, filters: &Filters, order: WallOrder) -> Vec<u32> {
-        let Some(query) = self.query(filters) else {
-            return Vec::new();
-        };
-        let search = &self.search;
-        let snap = &self.snapshot;
-        let mut rows: Vec<u32> = (0..snap.cameras.len() as u32)
-            .filter(|&i| {
-                let c = &snap.cameras[i as usize];
-                matches!(
-                    c.stage,
-                    IntegrationStage::Configured | IntegrationStage::Integrated
-                ) && search.matches(TableMode::Cameras, i as usize, &query)
-            })
-            .collect();
-        let label = |i: u32| &self.camera_sort_label[i as usize];
-        match order {
-            WallOrder::ProblemsFirst => rows.sort_by(|&a, &b| {
-                let (ha, hb) = (
-                    search.camera_health[a as usize],
-                    search.camera_health[b as usize],
-                );
-                ha.problem_rank()
-                    .cmp(&hb.problem_rank())
-                    .then_with(|| label(a).cmp(label(b)))
-            }),
-            WallOrder::Name => rows.sort_by(|&a, &b| label(a).cmp(label(b)).then(a.cmp(&b))),
-            WallOrder::LastSeen => rows.sort_by_key(|&i| {
-                let id = snap.cameras[i as usize].id;
-                // Longest unseen first: never seen, then oldest sighting.
-                self.health
-                    .get(&id)
-                    .and_then(|h| h.last_online_unix_s)
-                    .unwrap_or(i64::MIN)
-            }),
+        self.wall_rows_task(filters, order)()
+    }
+
+    /// The same work as [`Self::wall_rows`], packed to run on another thread (it owns what it reads).
+    pub fn wall_rows_task(
+        &self,
+        filters: &Filters,
+        order: WallOrder,
+    ) -> impl FnOnce() -> Vec<u32> + Send + 'static {
+        let query = self.query(filters);
+        let search = self.search.clone();
+        move || {
+            let Some(query) = query else {
+                return Vec::new();
+            };
+            let mut rows: Vec<u32> = (0..search.camera_stage.len() as u32)
+                .filter(|&i| {
+                    matches!(
+                        search.camera_stage[i as usize],
+                        IntegrationStage::Configured | IntegrationStage::Integrated
+                    ) && search.matches(TableMode::Cameras, i as usize, &query)
+                })
+                .collect();
+            let label = |i: u32| &search.camera_label[i as usize];
+            match order {
+                WallOrder::ProblemsFirst => rows.sort_by(|&a, &b| {
+                    let rank = |i: u32| search.camera_health[i as usize].problem_rank();
+                    rank(a)
+                        .cmp(&rank(b))
+                        .then_with(|| label(a).cmp(label(b)))
+                        .then(a.cmp(&b))
+                }),
+                WallOrder::Name => rows.sort_by(|&a, &b| label(a).cmp(label(b)).then(a.cmp(&b))),
+                // Longest unseen first: never seen, then the oldest sighting.
+                WallOrder::LastSeen => {
+                    rows.sort_by_key(|&i| (search.camera_last_online[i as usize], i))
+                }
+            }
+            rows
         }
-        rows
+    }
+
+    /// Cameras in the registry (the wall computes its rows on a thread above [`SYNC_FILTER_ROWS`]).
+    pub fn is_large(&self) -> bool {
+        self.snapshot.cameras.len() > SYNC_FILTER_ROWS
     }
 
     /// Recomputes everything derived from the snapshot (after a load or a saved row).
@@ -331,11 +348,6 @@ impl RegistryIndex {
         }
         self.site_counts = counts;
         self.site_sort_name = snap.sites.iter().map(|s| lower(&s.site.name_en)).collect();
-        self.camera_sort_label = snap
-            .cameras
-            .iter()
-            .map(|c| lower(&c.camera.label))
-            .collect();
         let wards: BTreeSet<&str> = snap.sites.iter().map(|s| s.site.ward.as_str()).collect();
         self.wards = wards
             .into_iter()
@@ -384,15 +396,32 @@ impl RegistryIndex {
             }
         }
         self.search = Arc::new(SearchData {
-            camera_haystack: snap
+            camera_haystack: Arc::new(
+                snap.cameras
+                    .iter()
+                    .zip(&camera_site_pos)
+                    .map(|(c, p)| {
+                        camera_haystack(c, p.map_or("", |p| site_haystack[p as usize].as_str()))
+                    })
+                    .collect(),
+            ),
+            camera_stage: snap.cameras.iter().map(|c| c.stage).collect(),
+            camera_label: Arc::new(
+                snap.cameras
+                    .iter()
+                    .map(|c| lower(&c.camera.label))
+                    .collect(),
+            ),
+            camera_last_online: snap
                 .cameras
                 .iter()
-                .zip(&camera_site_pos)
-                .map(|(c, p)| {
-                    camera_haystack(c, p.map_or("", |p| site_haystack[p as usize].as_str()))
+                .map(|c| {
+                    self.health
+                        .get(&c.id)
+                        .and_then(|h| h.last_online_unix_s)
+                        .unwrap_or(i64::MIN)
                 })
                 .collect(),
-            camera_stage: snap.cameras.iter().map(|c| c.stage).collect(),
             camera_health: snap
                 .cameras
                 .iter()
@@ -415,7 +444,7 @@ impl RegistryIndex {
                 .map(|s| position_in(&self.police_stations, &s.site.police_station))
                 .collect(),
             site_stages,
-            site_haystack,
+            site_haystack: Arc::new(site_haystack),
         });
         self.resort();
     }
@@ -546,7 +575,7 @@ impl RegistryIndex {
                     let (ca, cb) = (&snap.cameras[a], &snap.cameras[b]);
                     let primary = match column {
                         SortColumn::Camera => {
-                            self.camera_sort_label[a].cmp(&self.camera_sort_label[b])
+                            self.search.camera_label[a].cmp(&self.search.camera_label[b])
                         }
                         SortColumn::Stage => ca.stage.cmp(&cb.stage),
                         SortColumn::Area => ca.camera.area_watched.cmp(&cb.camera.area_watched),
@@ -717,7 +746,6 @@ impl RegistryIndex {
                 counts.integrated =
                     counts.integrated + u32::from(is_integrated) - u32::from(was_integrated);
             }
-            self.camera_sort_label[i] = lower(&record.camera.label);
             let site_id = record.site_id;
             Arc::make_mut(&mut self.snapshot).cameras[i] = record;
             // Copies the search data only if a filter thread still reads it.
@@ -728,7 +756,9 @@ impl RegistryIndex {
             let record = &self.snapshot.cameras[i];
             let search = Arc::make_mut(&mut self.search);
             let site_text = site_pos.map_or("", |p| search.site_haystack[p as usize].as_str());
-            search.camera_haystack[i] = camera_haystack(record, site_text);
+            let haystack = camera_haystack(record, site_text);
+            Arc::make_mut(&mut search.camera_haystack)[i] = haystack;
+            Arc::make_mut(&mut search.camera_label)[i] = lower(&record.camera.label);
             search.camera_stage[i] = record.stage;
             if let Some(p) = site_pos {
                 search.site_stages[p as usize] = stages;

@@ -24,6 +24,8 @@ const MAX_TEXTURES: usize = 200;
 const DECODES_PER_FRAME: usize = 4;
 /// Status changes kept for the announcement list.
 const MAX_EVENTS: usize = 50;
+/// Longest wait before health changes re-order the wall.
+const HEALTH_REORDER: std::time::Duration = std::time::Duration::from_secs(2);
 /// Seconds between probes of a working camera (used for uptime's last run).
 pub const PROBE_INTERVAL_S: i64 = 60;
 
@@ -131,6 +133,12 @@ impl ThumbCache {
     }
 }
 
+/// Wall rows computed on a thread.
+struct WallJob {
+    rows: std::sync::mpsc::Receiver<Vec<u32>>,
+    key: (Filters, WallOrder, u64),
+}
+
 /// What the wall remembers between frames.
 pub struct WallState {
     pub layout: WallLayout,
@@ -142,6 +150,9 @@ pub struct WallState {
     /// Positions in `snapshot.cameras` shown, and what they were computed for.
     rows: Vec<u32>,
     rows_for: Option<(Filters, WallOrder, u64)>,
+    rows_at: Option<std::time::Instant>,
+    /// Rows being computed on a thread (big registries).
+    job: Option<WallJob>,
     /// Bumped when health changes, so problems-first order is recomputed.
     pub health_version: u64,
     pub probes_per_min: Option<f64>,
@@ -159,6 +170,8 @@ impl Default for WallState {
             events: VecDeque::new(),
             rows: Vec::new(),
             rows_for: None,
+            rows_at: None,
+            job: None,
             health_version: 0,
             probes_per_min: None,
             scheduled: 0,
@@ -259,11 +272,66 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
     toolbar_ui(app, ui);
     ui.separator();
     let Some(index) = app.index() else { return };
-    let key = (app.filters.clone(), app.wall.order, app.wall.health_version);
-    if app.wall.rows_for.as_ref() != Some(&key) {
-        app.wall.rows = index.wall_rows(&app.filters, app.wall.order);
-        app.wall.rows_for = Some(key);
+    let key = (app.filters.clone(), app.wall.order);
+    let view_changed = app
+        .wall
+        .rows_for
+        .as_ref()
+        .is_none_or(|(f, o, _)| (f, o) != (&key.0, &key.1));
+    let health_changed = app
+        .wall
+        .rows_for
+        .as_ref()
+        .is_some_and(|(_, _, v)| *v != app.wall.health_version);
+    // Health changes re-order the wall at most every 2 s: a sweep over a big registry reports in many batches.
+    let due = app
+        .wall
+        .rows_at
+        .is_none_or(|t| t.elapsed() >= HEALTH_REORDER);
+    let wanted = (key.0, key.1, app.wall.health_version);
+    let already_running = app.wall.job.as_ref().is_some_and(|j| j.key == wanted);
+    if (view_changed || (health_changed && due)) && !already_running {
+        let task = index.wall_rows_task(&wanted.0, wanted.1);
+        if index.is_large() {
+            // A big wall is filtered and sorted on a thread; the tiles shown stay until it answers.
+            let (tx, rx) = std::sync::mpsc::channel();
+            let spawned = std::thread::Builder::new()
+                .name("wall-rows".into())
+                .spawn(move || {
+                    let _ = tx.send(task());
+                });
+            if spawned.is_ok() {
+                app.wall.job = Some(WallJob {
+                    rows: rx,
+                    key: wanted,
+                });
+            }
+        } else {
+            app.wall.rows = task();
+            app.wall.rows_for = Some(wanted);
+            app.wall.rows_at = Some(std::time::Instant::now());
+        }
+    } else if health_changed && !due {
+        ui.ctx().request_repaint_after(HEALTH_REORDER);
     }
+    if let Some(job) = &app.wall.job {
+        match job.rows.try_recv() {
+            Ok(rows) => {
+                app.wall.rows = rows;
+                app.wall.rows_for = app.wall.job.take().map(|j| j.key);
+                app.wall.rows_at = Some(std::time::Instant::now());
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(10));
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => app.wall.job = None,
+        }
+    }
+    let Some(index) = app.index() else { return };
+    // Rows from an older registry snapshot may point past its end after a reload; never index blindly.
+    let len = index.snapshot.cameras.len() as u32;
+    app.wall.rows.retain(|&i| i < len);
     keyboard_ui(app, ui);
     egui::Panel::right("wall_details")
         .resizable(true)
