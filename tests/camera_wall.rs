@@ -1,0 +1,192 @@
+//! An operator opens the camera wall: the desk's own prober checks the cameras against a real RTSP server and a
+//! dead address, the tiles say "Online" and "Offline" in words, a ward filter narrows the wall, a click opens
+//! the camera's details — and no password shows anywhere on screen.
+
+mod common;
+
+use common::real_servers::{Auth, RtspCamera, SnapshotServer, closed_port, test_jpeg};
+use common::{Desk, wait_until};
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use iccc_desk::model::{AreaWatched, Camera, HealthState, IntegrationStage, Site, StageChange};
+use iccc_desk::store::{Actor, PasswordEdit, Store};
+
+const PASS: &str = "Wall#Pass-2026";
+
+fn integrated_camera(
+    store: &mut Store,
+    site_id: i64,
+    label: &str,
+    stream: String,
+    snapshot: String,
+) -> i64 {
+    let actor = Actor {
+        user: "setup".into(),
+        now_unix_s: 1_795_564_800,
+    };
+    let mut c = Camera::blank_at(25.45, 78.57);
+    c.label = label.into();
+    c.area_watched = AreaWatched::Gate;
+    c.stream_url = stream;
+    c.snapshot_url = snapshot;
+    c.username = "admin".into();
+    let rec = store
+        .add_camera(&actor, site_id, &c, &PasswordEdit::Set(PASS.into()))
+        .unwrap();
+    let mut version = rec.row_version;
+    for to in [
+        IntegrationStage::OwnerContacted,
+        IntegrationStage::ConsentGiven,
+        IntegrationStage::Configured,
+        IntegrationStage::Integrated,
+    ] {
+        let change = StageChange {
+            to,
+            reason: None,
+            note: String::new(),
+        };
+        version = store
+            .change_stage(&actor, rec.id, version, &change)
+            .unwrap()
+            .row_version;
+    }
+    rec.id
+}
+
+#[test]
+fn wall_shows_measured_health_filters_by_ward_and_hides_passwords() {
+    let camera = RtspCamera::start(Auth::Digest, "admin", PASS);
+    let snapshots = SnapshotServer::start("admin", PASS, &test_jpeg(640, 360));
+    let desk = Desk::new();
+    let (good, dead) = {
+        let actor = Actor {
+            user: "setup".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        let mut a = Site::blank();
+        a.name_en = "Hotel Raj Palace".into();
+        a.ward = "Ward 12 Civil Lines".into();
+        let a = store.add_site(&actor, &a).unwrap();
+        let mut b = Site::blank();
+        b.name_en = "Apex Coaching Centre".into();
+        b.ward = "Ward 3 Sipri Bazar".into();
+        let b = store.add_site(&actor, &b).unwrap();
+        let good = integrated_camera(
+            &mut store,
+            a.id,
+            "Main gate",
+            camera.url(),
+            snapshots.hikvision_url(),
+        );
+        let dead = integrated_camera(
+            &mut store,
+            b.id,
+            "Entrance",
+            format!("rtsp://127.0.0.1:{}/Streaming/Channels/101", closed_port()),
+            String::new(),
+        );
+        (good, dead)
+    };
+
+    let mut h = desk.harness();
+    h.get_by_label("Camera wall").click();
+    h.run_ok();
+    wait_until(&mut h, "both cameras are probed", |app| {
+        app.index().is_some_and(|i| {
+            i.health_state(good) != HealthState::NotProbed
+                && i.health_state(dead) != HealthState::NotProbed
+        })
+    });
+    let index = h.state().index().unwrap();
+    assert_eq!(index.health_state(good), HealthState::Online);
+    assert_eq!(index.health_state(dead), HealthState::Offline);
+    // Status in words on the tiles (problems first: the offline one leads).
+    h.get_by_label("Online");
+    h.get_by_label("Offline");
+    assert_eq!(h.state().wall_camera_ids(), vec![dead, good]);
+
+    // One ward only.
+    h.get_by_role_and_label(Role::ComboBox, "Ward").click();
+    h.run_ok();
+    h.get_by_role_and_label(Role::Button, "Ward 12 Civil Lines")
+        .click();
+    h.run_ok();
+    assert_eq!(h.state().wall_camera_ids(), vec![good]);
+    assert!(h.query_by_label("Offline").is_none());
+
+    // Details of the camera, with what the probe measured.
+    h.get_by_label_contains("Main gate — Hotel Raj Palace")
+        .click();
+    h.run_ok();
+    wait_until(&mut h, "the details load", |app| app.wall.runs.is_some());
+    h.get_by_label("H264 640×360");
+    h.get_by_label(&camera.url());
+    h.get_by_label_contains("Uptime: 100.0 %");
+
+    // No password anywhere on screen: not in labels, values or hover texts.
+    for node in h.root().children_recursive() {
+        let node = node.accesskit_node();
+        for text in [node.label(), node.value(), node.description()]
+            .into_iter()
+            .flatten()
+        {
+            assert!(!text.contains(PASS), "password on screen: {text}");
+        }
+    }
+}
+
+/// Keyboard on the wall: arrows move between tiles, Enter fills the wall with one, Esc returns; the layout
+/// switch changes how many tiles a row holds.
+#[test]
+fn wall_keyboard_and_layouts() {
+    let desk = Desk::new();
+    let ids: Vec<i64> = {
+        let actor = Actor {
+            user: "setup".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        let mut s = Site::blank();
+        s.name_en = "District Jail Jhansi".into();
+        let s = store.add_site(&actor, &s).unwrap();
+        let port = closed_port();
+        (1..=5)
+            .map(|i| {
+                integrated_camera(
+                    &mut store,
+                    s.id,
+                    &format!("Gate {i}"),
+                    format!("rtsp://127.0.0.1:{port}/Streaming/Channels/{i}01"),
+                    String::new(),
+                )
+            })
+            .collect()
+    };
+    let mut h = desk.harness();
+    h.get_by_label("Camera wall").click();
+    h.run_ok();
+    // Order by name so the walk is predictable.
+    h.get_by_role_and_label(Role::ComboBox, "Order").click();
+    h.run_ok();
+    h.get_by_role_and_label(Role::Button, "Name").click();
+    h.run_ok();
+    assert_eq!(h.state().wall_camera_ids(), ids);
+
+    h.get_by_label("2×2").click();
+    h.run_ok();
+    common::press(&mut h, egui::Key::ArrowRight); // first tile
+    assert_eq!(h.state().selection.camera, Some(ids[0]));
+    common::press(&mut h, egui::Key::ArrowRight);
+    assert_eq!(h.state().selection.camera, Some(ids[1]));
+    common::press(&mut h, egui::Key::ArrowDown); // one row down in a 2-wide grid
+    assert_eq!(h.state().selection.camera, Some(ids[3]));
+    common::press(&mut h, egui::Key::Enter);
+    assert_eq!(h.state().wall.maximized, Some(ids[3]));
+    common::press(&mut h, egui::Key::Escape);
+    assert_eq!(h.state().wall.maximized, None);
+    h.get_by_label("List").click();
+    h.run_ok();
+    common::press(&mut h, egui::Key::ArrowDown);
+    assert_eq!(h.state().selection.camera, Some(ids[4]));
+}
