@@ -1,4 +1,4 @@
-//! The command line: open the desk, write the demo registry, print the review figures.
+//! The command line: open the desk, write the demo registry, print the review figures, probe or simulate cameras.
 //!
 //! `main` only parses [`Args`] and calls [`run`]. A problem with the registry file the user named (not SQLite,
 //! damaged, read-only, from a newer build, missing, already holding data) is one line on stderr that names the
@@ -7,7 +7,7 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
@@ -16,6 +16,9 @@ use crate::model::{BlockReason, IntegrationStage, OwnerCategory, ist_datetime};
 use crate::services::demo::{self, DemoError, DemoOptions};
 use crate::services::probe::ProbeOptions;
 use crate::services::prober::{SweepOptions, SweepReport, due_targets, sweep};
+use crate::services::simulator::{
+    ShardSet, SimError, SimOptions, SimReport, SimStats, Simulator, shards_for,
+};
 use crate::services::stats::{self, Stats};
 use crate::store::{Actor, OpenOptions, Store, StoreError};
 
@@ -81,6 +84,25 @@ pub enum Command {
         /// Seconds between probes of a working camera (failing ones back off up to 16 times that).
         #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(5..=86_400))]
         interval_s: u64,
+    },
+    /// Answer like the registry's cameras on their loopback addresses (RTSP OPTIONS/DESCRIBE with Digest, HTTP
+    /// JPEG snapshots), with a mix of healthy, offline, slow and broken cameras; runs until Ctrl-C, SIGTERM or
+    /// --duration-s. Only 127.0.0.0/8 is ever listened on.
+    Simulate {
+        /// Seed of the behaviour mix (which cameras are offline, slow, refuse passwords, ...).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after this many seconds.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        duration_s: Option<u64>,
+        /// When the open-file limit cannot cover every camera's sockets, simulate the cameras that fit in this one
+        /// process instead of starting several processes.
+        #[arg(long)]
+        fit_file_limit: bool,
+        /// Serve only shard I of N and report on stdout as JSON lines (what the simulator starts itself when one
+        /// process's open-file limit is too small).
+        #[arg(long, hide = true, value_name = "I/N", value_parser = parse_shard)]
+        shard: Option<(usize, usize)>,
     },
 }
 
@@ -195,6 +217,21 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
                 },
                 interval_s: interval_s as i64,
             },
+        ),
+        Some(Command::Simulate {
+            seed,
+            duration_s,
+            fit_file_limit,
+            shard,
+        }) => run_simulate(
+            &db,
+            &key_dir,
+            &SimOptions {
+                seed,
+                fit_file_limit,
+                shard,
+            },
+            duration_s.map(Duration::from_secs),
         ),
         Some(Command::Stats { json, now_unix_s }) => run_stats(
             &db,
@@ -402,6 +439,159 @@ fn run_probe(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError> 
         }
         std::thread::sleep(std::time::Duration::from_secs(5));
     }
+}
+
+/// "3/20" → (3, 20).
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let (i, n) = text
+        .split_once('/')
+        .ok_or_else(|| "expected I/N, e.g. 0/4".to_string())?;
+    let (i, n) = (
+        i.trim().parse::<usize>().map_err(|e| e.to_string())?,
+        n.trim().parse::<usize>().map_err(|e| e.to_string())?,
+    );
+    if n == 0 || i >= n {
+        return Err(format!("shard {i} of {n} does not exist"));
+    }
+    Ok((i, n))
+}
+
+/// Runs the camera simulator until Ctrl-C, SIGTERM or the duration: one line at start, one a minute. When one
+/// process may not open enough files for every camera's sockets (and the limit cannot be raised), it runs the
+/// registry in several processes of itself, each serving a shard.
+fn run_simulate(
+    db: &Path,
+    key_dir: &Path,
+    options: &SimOptions,
+    duration: Option<Duration>,
+) -> Result<(), CliError> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    if !db.exists() {
+        return Err(CliError::BadInput(format!(
+            "{}: no such file (write a demo registry first: iccc-desk demo --db {})",
+            db.display(),
+            db.display()
+        )));
+    }
+    // Signals first, so a Ctrl-C during the start still closes every socket; a second Ctrl-C exits at once.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop))
+            .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&stop)))
+            .map_err(|e| CliError::Failed(format!("cannot catch Ctrl-C: {e}")))?;
+    }
+    let store = Store::open(
+        db,
+        &OpenOptions {
+            key_dir: key_dir.to_path_buf(),
+        },
+    )
+    .map_err(|e| CliError::from_store(db, e))?;
+    let sim_error = |e: SimError| match e {
+        SimError::Store(e) => CliError::from_store(db, e),
+        e @ (SimError::NothingToSimulate | SimError::NotLoopback { .. }) => {
+            CliError::BadInput(format!("{}: {e}", db.display()))
+        }
+        e => CliError::Failed(e.to_string()),
+    };
+    let started = Simulator::start_with(&store, options);
+    drop(store);
+    if options.shard.is_some() {
+        // A shard process: its parent reads the JSON lines.
+        crate::services::simulator::serve_shard(started.map_err(sim_error)?, &stop);
+        return Ok(());
+    }
+    let (report, stats): (SimReport, Box<dyn Fn() -> SimStats>) = match started {
+        Ok(sim) => (sim.report(), Box::new(move || sim.stats())),
+        Err(SimError::FileLimit {
+            listeners, hard, ..
+        }) if !options.fit_file_limit
+            && let Some(n) = shards_for(listeners, hard) =>
+        {
+            let exe = std::env::current_exe()
+                .map_err(|e| CliError::Failed(format!("cannot find this program: {e}")))?;
+            let set = ShardSet::spawn(n, |i, n| {
+                let mut c = std::process::Command::new(&exe);
+                c.arg("simulate")
+                    .arg("--db")
+                    .arg(db)
+                    .arg("--key-dir")
+                    .arg(key_dir)
+                    .arg("--seed")
+                    .arg(options.seed.to_string())
+                    .arg("--shard")
+                    .arg(format!("{i}/{n}"));
+                c
+            })
+            .map_err(sim_error)?;
+            (set.report().clone(), Box::new(move || set.stats()))
+        }
+        Err(e) => return Err(sim_error(e)),
+    };
+    say(&report.line());
+    if let (n, Some(example)) = (report.skipped, &report.skipped_example)
+        && n > 0
+    {
+        say(&format!(
+            "Not simulated: {n} cameras whose address is not on 127.0.0.0/8 ({example})"
+        ));
+    }
+    if report.over_file_limit > 0 {
+        say(&format!(
+            "Not simulated: {} cameras beyond the open-file limit; raise the hard limit to simulate them all",
+            report.over_file_limit
+        ));
+    }
+    if report.unbindable > 0 {
+        say(&format!(
+            "{} listening sockets on ports below 1024 (NVRs' port 554) need privileges and are left closed, so \
+             their cameras look offline; run as root or lower net.ipv4.ip_unprivileged_port_start to answer there",
+            report.unbindable
+        ));
+    }
+    if report.passwords_unreadable > 0 {
+        say(&format!(
+            "{} cameras' passwords cannot be read with the keys in {}; those cameras keep passwords of their own, \
+             so logins to them fail",
+            report.passwords_unreadable,
+            key_dir.display()
+        ));
+    }
+    let began = Instant::now();
+    let mut last = stats();
+    let mut next_line = began + Duration::from_secs(60);
+    while !stop.load(Ordering::SeqCst) && duration.is_none_or(|d| began.elapsed() < d) {
+        std::thread::sleep(Duration::from_millis(100));
+        if Instant::now() >= next_line {
+            next_line += Duration::from_secs(60);
+            let now = stats();
+            say(&format!(
+                "{} IST: {} requests in the last minute ({} RTSP, {} snapshot), {} SDPs and {} pictures sent, {} \
+                 logins refused; {} connections open",
+                ist_datetime(crate::store::now_unix_s()),
+                now.requests() - last.requests(),
+                now.rtsp_requests - last.rtsp_requests,
+                now.snapshot_requests - last.snapshot_requests,
+                now.descriptions - last.descriptions,
+                now.snapshots - last.snapshots,
+                now.logins_refused - last.logins_refused,
+                now.open_connections,
+            ));
+            last = now;
+        }
+    }
+    let total = stats();
+    // Dropping the closure stops the simulator (or its processes).
+    drop(stats);
+    say(&format!(
+        "Stopped after {:.0} s: {} requests served over {} connections",
+        began.elapsed().as_secs_f64(),
+        total.requests(),
+        total.connections
+    ));
+    Ok(())
 }
 
 fn probe_line_text(english: &I18n, line: &ProbeLine) -> String {

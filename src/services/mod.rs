@@ -8,6 +8,7 @@ pub mod monitor;
 pub mod probe;
 pub mod prober;
 pub mod registry_index;
+pub mod simulator;
 pub mod stats;
 
 pub use audit::audit_summary;
