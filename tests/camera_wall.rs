@@ -8,50 +8,10 @@ use common::real_servers::{Auth, RtspCamera, SnapshotServer, closed_port, test_j
 use common::{Desk, wait_until};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use iccc_desk::model::{AreaWatched, Camera, HealthState, IntegrationStage, Site, StageChange};
-use iccc_desk::store::{Actor, PasswordEdit, Store};
+use iccc_desk::model::{HealthState, Site};
+use iccc_desk::store::{Actor, Store};
 
 const PASS: &str = "Wall#Pass-2026";
-
-fn integrated_camera(
-    store: &mut Store,
-    site_id: i64,
-    label: &str,
-    stream: String,
-    snapshot: String,
-) -> i64 {
-    let actor = Actor {
-        user: "setup".into(),
-        now_unix_s: 1_795_564_800,
-    };
-    let mut c = Camera::blank_at(25.45, 78.57);
-    c.label = label.into();
-    c.area_watched = AreaWatched::Gate;
-    c.stream_url = stream;
-    c.snapshot_url = snapshot;
-    c.username = "admin".into();
-    let rec = store
-        .add_camera(&actor, site_id, &c, &PasswordEdit::Set(PASS.into()))
-        .unwrap();
-    let mut version = rec.row_version;
-    for to in [
-        IntegrationStage::OwnerContacted,
-        IntegrationStage::ConsentGiven,
-        IntegrationStage::Configured,
-        IntegrationStage::Integrated,
-    ] {
-        let change = StageChange {
-            to,
-            reason: None,
-            note: String::new(),
-        };
-        version = store
-            .change_stage(&actor, rec.id, version, &change)
-            .unwrap()
-            .row_version;
-    }
-    rec.id
-}
 
 #[test]
 fn wall_shows_measured_health_filters_by_ward_and_hides_passwords() {
@@ -72,19 +32,21 @@ fn wall_shows_measured_health_filters_by_ward_and_hides_passwords() {
         b.name_en = "Apex Coaching Centre".into();
         b.ward = "Ward 3 Sipri Bazar".into();
         let b = store.add_site(&actor, &b).unwrap();
-        let good = integrated_camera(
+        let good = common::add_integrated_camera(
             &mut store,
             a.id,
             "Main gate",
             camera.url(),
             snapshots.hikvision_url(),
+            PASS,
         );
-        let dead = integrated_camera(
+        let dead = common::add_integrated_camera(
             &mut store,
             b.id,
             "Entrance",
             format!("rtsp://127.0.0.1:{}/Streaming/Channels/101", closed_port()),
             String::new(),
+            PASS,
         );
         (good, dead)
     };
@@ -153,12 +115,13 @@ fn wall_keyboard_and_layouts() {
         let port = closed_port();
         (1..=5)
             .map(|i| {
-                integrated_camera(
+                common::add_integrated_camera(
                     &mut store,
                     s.id,
                     &format!("Gate {i}"),
                     format!("rtsp://127.0.0.1:{port}/Streaming/Channels/{i}01"),
                     String::new(),
+                    PASS,
                 )
             })
             .collect()

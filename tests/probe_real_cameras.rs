@@ -229,8 +229,8 @@ fn misbehaving_servers_end_the_probe_with_a_clear_status() {
 /// real servers, results stored, JSON printed, passwords nowhere in the output.
 #[test]
 fn probe_command_sweeps_the_registry_and_stores_health() {
-    use iccc_desk::model::{AreaWatched, Camera, IntegrationStage, Site, StageChange};
-    use iccc_desk::store::{Actor, OpenOptions, PasswordEdit, Store};
+    use iccc_desk::model::Site;
+    use iccc_desk::store::{Actor, OpenOptions, Store};
 
     let camera = RtspCamera::start(Auth::Digest, USER, PASS);
     let server = SnapshotServer::start(USER, PASS, &test_jpeg(640, 360));
@@ -252,33 +252,7 @@ fn probe_command_sweeps_the_registry_and_stores_health() {
     site.name_en = "Hotel Raj Palace".into();
     let site = store.add_site(&actor, &site).unwrap();
     let mut add = |label: &str, stream: String, snapshot: String, password: &str| {
-        let mut c = Camera::blank_at(25.45, 78.57);
-        c.label = label.into();
-        c.area_watched = AreaWatched::Gate;
-        c.stream_url = stream;
-        c.snapshot_url = snapshot;
-        c.username = USER.into();
-        let rec = store
-            .add_camera(&actor, site.id, &c, &PasswordEdit::Set(password.into()))
-            .unwrap();
-        let mut version = rec.row_version;
-        for to in [
-            IntegrationStage::OwnerContacted,
-            IntegrationStage::ConsentGiven,
-            IntegrationStage::Configured,
-            IntegrationStage::Integrated,
-        ] {
-            let change = StageChange {
-                to,
-                reason: None,
-                note: String::new(),
-            };
-            version = store
-                .change_stage(&actor, rec.id, version, &change)
-                .unwrap()
-                .row_version;
-        }
-        rec.id
+        common::add_integrated_camera(&mut store, site.id, label, stream, snapshot, password)
     };
     let good = add("Main gate", camera.url(), server.hikvision_url(), PASS);
     let wrong = add(

@@ -131,24 +131,87 @@ pub(super) fn combo_filter<T: Clone + PartialEq>(
         .labelled_by(label_id);
 }
 
-fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
-    let Some(index) = app.index() else { return };
-    let i18n = &app.i18n;
-    let mode = index.mode;
+/// The filters every screen shares: search text, owner category, ward, police station, health and (where rows
+/// can be any stage) stage. `id` keeps each screen's combo boxes apart.
+pub(super) fn filters_ui(
+    ui: &mut Ui,
+    i18n: &I18n,
+    index: &RegistryIndex,
+    filters: &mut crate::services::registry_index::Filters,
+    id: &str,
+    with_stage: bool,
+) {
+    let label = ui.label(i18n.tr("filter-search")).id;
+    ui.add(
+        egui::TextEdit::singleline(&mut filters.text)
+            .hint_text(i18n.tr("filter-search-hint"))
+            .desired_width(200.0),
+    )
+    .labelled_by(label);
+    let any = i18n.tr("filter-any");
+    let named = |items: &[String]| -> Vec<(String, String)> {
+        items.iter().map(|w| (w.clone(), w.clone())).collect()
+    };
     let categories: Vec<(OwnerCategory, String)> = OwnerCategory::ALL
         .iter()
         .map(|c| (*c, i18n.tr(&c.i18n_key())))
         .collect();
-    let stages: Vec<(IntegrationStage, String)> = IntegrationStage::ALL
+    let healths: Vec<(crate::model::HealthState, String)> = crate::model::HealthState::ALL
         .iter()
-        .map(|s| (*s, i18n.tr(&s.i18n_key())))
+        .map(|h| (*h, i18n.tr(&h.i18n_key())))
         .collect();
-    let wards: Vec<(String, String)> = index.wards.iter().map(|w| (w.clone(), w.clone())).collect();
-    let stations: Vec<(String, String)> = index
-        .police_stations
-        .iter()
-        .map(|w| (w.clone(), w.clone()))
-        .collect();
+    combo_filter(
+        ui,
+        &format!("{id}_cat"),
+        &i18n.tr("filter-category"),
+        &any,
+        &mut filters.category,
+        &categories,
+    );
+    combo_filter(
+        ui,
+        &format!("{id}_ward"),
+        &i18n.tr("field-ward"),
+        &any,
+        &mut filters.ward,
+        &named(&index.wards),
+    );
+    combo_filter(
+        ui,
+        &format!("{id}_ps"),
+        &i18n.tr("field-police-station"),
+        &any,
+        &mut filters.police_station,
+        &named(&index.police_stations),
+    );
+    combo_filter(
+        ui,
+        &format!("{id}_health"),
+        &i18n.tr("filter-health"),
+        &any,
+        &mut filters.health,
+        &healths,
+    );
+    if with_stage {
+        let stages: Vec<(IntegrationStage, String)> = IntegrationStage::ALL
+            .iter()
+            .map(|s| (*s, i18n.tr(&s.i18n_key())))
+            .collect();
+        combo_filter(
+            ui,
+            &format!("{id}_stage"),
+            &i18n.tr("field-stage"),
+            &any,
+            &mut filters.stage,
+            &stages,
+        );
+    }
+}
+
+fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let Some(index) = app.index() else { return };
+    let i18n = &app.i18n;
+    let mode = index.mode;
     let shown = index.rows.len();
     let filtering = index.is_filtering();
     let total = match mode {
@@ -166,58 +229,7 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
         );
         ui.selectable_value(&mut new_mode, TableMode::Sites, i18n.tr("table-mode-sites"));
         ui.separator();
-        let label = ui.label(i18n.tr("filter-search")).id;
-        ui.add(
-            egui::TextEdit::singleline(&mut filters.text)
-                .hint_text(i18n.tr("filter-search-hint"))
-                .desired_width(220.0),
-        )
-        .labelled_by(label);
-        let any = i18n.tr("filter-any");
-        combo_filter(
-            ui,
-            "f_cat",
-            &i18n.tr("filter-category"),
-            &any,
-            &mut filters.category,
-            &categories,
-        );
-        combo_filter(
-            ui,
-            "f_ward",
-            &i18n.tr("field-ward"),
-            &any,
-            &mut filters.ward,
-            &wards,
-        );
-        combo_filter(
-            ui,
-            "f_ps",
-            &i18n.tr("field-police-station"),
-            &any,
-            &mut filters.police_station,
-            &stations,
-        );
-        let healths: Vec<(crate::model::HealthState, String)> = crate::model::HealthState::ALL
-            .iter()
-            .map(|h| (*h, i18n.tr(&h.i18n_key())))
-            .collect();
-        combo_filter(
-            ui,
-            "f_health",
-            &i18n.tr("filter-health"),
-            &any,
-            &mut filters.health,
-            &healths,
-        );
-        combo_filter(
-            ui,
-            "f_stage",
-            &i18n.tr("field-stage"),
-            &any,
-            &mut filters.stage,
-            &stages,
-        );
+        filters_ui(ui, i18n, index, &mut filters, "f", true);
         if !filters.is_empty() && ui.button(i18n.tr("filter-clear")).clicked() {
             filters = Default::default();
         }

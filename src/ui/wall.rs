@@ -10,7 +10,7 @@ use egui::{Color32, CornerRadius, Rect, RichText, Sense, Stroke, TextureHandle, 
 
 use super::DeskApp;
 use crate::i18n::I18n;
-use crate::model::{CameraId, HealthState, IntegrationStage, OwnerCategory, ist_datetime};
+use crate::model::{CameraId, HealthState, IntegrationStage, ist_datetime};
 use crate::services::desk::DeskCommand;
 use crate::services::monitor::MonitorCommand;
 use crate::services::registry_index::{Filters, RegistryIndex, WallOrder};
@@ -367,64 +367,12 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
     let mut filters = app.filters.clone();
     let i18n = &app.i18n;
     let Some(index) = app.index() else { return };
-    let wards = index.wards.clone();
-    let stations = index.police_stations.clone();
     let mut layout = app.wall.layout;
     let mut order = app.wall.order;
     let mut toggle_prober = false;
     let running = app.monitor.as_ref().is_some_and(|m| m.is_running());
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label(i18n.tr("filter-search")).id;
-        ui.add(
-            egui::TextEdit::singleline(&mut filters.text)
-                .hint_text(i18n.tr("filter-search-hint"))
-                .desired_width(180.0),
-        )
-        .labelled_by(label);
-        let any = i18n.tr("filter-any");
-        let categories: Vec<(OwnerCategory, String)> = OwnerCategory::ALL
-            .iter()
-            .map(|c| (*c, i18n.tr(&c.i18n_key())))
-            .collect();
-        let healths: Vec<(HealthState, String)> = HealthState::ALL
-            .iter()
-            .map(|h| (*h, i18n.tr(&h.i18n_key())))
-            .collect();
-        let wards: Vec<(String, String)> = wards.iter().map(|w| (w.clone(), w.clone())).collect();
-        let stations: Vec<(String, String)> =
-            stations.iter().map(|w| (w.clone(), w.clone())).collect();
-        super::registry_screen::combo_filter(
-            ui,
-            "w_cat",
-            &i18n.tr("filter-category"),
-            &any,
-            &mut filters.category,
-            &categories,
-        );
-        super::registry_screen::combo_filter(
-            ui,
-            "w_ward",
-            &i18n.tr("field-ward"),
-            &any,
-            &mut filters.ward,
-            &wards,
-        );
-        super::registry_screen::combo_filter(
-            ui,
-            "w_ps",
-            &i18n.tr("field-police-station"),
-            &any,
-            &mut filters.police_station,
-            &stations,
-        );
-        super::registry_screen::combo_filter(
-            ui,
-            "w_health",
-            &i18n.tr("filter-health"),
-            &any,
-            &mut filters.health,
-            &healths,
-        );
+        super::registry_screen::filters_ui(ui, i18n, index, &mut filters, "w", false);
         if !filters.is_empty() && ui.button(i18n.tr("filter-clear")).clicked() {
             filters = Filters::default();
         }

@@ -91,3 +91,47 @@ pub fn type_text(harness: &mut Harness<'_, DeskApp>, text: &str) {
 pub fn file_bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_default()
 }
+
+/// Adds a camera to a site and walks it to "integrated", as the desk's users would, with its password stored.
+pub fn add_integrated_camera(
+    store: &mut iccc_desk::store::Store,
+    site_id: i64,
+    label: &str,
+    stream_url: String,
+    snapshot_url: String,
+    password: &str,
+) -> i64 {
+    use iccc_desk::model::{AreaWatched, Camera, IntegrationStage, StageChange};
+    use iccc_desk::store::{Actor, PasswordEdit};
+    let actor = Actor {
+        user: "setup".into(),
+        now_unix_s: 1_795_564_800,
+    };
+    let mut c = Camera::blank_at(25.45, 78.57);
+    c.label = label.into();
+    c.area_watched = AreaWatched::Gate;
+    c.stream_url = stream_url;
+    c.snapshot_url = snapshot_url;
+    c.username = "admin".into();
+    let rec = store
+        .add_camera(&actor, site_id, &c, &PasswordEdit::Set(password.into()))
+        .expect("add camera");
+    let mut version = rec.row_version;
+    for to in [
+        IntegrationStage::OwnerContacted,
+        IntegrationStage::ConsentGiven,
+        IntegrationStage::Configured,
+        IntegrationStage::Integrated,
+    ] {
+        let change = StageChange {
+            to,
+            reason: None,
+            note: String::new(),
+        };
+        version = store
+            .change_stage(&actor, rec.id, version, &change)
+            .expect("stage change")
+            .row_version;
+    }
+    rec.id
+}
