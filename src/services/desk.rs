@@ -110,6 +110,12 @@ pub enum DeskEvent {
     },
     Audit(Vec<AuditEntry>),
     Thumbnails(Vec<(CameraId, Arc<Vec<u8>>)>),
+    /// The demo registry's cameras are being answered for on loopback (`cameras`), or why not.
+    Simulating {
+        cameras: usize,
+        left_out: usize,
+    },
+    SimulatorFailed(String),
     HealthRuns {
         camera_id: CameraId,
         runs: Vec<HealthRun>,
@@ -225,6 +231,10 @@ fn worker(
         key_status: store.key_status(),
         load_ms: started.elapsed().as_millis(),
     });
+    let mut simulator = None;
+    if store.is_demo().unwrap_or(false) {
+        simulator = start_simulator(&store, out);
+    }
     let mut seen_version = store.data_version().unwrap_or(0);
     loop {
         let command = match commands.recv_timeout(EXTERNAL_POLL) {
@@ -241,9 +251,36 @@ fn worker(
             }
             Err(RecvTimeoutError::Disconnected) => return,
         };
+        let loads_demo = matches!(command, DeskCommand::LoadDemo { .. });
         handle(&mut store, command, out, cancel);
+        if loads_demo && simulator.is_none() && store.is_demo().unwrap_or(false) {
+            simulator = start_simulator(&store, out);
+        }
         // Our own commits do not bump data_version for this connection; keep the mark in step anyway.
         seen_version = store.data_version().unwrap_or(seen_version);
+    }
+}
+
+/// A demo registry comes alive: its cameras are answered for on their loopback addresses, so the wall has
+/// something real to probe. Another simulator on the same addresses (a second desk) is fine: say so and go on.
+fn start_simulator(store: &Store, out: &Outbox) -> Option<crate::services::simulator::Simulator> {
+    let options = crate::services::simulator::SimOptions {
+        seed: 1,
+        fit_file_limit: true,
+        ..Default::default()
+    };
+    match crate::services::simulator::Simulator::start_with(store, &options) {
+        Ok(sim) => {
+            out.send(DeskEvent::Simulating {
+                cameras: sim.cameras(),
+                left_out: sim.over_file_limit(),
+            });
+            Some(sim)
+        }
+        Err(e) => {
+            out.send(DeskEvent::SimulatorFailed(e.to_string()));
+            None
+        }
     }
 }
 

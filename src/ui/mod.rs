@@ -364,6 +364,22 @@ impl DeskApp {
                 }
             }
             DeskEvent::HealthRuns { camera_id, runs } => self.wall.runs = Some((camera_id, runs)),
+            DeskEvent::Simulating { cameras, left_out } => {
+                let text = self.i18n.tr_args(
+                    "status-simulating",
+                    &[
+                        ("cameras", cameras.to_string()),
+                        ("left", left_out.to_string()),
+                    ],
+                );
+                self.status = Some((text, false));
+            }
+            DeskEvent::SimulatorFailed(e) => {
+                let text = self
+                    .i18n
+                    .tr_args("status-simulator-failed", &[("error", e)]);
+                self.status = Some((text, true));
+            }
             DeskEvent::History {
                 camera_id,
                 events,
