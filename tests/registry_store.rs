@@ -325,7 +325,7 @@ fn v1_cameras() -> Vec<V1Camera> {
             camera: ip_camera(
                 "Main gate",
                 AreaWatched::Gate,
-                "rtsp://10.20.0.5:554/Streaming/Channels/101",
+                "rtsp://127.20.0.5:554/Streaming/Channels/101",
             ),
             stage: "integrated",
             block_reason: None,
@@ -338,7 +338,7 @@ fn v1_cameras() -> Vec<V1Camera> {
             camera: ip_camera(
                 "Parking",
                 AreaWatched::Parking,
-                "rtsp://10.20.0.6:554/Streaming/Channels/101",
+                "rtsp://127.20.0.6:554/Streaming/Channels/101",
             ),
             stage: "blocked",
             block_reason: Some("no_uplink"),
