@@ -84,7 +84,7 @@ fn main() {
     }
 
     // 3. Frame time of the registry screen while a filter is typed, then cleared, then scrolled.
-    let app = DeskApp::new(db.clone(), keys, None);
+    let app = DeskApp::new(db.clone(), keys, None).without_demo_simulator();
     let mut harness = Harness::builder()
         .with_size([1600.0, 1000.0])
         .build_ui_state(|ui, app: &mut DeskApp| app.ui(ui), app);
@@ -166,7 +166,7 @@ fn main() {
 /// Opens the desk on an existing registry, shows the wall 6×6 with 1,000 thumbnails cached, scrolls, and prints
 /// frame times and the resident memory.
 fn wall_figures(db: std::path::PathBuf, keys: std::path::PathBuf) {
-    let app = DeskApp::new(db, keys, None);
+    let app = DeskApp::new(db, keys, None).without_demo_simulator();
     let mut harness = Harness::builder()
         .with_size([1600.0, 1000.0])
         .build_ui_state(|ui, app: &mut DeskApp| app.ui(ui), app);

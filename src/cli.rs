@@ -84,6 +84,9 @@ pub enum Command {
         /// Seconds between probes of a working camera (failing ones back off up to 16 times that).
         #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(5..=86_400))]
         interval_s: u64,
+        /// Most probes started per minute; 0 for no limit.
+        #[arg(long, default_value_t = 0)]
+        max_per_min: u32,
     },
     /// Answer like the registry's cameras on their loopback addresses (RTSP OPTIONS/DESCRIBE with Digest, HTTP
     /// JPEG snapshots), with a mix of healthy, offline, slow and broken cameras; runs until Ctrl-C, SIGTERM or
@@ -203,6 +206,7 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
             concurrency,
             timeout_ms,
             interval_s,
+            max_per_min,
         }) => run_probe(
             &db,
             &key_dir,
@@ -214,6 +218,7 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
                     probe: ProbeOptions {
                         timeout: std::time::Duration::from_millis(timeout_ms),
                     },
+                    max_per_min,
                 },
                 interval_s: interval_s as i64,
             },

@@ -79,6 +79,7 @@ fn a_sweep_of_the_simulated_demo_matches_the_plan() {
         probe: ProbeOptions {
             timeout: Duration::from_secs(3),
         },
+        max_per_min: 0,
     };
     let mut found = Vec::new();
     let report = sweep(targets.clone(), &options, &AtomicBool::new(false), |o| {
@@ -225,6 +226,7 @@ fn sweep_rate_over_the_default_demo() {
     let options = SweepOptions {
         concurrency: 64,
         probe: ProbeOptions::default(),
+        max_per_min: 0,
     };
     for round in 1..=2 {
         let report = sweep(targets.clone(), &options, &AtomicBool::new(false), |_| {});
@@ -285,6 +287,7 @@ fn largest_registry_starts() {
         &SweepOptions {
             concurrency: 64,
             probe: ProbeOptions::default(),
+            max_per_min: 0,
         },
         &AtomicBool::new(false),
         |_| {},
@@ -327,6 +330,7 @@ fn a_registry_too_big_for_one_process_runs_in_shard_processes() {
         &SweepOptions {
             concurrency: 32,
             probe: ProbeOptions::default(),
+            max_per_min: 0,
         },
         &AtomicBool::new(false),
         |_| {},

@@ -132,7 +132,15 @@ pub struct DeskService {
 impl DeskService {
     /// Starts the worker: it opens `db`, loads the snapshot and waits for commands.
     /// `wake` is called after each event is sent (the UI passes its repaint request).
-    pub fn start(db: PathBuf, key_dir: PathBuf, wake: Arc<dyn Fn() + Send + Sync>) -> Self {
+    /// `simulate_demo`: answer for a demo registry's cameras on loopback while it is open (see
+    /// [`crate::services::simulator`]); off when the demo cameras are simulated elsewhere (a benchmark, a
+    /// separate `iccc-desk simulate`).
+    pub fn start(
+        db: PathBuf,
+        key_dir: PathBuf,
+        simulate_demo: bool,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> Self {
         let (cmd_tx, cmd_rx) = mpsc::channel();
         let (ev_tx, ev_rx) = mpsc::channel();
         let cancel = Arc::new(AtomicBool::new(false));
@@ -141,7 +149,7 @@ impl DeskService {
             .name("registry-worker".into())
             .spawn(move || {
                 let out = Outbox { tx: ev_tx, wake };
-                worker(&db, &key_dir, &cmd_rx, &out, &worker_cancel);
+                worker(&db, &key_dir, simulate_demo, &cmd_rx, &out, &worker_cancel);
             });
         if let Err(e) = spawned {
             // Without the worker nothing can be read; say so on the first frame.
@@ -208,6 +216,7 @@ fn load(store: &Store, out: &Outbox) -> Option<Box<RegistryIndex>> {
 fn worker(
     db: &std::path::Path,
     key_dir: &std::path::Path,
+    simulate_demo: bool,
     commands: &Receiver<DeskCommand>,
     out: &Outbox,
     cancel: &AtomicBool,
@@ -232,7 +241,7 @@ fn worker(
         load_ms: started.elapsed().as_millis(),
     });
     let mut simulator = None;
-    if store.is_demo().unwrap_or(false) {
+    if simulate_demo && store.is_demo().unwrap_or(false) {
         simulator = start_simulator(&store, out);
     }
     let mut seen_version = store.data_version().unwrap_or(0);
@@ -253,7 +262,7 @@ fn worker(
         };
         let loads_demo = matches!(command, DeskCommand::LoadDemo { .. });
         handle(&mut store, command, out, cancel);
-        if loads_demo && simulator.is_none() && store.is_demo().unwrap_or(false) {
+        if simulate_demo && loads_demo && simulator.is_none() && store.is_demo().unwrap_or(false) {
             simulator = start_simulator(&store, out);
         }
         // Our own commits do not bump data_version for this connection; keep the mark in step anyway.

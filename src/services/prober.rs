@@ -18,6 +18,9 @@ pub struct SweepOptions {
     /// Probes in flight at once (each is one thread blocked on a socket with a deadline).
     pub concurrency: usize,
     pub probe: ProbeOptions,
+    /// Most probes started per minute (0 = no limit). The desk caps its prober so that a sweep over a huge
+    /// registry — or thousands of cameras that refuse at once — never takes the CPU from the window.
+    pub max_per_min: u32,
 }
 
 impl Default for SweepOptions {
@@ -25,6 +28,40 @@ impl Default for SweepOptions {
         Self {
             concurrency: 32,
             probe: ProbeOptions::default(),
+            max_per_min: 0,
+        }
+    }
+}
+
+/// Spaces probe starts evenly: each worker takes the next start time, then sleeps until it.
+struct Pacer {
+    gap: Duration,
+    next: Mutex<Instant>,
+}
+
+impl Pacer {
+    fn new(max_per_min: u32) -> Option<Self> {
+        (max_per_min > 0).then(|| Self {
+            gap: Duration::from_secs(60) / max_per_min,
+            next: Mutex::new(Instant::now()),
+        })
+    }
+
+    fn wait_turn(&self, cancel: &AtomicBool) {
+        let start = {
+            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            let start = (*next).max(now);
+            *next = start + self.gap;
+            start
+        };
+        // Sleep in short steps so a cancel is seen quickly.
+        while !cancel.load(Ordering::Relaxed) {
+            let now = Instant::now();
+            if now >= start {
+                break;
+            }
+            std::thread::sleep((start - now).min(Duration::from_millis(100)));
         }
     }
 }
@@ -50,6 +87,7 @@ pub fn sweep(
 ) -> SweepReport {
     let started = Instant::now();
     let queue = Mutex::new(VecDeque::from(targets));
+    let pacer = Pacer::new(options.max_per_min);
     let workers = options.concurrency.max(1);
     let (tx, rx) = mpsc::channel::<Observation>();
     let mut report = SweepReport::default();
@@ -57,6 +95,7 @@ pub fn sweep(
         for _ in 0..workers {
             let tx = tx.clone();
             let queue = &queue;
+            let pacer = pacer.as_ref();
             scope.spawn(move || {
                 loop {
                     if cancel.load(Ordering::Relaxed) {
@@ -65,6 +104,12 @@ pub fn sweep(
                     // A poisoned lock only means another worker panicked; the queue itself is intact.
                     let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
                     let Some(target) = next else { return };
+                    if let Some(pacer) = pacer {
+                        pacer.wait_turn(cancel);
+                        if cancel.load(Ordering::Relaxed) {
+                            return;
+                        }
+                    }
                     let finding = probe_camera(&target, &options.probe);
                     let observation = Observation {
                         camera_id: target.camera_id,
@@ -157,6 +202,20 @@ mod tests {
         assert!(is_due(2, Some(0), 120, 60));
         assert!(!is_due(9, Some(0), 959, 60), "capped at 16 × 60 s");
         assert!(is_due(9, Some(0), 960, 60));
+    }
+
+    #[test]
+    fn the_pacer_spaces_probe_starts() {
+        let pacer = Pacer::new(60_000).unwrap();
+        assert_eq!(pacer.gap, Duration::from_millis(1));
+        let cancel = AtomicBool::new(false);
+        let started = Instant::now();
+        for _ in 0..20 {
+            pacer.wait_turn(&cancel);
+        }
+        // 20 turns 1 ms apart: the last starts no sooner than 19 ms after the first.
+        assert!(started.elapsed() >= Duration::from_millis(19));
+        assert!(Pacer::new(0).is_none());
     }
 
     #[test]

@@ -99,6 +99,8 @@ pub struct DeskApp {
     pub monitor: Option<HealthMonitor>,
     /// The egui context, for background threads that must wake the UI.
     ctx: Option<egui::Context>,
+    /// Whether a demo registry's cameras are simulated in this process.
+    simulate_demo: bool,
     pub wall: wall::WallState,
     /// A long task running in the worker (name key, fraction done).
     pub task: Option<(&'static str, f32)>,
@@ -137,6 +139,7 @@ impl DeskApp {
             audit: None,
             monitor: None,
             ctx: None,
+            simulate_demo: true,
             wall: wall::WallState::default(),
             task: None,
             status: None,
@@ -147,6 +150,12 @@ impl DeskApp {
             title_shown: String::new(),
             audit_screen: Default::default(),
         }
+    }
+
+    /// Leaves a demo registry's cameras to a simulator elsewhere (benchmarks, `iccc-desk simulate`).
+    pub fn without_demo_simulator(mut self) -> Self {
+        self.simulate_demo = false;
+        self
     }
 
     /// The message for a key in the current language.
@@ -233,6 +242,7 @@ impl DeskApp {
             self.service = Some(DeskService::start(
                 self.db_path.clone(),
                 self.key_dir.clone(),
+                self.simulate_demo,
                 Arc::new(move || repaint.request_repaint()),
             ));
         }
