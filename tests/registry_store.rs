@@ -348,7 +348,7 @@ fn v1_cameras() -> Vec<V1Camera> {
         V1Camera {
             id: 12,
             site_id: 2,
-            camera: analogue_camera("Lobby", "192.168.1.20", 3),
+            camera: analogue_camera("Lobby", "127.168.1.20", 3),
             stage: "surveyed",
             block_reason: None,
             password: None,
@@ -360,7 +360,7 @@ fn v1_cameras() -> Vec<V1Camera> {
             camera: ip_camera(
                 "Room 101",
                 AreaWatched::Room,
-                "rtsp://10.20.1.9:554/Streaming/Channels/101",
+                "rtsp://127.20.1.9:554/Streaming/Channels/101",
             ),
             stage: "integrated",
             block_reason: None,
@@ -1418,7 +1418,7 @@ fn lost_key_asks_only_for_the_passwords_again() {
         .add_camera(
             &actor(),
             site.id,
-            &analogue_camera("Lobby", "192.168.1.20", 2),
+            &analogue_camera("Lobby", "127.168.1.20", 2),
             &PasswordEdit::Keep,
         )
         .unwrap();
