@@ -782,7 +782,7 @@ fn sql_refuses_to_take_a_private_area_camera_forward() {
             &ip_camera(
                 "Room 204",
                 AreaWatched::Room,
-                "rtsp://10.1.1.4:554/Streaming/Channels/101",
+                "rtsp://127.1.1.4:554/Streaming/Channels/101",
             ),
             &PasswordEdit::Keep,
         )
@@ -795,7 +795,7 @@ fn sql_refuses_to_take_a_private_area_camera_forward() {
             &ip_camera(
                 "Main gate",
                 AreaWatched::Gate,
-                "rtsp://10.1.1.5:554/Streaming/Channels/101",
+                "rtsp://127.1.1.5:554/Streaming/Channels/101",
             ),
             &PasswordEdit::Keep,
         )
@@ -977,7 +977,7 @@ fn every_change_writes_one_audit_entry_and_the_log_is_append_only() {
             &ip_camera(
                 "Main gate",
                 AreaWatched::Gate,
-                "rtsp://10.1.1.5:554/Streaming/Channels/101",
+                "rtsp://127.1.1.5:554/Streaming/Channels/101",
             ),
             &PasswordEdit::Keep,
         )
@@ -1122,7 +1122,7 @@ fn stage_walk_block_and_unblock_are_recorded_as_events() {
             &ip_camera(
                 "Main gate",
                 AreaWatched::Gate,
-                "rtsp://10.1.1.5:554/Streaming/Channels/101",
+                "rtsp://127.1.1.5:554/Streaming/Channels/101",
             ),
             &PasswordEdit::Keep,
         )
@@ -1200,7 +1200,7 @@ fn stage_walk_block_and_unblock_are_recorded_as_events() {
             &ip_camera(
                 "Parking",
                 AreaWatched::Parking,
-                "rtsp://10.1.1.6:554/Streaming/Channels/101",
+                "rtsp://127.1.1.6:554/Streaming/Channels/101",
             ),
             &PasswordEdit::Keep,
         )
@@ -1249,7 +1249,7 @@ fn camera_password_never_reaches_the_registry_file_in_clear() {
             &ip_camera(
                 "Main gate",
                 AreaWatched::Gate,
-                "rtsp://10.1.1.5:554/Streaming/Channels/101",
+                "rtsp://127.1.1.5:554/Streaming/Channels/101",
             ),
             &PasswordEdit::Set(PASSWORD.into()),
         )
@@ -1409,7 +1409,7 @@ fn lost_key_asks_only_for_the_passwords_again() {
             &ip_camera(
                 "Main gate",
                 AreaWatched::Gate,
-                "rtsp://10.1.1.5:554/Streaming/Channels/101",
+                "rtsp://127.1.1.5:554/Streaming/Channels/101",
             ),
             &PasswordEdit::Set(PASSWORD.into()),
         )
@@ -1540,7 +1540,7 @@ fn two_desks_editing_one_row_get_a_conflict_not_a_lost_update() {
             &ip_camera(
                 "Main gate",
                 AreaWatched::Gate,
-                "rtsp://10.1.1.5:554/Streaming/Channels/101",
+                "rtsp://127.1.1.5:554/Streaming/Channels/101",
             ),
             &PasswordEdit::Keep,
         )
@@ -1648,7 +1648,7 @@ fn duplicate_stream_url_or_nvr_channel_is_refused_naming_the_other_camera() {
     let desk = Desk::new();
     let mut store = desk.open();
     let site = store.add_site(&actor(), &hotel_site()).unwrap();
-    let url = "rtsp://10.1.1.5:554/Streaming/Channels/101";
+    let url = "rtsp://127.1.1.5:554/Streaming/Channels/101";
     let first = store
         .add_camera(
             &actor(),
@@ -1727,7 +1727,7 @@ fn duplicate_stream_url_or_nvr_channel_is_refused_naming_the_other_camera() {
             &ip_camera(
                 "Parking",
                 AreaWatched::Parking,
-                "rtsp://10.1.1.6:554/Streaming/Channels/101",
+                "rtsp://127.1.1.6:554/Streaming/Channels/101",
             ),
             &PasswordEdit::Keep,
         )
@@ -1815,7 +1815,7 @@ fn a_text_file_is_not_a_registry() {
     let path = dir.path().join("cameras.sqlite");
     std::fs::write(
         &path,
-        "label,stream_url\nMain gate,rtsp://10.1.1.5:554/Streaming/Channels/101\n",
+        "label,stream_url\nMain gate,rtsp://127.1.1.5:554/Streaming/Channels/101\n",
     )
     .unwrap();
     assert_not_a_registry(refuse_unchanged(&path, &dir.path().join("keys")));
