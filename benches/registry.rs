@@ -202,17 +202,26 @@ fn wall_figures(db: std::path::PathBuf, keys: std::path::PathBuf) {
             .thumbs
             .insert_jpeg(id, thumb.clone());
     }
-    // Let the first screenful decode (a few per frame), then measure.
-    for _ in 0..20 {
+    // Let the first screenful decode (a few per frame) and the prober get into its sweep (it reports health in
+    // batches), then measure while it sweeps.
+    let sweeping_by = Instant::now() + Duration::from_secs(60);
+    let mut updates_seen = 0;
+    while Instant::now() < sweeping_by && updates_seen < 3 {
+        let before = harness.state().wall.health_version;
         harness.step();
+        if harness.state().wall.health_version != before {
+            updates_seen += 1;
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
     harness.hover_at(egui::pos2(500.0, 400.0));
     let mut wall_frames = Vec::new();
-    for i in 0..300 {
+    let version_before = harness.state().wall.health_version;
+    for i in 0..1_200 {
         if i % 3 == 0 {
             harness.event(egui::Event::MouseWheel {
                 unit: egui::MouseWheelUnit::Line,
-                delta: egui::vec2(0.0, if i < 150 { -3.0 } else { 3.0 }),
+                delta: egui::vec2(0.0, if (i / 300) % 2 == 0 { -3.0 } else { 3.0 }),
                 modifiers: Default::default(),
                 phase: egui::TouchPhase::Move,
                 source: egui::MouseWheelSource::Wheel,
@@ -222,27 +231,34 @@ fn wall_figures(db: std::path::PathBuf, keys: std::path::PathBuf) {
         harness.step();
         wall_frames.push(started.elapsed());
     }
+    let health_batches = harness.state().wall.health_version - version_before;
     wall_frames.sort();
     println!(
-        "camera wall frame ({cameras} cameras, {} on the wall, 6×6 tiles with thumbnails, scrolling, {} frames): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "camera wall frame ({cameras} cameras, {} on the wall, 6×6 tiles with thumbnails, scrolling, {} frames, the prober sweeping: {health_batches} health batches arrived meanwhile): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         wall_ids.len(),
         wall_frames.len(),
         ms(percentile(&wall_frames, 0.5)),
         ms(percentile(&wall_frames, 0.99)),
         ms(*wall_frames.last().unwrap_or(&Duration::ZERO)),
     );
-    let rss_kb = std::fs::read_to_string("/proc/self/status")
+    println!(
+        "memory: {:.0} MB resident (peak {:.0} MB) with {cameras} cameras, the prober running and 1,000 thumbnails cached",
+        status_mb("VmRSS:"),
+        status_mb("VmHWM:"),
+    );
+}
+
+/// A size from /proc/self/status, in MB.
+fn status_mb(field: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| {
+            s.lines().find(|l| l.starts_with(field)).and_then(|l| {
                 l.split_whitespace()
                     .nth(1)
                     .and_then(|v| v.parse::<u64>().ok())
             })
         })
-        .unwrap_or(0);
-    println!(
-        "memory: {:.0} MB resident with {cameras} cameras, the prober running and 1,000 thumbnails cached",
-        rss_kb as f64 / 1024.0
-    );
+        .unwrap_or(0) as f64
+        / 1024.0
 }

@@ -355,7 +355,7 @@ fn run_probe(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError> 
         let snapshot = store
             .load_snapshot()
             .map_err(|e| CliError::from_store(db, e))?;
-        let mut targets = store
+        let targets = store
             .probe_targets()
             .map_err(|e| CliError::from_store(db, e))?;
         if targets.is_empty() && run.once {
@@ -369,59 +369,74 @@ fn run_probe(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError> 
             }
             return Ok(());
         }
-        if !run.once {
-            let health = store.health().map_err(|e| CliError::from_store(db, e))?;
-            targets = due_targets(targets, &health, crate::store::now_unix_s(), run.interval_s);
-        }
+        let due: Vec<usize> = if run.once {
+            (0..targets.len()).collect()
+        } else {
+            let schedule = store
+                .probe_schedule()
+                .map_err(|e| CliError::from_store(db, e))?;
+            due_targets(
+                &targets,
+                &schedule,
+                crate::store::now_unix_s(),
+                run.interval_s,
+            )
+        };
+        let site_names: std::collections::HashMap<i64, String> = snapshot
+            .sites
+            .iter()
+            .map(|s| (s.id, s.site.display_name()))
+            .collect();
         let names: std::collections::HashMap<i64, (String, String)> = snapshot
             .cameras
             .iter()
-            .filter(|c| targets.iter().any(|t| t.camera_id == c.id))
+            .filter(|c| targets.position(c.id).is_some())
             .map(|c| {
-                let site = snapshot
-                    .sites
-                    .iter()
-                    .find(|s| s.id == c.site_id)
-                    .map(|s| s.site.display_name())
-                    .unwrap_or_default();
+                let site = site_names.get(&c.site_id).cloned().unwrap_or_default();
                 (c.id, (c.camera.label.clone(), site))
             })
             .collect();
+        drop(snapshot);
         let mut batch = Vec::with_capacity(PROBE_BATCH);
         let mut lines = Vec::new();
         let mut write_error = None;
-        let report = sweep(targets, &run.sweep, &cancel, |observation| {
-            let (camera, site) = names
-                .get(&observation.camera_id)
-                .cloned()
-                .unwrap_or_default();
-            let f = &observation.finding;
-            let line = ProbeLine {
-                camera_id: observation.camera_id,
-                camera,
-                site,
-                state: f.state.code().to_string(),
-                latency_ms: f.latency_ms,
-                codec: f.codec.clone(),
-                width_px: f.width_px,
-                height_px: f.height_px,
-                error: f.error.clone(),
-            };
-            if !run.json {
-                say(&probe_line_text(&english, &line));
-            }
-            lines.push(line);
-            batch.push(observation);
-            if batch.len() >= PROBE_BATCH
-                && write_error.is_none()
-                && let Err(e) = store.record_observations(&batch)
-            {
-                write_error = Some(e);
-            }
-            if batch.len() >= PROBE_BATCH {
-                batch.clear();
-            }
-        });
+        let report = sweep(
+            due.iter().map(|&i| targets.get(i)),
+            &run.sweep,
+            &cancel,
+            |observation| {
+                let (camera, site) = names
+                    .get(&observation.camera_id)
+                    .cloned()
+                    .unwrap_or_default();
+                let f = &observation.finding;
+                let line = ProbeLine {
+                    camera_id: observation.camera_id,
+                    camera,
+                    site,
+                    state: f.state.code().to_string(),
+                    latency_ms: f.latency_ms,
+                    codec: f.codec.clone(),
+                    width_px: f.width_px,
+                    height_px: f.height_px,
+                    error: f.error.clone(),
+                };
+                if !run.json {
+                    say(&probe_line_text(&english, &line));
+                }
+                lines.push(line);
+                batch.push(observation);
+                if batch.len() >= PROBE_BATCH
+                    && write_error.is_none()
+                    && let Err(e) = store.record_observations(&batch)
+                {
+                    write_error = Some(e);
+                }
+                if batch.len() >= PROBE_BATCH {
+                    batch.clear();
+                }
+            },
+        );
         if let Some(e) = write_error {
             return Err(CliError::from_store(db, e));
         }

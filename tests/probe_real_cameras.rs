@@ -313,3 +313,102 @@ fn probe_command_sweeps_the_registry_and_stores_health() {
     assert_eq!(health[&dead].failures_in_row, 1);
     assert_eq!(store.health_runs(good, 0).unwrap().len(), 1);
 }
+
+/// "Probe now" on one camera is answered within seconds even while a long scheduled sweep is under way: the
+/// asked-for camera goes before the rest of the schedule.
+#[test]
+fn probe_now_goes_before_a_long_sweep() {
+    use iccc_desk::model::Site;
+    use iccc_desk::services::monitor::{
+        HealthMonitor, MonitorCommand, MonitorEvent, MonitorOptions,
+    };
+    use iccc_desk::services::prober::SweepOptions;
+    use iccc_desk::store::{Actor, OpenOptions, Store};
+
+    let camera = RtspCamera::start(Auth::Digest, USER, PASS);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("registry.sqlite");
+    let options = OpenOptions {
+        key_dir: dir.path().join("keys"),
+    };
+    let good = {
+        let mut store = Store::open(&db, &options).unwrap();
+        let actor = Actor {
+            user: "setup".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let mut site = Site::blank();
+        site.name_en = "Jhansi Railway Station".into();
+        let site = store.add_site(&actor, &site).unwrap();
+        let dead_port = closed_port();
+        for i in 0..40 {
+            common::add_integrated_camera(
+                &mut store,
+                site.id,
+                &format!("Platform {i}"),
+                format!("rtsp://127.0.0.1:{dead_port}/Streaming/Channels/{i}01"),
+                String::new(),
+                PASS,
+            );
+        }
+        // Added last, so the schedule reaches it last.
+        common::add_integrated_camera(
+            &mut store,
+            site.id,
+            "Main entrance",
+            camera.url(),
+            String::new(),
+            PASS,
+        )
+    };
+    // One probe a second: the scheduled sweep of 41 cameras takes 40 s.
+    let monitor = HealthMonitor::start(
+        db,
+        options.key_dir,
+        MonitorOptions {
+            interval_s: 600,
+            sweep: SweepOptions {
+                concurrency: 2,
+                max_per_min: 60,
+                ..SweepOptions::default()
+            },
+        },
+        std::sync::Arc::new(|| {}),
+    );
+    let next_update = |deadline: Instant| -> Vec<(i64, HealthState)> {
+        while Instant::now() < deadline {
+            match monitor.try_recv() {
+                Some(MonitorEvent::Updated(updates)) => {
+                    return updates
+                        .iter()
+                        .map(|u| (u.record.camera_id, u.record.state))
+                        .collect();
+                }
+                Some(MonitorEvent::Failed(e)) => panic!("the monitor failed: {e}"),
+                _ => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+        Vec::new()
+    };
+    // Let the scheduled sweep get going (the first dead cameras report), then ask.
+    let started = next_update(Instant::now() + Duration::from_secs(20));
+    assert!(
+        !started.is_empty() && started.iter().all(|(id, _)| *id != good),
+        "{started:?}"
+    );
+    let asked = Instant::now();
+    monitor.send(MonitorCommand::ProbeNow(vec![good]));
+    let deadline = asked + Duration::from_secs(20);
+    let mut found = None;
+    while found.is_none() && Instant::now() < deadline {
+        found = next_update(deadline)
+            .into_iter()
+            .find(|(id, _)| *id == good)
+            .map(|(_, state)| state);
+    }
+    assert_eq!(
+        found,
+        Some(HealthState::Online),
+        "probe now was not answered in 20 s"
+    );
+}

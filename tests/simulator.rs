@@ -82,7 +82,7 @@ fn a_sweep_of_the_simulated_demo_matches_the_plan() {
         max_per_min: 0,
     };
     let mut found = Vec::new();
-    let report = sweep(targets.clone(), &options, &AtomicBool::new(false), |o| {
+    let report = sweep(targets.iter(), &options, &AtomicBool::new(false), |o| {
         found.push(o)
     });
     let after = now_s();
@@ -183,10 +183,10 @@ fn a_sweep_of_the_simulated_demo_matches_the_plan() {
             &Deadline::after(Duration::from_secs(3)),
         )
     };
-    let first = snap(healthy);
+    let first = snap(&healthy);
     assert_eq!(first.state, HealthState::Online, "{:?}", first.error);
     std::thread::sleep(Duration::from_millis(1_100));
-    let second = snap(healthy);
+    let second = snap(&healthy);
     assert_ne!(
         first.thumbnail_jpeg, second.thumbnail_jpeg,
         "the picture shows the time"
@@ -201,7 +201,7 @@ fn a_sweep_of_the_simulated_demo_matches_the_plan() {
     let started = Instant::now();
     sim.stop();
     assert!(started.elapsed() < Duration::from_secs(2), "stops promptly");
-    let f = probe_camera(healthy, &ProbeOptions::default());
+    let f = probe_camera(&healthy, &ProbeOptions::default());
     assert_eq!(f.state, HealthState::Offline, "{:?}", f.error);
 }
 
@@ -229,7 +229,7 @@ fn sweep_rate_over_the_default_demo() {
         max_per_min: 0,
     };
     for round in 1..=2 {
-        let report = sweep(targets.clone(), &options, &AtomicBool::new(false), |_| {});
+        let report = sweep(targets.iter(), &options, &AtomicBool::new(false), |_| {});
         println!(
             "sweep {round}: {} cameras in {:.1} s = {:.0} probes/min; {:?}",
             report.probed,
@@ -276,12 +276,8 @@ fn largest_registry_starts() {
         sim.file_limit(),
         sim.over_file_limit()
     );
-    let targets: Vec<_> = store
-        .probe_targets()
-        .unwrap()
-        .into_iter()
-        .take(2_000)
-        .collect();
+    let all = store.probe_targets().unwrap();
+    let targets: Vec<_> = all.iter().take(2_000).collect();
     let report = sweep(
         targets,
         &SweepOptions {
@@ -326,7 +322,7 @@ fn a_registry_too_big_for_one_process_runs_in_shard_processes() {
     assert!(first.starts_with("Simulating "), "{first}");
     assert!(first.contains(" in 2 processes"), "{first}");
     let report = sweep(
-        targets,
+        targets.iter(),
         &SweepOptions {
             concurrency: 32,
             probe: ProbeOptions::default(),

@@ -10,7 +10,7 @@ mod stage;
 mod validate;
 
 pub use camera::{AreaWatched, Camera, CameraKind, PasswordState};
-pub use health::{Credentials, Finding, HealthState, ProbeTarget, nvr_channel_url};
+pub use health::{Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url};
 pub use site::{OwnerCategory, Priority, Site};
 pub use stage::{BlockReason, IntegrationStage, StageChange, StageError, StagePosition};
 pub use validate::{

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use crate::model::{Camera, CameraId, FieldErrors, Site, SiteId, StageChange};
 use crate::services::registry_index::{Filters, RegistryIndex};
 use crate::store::{
-    Actor, AuditEntry, CameraRecord, HealthRun, KeyStatus, OpenOptions, PasswordEdit, SiteRecord,
-    StageEventRecord, Store, StoreError,
+    Actor, AuditEntry, CameraRecord, HealthRecord, HealthRun, KeyStatus, OpenOptions, PasswordEdit,
+    SiteRecord, StageEventRecord, Store, StoreError,
 };
 
 /// How often the worker looks for commits by other desks.
@@ -116,8 +116,10 @@ pub enum DeskEvent {
         left_out: usize,
     },
     SimulatorFailed(String),
+    /// One camera's latest health and its runs over the last 7 days (for the details panel).
     HealthRuns {
         camera_id: CameraId,
+        record: Option<HealthRecord>,
         runs: Vec<HealthRun>,
     },
 }
@@ -200,7 +202,10 @@ impl Outbox {
 
 /// Reads the registry and builds the indexes the table needs (all rows, default order).
 fn load(store: &Store, out: &Outbox) -> Option<Box<RegistryIndex>> {
-    match store.load_snapshot().and_then(|s| Ok((s, store.health()?))) {
+    match store
+        .load_snapshot()
+        .and_then(|s| Ok((s, store.health_states()?)))
+    {
         Ok((s, health)) => {
             let mut index = RegistryIndex::with_health(Arc::new(s), health);
             index.apply(&Filters::default());
@@ -381,7 +386,12 @@ fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &Atomic
         DeskCommand::LoadHealthRuns { camera_id } => {
             let since = crate::store::now_unix_s() - 7 * 24 * 3600;
             let runs = store.health_runs(camera_id, since).unwrap_or_default();
-            out.send(DeskEvent::HealthRuns { camera_id, runs });
+            let record = store.health_of(&[camera_id]).ok().and_then(|mut r| r.pop());
+            out.send(DeskEvent::HealthRuns {
+                camera_id,
+                record,
+                runs,
+            });
         }
         DeskCommand::LoadAudit { limit } => match store.audit_entries(None, limit) {
             Ok(entries) => out.send(DeskEvent::Audit(entries)),

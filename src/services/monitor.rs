@@ -2,15 +2,15 @@
 //! stores what it finds, and tells the UI (by channel, then a repaint) which cameras changed, with their
 //! thumbnails. Start, pause and "probe now" come from the UI as commands.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::prober::{SweepOptions, is_due, sweep};
-use crate::model::{CameraId, ProbeTarget};
+use super::prober::{ProbeSchedule, SweepOptions, due_targets, sweep};
+use crate::model::{CameraId, ProbeTargets};
 use crate::store::{HealthRecord, Observation, OpenOptions, Store};
 
 /// How the monitor runs.
@@ -70,16 +70,39 @@ pub enum MonitorEvent {
 pub struct HealthMonitor {
     commands: Sender<MonitorCommand>,
     events: Receiver<MonitorEvent>,
-    running: Arc<AtomicBool>,
+    shared: Arc<Shared>,
 }
 
-/// Results go to the registry and the UI in batches of this many.
+/// Results go to the registry and the UI in batches of this many, or after this long, whichever comes first (a
+/// slow or paced sweep still shows its results within a second).
 const BATCH: usize = 100;
+const BATCH_AGE: Duration = Duration::from_millis(500);
 /// The camera list (and passwords) is read again this often, and whenever the registry changed.
 const TARGETS_REFRESH: Duration = Duration::from_secs(600);
 
-/// What the schedule needs to know of each camera: failures in a row and the last probe.
-type Schedule = HashMap<CameraId, (u32, i64)>;
+/// What the UI thread and the monitor thread share.
+struct Shared {
+    running: AtomicBool,
+    /// Cameras asked for by "probe now", in order.
+    urgent: Mutex<VecDeque<CameraId>>,
+}
+
+impl Shared {
+    fn pop_urgent(&self) -> Option<CameraId> {
+        // A poisoned lock only means a panic elsewhere; the queue itself is intact.
+        self.urgent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop_front()
+    }
+
+    fn urgent_is_empty(&self) -> bool {
+        self.urgent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+}
 
 impl HealthMonitor {
     pub fn start(
@@ -90,8 +113,11 @@ impl HealthMonitor {
     ) -> Self {
         let (cmd_tx, cmd_rx) = mpsc::channel();
         let (ev_tx, ev_rx) = mpsc::channel();
-        let running = Arc::new(AtomicBool::new(true));
-        let thread_running = running.clone();
+        let shared = Arc::new(Shared {
+            running: AtomicBool::new(true),
+            urgent: Mutex::default(),
+        });
+        let thread_shared = shared.clone();
         let spawned = std::thread::Builder::new()
             .name("health-monitor".into())
             .spawn(move || {
@@ -99,7 +125,7 @@ impl HealthMonitor {
                     let _ = ev_tx.send(e);
                     wake();
                 };
-                if let Err(e) = run(&db, &key_dir, options, &cmd_rx, &thread_running, &out) {
+                if let Err(e) = run(&db, &key_dir, options, &cmd_rx, &thread_shared, &out) {
                     out(MonitorEvent::Failed(e));
                 }
             });
@@ -111,25 +137,32 @@ impl HealthMonitor {
             return Self {
                 commands: cmd_tx,
                 events: rx,
-                running,
+                shared,
             };
         }
         Self {
             commands: cmd_tx,
             events: ev_rx,
-            running,
+            shared,
         }
     }
 
     pub fn send(&self, command: MonitorCommand) {
-        if let MonitorCommand::SetRunning(on) = command {
-            self.running.store(on, Ordering::Relaxed);
+        match &command {
+            MonitorCommand::SetRunning(on) => self.shared.running.store(*on, Ordering::Relaxed),
+            MonitorCommand::ProbeNow(ids) => self
+                .shared
+                .urgent
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(ids),
         }
+        // Wakes the monitor if it waits between sweeps.
         let _ = self.commands.send(command);
     }
 
     pub fn is_running(&self) -> bool {
-        self.running.load(Ordering::Relaxed)
+        self.shared.running.load(Ordering::Relaxed)
     }
 
     pub fn try_recv(&self) -> Option<MonitorEvent> {
@@ -140,7 +173,7 @@ impl HealthMonitor {
 impl Drop for HealthMonitor {
     fn drop(&mut self) {
         // Stops scheduling; a sweep in progress ends at its next probe.
-        self.running.store(false, Ordering::Relaxed);
+        self.shared.running.store(false, Ordering::Relaxed);
     }
 }
 
@@ -149,7 +182,7 @@ fn run(
     key_dir: &std::path::Path,
     options: MonitorOptions,
     commands: &Receiver<MonitorCommand>,
-    running: &AtomicBool,
+    shared: &Shared,
     out: &dyn Fn(MonitorEvent),
 ) -> Result<(), String> {
     let mut store = Store::open(
@@ -159,21 +192,14 @@ fn run(
         },
     )
     .map_err(|e| e.to_string())?;
-    let mut targets: Vec<ProbeTarget> = Vec::new();
+    let mut targets = ProbeTargets::default();
     let mut loaded_at: Option<Instant> = None;
     let mut seen_version = -1;
-    let mut urgent: HashSet<CameraId> = HashSet::new();
     // Kept in memory and updated from our own results, so scheduling never re-reads every camera's health.
-    let mut schedule: Schedule = store
-        .health()
-        .map_err(|e| e.to_string())?
-        .into_values()
-        .map(|h| (h.camera_id, (h.failures_in_row, h.last_probe_unix_s)))
-        .collect();
+    let mut schedule: ProbeSchedule = store.probe_schedule().map_err(|e| e.to_string())?;
     loop {
         match commands.recv_timeout(Duration::from_secs(1)) {
-            Ok(MonitorCommand::SetRunning(_)) => {}
-            Ok(MonitorCommand::ProbeNow(ids)) => urgent.extend(ids),
+            Ok(MonitorCommand::SetRunning(_) | MonitorCommand::ProbeNow(_)) => {}
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         }
@@ -183,44 +209,50 @@ fn run(
             loaded_at = Some(Instant::now());
             seen_version = version;
         }
-        let now = crate::store::now_unix_s();
-        let mut batch_targets: Vec<ProbeTarget> = if urgent.is_empty() {
-            Vec::new()
+        let running = &shared.running;
+        let due = if running.load(Ordering::Relaxed) {
+            due_targets(
+                &targets,
+                &schedule,
+                crate::store::now_unix_s(),
+                options.interval_s,
+            )
         } else {
-            targets
-                .iter()
-                .filter(|t| urgent.contains(&t.camera_id))
-                .cloned()
-                .collect()
+            Vec::new()
         };
-        urgent.clear();
-        if running.load(Ordering::Relaxed) {
-            let already: HashSet<CameraId> = batch_targets.iter().map(|t| t.camera_id).collect();
-            let due = targets.iter().filter(|t| {
-                let (failures, last) = schedule.get(&t.camera_id).copied().unzip();
-                !already.contains(&t.camera_id)
-                    && is_due(failures.unwrap_or(0), last, now, options.interval_s)
-            });
-            batch_targets.extend(due.cloned());
-        }
-        if batch_targets.is_empty() {
+        if due.is_empty() && shared.urgent_is_empty() {
             continue;
         }
+        let mut due = due.into_iter();
+        let targets = &targets;
+        // Workers take targets one at a time: "probe now" goes before the schedule, even in the middle of a
+        // sweep; a pause lets the probes in flight finish and starts no more.
+        let next = std::iter::from_fn(|| {
+            while let Some(id) = shared.pop_urgent() {
+                if let Some(i) = targets.position(id) {
+                    return Some(targets.get(i));
+                }
+            }
+            if !running.load(Ordering::Relaxed) {
+                return None;
+            }
+            due.next().map(|i| targets.get(i))
+        });
         let cancel = AtomicBool::new(false);
         let mut pending: Vec<Observation> = Vec::with_capacity(BATCH);
         let mut failure = None;
-        let cameras = targets.len();
-        let report = sweep(batch_targets, &options.sweep, &cancel, |o| {
+        let mut flushed_at = Instant::now();
+        let report = sweep(next, &options.sweep, &cancel, |o| {
             pending.push(o);
-            if pending.len() >= BATCH
+            if (pending.len() >= BATCH || flushed_at.elapsed() >= BATCH_AGE)
+                && failure.is_none()
                 && let Err(e) = flush(&mut store, &mut pending, &mut schedule, out)
             {
                 failure = Some(e);
                 cancel.store(true, Ordering::Relaxed);
             }
-            if !running.load(Ordering::Relaxed) && urgent.is_empty() {
-                // Paused mid-sweep: finish what is in flight, start no more.
-                cancel.store(true, Ordering::Relaxed);
+            if pending.is_empty() {
+                flushed_at = Instant::now();
             }
         });
         if let Some(e) = failure {
@@ -229,7 +261,7 @@ fn run(
         flush(&mut store, &mut pending, &mut schedule, out)?;
         out(MonitorEvent::Rate {
             probes_per_min: report.probes_per_min,
-            cameras,
+            cameras: targets.len(),
         });
     }
 }
@@ -238,7 +270,7 @@ fn run(
 fn flush(
     store: &mut Store,
     pending: &mut Vec<Observation>,
-    schedule: &mut Schedule,
+    schedule: &mut ProbeSchedule,
     out: &dyn Fn(MonitorEvent),
 ) -> Result<(), String> {
     if pending.is_empty() {

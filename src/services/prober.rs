@@ -1,7 +1,7 @@
 //! Sweeps: probe many cameras at once with a bounded number of worker threads, each probe with its own
 //! deadline, and hand every result back as it comes (to the store in batches, to the UI by channel).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::probe::{ProbeOptions, probe_camera};
-use crate::model::{CameraId, HealthState, ProbeTarget};
+use crate::model::{CameraId, HealthState, ProbeTarget, ProbeTargets};
 use crate::store::Observation;
 
 /// How a sweep runs.
@@ -79,14 +79,19 @@ pub struct SweepReport {
 }
 
 /// Probes every target once; `on_result` sees each observation as soon as it is made (on the calling thread).
-pub fn sweep(
-    targets: Vec<ProbeTarget>,
+/// Targets are taken one at a time from the iterator, so a big list is never copied into a queue.
+pub fn sweep<T>(
+    targets: T,
     options: &SweepOptions,
     cancel: &AtomicBool,
     mut on_result: impl FnMut(Observation),
-) -> SweepReport {
+) -> SweepReport
+where
+    T: IntoIterator<Item = ProbeTarget>,
+    T::IntoIter: Send,
+{
     let started = Instant::now();
-    let queue = Mutex::new(VecDeque::from(targets));
+    let queue = Mutex::new(targets.into_iter());
     let pacer = Pacer::new(options.max_per_min);
     let workers = options.concurrency.max(1);
     let (tx, rx) = mpsc::channel::<Observation>();
@@ -102,7 +107,7 @@ pub fn sweep(
                         return;
                     }
                     // A poisoned lock only means another worker panicked; the queue itself is intact.
-                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
                     let Some(target) = next else { return };
                     if let Some(pacer) = pacer {
                         pacer.wait_turn(cancel);
@@ -158,23 +163,20 @@ pub fn is_due(
     now_unix_s - last >= interval_s * factor
 }
 
-/// Keeps only the targets that are due, given the health the store remembers.
+/// When each camera was last probed and how many probes in a row failed (cameras never probed are absent).
+pub type ProbeSchedule = std::collections::HashMap<CameraId, (u32, i64)>;
+
+/// Positions in `targets` of the cameras that are due, given the schedule.
 pub fn due_targets(
-    targets: Vec<ProbeTarget>,
-    health: &std::collections::HashMap<CameraId, crate::store::HealthRecord>,
+    targets: &ProbeTargets,
+    schedule: &ProbeSchedule,
     now_unix_s: i64,
     interval_s: i64,
-) -> Vec<ProbeTarget> {
-    targets
-        .into_iter()
-        .filter(|t| {
-            let h = health.get(&t.camera_id);
-            is_due(
-                h.map_or(0, |h| h.failures_in_row),
-                h.map(|h| h.last_probe_unix_s),
-                now_unix_s,
-                interval_s,
-            )
+) -> Vec<usize> {
+    (0..targets.len())
+        .filter(|&i| {
+            let (failures, last) = schedule.get(&targets.camera_id(i)).copied().unzip();
+            is_due(failures.unwrap_or(0), last, now_unix_s, interval_s)
         })
         .collect()
 }

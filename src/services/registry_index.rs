@@ -5,10 +5,10 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, OnceLock, mpsc};
 
 use crate::model::{CameraId, HealthState, IntegrationStage, OwnerCategory, SiteId};
-use crate::store::{CameraRecord, HealthRecord, RegistrySnapshot, SiteRecord};
+use crate::store::{CameraRecord, HealthBrief, RegistrySnapshot, SiteRecord};
 
 /// How the wall orders its tiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -80,10 +80,8 @@ pub struct RegistryIndex {
     site_counts: Vec<SiteCounts>,
     /// What filtering reads; shared with the filter thread.
     search: Arc<SearchData>,
-    /// The latest health of each probed camera.
-    pub health: HashMap<CameraId, HealthRecord>,
     /// Lowercased English site names, compared when sorting.
-    site_sort_name: Vec<String>,
+    site_sort_name: TextColumn,
     pub wards: Vec<String>,
     pub police_stations: Vec<String>,
     /// Rows shown, in order: indexes into `snapshot.cameras` or `snapshot.sites` depending on `mode`.
@@ -103,21 +101,113 @@ pub struct RegistryIndex {
 /// a thread of its own, so typing in the search box never waits for a scan of the registry.
 const SYNC_FILTER_ROWS: usize = 20_000;
 
+/// Many short strings in one buffer: one allocation for a whole column instead of one per row (at 200,000 rows
+/// the per-string headers and allocator overhead cost more than the text).
+#[derive(Debug, Clone, Default)]
+struct TextColumn {
+    text: String,
+    /// (start, length) of each row in `text`.
+    spans: Vec<(u32, u32)>,
+}
+
+impl TextColumn {
+    /// Room for `rows` rows of `bytes` bytes in all, so building a column never doubles its buffer.
+    fn with_capacity(rows: usize, bytes: usize) -> Self {
+        Self {
+            text: String::with_capacity(bytes),
+            spans: Vec::with_capacity(rows),
+        }
+    }
+
+    /// A row made of `parts` lowercased, joined by U+001F so a search can never match across two fields.
+    fn lowered(parts: &[&str]) -> String {
+        let mut out = String::new();
+        for (n, part) in parts.iter().enumerate() {
+            if n > 0 {
+                out.push('\u{1f}');
+            }
+            out.extend(part.chars().flat_map(char::to_lowercase));
+        }
+        out
+    }
+
+    fn push_lowered(&mut self, parts: &[&str]) {
+        let start = self.text.len();
+        for (n, part) in parts.iter().enumerate() {
+            if n > 0 {
+                self.text.push('\u{1f}');
+            }
+            self.text.extend(part.chars().flat_map(char::to_lowercase));
+        }
+        self.spans
+            .push((start as u32, (self.text.len() - start) as u32));
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let (start, len) = self.spans[i];
+        &self.text[start as usize..(start + len) as usize]
+    }
+
+    /// Replaces one row: the new text goes at the end; the buffer is compacted when half of it is stale.
+    fn set(&mut self, i: usize, value: &str) {
+        let start = self.text.len();
+        self.text.push_str(value);
+        self.spans[i] = (start as u32, value.len() as u32);
+        let live: usize = self.spans.iter().map(|&(_, len)| len as usize).sum();
+        if live * 2 < self.text.len() {
+            let mut compact = Self::default();
+            for row in 0..self.spans.len() {
+                let text = self.get(row);
+                let start = compact.text.len();
+                compact.text.push_str(text);
+                compact.spans.push((start as u32, text.len() as u32));
+            }
+            *self = compact;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Gives back the room left over from growing (up to half of the buffer).
+    fn shrunk(mut self) -> Self {
+        self.text.shrink_to_fit();
+        self.spans.shrink_to_fit();
+        self
+    }
+}
+
+impl FromIterator<String> for TextColumn {
+    fn from_iter<I: IntoIterator<Item = String>>(iter: I) -> Self {
+        let mut column = Self::default();
+        for row in iter {
+            let start = column.text.len();
+            column.text.push_str(&row);
+            column.spans.push((start as u32, row.len() as u32));
+        }
+        column.shrunk()
+    }
+}
+
 /// Everything a filter looks at, per row, in a form a thread can own: no references into the snapshot.
 #[derive(Debug, Default, Clone)]
 struct SearchData {
-    /// Lowercased text each camera row is searched by (its site's names included). The text columns sit behind
-    /// their own `Arc`s so that updating health while a filter thread reads never copies them.
-    camera_haystack: Arc<Vec<String>>,
+    /// Lowercased text each camera row is searched by: its own fields (a camera also matches through its site's
+    /// text, which is kept once per site). The text columns sit behind their own `Arc`s so that updating health
+    /// while a filter thread reads never copies them.
+    camera_text: Arc<TextColumn>,
     camera_stage: Vec<IntegrationStage>,
     camera_health: Vec<HealthState>,
     /// Lowercased camera labels, compared when sorting.
-    camera_label: Arc<Vec<String>>,
+    camera_label: Arc<TextColumn>,
+    /// Camera positions in label order, made when first asked for (on a worker thread, not when opening).
+    name_order: OnceLock<Arc<Vec<u32>>>,
     /// Last probe that found the camera online, unix seconds; `i64::MIN` when never.
     camera_last_online: Vec<i64>,
     /// Position in `snapshot.sites` of each camera's site.
     camera_site_pos: Vec<Option<u32>>,
-    site_haystack: Arc<Vec<String>>,
+    site_text: Arc<TextColumn>,
     site_category: Vec<OwnerCategory>,
     /// Index into `wards` / `police_stations`, `u32::MAX` when empty.
     site_ward: Vec<u32>,
@@ -145,6 +235,38 @@ struct Query {
     health: Option<HealthState>,
 }
 
+/// Whether each site's text holds the search text, worked out once per site and query (sites have several
+/// cameras each).
+struct SiteTextHits<'a> {
+    needle: &'a str,
+    /// 0 = not looked at yet, 1 = no, 2 = yes.
+    hits: Vec<u8>,
+}
+
+impl<'a> SiteTextHits<'a> {
+    fn new(q: &'a Query, sites: usize) -> Self {
+        Self {
+            needle: &q.needle,
+            hits: if q.needle.is_empty() {
+                Vec::new()
+            } else {
+                vec![0; sites]
+            },
+        }
+    }
+
+    fn hit(&mut self, text: &TextColumn, p: usize) -> bool {
+        if self.hits[p] == 0 {
+            self.hits[p] = if text.get(p).contains(self.needle) {
+                2
+            } else {
+                1
+            };
+        }
+        self.hits[p] == 2
+    }
+}
+
 impl SearchData {
     fn site_matches(&self, p: usize, q: &Query) -> bool {
         q.category.is_none_or(|c| self.site_category[p] == c)
@@ -152,13 +274,18 @@ impl SearchData {
             && q.station.is_none_or(|s| self.site_station[p] == s)
     }
 
-    fn matches(&self, mode: TableMode, i: usize, q: &Query) -> bool {
+    fn matches(&self, mode: TableMode, i: usize, q: &Query, hits: &mut SiteTextHits<'_>) -> bool {
         match mode {
             TableMode::Cameras => {
+                let Some(p) = self.camera_site_pos[i].map(|p| p as usize) else {
+                    return false;
+                };
                 q.stage.is_none_or(|st| self.camera_stage[i] == st)
                     && q.health.is_none_or(|h| self.camera_health[i] == h)
-                    && self.camera_site_pos[i].is_some_and(|p| self.site_matches(p as usize, q))
-                    && (q.needle.is_empty() || self.camera_haystack[i].contains(&q.needle))
+                    && self.site_matches(p, q)
+                    && (q.needle.is_empty()
+                        || hits.hit(&self.site_text, p)
+                        || self.camera_text.get(i).contains(&q.needle))
             }
             TableMode::Sites => {
                 // Health belongs to cameras: a site matches when the filter asks nothing of it.
@@ -166,13 +293,14 @@ impl SearchData {
                     && self.site_matches(i, q)
                     && q.stage
                         .is_none_or(|st| self.site_stages[i] & stage_bit(st) != 0)
-                    && (q.needle.is_empty() || self.site_haystack[i].contains(&q.needle))
+                    && (q.needle.is_empty() || hits.hit(&self.site_text, i))
             }
         }
     }
 
     fn filter(&self, mode: TableMode, source: &[u32], q: &Query, cancel: &AtomicBool) -> Vec<u32> {
         let mut found = Vec::new();
+        let mut hits = SiteTextHits::new(q, self.site_text.len());
         for chunk in source.chunks(8_192) {
             if cancel.load(AtomicOrdering::Relaxed) {
                 break;
@@ -181,10 +309,27 @@ impl SearchData {
                 chunk
                     .iter()
                     .copied()
-                    .filter(|&i| self.matches(mode, i as usize, q)),
+                    .filter(|&i| self.matches(mode, i as usize, q, &mut hits)),
             );
         }
         found
+    }
+
+    /// Camera positions ordered by label (case-insensitive), then position.
+    fn name_order(&self) -> Arc<Vec<u32>> {
+        self.name_order
+            .get_or_init(|| {
+                let labels = &self.camera_label;
+                let mut order: Vec<u32> = (0..labels.len() as u32).collect();
+                order.sort_unstable_by(|&a, &b| {
+                    labels
+                        .get(a as usize)
+                        .cmp(labels.get(b as usize))
+                        .then(a.cmp(&b))
+                });
+                Arc::new(order)
+            })
+            .clone()
     }
 }
 
@@ -207,49 +352,66 @@ fn lower(s: &str) -> String {
     s.to_lowercase()
 }
 
+/// The label and other text a camera row is searched by (besides its site's).
+fn camera_text_parts(c: &CameraRecord) -> [&str; 4] {
+    [
+        &c.camera.label,
+        &c.camera.make,
+        &c.camera.model,
+        &c.camera.stream_url,
+    ]
+}
+
+/// The text a site row (and each of its cameras) is searched by.
+fn site_text_parts(s: &SiteRecord) -> [&str; 7] {
+    [
+        &s.site.name_en,
+        &s.site.name_hi,
+        &s.site.contact_person,
+        &s.site.ward,
+        &s.site.police_station,
+        &s.site.address,
+        &s.site.phone,
+    ]
+}
+
 impl RegistryIndex {
     pub fn new(snapshot: Arc<RegistrySnapshot>) -> Self {
-        Self::with_health(snapshot, HashMap::new())
+        Self::with_health(snapshot, Vec::new())
     }
 
     /// An index that also knows the cameras' health (as the store last recorded it).
-    pub fn with_health(
-        snapshot: Arc<RegistrySnapshot>,
-        health: HashMap<CameraId, HealthRecord>,
-    ) -> Self {
+    pub fn with_health(snapshot: Arc<RegistrySnapshot>, health: Vec<HealthBrief>) -> Self {
         let mut index = Self {
             snapshot,
-            health,
             ascending: true,
             ..Default::default()
         };
         index.rebuild();
+        index.update_health(health);
         index
     }
 
-    /// Takes new health records (from the prober); returns the cameras whose state changed, with the old state.
+    /// Takes new health (from the prober); returns the cameras whose state changed, with the old state.
     pub fn update_health(
         &mut self,
-        records: impl IntoIterator<Item = HealthRecord>,
+        records: impl IntoIterator<Item = HealthBrief>,
     ) -> Vec<(CameraId, HealthState, HealthState)> {
         let mut changed = Vec::new();
         let mut positions = Vec::new();
         for record in records {
-            let before = self
-                .health
-                .get(&record.camera_id)
-                .map_or(HealthState::NotProbed, |h| h.state);
+            let Some(&i) = self.camera_pos.get(&record.camera_id) else {
+                continue;
+            };
+            let before = self.search.camera_health[i];
             if before != record.state {
                 changed.push((record.camera_id, before, record.state));
             }
-            if let Some(&i) = self.camera_pos.get(&record.camera_id) {
-                positions.push((
-                    i,
-                    record.state,
-                    record.last_online_unix_s.unwrap_or(i64::MIN),
-                ));
-            }
-            self.health.insert(record.camera_id, record);
+            positions.push((
+                i,
+                record.state,
+                record.last_online_unix_s.unwrap_or(i64::MIN),
+            ));
         }
         if !positions.is_empty() {
             // Copies the search data only if a filter thread still reads it.
@@ -267,9 +429,17 @@ impl RegistryIndex {
     }
 
     pub fn health_state(&self, camera_id: CameraId) -> HealthState {
-        self.health
+        self.camera_pos
             .get(&camera_id)
-            .map_or(HealthState::NotProbed, |h| h.state)
+            .map_or(HealthState::NotProbed, |&i| self.search.camera_health[i])
+    }
+
+    /// When a probe last found the camera online.
+    pub fn last_online_unix_s(&self, camera_id: CameraId) -> Option<i64> {
+        self.camera_pos
+            .get(&camera_id)
+            .map(|&i| self.search.camera_last_online[i])
+            .filter(|&t| t != i64::MIN)
     }
 
     /// The cameras the wall shows, as positions in `snapshot.cameras`: configured or integrated ones matching the
@@ -290,30 +460,41 @@ impl RegistryIndex {
             let Some(query) = query else {
                 return Vec::new();
             };
-            let mut rows: Vec<u32> = (0..search.camera_stage.len() as u32)
-                .filter(|&i| {
-                    matches!(
-                        search.camera_stage[i as usize],
-                        IntegrationStage::Configured | IntegrationStage::Integrated
-                    ) && search.matches(TableMode::Cameras, i as usize, &query)
-                })
-                .collect();
-            let label = |i: u32| &search.camera_label[i as usize];
+            let mut hits = SiteTextHits::new(&query, search.site_text.len());
+            let mut on_wall = |i: u32| {
+                matches!(
+                    search.camera_stage[i as usize],
+                    IntegrationStage::Configured | IntegrationStage::Integrated
+                ) && search.matches(TableMode::Cameras, i as usize, &query, &mut hits)
+            };
+            // Name orders come from the label order made once, so a health change re-orders the wall in one
+            // pass without comparing a string.
             match order {
-                WallOrder::ProblemsFirst => rows.sort_by(|&a, &b| {
-                    let rank = |i: u32| search.camera_health[i as usize].problem_rank();
-                    rank(a)
-                        .cmp(&rank(b))
-                        .then_with(|| label(a).cmp(label(b)))
-                        .then(a.cmp(&b))
-                }),
-                WallOrder::Name => rows.sort_by(|&a, &b| label(a).cmp(label(b)).then(a.cmp(&b))),
+                WallOrder::ProblemsFirst => {
+                    let mut by_rank: [Vec<u32>; 5] = Default::default();
+                    for &i in search.name_order().iter() {
+                        if on_wall(i) {
+                            let rank = search.camera_health[i as usize].problem_rank();
+                            by_rank[usize::from(rank).min(4)].push(i);
+                        }
+                    }
+                    by_rank.concat()
+                }
+                WallOrder::Name => search
+                    .name_order()
+                    .iter()
+                    .copied()
+                    .filter(|&i| on_wall(i))
+                    .collect(),
                 // Longest unseen first: never seen, then the oldest sighting.
                 WallOrder::LastSeen => {
-                    rows.sort_by_key(|&i| (search.camera_last_online[i as usize], i))
+                    let mut rows: Vec<u32> = (0..search.camera_stage.len() as u32)
+                        .filter(|&i| on_wall(i))
+                        .collect();
+                    rows.sort_by_key(|&i| (search.camera_last_online[i as usize], i));
+                    rows
                 }
             }
-            rows
         }
     }
 
@@ -324,6 +505,16 @@ impl RegistryIndex {
 
     /// Recomputes everything derived from the snapshot (after a load or a saved row).
     fn rebuild(&mut self) {
+        // Health is not in the snapshot: carry it over by camera id (positions move when a camera is added).
+        let old_health: HashMap<CameraId, (HealthState, i64)> = self
+            .camera_pos
+            .iter()
+            .filter_map(|(&id, &i)| {
+                let state = *self.search.camera_health.get(i)?;
+                let seen = *self.search.camera_last_online.get(i)?;
+                (state != HealthState::NotProbed || seen != i64::MIN).then_some((id, (state, seen)))
+            })
+            .collect();
         let snap = &self.snapshot;
         self.site_pos = snap
             .sites
@@ -368,22 +559,15 @@ impl RegistryIndex {
             list.binary_search_by(|v| v.as_str().cmp(value))
                 .map_or(u32::MAX, |p| p as u32)
         };
-        let site_haystack: Vec<String> = snap
-            .sites
-            .iter()
-            .map(|s| {
-                lower(&format!(
-                    "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                    s.site.name_en,
-                    s.site.name_hi,
-                    s.site.contact_person,
-                    s.site.ward,
-                    s.site.police_station,
-                    s.site.address,
-                    s.site.phone
-                ))
-            })
-            .collect();
+        let bytes = |parts: &[&str]| parts.iter().map(|p| p.len() + 1).sum::<usize>();
+        let mut site_text = TextColumn::with_capacity(
+            snap.sites.len(),
+            snap.sites.iter().map(|s| bytes(&site_text_parts(s))).sum(),
+        );
+        for s in &snap.sites {
+            site_text.push_lowered(&site_text_parts(s));
+        }
+        let site_text = site_text.shrunk();
         let camera_site_pos: Vec<Option<u32>> = snap
             .cameras
             .iter()
@@ -396,39 +580,43 @@ impl RegistryIndex {
             }
         }
         self.search = Arc::new(SearchData {
-            camera_haystack: Arc::new(
-                snap.cameras
-                    .iter()
-                    .zip(&camera_site_pos)
-                    .map(|(c, p)| {
-                        camera_haystack(c, p.map_or("", |p| site_haystack[p as usize].as_str()))
-                    })
-                    .collect(),
-            ),
+            camera_text: Arc::new({
+                let mut text = TextColumn::with_capacity(
+                    snap.cameras.len(),
+                    snap.cameras
+                        .iter()
+                        .map(|c| bytes(&camera_text_parts(c)))
+                        .sum(),
+                );
+                for c in &snap.cameras {
+                    text.push_lowered(&camera_text_parts(c));
+                }
+                text.shrunk()
+            }),
             camera_stage: snap.cameras.iter().map(|c| c.stage).collect(),
-            camera_label: Arc::new(
-                snap.cameras
-                    .iter()
-                    .map(|c| lower(&c.camera.label))
-                    .collect(),
-            ),
+            camera_label: Arc::new({
+                let mut labels = TextColumn::with_capacity(
+                    snap.cameras.len(),
+                    snap.cameras.iter().map(|c| c.camera.label.len()).sum(),
+                );
+                for c in &snap.cameras {
+                    labels.push_lowered(&[&c.camera.label]);
+                }
+                labels.shrunk()
+            }),
+            name_order: OnceLock::new(),
             camera_last_online: snap
                 .cameras
                 .iter()
-                .map(|c| {
-                    self.health
-                        .get(&c.id)
-                        .and_then(|h| h.last_online_unix_s)
-                        .unwrap_or(i64::MIN)
-                })
+                .map(|c| old_health.get(&c.id).map_or(i64::MIN, |h| h.1))
                 .collect(),
             camera_health: snap
                 .cameras
                 .iter()
                 .map(|c| {
-                    self.health
+                    old_health
                         .get(&c.id)
-                        .map_or(HealthState::NotProbed, |h| h.state)
+                        .map_or(HealthState::NotProbed, |h| h.0)
                 })
                 .collect(),
             camera_site_pos,
@@ -444,7 +632,7 @@ impl RegistryIndex {
                 .map(|s| position_in(&self.police_stations, &s.site.police_station))
                 .collect(),
             site_stages,
-            site_haystack: Arc::new(site_haystack),
+            site_text: Arc::new(site_text),
         });
         self.resort();
     }
@@ -541,7 +729,7 @@ impl RegistryIndex {
                 _ => Ordering::Equal,
             };
             primary
-                .then_with(|| self.site_sort_name[a].cmp(&self.site_sort_name[b]))
+                .then_with(|| self.site_sort_name.get(a).cmp(self.site_sort_name.get(b)))
                 .then(sites[a].id.cmp(&sites[b].id))
         });
         let mut ranks = vec![0u32; sites.len()];
@@ -570,13 +758,20 @@ impl RegistryIndex {
             TableMode::Cameras => {
                 let site_pos = &self.search.camera_site_pos;
                 let site_rank = |c: usize| site_pos[c].map_or(u32::MAX, |p| ranks[p as usize]);
+                let name_rank = if column == SortColumn::Camera {
+                    let mut name_rank = vec![0u32; snap.cameras.len()];
+                    for (rank, &i) in self.search.name_order().iter().enumerate() {
+                        name_rank[i as usize] = rank as u32;
+                    }
+                    name_rank
+                } else {
+                    Vec::new()
+                };
                 order.sort_unstable_by(|&a, &b| {
                     let (a, b) = (a as usize, b as usize);
                     let (ca, cb) = (&snap.cameras[a], &snap.cameras[b]);
                     let primary = match column {
-                        SortColumn::Camera => {
-                            self.search.camera_label[a].cmp(&self.search.camera_label[b])
-                        }
+                        SortColumn::Camera => name_rank[a].cmp(&name_rank[b]),
                         SortColumn::Stage => ca.stage.cmp(&cb.stage),
                         SortColumn::Area => ca.camera.area_watched.cmp(&cb.camera.area_watched),
                         SortColumn::Updated => ca.updated_unix_s.cmp(&cb.updated_unix_s),
@@ -755,10 +950,13 @@ impl RegistryIndex {
                 .fold(0u8, |m, c| m | stage_bit(c.stage));
             let record = &self.snapshot.cameras[i];
             let search = Arc::make_mut(&mut self.search);
-            let site_text = site_pos.map_or("", |p| search.site_haystack[p as usize].as_str());
-            let haystack = camera_haystack(record, site_text);
-            Arc::make_mut(&mut search.camera_haystack)[i] = haystack;
-            Arc::make_mut(&mut search.camera_label)[i] = lower(&record.camera.label);
+            Arc::make_mut(&mut search.camera_text)
+                .set(i, &TextColumn::lowered(&camera_text_parts(record)));
+            let label = lower(&record.camera.label);
+            if search.camera_label.get(i) != label {
+                Arc::make_mut(&mut search.camera_label).set(i, &label);
+                search.name_order = OnceLock::new();
+            }
             search.camera_stage[i] = record.stage;
             if let Some(p) = site_pos {
                 search.site_stages[p as usize] = stages;
@@ -791,13 +989,6 @@ impl RegistryIndex {
         self.rebuild();
         self.apply(filters);
     }
-}
-
-fn camera_haystack(c: &CameraRecord, site_text: &str) -> String {
-    lower(&format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-        c.camera.label, c.camera.make, c.camera.model, c.camera.stream_url, site_text
-    ))
 }
 
 #[cfg(test)]
@@ -905,6 +1096,33 @@ mod tests {
         f.text.clear();
         index.apply(&f);
         assert_eq!(index.rows.len(), 4);
+    }
+
+    #[test]
+    fn text_columns_replace_rows_and_compact() {
+        let mut column: TextColumn = ["gate", "lobby", "parking"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        for round in 0..50 {
+            column.set(1, &format!("lobby {round}"));
+        }
+        assert_eq!(
+            (column.get(0), column.get(1), column.get(2)),
+            ("gate", "lobby 49", "parking")
+        );
+        // Stale text never takes more than the live rows.
+        assert!(
+            column.text.len() <= 2 * (4 + 8 + 7) + 8,
+            "{}",
+            column.text.len()
+        );
+        assert_eq!(
+            TextColumn::lowered(&["Hotel RAJ", "राज"]),
+            "hotel raj\u{1f}राज"
+        );
+        // A search never matches across two fields.
+        assert!(!TextColumn::lowered(&["Main", "gate"]).contains("main gate"));
     }
 
     #[test]

@@ -7,7 +7,9 @@ use rusqlite::{OptionalExtension as _, params};
 use serde::Serialize;
 
 use super::{Result, Store};
-use crate::model::{CameraId, Credentials, Finding, HealthState, ProbeTarget, nvr_channel_url};
+use crate::model::{
+    CameraId, Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url,
+};
 
 /// Runs that ended longer ago than this are pruned (uptime looks back 7 days at most).
 pub const HEALTH_HISTORY_S: i64 = 8 * 24 * 3600;
@@ -27,6 +29,24 @@ pub struct HealthRecord {
     pub error: Option<String>,
     pub failures_in_row: u32,
     pub thumbnail_unix_s: Option<i64>,
+}
+
+/// The part of a camera's health that every screen needs for every camera.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HealthBrief {
+    pub camera_id: CameraId,
+    pub state: HealthState,
+    pub last_online_unix_s: Option<i64>,
+}
+
+impl From<&HealthRecord> for HealthBrief {
+    fn from(h: &HealthRecord) -> Self {
+        Self {
+            camera_id: h.camera_id,
+            state: h.state,
+            last_online_unix_s: h.last_online_unix_s,
+        }
+    }
 }
 
 /// A stretch of probes that all found the same state.
@@ -59,15 +79,26 @@ fn state_from(code: &str) -> rusqlite::Result<HealthState> {
 impl Store {
     /// Cameras the prober looks after: configured or integrated, with a stream (or NVR channel) or a snapshot
     /// address. Passwords are decrypted here and go to the prober only.
-    pub fn probe_targets(&self) -> Result<Vec<ProbeTarget>> {
+    pub fn probe_targets(&self) -> Result<ProbeTargets> {
         // Only the columns a probe needs, straight from SQL: at 200,000 cameras a whole snapshot here would double
         // the desk's memory every time the list is refreshed.
         let mut stmt = self.conn.prepare(
             "SELECT id, kind, nvr_host, nvr_channel, stream_url, snapshot_url, username, password_ct, password_key_id
              FROM camera WHERE stage IN ('configured', 'integrated') ORDER BY id",
         )?;
+        // Sized first, so the list is built without growing (at 200,000 cameras a doubled buffer is tens of MB).
+        let (cameras, bytes): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), coalesce(sum(length(coalesce(stream_url, '')) + length(coalesce(snapshot_url, ''))
+                 + length(username) + 64), 0)
+             FROM camera WHERE stage IN ('configured', 'integrated')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let mut rows = stmt.query([])?;
-        let mut targets = Vec::new();
+        let mut targets = ProbeTargets::with_capacity(
+            usize::try_from(cameras).unwrap_or(0),
+            usize::try_from(bytes).unwrap_or(0),
+        );
         while let Some(r) = rows.next()? {
             let camera_id: CameraId = r.get(0)?;
             let kind: String = r.get(1)?;
@@ -108,13 +139,14 @@ impl Store {
                 }),
                 None => None,
             };
-            targets.push(ProbeTarget {
+            targets.push(&ProbeTarget {
                 camera_id,
                 stream_url,
                 snapshot_url,
                 credentials,
             });
         }
+        targets.shrink_to_fit();
         Ok(targets)
     }
 
@@ -202,6 +234,33 @@ impl Store {
             out.insert(row.camera_id, row);
         }
         Ok(out)
+    }
+
+    /// For each probed camera, failures in a row and the last probe time: all the scheduler needs, without the
+    /// text columns of [`Self::health`].
+    pub fn probe_schedule(&self) -> Result<HashMap<CameraId, (u32, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT camera_id, failures_in_row, last_probe_unix_s FROM camera_health")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
+    }
+
+    /// For each probed camera, its state and when a probe last found it online: what the wall and the filters
+    /// keep for every camera (the rest of a camera's health is read when it is opened).
+    pub fn health_states(&self) -> Result<Vec<HealthBrief>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT camera_id, state, last_online_unix_s FROM camera_health")?;
+        let rows = stmt.query_map([], |r| {
+            let state: String = r.get(1)?;
+            Ok(HealthBrief {
+                camera_id: r.get(0)?,
+                state: state_from(&state)?,
+                last_online_unix_s: r.get(2)?,
+            })
+        })?;
+        rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
     }
 
     /// The latest health of some cameras (those just probed).

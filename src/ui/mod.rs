@@ -22,7 +22,7 @@ use crate::model::{CameraId, SiteId};
 use crate::services::desk::{DeskCommand, DeskEvent, DeskService, SaveProblem};
 use crate::services::monitor::{HealthMonitor, MonitorEvent, MonitorOptions};
 use crate::services::registry_index::{Filters, RegistryIndex};
-use crate::store::{AuditEntry, KeyStatus, StageEventRecord};
+use crate::store::{AuditEntry, HealthBrief, KeyStatus, StageEventRecord};
 
 pub use settings::Settings;
 
@@ -279,11 +279,17 @@ impl DeskApp {
                         records.push(u.record);
                     }
                     let selected = self.selection.camera;
-                    let touched_selected = records.iter().any(|r| Some(r.camera_id) == selected);
+                    let mut touched_selected = false;
+                    for r in &records {
+                        if Some(r.camera_id) == selected {
+                            self.wall.details_health = Some(r.clone());
+                            touched_selected = true;
+                        }
+                    }
                     let RegistryState::Open(index) = &mut self.registry else {
                         continue;
                     };
-                    let changes = index.update_health(records);
+                    let changes = index.update_health(records.iter().map(HealthBrief::from));
                     self.wall.on_changes(index, &self.i18n, &changes);
                     if touched_selected && let Some(id) = selected {
                         self.send(DeskCommand::LoadHealthRuns { camera_id: id });
@@ -373,7 +379,16 @@ impl DeskApp {
                     self.wall.thumbs.insert_jpeg(id, jpeg);
                 }
             }
-            DeskEvent::HealthRuns { camera_id, runs } => self.wall.runs = Some((camera_id, runs)),
+            DeskEvent::HealthRuns {
+                camera_id,
+                record,
+                runs,
+            } => {
+                self.wall.runs = Some((camera_id, runs));
+                if let Some(record) = record {
+                    self.wall.details_health = Some(record);
+                }
+            }
             DeskEvent::Simulating { cameras, left_out } => {
                 let text = self.i18n.tr_args(
                     "status-simulating",

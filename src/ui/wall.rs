@@ -14,12 +14,13 @@ use crate::model::{CameraId, HealthState, IntegrationStage, ist_datetime};
 use crate::services::desk::DeskCommand;
 use crate::services::monitor::MonitorCommand;
 use crate::services::registry_index::{Filters, RegistryIndex, WallOrder};
-use crate::store::{HealthRun, uptime_pct};
+use crate::store::{HealthRecord, HealthRun, uptime_pct};
 
 /// Snapshot JPEGs kept in memory (about 10 KB each).
 const MAX_JPEGS: usize = 1_000;
-/// Decoded thumbnails kept as textures.
-const MAX_TEXTURES: usize = 200;
+/// Decoded thumbnails kept as textures (230 KB each at 320×180): a 6×6 wall and the screens just scrolled past;
+/// further back they are decoded again from the JPEG (about a millisecond each).
+const MAX_TEXTURES: usize = 96;
 /// Thumbnails decoded per frame, so tiles scrolling into view never hold a frame.
 const DECODES_PER_FRAME: usize = 4;
 /// Status changes kept for the announcement list.
@@ -158,6 +159,8 @@ pub struct WallState {
     pub probes_per_min: Option<f64>,
     pub scheduled: usize,
     pub runs: Option<(CameraId, Vec<HealthRun>)>,
+    /// The selected camera's latest health in full (the index keeps only state and last seen for each camera).
+    pub details_health: Option<HealthRecord>,
 }
 
 impl Default for WallState {
@@ -176,6 +179,7 @@ impl Default for WallState {
             probes_per_min: None,
             scheduled: 0,
             runs: None,
+            details_health: None,
         }
     }
 }
@@ -498,6 +502,7 @@ fn select(app: &mut DeskApp, id: CameraId) {
     if app.selection.camera != Some(id) {
         app.select_camera(id);
         app.wall.runs = None;
+        app.wall.details_health = None;
         app.send(DeskCommand::LoadHealthRuns { camera_id: id });
     }
 }
@@ -564,8 +569,8 @@ fn tile_ui(app: &mut DeskApp, ui: &mut Ui, id: CameraId, rect: Rect, missing: &m
         return;
     };
     let site = index.site(camera.site_id);
-    let health = index.health.get(&id);
-    let state = health.map_or(HealthState::NotProbed, |h| h.state);
+    let state = index.health_state(id);
+    let last_online = index.last_online_unix_s(id);
     let selected = app.selection.camera == Some(id);
     let compact = rect.height() < 80.0;
     let label = camera.camera.label.clone();
@@ -575,7 +580,7 @@ fn tile_ui(app: &mut DeskApp, ui: &mut Ui, id: CameraId, rect: Rect, missing: &m
         .unwrap_or_default();
     let stage = camera.stage;
     let now = crate::store::now_unix_s();
-    let seen = match health.and_then(|h| h.last_online_unix_s) {
+    let seen = match last_online {
         Some(t) => app
             .i18n
             .tr_args("wall-last-seen", &[("ago", ago(&app.i18n, now, t))]),
@@ -678,9 +683,14 @@ fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
         return;
     };
     let site = index.site(camera.site_id).cloned();
-    let health = index.health.get(&id).cloned();
+    let health = app
+        .wall
+        .details_health
+        .as_ref()
+        .filter(|h| h.camera_id == id)
+        .cloned();
     let i18n = &app.i18n;
-    let state = health.as_ref().map_or(HealthState::NotProbed, |h| h.state);
+    let state = index.health_state(id);
     ui.heading(&camera.camera.label);
     badge(ui, i18n, state);
     if let Some(site) = &site {
