@@ -180,27 +180,39 @@ fn wall_figures(db: std::path::PathBuf, keys: std::path::PathBuf) {
         .state()
         .index()
         .map_or(0, |i| i.snapshot.cameras.len());
-    let thumb = {
-        let img = image::RgbImage::from_fn(320, 180, |x, y| {
-            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
-        });
-        let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 75)
-            .encode_image(&img)
-            .expect("thumbnail");
-        std::sync::Arc::new(out)
-    };
+    // A thousand different thumbnails with some texture (noise over gradients; about 15 KB each, where the
+    // simulator's street scenes are 9 KB), so the
+    // cache holds what a real wall holds rather than one shared picture.
+    let thumbs: Vec<std::sync::Arc<Vec<u8>>> = (0..1_000u32)
+        .map(|n| {
+            let mut seed = 0x9E37_79B9_7F4A_7C15u64 ^ u64::from(n);
+            let img = image::RgbImage::from_fn(320, 180, |x, y| {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let noise = (seed >> 61) as u8 * 5;
+                image::Rgb([
+                    ((x + n) % 128) as u8 + noise,
+                    ((y * 2 + n) % 128) as u8 + noise,
+                    (((x ^ y) + n) % 128) as u8 + noise,
+                ])
+            });
+            let mut out = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 75)
+                .encode_image(&img)
+                .expect("thumbnail");
+            std::sync::Arc::new(out)
+        })
+        .collect();
+    let thumb_kb =
+        thumbs.iter().map(|t| t.len()).sum::<usize>() as f64 / 1024.0 / thumbs.len() as f64;
     harness.get_by_label("Camera wall").click();
     harness.step();
     harness.get_by_label("6×6").click();
     harness.step();
     let wall_ids = harness.state().wall_camera_ids();
-    for &id in wall_ids.iter().take(1_000) {
-        harness
-            .state_mut()
-            .wall
-            .thumbs
-            .insert_jpeg(id, thumb.clone());
+    for (&id, jpeg) in wall_ids.iter().zip(thumbs) {
+        harness.state_mut().wall.thumbs.insert_jpeg(id, jpeg);
     }
     // Let the first screenful decode (a few per frame) and the prober get into its sweep (it reports health in
     // batches), then measure while it sweeps.
@@ -242,7 +254,7 @@ fn wall_figures(db: std::path::PathBuf, keys: std::path::PathBuf) {
         ms(*wall_frames.last().unwrap_or(&Duration::ZERO)),
     );
     println!(
-        "memory: {:.0} MB resident (peak {:.0} MB) with {cameras} cameras, the prober running and 1,000 thumbnails cached",
+        "memory: {:.0} MB resident (peak {:.0} MB) with {cameras} cameras, the prober running and 1,000 different thumbnails cached ({thumb_kb:.1} KB each)",
         status_mb("VmRSS:"),
         status_mb("VmHWM:"),
     );

@@ -153,3 +153,74 @@ fn wall_keyboard_and_layouts() {
     common::press(&mut h, egui::Key::ArrowDown);
     assert_eq!(h.state().selection.camera, Some(ids[4]));
 }
+
+/// Another prober (a second desk, or `iccc-desk probe` on the server) writes health into the registry every
+/// second: that is not a registry change, so the desk does not re-read 200,000 rows for it; a real registry
+/// change by another desk is still picked up.
+#[test]
+fn health_written_elsewhere_never_reloads_the_registry() {
+    use iccc_desk::model::{Finding, HealthState as H};
+    use iccc_desk::store::Observation;
+    let desk = Desk::new();
+    let actor = Actor {
+        user: "setup".into(),
+        now_unix_s: 1_795_564_800,
+    };
+    let mut other = Store::open(&desk.db, &desk.open_options()).unwrap();
+    let mut s = Site::blank();
+    s.name_en = "Gwalior Road Toll Plaza".into();
+    let s = other.add_site(&actor, &s).unwrap();
+    let camera = common::add_integrated_camera(
+        &mut other,
+        s.id,
+        "Lane 1",
+        format!("rtsp://127.0.0.1:{}/Streaming/Channels/101", closed_port()),
+        String::new(),
+        PASS,
+    );
+    let mut h = desk.harness();
+    let opened = h.state().index().unwrap().snapshot.clone();
+    let revision = other.registry_revision().unwrap();
+    for round in 0..3 {
+        other
+            .record_observations(&[Observation {
+                camera_id: camera,
+                at_unix_s: 1_795_564_900 + round,
+                finding: Finding {
+                    state: H::Offline,
+                    error: Some("connection refused".into()),
+                    ..Finding::default()
+                },
+            }])
+            .unwrap();
+        // The desk looks for other desks' changes every 2 s.
+        let until = std::time::Instant::now() + std::time::Duration::from_millis(2_500);
+        while std::time::Instant::now() < until {
+            h.step();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+    assert_eq!(
+        other.registry_revision().unwrap(),
+        revision,
+        "health is not a registry change"
+    );
+    assert!(
+        std::sync::Arc::ptr_eq(&opened, &h.state().index().unwrap().snapshot),
+        "the registry was reloaded for health results"
+    );
+
+    // A site added by another desk is a registry change: the desk reloads and shows it.
+    let mut s = Site::blank();
+    s.name_en = "Orchha Gate Black Spot".into();
+    other.add_site(&actor, &s).unwrap();
+    assert!(other.registry_revision().unwrap() > revision);
+    wait_until(&mut h, "the other desk's site appears", |app| {
+        app.index().is_some_and(|i| {
+            i.snapshot
+                .sites
+                .iter()
+                .any(|s| s.site.name_en == "Orchha Gate Black Spot")
+        })
+    });
+}

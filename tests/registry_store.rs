@@ -584,7 +584,7 @@ fn v1_registry_is_upgraded_with_rows_kept_and_privacy_fixed() {
                 r.id,
                 r.site.clone(),
                 r.row_version,
-                r.updated_by.clone(),
+                r.updated_by.to_string(),
                 r.updated_unix_s,
             )
         })
@@ -602,7 +602,7 @@ fn v1_registry_is_upgraded_with_rows_kept_and_privacy_fixed() {
         assert_eq!(rec.site_id, old.site_id, "camera {}", old.id);
         assert_eq!(rec.camera, old.camera, "camera {}", old.id);
         assert_eq!(rec.row_version, 1);
-        assert_eq!(rec.updated_by, "v1-clerk");
+        assert_eq!(&*rec.updated_by, "v1-clerk");
         assert_eq!(rec.updated_unix_s, old.updated_unix_s);
         assert_eq!(rec.blocked_from, None);
         let ct: Option<Vec<u8>> = conn
@@ -1529,7 +1529,7 @@ fn two_desks_editing_one_row_get_a_conflict_not_a_lost_update() {
     assert_conflict(err, "site", site.id);
     let row = a.site(site.id).unwrap();
     assert_eq!(row.site.contact_person, "Suresh Kumar");
-    assert_eq!((row.row_version, row.updated_by.as_str()), (2, "desk-b"));
+    assert_eq!((row.row_version, &*row.updated_by), (2, "desk-b"));
     assert_eq!(count(a.conn(), "audit"), audit_before);
 
     // Camera edit.
@@ -1570,7 +1570,7 @@ fn two_desks_editing_one_row_get_a_conflict_not_a_lost_update() {
         PasswordState::None,
         "A's password was not saved"
     );
-    assert_eq!((row.row_version, row.updated_by.as_str()), (2, "desk-b"));
+    assert_eq!((row.row_version, &*row.updated_by), (2, "desk-b"));
     assert_eq!(count(a.conn(), "audit"), audit_before);
 
     // Stage change.
@@ -1595,7 +1595,7 @@ fn two_desks_editing_one_row_get_a_conflict_not_a_lost_update() {
     let row = a.camera(cam.id).unwrap();
     assert_eq!(row.stage, IntegrationStage::OwnerContacted);
     assert_eq!(row.block_reason, None);
-    assert_eq!((row.row_version, row.updated_by.as_str()), (3, "desk-b"));
+    assert_eq!((row.row_version, &*row.updated_by), (3, "desk-b"));
     assert_eq!(count(a.conn(), "audit"), audit_before);
     assert_eq!(count(a.conn(), "stage_event"), events_before);
     let last = a.camera_history(cam.id).unwrap().pop().unwrap();

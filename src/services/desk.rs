@@ -250,6 +250,7 @@ fn worker(
         simulator = start_simulator(&store, out);
     }
     let mut seen_version = store.data_version().unwrap_or(0);
+    let mut seen_revision = store.registry_revision().unwrap_or(0);
     loop {
         let command = match commands.recv_timeout(EXTERNAL_POLL) {
             Ok(c) => c,
@@ -257,8 +258,14 @@ fn worker(
                 let now = store.data_version().unwrap_or(seen_version);
                 if now != seen_version {
                     seen_version = now;
-                    if let Some(s) = load(&store, out) {
-                        out.send(DeskEvent::Reloaded(s));
+                    // Another connection wrote: reload only for a registry change, never for the health results
+                    // a prober writes every second.
+                    let revision = store.registry_revision().unwrap_or(seen_revision);
+                    if revision != seen_revision {
+                        seen_revision = revision;
+                        if let Some(s) = load(&store, out) {
+                            out.send(DeskEvent::Reloaded(s));
+                        }
                     }
                 }
                 continue;
@@ -270,8 +277,9 @@ fn worker(
         if simulate_demo && loads_demo && simulator.is_none() && store.is_demo().unwrap_or(false) {
             simulator = start_simulator(&store, out);
         }
-        // Our own commits do not bump data_version for this connection; keep the mark in step anyway.
+        // Our own commits do not bump data_version for this connection; keep the marks in step anyway.
         seen_version = store.data_version().unwrap_or(seen_version);
+        seen_revision = store.registry_revision().unwrap_or(seen_revision);
     }
 }
 

@@ -195,6 +195,7 @@ fn run(
     let mut targets = ProbeTargets::default();
     let mut loaded_at: Option<Instant> = None;
     let mut seen_version = -1;
+    let mut seen_revision = -1;
     // Kept in memory and updated from our own results, so scheduling never re-reads every camera's health.
     let mut schedule: ProbeSchedule = store.probe_schedule().map_err(|e| e.to_string())?;
     loop {
@@ -203,11 +204,19 @@ fn run(
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         }
+        // Cameras are read again when the registry changed (not when another prober wrote health).
         let version = store.data_version().unwrap_or(seen_version);
-        if loaded_at.is_none_or(|t| t.elapsed() >= TARGETS_REFRESH) || version != seen_version {
+        if version != seen_version {
+            seen_version = version;
+            let revision = store.registry_revision().unwrap_or(seen_revision);
+            if revision != seen_revision {
+                seen_revision = revision;
+                loaded_at = None;
+            }
+        }
+        if loaded_at.is_none_or(|t| t.elapsed() >= TARGETS_REFRESH) {
             targets = store.probe_targets().map_err(|e| e.to_string())?;
             loaded_at = Some(Instant::now());
-            seen_version = version;
         }
         let running = &shared.running;
         let due = if running.load(Ordering::Relaxed) {

@@ -414,6 +414,15 @@ impl Store {
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
+    /// Moves on with every change to sites, cameras or stages, and only with those: each such change writes an
+    /// audit entry, while health results (written every second by a prober) do not. Ask it when
+    /// [`Self::data_version`] moved to tell a registry change from a health write.
+    pub fn registry_revision(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?)
+    }
+
     fn write_tx(&mut self) -> Result<Transaction<'_>> {
         // IMMEDIATE takes the write lock at once, so the busy wait happens before any work.
         Ok(self

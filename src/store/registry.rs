@@ -50,7 +50,7 @@ fn site_from_row(r: &Row<'_>) -> rusqlite::Result<SiteRecord> {
             notes: r.get(13)?,
         },
         row_version: r.get(14)?,
-        updated_by: r.get(15)?,
+        updated_by: r.get::<_, String>(15)?.into(),
         updated_unix_s: r.get(16)?,
     })
 }
@@ -104,7 +104,7 @@ fn camera_from_row(r: &Row<'_>, current_key_id: &str) -> rusqlite::Result<Camera
             .transpose()?,
         password,
         row_version: r.get(21)?,
-        updated_by: r.get(22)?,
+        updated_by: r.get::<_, String>(22)?.into(),
         updated_unix_s: r.get(23)?,
     })
 }
@@ -336,9 +336,21 @@ impl Store {
                 tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
             Ok(usize::try_from(n).unwrap_or(0))
         };
+        // One copy of each user name for all the rows they changed.
+        let mut users: std::collections::HashSet<std::sync::Arc<str>> =
+            std::collections::HashSet::new();
+        let mut shared = |name: std::sync::Arc<str>| match users.get(&name) {
+            Some(known) => known.clone(),
+            None => {
+                users.insert(name.clone());
+                name
+            }
+        };
         let mut sites = Vec::with_capacity(count("site")?);
         for row in sites_stmt.query_map([], site_from_row)? {
-            sites.push(row?);
+            let mut row = row?;
+            row.updated_by = shared(row.updated_by);
+            sites.push(row);
         }
         let key_id = self.secrets.key_id().to_string();
         let mut cam_stmt = self.conn.prepare(&format!(
@@ -346,7 +358,9 @@ impl Store {
         ))?;
         let mut cameras = Vec::with_capacity(count("camera")?);
         for row in cam_stmt.query_map([], |r| camera_from_row(r, &key_id))? {
-            cameras.push(row?);
+            let mut row = row?;
+            row.updated_by = shared(row.updated_by);
+            cameras.push(row);
         }
         tx.finish()?;
         let passwords_to_reenter = cameras
