@@ -2,6 +2,7 @@
 //! screens read, the demo registry and the figures. No egui here.
 
 mod audit;
+pub mod background;
 pub mod demo;
 pub mod desk;
 pub mod monitor;
@@ -10,5 +11,6 @@ pub mod prober;
 pub mod registry_index;
 pub mod simulator;
 pub mod stats;
+pub mod thumbs;
 
 pub use audit::audit_summary;

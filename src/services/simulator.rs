@@ -1307,7 +1307,11 @@ impl Builder {
             };
             let handle = std::thread::Builder::new()
                 .name(format!("camera-sim-{t}"))
-                .spawn(move || worker.run());
+                .spawn(move || {
+                    // A demo tool: it yields to the desk's window when both want the cores.
+                    super::background::lower_this_thread_priority();
+                    worker.run()
+                });
             match handle {
                 Ok(h) => handles.push(h),
                 Err(e) => {

@@ -76,21 +76,27 @@ fn state_from(code: &str) -> rusqlite::Result<HealthState> {
     })
 }
 
+/// What a probe needs of a camera, as the store reads it.
+const TARGET_COLUMNS: &str = "id, kind, nvr_host, nvr_channel, stream_url, snapshot_url, username, password_ct, password_key_id";
+/// Cameras the prober looks after.
+const TARGET_STAGES: &str = "stage IN ('configured', 'integrated')";
+
 impl Store {
     /// Cameras the prober looks after: configured or integrated, with a stream (or NVR channel) or a snapshot
     /// address. Passwords are decrypted here and go to the prober only.
     pub fn probe_targets(&self) -> Result<ProbeTargets> {
         // Only the columns a probe needs, straight from SQL: at 200,000 cameras a whole snapshot here would double
         // the desk's memory every time the list is refreshed.
-        let mut stmt = self.conn.prepare(
-            "SELECT id, kind, nvr_host, nvr_channel, stream_url, snapshot_url, username, password_ct, password_key_id
-             FROM camera WHERE stage IN ('configured', 'integrated') ORDER BY id",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {TARGET_COLUMNS} FROM camera WHERE {TARGET_STAGES} ORDER BY id"
+        ))?;
         // Sized first, so the list is built without growing (at 200,000 cameras a doubled buffer is tens of MB).
         let (cameras, bytes): (i64, i64) = self.conn.query_row(
-            "SELECT count(*), coalesce(sum(length(coalesce(stream_url, '')) + length(coalesce(snapshot_url, ''))
-                 + length(username) + 64), 0)
-             FROM camera WHERE stage IN ('configured', 'integrated')",
+            &format!(
+                "SELECT count(*), coalesce(sum(length(coalesce(stream_url, '')) + length(coalesce(snapshot_url, ''))
+                     + length(username) + 64), 0)
+                 FROM camera WHERE {TARGET_STAGES}"
+            ),
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -100,54 +106,85 @@ impl Store {
             usize::try_from(bytes).unwrap_or(0),
         );
         while let Some(r) = rows.next()? {
-            let camera_id: CameraId = r.get(0)?;
-            let kind: String = r.get(1)?;
-            let nvr: Option<(String, u16)> = match (
-                kind.as_str(),
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<u16>>(3)?,
-            ) {
-                ("analogue", Some(host), Some(channel)) => Some((host, channel)),
-                _ => None,
-            };
-            let stream: Option<String> = r.get(4)?;
-            let snapshot: Option<String> = r.get(5)?;
-            let stream_url = stream
-                .as_deref()
-                .and_then(|u| url::Url::parse(u.trim()).ok())
-                .or_else(|| nvr.as_ref().and_then(|(h, c)| nvr_channel_url(h, *c)));
-            let snapshot_url = snapshot
-                .as_deref()
-                .and_then(|u| url::Url::parse(u.trim()).ok());
-            if stream_url.is_none() && snapshot_url.is_none() {
-                continue;
+            if let Some(target) = self.target_from_row(r)? {
+                targets.push(&target);
             }
-            let username: String = r.get(6)?;
-            let sealed: Option<Vec<u8>> = r.get(7)?;
-            let key_id: Option<String> = r.get(8)?;
-            let password = match (sealed, key_id) {
-                (Some(ct), Some(key_id)) if key_id == self.secrets.key_id() => {
-                    Some(self.secrets.open(&ct)?)
-                }
-                _ => None,
-            };
-            let credentials = match password {
-                Some(password) => Some(Credentials { username, password }),
-                None if !username.is_empty() => Some(Credentials {
-                    username,
-                    password: String::new(),
-                }),
-                None => None,
-            };
-            targets.push(&ProbeTarget {
-                camera_id,
-                stream_url,
-                snapshot_url,
-                credentials,
-            });
         }
         targets.shrink_to_fit();
         Ok(targets)
+    }
+
+    /// Ids of the cameras the prober looks after, in id order; [`Self::probe_target`] reads each when its turn
+    /// comes, so a desk keeps no URL or password of 200,000 cameras in memory between probes.
+    pub fn probe_target_ids(&self) -> Result<Vec<CameraId>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT id FROM camera WHERE {TARGET_STAGES} ORDER BY id"
+        ))?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<CameraId>>>()?;
+        Ok(ids)
+    }
+
+    /// One camera as the prober needs it; `None` when it is gone, no longer configured or integrated, or has no
+    /// address to probe.
+    pub fn probe_target(&self, camera_id: CameraId) -> Result<Option<ProbeTarget>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {TARGET_COLUMNS} FROM camera WHERE id = ?1 AND {TARGET_STAGES}"
+        ))?;
+        let mut rows = stmt.query([camera_id])?;
+        match rows.next()? {
+            Some(r) => self.target_from_row(r),
+            None => Ok(None),
+        }
+    }
+
+    fn target_from_row(&self, r: &rusqlite::Row<'_>) -> Result<Option<ProbeTarget>> {
+        let camera_id: CameraId = r.get(0)?;
+        let kind: String = r.get(1)?;
+        let nvr: Option<(String, u16)> = match (
+            kind.as_str(),
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<u16>>(3)?,
+        ) {
+            ("analogue", Some(host), Some(channel)) => Some((host, channel)),
+            _ => None,
+        };
+        let stream: Option<String> = r.get(4)?;
+        let snapshot: Option<String> = r.get(5)?;
+        let stream_url = stream
+            .as_deref()
+            .and_then(|u| url::Url::parse(u.trim()).ok())
+            .or_else(|| nvr.as_ref().and_then(|(h, c)| nvr_channel_url(h, *c)));
+        let snapshot_url = snapshot
+            .as_deref()
+            .and_then(|u| url::Url::parse(u.trim()).ok());
+        if stream_url.is_none() && snapshot_url.is_none() {
+            return Ok(None);
+        }
+        let username: String = r.get(6)?;
+        let sealed: Option<Vec<u8>> = r.get(7)?;
+        let key_id: Option<String> = r.get(8)?;
+        let password = match (sealed, key_id) {
+            (Some(ct), Some(key_id)) if key_id == self.secrets.key_id() => {
+                Some(self.secrets.open(&ct)?)
+            }
+            _ => None,
+        };
+        let credentials = match password {
+            Some(password) => Some(Credentials { username, password }),
+            None if !username.is_empty() => Some(Credentials {
+                username,
+                password: String::new(),
+            }),
+            None => None,
+        };
+        Ok(Some(ProbeTarget {
+            camera_id,
+            stream_url,
+            snapshot_url,
+            credentials,
+        }))
     }
 
     /// Stores a batch of probe results in one transaction: latest state, runs, thumbnails; prunes old runs.

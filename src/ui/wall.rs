@@ -14,15 +14,14 @@ use crate::model::{CameraId, HealthState, IntegrationStage, ist_datetime};
 use crate::services::desk::DeskCommand;
 use crate::services::monitor::MonitorCommand;
 use crate::services::registry_index::{Filters, RegistryIndex, WallOrder};
+use crate::services::thumbs::ThumbDecoder;
 use crate::store::{HealthRecord, HealthRun, uptime_pct};
 
 /// Snapshot JPEGs kept in memory (about 10 KB each).
 const MAX_JPEGS: usize = 1_000;
-/// Decoded thumbnails kept as textures (230 KB each at 320×180): a 6×6 wall and the screens just scrolled past;
-/// further back they are decoded again from the JPEG (about a millisecond each).
-const MAX_TEXTURES: usize = 96;
-/// Thumbnails decoded per frame, so tiles scrolling into view never hold a frame.
-const DECODES_PER_FRAME: usize = 4;
+/// Decoded thumbnails kept as textures (230 KB each at 320×180): a 6×6 wall and the rows just scrolled past;
+/// further back they are decoded again from the JPEG, off the UI thread.
+const MAX_TEXTURES: usize = 64;
 /// Status changes kept for the announcement list.
 const MAX_EVENTS: usize = 50;
 /// Longest wait before health changes re-order the wall.
@@ -63,20 +62,26 @@ pub struct WallEvent {
     pub state: HealthState,
 }
 
-/// Thumbnails: JPEG bytes from the prober or the registry, decoded into textures only for tiles in view.
+/// Thumbnails: JPEG bytes from the prober or the registry, decoded off the UI thread into textures only for
+/// tiles in view.
 #[derive(Default)]
 pub struct ThumbCache {
-    jpeg: HashMap<CameraId, Arc<Vec<u8>>>,
+    /// Each camera's picture and its version (bumped when a newer one arrives).
+    jpeg: HashMap<CameraId, (Arc<Vec<u8>>, u64)>,
     order: VecDeque<CameraId>,
     textures: HashMap<CameraId, (TextureHandle, u64)>,
     requested: HashSet<CameraId>,
+    /// Sent to the decoder, with the version asked for.
+    decoding: HashMap<CameraId, u64>,
+    decoder: Option<ThumbDecoder>,
+    next_version: u64,
     frame: u64,
-    decodes_left: usize,
 }
 
 impl ThumbCache {
     pub fn insert_jpeg(&mut self, id: CameraId, jpeg: Arc<Vec<u8>>) {
-        if self.jpeg.insert(id, jpeg).is_none() {
+        self.next_version += 1;
+        if self.jpeg.insert(id, (jpeg, self.next_version)).is_none() {
             self.order.push_back(id);
         }
         // A newer picture replaces the texture on its next showing.
@@ -89,9 +94,35 @@ impl ThumbCache {
         }
     }
 
-    fn begin_frame(&mut self) {
+    fn begin_frame(&mut self, ctx: &egui::Context) {
         self.frame += 1;
-        self.decodes_left = DECODES_PER_FRAME;
+        if self.decoder.is_none() {
+            let repaint = ctx.clone();
+            self.decoder = ThumbDecoder::start(Arc::new(move || repaint.request_repaint())).ok();
+        }
+        // Finished pictures become textures (an upload, no decoding here).
+        let finished: Vec<_> = self
+            .decoder
+            .as_ref()
+            .map(|d| d.finished().collect())
+            .unwrap_or_default();
+        for picture in finished {
+            let id = picture.camera_id;
+            if self.decoding.get(&id) == Some(&picture.version) {
+                self.decoding.remove(&id);
+            }
+            let current = self.jpeg.get(&id).map(|(_, v)| *v);
+            if current != Some(picture.version) || picture.rgba.is_empty() {
+                // Stale (a newer picture came meanwhile) or not a picture: the placeholder stays.
+                continue;
+            }
+            let image = egui::ColorImage::from_rgba_unmultiplied(
+                [picture.width_px, picture.height_px],
+                &picture.rgba,
+            );
+            let tex = ctx.load_texture(format!("thumb-{id}"), image, egui::TextureOptions::LINEAR);
+            self.textures.insert(id, (tex, self.frame));
+        }
         if self.textures.len() > MAX_TEXTURES {
             let mut by_age: Vec<(CameraId, u64)> =
                 self.textures.iter().map(|(id, (_, f))| (*id, *f)).collect();
@@ -102,35 +133,26 @@ impl ThumbCache {
         }
     }
 
-    /// The texture of a tile in view; decodes it when this frame's budget allows. `missing` collects cameras
+    /// The texture of a tile in view, if decoded; otherwise asks the decoder for it. `missing` collects cameras
     /// whose picture must first be read from the registry.
-    fn texture(
-        &mut self,
-        ctx: &egui::Context,
-        id: CameraId,
-        missing: &mut Vec<CameraId>,
-    ) -> Option<TextureHandle> {
+    fn texture(&mut self, id: CameraId, missing: &mut Vec<CameraId>) -> Option<TextureHandle> {
         if let Some((tex, used)) = self.textures.get_mut(&id) {
             *used = self.frame;
             return Some(tex.clone());
         }
-        let Some(jpeg) = self.jpeg.get(&id) else {
+        let Some((jpeg, version)) = self.jpeg.get(&id) else {
             if self.requested.insert(id) {
                 missing.push(id);
             }
             return None;
         };
-        if self.decodes_left == 0 {
-            ctx.request_repaint();
-            return None;
+        if self.decoding.get(&id) != Some(version)
+            && let Some(decoder) = &self.decoder
+        {
+            decoder.request(id, *version, jpeg.clone());
+            self.decoding.insert(id, *version);
         }
-        self.decodes_left -= 1;
-        let decoded = image::load_from_memory(jpeg).ok()?.to_rgba8();
-        let size = [decoded.width() as usize, decoded.height() as usize];
-        let image = egui::ColorImage::from_rgba_unmultiplied(size, decoded.as_raw());
-        let tex = ctx.load_texture(format!("thumb-{id}"), image, egui::TextureOptions::LINEAR);
-        self.textures.insert(id, (tex.clone(), self.frame));
-        Some(tex)
+        None
     }
 }
 
@@ -272,7 +294,7 @@ fn badge(ui: &mut Ui, i18n: &I18n, state: HealthState) {
 
 /// The wall screen.
 pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
-    app.wall.thumbs.begin_frame();
+    app.wall.thumbs.begin_frame(ui.ctx());
     toolbar_ui(app, ui);
     ui.separator();
     let Some(index) = app.index() else { return };
@@ -602,7 +624,7 @@ fn tile_ui(app: &mut DeskApp, ui: &mut Ui, id: CameraId, rect: Rect, missing: &m
         border,
         egui::StrokeKind::Inside,
     );
-    let texture = app.wall.thumbs.texture(ui.ctx(), id, missing);
+    let texture = app.wall.thumbs.texture(id, missing);
     let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect.shrink(6.0)));
     if compact {
         child.horizontal(|ui| {

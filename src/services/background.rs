@@ -1,0 +1,48 @@
+//! Background threads yield to the window: on a 2-core workstation a prober sweep (or the demo simulator) and
+//! the UI thread compete for the same cores, and the scheduler's time slices (several ms) would otherwise land
+//! in the middle of a frame.
+
+/// How much lower than the UI thread background work runs (a nice value; 10 gives the UI thread about ten times
+/// the CPU share when both want it, and the background all of it when the UI is idle).
+const BACKGROUND_NICE: i32 = 10;
+
+/// Lowers the calling thread's CPU priority; threads it starts afterwards inherit it. Best effort: where the
+/// system refuses, the thread runs as it was.
+pub fn lower_this_thread_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // On Linux each thread has its own nice value, and PRIO_PROCESS with id 0 means the calling thread.
+        // SAFETY: getpriority/setpriority take plain integers and only affect this thread's scheduling.
+        unsafe {
+            *libc::__errno_location() = 0;
+            let current = libc::getpriority(libc::PRIO_PROCESS, 0);
+            let target = current.max(BACKGROUND_NICE);
+            libc::setpriority(libc::PRIO_PROCESS, 0, target);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_background_thread_runs_at_a_lower_priority_than_its_parent() {
+        let parent = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+        let (own, child) = std::thread::spawn(|| {
+            lower_this_thread_priority();
+            let own = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+            // A thread started from here inherits the lower priority.
+            let child = std::thread::spawn(|| unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) })
+                .join()
+                .unwrap();
+            (own, child)
+        })
+        .join()
+        .unwrap();
+        assert_eq!(own, parent.max(BACKGROUND_NICE));
+        assert_eq!(child, own);
+        // The calling (UI) thread itself is untouched.
+        assert_eq!(unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) }, parent);
+    }
+}

@@ -1,0 +1,113 @@
+//! Thumbnails decoded off the UI thread: the wall asks for the tiles it shows, a decoder thread turns their
+//! JPEGs into RGBA pixels, and the UI only uploads finished pictures (a decode is about a millisecond; a few of
+//! them in one frame while scrolling would cost the frame budget).
+
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+
+use crate::model::CameraId;
+
+/// A decoded thumbnail, ready to upload.
+#[derive(Debug)]
+pub struct DecodedThumb {
+    pub camera_id: CameraId,
+    /// The JPEG's version when it was asked for (a newer picture makes this one stale).
+    pub version: u64,
+    pub width_px: usize,
+    pub height_px: usize,
+    /// Unpremultiplied RGBA, row by row; empty when the JPEG did not decode.
+    pub rgba: Vec<u8>,
+}
+
+type Request = (CameraId, u64, Arc<Vec<u8>>);
+
+/// The UI's handle on the decoder thread.
+pub struct ThumbDecoder {
+    requests: Sender<Request>,
+    results: Receiver<DecodedThumb>,
+}
+
+impl ThumbDecoder {
+    /// Starts the thread; `wake` is called after each finished picture (a repaint request).
+    pub fn start(wake: Arc<dyn Fn() + Send + Sync>) -> std::io::Result<Self> {
+        let (requests, inbox) = mpsc::channel::<Request>();
+        let (outbox, results) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("thumb-decoder".into())
+            .spawn(move || {
+                while let Ok(first) = inbox.recv() {
+                    // Newest first: while the wall scrolls, the tiles asked for last are the ones in view.
+                    let mut batch = vec![first];
+                    batch.extend(inbox.try_iter());
+                    for (camera_id, version, jpeg) in batch.into_iter().rev() {
+                        let decoded = decode(camera_id, version, &jpeg);
+                        if outbox.send(decoded).is_err() {
+                            return;
+                        }
+                        wake();
+                    }
+                }
+            })?;
+        Ok(Self { requests, results })
+    }
+
+    pub fn request(&self, camera_id: CameraId, version: u64, jpeg: Arc<Vec<u8>>) {
+        let _ = self.requests.send((camera_id, version, jpeg));
+    }
+
+    /// Pictures finished since the last call.
+    pub fn finished(&self) -> impl Iterator<Item = DecodedThumb> + '_ {
+        self.results.try_iter()
+    }
+}
+
+fn decode(camera_id: CameraId, version: u64, jpeg: &[u8]) -> DecodedThumb {
+    let (width_px, height_px, rgba) = match image::load_from_memory(jpeg) {
+        Ok(picture) => {
+            let rgba = picture.to_rgba8();
+            (
+                rgba.width() as usize,
+                rgba.height() as usize,
+                rgba.into_raw(),
+            )
+        }
+        Err(_) => (0, 0, Vec::new()),
+    };
+    DecodedThumb {
+        camera_id,
+        version,
+        width_px,
+        height_px,
+        rgba,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_on_its_thread_and_reports_bad_pictures_as_empty() {
+        let img = image::RgbImage::from_fn(32, 18, |x, _| image::Rgb([x as u8 * 8, 90, 30]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
+            .encode_image(&img)
+            .unwrap();
+        let decoder = ThumbDecoder::start(Arc::new(|| {})).unwrap();
+        decoder.request(7, 1, Arc::new(jpeg));
+        decoder.request(8, 1, Arc::new(b"not a jpeg".to_vec()));
+        let mut done = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while done.len() < 2 && std::time::Instant::now() < deadline {
+            done.extend(decoder.finished());
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        done.sort_by_key(|d| d.camera_id);
+        assert_eq!(done.len(), 2);
+        assert_eq!(
+            (done[0].width_px, done[0].height_px, done[0].rgba.len()),
+            (32, 18, 32 * 18 * 4)
+        );
+        assert!(done[1].rgba.is_empty());
+    }
+}
