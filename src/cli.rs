@@ -235,6 +235,7 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
                 seed,
                 fit_file_limit,
                 shard,
+                background: false,
             },
             duration_s.map(Duration::from_secs),
         ),

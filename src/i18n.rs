@@ -50,6 +50,45 @@ fn parse(ftl: &str) -> FluentResource {
     FluentResource::try_new(ftl.to_string()).unwrap_or_else(|(res, _errors)| res)
 }
 
+/// Whole numbers in messages grouped the Indian way, as officials read them in both languages: 2,00,000 cameras,
+/// 12,500 probes/min. `NUMBER($id, useGrouping: "false")` in a message keeps an identifier as it is.
+fn grouped_number<M>(value: &FluentValue<'_>, _memoizer: &M) -> Option<String> {
+    let FluentValue::Number(n) = value else {
+        return None;
+    };
+    if !n.options.use_grouping
+        || n.options.minimum_fraction_digits.is_some()
+        || n.value.fract() != 0.0
+        || n.value.abs() < 1000.0
+        || n.value.abs() > 1e15
+    {
+        return None;
+    }
+    Some(indian_grouping(n.value as i64))
+}
+
+/// 1234567 → "12,34,567": the last three digits, then groups of two.
+pub fn indian_grouping(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let (head, tail) = digits.split_at(digits.len().saturating_sub(3));
+    let mut out = String::new();
+    if n < 0 {
+        out.push('-');
+    }
+    let first = head.len() % 2;
+    for (i, c) in head.chars().enumerate() {
+        if i > 0 && (i + 2 - first) % 2 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !head.is_empty() {
+        out.push(',');
+    }
+    out.push_str(tail);
+    out
+}
+
 impl I18n {
     pub fn new(lang: Lang) -> Self {
         let (id, ftl) = match lang {
@@ -59,6 +98,9 @@ impl I18n {
         let mut bundle = FluentBundle::new_concurrent(vec![id]);
         // egui would draw Unicode isolation marks around every argument as boxes.
         bundle.set_use_isolating(false);
+        bundle.set_formatter(Some(grouped_number));
+        // NUMBER(), for the rare identifier that must not be grouped.
+        let _ = bundle.add_builtins();
         let _ = bundle.add_resource(parse(ftl));
         Self { lang, bundle }
     }
@@ -120,6 +162,34 @@ pub fn message_ids(ftl: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn whole_numbers_are_grouped_the_indian_way() {
+        assert_eq!(indian_grouping(999), "999");
+        assert_eq!(indian_grouping(1_000), "1,000");
+        assert_eq!(indian_grouping(10_569), "10,569");
+        assert_eq!(indian_grouping(155_842), "1,55,842");
+        assert_eq!(indian_grouping(200_000), "2,00,000");
+        assert_eq!(indian_grouping(12_345_678), "1,23,45,678");
+        assert_eq!(indian_grouping(-2_378), "-2,378");
+        let en = I18n::new(Lang::En);
+        assert_eq!(
+            en.tr_args("wall-showing", &[("shown", "155842".into())]),
+            en.tr_args("wall-showing", &[("shown", "1,55,842".into())]),
+        );
+        // Identifiers stay as they are.
+        let line = en.tr_args(
+            "cli-probe-line",
+            &[
+                ("id", "123456".into()),
+                ("camera", "Gate".into()),
+                ("site", "Jail".into()),
+                ("state", "online".into()),
+                ("detail", "H264".into()),
+            ],
+        );
+        assert!(line.starts_with("camera 123456 Gate"), "{line}");
+    }
+
     use std::collections::BTreeSet;
 
     use super::*;
@@ -315,7 +385,7 @@ mod tests {
         let one = en.tr_args("status-passwords-lost", &[("count", "1".into())]);
         assert!(one.starts_with("One camera password must"), "{one}");
         let many = en.tr_args("status-passwords-lost", &[("count", "2378".into())]);
-        assert!(many.starts_with("2378 camera passwords must"), "{many}");
+        assert!(many.starts_with("2,378 camera passwords must"), "{many}");
         assert_eq!(hi.tr("stage-integrated"), "एकीकृत");
     }
 }

@@ -167,7 +167,10 @@ fn default_demo_shows_jhansi_figures_and_stats_match_the_history() {
     let db = dir.path("registry.sqlite");
     let out = ok(&dir.run(&db, &["demo", &format!("--now-unix-s={NOW}")]));
     assert_eq!(out.lines().count(), 1, "one-line summary: {out}");
-    assert!(out.contains("3200 cameras") && out.contains(" s."), "{out}");
+    assert!(
+        out.contains("3,200 cameras") && out.contains(" s."),
+        "{out}"
+    );
 
     let stats = stats_json(&dir, &db, Some(NOW));
     within(int(&stats, "cameras"), 3_200, 160, "cameras");
@@ -315,7 +318,7 @@ fn default_demo_shows_jhansi_figures_and_stats_match_the_history() {
     let table = ok(&dir.run(&db, &["stats", &format!("--now-unix-s={NOW}")]));
     for words in [
         "(demo registry)",
-        "Integrated: 2378",
+        "Integrated: 2,378",
         "Coaching institute / school",
         "Owner contacted",
         "Toll plaza",

@@ -16,7 +16,7 @@ fn load_the_demo_registry_from_an_empty_desk() {
         "an empty registry is not demo data"
     );
 
-    h.get_by_label("Load demo registry (3200 cameras)").click();
+    h.get_by_label("Load demo registry (3,200 cameras)").click();
     h.run_ok();
     wait_until(&mut h, "the demo registry is loaded", |app| {
         app.index()
@@ -28,8 +28,8 @@ fn load_the_demo_registry_from_an_empty_desk() {
     assert_eq!(index.integrated_count(), 2_378);
     // The badge in the status bar.
     h.get_by_label_contains("DEMO DATA");
-    h.get_by_label_contains("3200 cameras · 2378 integrated");
-    h.get_by_label("Showing 3200 of 3200");
+    h.get_by_label_contains("3,200 cameras · 2,378 integrated");
+    h.get_by_label("Showing 3,200 of 3,200");
 
     // The file says so too, and the load is in the audit log with who did it.
     assert_eq!(

@@ -263,6 +263,7 @@ fn largest_registry_starts() {
                     seed: 1,
                     fit_file_limit: true,
                     shard: None,
+                    background: false,
                 },
             )
             .expect("the simulator starts with the cameras that fit")

@@ -289,6 +289,7 @@ fn start_simulator(store: &Store, out: &Outbox) -> Option<crate::services::simul
     let options = crate::services::simulator::SimOptions {
         seed: 1,
         fit_file_limit: true,
+        background: true,
         ..Default::default()
     };
     match crate::services::simulator::Simulator::start_with(store, &options) {

@@ -63,6 +63,12 @@ pub enum MonitorEvent {
         probes_per_min: f64,
         cameras: usize,
     },
+    /// A sweep under way: cameras probed so far of those due, and the rate so far (sent with each batch).
+    Progress {
+        probed: usize,
+        due: usize,
+        probes_per_min: f64,
+    },
     Failed(String),
 }
 
@@ -246,6 +252,9 @@ fn run(
         if due.is_empty() && shared.urgent_is_empty() {
             continue;
         }
+        let due_count = due.len();
+        let sweep_started = Instant::now();
+        let mut probed = 0usize;
         let mut due = due.into_iter();
         let reader = &reader;
         // A camera that changed or went since the list was read is skipped; a read error skips one camera.
@@ -279,6 +288,7 @@ fn run(
         let mut flushed_at = Instant::now();
         let report = sweep(next, &options.sweep, &cancel, |o| {
             pending.push(o);
+            probed += 1;
             if (pending.len() >= BATCH || flushed_at.elapsed() >= BATCH_AGE)
                 && failure.is_none()
                 && let Err(e) = flush(&mut store, &mut pending, &mut schedule, out)
@@ -288,6 +298,16 @@ fn run(
             }
             if pending.is_empty() {
                 flushed_at = Instant::now();
+                let minutes = sweep_started.elapsed().as_secs_f64() / 60.0;
+                out(MonitorEvent::Progress {
+                    probed,
+                    due: due_count.max(probed),
+                    probes_per_min: if minutes > 0.0 {
+                        probed as f64 / minutes
+                    } else {
+                        0.0
+                    },
+                });
             }
         });
         if let Some(e) = failure {

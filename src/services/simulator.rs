@@ -387,6 +387,9 @@ pub struct SimOptions {
     /// has about the same number of sockets. For running one registry in several processes, each within its
     /// own open-file limit.
     pub shard: Option<(usize, usize)>,
+    /// Run the simulator's threads at a lower CPU priority, as background work of a desk window (the desk's own
+    /// prober runs at the same priority, so the two share the cores fairly and the window comes first).
+    pub background: bool,
 }
 
 impl Simulator {
@@ -450,7 +453,7 @@ impl Simulator {
             };
             cam.set_password(seed, stored);
         }
-        builder.launch(started, options.fit_file_limit)
+        builder.launch(started, options.fit_file_limit, options.background)
     }
 
     /// Stops every thread and closes every socket.
@@ -1189,7 +1192,12 @@ impl Builder {
         self.by_addr.clear();
     }
 
-    fn launch(mut self, started: Instant, fit_file_limit: bool) -> Result<Simulator, SimError> {
+    fn launch(
+        mut self,
+        started: Instant,
+        fit_file_limit: bool,
+        background: bool,
+    ) -> Result<Simulator, SimError> {
         if self.cameras.is_empty() {
             return Err(match self.info.skipped_example.take() {
                 Some(example) => SimError::NotLoopback {
@@ -1308,8 +1316,9 @@ impl Builder {
             let handle = std::thread::Builder::new()
                 .name(format!("camera-sim-{t}"))
                 .spawn(move || {
-                    // A demo tool: it yields to the desk's window when both want the cores.
-                    super::background::lower_this_thread_priority();
+                    if background {
+                        super::background::lower_this_thread_priority();
+                    }
                     worker.run()
                 });
             match handle {
@@ -2810,7 +2819,7 @@ mod tests {
             None,
         );
         assert!(matches!(
-            b.launch(Instant::now(), false),
+            b.launch(Instant::now(), false, false),
             Err(SimError::NotLoopback { count: 1, .. })
         ));
     }

@@ -300,8 +300,14 @@ impl DeskApp {
                     cameras,
                 } => {
                     self.wall.probes_per_min = Some(probes_per_min);
+                    self.wall.sweep_progress = None;
                     self.wall.scheduled = cameras;
                 }
+                MonitorEvent::Progress {
+                    probed,
+                    due,
+                    probes_per_min,
+                } => self.wall.sweep_progress = Some((probed, due, probes_per_min)),
                 MonitorEvent::Failed(e) => self.status = Some((e, true)),
             }
         }

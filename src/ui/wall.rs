@@ -178,8 +178,11 @@ pub struct WallState {
     job: Option<WallJob>,
     /// Bumped when health changes, so problems-first order is recomputed.
     pub health_version: u64,
+    /// Rate of the last finished sweep and the cameras it covered.
     pub probes_per_min: Option<f64>,
     pub scheduled: usize,
+    /// The sweep under way: probed so far, due, rate so far.
+    pub sweep_progress: Option<(usize, usize, f64)>,
     pub runs: Option<(CameraId, Vec<HealthRun>)>,
     /// The selected camera's latest health in full (the index keeps only state and last seen for each camera).
     pub details_health: Option<HealthRecord>,
@@ -200,6 +203,7 @@ impl Default for WallState {
             health_version: 0,
             probes_per_min: None,
             scheduled: 0,
+            sweep_progress: None,
             runs: None,
             details_health: None,
         }
@@ -429,14 +433,25 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
             "wall-prober-start"
         };
         toggle_prober = ui.button(i18n.tr(key)).clicked();
-        let rate = app
-            .wall
-            .probes_per_min
-            .map_or_else(String::new, |r| format!("{r:.0}"));
-        ui.label(i18n.tr_args(
-            "wall-prober-rate",
-            &[("rate", rate), ("cameras", app.wall.scheduled.to_string())],
-        ));
+        let prober = match (app.wall.sweep_progress, app.wall.probes_per_min) {
+            (Some((probed, due, rate)), _) => i18n.tr_args(
+                "wall-prober-sweeping",
+                &[
+                    ("rate", format!("{rate:.0}")),
+                    ("probed", probed.to_string()),
+                    ("due", due.to_string()),
+                ],
+            ),
+            (None, Some(rate)) => i18n.tr_args(
+                "wall-prober-rate",
+                &[
+                    ("rate", format!("{rate:.0}")),
+                    ("cameras", app.wall.scheduled.to_string()),
+                ],
+            ),
+            (None, None) => i18n.tr("wall-prober-starting"),
+        };
+        ui.label(prober);
         ui.label(i18n.tr_args(
             "wall-showing",
             &[("shown", app.wall.rows.len().to_string())],
