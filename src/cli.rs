@@ -38,6 +38,10 @@ pub struct Args {
     /// keys/ in the user's configuration directory for iccc-desk.
     #[arg(long, global = true, value_name = "DIR")]
     pub key_dir: Option<PathBuf>,
+    /// Open a demo registry without answering for its cameras in the desk (e.g. when `iccc-desk simulate`
+    /// runs on its own).
+    #[arg(long)]
+    pub no_simulator: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -194,7 +198,8 @@ pub fn run(args: Args) -> ExitCode {
 pub fn run_command(args: Args) -> Result<(), CliError> {
     let (db, key_dir) = resolve_paths(&args)?;
     match args.command {
-        None => crate::ui::run_desk(db, key_dir).map_err(|e| CliError::Failed(format!("{e:#}"))),
+        None => crate::ui::run_desk(db, key_dir, !args.no_simulator)
+            .map_err(|e| CliError::Failed(format!("{e:#}"))),
         Some(Command::Demo {
             cameras,
             seed,

@@ -265,6 +265,7 @@ wall-prober-starting = Prober: starting the first sweep
 wall-showing = { $shown } on the wall
 wall-empty = No configured or integrated camera matches these filters.
 wall-no-picture = no picture yet
+wall-no-snapshot-url = no snapshot address
 wall-last-seen = last seen { $ago }
 wall-never-seen = never seen online
 wall-details-none = Select a tile to see the camera's details.

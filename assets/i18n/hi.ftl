@@ -262,6 +262,7 @@ wall-prober-starting = जाँचक: पहला दौर शुरू ह�
 wall-showing = वॉल पर { $shown }
 wall-empty = इन फ़िल्टरों से कोई कॉन्फ़िगर या एकीकृत कैमरा नहीं मिला।
 wall-no-picture = अभी कोई चित्र नहीं
+wall-no-snapshot-url = स्नैपशॉट का पता नहीं
 wall-last-seen = अंतिम बार { $ago } देखा
 wall-never-seen = कभी ऑनलाइन नहीं देखा
 wall-details-none = कैमरे का विवरण देखने के लिए कोई टाइल चुनें।

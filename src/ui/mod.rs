@@ -678,7 +678,7 @@ impl eframe::App for DeskApp {
 }
 
 /// Opens the desk window on `db` (blocks until the window closes).
-pub fn run_desk(db: PathBuf, key_dir: PathBuf) -> anyhow::Result<()> {
+pub fn run_desk(db: PathBuf, key_dir: PathBuf, simulate_demo: bool) -> anyhow::Result<()> {
     let settings_path = settings::default_path();
     let icon = fonts::window_icon();
     let mut viewport = egui::ViewportBuilder::default()
@@ -696,7 +696,14 @@ pub fn run_desk(db: PathBuf, key_dir: PathBuf) -> anyhow::Result<()> {
     eframe::run_native(
         "iccc-desk",
         options,
-        Box::new(move |_cc| Ok(Box::new(DeskApp::new(db, key_dir, settings_path)))),
+        Box::new(move |_cc| {
+            let app = DeskApp::new(db, key_dir, settings_path);
+            Ok(Box::new(if simulate_demo {
+                app
+            } else {
+                app.without_demo_simulator()
+            }))
+        }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the desk window: {e}"))
 }

@@ -62,14 +62,24 @@ pub struct WallEvent {
     pub state: HealthState,
 }
 
+/// One camera's picture in the cache.
+struct CachedJpeg {
+    jpeg: Arc<Vec<u8>>,
+    /// Bumped when a newer picture arrives, so a decode of the older one is dropped.
+    version: u64,
+    /// The frame the tile was last on screen (0: not shown since the picture came).
+    shown_frame: u64,
+}
+
 /// Thumbnails: JPEG bytes from the prober or the registry, decoded off the UI thread into textures only for
-/// tiles in view.
+/// tiles in view. While a big registry is swept, pictures arrive for cameras far from the screen many times a
+/// second; those are dropped first, so the tiles in view keep theirs.
 #[derive(Default)]
 pub struct ThumbCache {
-    /// Each camera's picture and its version (bumped when a newer one arrives).
-    jpeg: HashMap<CameraId, (Arc<Vec<u8>>, u64)>,
-    order: VecDeque<CameraId>,
+    jpeg: HashMap<CameraId, CachedJpeg>,
     textures: HashMap<CameraId, (TextureHandle, u64)>,
+    /// Asked of the registry and not answered with a picture (asked again once a probe brings one or the
+    /// picture is dropped).
     requested: HashSet<CameraId>,
     /// Sent to the decoder, with the version asked for.
     decoding: HashMap<CameraId, u64>,
@@ -81,17 +91,51 @@ pub struct ThumbCache {
 impl ThumbCache {
     pub fn insert_jpeg(&mut self, id: CameraId, jpeg: Arc<Vec<u8>>) {
         self.next_version += 1;
-        if self.jpeg.insert(id, (jpeg, self.next_version)).is_none() {
-            self.order.push_back(id);
-        }
+        let shown_frame = self.jpeg.get(&id).map_or(0, |c| c.shown_frame);
+        self.jpeg.insert(
+            id,
+            CachedJpeg {
+                jpeg,
+                version: self.next_version,
+                shown_frame,
+            },
+        );
+        self.requested.remove(&id);
         // A newer picture replaces the texture on its next showing.
         self.textures.remove(&id);
-        while self.order.len() > MAX_JPEGS {
-            if let Some(old) = self.order.pop_front() {
-                self.jpeg.remove(&old);
-                self.textures.remove(&old);
-            }
+        if self.jpeg.len() > MAX_JPEGS + MAX_JPEGS / 8 {
+            self.drop_least_recently_shown();
         }
+    }
+
+    /// Back to `MAX_JPEGS`: the pictures not on screen for the longest go (in batches, so a flood of pictures
+    /// costs one sort per batch).
+    fn drop_least_recently_shown(&mut self) {
+        let mut by_shown: Vec<(u64, u64, CameraId)> = self
+            .jpeg
+            .iter()
+            .map(|(id, c)| (c.shown_frame, c.version, *id))
+            .collect();
+        by_shown.sort_unstable();
+        let excess = self.jpeg.len().saturating_sub(MAX_JPEGS);
+        for (_, _, id) in by_shown.into_iter().take(excess) {
+            self.jpeg.remove(&id);
+            self.textures.remove(&id);
+            self.requested.remove(&id);
+        }
+    }
+
+    /// Pictures held (for tests and the benchmark).
+    pub fn len(&self) -> usize {
+        self.jpeg.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.jpeg.is_empty()
+    }
+
+    pub fn contains(&self, id: CameraId) -> bool {
+        self.jpeg.contains_key(&id)
     }
 
     fn begin_frame(&mut self, ctx: &egui::Context) {
@@ -111,7 +155,7 @@ impl ThumbCache {
             if self.decoding.get(&id) == Some(&picture.version) {
                 self.decoding.remove(&id);
             }
-            let current = self.jpeg.get(&id).map(|(_, v)| *v);
+            let current = self.jpeg.get(&id).map(|c| c.version);
             if current != Some(picture.version) || picture.rgba.is_empty() {
                 // Stale (a newer picture came meanwhile) or not a picture: the placeholder stays.
                 continue;
@@ -136,21 +180,22 @@ impl ThumbCache {
     /// The texture of a tile in view, if decoded; otherwise asks the decoder for it. `missing` collects cameras
     /// whose picture must first be read from the registry.
     fn texture(&mut self, id: CameraId, missing: &mut Vec<CameraId>) -> Option<TextureHandle> {
-        if let Some((tex, used)) = self.textures.get_mut(&id) {
-            *used = self.frame;
-            return Some(tex.clone());
-        }
-        let Some((jpeg, version)) = self.jpeg.get(&id) else {
+        let Some(cached) = self.jpeg.get_mut(&id) else {
             if self.requested.insert(id) {
                 missing.push(id);
             }
             return None;
         };
-        if self.decoding.get(&id) != Some(version)
+        cached.shown_frame = self.frame;
+        if let Some((tex, used)) = self.textures.get_mut(&id) {
+            *used = self.frame;
+            return Some(tex.clone());
+        }
+        if self.decoding.get(&id) != Some(&cached.version)
             && let Some(decoder) = &self.decoder
         {
-            decoder.request(id, *version, jpeg.clone());
-            self.decoding.insert(id, *version);
+            decoder.request(id, cached.version, cached.jpeg.clone());
+            self.decoding.insert(id, cached.version);
         }
         None
     }
@@ -616,6 +661,12 @@ fn tile_ui(app: &mut DeskApp, ui: &mut Ui, id: CameraId, rect: Rect, missing: &m
         .map(|s| app.i18n.tr(&s.site.owner_category.i18n_key()))
         .unwrap_or_default();
     let stage = camera.stage;
+    // A camera without a snapshot address never gets a picture: say so rather than "yet".
+    let placeholder = if camera.camera.snapshot_url.trim().is_empty() {
+        "wall-no-snapshot-url"
+    } else {
+        "wall-no-picture"
+    };
     let now = crate::store::now_unix_s();
     let seen = match last_online {
         Some(t) => app
@@ -678,7 +729,7 @@ fn tile_ui(app: &mut DeskApp, ui: &mut Ui, id: CameraId, rect: Rect, missing: &m
                     ui.painter().text(
                         pic.center(),
                         egui::Align2::CENTER_CENTER,
-                        format!("📷 {}", app.i18n.tr("wall-no-picture")),
+                        format!("📷 {}", app.i18n.tr(placeholder)),
                         egui::FontId::proportional(13.0),
                         ui.visuals().weak_text_color(),
                     );
@@ -843,5 +894,48 @@ fn events_ui(app: &mut DeskApp, ui: &mut Ui) {
         });
     if let Some(id) = clicked {
         select(app, id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pictures_of_tiles_in_view_outlive_a_flood_from_the_prober() {
+        let ctx = egui::Context::default();
+        let mut cache = ThumbCache::default();
+        let jpeg = Arc::new(vec![0xFF, 0xD8, 0xFF, 0xD9]);
+        for id in 0..1_000 {
+            cache.insert_jpeg(id, jpeg.clone());
+        }
+        // 36 tiles on screen.
+        cache.begin_frame(&ctx);
+        let mut missing = Vec::new();
+        for id in 0..36 {
+            cache.texture(id, &mut missing);
+        }
+        assert!(missing.is_empty());
+        // A sweep brings pictures of 5,000 cameras far from the screen.
+        for id in 10_000..15_000 {
+            cache.insert_jpeg(id, jpeg.clone());
+        }
+        assert!(cache.len() <= MAX_JPEGS + MAX_JPEGS / 8, "{}", cache.len());
+        assert!(
+            (0..36).all(|id| cache.contains(id)),
+            "a tile in view lost its picture"
+        );
+        // A dropped picture is asked of the registry again when its tile shows.
+        assert!(!cache.contains(500));
+        cache.texture(500, &mut missing);
+        cache.texture(500, &mut missing);
+        assert_eq!(missing, vec![500], "asked once, not every frame");
+        cache.insert_jpeg(500, jpeg.clone());
+        for id in 20_000..22_000 {
+            cache.insert_jpeg(id, jpeg.clone());
+        }
+        missing.clear();
+        cache.texture(500, &mut missing);
+        assert_eq!(missing, vec![500], "asked again after being dropped");
     }
 }
