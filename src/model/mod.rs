@@ -4,6 +4,7 @@
 //! unit-tested and shared by the store, the services, the CLI and the screens.
 
 mod camera;
+pub mod geo;
 mod health;
 mod site;
 mod stage;
