@@ -288,3 +288,55 @@ ago-days = { $n ->
         [one] { $n } day ago
        *[other] { $n } days ago
     }
+
+# Site map
+nav-map = Site map
+map-pin-offline = Offline
+map-pin-auth-failed = Password refused
+map-pin-stream-error = Stream error
+map-pin-blocked = Integration blocked
+map-pin-not-probed = Not probed yet
+map-pin-in-progress = Being integrated
+map-pin-online = Online
+map-pin-rejected = Rejected
+map-layers = Layers
+map-layer-base = Base map
+map-layer-cameras = Cameras
+map-layer-fov = Fields of view
+map-layer-priority = Black spots, toll plazas, jail
+map-zoom-in = Zoom in
+map-zoom-out = Zoom out
+map-whole-city = Whole city
+map-building = Placing cameras on the map…
+map-showing = { $cameras ->
+    [one] One camera on the map
+   *[other] { $cameras } cameras on the map
+}
+map-find = Find on the map
+map-find-hint = site or camera, English or हिन्दी
+map-find-none = Nothing found.
+map-box-hint = Shift-drag on the map to select the cameras in a box.
+map-box-selected = { $count ->
+    [one] One camera selected
+   *[other] { $count } cameras selected
+}
+map-box-show-wall = Show on the wall
+map-box-show-table = Show in the table
+map-box-clear = Clear selection
+map-legend = Legend
+map-legend-cluster = Several cameras: the ring shows the worst
+map-described = Site map, { $cameras } cameras, zoom { $zoom }
+map-scale-km = { $km } km
+map-scale-m = { $m } m
+map-pick-position = Click where the camera is.
+map-pick-bearing = Drag the handle to where the camera looks.
+map-pick-bearing-now = Facing { $deg }°
+map-pick-done = Done
+map-pick-cancel = Back to the form
+camera-pick-on-map = Pick on map
+camera-facing-on-map = Set facing on map
+filter-only-selection = { $count ->
+    [one] Map selection: one camera
+   *[other] Map selection: { $count } cameras
+}
+filter-only-clear = Show all cameras again

@@ -7,8 +7,17 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, OnceLock, mpsc};
 
+use crate::model::geo::{self, WorldPoint};
 use crate::model::{CameraId, HealthState, IntegrationStage, OwnerCategory, SiteId};
+use crate::services::map_index::{MapPin, PinState};
 use crate::store::{CameraRecord, HealthBrief, RegistrySnapshot, SiteRecord};
+
+/// A search hit: a position in `snapshot.sites` or `snapshot.cameras`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    Site(u32),
+    Camera(u32),
+}
 
 /// How the wall orders its tiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -56,6 +65,8 @@ pub struct Filters {
     pub stage: Option<IntegrationStage>,
     /// Health as the desk's probes saw it (`NotProbed` for cameras without a probe yet).
     pub health: Option<HealthState>,
+    /// Only these cameras (e.g. a box drawn on the map), sorted; `None` = all.
+    pub only: Option<Arc<Vec<CameraId>>>,
 }
 
 impl Filters {
@@ -95,6 +106,8 @@ pub struct RegistryIndex {
     sorted_all: Vec<u32>,
     /// Filtering in progress, if any.
     job: Option<FilterJob>,
+    /// Moves on whenever a site or camera changes (views built from the index, like the map, rebuild then).
+    revision: u64,
 }
 
 /// Below this many rows a filter runs at once on the caller's thread (well under a millisecond); above it, on
@@ -207,6 +220,8 @@ struct SearchData {
     camera_last_online: Vec<i64>,
     /// Position in `snapshot.sites` of each camera's site.
     camera_site_pos: Vec<Option<u32>>,
+    /// Each camera's place on the map (Web Mercator world square).
+    camera_world: Arc<Vec<WorldPoint>>,
     site_text: Arc<TextColumn>,
     site_category: Vec<OwnerCategory>,
     /// Index into `wards` / `police_stations`, `u32::MAX` when empty.
@@ -233,6 +248,8 @@ struct Query {
     station: Option<u32>,
     stage: Option<IntegrationStage>,
     health: Option<HealthState>,
+    /// Cameras allowed, by position (`None` = all).
+    only: Option<Arc<Vec<bool>>>,
 }
 
 /// Whether each site's text holds the search text, worked out once per site and query (sites have several
@@ -282,6 +299,9 @@ impl SearchData {
                 };
                 q.stage.is_none_or(|st| self.camera_stage[i] == st)
                     && q.health.is_none_or(|h| self.camera_health[i] == h)
+                    && q.only
+                        .as_ref()
+                        .is_none_or(|only| only.get(i).copied().unwrap_or(false))
                     && self.site_matches(p, q)
                     && (q.needle.is_empty()
                         || hits.hit(&self.site_text, p)
@@ -290,6 +310,7 @@ impl SearchData {
             TableMode::Sites => {
                 // Health belongs to cameras: a site matches when the filter asks nothing of it.
                 q.health.is_none()
+                    && q.only.is_none()
                     && self.site_matches(i, q)
                     && q.stage
                         .is_none_or(|st| self.site_stages[i] & stage_bit(st) != 0)
@@ -346,6 +367,12 @@ impl Drop for FilterJob {
         // A newer request replaced this one: let its thread stop early.
         self.cancel.store(true, AtomicOrdering::Relaxed);
     }
+}
+
+/// Revisions are unique across indexes, so a view keyed by one never mistakes a reloaded registry for the old.
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, AtomicOrdering::Relaxed)
 }
 
 fn lower(s: &str) -> String {
@@ -498,6 +525,82 @@ impl RegistryIndex {
         }
     }
 
+    /// The map's pins: every camera matching the filters (any stage), with its marker state; packed to run on
+    /// another thread like [`Self::wall_rows_task`].
+    pub fn map_pins_task(
+        &self,
+        filters: &Filters,
+    ) -> impl FnOnce() -> Vec<MapPin> + Send + 'static {
+        let query = self.query(filters);
+        let search = self.search.clone();
+        move || {
+            let Some(query) = query else {
+                return Vec::new();
+            };
+            let mut hits = SiteTextHits::new(&query, search.site_text.len());
+            (0..search.camera_stage.len())
+                .filter(|&i| search.matches(TableMode::Cameras, i, &query, &mut hits))
+                .map(|i| MapPin {
+                    world: search.camera_world[i],
+                    camera_pos: i as u32,
+                    state: PinState::of(search.camera_stage[i], search.camera_health[i]),
+                })
+                .collect()
+        }
+    }
+
+    /// Sites, then cameras, whose own text holds `text` (English or Hindi, any case), at most `limit` of each
+    /// kind, in registry order; packed to run on another thread.
+    pub fn find_task(
+        &self,
+        text: &str,
+        limit: usize,
+    ) -> impl FnOnce() -> Vec<Found> + Send + 'static {
+        let needle = lower(text.trim());
+        let search = self.search.clone();
+        move || {
+            if needle.is_empty() {
+                return Vec::new();
+            }
+            let sites = (0..search.site_text.len())
+                .filter(|&p| search.site_text.get(p).contains(&needle))
+                .take(limit)
+                .map(|p| Found::Site(p as u32));
+            let cameras = (0..search.camera_text.len())
+                .filter(|&i| search.camera_text.get(i).contains(&needle))
+                .take(limit)
+                .map(|i| Found::Camera(i as u32));
+            sites.chain(cameras).collect()
+        }
+    }
+
+    /// Moves on with every change of a site or camera in this index.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// A camera's marker state now (stage and probed health).
+    pub fn pin_state(&self, camera_pos: u32) -> PinState {
+        let i = camera_pos as usize;
+        PinState::of(
+            self.search
+                .camera_stage
+                .get(i)
+                .copied()
+                .unwrap_or(IntegrationStage::Surveyed),
+            self.search
+                .camera_health
+                .get(i)
+                .copied()
+                .unwrap_or(HealthState::NotProbed),
+        )
+    }
+
+    /// Position of a camera in the snapshot.
+    pub fn camera_position(&self, camera_id: CameraId) -> Option<u32> {
+        self.camera_pos.get(&camera_id).map(|&i| i as u32)
+    }
+
     /// Cameras in the registry (the wall computes its rows on a thread above [`SYNC_FILTER_ROWS`]).
     pub fn is_large(&self) -> bool {
         self.snapshot.cameras.len() > SYNC_FILTER_ROWS
@@ -505,6 +608,7 @@ impl RegistryIndex {
 
     /// Recomputes everything derived from the snapshot (after a load or a saved row).
     fn rebuild(&mut self) {
+        self.revision = next_revision();
         // Health is not in the snapshot: carry it over by camera id (positions move when a camera is added).
         let old_health: HashMap<CameraId, (HealthState, i64)> = self
             .camera_pos
@@ -620,6 +724,12 @@ impl RegistryIndex {
                 })
                 .collect(),
             camera_site_pos,
+            camera_world: Arc::new(
+                snap.cameras
+                    .iter()
+                    .map(|c| geo::to_world(c.camera.lat_deg, c.camera.lon_deg))
+                    .collect(),
+            ),
             site_category: snap.sites.iter().map(|s| s.site.owner_category).collect(),
             site_ward: snap
                 .sites
@@ -820,6 +930,8 @@ impl RegistryIndex {
             && filters.ward == self.applied.ward
             && filters.police_station == self.applied.police_station
             && filters.stage == self.applied.stage
+            && filters.health == self.applied.health
+            && filters.only == self.applied.only
             && query.needle.contains(&lower(self.applied.text.trim()));
         let source = if narrowing {
             self.rows.clone()
@@ -872,6 +984,15 @@ impl RegistryIndex {
             station: position(&self.police_stations, &filters.police_station)?,
             stage: filters.stage,
             health: filters.health,
+            only: filters.only.as_ref().map(|ids| {
+                let mut allowed = vec![false; self.snapshot.cameras.len()];
+                for id in ids.iter() {
+                    if let Some(&i) = self.camera_pos.get(id) {
+                        allowed[i] = true;
+                    }
+                }
+                Arc::new(allowed)
+            }),
         })
     }
 
@@ -933,6 +1054,7 @@ impl RegistryIndex {
         if let Some(&i) = self.camera_pos.get(&record.id)
             && self.snapshot.cameras[i].site_id == record.site_id
         {
+            self.revision = next_revision();
             let was_integrated = self.snapshot.cameras[i].stage == IntegrationStage::Integrated;
             let is_integrated = record.stage == IntegrationStage::Integrated;
             let site_pos = self.search.camera_site_pos[i];
@@ -958,6 +1080,10 @@ impl RegistryIndex {
                 search.name_order = OnceLock::new();
             }
             search.camera_stage[i] = record.stage;
+            let world = geo::to_world(record.camera.lat_deg, record.camera.lon_deg);
+            if search.camera_world.get(i) != Some(&world) {
+                Arc::make_mut(&mut search.camera_world)[i] = world;
+            }
             if let Some(p) = site_pos {
                 search.site_stages[p as usize] = stages;
             }

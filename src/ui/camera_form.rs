@@ -4,6 +4,7 @@
 use egui::RichText;
 
 use super::DeskApp;
+use super::map::Pick;
 use super::widgets::{
     FieldMessages, FormAction, FormChrome, FormHeader, FormOutcome, field_error_ui, field_label,
     form_modal_ui, merge_errors, number_text, parse_number, parse_optional_number, text_row,
@@ -32,6 +33,22 @@ struct CameraDraft {
 }
 
 impl CameraDraft {
+    /// The facing handle for the map, from what the form holds now.
+    fn bearing_pick(&self, lat_deg: f64, lon_deg: f64) -> Pick {
+        Pick::Bearing {
+            lat_deg,
+            lon_deg,
+            bearing_deg: self.bearing.trim().parse().unwrap_or(0.0),
+            range_m: self
+                .range
+                .trim()
+                .parse()
+                .ok()
+                .filter(|r: &f64| *r > 0.0)
+                .unwrap_or(30.0),
+        }
+    }
+
     fn from_camera(camera: &Camera) -> Self {
         let (is_analogue, nvr_host, nvr_channel) = match &camera.kind {
             CameraKind::Ip => (false, String::new(), String::new()),
@@ -187,18 +204,24 @@ impl CameraForm {
         let is_dirty = self.is_dirty();
         let stored = self.stored_password;
         let draft = &mut self.draft;
+        let mut pick = None;
         let action = form_modal_ui(
             ctx,
             header,
             &app.i18n,
             &mut self.chrome,
             is_dirty,
-            |ui, m, focus| Self::fields_ui(ui, &app.i18n, m, draft, focus, stored),
+            |ui, m, focus| Self::fields_ui(ui, &app.i18n, m, draft, focus, stored, &mut pick),
         );
         match action {
             FormAction::Save => self.save(app),
             FormAction::Close => return FormOutcome::Close,
             FormAction::None => {}
+        }
+        if let Some(pick) = pick {
+            // The form waits (hidden) while the map is used; it comes back with the position or facing filled.
+            app.map.start_pick(pick, app.screen);
+            app.screen = super::Screen::Map;
         }
         FormOutcome::KeepOpen
     }
@@ -210,6 +233,7 @@ impl CameraForm {
         d: &mut CameraDraft,
         focus_first: &mut bool,
         stored_password: PasswordState,
+        pick: &mut Option<Pick>,
     ) {
         let first = text_row(
             ui,
@@ -250,6 +274,19 @@ impl CameraForm {
         text_row(ui, i18n, m, Field::Bearing, &mut d.bearing, Some("0–359"));
         text_row(ui, i18n, m, Field::FieldOfView, &mut d.fov, Some("90"));
         text_row(ui, i18n, m, Field::Range, &mut d.range, Some("30"));
+        ui.label("");
+        ui.horizontal(|ui| {
+            if ui.button(i18n.tr("camera-pick-on-map")).clicked() {
+                *pick = Some(Pick::Position);
+            }
+            let at = (d.lat.trim().parse::<f64>(), d.lon.trim().parse::<f64>());
+            if let (Ok(lat_deg), Ok(lon_deg)) = at
+                && ui.button(i18n.tr("camera-facing-on-map")).clicked()
+            {
+                *pick = Some(d.bearing_pick(lat_deg, lon_deg));
+            }
+        });
+        ui.end_row();
 
         let label = ui.label(i18n.tr("camera-kind")).id;
         ui.horizontal(|ui| {
@@ -324,5 +361,23 @@ impl CameraForm {
             field_error_ui(ui, m, Field::Password);
         });
         ui.end_row();
+    }
+}
+
+/// The map's click while picking a camera's position: the form takes it, then the map asks for the facing.
+pub fn picked_position(app: &mut DeskApp, lat_deg: f64, lon_deg: f64) {
+    let Some(super::OpenForm::Camera(form)) = &mut app.form else {
+        app.map.pick = None;
+        return;
+    };
+    form.draft.lat = format!("{lat_deg:.6}");
+    form.draft.lon = format!("{lon_deg:.6}");
+    app.map.pick = Some(form.draft.bearing_pick(lat_deg, lon_deg));
+}
+
+/// The facing set on the map goes into the form (whole degrees, 0–359).
+pub fn picked_bearing(app: &mut DeskApp, bearing_deg: f64) {
+    if let Some(super::OpenForm::Camera(form)) = &mut app.form {
+        form.draft.bearing = format!("{}", bearing_deg.round().rem_euclid(360.0));
     }
 }

@@ -5,6 +5,7 @@
 
 mod camera_form;
 mod fonts;
+pub mod map;
 mod registry_screen;
 pub mod settings;
 mod site_form;
@@ -34,6 +35,7 @@ pub const DEMO_COLOUR: Color32 = Color32::from_rgb(0xC2, 0x41, 0x0C);
 pub enum Screen {
     Registry,
     Wall,
+    Map,
     Audit,
 }
 
@@ -102,6 +104,7 @@ pub struct DeskApp {
     /// Whether a demo registry's cameras are simulated in this process.
     simulate_demo: bool,
     pub wall: wall::WallState,
+    pub map: map::MapState,
     /// A long task running in the worker (name key, fraction done).
     pub task: Option<(&'static str, f32)>,
     /// Last message for the status bar (text, is_error).
@@ -141,6 +144,7 @@ impl DeskApp {
             ctx: None,
             simulate_demo: true,
             wall: wall::WallState::default(),
+            map: map::MapState::default(),
             task: None,
             status: None,
             key_status: None,
@@ -290,6 +294,12 @@ impl DeskApp {
                         continue;
                     };
                     let changes = index.update_health(records.iter().map(HealthBrief::from));
+                    let pins: Vec<_> = changes
+                        .iter()
+                        .filter_map(|(id, _, _)| index.camera_position(*id))
+                        .map(|pos| (pos, index.pin_state(pos)))
+                        .collect();
+                    self.map.on_pin_states(pins);
                     self.wall.on_changes(index, &self.i18n, &changes);
                     if touched_selected && let Some(id) = selected {
                         self.send(DeskCommand::LoadHealthRuns { camera_id: id });
@@ -501,6 +511,7 @@ impl DeskApp {
             RegistryState::Open(_) => match self.screen {
                 Screen::Registry => registry_screen::registry_ui(self, ui),
                 Screen::Wall => wall::wall_ui(self, ui),
+                Screen::Map => map::map_ui(self, ui),
                 Screen::Audit => registry_screen::audit_ui(self, ui),
             },
         });
@@ -526,6 +537,10 @@ impl DeskApp {
     }
 
     fn form_ui(&mut self, ctx: &egui::Context) {
+        if self.map.pick.is_some() && self.screen == Screen::Map {
+            // The form waits while its position or facing is picked on the map.
+            return;
+        }
         let Some(mut form) = self.form.take() else {
             return;
         };
@@ -581,6 +596,7 @@ impl DeskApp {
         for (screen, key) in [
             (Screen::Registry, "nav-registry"),
             (Screen::Wall, "nav-wall"),
+            (Screen::Map, "nav-map"),
             (Screen::Audit, "nav-audit"),
         ] {
             let selected = self.screen == screen;

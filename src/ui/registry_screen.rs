@@ -141,6 +141,21 @@ pub(super) fn filters_ui(
     id: &str,
     with_stage: bool,
 ) {
+    if let Some(only) = &filters.only {
+        // A box drawn on the map narrows every screen until it is cleared.
+        let text = i18n.tr_args(
+            "filter-only-selection",
+            &[("count", only.len().to_string())],
+        );
+        ui.label(RichText::new(text).strong());
+        if ui
+            .small_button("×")
+            .on_hover_text(i18n.tr("filter-only-clear"))
+            .clicked()
+        {
+            filters.only = None;
+        }
+    }
     let label = ui.label(i18n.tr("filter-search")).id;
     ui.add(
         egui::TextEdit::singleline(&mut filters.text)

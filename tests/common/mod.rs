@@ -39,11 +39,27 @@ impl Desk {
 
     /// A desk window (headless) on this registry.
     pub fn harness(&self) -> Harness<'static, DeskApp> {
-        let app = DeskApp::new(
+        self.harness_of(DeskApp::new(
             self.db.clone(),
             self.keys.clone(),
             Some(self.settings.clone()),
-        );
+        ))
+    }
+
+    /// A desk on a demo registry without its camera simulator (tests of other screens need no live cameras,
+    /// and the simulator's fixed loopback addresses are shared by every process).
+    pub fn harness_without_simulator(&self) -> Harness<'static, DeskApp> {
+        self.harness_of(
+            DeskApp::new(
+                self.db.clone(),
+                self.keys.clone(),
+                Some(self.settings.clone()),
+            )
+            .without_demo_simulator(),
+        )
+    }
+
+    fn harness_of(&self, app: DeskApp) -> Harness<'static, DeskApp> {
         let mut harness = Harness::builder()
             .with_size([1400.0, 900.0])
             .build_ui_state(|ui, app: &mut DeskApp| app.ui(ui), app);

@@ -1,0 +1,1227 @@
+//! The site map: where the cameras are, which work, and where none watch. Our own Web Mercator view (pan by
+//! dragging, zoom by wheel around the pointer) over an offline base map, with the cameras clustered when zoomed
+//! out (count and a ring in the worst member's colour), each camera's field of view at street zoom, black spots
+//! with their radius, toll plazas and the jail. A click selects the camera everywhere (wall, table, details);
+//! selecting elsewhere centres the map; shift-drag selects many for the wall or the table; the camera form picks
+//! its position and facing here.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::Instant;
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, Ui, Vec2};
+
+use super::{DeskApp, Screen};
+use crate::i18n::{I18n, indian_grouping};
+use crate::model::geo::{self, WorldPoint};
+use crate::model::{CITY_LAT_DEG, CITY_LON_DEG, CameraId, Priority, SiteId};
+use crate::services::map_index::{MAX_CLUSTER_ZOOM, MapIndex, PinState};
+use crate::services::registry_index::{Filters, Found};
+
+/// Pixels of a map tile (the zoom scale: a zoom-z world is 256 × 2^z pixels wide).
+const TILE_PX: f64 = 256.0;
+pub const MIN_ZOOM: f64 = 3.0;
+pub const MAX_ZOOM: f64 = 19.0;
+/// Fields of view are drawn from this zoom on (a street or two on screen).
+const FOV_ZOOM: f64 = 16.0;
+/// Sites without a priority get their own square marker from this zoom on.
+const SITE_ZOOM: f64 = 16.0;
+/// How far from a marker a click still hits it.
+const HIT_PX: f64 = 10.0;
+/// Range drawn for a camera whose range is not recorded.
+const DEFAULT_RANGE_M: f64 = 30.0;
+
+/// Where the map looks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MapView {
+    pub centre: WorldPoint,
+    pub zoom: f64,
+}
+
+impl Default for MapView {
+    /// The city, whole.
+    fn default() -> Self {
+        let centre = geo::to_world(
+            (CITY_LAT_DEG.0 + CITY_LAT_DEG.1) / 2.0,
+            (CITY_LON_DEG.0 + CITY_LON_DEG.1) / 2.0,
+        );
+        Self { centre, zoom: 13.0 }
+    }
+}
+
+impl MapView {
+    /// Screen pixels per world unit.
+    pub fn scale(&self) -> f64 {
+        TILE_PX * 2f64.powf(self.zoom)
+    }
+
+    pub fn to_screen(&self, rect: Rect, p: WorldPoint) -> Pos2 {
+        let s = self.scale();
+        let c = rect.center();
+        Pos2::new(
+            c.x + ((p.x - self.centre.x) * s) as f32,
+            c.y + ((p.y - self.centre.y) * s) as f32,
+        )
+    }
+
+    pub fn to_world(&self, rect: Rect, pos: Pos2) -> WorldPoint {
+        let s = self.scale();
+        let c = rect.center();
+        WorldPoint {
+            x: self.centre.x + f64::from(pos.x - c.x) / s,
+            y: self.centre.y + f64::from(pos.y - c.y) / s,
+        }
+    }
+
+    /// The world rectangle on screen (north-west, south-east corners).
+    pub fn visible(&self, rect: Rect) -> (WorldPoint, WorldPoint) {
+        (
+            self.to_world(rect, rect.left_top()),
+            self.to_world(rect, rect.right_bottom()),
+        )
+    }
+
+    /// Zooms by `steps` (1 = twice as close) keeping the world point under `pos` where it is.
+    pub fn zoom_around(&mut self, rect: Rect, pos: Pos2, steps: f64) {
+        let before = self.to_world(rect, pos);
+        self.zoom = (self.zoom + steps).clamp(MIN_ZOOM, MAX_ZOOM);
+        let after = self.to_world(rect, pos);
+        self.centre.x += before.x - after.x;
+        self.centre.y += before.y - after.y;
+        self.clamp();
+    }
+
+    /// Moves by a screen-pixel drag.
+    pub fn pan(&mut self, delta: Vec2) {
+        let s = self.scale();
+        self.centre.x -= f64::from(delta.x) / s;
+        self.centre.y -= f64::from(delta.y) / s;
+        self.clamp();
+    }
+
+    fn clamp(&mut self) {
+        self.centre.x = self.centre.x.clamp(0.0, 1.0);
+        self.centre.y = self.centre.y.clamp(0.0, 1.0);
+    }
+
+    /// Looks at a point, at least as close as `zoom`.
+    pub fn fly_to(&mut self, lat_deg: f64, lon_deg: f64, zoom: f64) {
+        self.centre = geo::to_world(lat_deg, lon_deg);
+        self.zoom = self.zoom.max(zoom).clamp(MIN_ZOOM, MAX_ZOOM);
+    }
+}
+
+/// What the map draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MapLayers {
+    pub base: bool,
+    pub cameras: bool,
+    pub fields_of_view: bool,
+    pub priority_places: bool,
+    pub wards: bool,
+    pub police_stations: bool,
+}
+
+impl Default for MapLayers {
+    fn default() -> Self {
+        Self {
+            base: true,
+            cameras: true,
+            fields_of_view: true,
+            priority_places: true,
+            wards: true,
+            police_stations: false,
+        }
+    }
+}
+
+/// The camera form asked for a position (then a facing) from the map.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Pick {
+    /// Click where the camera is.
+    Position,
+    /// Drag the handle to where the camera looks; the position is known.
+    Bearing {
+        lat_deg: f64,
+        lon_deg: f64,
+        bearing_deg: f64,
+        range_m: f64,
+    },
+}
+
+/// A site the map marks with its own symbol (black spot, toll plaza, jail, priority public place).
+struct PriorityPlace {
+    site_pos: u32,
+    world: WorldPoint,
+    priority: Priority,
+    radius_m: f64,
+    lat_deg: f64,
+}
+
+/// Clusters being built on a thread: the result (with its build time in ms) and what it is built for.
+type ClusterJob = (Receiver<(MapIndex, f64)>, (Filters, u64));
+
+/// What the map remembers between frames.
+#[derive(Default)]
+pub struct MapState {
+    pub view: MapView,
+    pub layers: MapLayers,
+    index: Option<MapIndex>,
+    places: Vec<PriorityPlace>,
+    /// Filters and registry revision the index was built for.
+    built_for: Option<(Filters, u64)>,
+    job: Option<ClusterJob>,
+    /// How long the last clustering rebuild took (ms), for the benchmark and the status line.
+    pub rebuild_ms: Option<f64>,
+    /// Cameras in the last box drawn with shift-drag, sorted.
+    pub box_selection: Vec<CameraId>,
+    drag_from: Option<Pos2>,
+    pub pick: Option<Pick>,
+    /// The selection the map last centred on (so a click on the map does not make it jump).
+    centred_on: (Option<SiteId>, Option<CameraId>),
+    search: String,
+    found: Vec<Found>,
+    find_job: Option<Receiver<Vec<Found>>>,
+    /// Where the pointer is, for the coordinates line.
+    hover: Option<(f64, f64)>,
+    /// The screen the camera form was on when it asked for a pick.
+    return_to: Option<Screen>,
+    /// Where the map was drawn last frame.
+    pub canvas: Option<Rect>,
+}
+
+impl MapState {
+    /// The camera form asks for a position or a facing; the map shows the camera there and how to go back.
+    pub fn start_pick(&mut self, pick: Pick, return_to: Screen) {
+        if let Pick::Bearing {
+            lat_deg, lon_deg, ..
+        } = pick
+        {
+            self.view.fly_to(lat_deg, lon_deg, 17.0);
+        }
+        self.pick = Some(pick);
+        self.return_to = Some(return_to);
+    }
+
+    /// Cameras on the map now (after the filters).
+    pub fn cameras(&self) -> usize {
+        self.index.as_ref().map_or(0, MapIndex::len)
+    }
+
+    /// Hits of the last "find on the map" that has answered.
+    pub fn search_results(&self) -> usize {
+        self.found.len()
+    }
+
+    /// True while the clusters are being rebuilt on a thread.
+    pub fn is_building(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Health or stage changes of single cameras: the markers and cluster rings follow at once.
+    pub fn on_pin_states(&mut self, changes: impl IntoIterator<Item = (u32, PinState)>) {
+        if let Some(index) = &mut self.index {
+            for (pos, state) in changes {
+                index.update_state(pos, state);
+            }
+        }
+    }
+
+    /// Where a camera is drawn on screen now (for tests and the benchmark: they click where a person would).
+    pub fn screen_pos_of(&self, camera_pos: u32) -> Option<Pos2> {
+        let pin = self.index.as_ref()?.pin_of_camera(camera_pos)?;
+        Some(self.view.to_screen(self.canvas?, pin.world))
+    }
+
+    /// Where a point is drawn on screen now.
+    pub fn screen_pos_of_point(&self, lat_deg: f64, lon_deg: f64) -> Option<Pos2> {
+        Some(
+            self.view
+                .to_screen(self.canvas?, geo::to_world(lat_deg, lon_deg)),
+        )
+    }
+}
+
+/// Colour of a marker state (the legend says it in words).
+pub fn pin_colour(state: PinState) -> Color32 {
+    match state {
+        PinState::Online => Color32::from_rgb(0x43, 0xA0, 0x47),
+        PinState::Offline => Color32::from_rgb(0xE5, 0x39, 0x35),
+        PinState::AuthFailed => Color32::from_rgb(0xFB, 0x8C, 0x00),
+        PinState::StreamError => Color32::from_rgb(0xAB, 0x47, 0xBC),
+        PinState::Blocked => Color32::from_rgb(0x8D, 0x4E, 0x3A),
+        PinState::NotProbed => Color32::from_rgb(0x9E, 0x9E, 0x9E),
+        PinState::InProgress => Color32::from_rgb(0x42, 0x8B, 0xF5),
+        PinState::Rejected => Color32::from_rgb(0x6D, 0x6D, 0x6D),
+    }
+}
+
+/// The map screen.
+pub fn map_ui(app: &mut DeskApp, ui: &mut Ui) {
+    refresh_index(app, ui.ctx());
+    follow_selection(app);
+    poll_find(app);
+    if app.map.pick.is_some() {
+        egui::Panel::top("map_pick").show(ui, |ui| pick_bar_ui(app, ui));
+    }
+    egui::Panel::top("map_toolbar").show(ui, |ui| toolbar_ui(app, ui));
+    egui::Panel::right("map_side")
+        .resizable(true)
+        .default_size(280.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| side_ui(app, ui));
+        });
+    egui::CentralPanel::default()
+        .frame(egui::Frame::NONE)
+        .show(ui, |ui| canvas_ui(app, ui));
+}
+
+/// While the camera form waits: what to do, and the way back.
+fn pick_bar_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let i18n = &app.i18n;
+    let mut finish: Option<bool> = None;
+    ui.horizontal_wrapped(|ui| {
+        match app.map.pick {
+            Some(Pick::Position) => {
+                ui.label(RichText::new(i18n.tr("map-pick-position")).strong());
+            }
+            Some(Pick::Bearing { bearing_deg, .. }) => {
+                ui.label(RichText::new(i18n.tr("map-pick-bearing")).strong());
+                ui.label(i18n.tr_args(
+                    "map-pick-bearing-now",
+                    &[("deg", format!("{bearing_deg:.0}"))],
+                ));
+                if ui.button(i18n.tr("map-pick-done")).clicked() {
+                    finish = Some(true);
+                }
+            }
+            None => {}
+        }
+        if ui.button(i18n.tr("map-pick-cancel")).clicked() {
+            finish = Some(false);
+        }
+    });
+    if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        finish = Some(false);
+    }
+    if let Some(keep) = finish {
+        if keep && let Some(Pick::Bearing { bearing_deg, .. }) = app.map.pick {
+            super::camera_form::picked_bearing(app, bearing_deg);
+        }
+        app.map.pick = None;
+        if let Some(screen) = app.map.return_to.take() {
+            app.screen = screen;
+        }
+    }
+}
+
+/// Builds the clusters again on a thread when the registry or the filters changed; the old ones stay meanwhile.
+fn refresh_index(app: &mut DeskApp, ctx: &egui::Context) {
+    let super::RegistryState::Open(index) = &app.registry else {
+        return;
+    };
+    let key = (app.filters.clone(), index.revision());
+    if let Some((rx, job_key)) = &app.map.job {
+        match rx.try_recv() {
+            Ok((built, ms)) => {
+                let job_key = job_key.clone();
+                app.map.index = Some(built);
+                app.map.rebuild_ms = Some(ms);
+                app.map.built_for = Some(job_key);
+                app.map.job = None;
+            }
+            Err(TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(15));
+                if *job_key == key {
+                    return;
+                }
+            }
+            Err(TryRecvError::Disconnected) => app.map.job = None,
+        }
+    }
+    if app.map.built_for.as_ref() == Some(&key) {
+        return;
+    }
+    // Priority places are few (tens; thousands at most): read them here.
+    let snapshot = &index.snapshot;
+    app.map.places = snapshot
+        .sites
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.site.priority != Priority::None)
+        .map(|(i, s)| PriorityPlace {
+            site_pos: i as u32,
+            world: geo::to_world(s.site.lat_deg, s.site.lon_deg),
+            priority: s.site.priority,
+            radius_m: s
+                .site
+                .priority_radius_m
+                .or(s.site.priority.default_radius_m())
+                .unwrap_or(50.0),
+            lat_deg: s.site.lat_deg,
+        })
+        .collect();
+    let task = index.map_pins_task(&app.filters);
+    let cameras = snapshot.cameras.len();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let wake = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("map-clusters".into())
+        .spawn(move || {
+            let started = Instant::now();
+            let built = MapIndex::build(task(), cameras);
+            let _ = tx.send((built, started.elapsed().as_secs_f64() * 1e3));
+            wake.request_repaint();
+        });
+    if spawned.is_ok() {
+        app.map.job = Some((rx, key));
+    }
+}
+
+/// A camera or site selected on another screen (or by a search) is brought into view.
+fn follow_selection(app: &mut DeskApp) {
+    let selection = (app.selection.site, app.selection.camera);
+    if selection == app.map.centred_on {
+        return;
+    }
+    app.map.centred_on = selection;
+    let Some(index) = app.index() else { return };
+    let at = match selection {
+        (_, Some(camera)) => index
+            .camera(camera)
+            .map(|c| (c.camera.lat_deg, c.camera.lon_deg)),
+        (Some(site), None) => index.site(site).map(|s| (s.site.lat_deg, s.site.lon_deg)),
+        (None, None) => None,
+    };
+    if let Some((lat, lon)) = at {
+        let zoom = app.map.view.zoom.max(15.0);
+        app.map.view.fly_to(lat, lon, zoom);
+    }
+}
+
+fn poll_find(app: &mut DeskApp) {
+    if let Some(rx) = &app.map.find_job {
+        match rx.try_recv() {
+            Ok(found) => {
+                app.map.found = found;
+                app.map.find_job = None;
+            }
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => app.map.find_job = None,
+        }
+    }
+}
+
+fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let mut filters = app.filters.clone();
+    let mut layers = app.map.layers;
+    let i18n = &app.i18n;
+    let Some(index) = app.index() else { return };
+    ui.horizontal_wrapped(|ui| {
+        super::registry_screen::filters_ui(ui, i18n, index, &mut filters, "m", true);
+        if !filters.is_empty() && ui.button(i18n.tr("filter-clear")).clicked() {
+            filters = Filters::default();
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(i18n.tr("map-layers")).strong());
+        ui.checkbox(&mut layers.base, i18n.tr("map-layer-base"));
+        ui.checkbox(&mut layers.cameras, i18n.tr("map-layer-cameras"));
+        ui.checkbox(&mut layers.fields_of_view, i18n.tr("map-layer-fov"));
+        ui.checkbox(&mut layers.priority_places, i18n.tr("map-layer-priority"));
+        ui.separator();
+        if ui
+            .button("+")
+            .on_hover_text(i18n.tr("map-zoom-in"))
+            .clicked()
+        {
+            app.map.view.zoom = (app.map.view.zoom + 1.0).min(MAX_ZOOM);
+        }
+        if ui
+            .button("−")
+            .on_hover_text(i18n.tr("map-zoom-out"))
+            .clicked()
+        {
+            app.map.view.zoom = (app.map.view.zoom - 1.0).max(MIN_ZOOM);
+        }
+        if ui.button(i18n.tr("map-whole-city")).clicked() {
+            app.map.view = MapView::default();
+        }
+        let status = if app.map.job.is_some() {
+            i18n.tr("map-building")
+        } else {
+            i18n.tr_args("map-showing", &[("cameras", app.map.cameras().to_string())])
+        };
+        ui.label(RichText::new(status).weak());
+    });
+    app.map.layers = layers;
+    if filters != app.filters {
+        app.filters = filters;
+    }
+}
+
+/// The right side: find on the map, the selection made with a box, the legend.
+fn side_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let i18n = &app.i18n;
+    let heading = ui.heading(i18n.tr("map-find")).id;
+    let response = ui
+        .add(
+            egui::TextEdit::singleline(&mut app.map.search)
+                .hint_text(i18n.tr("map-find-hint"))
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(heading);
+    if response.changed() {
+        if let Some(index) = app.index() {
+            let task = index.find_task(&app.map.search, 8);
+            let (tx, rx) = std::sync::mpsc::channel();
+            let wake = ui.ctx().clone();
+            let spawned = std::thread::Builder::new()
+                .name("map-find".into())
+                .spawn(move || {
+                    let _ = tx.send(task());
+                    wake.request_repaint();
+                });
+            if spawned.is_ok() {
+                app.map.find_job = Some(rx);
+            }
+        }
+        if app.map.search.trim().is_empty() {
+            app.map.found.clear();
+        }
+    }
+    let mut fly: Option<Found> = None;
+    if let Some(index) = app.index() {
+        for found in &app.map.found {
+            let text = match *found {
+                Found::Site(p) => index
+                    .snapshot
+                    .sites
+                    .get(p as usize)
+                    .map(|s| s.site.display_name()),
+                Found::Camera(i) => index.snapshot.cameras.get(i as usize).map(|c| {
+                    let site = index
+                        .site(c.site_id)
+                        .map(|s| s.site.display_name())
+                        .unwrap_or_default();
+                    format!("{} — {site}", c.camera.label)
+                }),
+            };
+            if let Some(text) = text
+                && ui.link(text).clicked()
+            {
+                fly = Some(*found);
+            }
+        }
+        if !app.map.search.trim().is_empty()
+            && app.map.found.is_empty()
+            && app.map.find_job.is_none()
+        {
+            ui.label(RichText::new(app.i18n.tr("map-find-none")).weak());
+        }
+    }
+    if let Some(found) = fly {
+        fly_to_found(app, found);
+    }
+    ui.separator();
+    box_selection_ui(app, ui);
+    ui.separator();
+    legend_ui(&app.i18n, ui);
+}
+
+fn fly_to_found(app: &mut DeskApp, found: Found) {
+    let Some(index) = app.index() else { return };
+    match found {
+        Found::Site(p) => {
+            if let Some(site) = index.snapshot.sites.get(p as usize) {
+                let (id, lat, lon) = (site.id, site.site.lat_deg, site.site.lon_deg);
+                app.map.view.fly_to(lat, lon, 16.0);
+                app.selection = super::Selection {
+                    site: Some(id),
+                    camera: None,
+                };
+                app.map.centred_on = (Some(id), None);
+            }
+        }
+        Found::Camera(i) => {
+            if let Some(camera) = index.snapshot.cameras.get(i as usize) {
+                let (id, lat, lon) = (camera.id, camera.camera.lat_deg, camera.camera.lon_deg);
+                app.map.view.fly_to(lat, lon, 17.0);
+                app.select_camera(id);
+                app.map.centred_on = (app.selection.site, Some(id));
+            }
+        }
+    }
+}
+
+fn box_selection_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let i18n = &app.i18n;
+    if app.map.box_selection.is_empty() {
+        ui.label(RichText::new(i18n.tr("map-box-hint")).weak());
+        return;
+    }
+    ui.label(i18n.tr_args(
+        "map-box-selected",
+        &[("count", app.map.box_selection.len().to_string())],
+    ));
+    let mut go: Option<Screen> = None;
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(i18n.tr("map-box-show-wall")).clicked() {
+            go = Some(Screen::Wall);
+        }
+        if ui.button(i18n.tr("map-box-show-table")).clicked() {
+            go = Some(Screen::Registry);
+        }
+        if ui.button(i18n.tr("map-box-clear")).clicked() {
+            app.map.box_selection.clear();
+        }
+    });
+    if let Some(screen) = go {
+        app.filters = Filters {
+            only: Some(Arc::new(app.map.box_selection.clone())),
+            ..Filters::default()
+        };
+        app.screen = screen;
+    }
+}
+
+fn legend_ui(i18n: &I18n, ui: &mut Ui) {
+    ui.label(RichText::new(i18n.tr("map-legend")).strong());
+    for state in PinState::ALL {
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(Vec2::splat(14.0), Sense::hover());
+            pin_shape(ui.painter(), rect.center(), state, false);
+            ui.label(i18n.tr(state.i18n_key()));
+        });
+    }
+    for (priority, key) in [
+        (Priority::BlackSpot, "priority-black-spot"),
+        (Priority::TollPlaza, "priority-toll-plaza"),
+        (Priority::Jail, "priority-jail"),
+        (Priority::PublicPlace, "priority-public-place"),
+    ] {
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(Vec2::splat(14.0), Sense::hover());
+            place_symbol(ui.painter(), rect.center(), priority, 6.0);
+            ui.label(i18n.tr(key));
+        });
+    }
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(Vec2::splat(14.0), Sense::hover());
+        cluster_shape(ui.painter(), rect.center(), 7.0, PinState::Offline, None);
+        ui.label(i18n.tr("map-legend-cluster"));
+    });
+}
+
+/// A single camera's marker: integrated and configured cameras filled, the others hollow or square, so the
+/// state never rests on colour alone.
+fn pin_shape(painter: &egui::Painter, at: Pos2, state: PinState, selected: bool) {
+    let colour = pin_colour(state);
+    let outline = Stroke::new(1.5, Color32::from_gray(20));
+    if selected {
+        painter.circle_stroke(at, 10.0, Stroke::new(3.0, Color32::WHITE));
+    }
+    match state {
+        PinState::InProgress => {
+            painter.circle_stroke(at, 5.0, Stroke::new(2.5, colour));
+        }
+        PinState::Rejected => {
+            painter.circle_stroke(at, 3.5, Stroke::new(1.5, colour));
+        }
+        PinState::Blocked => {
+            let r = Rect::from_center_size(at, Vec2::splat(10.0));
+            painter.rect_filled(r, 1.0, colour);
+            painter.rect_stroke(r, 1.0, outline, egui::StrokeKind::Outside);
+        }
+        _ => {
+            painter.circle(at, 5.5, colour, outline);
+        }
+    }
+}
+
+/// A cluster: a dark disc sized by count, ringed in the worst member's colour, with the count.
+fn cluster_shape(
+    painter: &egui::Painter,
+    at: Pos2,
+    radius: f32,
+    worst: PinState,
+    count: Option<&str>,
+) {
+    painter.circle(
+        at,
+        radius,
+        Color32::from_rgba_unmultiplied(25, 35, 50, 230),
+        Stroke::new(3.0, pin_colour(worst)),
+    );
+    if let Some(count) = count {
+        painter.text(
+            at,
+            Align2::CENTER_CENTER,
+            count,
+            FontId::proportional(11.0),
+            Color32::WHITE,
+        );
+    }
+}
+
+/// Black spot: a warning triangle; toll plaza: a gate; jail: bars; priority public place: a diamond.
+fn place_symbol(painter: &egui::Painter, at: Pos2, priority: Priority, r: f32) {
+    let stroke = Stroke::new(2.0, Color32::from_gray(15));
+    match priority {
+        Priority::BlackSpot => {
+            let pts = vec![
+                at + Vec2::new(0.0, -r * 1.2),
+                at + Vec2::new(r * 1.1, r * 0.8),
+                at + Vec2::new(-r * 1.1, r * 0.8),
+            ];
+            painter.add(Shape::convex_polygon(
+                pts,
+                Color32::from_rgb(0xFF, 0xD5, 0x4F),
+                Stroke::new(2.0, Color32::from_rgb(0xB7, 0x1C, 0x1C)),
+            ));
+        }
+        Priority::TollPlaza => {
+            let rect = Rect::from_center_size(at, Vec2::splat(r * 2.0));
+            painter.rect_filled(rect, 2.0, Color32::from_rgb(0x00, 0x83, 0x8F));
+            painter.line_segment(
+                [rect.left_center(), rect.right_center()],
+                Stroke::new(2.0, Color32::WHITE),
+            );
+            painter.rect_stroke(rect, 2.0, stroke, egui::StrokeKind::Outside);
+        }
+        Priority::Jail => {
+            let rect = Rect::from_center_size(at, Vec2::splat(r * 2.0));
+            painter.rect_filled(rect, 1.0, Color32::from_rgb(0x45, 0x5A, 0x64));
+            for k in [-0.5f32, 0.0, 0.5] {
+                painter.line_segment(
+                    [
+                        Pos2::new(at.x + k * r, rect.top()),
+                        Pos2::new(at.x + k * r, rect.bottom()),
+                    ],
+                    Stroke::new(1.5, Color32::WHITE),
+                );
+            }
+            painter.rect_stroke(rect, 1.0, stroke, egui::StrokeKind::Outside);
+        }
+        Priority::PublicPlace | Priority::None => {
+            let pts = vec![
+                at + Vec2::new(0.0, -r),
+                at + Vec2::new(r, 0.0),
+                at + Vec2::new(0.0, r),
+                at + Vec2::new(-r, 0.0),
+            ];
+            painter.add(Shape::convex_polygon(
+                pts,
+                Color32::from_rgb(0x7E, 0x57, 0xC2),
+                stroke,
+            ));
+        }
+    }
+}
+
+/// The map itself: input, then layers bottom to top.
+fn canvas_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let rect = ui.available_rect_before_wrap();
+    app.map.canvas = Some(rect);
+    let response = ui.allocate_rect(rect, Sense::click_and_drag());
+    let response = response.on_hover_cursor(if app.map.pick.is_some() {
+        egui::CursorIcon::Crosshair
+    } else {
+        egui::CursorIcon::Grab
+    });
+    handle_input(app, ui, rect, &response);
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, background(ui));
+    let view = app.map.view;
+    let (min, max) = view.visible(rect);
+    let mut shapes: Vec<Shape> = Vec::new();
+    if app.map.layers.priority_places {
+        places_radius_ui(app, &view, rect, &mut shapes);
+    }
+    painter.extend(std::mem::take(&mut shapes));
+    if app.map.layers.cameras {
+        if app.map.layers.fields_of_view && view.zoom >= FOV_ZOOM {
+            fields_of_view(app, &view, rect, min, max, &mut shapes);
+            painter.extend(std::mem::take(&mut shapes));
+        }
+        if view.zoom >= SITE_ZOOM {
+            sites_ui(app, &painter, &view, rect, min, max);
+        }
+        cameras_ui(app, &painter, &view, rect, min, max);
+    }
+    if app.map.layers.priority_places {
+        for place in &app.map.places {
+            let at = view.to_screen(rect, place.world);
+            if rect.expand(20.0).contains(at) {
+                place_symbol(&painter, at, place.priority, 7.0);
+            }
+        }
+    }
+    pick_ui(app, &painter, &view, rect);
+    if let Some(from) = app.map.drag_from
+        && let Some(to) = response.interact_pointer_pos()
+    {
+        let r = Rect::from_two_pos(from, to);
+        painter.rect(
+            r,
+            0.0,
+            Color32::from_rgba_unmultiplied(66, 139, 245, 40),
+            Stroke::new(1.5, Color32::from_rgb(66, 139, 245)),
+            egui::StrokeKind::Inside,
+        );
+    }
+    scale_bar(&painter, &view, rect, &app.i18n);
+    coordinates_line(app, &painter, rect);
+    // Screen readers and tests: what the map shows, in words.
+    let described = app.i18n.tr_args(
+        "map-described",
+        &[
+            ("cameras", app.map.cameras().to_string()),
+            ("zoom", format!("{:.1}", view.zoom)),
+        ],
+    );
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, described.clone()));
+}
+
+fn background(ui: &Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(0x1E, 0x24, 0x2B)
+    } else {
+        Color32::from_rgb(0xE8, 0xEC, 0xEF)
+    }
+}
+
+fn handle_input(app: &mut DeskApp, ui: &Ui, rect: Rect, response: &egui::Response) {
+    let (scroll, shift, pointer) = ui.input(|i| {
+        (
+            i.smooth_scroll_delta.y + (i.zoom_delta() - 1.0) * 400.0,
+            i.modifiers.shift,
+            i.pointer.hover_pos(),
+        )
+    });
+    app.map.hover = pointer
+        .filter(|p| rect.contains(*p))
+        .map(|p| geo::to_lat_lon(app.map.view.to_world(rect, p)));
+    if response.hovered()
+        && scroll != 0.0
+        && let Some(p) = pointer
+    {
+        app.map.view.zoom_around(rect, p, f64::from(scroll) / 300.0);
+    }
+    if response.double_clicked()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        app.map.view.zoom_around(rect, p, 1.0);
+    }
+    // Dragging the facing handle of a camera being placed.
+    if let Some(Pick::Bearing {
+        lat_deg,
+        lon_deg,
+        bearing_deg,
+        range_m,
+    }) = app.map.pick
+        && response.dragged()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        let to = geo::to_lat_lon(app.map.view.to_world(rect, p));
+        let bearing = geo::bearing_deg((lat_deg, lon_deg), to).round() % 360.0;
+        if bearing != bearing_deg {
+            app.map.pick = Some(Pick::Bearing {
+                lat_deg,
+                lon_deg,
+                bearing_deg: bearing,
+                range_m,
+            });
+        }
+        return;
+    }
+    if response.drag_started() && shift {
+        // The box starts where the button went down, not where the drag was recognised.
+        app.map.drag_from = ui
+            .input(|i| i.pointer.press_origin())
+            .or(response.interact_pointer_pos());
+    }
+    if app.map.drag_from.is_some() {
+        if response.drag_stopped() {
+            if let (Some(from), Some(to)) = (app.map.drag_from, response.interact_pointer_pos()) {
+                select_box(app, rect, Rect::from_two_pos(from, to));
+            }
+            app.map.drag_from = None;
+        }
+    } else if response.dragged() {
+        app.map.view.pan(response.drag_delta());
+    }
+    if response.clicked()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        click(app, rect, p);
+    }
+}
+
+fn select_box(app: &mut DeskApp, rect: Rect, screen: Rect) {
+    let (a, b) = (
+        app.map.view.to_world(rect, screen.left_top()),
+        app.map.view.to_world(rect, screen.right_bottom()),
+    );
+    let (Some(map), Some(index)) = (&app.map.index, app.index()) else {
+        return;
+    };
+    let mut ids: Vec<CameraId> = map
+        .pins_in(a, b)
+        .filter_map(|p| index.snapshot.cameras.get(p.camera_pos as usize))
+        .map(|c| c.id)
+        .collect();
+    ids.sort_unstable();
+    app.map.box_selection = ids;
+}
+
+/// A click: place the camera being picked; else select the camera (or site, or priority place) under the
+/// pointer; a cluster zooms in.
+fn click(app: &mut DeskApp, rect: Rect, p: Pos2) {
+    let view = app.map.view;
+    let world = view.to_world(rect, p);
+    if app.map.pick == Some(Pick::Position) {
+        let (lat, lon) = geo::to_lat_lon(world);
+        super::camera_form::picked_position(app, lat, lon);
+        return;
+    }
+    if app.map.pick.is_some() {
+        return;
+    }
+    let reach = HIT_PX / view.scale();
+    let zoom_level = view.zoom.floor() as u8;
+    if app.map.layers.cameras {
+        if zoom_level <= MAX_CLUSTER_ZOOM
+            && let Some(map) = &app.map.index
+        {
+            let (min, max) = view.visible(rect);
+            let hit = map
+                .clusters_in(zoom_level, min, max)
+                .into_iter()
+                .filter(|c| c.count > 1)
+                .map(|c| {
+                    let at = view.to_screen(rect, c.centre);
+                    (at.distance(p), cluster_radius(c.count), c.centre)
+                })
+                .filter(|(d, r, _)| *d <= *r + 2.0)
+                .min_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, _, centre)) = hit {
+                app.map.view.centre = centre;
+                app.map.view.zoom = (view.zoom + 2.0).min(MAX_ZOOM);
+                return;
+            }
+        }
+        let camera = app
+            .map
+            .index
+            .as_ref()
+            .and_then(|m| m.nearest(world, reach))
+            .and_then(|pin| app.index()?.snapshot.cameras.get(pin.camera_pos as usize))
+            .map(|c| c.id);
+        if let Some(id) = camera {
+            app.select_camera(id);
+            app.map.centred_on = (app.selection.site, Some(id));
+            return;
+        }
+    }
+    if app.map.layers.priority_places || view.zoom >= SITE_ZOOM {
+        let site = app
+            .map
+            .places
+            .iter()
+            .map(|pl| (view.to_screen(rect, pl.world).distance(p), pl.site_pos))
+            .filter(|(d, _)| f64::from(*d) <= HIT_PX)
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .and_then(|(_, pos)| app.index()?.snapshot.sites.get(pos as usize))
+            .map(|s| s.id);
+        if let Some(id) = site {
+            app.selection = super::Selection {
+                site: Some(id),
+                camera: None,
+            };
+            app.map.centred_on = (Some(id), None);
+        }
+    }
+}
+
+fn cluster_radius(count: u32) -> f32 {
+    (8.0 + 3.0 * (count as f32).log10() * 2.0).min(24.0)
+}
+
+/// Black spots and other priority places: the ground they need watched, to scale.
+fn places_radius_ui(app: &DeskApp, view: &MapView, rect: Rect, shapes: &mut Vec<Shape>) {
+    for place in &app.map.places {
+        let at = view.to_screen(rect, place.world);
+        let px = (place.radius_m / geo::metres_per_pixel(place.lat_deg, view.zoom, TILE_PX)) as f32;
+        if px < 4.0 || !rect.expand(px).contains(at) {
+            continue;
+        }
+        let colour = match place.priority {
+            Priority::BlackSpot => Color32::from_rgb(0xE5, 0x39, 0x35),
+            Priority::TollPlaza => Color32::from_rgb(0x00, 0x83, 0x8F),
+            Priority::Jail => Color32::from_rgb(0x90, 0xA4, 0xAE),
+            _ => Color32::from_rgb(0x7E, 0x57, 0xC2),
+        };
+        shapes.push(Shape::circle_filled(at, px, colour.gamma_multiply(0.18)));
+        shapes.push(Shape::circle_stroke(at, px, Stroke::new(1.5, colour)));
+    }
+}
+
+/// Each camera's view as a cone: bearing ± half the field of view, out to its range.
+fn fields_of_view(
+    app: &DeskApp,
+    view: &MapView,
+    rect: Rect,
+    min: WorldPoint,
+    max: WorldPoint,
+    shapes: &mut Vec<Shape>,
+) {
+    let (Some(map), Some(index)) = (&app.map.index, app.index()) else {
+        return;
+    };
+    for pin in map.pins_in(min, max) {
+        let Some(c) = index.snapshot.cameras.get(pin.camera_pos as usize) else {
+            continue;
+        };
+        let (Some(bearing), Some(fov)) = (c.camera.bearing_deg, c.camera.fov_deg) else {
+            continue;
+        };
+        let range = c.camera.range_m.unwrap_or(DEFAULT_RANGE_M);
+        let from = (c.camera.lat_deg, c.camera.lon_deg);
+        let mut pts = vec![view.to_screen(rect, pin.world)];
+        let steps = 8;
+        for k in 0..=steps {
+            let b = bearing - fov / 2.0 + fov * f64::from(k) / f64::from(steps);
+            let (lat, lon) = geo::destination(from, b, range);
+            pts.push(view.to_screen(rect, geo::to_world(lat, lon)));
+        }
+        let colour = pin_colour(pin.state);
+        shapes.push(Shape::convex_polygon(
+            pts,
+            colour.gamma_multiply(0.22),
+            Stroke::new(1.0, colour.gamma_multiply(0.7)),
+        ));
+    }
+}
+
+/// Sites as small squares at street zoom (their cameras sit on or near them).
+fn sites_ui(
+    app: &DeskApp,
+    painter: &egui::Painter,
+    view: &MapView,
+    rect: Rect,
+    min: WorldPoint,
+    max: WorldPoint,
+) {
+    let Some(index) = app.index() else { return };
+    let (lat_a, lon_a) = geo::to_lat_lon(min);
+    let (lat_b, lon_b) = geo::to_lat_lon(max);
+    let (lat_lo, lat_hi) = (lat_a.min(lat_b), lat_a.max(lat_b));
+    let (lon_lo, lon_hi) = (lon_a.min(lon_b), lon_a.max(lon_b));
+    // At street zoom a screen holds a few hundred sites at most; the registry order is by id, so look at all
+    // sites only through a cheap box test.
+    for s in index.snapshot.sites.iter().filter(|s| {
+        (lat_lo..=lat_hi).contains(&s.site.lat_deg) && (lon_lo..=lon_hi).contains(&s.site.lon_deg)
+    }) {
+        let at = view.to_screen(rect, geo::to_world(s.site.lat_deg, s.site.lon_deg));
+        let selected = app.selection.site == Some(s.id) && app.selection.camera.is_none();
+        let r = Rect::from_center_size(at, Vec2::splat(if selected { 12.0 } else { 8.0 }));
+        painter.rect_stroke(
+            r,
+            1.0,
+            Stroke::new(if selected { 3.0 } else { 1.5 }, Color32::from_gray(200)),
+            egui::StrokeKind::Middle,
+        );
+        if view.zoom >= 17.5 {
+            painter.text(
+                at + Vec2::new(8.0, -8.0),
+                Align2::LEFT_BOTTOM,
+                s.site.display_name(),
+                FontId::proportional(11.0),
+                Color32::from_gray(220),
+            );
+        }
+    }
+}
+
+/// Cameras: clusters up to the cluster zoom, single markers beyond; the selected camera ringed.
+fn cameras_ui(
+    app: &DeskApp,
+    painter: &egui::Painter,
+    view: &MapView,
+    rect: Rect,
+    min: WorldPoint,
+    max: WorldPoint,
+) {
+    let (Some(map), Some(index)) = (&app.map.index, app.index()) else {
+        return;
+    };
+    let selected_pos = app
+        .selection
+        .camera
+        .and_then(|id| index.camera_position(id));
+    let zoom_level = view.zoom.floor() as u8;
+    if zoom_level <= MAX_CLUSTER_ZOOM {
+        for c in map.clusters_in(zoom_level, min, max) {
+            let at = view.to_screen(rect, c.centre);
+            if c.count == 1 {
+                let selected = map.pin(c.first_pin).map(|p| p.camera_pos) == selected_pos;
+                pin_shape(painter, at, c.worst(), selected && selected_pos.is_some());
+            } else {
+                cluster_shape(
+                    painter,
+                    at,
+                    cluster_radius(c.count),
+                    c.worst(),
+                    Some(&indian_grouping(i64::from(c.count))),
+                );
+            }
+        }
+    } else {
+        for pin in map.pins_in(min, max) {
+            let selected = Some(pin.camera_pos) == selected_pos;
+            pin_shape(
+                painter,
+                view.to_screen(rect, pin.world),
+                pin.state,
+                selected,
+            );
+        }
+    }
+    // The selected camera stands out even inside a cluster.
+    if let Some(pos) = selected_pos
+        && zoom_level <= MAX_CLUSTER_ZOOM
+        && let Some(pin) = map.pin_of_camera(pos)
+    {
+        let at = view.to_screen(rect, pin.world);
+        if rect.contains(at) {
+            painter.circle_stroke(at, 12.0, Stroke::new(3.0, Color32::WHITE));
+        }
+    }
+}
+
+/// The camera being placed: its spot, and a handle at its range in the direction it faces.
+fn pick_ui(app: &DeskApp, painter: &egui::Painter, view: &MapView, rect: Rect) {
+    let Some(Pick::Bearing {
+        lat_deg,
+        lon_deg,
+        bearing_deg,
+        range_m,
+    }) = app.map.pick
+    else {
+        return;
+    };
+    let at = view.to_screen(rect, geo::to_world(lat_deg, lon_deg));
+    let (hl, hn) = geo::destination((lat_deg, lon_deg), bearing_deg, range_m);
+    let handle = view.to_screen(rect, geo::to_world(hl, hn));
+    let colour = Color32::from_rgb(0xFF, 0xC1, 0x07);
+    painter.line_segment([at, handle], Stroke::new(2.5, colour));
+    painter.circle(at, 6.0, colour, Stroke::new(2.0, Color32::BLACK));
+    painter.circle(handle, 8.0, Color32::WHITE, Stroke::new(3.0, colour));
+}
+
+/// A bar of a round ground distance (1, 2 or 5 × 10ⁿ m) no longer than 120 px, bottom left.
+fn scale_bar(painter: &egui::Painter, view: &MapView, rect: Rect, i18n: &I18n) {
+    let (lat, _) = geo::to_lat_lon(view.centre);
+    let m_per_px = geo::metres_per_pixel(lat, view.zoom, TILE_PX);
+    let Some((metres, px)) = scale_bar_length(m_per_px, 120.0) else {
+        return;
+    };
+    let left = rect.left_bottom() + Vec2::new(14.0, -16.0);
+    let right = left + Vec2::new(px as f32, 0.0);
+    let stroke = Stroke::new(2.0, Color32::from_gray(230));
+    painter.line_segment([left, right], stroke);
+    painter.line_segment([left, left - Vec2::new(0.0, 6.0)], stroke);
+    painter.line_segment([right, right - Vec2::new(0.0, 6.0)], stroke);
+    let text = if metres >= 1000.0 {
+        i18n.tr_args("map-scale-km", &[("km", format!("{}", metres / 1000.0))])
+    } else {
+        i18n.tr_args("map-scale-m", &[("m", format!("{metres}"))])
+    };
+    painter.text(
+        left + Vec2::new(0.0, -8.0),
+        Align2::LEFT_BOTTOM,
+        text,
+        FontId::proportional(12.0),
+        Color32::from_gray(230),
+    );
+}
+
+/// The longest round distance (1, 2, 5 × 10ⁿ metres) that fits in `max_px`, and its length in pixels.
+pub fn scale_bar_length(metres_per_px: f64, max_px: f64) -> Option<(f64, f64)> {
+    if !(metres_per_px.is_finite() && metres_per_px > 0.0) {
+        return None;
+    }
+    let max_m = metres_per_px * max_px;
+    let decade = 10f64.powf(max_m.log10().floor());
+    let metres = [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|k| k * decade)
+        .find(|m| *m <= max_m)?;
+    Some((metres, metres / metres_per_px))
+}
+
+fn coordinates_line(app: &DeskApp, painter: &egui::Painter, rect: Rect) {
+    let Some((lat, lon)) = app.map.hover else {
+        return;
+    };
+    let text = format!(
+        "{:.5}° {}, {:.5}° {}",
+        lat.abs(),
+        if lat >= 0.0 { "N" } else { "S" },
+        lon.abs(),
+        if lon >= 0.0 { "E" } else { "W" }
+    );
+    painter.text(
+        rect.right_bottom() + Vec2::new(-10.0, -8.0),
+        Align2::RIGHT_BOTTOM,
+        text,
+        FontId::monospace(12.0),
+        Color32::from_gray(230),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rect() -> Rect {
+        Rect::from_min_size(Pos2::ZERO, Vec2::new(800.0, 600.0))
+    }
+
+    #[test]
+    fn screen_and_world_round_trip_and_zoom_keeps_the_point_under_the_pointer() {
+        let mut view = MapView::default();
+        let r = rect();
+        let p = Pos2::new(123.0, 456.0);
+        let w = view.to_world(r, p);
+        let back = view.to_screen(r, w);
+        assert!((back - p).length() < 1e-3);
+        view.zoom_around(r, p, 1.5);
+        let after = view.to_screen(r, w);
+        assert!((after - p).length() < 1e-2, "{after:?}");
+        assert!((view.zoom - 14.5).abs() < 1e-9);
+        view.zoom_around(r, p, 40.0);
+        assert_eq!(view.zoom, MAX_ZOOM);
+    }
+
+    #[test]
+    fn panning_moves_the_world_with_the_pointer() {
+        let mut view = MapView::default();
+        let r = rect();
+        let w = view.to_world(r, Pos2::new(400.0, 300.0));
+        view.pan(Vec2::new(50.0, -20.0));
+        let moved = view.to_screen(r, w);
+        assert!((moved - Pos2::new(450.0, 280.0)).length() < 1e-3);
+    }
+
+    #[test]
+    fn scale_bars_are_round_numbers() {
+        assert_eq!(scale_bar_length(1.0, 120.0), Some((100.0, 100.0)));
+        assert_eq!(scale_bar_length(10.0, 120.0), Some((1000.0, 100.0)));
+        let (m, px) = scale_bar_length(3.3, 120.0).unwrap();
+        assert_eq!(m, 200.0);
+        assert!(px <= 120.0);
+        assert!(scale_bar_length(0.0, 120.0).is_none());
+    }
+}

@@ -1,0 +1,323 @@
+//! A supervisor opens the site map on the Jhansi demo registry: every camera is on it (clustered with counts),
+//! a search flies to a site, a click on a camera selects it on the wall too, a selection made on the wall
+//! centres the map, a box drawn with shift-drag goes to the wall; an operator fixes a camera's position and
+//! facing by picking them on the map.
+
+mod common;
+
+use common::{Desk, wait_until};
+use egui::{Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use iccc_desk::model::geo;
+use iccc_desk::services::demo::{DemoOptions, generate};
+use iccc_desk::store::Store;
+use iccc_desk::ui::DeskApp;
+
+const NOW: i64 = 1_795_564_800;
+
+fn demo_desk() -> Desk {
+    let desk = Desk::new();
+    let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+    generate(
+        &mut store,
+        &DemoOptions {
+            cameras: 3_200,
+            seed: 7,
+            now_unix_s: NOW,
+            user: "setup".into(),
+        },
+        &|_| true,
+    )
+    .unwrap();
+    desk
+}
+
+fn open_map(h: &mut Harness<'_, DeskApp>, cameras: usize) {
+    h.get_by_label("Site map").click();
+    h.run_ok();
+    wait_until(h, "the map places the cameras", |app| {
+        app.map.cameras() == cameras && !app.map.is_building()
+    });
+}
+
+fn click_at(h: &mut Harness<'_, DeskApp>, pos: Pos2) {
+    h.event(egui::Event::PointerMoved(pos));
+    h.run_ok();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    h.run_ok();
+}
+
+/// Clicks a camera where the map draws it; a cluster under the pointer zooms in first, as it does for a person.
+fn click_camera(h: &mut Harness<'_, DeskApp>, camera_id: i64) {
+    for _ in 0..6 {
+        let pos = {
+            let app = h.state();
+            let index = app.index().unwrap();
+            let at = index.camera_position(camera_id).unwrap();
+            app.map.screen_pos_of(at).expect("the camera is on the map")
+        };
+        click_at(h, pos);
+        if h.state().selection.camera == Some(camera_id) {
+            return;
+        }
+    }
+    panic!("clicking where camera {camera_id} is drawn did not select it");
+}
+
+#[test]
+fn the_map_shows_the_registry_and_a_click_selects_the_camera_on_the_wall() {
+    let desk = demo_desk();
+    let (camera_id, label, site_name): (i64, String, String) = desk
+        .sql()
+        .query_row(
+            "SELECT c.id, c.label, s.name_en FROM camera c JOIN site s ON s.id = c.site_id
+             WHERE c.stage = 'integrated' AND s.priority = 'none' ORDER BY c.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let mut h = desk.harness_without_simulator();
+    open_map(&mut h, 3_200);
+    // The whole city, in words for a screen reader: every camera is placed.
+    h.get_by_label_contains("Site map, 3,200 cameras");
+    h.get_by_label("Legend");
+
+    // Find the site and fly there.
+    h.get_by_label("Find on the map").focus();
+    h.run_ok();
+    common::type_text(&mut h, &site_name);
+    wait_until(&mut h, "the search answers", |app| {
+        app.map.search_results() > 0
+    });
+    let link = format!("{site_name} · ");
+    h.get_all_by_label_contains(&link)
+        .next()
+        .expect("the site is in the results")
+        .click();
+    h.run_ok();
+    assert!(h.state().map.view.zoom >= 16.0);
+
+    click_camera(&mut h, camera_id);
+    assert_eq!(h.state().selection.camera, Some(camera_id));
+
+    // The wall's details show the same camera.
+    h.get_by_label("Camera wall").click();
+    h.run_ok();
+    wait_until(&mut h, "the details load", |app| app.wall.runs.is_some());
+    assert!(h.get_all_by_label(&label).count() >= 1);
+    h.get_all_by_label_contains(&site_name)
+        .next()
+        .expect("the site is named in the details");
+}
+
+#[test]
+fn a_camera_chosen_on_the_wall_is_centred_on_the_map() {
+    let desk = demo_desk();
+    let mut h = desk.harness_without_simulator();
+    h.get_by_label("Camera wall").click();
+    h.run_ok();
+    let first = h.state().wall_camera_ids()[0];
+    let (lat, lon, label) = {
+        let index = h.state().index().unwrap();
+        let c = index.camera(first).unwrap();
+        (c.camera.lat_deg, c.camera.lon_deg, c.camera.label.clone())
+    };
+    h.get_all_by_label_contains(&format!("{label} — "))
+        .next()
+        .expect("the first tile")
+        .click();
+    h.run_ok();
+    assert_eq!(h.state().selection.camera, Some(first));
+    open_map(&mut h, 3_200);
+    let view = h.state().map.view;
+    let want = geo::to_world(lat, lon);
+    assert!(
+        (view.centre.x - want.x).abs() < 1e-9 && (view.centre.y - want.y).abs() < 1e-9,
+        "the map looks at the camera"
+    );
+    assert!(view.zoom >= 15.0);
+}
+
+#[test]
+fn shift_drag_selects_a_box_of_cameras_for_the_wall() {
+    let desk = demo_desk();
+    let mut h = desk.harness_without_simulator();
+    open_map(&mut h, 3_200);
+    let canvas = h.state().map.canvas.unwrap();
+    // A box around the middle of the city.
+    let from = canvas.center() - egui::vec2(120.0, 90.0);
+    let to = canvas.center() + egui::vec2(120.0, 90.0);
+    h.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
+    h.event(egui::Event::PointerMoved(from));
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::SHIFT,
+    });
+    h.step();
+    for k in 1..=10 {
+        let p = from + (to - from) * (k as f32 / 10.0);
+        h.event(egui::Event::PointerMoved(p));
+        h.step();
+    }
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::SHIFT,
+    });
+    h.run_ok();
+    h.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    let selected = h.state().map.box_selection.clone();
+    assert!(!selected.is_empty(), "cameras in the box");
+    assert!(selected.len() < 3_200, "not the whole city");
+    // Exactly the cameras drawn inside the box.
+    {
+        let app = h.state();
+        let index = app.index().unwrap();
+        let (a, b) = (
+            app.map.view.to_world(canvas, from),
+            app.map.view.to_world(canvas, to),
+        );
+        let inside: Vec<i64> = index
+            .snapshot
+            .cameras
+            .iter()
+            .filter(|c| {
+                let w = geo::to_world(c.camera.lat_deg, c.camera.lon_deg);
+                (a.x..=b.x).contains(&w.x) && (a.y..=b.y).contains(&w.y)
+            })
+            .map(|c| c.id)
+            .collect();
+        let mut inside = inside;
+        inside.sort_unstable();
+        assert_eq!(selected, inside);
+    }
+    h.get_by_label_contains("cameras selected");
+    h.get_by_label("Show on the wall").click();
+    h.run_ok();
+    wait_until(&mut h, "the wall shows the box", |app| {
+        !app.wall_camera_ids().is_empty()
+    });
+    let on_wall = h.state().wall_camera_ids();
+    assert!(on_wall.iter().all(|id| selected.binary_search(id).is_ok()));
+    h.get_by_label_contains("Map selection:");
+}
+
+#[test]
+fn pick_a_cameras_position_and_facing_on_the_map() {
+    use iccc_desk::model::Site;
+    use iccc_desk::store::Actor;
+    let desk = Desk::new();
+    let camera = {
+        let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        let mut s = Site::blank();
+        s.name_en = "Elite Chauraha Traffic Booth".into();
+        s.lat_deg = 25.4540;
+        s.lon_deg = 78.5830;
+        let s = store
+            .add_site(
+                &Actor {
+                    user: "setup".into(),
+                    now_unix_s: NOW,
+                },
+                &s,
+            )
+            .unwrap();
+        common::add_integrated_camera(
+            &mut store,
+            s.id,
+            "Crossing north",
+            "rtsp://127.0.0.1:8554/Streaming/Channels/101".into(),
+            String::new(),
+            "Pick#Pass-2026",
+        )
+    };
+    let mut h = desk.harness();
+    h.get_all_by_label_contains("Crossing north")
+        .next()
+        .expect("the camera's row")
+        .click();
+    h.run_ok();
+    h.get_by_label("Edit camera").click();
+    h.run_ok();
+    // The button sits below the coordinates, further down the form than the window shows at first.
+    h.get_by_label("Pick on map").scroll_to_me();
+    h.run_ok();
+    h.get_by_label("Pick on map").click();
+    h.run_ok();
+    wait_until(&mut h, "the map opens for the pick", |app| {
+        app.map.canvas.is_some() && !app.map.is_building()
+    });
+    h.get_by_label("Click where the camera is.");
+    // Fly to the crossing and click 40 m east of the booth.
+    h.state_mut().map.view.fly_to(25.4540, 78.5830, 18.0);
+    h.run_ok();
+    let (lat, lon) = geo::destination((25.4540, 78.5830), 90.0, 40.0);
+    let spot = h.state().map.screen_pos_of_point(lat, lon).unwrap();
+    click_at(&mut h, spot);
+    h.get_by_label("Drag the handle to where the camera looks.");
+    // Drag the facing handle round to the north-west.
+    let toward = geo::destination((lat, lon), 315.0, 25.0);
+    let target = h
+        .state()
+        .map
+        .screen_pos_of_point(toward.0, toward.1)
+        .unwrap();
+    let handle = {
+        let pick = h.state().map.pick.unwrap();
+        let iccc_desk::ui::map::Pick::Bearing {
+            bearing_deg,
+            range_m,
+            ..
+        } = pick
+        else {
+            panic!("not picking the facing: {pick:?}")
+        };
+        let (hl, hn) = geo::destination((lat, lon), bearing_deg, range_m);
+        h.state().map.screen_pos_of_point(hl, hn).unwrap()
+    };
+    h.event(egui::Event::PointerMoved(handle));
+    h.drag_at(handle);
+    h.step();
+    for k in 1..=8 {
+        h.event(egui::Event::PointerMoved(
+            handle + (target - handle) * (k as f32 / 8.0),
+        ));
+        h.step();
+    }
+    h.drop_at(target);
+    h.run_ok();
+    h.get_by_label("Facing 315°");
+    h.get_by_label("Done").click();
+    h.run_ok();
+    // Back in the form with the position and facing filled; save.
+    common::press(&mut h, egui::Key::Enter);
+    wait_until(&mut h, "the camera is saved", |app| app.form.is_none());
+    let (db_lat, db_lon, bearing): (f64, f64, f64) = desk
+        .sql()
+        .query_row(
+            "SELECT lat_deg, lon_deg, bearing_deg FROM camera WHERE id = ?1",
+            [camera],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(
+        geo::distance_m((db_lat, db_lon), (lat, lon)) < 1.0,
+        "placed where clicked"
+    );
+    assert_eq!(bearing, 315.0);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM audit WHERE action = 'camera.edit'"),
+        1
+    );
+}
