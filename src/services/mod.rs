@@ -5,6 +5,7 @@ mod audit;
 pub mod background;
 pub mod demo;
 pub mod desk;
+pub mod mbtiles;
 pub mod monitor;
 pub mod probe;
 pub mod prober;
