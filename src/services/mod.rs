@@ -13,5 +13,6 @@ pub mod registry_index;
 pub mod simulator;
 pub mod stats;
 pub mod thumbs;
+pub mod tiles;
 
 pub use audit::audit_summary;
