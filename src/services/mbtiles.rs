@@ -1073,6 +1073,25 @@ mod tests {
     }
 
     #[test]
+    fn a_query_past_its_deadline_is_cut_off() {
+        let mbtiles = plain();
+        mbtiles.arm(Duration::ZERO);
+        let endless = mbtiles.conn.query_row(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n",
+            [],
+            |row| row.get::<_, i64>(0),
+        );
+        mbtiles.disarm();
+        let error = sql_error(Path::new(PLAIN), endless.unwrap_err(), TILE_DEADLINE);
+        assert!(
+            matches!(error, MbTilesError::TooSlow { seconds: 5, .. }),
+            "{error:?}"
+        );
+        // Disarmed, the next read runs normally.
+        assert!(mbtiles.tile(TileId { z: 0, x: 0, y: 0 }).unwrap().is_some());
+    }
+
+    #[test]
     fn uri_escapes_what_would_end_the_path() {
         assert_eq!(
             immutable_uri(Path::new("/maps/Jhansi city #2?.mbtiles")),
