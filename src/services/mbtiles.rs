@@ -284,21 +284,29 @@ impl MbTiles {
         let found = self.read_tile(tile);
         self.disarm();
         let path = &self.info.path;
-        match found.map_err(|e| sql_error(path, e, TILE_DEADLINE))? {
-            // No row, or a row whose data is NULL: either way nothing to draw.
-            None | Some((None, _)) => Ok(None),
-            Some((Some(size_bytes), None)) => Err(MbTilesError::TileTooBig {
+        let Some(stored) = found.map_err(|e| sql_error(path, e, TILE_DEADLINE))? else {
+            return Ok(None);
+        };
+        match stored {
+            // A row whose data is NULL: nothing to draw, as with no row.
+            StoredTile {
+                size_bytes: None, ..
+            } => Ok(None),
+            StoredTile {
+                size_bytes: Some(size_bytes),
+                data: None,
+            } => Err(MbTilesError::TileTooBig {
                 path: path.clone(),
                 tile,
                 size_bytes,
                 max_bytes: MAX_TILE_BYTES,
             }),
-            Some((Some(_), data)) => Ok(data),
+            StoredTile { data, .. } => Ok(data),
         }
     }
 
-    /// The tile's size and, when it is not too large, its bytes.
-    fn read_tile(&self, tile: TileId) -> rusqlite::Result<Option<(Option<u64>, Option<Vec<u8>>)>> {
+    /// The tile's row, if the file has one.
+    fn read_tile(&self, tile: TileId) -> rusqlite::Result<Option<StoredTile>> {
         // length() of a blob does not load it, so an oversized tile is never copied out of the file.
         let mut statement = self.conn.prepare_cached(
             "SELECT length(tile_data), CASE WHEN length(tile_data) <= ?4 THEN tile_data END
@@ -316,7 +324,7 @@ impl MbTiles {
                         ValueRef::Integer(n) => Some(n.to_string().into_bytes()),
                         ValueRef::Real(x) => Some(x.to_string().into_bytes()),
                     };
-                    Ok((size_bytes, data))
+                    Ok(StoredTile { size_bytes, data })
                 },
             )
             .optional()
@@ -492,6 +500,13 @@ impl MbTiles {
         let zoom: Option<i64> = self.conn.query_row(&sql, [], |row| row.get(0)).optional()?;
         Ok(zoom.and_then(|z| u8::try_from(z).ok()))
     }
+}
+
+/// One row of `tiles`: the data's size (None when NULL) and the data itself unless it is over the limit.
+#[derive(Debug)]
+struct StoredTile {
+    size_bytes: Option<u64>,
+    data: Option<Vec<u8>>,
 }
 
 /// The metadata values the desk uses, each when present and well-formed.
