@@ -446,7 +446,8 @@ impl MbTiles {
     fn metadata(&self) -> rusqlite::Result<Metadata> {
         let mut statement = match self.conn.prepare(
             "SELECT name, value FROM metadata
-             WHERE name IN ('name', 'format', 'bounds', 'minzoom', 'maxzoom', 'attribution') LIMIT 100",
+             WHERE lower(trim(name)) IN ('name', 'format', 'bounds', 'minzoom', 'maxzoom', 'attribution')
+             LIMIT 100",
         ) {
             Ok(statement) => statement,
             Err(e) if is_damage(&e) => return Err(e),
@@ -561,7 +562,7 @@ fn parse_bounds(text: &str) -> Option<(f64, f64, f64, f64)> {
 
 /// What a tile's first bytes say it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Sniffed {
+enum Sniffed {
     Raster(TileFormat),
     /// Protobuf, or gzip/zlib (vector tiles are stored packed).
     Vector,
@@ -571,7 +572,7 @@ pub(crate) enum Sniffed {
 }
 
 /// Tells a tile's format from its magic bytes.
-pub(crate) fn sniff(bytes: &[u8]) -> Sniffed {
+fn sniff(bytes: &[u8]) -> Sniffed {
     match bytes {
         [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Sniffed::Raster(TileFormat::Png),
         [0xFF, 0xD8, 0xFF, ..] => Sniffed::Raster(TileFormat::Jpeg),
