@@ -241,6 +241,23 @@ cli-probe-line = camera { NUMBER($id, useGrouping: "false") } { $camera } at { $
 cli-probe-summary = Probed { $probed } cameras in { $seconds } s ({ $rate } probes/min): { $counts }
 cli-probe-nothing = No configured or integrated camera has a stream or snapshot address to probe.
 
+## Site map: offline base map (MBTiles file)
+map-tiles-error-missing = The base map file { $path } was not found.
+map-tiles-error-not-a-file = { $path } is a folder, not a base map file (.mbtiles).
+map-tiles-error-unreadable = The base map file { $path } cannot be read: { $detail }
+map-tiles-error-not-sqlite = { $path } is not an MBTiles base map (it is not an SQLite database).
+map-tiles-error-corrupt = The base map file { $path } is damaged; copy it again from its source. ({ $detail })
+map-tiles-error-empty = { $path } is an empty database: it holds no map tiles.
+map-tiles-error-no-tiles-table = { $path } is an SQLite database but not an MBTiles base map: it has no "tiles" table.
+map-tiles-error-bad-tiles-table = The "tiles" table of { $path } is not in MBTiles form: { $detail }
+map-tiles-error-no-tiles = The base map file { $path } has no tiles.
+map-tiles-error-vector = { $path } holds vector tiles (map data, not pictures). The desk draws raster tiles (PNG, JPEG or WebP): export the base map as raster MBTiles.
+map-tiles-error-unsupported-format = The tiles in { $path } are { $format } pictures; the desk draws PNG, JPEG or WebP tiles.
+map-tiles-error-not-images = The tiles in { $path } are not pictures (neither PNG, JPEG nor WebP).
+map-tiles-error-too-slow = The base map file { $path } took more than { $seconds } s to answer; it may be too large or missing its index.
+map-tiles-error-tile-too-big = Tile { $tile } of { $path } is { $size } bytes, more than the { $max } bytes a map tile may have.
+map-tiles-error-database = The base map file { $path } could not be read: { $detail }
+
 ## Health
 health-online = Online
 health-offline = Offline

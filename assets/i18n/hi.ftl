@@ -238,6 +238,23 @@ cli-probe-line = कैमरा { NUMBER($id, useGrouping: "false") } { $camera
 cli-probe-summary = { $seconds } s में { $probed } कैमरे जाँचे ({ $rate } जाँच/मिनट): { $counts }
 cli-probe-nothing = जाँचने के लिए किसी कॉन्फ़िगर या एकीकृत कैमरे का स्ट्रीम या स्नैपशॉट पता नहीं है।
 
+## साइट मैप: ऑफ़लाइन बेस मैप (MBTiles फ़ाइल)
+map-tiles-error-missing = बेस मैप फ़ाइल { $path } नहीं मिली।
+map-tiles-error-not-a-file = { $path } एक फ़ोल्डर है, बेस मैप फ़ाइल (.mbtiles) नहीं।
+map-tiles-error-unreadable = बेस मैप फ़ाइल { $path } पढ़ी नहीं जा सकती: { $detail }
+map-tiles-error-not-sqlite = { $path } MBTiles बेस मैप नहीं है (यह SQLite डेटाबेस नहीं है)।
+map-tiles-error-corrupt = बेस मैप फ़ाइल { $path } क्षतिग्रस्त है; इसे इसके स्रोत से फिर से कॉपी करें। ({ $detail })
+map-tiles-error-empty = { $path } एक खाली डेटाबेस है: इसमें कोई मैप टाइल नहीं है।
+map-tiles-error-no-tiles-table = { $path } SQLite डेटाबेस है, पर MBTiles बेस मैप नहीं: इसमें "tiles" तालिका नहीं है।
+map-tiles-error-bad-tiles-table = { $path } की "tiles" तालिका MBTiles के रूप में नहीं है: { $detail }
+map-tiles-error-no-tiles = बेस मैप फ़ाइल { $path } में कोई टाइल नहीं है।
+map-tiles-error-vector = { $path } में वेक्टर टाइलें हैं (मैप का डेटा, चित्र नहीं)। डेस्क रास्टर टाइलें (PNG, JPEG या WebP) दिखाता है: बेस मैप को रास्टर MBTiles के रूप में निर्यात करें।
+map-tiles-error-unsupported-format = { $path } की टाइलें { $format } चित्र हैं; डेस्क केवल PNG, JPEG या WebP टाइलें दिखाता है।
+map-tiles-error-not-images = { $path } की टाइलें चित्र नहीं हैं (न PNG, न JPEG, न WebP)।
+map-tiles-error-too-slow = बेस मैप फ़ाइल { $path } ने { $seconds } सेकंड में उत्तर नहीं दिया; फ़ाइल बहुत बड़ी हो सकती है या उसका इंडेक्स नहीं है।
+map-tiles-error-tile-too-big = { $path } की टाइल { $tile } { $size } बाइट की है, जो एक मैप टाइल की सीमा ({ $max } बाइट) से अधिक है।
+map-tiles-error-database = बेस मैप फ़ाइल { $path } पढ़ी नहीं जा सकी: { $detail }
+
 ## स्वास्थ्य
 health-online = ऑनलाइन
 health-offline = ऑफ़लाइन

@@ -6,6 +6,7 @@ pub mod background;
 pub mod demo;
 pub mod desk;
 pub mod map_index;
+pub mod mbtiles;
 pub mod monitor;
 pub mod probe;
 pub mod prober;
@@ -13,5 +14,6 @@ pub mod registry_index;
 pub mod simulator;
 pub mod stats;
 pub mod thumbs;
+pub mod tiles;
 
 pub use audit::audit_summary;
