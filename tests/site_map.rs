@@ -321,3 +321,43 @@ fn pick_a_cameras_position_and_facing_on_the_map() {
         1
     );
 }
+
+/// The base map: the real node-mbtiles test file (mapbox/node-mbtiles `test/fixtures/plain_1.mbtiles`,
+/// BSD-style licence) draws its tiles under the cameras; the damaged one from the same fixtures is named on the
+/// map in words, and the cameras stay.
+#[test]
+fn a_base_map_draws_under_the_cameras_and_a_damaged_one_is_named() {
+    let plain = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/mbtiles/node-mbtiles_plain_1.mbtiles"
+    );
+    let corrupt = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/mbtiles/node-mbtiles_corrupt.mbtiles"
+    );
+    let desk = demo_desk();
+    let mut h = desk.harness_without_simulator();
+    open_map(&mut h, 3_200);
+    h.get_by_label("No base map: the map draws on a plain background.");
+    h.state_mut().set_base_map(plain.into());
+    wait_until(&mut h, "base map tiles are drawn", |app| {
+        app.map.base.as_ref().is_some_and(|b| b.loaded() > 0)
+    });
+    h.get_by_label("Base map: node-mbtiles_plain_1.mbtiles");
+    assert!(h.query_by_label_contains("damaged").is_none());
+    // Remembered for the next session.
+    let settings = std::fs::read_to_string(&desk.settings).unwrap();
+    assert!(
+        settings.contains("node-mbtiles_plain_1.mbtiles"),
+        "{settings}"
+    );
+
+    h.state_mut().set_base_map(corrupt.into());
+    wait_until(&mut h, "the damaged file is refused", |app| {
+        app.map.base.as_ref().is_some_and(|b| b.error.is_some())
+    });
+    // The message names the file and what is wrong with it.
+    h.get_by_label_contains("node-mbtiles_corrupt.mbtiles is damaged");
+    // The map still serves without its base layer.
+    h.get_by_label_contains("Site map, 3,200 cameras");
+}

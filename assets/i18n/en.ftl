@@ -357,3 +357,13 @@ filter-only-selection = { $count ->
    *[other] Map selection: { $count } cameras
 }
 filter-only-clear = Show all cameras again
+map-base-tiles-failed = { $count ->
+    [one] One base map tile could not be drawn: { $reason }
+   *[other] { $count } base map tiles could not be drawn; the last: { $reason }
+}
+map-base-choose-title = Choose the offline base map (MBTiles)
+map-base-filter = MBTiles base map
+map-base-choose = Base map file…
+map-base-choose-hint = A raster MBTiles file (PNG, JPEG or WebP tiles), kept on this computer: the map needs no network.
+map-base-file = Base map: { $file }
+map-base-none = No base map: the map draws on a plain background.

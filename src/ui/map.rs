@@ -11,12 +11,14 @@ use std::time::Instant;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, Ui, Vec2};
 
+use super::map_base::BaseMap;
 use super::{DeskApp, Screen};
 use crate::i18n::{I18n, indian_grouping};
 use crate::model::geo::{self, WorldPoint};
 use crate::model::{CITY_LAT_DEG, CITY_LON_DEG, CameraId, Priority, SiteId};
 use crate::services::map_index::{MAX_CLUSTER_ZOOM, MapIndex, PinState};
 use crate::services::registry_index::{Filters, Found};
+use std::path::PathBuf;
 
 /// Pixels of a map tile (the zoom scale: a zoom-z world is 256 × 2^z pixels wide).
 const TILE_PX: f64 = 256.0;
@@ -188,9 +190,21 @@ pub struct MapState {
     return_to: Option<Screen>,
     /// Where the map was drawn last frame.
     pub canvas: Option<Rect>,
+    /// The offline base layer, once a file is chosen.
+    pub base: Option<BaseMap>,
+    /// The remembered base map was opened (or there was none).
+    base_restored: bool,
+    /// A file dialog open on its own thread.
+    dialog: Option<Receiver<Option<PathBuf>>>,
 }
 
 impl MapState {
+    /// Draws the base layer from this MBTiles file (read on the loader's thread; a bad file says why on the map).
+    pub fn open_base_map(&mut self, path: PathBuf, ctx: &egui::Context) {
+        self.base = Some(BaseMap::open(path, ctx));
+        self.base_restored = true;
+    }
+
     /// The camera form asks for a position or a facing; the map shows the camera there and how to go back.
     pub fn start_pick(&mut self, pick: Pick, return_to: Screen) {
         if let Pick::Bearing {
@@ -258,6 +272,13 @@ pub fn pin_colour(state: PinState) -> Color32 {
 
 /// The map screen.
 pub fn map_ui(app: &mut DeskApp, ui: &mut Ui) {
+    if !app.map.base_restored {
+        app.map.base_restored = true;
+        if let Some(path) = app.remembered_base_map().map(std::path::Path::to_path_buf) {
+            app.map.open_base_map(path, ui.ctx());
+        }
+    }
+    poll_dialog(app);
     refresh_index(app, ui.ctx());
     follow_selection(app);
     poll_find(app);
@@ -274,6 +295,48 @@ pub fn map_ui(app: &mut DeskApp, ui: &mut Ui) {
     egui::CentralPanel::default()
         .frame(egui::Frame::NONE)
         .show(ui, |ui| canvas_ui(app, ui));
+}
+
+/// The MBTiles file dialog answers (it runs on its own thread so the window keeps drawing).
+fn poll_dialog(app: &mut DeskApp) {
+    let Some(rx) = &app.map.dialog else { return };
+    match rx.try_recv() {
+        Ok(Some(path)) => {
+            app.map.dialog = None;
+            app.set_base_map(path);
+        }
+        Ok(None) | Err(TryRecvError::Disconnected) => app.map.dialog = None,
+        Err(TryRecvError::Empty) => {}
+    }
+}
+
+fn choose_base_map(app: &mut DeskApp, ctx: &egui::Context) {
+    if app.map.dialog.is_some() {
+        return;
+    }
+    let title = app.i18n.tr("map-base-choose-title");
+    let filter = app.i18n.tr("map-base-filter");
+    let start = app
+        .remembered_base_map()
+        .and_then(std::path::Path::parent)
+        .map(std::path::Path::to_path_buf);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let wake = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("base-map-dialog".into())
+        .spawn(move || {
+            let mut dialog = rfd::FileDialog::new()
+                .set_title(title)
+                .add_filter(filter, &["mbtiles"]);
+            if let Some(dir) = start {
+                dialog = dialog.set_directory(dir);
+            }
+            let _ = tx.send(dialog.pick_file());
+            wake.request_repaint();
+        });
+    if spawned.is_ok() {
+        app.map.dialog = Some(rx);
+    }
 }
 
 /// While the camera form waits: what to do, and the way back.
@@ -415,6 +478,7 @@ fn poll_find(app: &mut DeskApp) {
 fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
     let mut filters = app.filters.clone();
     let mut layers = app.map.layers;
+    let mut choose_base = false;
     let i18n = &app.i18n;
     let Some(index) = app.index() else { return };
     ui.horizontal_wrapped(|ui| {
@@ -447,6 +511,30 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
         if ui.button(i18n.tr("map-whole-city")).clicked() {
             app.map.view = MapView::default();
         }
+        ui.separator();
+        if ui
+            .add_enabled(
+                app.map.dialog.is_none(),
+                egui::Button::new(i18n.tr("map-base-choose")),
+            )
+            .on_hover_text(i18n.tr("map-base-choose-hint"))
+            .clicked()
+        {
+            choose_base = true;
+        }
+        let file = app.map.base.as_ref().map(|b| {
+            b.path.file_name().map_or_else(
+                || b.path.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            )
+        });
+        ui.label(
+            RichText::new(match file {
+                Some(f) => i18n.tr_args("map-base-file", &[("file", f)]),
+                None => i18n.tr("map-base-none"),
+            })
+            .weak(),
+        );
         let status = if app.map.job.is_some() {
             i18n.tr("map-building")
         } else {
@@ -457,6 +545,9 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
     app.map.layers = layers;
     if filters != app.filters {
         app.filters = filters;
+    }
+    if choose_base {
+        choose_base_map(app, ui.ctx());
     }
 }
 
@@ -733,6 +824,11 @@ fn canvas_ui(app: &mut DeskApp, ui: &mut Ui) {
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, background(ui));
     let view = app.map.view;
+    if app.map.layers.base
+        && let Some(base) = &mut app.map.base
+    {
+        base.draw(ui.ctx(), &painter, &view, rect);
+    }
     let (min, max) = view.visible(rect);
     let mut shapes: Vec<Shape> = Vec::new();
     if app.map.layers.priority_places {
@@ -772,6 +868,7 @@ fn canvas_ui(app: &mut DeskApp, ui: &mut Ui) {
     }
     scale_bar(&painter, &view, rect, &app.i18n);
     coordinates_line(app, &painter, rect);
+    base_notes(app, ui, &painter, rect);
     // Screen readers and tests: what the map shows, in words.
     let described = app.i18n.tr_args(
         "map-described",
@@ -1159,6 +1256,35 @@ pub fn scale_bar_length(metres_per_px: f64, max_px: f64) -> Option<(f64, f64)> {
         .map(|k| k * decade)
         .find(|m| *m <= max_m)?;
     Some((metres, metres / metres_per_px))
+}
+
+/// The base map's attribution (bottom right) and, when the file is bad, what is wrong (top, on the map).
+fn base_notes(app: &DeskApp, ui: &mut Ui, painter: &egui::Painter, rect: Rect) {
+    let Some(base) = &app.map.base else { return };
+    if app.map.layers.base
+        && let Some(text) = base.attribution()
+    {
+        painter.text(
+            rect.right_bottom() + Vec2::new(-10.0, -26.0),
+            Align2::RIGHT_BOTTOM,
+            text,
+            FontId::proportional(11.0),
+            Color32::from_gray(210),
+        );
+    }
+    if let Some(problem) = base.problem(&app.i18n) {
+        // A real label (screen readers and tests read it), on a dark band across the top of the map.
+        let band = Rect::from_min_size(
+            rect.left_top() + Vec2::new(10.0, 10.0),
+            Vec2::new((rect.width() - 20.0).max(100.0), 44.0),
+        );
+        painter.rect_filled(band, 4.0, Color32::from_black_alpha(210));
+        ui.put(
+            band.shrink(6.0),
+            egui::Label::new(RichText::new(problem).color(Color32::from_rgb(0xFF, 0xAB, 0x91)))
+                .wrap(),
+        );
+    }
 }
 
 fn coordinates_line(app: &DeskApp, painter: &egui::Painter, rect: Rect) {

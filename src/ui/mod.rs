@@ -6,6 +6,7 @@
 mod camera_form;
 mod fonts;
 pub mod map;
+mod map_base;
 mod registry_screen;
 pub mod settings;
 mod site_form;
@@ -178,6 +179,24 @@ impl DeskApp {
         {
             self.status = Some((e.to_string(), true));
         }
+    }
+
+    /// The map's base layer comes from this MBTiles file from now on (remembered).
+    pub fn set_base_map(&mut self, path: PathBuf) {
+        if let Some(ctx) = self.ctx.clone() {
+            self.map.open_base_map(path.clone(), &ctx);
+        }
+        self.settings.base_map = Some(path);
+        if let Some(settings_path) = &self.settings_path
+            && let Err(e) = self.settings.save(settings_path)
+        {
+            self.status = Some((e.to_string(), true));
+        }
+    }
+
+    /// The base map file remembered from an earlier session, if any.
+    pub fn remembered_base_map(&self) -> Option<&std::path::Path> {
+        self.settings.base_map.as_deref()
     }
 
     pub fn send(&self, command: DeskCommand) {

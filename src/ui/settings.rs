@@ -10,6 +10,8 @@ use crate::i18n::Lang;
 #[serde(default)]
 pub struct Settings {
     pub lang: Lang,
+    /// The MBTiles file the map draws under the cameras.
+    pub base_map: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,9 +61,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/settings.json");
         assert_eq!(Settings::load(&path), Settings::default());
-        let s = Settings { lang: Lang::Hi };
+        let s = Settings {
+            lang: Lang::Hi,
+            base_map: Some("/srv/maps/jhansi.mbtiles".into()),
+        };
         s.save(&path).unwrap();
-        assert_eq!(Settings::load(&path).lang, Lang::Hi);
+        assert_eq!(Settings::load(&path), s);
         std::fs::write(&path, "{not json").unwrap();
         assert_eq!(Settings::load(&path), Settings::default());
     }
