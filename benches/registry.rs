@@ -335,6 +335,83 @@ fn wall_figures(db: std::path::PathBuf, keys: std::path::PathBuf) {
         status_mb("VmRSS:"),
         status_mb("VmHWM:"),
     );
+    map_figures(&mut harness, cameras);
+}
+
+/// The site map on the same desk: clustering rebuild time, then frame times while the view pans across the
+/// city and zooms from city view (13) to street view (18) and back, the prober still sweeping.
+fn map_figures(harness: &mut Harness<'_, DeskApp>, cameras: usize) {
+    harness.get_by_label("Site map").click();
+    harness.step();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while harness.state().map.cameras() != cameras || harness.state().map.is_building() {
+        assert!(Instant::now() < deadline, "the map did not place the cameras");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let first_build = harness.state().map.rebuild_ms.unwrap_or(0.0);
+    // A registry change (a filter here: the same work) rebuilds the clusters on their thread.
+    let mut rebuilds = vec![first_build];
+    for category in [
+        Some(iccc_desk::model::OwnerCategory::Hotel),
+        None,
+        Some(iccc_desk::model::OwnerCategory::HospitalClinic),
+        None,
+    ] {
+        harness.state_mut().filters.category = category;
+        harness.step();
+        while harness.state().map.is_building() {
+            harness.step();
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        rebuilds.push(harness.state().map.rebuild_ms.unwrap_or(0.0));
+    }
+    let canvas = harness.state().map.canvas.expect("the map is drawn");
+    let centre = canvas.center();
+    harness.hover_at(centre);
+    let mut frames = Vec::new();
+    let zoom_from = harness.state().map.view.zoom;
+    let mut zoom_reached = zoom_from;
+    let wheel = |h: &mut Harness<'_, DeskApp>, lines: f32| {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Line,
+            delta: egui::vec2(0.0, lines),
+            modifiers: Default::default(),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+        });
+    };
+    for round in 0..2 {
+        // Zoom in from the whole city to street level in small steps, panning as a person does, and back.
+        let steps = 100;
+        for i in 0..steps * 2 {
+            if i % 2 == 0 {
+                wheel(harness, if i < steps { 1.0 } else { -1.0 });
+            } else {
+                let dir = if (i / 10 + round) % 2 == 0 { 1.0 } else { -1.0 };
+                harness.drag_at(centre);
+                harness.event(egui::Event::PointerMoved(centre + egui::vec2(12.0 * dir, 8.0)));
+                harness.drop_at(centre + egui::vec2(12.0 * dir, 8.0));
+                harness.hover_at(centre);
+            }
+            let started = Instant::now();
+            harness.step();
+            frames.push(started.elapsed());
+            zoom_reached = zoom_reached.max(harness.state().map.view.zoom);
+        }
+    }
+    frames.sort();
+    rebuilds.sort_by(f64::total_cmp);
+    println!(
+        "site map ({cameras} cameras): clustering rebuild {:.0} ms median ({:.0}–{:.0} ms, on its own thread); frame while panning and zooming city view to street view and back ({} frames, the prober sweeping): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (zoom {zoom_from:.1} to {zoom_reached:.1})",
+        rebuilds[rebuilds.len() / 2],
+        rebuilds[0],
+        rebuilds[rebuilds.len() - 1],
+        frames.len(),
+        ms(percentile(&frames, 0.5)),
+        ms(percentile(&frames, 0.99)),
+        ms(*frames.last().unwrap_or(&Duration::ZERO)),
+    );
 }
 
 /// Steps the desk until its prober has delivered a few batches of health (it is sweeping), at most a minute.

@@ -10,9 +10,9 @@ use rstar::{AABB, RTree};
 use crate::model::geo::WorldPoint;
 use crate::model::{HealthState, IntegrationStage};
 
-/// Cameras are clustered up to this zoom; above it each camera is drawn on its own (a screen then spans a few
-/// km at most).
-pub const MAX_CLUSTER_ZOOM: u8 = 16;
+/// Cameras are clustered up to this zoom (cells of about 35 m in Jhansi); above it each camera is drawn on its
+/// own: a screen then spans a few hundred metres, a few hundred cameras even in the densest market.
+pub const MAX_CLUSTER_ZOOM: u8 = 18;
 /// A cluster cell is a quarter of a 256-pixel tile: 64 screen pixels at its zoom.
 const CELLS_PER_TILE_LOG2: u8 = 2;
 
