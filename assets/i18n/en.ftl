@@ -288,3 +288,23 @@ ago-days = { $n ->
         [one] { $n } day ago
        *[other] { $n } days ago
     }
+
+## Boundaries (ward and police-station areas on the site map)
+boundary-kind-ward = Wards
+boundary-kind-police-station = Police-station areas
+boundary-error-invalid-json = The file is not valid JSON (line { $line }, column { $column }): { $detail }
+boundary-error-not-geojson = The file is JSON but not GeoJSON: { $detail }
+boundary-error-bare-geometry = The file holds a single { $found } geometry without names; boundaries need a FeatureCollection whose features carry the names.
+boundary-error-empty = The file holds no features.
+boundary-error-bad-feature = Feature { $feature } is not valid GeoJSON: { $detail }
+boundary-error-no-geometry = Feature { $feature } has no geometry.
+boundary-error-not-an-area = Feature { $feature } is a { $geometry }, not an area: boundaries must be polygons (Polygon or MultiPolygon). Is this a file of points or lines?
+boundary-error-bad-ring = Feature { $feature } has a ring with fewer than three distinct corners.
+boundary-error-declared-web-mercator = The file declares its coordinates as { $crs }: Web Mercator (EPSG:3857) metres, not longitude/latitude. Export the layer again as WGS 84 (EPSG:4326).
+boundary-error-declared-utm = The file declares its coordinates as { $crs }: UTM zone { $zone } metres, not longitude/latitude. Export the layer again as WGS 84 (EPSG:4326).
+boundary-error-declared-other = The file declares its coordinates as { $crs }, not WGS 84 longitude/latitude. Export the layer again as WGS 84 (EPSG:4326).
+boundary-error-web-mercator = The coordinates are Web Mercator (EPSG:3857) metres, not longitude/latitude (feature { $feature } has { $x }, { $y }). Export the layer again as WGS 84 (EPSG:4326).
+boundary-error-utm = The coordinates look like UTM metres (6-digit eastings, 7-digit northings; Jhansi lies in UTM zone 44N, EPSG:32644), not longitude/latitude (feature { $feature } has { $x }, { $y }). Export the layer again as WGS 84 (EPSG:4326).
+boundary-error-unknown-coordinates = Feature { $feature } has the coordinate { $x }, { $y }: not longitude/latitude, nor Web Mercator or UTM metres.
+boundary-error-swapped = The coordinates seem to be latitude, longitude: as written they fall outside India, swapped they fall inside (feature { $feature } has { $x }, { $y }). GeoJSON puts the longitude first; export the layer again.
+boundary-error-missing-name = Feature { $feature } has no value for the name property “{ $property }”.

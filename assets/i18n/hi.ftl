@@ -282,3 +282,23 @@ ago-seconds = { $n } सेकंड पहले
 ago-minutes = { $n } मिनट पहले
 ago-hours = { $n } घंटे पहले
 ago-days = { $n } दिन पहले
+
+## सीमाएँ (साइट मानचित्र पर वार्ड और थाना क्षेत्र)
+boundary-kind-ward = वार्ड
+boundary-kind-police-station = थाना क्षेत्र
+boundary-error-invalid-json = फ़ाइल मान्य JSON नहीं है (पंक्ति { $line }, स्तंभ { $column }): { $detail }
+boundary-error-not-geojson = फ़ाइल JSON है, पर GeoJSON नहीं: { $detail }
+boundary-error-bare-geometry = फ़ाइल में नामों के बिना केवल एक { $found } ज्यामिति है; सीमाओं के लिए ऐसा FeatureCollection चाहिए जिसकी हर फ़ीचर में नाम हो।
+boundary-error-empty = फ़ाइल में कोई फ़ीचर नहीं है।
+boundary-error-bad-feature = फ़ीचर { $feature } मान्य GeoJSON नहीं है: { $detail }
+boundary-error-no-geometry = फ़ीचर { $feature } में कोई ज्यामिति नहीं है।
+boundary-error-not-an-area = फ़ीचर { $feature } एक { $geometry } है, क्षेत्र नहीं: सीमाएँ बहुभुज (Polygon या MultiPolygon) होनी चाहिए। क्या यह बिंदुओं या रेखाओं की फ़ाइल है?
+boundary-error-bad-ring = फ़ीचर { $feature } की एक रिंग में तीन से कम अलग-अलग कोने हैं।
+boundary-error-declared-web-mercator = फ़ाइल अपने निर्देशांक { $crs } में बताती है: यह वेब मर्केटर (EPSG:3857) मीटर है, देशांतर/अक्षांश नहीं। परत को WGS 84 (EPSG:4326) में दोबारा निर्यात करें।
+boundary-error-declared-utm = फ़ाइल अपने निर्देशांक { $crs } में बताती है: यह UTM ज़ोन { $zone } मीटर है, देशांतर/अक्षांश नहीं। परत को WGS 84 (EPSG:4326) में दोबारा निर्यात करें।
+boundary-error-declared-other = फ़ाइल अपने निर्देशांक { $crs } में बताती है, WGS 84 देशांतर/अक्षांश में नहीं। परत को WGS 84 (EPSG:4326) में दोबारा निर्यात करें।
+boundary-error-web-mercator = निर्देशांक वेब मर्केटर (EPSG:3857) मीटर में हैं, देशांतर/अक्षांश में नहीं (फ़ीचर { $feature } में { $x }, { $y })। परत को WGS 84 (EPSG:4326) में दोबारा निर्यात करें।
+boundary-error-utm = निर्देशांक UTM मीटर जैसे लगते हैं (6 अंकों के ईस्टिंग, 7 अंकों के नॉर्थिंग; झाँसी UTM ज़ोन 44N, EPSG:32644 में है), देशांतर/अक्षांश नहीं (फ़ीचर { $feature } में { $x }, { $y })। परत को WGS 84 (EPSG:4326) में दोबारा निर्यात करें।
+boundary-error-unknown-coordinates = फ़ीचर { $feature } में निर्देशांक { $x }, { $y } है: यह न देशांतर/अक्षांश है, न वेब मर्केटर या UTM मीटर।
+boundary-error-swapped = निर्देशांक अक्षांश, देशांतर क्रम में लगते हैं: जैसे लिखे हैं वैसे भारत के बाहर पड़ते हैं, अदल-बदल कर भारत के भीतर (फ़ीचर { $feature } में { $x }, { $y })। GeoJSON में देशांतर पहले आता है, इसलिए परत को दोबारा निर्यात करें।
+boundary-error-missing-name = फ़ीचर { $feature } में नाम वाले गुण “{ $property }” का कोई मान नहीं है।
