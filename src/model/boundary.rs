@@ -41,6 +41,9 @@ impl BoundaryKind {
     }
 }
 
+/// Polygons → rings (first the outer ring, then holes) → (lat_deg, lon_deg).
+pub type BoundaryPolygons = Vec<Vec<Vec<(f64, f64)>>>;
+
 /// One named area: a ward or a police station's jurisdiction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoundaryArea {
@@ -165,7 +168,7 @@ fn interior_point(rings: &[Vec<(f64, f64)>]) -> Option<(f64, f64)> {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
             (lo.min(p.0), hi.max(p.0))
         });
-    if !(min_lat < max_lat) {
+    if min_lat.partial_cmp(&max_lat) != Some(std::cmp::Ordering::Less) {
         return None;
     }
     // Parallels nearer the middle win ties, so a plain shape gets its name near its centre.

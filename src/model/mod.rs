@@ -11,7 +11,7 @@ mod site;
 mod stage;
 mod validate;
 
-pub use boundary::{BoundaryArea, BoundaryKind};
+pub use boundary::{BoundaryArea, BoundaryKind, BoundaryPolygons};
 pub use camera::{AreaWatched, Camera, CameraKind, PasswordState};
 pub use health::{Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url};
 pub use site::{OwnerCategory, Priority, Site};

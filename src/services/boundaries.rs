@@ -2,8 +2,8 @@
 //! holds the name and which the code, then the areas themselves.
 //!
 //! Ward layers reach an ICCC from many hands (the municipal GIS cell, a consultant's QGIS project, DataMeet), and
-//! the common mistakes are silent on a map: a layer saved in Web Mercator or UTM metres lands in the ocean off
-//! Africa, one with latitude and longitude swapped lands in the Indian Ocean or Arabia. So a file is read only
+//! the common mistakes are silent until the map is empty: a layer saved in Web Mercator or UTM metres is millions
+//! of "degrees" off the globe, one with latitude and longitude swapped lands in the Arctic. So a file is read only
 //! when its coordinates are plausibly longitude/latitude (WGS84, as RFC 7946 requires), and otherwise refused
 //! with the coordinate system it most likely is, so the user knows what to re-export. Nothing here panics on a
 //! malformed file: every problem is a [`BoundaryError`] naming the feature (counted from 1) where it has one.
@@ -26,6 +26,7 @@ const MAX_DETAIL_CHARS: usize = 200;
 /// What the file holds, for the user to pick the name and code properties before the import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeoJsonPreview {
+    /// Features in the file (each one area once imported).
     pub features: usize,
     /// Property names found, sorted, for the user to pick which holds the name and which the code.
     pub property_names: Vec<String>,
@@ -34,6 +35,7 @@ pub struct GeoJsonPreview {
     /// Best guesses from the names ("Ward Name", "ward_name", "name", "NAME", "PS_NAME", "thana" …; codes "Ward
     /// Num", "ward_no", "code", "id" …).
     pub guessed_name: Option<String>,
+    /// Never the same property as `guessed_name`.
     pub guessed_code: Option<String>,
 }
 
@@ -742,9 +744,7 @@ mod tests {
         assert_eq!(areas[0].code, "");
         assert_eq!(areas[0].kind, BoundaryKind::PoliceStation);
         // A single Feature, an open ring (closed on reading), a byte-order mark and altitudes are all fine.
-        let single = format!(
-            "\u{feff}{{\"type\":\"Feature\",\"properties\":{{\"name\":\"Ganj\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[[78.58,25.46,210.0],[78.59,25.46,211.0],[78.59,25.47,209.5]]]}}}}"
-        );
+        let single = "\u{feff}{\"type\":\"Feature\",\"properties\":{\"name\":\"Ganj\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[78.58,25.46,210.0],[78.59,25.46,211.0],[78.59,25.47,209.5]]]}}".to_string();
         let areas = read_areas(&single, BoundaryKind::Ward, "name", None).unwrap();
         assert_eq!(areas[0].polygons[0][0].len(), 4);
         assert_eq!(areas[0].polygons[0][0][3], (25.46, 78.58));

@@ -11,6 +11,9 @@
 //! sealed passwords aside, whose nonces are random). The random numbers come from the small [`SplitMix64`]
 //! below rather than from a crate, so the demo registry never changes with a dependency's version.
 //!
+//! The registry also gets a ward layer for the site map: sixty Jhansi-shaped ward polygons ([`demo_wards`]), and
+//! each site's ward is the polygon its point lies in, so per-ward counts on the map are true.
+//!
 //! Everything is written through [`crate::store::BulkWriter`] in one transaction: a cancelled or failed run
 //! leaves the registry as empty as it was.
 
@@ -1106,7 +1109,7 @@ fn site_at(
     }
 }
 
-/// The locality nearest a point (for the ward and address of a fixed place).
+/// The locality nearest a point (for the address of a fixed place).
 fn nearest_locality(lat: f64, lon: f64) -> usize {
     let mut best = (f64::MAX, 0);
     for (i, l) in LOCALITIES.iter().enumerate() {

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension as _, params};
 use serde_json::json;
 
 use super::{Actor, Result, Store, StoreError, append_audit};
-use crate::model::{BoundaryArea, BoundaryKind, Field, FieldError, Problem};
+use crate::model::{BoundaryArea, BoundaryKind, BoundaryPolygons, Field, FieldError, Problem};
 
 /// Where a stored layer came from, for the map's legend ("Wards: 112 areas from lucknow.geojson").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +83,7 @@ fn rings_json(area: &BoundaryArea) -> Result<String> {
         .map_err(|e| StoreError::Sql(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))
 }
 
-fn rings_from_json(column: usize, text: &str) -> rusqlite::Result<Vec<Vec<Vec<(f64, f64)>>>> {
+fn rings_from_json(column: usize, text: &str) -> rusqlite::Result<BoundaryPolygons> {
     let lon_lat: Vec<Vec<Vec<[f64; 2]>>> = serde_json::from_str(text).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(
             column,
