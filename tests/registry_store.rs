@@ -768,6 +768,111 @@ fn upgraded_registry_keeps_working_through_the_api() {
     assert_eq!(store.camera_history(12).unwrap().len(), 2);
 }
 
+/// A registry as version 3 left it: the registry and the health the desk measured, no area layers yet.
+fn build_v3_registry(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(store::upgrade::V3_SCHEMA_SQL).unwrap();
+    conn.execute_batch("PRAGMA user_version = 3;").unwrap();
+    conn.execute_batch(&format!(
+        "INSERT INTO meta (key, value) VALUES ('registry_uuid', '{V1_UUID}'), ('created_unix_s', '1760000000'),
+           ('is_demo', '0');
+         INSERT INTO site (id, name_en, name_hi, owner_category, contact_person, phone, address, ward,
+           police_station, lat_deg, lon_deg, notes, row_version, updated_by, updated_unix_s)
+         VALUES (1, 'Hotel Raj Palace', 'होटल राज पैलेस', 'hotel', 'Ramesh Yadav', '+919876543210',
+           'Sipri Bazar, Jhansi', 'Ward 12 Sipri Bazar', 'Sipri Bazar', 25.4385, 78.546, '', 2, 'v3-clerk',
+           1760000100);
+         INSERT INTO camera (id, site_id, label, area_watched, lat_deg, lon_deg, kind, stream_url, username,
+           updated_by, updated_unix_s)
+         VALUES (7, 1, 'Main gate', 'gate', 25.4386, 78.5461, 'ip',
+           'rtsp://127.30.0.1:554/Streaming/Channels/101', 'admin', 'v3-clerk', 1760000200);
+         INSERT INTO stage_event (camera_id, at_unix_s, by_user, from_stage, to_stage, note)
+         VALUES (7, 1760000300, 'v3-clerk', 'surveyed', 'owner_contacted', 'called the manager');
+         INSERT INTO camera_health (camera_id, state, since_unix_s, last_probe_unix_s, last_online_unix_s,
+           latency_ms, codec, width_px, height_px)
+         VALUES (7, 'online', 1760000400, 1760000500, 1760000500, 42, 'H264', 1920, 1080);
+         INSERT INTO health_run (camera_id, state, from_unix_s, to_unix_s, probes)
+         VALUES (7, 'online', 1760000400, 1760000500, 3);
+         INSERT INTO audit (at_unix_s, by_user, action, entity, entity_id, before_json, after_json)
+         VALUES (1760000100, 'v3-clerk', 'site.add', 'site', 1, NULL, '{{\"name_en\":\"Hotel Raj Palace\"}}');"
+    ))
+    .unwrap();
+}
+
+#[test]
+fn v3_registry_gets_the_area_layers_and_matches_a_fresh_file() {
+    let desk = Desk::new();
+    build_v3_registry(&desk.path);
+    let rows_before = {
+        let conn = desk.sql();
+        let mut rows = dump_all(&conn);
+        rows.push(("camera_health".into(), dump(&conn, "camera_health")));
+        rows.push(("health_run".into(), dump(&conn, "health_run")));
+        rows
+    };
+
+    let mut store = desk.open();
+    let version: i64 = store
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, store::SCHEMA_VERSION);
+    assert_eq!(store.registry_uuid(), V1_UUID);
+    // Every row of v3 is still there, unchanged.
+    let mut rows_after = dump_all(store.conn());
+    rows_after.push(("camera_health".into(), dump(store.conn(), "camera_health")));
+    rows_after.push(("health_run".into(), dump(store.conn(), "health_run")));
+    assert_eq!(rows_after, rows_before);
+    assert_eq!(count(store.conn(), "boundary"), 0);
+
+    // Upgraded schema == fresh schema.
+    let fresh = Desk::new();
+    let fresh_store = fresh.open();
+    let upgraded = schema_of(store.conn());
+    let made_fresh = schema_of(fresh_store.conn());
+    let only_upgraded: Vec<_> = upgraded.difference(&made_fresh).collect();
+    let only_fresh: Vec<_> = made_fresh.difference(&upgraded).collect();
+    assert!(
+        only_upgraded.is_empty() && only_fresh.is_empty(),
+        "schemas differ\nonly in the upgraded file: {only_upgraded:#?}\nonly in a fresh file: {only_fresh:#?}"
+    );
+    assert!(
+        upgraded
+            .iter()
+            .any(|(kind, name, _, _)| kind == "table" && name == "boundary"),
+        "{upgraded:#?}"
+    );
+
+    // The upgraded file takes a layer, and reopening does not upgrade again.
+    let ward = iccc_desk::model::BoundaryArea {
+        kind: iccc_desk::model::BoundaryKind::Ward,
+        name: "Ward 12 Sipri Bazar".into(),
+        code: "12".into(),
+        polygons: vec![vec![vec![
+            (25.43, 78.54),
+            (25.43, 78.55),
+            (25.44, 78.55),
+            (25.44, 78.54),
+            (25.43, 78.54),
+        ]]],
+    };
+    store
+        .import_boundaries(
+            &actor(),
+            iccc_desk::model::BoundaryKind::Ward,
+            "wards.geojson",
+            std::slice::from_ref(&ward),
+        )
+        .unwrap();
+    drop(store);
+    let store = desk.open();
+    assert_eq!(
+        store
+            .boundaries(iccc_desk::model::BoundaryKind::Ward)
+            .unwrap(),
+        vec![ward]
+    );
+}
+
 // ── 3. The privacy rule, in SQL ──────────────────────────────────────────────────────────────────
 
 #[test]

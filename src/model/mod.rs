@@ -3,6 +3,7 @@
 //! Everything here is pure so the rules (common areas only, legal stage changes, field checks) can be
 //! unit-tested and shared by the store, the services, the CLI and the screens.
 
+mod boundary;
 mod camera;
 pub mod geo;
 mod health;
@@ -10,6 +11,7 @@ mod site;
 mod stage;
 mod validate;
 
+pub use boundary::{BoundaryArea, BoundaryKind, BoundaryPolygons};
 pub use camera::{AreaWatched, Camera, CameraKind, PasswordState};
 pub use health::{Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url};
 pub use site::{OwnerCategory, Priority, Site};

@@ -11,17 +11,21 @@
 //! sealed passwords aside, whose nonces are random). The random numbers come from the small [`SplitMix64`]
 //! below rather than from a crate, so the demo registry never changes with a dependency's version.
 //!
+//! The registry also gets a ward layer for the site map: sixty Jhansi-shaped ward polygons ([`demo_wards`]), and
+//! each site's ward is the polygon its point lies in, so per-ward counts on the map are true.
+//!
 //! Everything is written through [`crate::store::BulkWriter`] in one transaction: a cancelled or failed run
 //! leaves the registry as empty as it was.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 use serde_json::json;
 
 use crate::model::{
-    AreaWatched, BlockReason, CITY_LAT_DEG, CITY_LON_DEG, Camera, CameraKind, IST_OFFSET_S,
-    IntegrationStage, OwnerCategory, Priority, Site, StageChange,
+    AreaWatched, BlockReason, BoundaryArea, BoundaryKind, CITY_LAT_DEG, CITY_LON_DEG, Camera,
+    CameraKind, IST_OFFSET_S, IntegrationStage, OwnerCategory, Priority, Site, StageChange,
 };
 use crate::store::{Actor, BulkStageEvent, Store, StoreError};
 
@@ -264,10 +268,18 @@ const L_SHIVAJI: usize = 24;
 const L_KHATI_BABA: usize = 26;
 const L_BABINA_ROAD: usize = 27;
 
-/// "Ward 12 Sipri Bazar": the two wards of a locality, numbered 1–60 by a fixed permutation (37 is prime to 60).
+/// The number of a locality's ward `which` (0 or 1): 1–60 by a fixed permutation (37 is prime to 60).
+fn ward_number(locality: usize, which: usize) -> usize {
+    ((locality * 2 + which) * 37) % 60 + 1
+}
+
+/// "Ward 12 Sipri Bazar": the two wards of a locality.
 fn ward_name(locality: usize, which: usize) -> String {
-    let n = ((locality * 2 + which) * 37) % 60 + 1;
-    format!("Ward {n} {}", LOCALITIES[locality].en)
+    format!(
+        "Ward {} {}",
+        ward_number(locality, which),
+        LOCALITIES[locality].en
+    )
 }
 
 /// Where sites of each owner category gather (a locality listed twice draws twice as many).
@@ -999,14 +1011,21 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
+// Metres per degree at Jhansi's latitude (25.45° N).
+const M_PER_DEG_LAT: f64 = 111_320.0;
+const M_PER_DEG_LON: f64 = 100_520.0;
+/// Scattered sites keep this far (degrees) inside the city box.
+const CITY_MARGIN_DEG: f64 = 0.001;
+
 /// A point `spread_m` (at most) around a centre, kept inside the city box.
 fn scatter(rng: &mut SplitMix64, lat: f64, lon: f64, spread_m: f64) -> (f64, f64) {
-    // Metres per degree at Jhansi's latitude (25.45° N).
-    const M_PER_DEG_LAT: f64 = 111_320.0;
-    const M_PER_DEG_LON: f64 = 100_520.0;
     let lat = lat + rng.spread() * spread_m / M_PER_DEG_LAT;
     let lon = lon + rng.spread() * spread_m / M_PER_DEG_LON;
-    let margin = 0.001;
+    clamp_to_city(lat, lon)
+}
+
+fn clamp_to_city(lat: f64, lon: f64) -> (f64, f64) {
+    let margin = CITY_MARGIN_DEG;
     (
         round6(lat.clamp(CITY_LAT_DEG.0 + margin, CITY_LAT_DEG.1 - margin)),
         round6(lon.clamp(CITY_LON_DEG.0 + margin, CITY_LON_DEG.1 - margin)),
@@ -1076,7 +1095,13 @@ fn site_at(
         contact_person,
         phone,
         address: address(rng, locality),
-        ward: ward_name(locality, rng.below(2)),
+        // This draw once picked one of the locality's two wards. The ward is now the ward polygon the site lies
+        // in, so the map's per-ward counts are true; the draw stays so every later draw, and so every figure of
+        // the demo, is what it was.
+        ward: {
+            let _ = rng.below(2);
+            ward_at(lat, lon)
+        },
         police_station: thana.to_string(),
         lat_deg: lat,
         lon_deg: lon,
@@ -1084,16 +1109,236 @@ fn site_at(
     }
 }
 
-/// The locality nearest a point (for the ward and address of a fixed place).
+/// The locality nearest a point (for the address of a fixed place).
 fn nearest_locality(lat: f64, lon: f64) -> usize {
     let mut best = (f64::MAX, 0);
     for (i, l) in LOCALITIES.iter().enumerate() {
-        let d = (l.lat - lat).powi(2) + ((l.lon - lon) * 0.903).powi(2);
+        let d = (l.lat - lat).powi(2) + ((l.lon - lon) * LON_SCALE).powi(2);
         if d < best.0 {
             best = (d, i);
         }
     }
     best.1
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wards: sixty polygons, so the map shows a ward layer out of the box
+
+/// East-west degrees are shorter than north-south ones by the cosine of the latitude (0.903 at 25.45° N);
+/// "nearest" and the ward cells below measure with it, so they mean nearest on the ground.
+const LON_SCALE: f64 = 0.903;
+/// How much the city outline is widened beyond the outermost place a site can be (4 %, a few hundred metres).
+const OUTLINE_WIDEN: f64 = 1.04;
+/// Where a ward is split in two, off its locality's centre: half a micro-degree (about 5 cm), so the line never
+/// passes through a site (site coordinates are whole micro-degrees).
+const SPLIT_OFFSET_DEG: f64 = 0.000_000_5;
+/// Where the ward cells' centres sit off the locality centres (lat, lon degrees; a few centimetres). Locality
+/// centres and sites are whole micro-degrees, and the bisector of two such points runs exactly through others:
+/// a site there would sit on the edge of two wards, claimed by both or by neither.
+const CELL_NUDGE_DEG: (f64, f64) = (0.000_000_31, 0.000_000_17);
+/// The source name the demo's ward layer is stored under.
+pub const DEMO_WARDS_SOURCE: &str = "demo (invented Jhansi wards)";
+
+/// A point in the plane the ward cells are cut in: (x, y) = (lon × [`LON_SCALE`], lat), about square degrees.
+type Plane = (f64, f64);
+
+fn to_plane(lat: f64, lon: f64) -> Plane {
+    (lon * LON_SCALE, lat)
+}
+
+/// Every place a demo site can be: the fixed places, and the corners of the box each locality's sites scatter
+/// in, clamped as [`scatter`] clamps them.
+fn possible_site_corners() -> Vec<Plane> {
+    let mut points = Vec::new();
+    for l in &LOCALITIES {
+        let (dlat, dlon) = (l.spread_m / M_PER_DEG_LAT, l.spread_m / M_PER_DEG_LON);
+        for (sl, so) in [(-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0)] {
+            let (lat, lon) = clamp_to_city(l.lat + sl * dlat, l.lon + so * dlon);
+            points.push(to_plane(lat, lon));
+        }
+    }
+    points.push(to_plane(JAIL.1.0, JAIL.1.1));
+    points.extend(
+        TOLL_PLAZAS
+            .iter()
+            .map(|(_, (lat, lon), _)| to_plane(*lat, *lon)),
+    );
+    points.extend(BLACK_SPOTS.iter().map(|b| to_plane(b.2, b.3)));
+    points.extend(LANDMARKS.iter().map(|l| to_plane(l.lat, l.lon)));
+    points
+}
+
+/// Convex hull, anticlockwise (Andrew's monotone chain).
+fn convex_hull(mut points: Vec<Plane>) -> Vec<Plane> {
+    points.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    points.dedup();
+    if points.len() < 3 {
+        return points;
+    }
+    let cross =
+        |o: Plane, a: Plane, b: Plane| (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0);
+    let mut hull: Vec<Plane> = Vec::with_capacity(points.len() * 2);
+    for pass in [points.clone(), points.iter().rev().copied().collect()] {
+        let floor = hull.len();
+        for p in pass {
+            while hull.len() >= floor + 2
+                && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0
+            {
+                hull.pop();
+            }
+            hull.push(p);
+        }
+        // The last point of each pass is the first of the other.
+        hull.pop();
+    }
+    hull
+}
+
+/// The part of a convex polygon where `side(p) <= 0` (one Sutherland–Hodgman step; `side` is linear).
+fn clip(polygon: &[Plane], side: impl Fn(Plane) -> f64) -> Vec<Plane> {
+    let mut out = Vec::with_capacity(polygon.len() + 1);
+    let Some(&last) = polygon.last() else {
+        return out;
+    };
+    let mut prev = (last, side(last));
+    for &p in polygon {
+        let sp = side(p);
+        if (sp <= 0.0) != (prev.1 <= 0.0) {
+            let t = prev.1 / (prev.1 - sp);
+            out.push((
+                prev.0.0 + t * (p.0 - prev.0.0),
+                prev.0.1 + t * (p.1 - prev.0.1),
+            ));
+        }
+        if sp <= 0.0 {
+            out.push(p);
+        }
+        prev = (p, sp);
+    }
+    out
+}
+
+/// The demo's sixty wards, two per locality (see [`ward_name`]), in locality order.
+///
+/// The city outline is the convex hull of every place a demo site can be, widened by [`OUTLINE_WIDEN`]; each
+/// locality gets its Voronoi cell within it (the points nearer its centre than any other's, measured as
+/// [`nearest_locality`] measures), and that cell is cut in two through its centre, west–east when it is wider
+/// than tall, else south–north. Nothing is drawn from the random streams: the wards are the same for every seed.
+pub fn demo_wards() -> &'static [BoundaryArea] {
+    static WARDS: LazyLock<Vec<BoundaryArea>> = LazyLock::new(build_demo_wards);
+    &WARDS
+}
+
+/// The demo city's outline: the convex hull of every place a site can be, widened by [`OUTLINE_WIDEN`].
+fn city_outline() -> Vec<Plane> {
+    let hull = convex_hull(possible_site_corners());
+    let n = hull.len().max(1) as f64;
+    let middle = hull
+        .iter()
+        .fold((0.0, 0.0), |(x, y), p| (x + p.0 / n, y + p.1 / n));
+    // Scaling a convex polygon about an inner point keeps it convex and around the original.
+    hull.iter()
+        .map(|p| {
+            (
+                middle.0 + (p.0 - middle.0) * OUTLINE_WIDEN,
+                middle.1 + (p.1 - middle.1) * OUTLINE_WIDEN,
+            )
+        })
+        .collect()
+}
+
+fn build_demo_wards() -> Vec<BoundaryArea> {
+    let outline = city_outline();
+    let centres: Vec<Plane> = LOCALITIES
+        .iter()
+        .map(|l| to_plane(l.lat + CELL_NUDGE_DEG.0, l.lon + CELL_NUDGE_DEG.1))
+        .collect();
+    let mut wards = Vec::with_capacity(2 * LOCALITIES.len());
+    for (i, &c) in centres.iter().enumerate() {
+        let mut cell = outline.clone();
+        for (j, &o) in centres.iter().enumerate() {
+            if i != j {
+                // Keep the side of the bisector nearer c: (p − mid) · (o − c) ≤ 0.
+                let mid = ((c.0 + o.0) / 2.0, (c.1 + o.1) / 2.0);
+                cell = clip(&cell, |p| {
+                    (p.0 - mid.0) * (o.0 - c.0) + (p.1 - mid.1) * (o.1 - c.1)
+                });
+            }
+        }
+        let (min_x, max_x, min_y, max_y) = cell.iter().fold(
+            (
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+            ),
+            |(a, b, c, d), p| (a.min(p.0), b.max(p.0), c.min(p.1), d.max(p.1)),
+        );
+        let l = &LOCALITIES[i];
+        // Half 0 is the west (or south) one, half 1 the east (or north) one.
+        let halves = if max_x - min_x >= max_y - min_y {
+            let x = (l.lon + SPLIT_OFFSET_DEG) * LON_SCALE;
+            [clip(&cell, |p| p.0 - x), clip(&cell, |p| x - p.0)]
+        } else {
+            let y = l.lat + SPLIT_OFFSET_DEG;
+            [clip(&cell, |p| p.1 - y), clip(&cell, |p| y - p.1)]
+        };
+        for (which, half) in halves.into_iter().enumerate() {
+            let mut ring: Vec<(f64, f64)> = half
+                .iter()
+                // Not rounded: rounding would open gaps of up to half a centimetre between neighbours, where a
+                // site could fall in no ward.
+                .map(|&(x, y)| (y, x / LON_SCALE))
+                .collect();
+            if let Some(&first) = ring.first() {
+                ring.push(first);
+            }
+            wards.push(BoundaryArea {
+                kind: BoundaryKind::Ward,
+                name: ward_name(i, which),
+                code: ward_number(i, which).to_string(),
+                polygons: vec![vec![ring]],
+            });
+        }
+    }
+    wards
+}
+
+/// The name of the demo ward a point lies in.
+fn ward_at(lat: f64, lon: f64) -> String {
+    let wards = demo_wards();
+    if let Some(ward) = wards.iter().find(|w| w.contains(lat, lon)) {
+        return ward.name.clone();
+    }
+    // Only a point exactly on a shared edge could be claimed by no polygon; it then goes to the ward whose edge
+    // is nearest. (Not met by the default demo: its tests check every site against its ward.)
+    let p = to_plane(lat, lon);
+    let edge_distance = |w: &BoundaryArea| {
+        w.polygons
+            .iter()
+            .flatten()
+            .flat_map(|ring| ring.windows(2))
+            .map(|e| {
+                let (a, b) = (to_plane(e[0].0, e[0].1), to_plane(e[1].0, e[1].1));
+                let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+                let len2 = dx * dx + dy * dy;
+                let t = if len2 > 0.0 {
+                    (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy)
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    wards
+        .iter()
+        .map(|w| (edge_distance(w), w))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map_or_else(
+            || ward_name(nearest_locality(lat, lon), 0),
+            |(_, w)| w.name.clone(),
+        )
 }
 
 fn fixed_sites(rng: &mut SplitMix64) -> Vec<SitePlan> {
@@ -1950,6 +2195,8 @@ pub fn generate(
     let mut reported = 0usize;
 
     let mut writer = store.bulk(&actor)?;
+    // The ward layer goes in the same transaction: a cancelled demo leaves no wards behind either.
+    let wards = writer.add_boundaries(BoundaryKind::Ward, DEMO_WARDS_SOURCE, demo_wards())?;
     for site in &plan.sites {
         let operator = *rng.pick(OPERATORS);
         let histories: Vec<_> = site
@@ -2019,6 +2266,7 @@ pub fn generate(
         &json!({
             "cameras": counts_cameras(&plan),
             "sites": plan.sites.len(),
+            "wards": wards,
             "seed": opts.seed,
             "now_unix_s": opts.now_unix_s,
         }),
@@ -2049,6 +2297,8 @@ mod tests {
 
     /// 2026-11-25 05:30 IST.
     const NOW: i64 = 1_795_564_800;
+    /// Seeds the ward checks run over (150 were checked once; 20 keep the test quick).
+    const SEEDS_UNDER_TEST: std::ops::RangeInclusive<u64> = 1..=20;
 
     fn open(dir: &std::path::Path) -> Store {
         Store::open(
@@ -2238,6 +2488,135 @@ mod tests {
             0
         );
         assert!(q("SELECT count(DISTINCT by_user) FROM stage_event") >= 5);
+
+        // The ward layer: sixty areas, and every site lies in the one its ward names.
+        let wards = store.boundaries(BoundaryKind::Ward).unwrap();
+        assert_eq!(wards.len(), 60);
+        assert!(
+            wards.windows(2).all(|w| w[0].name < w[1].name),
+            "sorted by name"
+        );
+        let by_name: std::collections::HashMap<&str, &BoundaryArea> =
+            wards.iter().map(|w| (w.name.as_str(), w)).collect();
+        let sites: Vec<(String, f64, f64)> = store
+            .conn()
+            .prepare("SELECT ward, lat_deg, lon_deg FROM site ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut per_ward: std::collections::HashMap<&str, usize> = Default::default();
+        for (ward, lat, lon) in &sites {
+            let Some(area) = by_name.get(ward.as_str()) else {
+                panic!("{ward}: no such ward area");
+            };
+            assert!(
+                area.contains(*lat, *lon),
+                "{ward} does not hold {lat}, {lon}"
+            );
+            *per_ward.entry(ward).or_default() += 1;
+        }
+        assert_eq!(per_ward.len(), 60);
+        let layer = store.boundary_layer(BoundaryKind::Ward).unwrap().unwrap();
+        assert_eq!(
+            (
+                layer.areas,
+                layer.source_name.as_str(),
+                layer.imported_by.as_str()
+            ),
+            (60, DEMO_WARDS_SOURCE, "tester")
+        );
+    }
+
+    #[test]
+    fn every_planned_site_lies_in_exactly_one_ward_the_one_it_names() {
+        for seed in SEEDS_UNDER_TEST {
+            for cameras in [MIN_CAMERAS, DEFAULT_CAMERAS, 20_000] {
+                for plan in plan(&options(cameras, seed)).sites {
+                    let site = &plan.site;
+                    let holders: Vec<&str> = demo_wards()
+                        .iter()
+                        .filter(|w| w.contains(site.lat_deg, site.lon_deg))
+                        .map(|w| w.name.as_str())
+                        .collect();
+                    assert_eq!(
+                        holders,
+                        [site.ward.as_str()],
+                        "seed {seed}: {}",
+                        site.name_en
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn demo_wards_tile_the_city_and_hold_every_place_a_site_can_be() {
+        let wards = demo_wards();
+        assert_eq!(wards.len(), 60);
+        let mut names = HashSet::new();
+        let mut codes: Vec<usize> = Vec::new();
+        for (k, w) in wards.iter().enumerate() {
+            let (locality, which) = (k / 2, k % 2);
+            assert_eq!(w.name, ward_name(locality, which));
+            assert!(names.insert(w.name.clone()), "{} twice", w.name);
+            codes.push(w.code.parse().unwrap());
+            assert_eq!(w.kind, BoundaryKind::Ward);
+            assert!(w.area_km2() > 0.01, "{}: {} km²", w.name, w.area_km2());
+            let (lat, lon) = w.label_point();
+            assert!(w.contains(lat, lon), "{}: label outside", w.name);
+            // A locality's centre is in its first ward (the split line passes just east or north of it).
+            if which == 0 {
+                let l = &LOCALITIES[locality];
+                assert!(w.contains(l.lat, l.lon), "{}", w.name);
+            }
+        }
+        codes.sort_unstable();
+        assert_eq!(codes, (1..=60).collect::<Vec<_>>());
+        // The wards tile the outline: their areas add up to the outline's, and each place is in exactly one.
+        // Plane (shoelace) areas add up, also where one ward's corner sits on a neighbour's edge.
+        let shoelace = |ring: &[(f64, f64)]| {
+            let n = ring.len();
+            (0..n)
+                .map(|i| {
+                    // About the city centre, so the products stay small.
+                    let (a, b) = (ring[i], ring[(i + 1) % n]);
+                    let (a, b) = ((a.0 - 25.45, a.1 - 78.57), (b.0 - 25.45, b.1 - 78.57));
+                    a.0 * b.1 - b.0 * a.1
+                })
+                .sum::<f64>()
+                .abs()
+                / 2.0
+        };
+        let total: f64 = wards.iter().map(|w| shoelace(&w.polygons[0][0])).sum();
+        let outline: Vec<(f64, f64)> = city_outline()
+            .into_iter()
+            .map(|(x, y)| (y, x / LON_SCALE))
+            .collect();
+        let city = shoelace(&outline);
+        assert!((total - city).abs() < city * 1e-9, "{total} vs {city}");
+        let km2: f64 = wards.iter().map(BoundaryArea::area_km2).sum();
+        assert!(
+            (60.0..200.0).contains(&km2),
+            "a city-sized outline: {km2} km²"
+        );
+        let corners = possible_site_corners();
+        assert!(corners.len() > 100);
+        for (x, y) in corners {
+            let (lat, lon) = (y, x / LON_SCALE);
+            let holders = wards.iter().filter(|w| w.contains(lat, lon)).count();
+            assert_eq!(holders, 1, "{lat}, {lon}");
+        }
+        // Points just off the city are in none.
+        for (lat, lon) in [
+            (25.38, 78.57),
+            (25.52, 78.57),
+            (25.45, 78.49),
+            (25.45, 78.66),
+        ] {
+            assert!(wards.iter().all(|w| !w.contains(lat, lon)), "{lat}, {lon}");
+        }
     }
 
     #[test]
@@ -2293,7 +2672,7 @@ mod tests {
         });
         assert!(matches!(result, Err(DemoError::Cancelled)), "{result:?}");
         assert_eq!(calls.get(), 10);
-        for table in ["site", "camera", "stage_event", "audit"] {
+        for table in ["site", "camera", "stage_event", "audit", "boundary"] {
             assert_eq!(
                 count(store.conn(), &format!("SELECT count(*) FROM {table}")),
                 0,

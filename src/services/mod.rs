@@ -3,6 +3,7 @@
 
 mod audit;
 pub mod background;
+pub mod boundaries;
 pub mod demo;
 pub mod desk;
 pub mod map_index;

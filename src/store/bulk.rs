@@ -15,8 +15,8 @@ use rusqlite::{Transaction, TransactionBehavior, params};
 use super::registry::{insert_camera_row, insert_site_row, normalised_camera, normalised_site};
 use super::{Actor, Result, SecretBox, Store, StoreError, append_audit};
 use crate::model::{
-    BlockReason, Camera, CameraId, Field, FieldError, IntegrationStage, Problem, Site, SiteId,
-    StageChange, StagePosition, validate_camera, validate_site,
+    BlockReason, BoundaryArea, BoundaryKind, Camera, CameraId, Field, FieldError, IntegrationStage,
+    Problem, Site, SiteId, StageChange, StagePosition, validate_camera, validate_site,
 };
 
 /// SQLite page cache for a load, in KiB (negative `cache_size` means KiB): large enough that the indexes of a
@@ -188,6 +188,25 @@ impl BulkWriter<'_> {
             .prepare_cached(TOUCH_CAMERA)?
             .execute(params![version, last_by, last_at, id])?;
         Ok(id)
+    }
+
+    /// Replaces the area layer of `kind` with `areas` inside the load's transaction (the demo's wards), so a
+    /// cancelled load leaves no layer behind either. Returns the number of areas written.
+    pub fn add_boundaries(
+        &mut self,
+        kind: BoundaryKind,
+        source_name: &str,
+        areas: &[BoundaryArea],
+    ) -> Result<usize> {
+        super::boundary::replace_layer(
+            &self.tx,
+            kind,
+            source_name,
+            areas,
+            &self.actor.user,
+            self.actor.now_unix_s,
+        )?;
+        Ok(areas.len())
     }
 
     /// Writes the one audit entry of the load (`action`, e.g. `registry.demo`, with `after_json`), marks the

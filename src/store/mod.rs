@@ -3,6 +3,7 @@
 //! Every change runs in one transaction together with its audit entry. Edits carry the row version they started
 //! from, so a save over a row another desk changed meanwhile is refused instead of overwriting it.
 
+mod boundary;
 mod bulk;
 mod health;
 mod records;
@@ -17,6 +18,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension as _, Transac
 
 use crate::model::{FieldErrors, StageError};
 
+pub use boundary::BoundaryLayer;
 pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter};
 pub use health::{HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, uptime_pct};
 pub use records::{
@@ -25,14 +27,18 @@ pub use records::{
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 3;
-/// The current schema, as a fresh registry gets it: the registry and, since version 3, the health it measured.
+pub const SCHEMA_VERSION: i64 = 4;
+/// The current schema, as a fresh registry gets it: the registry, since version 3 the health it measured, and
+/// since version 4 the ward and police-station areas of the site map.
 pub const SCHEMA_SQL: &str = concat!(
     include_str!("schema.sql"),
-    include_str!("health_schema.sql")
+    include_str!("health_schema.sql"),
+    include_str!("boundary_schema.sql")
 );
 /// The tables version 3 added.
 pub const HEALTH_SCHEMA_SQL: &str = include_str!("health_schema.sql");
+/// The table version 4 added.
+pub const BOUNDARY_SCHEMA_SQL: &str = include_str!("boundary_schema.sql");
 /// How long a write waits for another desk's transaction before saying the registry is busy.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(3);
 

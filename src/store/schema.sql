@@ -1,4 +1,5 @@
--- iccc-desk registry schema (PRAGMA user_version = 3 with health_schema.sql, which v2_to_v3 adds).
+-- iccc-desk registry schema (PRAGMA user_version = 4 with health_schema.sql, which v2_to_v3 adds, and
+-- boundary_schema.sql, which v3_to_v4 adds).
 -- A fresh registry is made from this file; older files are brought here by store/upgrade/.
 -- Times are unix seconds (UTC). Angles are degrees. Distances are metres.
 

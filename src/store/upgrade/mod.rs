@@ -3,6 +3,7 @@
 
 mod v1_to_v2;
 mod v2_to_v3;
+mod v3_to_v4;
 
 use rusqlite::Connection;
 
@@ -12,6 +13,8 @@ use super::{Result, SCHEMA_VERSION, StoreError};
 pub const V1_SCHEMA_SQL: &str = include_str!("v1_schema.sql");
 /// The frozen v2 schema (what v1_to_v2 builds; version 3 only adds tables to it).
 pub const V2_SCHEMA_SQL: &str = include_str!("v2_schema.sql");
+/// The frozen v3 schema (what v2_to_v3 builds; version 4 only adds a table to it).
+pub const V3_SCHEMA_SQL: &str = include_str!("v3_schema.sql");
 
 /// Upgrades from `from_version` to [`SCHEMA_VERSION`].
 pub fn run(conn: &mut Connection, from_version: i64) -> Result<()> {
@@ -27,6 +30,7 @@ fn step(conn: &mut Connection, from: i64) -> Result<()> {
     match from {
         1 => v1_to_v2::run(&tx)?,
         2 => v2_to_v3::run(&tx)?,
+        3 => v3_to_v4::run(&tx)?,
         other => {
             return Err(StoreError::NotARegistry {
                 path: Default::default(),
