@@ -361,3 +361,72 @@ fn a_base_map_draws_under_the_cameras_and_a_damaged_one_is_named() {
     // The map still serves without its base layer.
     h.get_by_label_contains("Site map, 3,200 cameras");
 }
+
+/// Ward boundaries from a GeoJSON file: the real Lucknow ward layer (DataMeet Municipal Spatial Data,
+/// datameet/Municipal_Spatial_Data, CC BY 4.0) is previewed, its name and code properties picked, and imported;
+/// a file in Web Mercator metres is refused with the reason on screen and nothing changes.
+#[test]
+fn ward_boundaries_are_imported_from_geojson_and_projected_files_refused() {
+    let lucknow = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/geo/datameet_Lucknow_wards.geojson"
+    );
+    let desk = demo_desk();
+    let mut h = desk.harness_without_simulator();
+    open_map(&mut h, 3_200);
+    // The demo's own wards are on the map out of the box.
+    wait_until(&mut h, "the demo wards load", |app| {
+        app.map.areas.count(iccc_desk::model::BoundaryKind::Ward) == 60
+    });
+    h.get_by_label("Wards (60)");
+
+    let ctx = h.ctx.clone();
+    h.state_mut().map.areas.open_file(lucknow.into(), &ctx);
+    wait_until(&mut h, "the file is previewed", |app| {
+        app.map.areas.import.is_some()
+    });
+    h.get_by_label("datameet_Lucknow_wards.geojson: 112 areas");
+    // The name and code properties are guessed from their names; the sample shows the names.
+    {
+        let dialog = h.state().map.areas.import.as_ref().unwrap();
+        assert_eq!(dialog.name_property, "Ward Name");
+        assert_eq!(dialog.code_property.as_deref(), Some("Ward Num"));
+    }
+    h.get_by_label("Import").click();
+    h.run_ok();
+    wait_until(&mut h, "the wards are imported", |app| {
+        app.map.areas.import.is_none()
+            && app.map.areas.count(iccc_desk::model::BoundaryKind::Ward) == 112
+    });
+    assert_eq!(
+        desk.count("SELECT count(*) FROM boundary WHERE kind = 'ward'"),
+        112
+    );
+    assert_eq!(
+        desk.count("SELECT count(*) FROM audit WHERE action = 'boundary.import'"),
+        1
+    );
+
+    // Web Mercator metres (what a GIS export often gives) are refused, naming the system.
+    let dir = tempfile::tempdir().unwrap();
+    let mercator = dir.path().join("jhansi_wards_3857.geojson");
+    std::fs::write(
+        &mercator,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Ward 1"},
+        "geometry":{"type":"Polygon","coordinates":[[[8746000,2930000],[8747000,2930000],[8747000,2931000],
+        [8746000,2931000],[8746000,2930000]]]}}]}"#,
+    )
+    .unwrap();
+    h.state_mut().map.areas.open_file(mercator, &ctx);
+    wait_until(&mut h, "the file is looked at", |app| {
+        app.map.areas.import.is_some()
+    });
+    h.get_by_label_contains("Web Mercator (EPSG:3857)");
+    h.get_by_label("Cancel").click();
+    h.run_ok();
+    assert_eq!(
+        desk.count("SELECT count(*) FROM boundary WHERE kind = 'ward'"),
+        112,
+        "nothing changed"
+    );
+}

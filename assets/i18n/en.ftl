@@ -386,3 +386,22 @@ boundary-error-utm = The coordinates look like UTM metres (6-digit eastings, 7-d
 boundary-error-unknown-coordinates = Feature { $feature } has the coordinate { $x }, { $y }: not longitude/latitude, nor Web Mercator or UTM metres.
 boundary-error-swapped = The coordinates seem to be latitude, longitude: as written they fall outside India, swapped they fall inside (feature { $feature } has { $x }, { $y }). GeoJSON puts the longitude first; export the layer again.
 boundary-error-missing-name = Feature { $feature } has no value for the name property “{ $property }”.
+map-layer-wards = Wards
+map-layer-police = Police-station areas
+map-areas-choose = Import boundaries…
+map-areas-choose-hint = Ward or police-station areas from a GeoJSON file in longitude/latitude (WGS 84); the layer of that kind is replaced.
+map-areas-choose-title = Choose a GeoJSON file of wards or police-station areas
+map-areas-filter = GeoJSON
+map-areas-import-title = Import boundaries
+map-areas-import-file = { $file }: { $count ->
+    [one] one area
+   *[other] { $count } areas
+}
+map-areas-kind = Layer
+map-areas-name-property = Name from
+map-areas-code-property = Code from
+map-areas-no-code = (none)
+map-areas-sample = The first areas, as they will be named
+map-areas-import = Import
+map-areas-imported = { $kind }: { $count } areas imported.
+map-areas-legend = { $kind } ({ $count })

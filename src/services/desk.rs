@@ -9,7 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use crate::model::{Camera, CameraId, FieldErrors, Site, SiteId, StageChange};
+use crate::model::{
+    BoundaryArea, BoundaryKind, Camera, CameraId, FieldErrors, Site, SiteId, StageChange,
+};
+use crate::services::boundaries::BoundaryError;
 use crate::services::registry_index::{Filters, RegistryIndex};
 use crate::store::{
     Actor, AuditEntry, CameraRecord, HealthRecord, HealthRun, KeyStatus, OpenOptions, PasswordEdit,
@@ -51,6 +54,16 @@ pub enum DeskCommand {
     LoadThumbnails(Vec<CameraId>),
     /// Health runs of one camera over the last 7 days (uptime, sparkline).
     LoadHealthRuns { camera_id: CameraId },
+    /// Ward and police-station areas, for the map.
+    LoadBoundaries,
+    /// Replace the layer of `kind` with the areas of a GeoJSON file the user picked (already read).
+    ImportBoundaries {
+        kind: BoundaryKind,
+        source_name: String,
+        text: Arc<String>,
+        name_property: String,
+        code_property: Option<String>,
+    },
 }
 
 /// Why a save did not happen, in a form a screen can show beside the fields or as a banner.
@@ -122,6 +135,15 @@ pub enum DeskEvent {
         record: Option<HealthRecord>,
         runs: Vec<HealthRun>,
     },
+    /// Both boundary layers (wards, police stations), each sorted by name.
+    Boundaries(Vec<BoundaryArea>),
+    BoundariesImported {
+        kind: BoundaryKind,
+        count: usize,
+    },
+    /// The file was refused (the areas stay as they were).
+    BoundaryImportRefused(BoundaryError),
+    BoundaryImportFailed(String),
 }
 
 /// The UI's handle on the worker thread.
@@ -391,6 +413,46 @@ fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &Atomic
                 })
                 .collect();
             out.send(DeskEvent::Thumbnails(thumbs));
+        }
+        DeskCommand::LoadBoundaries => {
+            let mut areas = Vec::new();
+            for kind in BoundaryKind::ALL {
+                match store.boundaries(kind) {
+                    Ok(mut layer) => areas.append(&mut layer),
+                    Err(e) => {
+                        out.send(DeskEvent::TaskFailed {
+                            task: "boundaries",
+                            error: e.to_string(),
+                        });
+                        return;
+                    }
+                }
+            }
+            out.send(DeskEvent::Boundaries(areas));
+        }
+        DeskCommand::ImportBoundaries {
+            kind,
+            source_name,
+            text,
+            name_property,
+            code_property,
+        } => {
+            let areas = match crate::services::boundaries::read_areas(
+                &text,
+                kind,
+                &name_property,
+                code_property.as_deref(),
+            ) {
+                Ok(areas) => areas,
+                Err(e) => {
+                    out.send(DeskEvent::BoundaryImportRefused(e));
+                    return;
+                }
+            };
+            match store.import_boundaries(&actor, kind, &source_name, &areas) {
+                Ok(count) => out.send(DeskEvent::BoundariesImported { kind, count }),
+                Err(e) => out.send(DeskEvent::BoundaryImportFailed(e.to_string())),
+            }
         }
         DeskCommand::LoadHealthRuns { camera_id } => {
             let since = crate::store::now_unix_s() - 7 * 24 * 3600;

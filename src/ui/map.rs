@@ -202,6 +202,8 @@ pub struct MapState {
     base_restored: bool,
     /// A file dialog open on its own thread.
     dialog: Option<Receiver<Option<PathBuf>>>,
+    /// Ward and police-station outlines, and their import.
+    pub areas: super::map_areas::Areas,
 }
 
 impl MapState {
@@ -285,6 +287,7 @@ pub fn map_ui(app: &mut DeskApp, ui: &mut Ui) {
         }
     }
     poll_dialog(app);
+    super::map_areas::refresh(app, ui.ctx());
     refresh_index(app, ui.ctx());
     follow_selection(app);
     poll_find(app);
@@ -301,6 +304,7 @@ pub fn map_ui(app: &mut DeskApp, ui: &mut Ui) {
     egui::CentralPanel::default()
         .frame(egui::Frame::NONE)
         .show(ui, |ui| canvas_ui(app, ui));
+    super::map_areas::import_ui(app, &ui.ctx().clone());
 }
 
 /// The MBTiles file dialog answers (it runs on its own thread so the window keeps drawing).
@@ -485,6 +489,7 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
     let mut filters = app.filters.clone();
     let mut layers = app.map.layers;
     let mut choose_base = false;
+    let mut choose_areas = false;
     let i18n = &app.i18n;
     let Some(index) = app.index() else { return };
     ui.horizontal_wrapped(|ui| {
@@ -499,6 +504,15 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
         ui.checkbox(&mut layers.cameras, i18n.tr("map-layer-cameras"));
         ui.checkbox(&mut layers.fields_of_view, i18n.tr("map-layer-fov"));
         ui.checkbox(&mut layers.priority_places, i18n.tr("map-layer-priority"));
+        ui.checkbox(&mut layers.wards, i18n.tr("map-layer-wards"));
+        ui.checkbox(&mut layers.police_stations, i18n.tr("map-layer-police"));
+        if ui
+            .button(i18n.tr("map-areas-choose"))
+            .on_hover_text(i18n.tr("map-areas-choose-hint"))
+            .clicked()
+        {
+            choose_areas = true;
+        }
         ui.separator();
         if ui
             .button("+")
@@ -554,6 +568,9 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
     }
     if choose_base {
         choose_base_map(app, ui.ctx());
+    }
+    if choose_areas {
+        super::map_areas::choose_file(app, ui.ctx());
     }
 }
 
@@ -624,6 +641,7 @@ fn side_ui(app: &mut DeskApp, ui: &mut Ui) {
     box_selection_ui(app, ui);
     ui.separator();
     legend_ui(&app.i18n, ui);
+    areas_legend_ui(app, ui);
 }
 
 fn fly_to_found(app: &mut DeskApp, found: Found) {
@@ -708,6 +726,11 @@ fn legend_ui(i18n: &I18n, ui: &mut Ui) {
         cluster_shape(ui.painter(), rect.center(), 7.0, PinState::Offline, None);
         ui.label(i18n.tr("map-legend-cluster"));
     });
+}
+
+/// The boundary layers in the legend, with how many areas each holds.
+fn areas_legend_ui(app: &DeskApp, ui: &mut Ui) {
+    super::map_areas::legend_ui(app, ui);
 }
 
 /// A single camera's marker: integrated and configured cameras filled, the others hollow or square, so the
@@ -836,6 +859,7 @@ fn canvas_ui(app: &mut DeskApp, ui: &mut Ui) {
         base.draw(ui.ctx(), &painter, &view, rect);
     }
     let (min, max) = view.visible(rect);
+    super::map_areas::draw(app, &painter, &view, rect, min, max);
     let mut shapes: Vec<Shape> = Vec::new();
     if app.map.layers.priority_places {
         places_radius_ui(app, &view, rect, &mut shapes);
@@ -1132,7 +1156,8 @@ fn sites_ui(
         .sites
         .iter()
         .filter(|s| {
-            (lat_lo..=lat_hi).contains(&s.site.lat_deg) && (lon_lo..=lon_hi).contains(&s.site.lon_deg)
+            (lat_lo..=lat_hi).contains(&s.site.lat_deg)
+                && (lon_lo..=lon_hi).contains(&s.site.lon_deg)
         })
         .take(MAX_SITE_SQUARES + 1)
         .collect();

@@ -6,6 +6,7 @@
 mod camera_form;
 mod fonts;
 pub mod map;
+mod map_areas;
 mod map_base;
 mod registry_screen;
 pub mod settings;
@@ -412,6 +413,35 @@ impl DeskApp {
             DeskEvent::Thumbnails(thumbs) => {
                 for (id, jpeg) in thumbs {
                     self.wall.thumbs.insert_jpeg(id, jpeg);
+                }
+            }
+            DeskEvent::Boundaries(areas) => self.map.areas.set(&areas),
+            DeskEvent::BoundariesImported { kind, count } => {
+                self.map.areas.import = None;
+                self.status = Some((
+                    self.i18n.tr_args(
+                        "map-areas-imported",
+                        &[
+                            ("count", count.to_string()),
+                            ("kind", self.i18n.tr(&kind.i18n_key())),
+                        ],
+                    ),
+                    false,
+                ));
+                // Read the layers again (the registry's revision also moves, so the map would anyway).
+                self.map.areas.loaded_for = None;
+            }
+            DeskEvent::BoundaryImportRefused(e) => {
+                let message = self.i18n.tr_args(e.i18n_key(), &e.i18n_args());
+                if let Some(dialog) = &mut self.map.areas.import {
+                    dialog.busy = false;
+                    dialog.error = Some(message);
+                }
+            }
+            DeskEvent::BoundaryImportFailed(message) => {
+                if let Some(dialog) = &mut self.map.areas.import {
+                    dialog.busy = false;
+                    dialog.error = Some(message);
                 }
             }
             DeskEvent::HealthRuns {
