@@ -73,6 +73,9 @@ pub struct ImportDialog {
     pub busy: bool,
 }
 
+/// A GeoJSON file read on its thread: its name, text and preview, or why it cannot be used.
+type FileRead = Result<(String, Arc<String>, GeoJsonPreview), String>;
+
 /// Boundaries the map holds, and the import in progress.
 #[derive(Default)]
 pub struct Areas {
@@ -82,7 +85,7 @@ pub struct Areas {
     pending: bool,
     pub import: Option<ImportDialog>,
     /// A file being read and previewed on its own thread (path, or why it cannot be read).
-    reading: Option<Receiver<Result<(String, Arc<String>, GeoJsonPreview), String>>>,
+    reading: Option<Receiver<FileRead>>,
     dialog: Option<Receiver<Option<PathBuf>>>,
 }
 
