@@ -1176,13 +1176,17 @@ fn sites_ui(
             egui::StrokeKind::Middle,
         );
         if names && view.zoom >= 17.0 {
-            painter.text(
-                at + Vec2::new(8.0, -8.0),
-                Align2::LEFT_BOTTOM,
+            // On a dark backing: readable over any base map.
+            let galley = painter.layout_no_wrap(
                 s.site.display_name(),
                 FontId::proportional(11.0),
-                Color32::from_gray(220),
+                Color32::from_gray(235),
             );
+            let frame = Align2::LEFT_BOTTOM
+                .anchor_size(at + Vec2::new(8.0, -8.0), galley.size())
+                .expand(2.0);
+            painter.rect_filled(frame, 2.0, Color32::from_black_alpha(140));
+            painter.galley(frame.shrink(2.0).min, galley, Color32::from_gray(235));
         }
     }
 }
@@ -1273,14 +1277,20 @@ fn scale_bar(painter: &egui::Painter, view: &MapView, rect: Rect, i18n: &I18n) {
     let left = rect.left_bottom() + Vec2::new(14.0, -16.0);
     let right = left + Vec2::new(px as f32, 0.0);
     let stroke = Stroke::new(2.0, Color32::from_gray(230));
-    painter.line_segment([left, right], stroke);
-    painter.line_segment([left, left - Vec2::new(0.0, 6.0)], stroke);
-    painter.line_segment([right, right - Vec2::new(0.0, 6.0)], stroke);
     let text = if metres >= 1000.0 {
         i18n.tr_args("map-scale-km", &[("km", format!("{}", metres / 1000.0))])
     } else {
         i18n.tr_args("map-scale-m", &[("m", format!("{metres}"))])
     };
+    // A dark backing so the bar reads over a light base map as well as over the plain background.
+    painter.rect_filled(
+        Rect::from_min_max(left + Vec2::new(-6.0, -28.0), right + Vec2::new(6.0, 6.0)),
+        3.0,
+        Color32::from_black_alpha(150),
+    );
+    painter.line_segment([left, right], stroke);
+    painter.line_segment([left, left - Vec2::new(0.0, 6.0)], stroke);
+    painter.line_segment([right, right - Vec2::new(0.0, 6.0)], stroke);
     painter.text(
         left + Vec2::new(0.0, -8.0),
         Align2::LEFT_BOTTOM,
@@ -1310,13 +1320,17 @@ fn base_notes(app: &DeskApp, ui: &mut Ui, painter: &egui::Painter, rect: Rect) {
     if app.map.layers.base
         && let Some(text) = base.attribution()
     {
-        painter.text(
-            rect.right_bottom() + Vec2::new(-10.0, -26.0),
-            Align2::RIGHT_BOTTOM,
-            text,
+        let at = rect.right_bottom() + Vec2::new(-10.0, -30.0);
+        let galley = painter.layout_no_wrap(
+            text.to_string(),
             FontId::proportional(11.0),
-            Color32::from_gray(210),
+            Color32::from_gray(235),
         );
+        let frame = Align2::RIGHT_BOTTOM
+            .anchor_size(at, galley.size())
+            .expand(3.0);
+        painter.rect_filled(frame, 3.0, Color32::from_black_alpha(150));
+        painter.galley(frame.shrink(3.0).min, galley, Color32::from_gray(235));
     }
     if let Some(problem) = base.problem(&app.i18n) {
         // A real label (screen readers and tests read it), on a dark band across the top of the map.
@@ -1344,13 +1358,13 @@ fn coordinates_line(app: &DeskApp, painter: &egui::Painter, rect: Rect) {
         lon.abs(),
         if lon >= 0.0 { "E" } else { "W" }
     );
-    painter.text(
-        rect.right_bottom() + Vec2::new(-10.0, -8.0),
-        Align2::RIGHT_BOTTOM,
-        text,
-        FontId::monospace(12.0),
-        Color32::from_gray(230),
-    );
+    let at = rect.right_bottom() + Vec2::new(-10.0, -8.0);
+    let galley = painter.layout_no_wrap(text, FontId::monospace(12.0), Color32::from_gray(235));
+    let frame = Align2::RIGHT_BOTTOM
+        .anchor_size(at, galley.size())
+        .expand(3.0);
+    painter.rect_filled(frame, 3.0, Color32::from_black_alpha(150));
+    painter.galley(frame.shrink(3.0).min, galley, Color32::from_gray(235));
 }
 
 #[cfg(test)]

@@ -347,6 +347,11 @@ pub fn draw(
     }
     if visible.len() <= MAX_AREA_NAMES && view.zoom >= 11.5 {
         for area in visible {
+            // A name only where the area is big enough on screen to hold it.
+            let size = view.to_screen(rect, area.max) - view.to_screen(rect, area.min);
+            if size.x < 110.0 || size.y < 40.0 {
+                continue;
+            }
             painter.text(
                 view.to_screen(rect, area.label),
                 Align2::CENTER_CENTER,
