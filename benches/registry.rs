@@ -331,9 +331,11 @@ fn wall_figures(db: std::path::PathBuf, keys: std::path::PathBuf) {
         ms(*wall_frames.last().unwrap_or(&Duration::ZERO)),
     );
     println!(
-        "memory: {:.0} MB resident (peak {:.0} MB) with {cameras} cameras, the prober running and 1,000 different thumbnails cached ({thumb_kb:.1} KB each)",
+        "memory: {:.0} MB resident (peak {:.0} MB; {:.0} MB of it the program's own data, {:.0} MB mapped files: code and libraries) with {cameras} cameras, the prober running and 1,000 different thumbnails cached ({thumb_kb:.1} KB each)",
         status_mb("VmRSS:"),
         status_mb("VmHWM:"),
+        status_mb("RssAnon:"),
+        status_mb("RssFile:"),
     );
     map_figures(&mut harness, cameras);
 }
@@ -345,7 +347,10 @@ fn map_figures(harness: &mut Harness<'_, DeskApp>, cameras: usize) {
     harness.step();
     let deadline = Instant::now() + Duration::from_secs(120);
     while harness.state().map.cameras() != cameras || harness.state().map.is_building() {
-        assert!(Instant::now() < deadline, "the map did not place the cameras");
+        assert!(
+            Instant::now() < deadline,
+            "the map did not place the cameras"
+        );
         harness.step();
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -390,7 +395,9 @@ fn map_figures(harness: &mut Harness<'_, DeskApp>, cameras: usize) {
             } else {
                 let dir = if (i / 10 + round) % 2 == 0 { 1.0 } else { -1.0 };
                 harness.drag_at(centre);
-                harness.event(egui::Event::PointerMoved(centre + egui::vec2(12.0 * dir, 8.0)));
+                harness.event(egui::Event::PointerMoved(
+                    centre + egui::vec2(12.0 * dir, 8.0),
+                ));
                 harness.drop_at(centre + egui::vec2(12.0 * dir, 8.0));
                 harness.hover_at(centre);
             }

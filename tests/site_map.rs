@@ -430,3 +430,38 @@ fn ward_boundaries_are_imported_from_geojson_and_projected_files_refused() {
         "nothing changed"
     );
 }
+
+/// A picture of the map screen (the demo registry over the real node-mbtiles base map at city zoom, wards and
+/// clusters), rendered with wgpu and compared with `tests/snapshots/site_map_city.png`; `UPDATE_SNAPSHOTS=1`
+/// writes a new one after a deliberate change.
+#[test]
+fn the_map_screen_looks_as_it_should() {
+    let plain = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/mbtiles/node-mbtiles_plain_1.mbtiles"
+    );
+    let desk = demo_desk();
+    let mut h = desk.harness_without_simulator();
+    // No probe results may change the markers while the picture is taken.
+    if let Some(monitor) = &h.state().monitor {
+        monitor.send(iccc_desk::services::monitor::MonitorCommand::SetRunning(
+            false,
+        ));
+    }
+    open_map(&mut h, 3_200);
+    h.state_mut().set_base_map(plain.into());
+    wait_until(&mut h, "the base map and the wards are drawn", |app| {
+        app.map.base.as_ref().is_some_and(|b| b.loaded() > 0)
+            && app.map.areas.count(iccc_desk::model::BoundaryKind::Ward) == 60
+    });
+    // Nothing that moves: no pointer over the map, no health (the prober has no cameras to reach here).
+    h.remove_cursor();
+    h.run_ok();
+    // The status bar says how long the registry took to open: it differs from run to run.
+    let canvas = h.state().map.canvas.unwrap();
+    h.mask(egui::Rect::from_min_max(
+        egui::pos2(0.0, canvas.max.y),
+        egui::pos2(1400.0, 900.0),
+    ));
+    h.snapshot("site_map_city");
+}

@@ -212,8 +212,6 @@ struct SearchData {
     camera_text: Arc<TextColumn>,
     camera_stage: Vec<IntegrationStage>,
     camera_health: Vec<HealthState>,
-    /// Lowercased camera labels, compared when sorting.
-    camera_label: Arc<TextColumn>,
     /// Camera positions in label order, made when first asked for (on a worker thread, not when opening).
     name_order: OnceLock<Arc<Vec<u32>>>,
     /// Last probe that found the camera online, unix seconds; `i64::MIN` when never.
@@ -336,16 +334,20 @@ impl SearchData {
         found
     }
 
+    /// A camera's lowercased label: the first field of its search text (no second copy of 200,000 labels).
+    fn label(&self, i: usize) -> &str {
+        let text = self.camera_text.get(i);
+        text.split('\u{1f}').next().unwrap_or(text)
+    }
+
     /// Camera positions ordered by label (case-insensitive), then position.
     fn name_order(&self) -> Arc<Vec<u32>> {
         self.name_order
             .get_or_init(|| {
-                let labels = &self.camera_label;
-                let mut order: Vec<u32> = (0..labels.len() as u32).collect();
+                let mut order: Vec<u32> = (0..self.camera_text.len() as u32).collect();
                 order.sort_unstable_by(|&a, &b| {
-                    labels
-                        .get(a as usize)
-                        .cmp(labels.get(b as usize))
+                    self.label(a as usize)
+                        .cmp(self.label(b as usize))
                         .then(a.cmp(&b))
                 });
                 Arc::new(order)
@@ -379,7 +381,8 @@ fn lower(s: &str) -> String {
     s.to_lowercase()
 }
 
-/// The label and other text a camera row is searched by (besides its site's).
+/// The label and other text a camera row is searched by (besides its site's). The label comes first: the name
+/// order reads it from there.
 fn camera_text_parts(c: &CameraRecord) -> [&str; 4] {
     [
         &c.camera.label,
@@ -698,16 +701,6 @@ impl RegistryIndex {
                 text.shrunk()
             }),
             camera_stage: snap.cameras.iter().map(|c| c.stage).collect(),
-            camera_label: Arc::new({
-                let mut labels = TextColumn::with_capacity(
-                    snap.cameras.len(),
-                    snap.cameras.iter().map(|c| c.camera.label.len()).sum(),
-                );
-                for c in &snap.cameras {
-                    labels.push_lowered(&[&c.camera.label]);
-                }
-                labels.shrunk()
-            }),
             name_order: OnceLock::new(),
             camera_last_online: snap
                 .cameras
@@ -1072,11 +1065,10 @@ impl RegistryIndex {
                 .fold(0u8, |m, c| m | stage_bit(c.stage));
             let record = &self.snapshot.cameras[i];
             let search = Arc::make_mut(&mut self.search);
+            let label_changed = search.label(i) != lower(&record.camera.label);
             Arc::make_mut(&mut search.camera_text)
                 .set(i, &TextColumn::lowered(&camera_text_parts(record)));
-            let label = lower(&record.camera.label);
-            if search.camera_label.get(i) != label {
-                Arc::make_mut(&mut search.camera_label).set(i, &label);
+            if label_changed {
                 search.name_order = OnceLock::new();
             }
             search.camera_stage[i] = record.stage;
