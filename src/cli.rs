@@ -46,6 +46,23 @@ pub struct Args {
     pub command: Option<Command>,
 }
 
+/// The reports the CLI writes.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The weekly review's numbers for one week (Monday to Sunday, India Standard Time), from the stage history.
+    Weekly {
+        /// The week, as YYYY-Www (e.g. 2026-W48); default: the week now.
+        #[arg(long, value_name = "YYYY-Www")]
+        week: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// The moment "now" is, unix seconds (for tests).
+        #[arg(long, hide = true, allow_negative_numbers = true)]
+        now_unix_s: Option<i64>,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write the demo registry of Jhansi (invented data, marked as demo) into an empty registry file.
@@ -69,6 +86,11 @@ pub enum Command {
         /// The moment the figures are for, unix seconds (for tests).
         #[arg(long, hide = true, allow_negative_numbers = true)]
         now_unix_s: Option<i64>,
+    },
+    /// Reports for the review meeting (the file is only read).
+    Report {
+        #[command(subcommand)]
+        report: ReportCommand,
     },
     /// Probe the configured and integrated cameras (RTSP and snapshot) without the window, and store their
     /// health; runs until stopped, or one sweep with --once.
@@ -243,6 +265,19 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
                 background: false,
             },
             duration_s.map(Duration::from_secs),
+        ),
+        Some(Command::Report {
+            report:
+                ReportCommand::Weekly {
+                    week,
+                    json,
+                    now_unix_s,
+                },
+        }) => run_weekly(
+            &db,
+            week.as_deref(),
+            json,
+            now_unix_s.unwrap_or_else(crate::store::now_unix_s),
         ),
         Some(Command::Stats { json, now_unix_s }) => run_stats(
             &db,
@@ -667,6 +702,89 @@ fn probe_summary_text(english: &I18n, report: &SweepReport) -> String {
             ("counts", counts.join(", ")),
         ],
     )
+}
+
+fn run_weekly(db: &Path, week: Option<&str>, as_json: bool, now: i64) -> Result<(), CliError> {
+    use crate::services::weekly::{IsoWeek, weekly};
+    let week = match week {
+        None => IsoWeek::containing(now),
+        Some(text) => IsoWeek::parse(text).ok_or_else(|| {
+            CliError::BadInput(format!(
+                "--week {text:?} is not a week: write it as YYYY-Www, e.g. {}",
+                IsoWeek::containing(now).label()
+            ))
+        })?,
+    };
+    let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+    let report = weekly(&conn, week).map_err(|e| match e {
+        StoreError::Sql(e) => CliError::BadInput(format!(
+            "{} is not an iccc-desk registry (its tables cannot be read): {e}",
+            db.display()
+        )),
+        e => CliError::from_store(db, e),
+    })?;
+    drop(conn);
+    if as_json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| CliError::Failed(format!("cannot write the report as JSON: {e}")))?;
+        say(&text);
+        return Ok(());
+    }
+    let i18n = I18n::new(Lang::En);
+    let mut lines = vec![i18n.tr_args(
+        "cli-weekly-title",
+        &[
+            ("week", report.week.clone()),
+            ("from", report.starts.clone()),
+            ("to", report.ends.clone()),
+        ],
+    )];
+    if report.is_demo {
+        lines.push(i18n.tr("cli-stats-demo"));
+    }
+    lines.push(i18n.tr_args(
+        "cli-weekly-integrated",
+        &[
+            ("total", report.integrated_total.to_string()),
+            ("week", report.integrated_this_week.to_string()),
+            ("last", report.integrated_last_week.to_string()),
+        ],
+    ));
+    for (code, f) in &report.by_category {
+        let name =
+            OwnerCategory::from_code(code).map_or_else(|| code.clone(), |c| i18n.tr(&c.i18n_key()));
+        lines.push(i18n.tr_args(
+            "cli-weekly-category",
+            &[
+                ("category", name),
+                ("total", f.integrated_total.to_string()),
+                ("cameras", f.cameras.to_string()),
+                ("week", f.integrated_this_week.to_string()),
+                ("last", f.integrated_last_week.to_string()),
+            ],
+        ));
+    }
+    lines.push(i18n.tr_args(
+        "cli-weekly-moves",
+        &[
+            ("surveys", report.new_surveys.to_string()),
+            ("blocked", report.blocked_this_week.to_string()),
+            ("resolved", report.resolved_this_week.to_string()),
+            ("blocked_now", report.blocked_now.to_string()),
+        ],
+    ));
+    lines.push(match report.uptime_pct_integrated {
+        Some(pct) => i18n.tr_args(
+            "cli-weekly-uptime",
+            &[
+                ("pct", format!("{pct:.1}")),
+                ("cameras", report.cameras_probed.to_string()),
+            ],
+        ),
+        None => i18n.tr("cli-weekly-uptime-none"),
+    });
+    say(&lines.join("\n"));
+    Ok(())
 }
 
 fn run_stats(db: &Path, as_json: bool, now: i64) -> Result<(), CliError> {

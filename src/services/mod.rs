@@ -16,5 +16,6 @@ pub mod simulator;
 pub mod stats;
 pub mod thumbs;
 pub mod tiles;
+pub mod weekly;
 
 pub use audit::audit_summary;

@@ -1,0 +1,304 @@
+//! The supervisor prepares the weekly review: the week's numbers (Monday to Sunday, India Standard Time) come
+//! from the stage history — integrated in total, this week and the week before, by owner category, new surveys,
+//! blocked and unblocked — checked on hand-made histories and against a straightforward recount of the demo
+//! registry's events; the CLI prints them as text or JSON.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::Desk;
+use iccc_desk::model::{
+    AreaWatched, BlockReason, Camera, IntegrationStage as S, OwnerCategory, Site, StageChange,
+};
+use iccc_desk::services::demo::{DemoOptions, generate};
+use iccc_desk::services::weekly::{IsoWeek, weekly};
+use iccc_desk::store::{Actor, PasswordEdit, Store};
+
+/// Wednesday 2026-11-25, noon IST: in 2026-W48.
+const NOW: i64 = 1_795_588_200;
+
+fn at(t: i64) -> Actor {
+    Actor {
+        user: "clerk".into(),
+        now_unix_s: t,
+    }
+}
+
+/// Adds a camera at `t0` and walks it through `moves` (stage, time).
+fn camera_with_history(
+    store: &mut Store,
+    site: i64,
+    label: &str,
+    t0: i64,
+    moves: &[(S, i64)],
+) -> i64 {
+    let mut c = Camera::blank_at(25.45, 78.57);
+    c.label = label.into();
+    c.area_watched = AreaWatched::Gate;
+    c.stream_url = format!("rtsp://127.0.0.1:8554/{label}");
+    let rec = store
+        .add_camera(&at(t0), site, &c, &PasswordEdit::Keep)
+        .unwrap();
+    let mut version = rec.row_version;
+    for &(to, t) in moves {
+        let change = StageChange {
+            to,
+            reason: (to == S::Blocked).then_some(BlockReason::NoUplink),
+            note: String::new(),
+        };
+        version = store
+            .change_stage(&at(t), rec.id, version, &change)
+            .unwrap()
+            .row_version;
+    }
+    rec.id
+}
+
+#[test]
+fn a_weeks_numbers_follow_the_stage_history() {
+    let desk = Desk::new();
+    let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+    let week = IsoWeek::containing(NOW);
+    let monday = week.start_unix_s();
+    let last_monday = week.previous().start_unix_s();
+    let mut hotel = Site::blank();
+    hotel.name_en = "Hotel Raj Palace".into();
+    hotel.owner_category = OwnerCategory::Hotel;
+    let hotel = store
+        .add_site(&at(last_monday - 86_400), &hotel)
+        .unwrap()
+        .id;
+    let mut school = Site::blank();
+    school.name_en = "Apex Coaching Centre".into();
+    school.owner_category = OwnerCategory::CoachingSchool;
+    let school = store
+        .add_site(&at(last_monday - 86_400), &school)
+        .unwrap()
+        .id;
+    let walk = |t: i64| {
+        vec![
+            (S::OwnerContacted, t),
+            (S::ConsentGiven, t + 60),
+            (S::Configured, t + 120),
+            (S::Integrated, t + 180),
+        ]
+    };
+    // Integrated last Tuesday; integrated this Monday (first hour of the week); surveyed, blocked and
+    // unblocked this week; blocked last week and still blocked; integrated next week (not yet, as of the week).
+    camera_with_history(
+        &mut store,
+        hotel,
+        "gate",
+        last_monday - 86_400,
+        &walk(last_monday + 86_400),
+    );
+    camera_with_history(
+        &mut store,
+        hotel,
+        "lobby",
+        last_monday - 86_400,
+        &walk(monday),
+    );
+    camera_with_history(
+        &mut store,
+        school,
+        "entrance",
+        monday + 3_600,
+        &[
+            (S::OwnerContacted, monday + 7_200),
+            (S::Blocked, monday + 10_000),
+            (S::OwnerContacted, monday + 20_000),
+        ],
+    );
+    camera_with_history(
+        &mut store,
+        school,
+        "parking",
+        last_monday - 86_400,
+        &[(S::Blocked, last_monday + 3_600)],
+    );
+    camera_with_history(
+        &mut store,
+        school,
+        "corridor",
+        monday + 100,
+        &walk(week.end_unix_s() + 60),
+    );
+    drop(store);
+
+    let conn = iccc_desk::services::stats::open_read_only(&desk.db).unwrap();
+    let r = weekly(&conn, week).unwrap();
+    assert_eq!(r.week, "2026-W48");
+    assert_eq!(
+        (r.starts.as_str(), r.ends.as_str()),
+        ("2026-11-23", "2026-11-29")
+    );
+    assert_eq!(r.cameras, 5);
+    assert_eq!(r.integrated_total, 2);
+    assert_eq!(
+        r.integrated_this_week, 1,
+        "the lobby, integrated this Monday"
+    );
+    assert_eq!(
+        r.integrated_last_week, 1,
+        "the gate, integrated last Tuesday"
+    );
+    assert_eq!(
+        r.new_surveys, 2,
+        "entrance and corridor were recorded this week"
+    );
+    assert_eq!(r.blocked_this_week, 1);
+    assert_eq!(r.resolved_this_week, 1);
+    assert_eq!(r.blocked_now, 1, "the parking camera is still blocked");
+    assert_eq!(r.by_category["hotel"].integrated_total, 2);
+    assert_eq!(r.by_category["hotel"].integrated_this_week, 1);
+    assert_eq!(r.by_category["coaching_school"].cameras, 3);
+    assert_eq!(r.by_category["coaching_school"].integrated_total, 0);
+    assert_eq!(r.uptime_pct_integrated, None, "never probed");
+    // The week before reads as it stood then: the lobby was not integrated yet.
+    let before = weekly(&conn, week.previous()).unwrap();
+    assert_eq!(
+        (
+            before.integrated_total,
+            before.integrated_this_week,
+            before.cameras
+        ),
+        (1, 1, 3)
+    );
+}
+
+/// Straightforward recount from every stage event: a camera's stage at the week's end is its latest event
+/// before it.
+fn recount(
+    events: &[(i64, i64, Option<String>, String)],
+    cat: &BTreeMap<i64, String>,
+    week: IsoWeek,
+) -> (u64, u64, BTreeMap<String, u64>) {
+    let (start, end) = (week.start_unix_s(), week.end_unix_s());
+    let mut latest: BTreeMap<i64, (i64, &str)> = BTreeMap::new();
+    for (camera, t, _, to) in events {
+        if *t < end {
+            let e = latest.entry(*camera).or_insert((*t, to));
+            if *t >= e.0 {
+                *e = (*t, to);
+            }
+        }
+    }
+    let mut total = 0;
+    let mut this_week = 0;
+    let mut by_cat: BTreeMap<String, u64> = BTreeMap::new();
+    for (camera, (t, stage)) in latest {
+        if stage == "integrated" {
+            total += 1;
+            *by_cat.entry(cat[&camera].clone()).or_default() += 1;
+            if t >= start {
+                this_week += 1;
+            }
+        }
+    }
+    (total, this_week, by_cat)
+}
+
+#[test]
+fn the_demo_registrys_weeks_match_a_recount_of_its_events() {
+    let desk = Desk::new();
+    {
+        let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        generate(
+            &mut store,
+            &DemoOptions {
+                cameras: 3_200,
+                seed: 1,
+                now_unix_s: NOW,
+                user: "setup".into(),
+            },
+            &|_| true,
+        )
+        .unwrap();
+    }
+    let sql = desk.sql();
+    let mut stmt = sql
+        .prepare("SELECT camera_id, at_unix_s, from_stage, to_stage FROM stage_event ORDER BY id")
+        .unwrap();
+    let events: Vec<(i64, i64, Option<String>, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let cat: BTreeMap<i64, String> = sql
+        .prepare("SELECT c.id, s.owner_category FROM camera c JOIN site s ON s.id = c.site_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let conn = iccc_desk::services::stats::open_read_only(&desk.db).unwrap();
+    let mut week = IsoWeek::containing(NOW);
+    for _ in 0..6 {
+        let r = weekly(&conn, week).unwrap();
+        let (total, this_week, by_cat) = recount(&events, &cat, week);
+        assert_eq!(r.integrated_total, total, "{week}");
+        assert_eq!(r.integrated_this_week, this_week, "{week}");
+        for (code, n) in &by_cat {
+            assert_eq!(r.by_category[code].integrated_total, *n, "{week} {code}");
+        }
+        let (start, end) = (week.start_unix_s(), week.end_unix_s());
+        let surveyed = events
+            .iter()
+            .filter(|e| e.2.is_none() && (start..end).contains(&e.1))
+            .map(|e| e.0)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u64;
+        assert_eq!(r.new_surveys, surveyed, "{week}");
+        week = week.previous();
+    }
+    // The current week as of NOW is the demo's: its total is the registry's integrated count.
+    let now = weekly(&conn, IsoWeek::containing(NOW)).unwrap();
+    assert_eq!(now.integrated_total, 2_378);
+    assert!(now.is_demo);
+}
+
+#[test]
+fn the_cli_prints_the_week_as_text_and_json() {
+    let desk = Desk::new();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_iccc-desk"))
+            .args(args)
+            .arg("--db")
+            .arg(&desk.db)
+            .arg("--key-dir")
+            .arg(&desk.keys)
+            .output()
+            .unwrap()
+    };
+    let now = format!("--now-unix-s={NOW}");
+    assert!(run(&["demo", &now]).status.success());
+    let out = run(&["report", "weekly", "--json", &now]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["week"], "2026-W48");
+    assert_eq!(json["integrated_total"], 2_378);
+    assert!(json["integrated_this_week"].as_u64().unwrap() > 0);
+    assert!(
+        json["by_category"]["hotel"]["integrated_total"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert!(json.get("gaps").is_some());
+    let text = run(&["report", "weekly", "--week", "2026-W47", &now]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.starts_with("Weekly review 2026-W47 (2026-11-16 to 2026-11-22"),
+        "{text}"
+    );
+    assert!(text.contains("Hotel: "), "{text}");
+    let bad = run(&["report", "weekly", "--week", "W48", &now]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-Www"));
+}
