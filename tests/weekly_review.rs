@@ -253,6 +253,19 @@ fn the_demo_registrys_weeks_match_a_recount_of_its_events() {
         assert_eq!(r.new_surveys, surveyed, "{week}");
         week = week.previous();
     }
+    // The charts' series agrees with the weeks, oldest first.
+    let points = iccc_desk::services::weekly::series(&conn, IsoWeek::containing(NOW), 6).unwrap();
+    assert_eq!(points.len(), 6);
+    assert_eq!(points[5].week, IsoWeek::containing(NOW));
+    for p in &points {
+        let r = weekly(&conn, p.week).unwrap();
+        assert_eq!(p.integrated_total, r.integrated_total);
+        assert_eq!(
+            p.integrated_by_category.values().sum::<u64>(),
+            r.integrated_this_week
+        );
+    }
+    assert!(points.windows(2).all(|w| w[0].week < w[1].week));
     // The current week as of NOW is the demo's: its total is the registry's integrated count.
     let now = weekly(&conn, IsoWeek::containing(NOW)).unwrap();
     assert_eq!(now.integrated_total, 2_378);

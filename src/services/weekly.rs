@@ -319,13 +319,22 @@ fn uptime(conn: &Connection, start: i64, end: i64) -> Result<(Option<f64>, u64),
     Ok(((cameras > 0).then(|| total / cameras as f64), cameras))
 }
 
-/// Integrated cameras at the end of each of the `weeks` weeks ending with `last`, and how many each category
-/// integrated in that week: the review's two charts.
+/// One week of the review's charts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WeekPoint {
+    pub week: IsoWeek,
+    /// Integrated at the week's end (the cumulative line).
+    pub integrated_total: u64,
+    /// Integrated during the week, per owner category (the stacked bars).
+    pub integrated_by_category: BTreeMap<String, u64>,
+}
+
+/// The `weeks` weeks ending with `last`, oldest first: the review's two charts.
 pub fn series(
     conn: &Connection,
     last: IsoWeek,
     weeks: usize,
-) -> Result<Vec<(IsoWeek, u64, BTreeMap<String, u64>)>, StoreError> {
+) -> Result<Vec<WeekPoint>, StoreError> {
     let mut list = vec![last];
     while list.len() < weeks.max(1) {
         let before = list[list.len() - 1].previous();
@@ -333,11 +342,13 @@ pub fn series(
     }
     list.reverse();
     list.into_iter()
-        .map(|w| {
-            let counts = category_counts(conn, w.end_unix_s(), w.start_unix_s())?;
-            let total = counts.values().map(|c| c.1).sum();
-            let moved = counts.into_iter().map(|(k, c)| (k, c.2)).collect();
-            Ok((w, total, moved))
+        .map(|week| {
+            let counts = category_counts(conn, week.end_unix_s(), week.start_unix_s())?;
+            Ok(WeekPoint {
+                week,
+                integrated_total: counts.values().map(|c| c.1).sum(),
+                integrated_by_category: counts.into_iter().map(|(k, c)| (k, c.2)).collect(),
+            })
         })
         .collect()
 }
