@@ -315,3 +315,64 @@ fn the_cli_prints_the_week_as_text_and_json() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-Www"));
 }
+
+/// The review screen: the week's numbers and the charts, a week back and again.
+#[test]
+fn the_supervisor_reads_the_week_on_the_review_screen() {
+    use egui_kittest::kittest::Queryable as _;
+    let desk = Desk::new();
+    let now = iccc_desk::store::now_unix_s();
+    {
+        let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        generate(
+            &mut store,
+            &DemoOptions {
+                cameras: 3_200,
+                seed: 1,
+                now_unix_s: now,
+                user: "setup".into(),
+            },
+            &|_| true,
+        )
+        .unwrap();
+    }
+    let mut h = desk.harness_without_simulator();
+    h.get_by_label("Weekly review").click();
+    h.run_ok();
+    let week = IsoWeek::containing(now);
+    common::wait_until(&mut h, "the week's numbers arrive", |app| {
+        app.review
+            .report
+            .as_ref()
+            .is_some_and(|r| r.week == week.label())
+    });
+    let (from, to) = week.dates();
+    h.get_by_label(&format!("{} ({from} to {to})", week.label()));
+    h.get_by_label("Integrated in total");
+    h.get_by_label("2,378");
+    // The category table and the chart's legend both name the hotels.
+    assert!(h.get_all_by_label("Hotel").count() >= 2);
+    assert_eq!(h.state().review.series.len(), 12);
+
+    h.get_by_label("« Previous week").click();
+    h.run_ok();
+    let before = week.previous();
+    common::wait_until(&mut h, "the week before arrives", |app| {
+        app.review
+            .report
+            .as_ref()
+            .is_some_and(|r| r.week == before.label())
+    });
+    let shown = h.state().review.report.clone().unwrap();
+    let conn = iccc_desk::services::stats::open_read_only(&desk.db).unwrap();
+    assert_eq!(shown, weekly(&conn, before).unwrap());
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "This week")
+        .click();
+    h.run_ok();
+    common::wait_until(&mut h, "back to this week", |app| {
+        app.review
+            .report
+            .as_ref()
+            .is_some_and(|r| r.week == week.label())
+    });
+}

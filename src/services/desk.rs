@@ -56,6 +56,11 @@ pub enum DeskCommand {
     LoadHealthRuns { camera_id: CameraId },
     /// Ward and police-station areas, for the map.
     LoadBoundaries,
+    /// The weekly review's numbers for `week` and the `weeks` weeks of charts ending with it.
+    LoadWeekly {
+        week: crate::services::weekly::IsoWeek,
+        weeks: usize,
+    },
     /// Replace the layer of `kind` with the areas of a GeoJSON file the user picked (already read).
     ImportBoundaries {
         kind: BoundaryKind,
@@ -137,6 +142,10 @@ pub enum DeskEvent {
     },
     /// Both boundary layers (wards, police stations), each sorted by name.
     Boundaries(Vec<BoundaryArea>),
+    Weekly {
+        report: Box<crate::services::weekly::WeeklyReport>,
+        series: Vec<crate::services::weekly::WeekPoint>,
+    },
     BoundariesImported {
         kind: BoundaryKind,
         count: usize,
@@ -413,6 +422,21 @@ fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &Atomic
                 })
                 .collect();
             out.send(DeskEvent::Thumbnails(thumbs));
+        }
+        DeskCommand::LoadWeekly { week, weeks } => {
+            let conn = store.conn();
+            match crate::services::weekly::weekly(conn, week).and_then(|report| {
+                Ok((report, crate::services::weekly::series(conn, week, weeks)?))
+            }) {
+                Ok((report, series)) => out.send(DeskEvent::Weekly {
+                    report: Box::new(report),
+                    series,
+                }),
+                Err(e) => out.send(DeskEvent::TaskFailed {
+                    task: "weekly",
+                    error: e.to_string(),
+                }),
+            }
         }
         DeskCommand::LoadBoundaries => {
             let mut areas = Vec::new();

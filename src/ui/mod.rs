@@ -9,6 +9,7 @@ pub mod map;
 mod map_areas;
 mod map_base;
 mod registry_screen;
+pub mod review;
 pub mod settings;
 mod site_form;
 mod stage_form;
@@ -38,6 +39,7 @@ pub enum Screen {
     Registry,
     Wall,
     Map,
+    Review,
     Audit,
 }
 
@@ -107,6 +109,7 @@ pub struct DeskApp {
     simulate_demo: bool,
     pub wall: wall::WallState,
     pub map: map::MapState,
+    pub review: review::ReviewState,
     /// A long task running in the worker (name key, fraction done).
     pub task: Option<(&'static str, f32)>,
     /// Last message for the status bar (text, is_error).
@@ -147,6 +150,7 @@ impl DeskApp {
             simulate_demo: true,
             wall: wall::WallState::default(),
             map: map::MapState::default(),
+            review: review::ReviewState::default(),
             task: None,
             status: None,
             key_status: None,
@@ -416,6 +420,7 @@ impl DeskApp {
                 }
             }
             DeskEvent::Boundaries(areas) => self.map.areas.set(&areas),
+            DeskEvent::Weekly { report, series } => self.review.set(*report, series),
             DeskEvent::BoundariesImported { kind, count } => {
                 self.map.areas.import = None;
                 self.status = Some((
@@ -561,6 +566,7 @@ impl DeskApp {
                 Screen::Registry => registry_screen::registry_ui(self, ui),
                 Screen::Wall => wall::wall_ui(self, ui),
                 Screen::Map => map::map_ui(self, ui),
+                Screen::Review => review::review_ui(self, ui),
                 Screen::Audit => registry_screen::audit_ui(self, ui),
             },
         });
@@ -646,6 +652,7 @@ impl DeskApp {
             (Screen::Registry, "nav-registry"),
             (Screen::Wall, "nav-wall"),
             (Screen::Map, "nav-map"),
+            (Screen::Review, "nav-review"),
             (Screen::Audit, "nav-audit"),
         ] {
             let selected = self.screen == screen;

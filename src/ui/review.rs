@@ -1,0 +1,243 @@
+//! The supervisor's weekly review: the meeting's numbers for one week (Monday to Sunday, IST) — integrated in
+//! total, this week and the week before, by owner category — with the week's moves and uptime, and two charts:
+//! cumulative integrated cameras over the weeks, and cameras integrated per week stacked by owner category.
+//! Everything is counted on the worker from the stage history; this screen only shows it.
+
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
+
+use super::DeskApp;
+use crate::model::OwnerCategory;
+use crate::services::desk::DeskCommand;
+use crate::services::weekly::{IsoWeek, WeekPoint, WeeklyReport};
+
+/// Weeks drawn in the charts.
+const CHART_WEEKS: usize = 12;
+
+/// What the review screen holds.
+#[derive(Default)]
+pub struct ReviewState {
+    /// The week shown (the current one until the user moves).
+    pub week: Option<IsoWeek>,
+    pub report: Option<WeeklyReport>,
+    pub series: Vec<WeekPoint>,
+    /// The week and registry revision asked for.
+    asked: Option<(IsoWeek, u64)>,
+}
+
+impl ReviewState {
+    pub fn set(&mut self, report: WeeklyReport, series: Vec<WeekPoint>) {
+        self.report = Some(report);
+        self.series = series;
+    }
+}
+
+fn category_colour(c: OwnerCategory) -> Color32 {
+    let i = OwnerCategory::ALL.iter().position(|x| *x == c).unwrap_or(0);
+    const PALETTE: [Color32; 10] = [
+        Color32::from_rgb(0x42, 0x8B, 0xF5),
+        Color32::from_rgb(0xFF, 0xA7, 0x26),
+        Color32::from_rgb(0x66, 0xBB, 0x6A),
+        Color32::from_rgb(0xEF, 0x53, 0x50),
+        Color32::from_rgb(0xAB, 0x47, 0xBC),
+        Color32::from_rgb(0x26, 0xC6, 0xDA),
+        Color32::from_rgb(0x8D, 0x6E, 0x63),
+        Color32::from_rgb(0xEC, 0x40, 0x7A),
+        Color32::from_rgb(0x9C, 0xCC, 0x65),
+        Color32::from_rgb(0x78, 0x90, 0x9C),
+    ];
+    PALETTE[i % PALETTE.len()]
+}
+
+pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let Some(revision) = app.index().map(|i| i.revision()) else {
+        return;
+    };
+    let week = *app
+        .review
+        .week
+        .get_or_insert_with(|| IsoWeek::containing(crate::store::now_unix_s()));
+    if app.review.asked != Some((week, revision)) {
+        app.review.asked = Some((week, revision));
+        app.send(DeskCommand::LoadWeekly {
+            week,
+            weeks: CHART_WEEKS,
+        });
+    }
+    let i18n = &app.i18n;
+    let mut moved: Option<IsoWeek> = None;
+    ui.horizontal(|ui| {
+        ui.heading(i18n.tr("review-title"));
+        ui.separator();
+        if ui.button(i18n.tr("review-previous-week")).clicked() {
+            moved = Some(week.previous());
+        }
+        let (from, to) = week.dates();
+        ui.label(
+            RichText::new(i18n.tr_args(
+                "review-week",
+                &[("week", week.label()), ("from", from), ("to", to)],
+            ))
+            .strong(),
+        );
+        let now = IsoWeek::containing(crate::store::now_unix_s());
+        if ui
+            .add_enabled(week < now, egui::Button::new(i18n.tr("review-next-week")))
+            .clicked()
+        {
+            moved = Some(IsoWeek::containing(week.end_unix_s()));
+        }
+        if week != now && ui.button(i18n.tr("review-this-week")).clicked() {
+            moved = Some(now);
+        }
+    });
+    if let Some(w) = moved {
+        app.review.week = Some(w);
+        return;
+    }
+    let Some(report) = app.review.report.clone().filter(|r| r.week == week.label()) else {
+        ui.spinner();
+        return;
+    };
+    ui.separator();
+    let i18n = &app.i18n;
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            for (key, value) in [
+                ("review-integrated-total", report.integrated_total),
+                ("review-integrated-this-week", report.integrated_this_week),
+                ("review-integrated-last-week", report.integrated_last_week),
+                ("review-new-surveys", report.new_surveys),
+                ("review-blocked-this-week", report.blocked_this_week),
+                ("review-resolved-this-week", report.resolved_this_week),
+                ("review-blocked-now", report.blocked_now),
+            ] {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.vertical(|ui| {
+                        ui.label(RichText::new(i18n.tr(key)).weak());
+                        ui.label(
+                            RichText::new(crate::i18n::indian_grouping(value as i64))
+                                .size(22.0)
+                                .strong(),
+                        );
+                    });
+                });
+            }
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.vertical(|ui| {
+                    ui.label(RichText::new(i18n.tr("review-uptime")).weak());
+                    let text = report
+                        .uptime_pct_integrated
+                        .map_or_else(|| "—".to_string(), |p| format!("{p:.1} %"));
+                    ui.label(RichText::new(text).size(22.0).strong());
+                });
+            });
+        });
+        ui.add_space(8.0);
+        ui.label(RichText::new(i18n.tr("review-by-category")).strong());
+        egui::Grid::new("review_categories")
+            .striped(true)
+            .num_columns(5)
+            .show(ui, |ui| {
+                for key in [
+                    "review-col-category",
+                    "review-col-cameras",
+                    "review-col-integrated",
+                    "review-col-this-week",
+                    "review-col-last-week",
+                ] {
+                    ui.label(RichText::new(i18n.tr(key)).strong());
+                }
+                ui.end_row();
+                for c in OwnerCategory::ALL {
+                    let Some(f) = report.by_category.get(c.code()) else {
+                        continue;
+                    };
+                    ui.label(i18n.tr(&c.i18n_key()));
+                    for v in [
+                        f.cameras,
+                        f.integrated_total,
+                        f.integrated_this_week,
+                        f.integrated_last_week,
+                    ] {
+                        ui.label(crate::i18n::indian_grouping(v as i64));
+                    }
+                    ui.end_row();
+                }
+            });
+        ui.add_space(8.0);
+        charts_ui(app, ui);
+    });
+}
+
+/// Cumulative integrated over the weeks; integrated per week, stacked by owner category.
+fn charts_ui(app: &DeskApp, ui: &mut Ui) {
+    let i18n = &app.i18n;
+    let series = &app.review.series;
+    if series.is_empty() {
+        return;
+    }
+    let labels: Vec<String> = series
+        .iter()
+        .map(|p| format!("W{:02}", p.week.week))
+        .collect();
+    let x_label = {
+        let labels = labels.clone();
+        move |mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        }
+    };
+    ui.columns(2, |cols| {
+        cols[0].label(RichText::new(i18n.tr("review-chart-cumulative")).strong());
+        let points: PlotPoints = series
+            .iter()
+            .enumerate()
+            .map(|(i, p)| [i as f64, p.integrated_total as f64])
+            .collect();
+        Plot::new("review_cumulative")
+            .height(220.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .x_axis_formatter(x_label.clone())
+            .show(&mut cols[0], |plot| {
+                plot.line(Line::new(i18n.tr("review-integrated-total"), points).width(2.5));
+            });
+        cols[1].label(RichText::new(i18n.tr("review-chart-weekly")).strong());
+        let mut charts: Vec<BarChart> = Vec::new();
+        for c in OwnerCategory::ALL {
+            let bars: Vec<Bar> = series
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    Bar::new(
+                        i as f64,
+                        p.integrated_by_category.get(c.code()).copied().unwrap_or(0) as f64,
+                    )
+                    .width(0.7)
+                })
+                .collect();
+            let chart = BarChart::new(i18n.tr(&c.i18n_key()), bars).color(category_colour(c));
+            let refs: Vec<&BarChart> = charts.iter().collect();
+            let chart = chart.stack_on(&refs);
+            charts.push(chart);
+        }
+        Plot::new("review_weekly")
+            .height(220.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .legend(Legend::default())
+            .x_axis_formatter(x_label)
+            .show(&mut cols[1], |plot| {
+                for chart in charts {
+                    plot.bar_chart(chart);
+                }
+            });
+    });
+}
