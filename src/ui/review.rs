@@ -232,7 +232,7 @@ fn charts_ui(app: &DeskApp, ui: &mut Ui) {
             .allow_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
-            .legend(Legend::default())
+            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
             .x_axis_formatter(x_label)
             .show(&mut cols[1], |plot| {
                 for chart in charts {
