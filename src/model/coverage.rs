@@ -196,7 +196,8 @@ pub fn sight(camera: &Camera, place: (f64, f64), radius_m: f64) -> Sight {
     }
     let reach_m = camera_range_m(camera) + radius_m;
     let d = distance_m(at, place);
-    if !(d <= reach_m) {
+    // A NaN reach (a NaN radius handed in) reaches nothing.
+    if d > reach_m || reach_m.is_nan() {
         return Sight::OutOfReach;
     }
     if d <= radius_m {

@@ -91,7 +91,9 @@ pub fn naive(input: &CoverageInput<'_>) -> CoverageReport {
             let mut tally = PlaceTally::default();
             let mut candidates = Vec::new();
             for (i, cam) in prep.cameras.iter().enumerate() {
-                if !cam.is_usable || !((lats[i] - at.0).abs() * m_per_deg_lat <= farthest_m) {
+                // A NaN latitude is not near: `sight` refuses it too.
+                let near = (lats[i] - at.0).abs() * m_per_deg_lat <= farthest_m;
+                if !cam.is_usable || !near {
                     continue;
                 }
                 let camera = &cameras[i].camera;
@@ -439,7 +441,7 @@ impl LocalProjection {
         // A pair's east-west distance scales with the cosine of a latitude between them; the projection uses the
         // centre's. The farthest-from-equator latitude of the span shrinks it most.
         let c_min = lat_lo.abs().max(lat_hi.abs()).to_radians().cos();
-        let shrink = (c_min / c0).min(1.0).max(1e-3);
+        let shrink = (c_min / c0).clamp(1e-3, 1.0);
         Self {
             lat0_deg,
             lon0_deg: (lon_lo + lon_hi) / 2.0,
@@ -1046,6 +1048,66 @@ mod tests {
             ]
         );
         assert_eq!(report.gaps[2].radius_m, 150.0, "the jail's default radius");
+    }
+
+    #[test]
+    fn indexed_equals_all_pairs_on_random_registries_near_and_far() {
+        // Dense clusters (ties and near-misses at the range's edge) in a registry spread over most of India's
+        // latitudes, where the projection's scale error is largest; odd cameras: huge ranges, 360° views, broken
+        // coordinates, and health rows listed twice.
+        let mut rng = crate::services::demo::SplitMix64::new(11);
+        let mut unit = move || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        for (lat_span, lon_span) in [(0.02, 0.02), (25.0, 20.0)] {
+            let mut r = Registry::new();
+            r.snapshot.sites.clear();
+            let mut centres = Vec::new();
+            for k in 0..200 {
+                let at = (10.0 + lat_span * unit(), 72.0 + lon_span * unit());
+                let mut s = Site::blank();
+                s.name_en = format!("Place {k}");
+                s.priority = Priority::ALL[1 + (unit() * 4.0) as usize % 4];
+                s.priority_radius_m = (unit() < 0.7).then(|| (unit() * 150.0).round());
+                (s.lat_deg, s.lon_deg) = at;
+                r.site(s);
+                centres.push(at);
+            }
+            for k in 0..2_000 {
+                let centre = centres[(unit() * centres.len() as f64) as usize % centres.len()];
+                let site = r.hotel(&format!("Owner {k}"), 0.0, 0.0);
+                let stage = IntegrationStage::ALL[(unit() * 7.0) as usize % 7];
+                let id = r.camera(site, unit() * 360.0, unit() * 700.0, 0.0, stage);
+                let cam = &mut r.snapshot.cameras[id as usize - 1].camera;
+                let (lat, lon) =
+                    destination(centre, unit() * 360.0, (unit() * 40.0).round() * 10.0);
+                (cam.lat_deg, cam.lon_deg) = (lat, lon);
+                cam.bearing_deg = (unit() < 0.8).then(|| (unit() * 360.0).floor());
+                cam.fov_deg = (unit() < 0.8).then(|| [60.0, 90.0, 360.0][k % 3]);
+                cam.range_m = match k % 50 {
+                    0 => Some(5_000.0),
+                    1 => Some(f64::INFINITY),
+                    _ => (unit() < 0.7).then(|| (unit() * 8.0).round() * 10.0),
+                };
+                if k % 97 == 0 {
+                    cam.lat_deg = f64::NAN;
+                }
+                if k % 10 == 0 {
+                    cam.area_watched = AreaWatched::Cabin;
+                }
+                if unit() < 0.5 {
+                    r.online(id, NOW - (unit() * 2.0 * DAY as f64) as i64);
+                    r.health.push(HealthBrief {
+                        camera_id: id,
+                        state: HealthState::NotProbed,
+                        last_online_unix_s: None,
+                    });
+                }
+            }
+            // `report` asserts the two computations agree.
+            let report = r.report(&[]);
+            assert_eq!(report.places, 200);
+            assert!(report.covered > 0 || lat_span > 1.0);
+            assert!(report.gaps.iter().any(|g| !g.candidates.is_empty()));
+        }
     }
 
     #[test]
