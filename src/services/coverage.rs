@@ -407,7 +407,9 @@ fn join<R>(handle: std::thread::ScopedJoinHandle<'_, R>) -> R {
 }
 
 /// Equirectangular projection around the data's centre, metres east and north, with how much it may shrink a
-/// distance anywhere in the data's latitude span.
+/// distance anywhere in the data's latitude span. Longitudes are taken as they come: a registry straddling the
+/// antimeridian (none in India) would only make the queries larger, never wrong, as long as pairs do not straddle
+/// it themselves.
 #[derive(Debug, Clone, Copy)]
 struct LocalProjection {
     lat0_deg: f64,
@@ -549,11 +551,9 @@ impl Index {
                 tally.add(s, facts.is_integrated, facts.is_online);
             }
             if tally.covered {
+                // Covered: neither a reason nor candidates are needed.
                 return None;
             }
-        }
-        if tally.covered {
-            return None;
         }
         // Nearest first in the projection; stop once even the projection's shrink cannot bring the next camera
         // nearer than the farthest one kept (or the search radius).
