@@ -290,6 +290,12 @@ mod tests {
             GapReason::NearButNotIntegrated.i18n_key(),
             "coverage-gap-near-but-not-integrated"
         );
+        for lang in [crate::i18n::Lang::En, crate::i18n::Lang::Hi] {
+            let i18n = crate::i18n::I18n::new(lang);
+            for r in GapReason::ALL {
+                assert_ne!(i18n.tr(&r.i18n_key()), r.i18n_key(), "{lang:?}");
+            }
+        }
     }
 
     #[test]
