@@ -19,6 +19,12 @@ priority-toll-plaza = Toll plaza
 priority-jail = Jail
 priority-public-place = Public place
 
+## Coverage gaps: why a priority place has no working camera
+coverage-gap-no-camera-near = No camera near
+coverage-gap-near-but-not-integrated = Cameras near, not integrated
+coverage-gap-integrated-but-offline = Integrated camera offline
+coverage-gap-pointed-away = Integrated cameras point away
+
 ## Areas watched
 area-entrance = Entrance
 area-lobby = Lobby

@@ -19,6 +19,12 @@ priority-toll-plaza = टोल प्लाज़ा
 priority-jail = जेल
 priority-public-place = सार्वजनिक स्थान
 
+## कवरेज की कमी: प्राथमिकता स्थान पर कोई चालू कैमरा क्यों नहीं
+coverage-gap-no-camera-near = पास में कोई कैमरा नहीं
+coverage-gap-near-but-not-integrated = पास में कैमरे हैं, जुड़े नहीं
+coverage-gap-integrated-but-offline = जुड़ा कैमरा बंद है
+coverage-gap-pointed-away = जुड़े कैमरे दूसरी ओर हैं
+
 ## निगरानी क्षेत्र
 area-entrance = प्रवेश द्वार
 area-lobby = लॉबी

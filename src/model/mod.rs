@@ -5,6 +5,7 @@
 
 mod boundary;
 mod camera;
+pub mod coverage;
 pub mod geo;
 mod health;
 mod site;
@@ -13,6 +14,7 @@ mod validate;
 
 pub use boundary::{BoundaryArea, BoundaryKind, BoundaryPolygons};
 pub use camera::{AreaWatched, Camera, CameraKind, PasswordState};
+pub use coverage::{Candidate, CoverageGap, CoverageReport, GapReason, WardCoverage};
 pub use health::{Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url};
 pub use site::{OwnerCategory, Priority, Site};
 pub use stage::{BlockReason, IntegrationStage, StageChange, StageError, StagePosition};

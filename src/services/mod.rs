@@ -4,6 +4,7 @@
 mod audit;
 pub mod background;
 pub mod boundaries;
+pub mod coverage;
 pub mod demo;
 pub mod desk;
 pub mod map_index;
