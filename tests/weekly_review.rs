@@ -350,6 +350,20 @@ fn the_supervisor_reads_the_week_on_the_review_screen() {
     h.get_by_label(&format!("{} ({from} to {to})", week.label()));
     h.get_by_label("Integrated in total");
     h.get_by_label("2,378");
+    // Coverage: nothing was probed here, so no place has a working camera; each gap says why and names the
+    // nearest camera to integrate where there is one.
+    common::wait_until(&mut h, "coverage is worked out", |app| {
+        app.review.coverage.is_some()
+    });
+    let coverage = h.state().review.coverage.clone().unwrap();
+    assert_eq!(coverage.places, 51);
+    assert_eq!(coverage.gaps.len(), 51 - coverage.covered);
+    h.get_by_label_contains(&format!(
+        "of 51 priority places watched by a working integrated camera"
+    ));
+    h.get_all_by_label("Integrated camera offline")
+        .next()
+        .expect("a gap's reason in words");
     // The category table and the chart's legend both name the hotels.
     assert!(h.get_all_by_label("Hotel").count() >= 2);
     assert_eq!(h.state().review.series.len(), 12);

@@ -577,6 +577,25 @@ impl RegistryIndex {
         }
     }
 
+    /// The health of every probed camera, as the coverage computation takes it.
+    pub fn health_briefs(&self) -> Vec<HealthBrief> {
+        let search = &self.search;
+        self.snapshot
+            .cameras
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                search.camera_health[*i] != HealthState::NotProbed
+                    || search.camera_last_online[*i] != i64::MIN
+            })
+            .map(|(i, c)| HealthBrief {
+                camera_id: c.id,
+                state: search.camera_health[i],
+                last_online_unix_s: Some(search.camera_last_online[i]).filter(|&t| t != i64::MIN),
+            })
+            .collect()
+    }
+
     /// Moves on with every change of a site or camera in this index.
     pub fn revision(&self) -> u64 {
         self.revision

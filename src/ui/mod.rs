@@ -419,7 +419,15 @@ impl DeskApp {
                     self.wall.thumbs.insert_jpeg(id, jpeg);
                 }
             }
-            DeskEvent::Boundaries(areas) => self.map.areas.set(&areas),
+            DeskEvent::Boundaries(areas) => {
+                self.map.areas.set(&areas);
+                self.review.wards = Arc::new(
+                    areas
+                        .into_iter()
+                        .filter(|a| a.kind == crate::model::BoundaryKind::Ward)
+                        .collect(),
+                );
+            }
             DeskEvent::Weekly { report, series } => self.review.set(*report, series),
             DeskEvent::BoundariesImported { kind, count } => {
                 self.map.areas.import = None;

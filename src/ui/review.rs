@@ -6,13 +6,21 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
+use std::sync::Arc;
+
 use super::DeskApp;
-use crate::model::OwnerCategory;
+use crate::model::{BoundaryArea, CoverageReport, OwnerCategory};
+use crate::services::coverage::{CoverageJob, CoverageWorker};
 use crate::services::desk::DeskCommand;
 use crate::services::weekly::{IsoWeek, WeekPoint, WeeklyReport};
 
 /// Weeks drawn in the charts.
 const CHART_WEEKS: usize = 12;
+
+/// Coverage is computed again at most this often while the screen is shown (health changes every second).
+const COVERAGE_REFRESH_S: i64 = 60;
+/// A camera online at a probe within this window counts as working for coverage.
+const COVERAGE_WINDOW_S: i64 = 24 * 3_600;
 
 /// What the review screen holds.
 #[derive(Default)]
@@ -23,6 +31,12 @@ pub struct ReviewState {
     pub series: Vec<WeekPoint>,
     /// The week and registry revision asked for.
     asked: Option<(IsoWeek, u64)>,
+    /// The ward areas (for per-ward coverage), as the worker last read them.
+    pub wards: Arc<Vec<BoundaryArea>>,
+    coverage_worker: Option<CoverageWorker>,
+    /// Registry revision, wards and minute the coverage was asked for.
+    coverage_asked: Option<(u64, usize, i64)>,
+    pub coverage: Option<CoverageReport>,
 }
 
 impl ReviewState {
@@ -49,7 +63,47 @@ fn category_colour(c: OwnerCategory) -> Color32 {
     PALETTE[i % PALETTE.len()]
 }
 
+/// Keeps the coverage report fresh: asks the coverage thread again when the registry or the wards changed, or
+/// every minute for health.
+fn refresh_coverage(app: &mut DeskApp, ctx: &egui::Context) {
+    super::map_areas::refresh(app, ctx);
+    if app.review.coverage_worker.is_none() {
+        let wake = ctx.clone();
+        app.review.coverage_worker = CoverageWorker::spawn(move || wake.request_repaint()).ok();
+    }
+    let now = crate::store::now_unix_s();
+    let Some(index) = app.index() else { return };
+    let key = (
+        index.revision(),
+        app.review.wards.len(),
+        now / COVERAGE_REFRESH_S,
+    );
+    if app.review.coverage_asked != Some(key) {
+        let job = CoverageJob {
+            registry: index.snapshot.clone(),
+            health: Arc::new(index.health_briefs()),
+            wards: app.review.wards.clone(),
+            now_unix_s: now,
+            window_s: COVERAGE_WINDOW_S,
+        };
+        app.review.coverage_asked = Some(key);
+        if let Some(worker) = &mut app.review.coverage_worker {
+            worker.request(job);
+        }
+    }
+    if let Some(report) = app
+        .review
+        .coverage_worker
+        .as_mut()
+        .and_then(CoverageWorker::poll)
+    {
+        app.review.coverage = Some(report);
+    }
+    ctx.request_repaint_after(std::time::Duration::from_secs(COVERAGE_REFRESH_S as u64));
+}
+
 pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
+    refresh_coverage(app, &ui.ctx().clone());
     let Some(revision) = app.index().map(|i| i.revision()) else {
         return;
     };
@@ -167,7 +221,73 @@ pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
             });
         ui.add_space(8.0);
         charts_ui(app, ui);
+        ui.add_space(8.0);
+        gaps_ui(app, ui);
     });
+}
+
+/// Priority places no working integrated camera watches, each with why and the nearest camera to integrate.
+fn gaps_ui(app: &DeskApp, ui: &mut Ui) {
+    let i18n = &app.i18n;
+    let Some(report) = &app.review.coverage else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(i18n.tr("review-coverage-working"));
+        });
+        return;
+    };
+    ui.label(
+        RichText::new(i18n.tr_args(
+            "review-coverage",
+            &[
+                ("gaps", report.gaps.len().to_string()),
+                ("places", report.places.to_string()),
+                ("covered", report.covered.to_string()),
+            ],
+        ))
+        .strong(),
+    );
+    if report.gaps.is_empty() {
+        return;
+    }
+    egui::Grid::new("review_gaps")
+        .striped(true)
+        .num_columns(4)
+        .show(ui, |ui| {
+            for key in [
+                "review-gap-place",
+                "review-gap-kind",
+                "review-gap-why",
+                "review-gap-candidate",
+            ] {
+                ui.label(RichText::new(i18n.tr(key)).strong());
+            }
+            ui.end_row();
+            for gap in &report.gaps {
+                let name = if gap.name_hi.is_empty() {
+                    gap.name_en.clone()
+                } else {
+                    format!("{} · {}", gap.name_en, gap.name_hi)
+                };
+                ui.label(name);
+                ui.label(i18n.tr(&gap.priority.i18n_key()));
+                ui.label(i18n.tr(&gap.reason.i18n_key()));
+                match gap.candidates.first() {
+                    Some(c) => ui.label(i18n.tr_args(
+                        "review-gap-integrate",
+                        &[
+                            ("camera", c.camera_label.clone()),
+                            ("site", c.site_name_en.clone()),
+                            ("metres", format!("{:.0}", c.distance_m)),
+                            ("stage", i18n.tr(&c.stage.i18n_key())),
+                            ("phone", c.phone.clone()),
+                        ],
+                    )),
+                    None => ui.label(RichText::new(i18n.tr("review-gap-install")).weak()),
+                };
+                ui.end_row();
+            }
+        });
 }
 
 /// Cumulative integrated over the weeks; integrated per week, stacked by owner category.
