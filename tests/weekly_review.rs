@@ -358,9 +358,7 @@ fn the_supervisor_reads_the_week_on_the_review_screen() {
     let coverage = h.state().review.coverage.clone().unwrap();
     assert_eq!(coverage.places, 51);
     assert_eq!(coverage.gaps.len(), 51 - coverage.covered);
-    h.get_by_label_contains(&format!(
-        "of 51 priority places watched by a working integrated camera"
-    ));
+    h.get_by_label_contains("of 51 priority places watched by a working integrated camera");
     h.get_all_by_label("Integrated camera offline")
         .next()
         .expect("a gap's reason in words");
