@@ -6,6 +6,7 @@ pub mod background;
 pub mod boundaries;
 pub mod demo;
 pub mod desk;
+pub mod export;
 pub mod map_index;
 pub mod mbtiles;
 pub mod monitor;
