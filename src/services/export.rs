@@ -199,6 +199,12 @@ impl ExportError {
         let path = path.to_path_buf();
         let folder = folder_of(&path).to_path_buf();
         match e.kind() {
+            // A folder that exists yet answers "no such file" to a new file is a virtual one (/proc, /sys).
+            io::ErrorKind::NotFound if folder.is_dir() => Self::ReadOnly {
+                path,
+                folder,
+                detail: e.to_string(),
+            },
             io::ErrorKind::NotFound => Self::FolderMissing { path, folder },
             io::ErrorKind::NotADirectory => Self::NotAFolder { path, folder },
             io::ErrorKind::IsADirectory => Self::TargetIsFolder { path },
