@@ -906,6 +906,30 @@ mod tests {
         assert!(Args::try_parse_from(["iccc-desk", "demo", "--cameras", "99"]).is_err());
         let args = Args::try_parse_from(["iccc-desk"]).unwrap();
         assert!(args.command.is_none());
+        let args = Args::try_parse_from([
+            "iccc-desk",
+            "export",
+            "blocked",
+            "--format",
+            "geojson",
+            "-o",
+            "b.geojson",
+        ])
+        .unwrap();
+        assert!(matches!(
+            args.command,
+            Some(Command::Export {
+                what: ExportWhat::Blocked,
+                format: ExportFormatArg::Geojson,
+                ..
+            })
+        ));
+        // Only the lists that are wired; an output file is required.
+        assert!(
+            Args::try_parse_from(["iccc-desk", "export", "gaps", "--format", "csv", "-o", "g"])
+                .is_err()
+        );
+        assert!(Args::try_parse_from(["iccc-desk", "export", "sites", "--format", "csv"]).is_err());
     }
 
     #[test]
