@@ -733,12 +733,19 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
             rows: table.rows.len(),
         });
     }
-    let xlsx_err = |e: rust_xlsxwriter::XlsxError| ExportError::Io {
-        path: target.to_path_buf(),
-        detail: e.to_string(),
+    let xlsx_err = |e: rust_xlsxwriter::XlsxError| match e {
+        rust_xlsxwriter::XlsxError::IoError(e) => ExportError::from_io(target, &e),
+        e => ExportError::Io {
+            path: target.to_path_buf(),
+            detail: e.to_string(),
+        },
     };
     let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
+    // Constant memory: each row goes to a temporary file as it is written (rows must come in order, as they
+    // do), so 200,000 cameras do not cost a gigabyte of cells.
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(xlsx_err)?;
     sheet.set_name(sheet_name(&table.title)).map_err(xlsx_err)?;
     let bold = Format::new().set_bold();
     for (col, c) in table.columns.iter().enumerate() {
@@ -746,12 +753,12 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
             path: target.to_path_buf(),
             detail: "too many columns".into(),
         })?;
-        sheet
-            .write_string_with_format(0, col, &c.header, &bold)
-            .map_err(xlsx_err)?;
         // Wide enough for the header, at least 10 characters.
         sheet
             .set_column_width(col, (c.header.chars().count().max(10) + 2) as f64)
+            .map_err(xlsx_err)?;
+        sheet
+            .write_string_with_format(0, col, &c.header, &bold)
             .map_err(xlsx_err)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
@@ -769,27 +776,34 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
             .map_err(xlsx_err)?;
         }
     }
-    let bytes = workbook.save_to_buffer().map_err(xlsx_err)?;
     write_atomically(target, table.rows.len(), |out| {
-        out.write_all(&bytes)
-            .map_err(|e| ExportError::from_io(target, &e))
+        workbook.save_to_writer(out).map_err(xlsx_err)
     })
 }
 
 /// Writes `table` as an RFC 7946 GeoJSON FeatureCollection: one Point feature per row, coordinates in
 /// [longitude, latitude] order (WGS84, no `crs` member), the row's cells as properties named by column key.
 pub fn write_geojson(table: &ExportTable, target: &Path) -> Result<Written, ExportError> {
-    use geojson::{Feature, FeatureCollection, Geometry, JsonObject, JsonValue, Value};
+    use geojson::{Feature, Geometry, JsonObject, JsonValue, Value};
     let Some(points) = &table.points else {
         return Err(ExportError::NoPoints {
             path: target.to_path_buf(),
         });
     };
-    let features = table
-        .rows
-        .iter()
-        .zip(points)
-        .map(|(row, &(lon, lat))| {
+    let json_err = |e: serde_json::Error| match e.io_error_kind() {
+        Some(kind) => ExportError::from_io(target, &io::Error::from(kind)),
+        None => ExportError::Io {
+            path: target.to_path_buf(),
+            detail: e.to_string(),
+        },
+    };
+    write_atomically(target, table.rows.len(), |out| {
+        let io_err = |e: io::Error| ExportError::from_io(target, &e);
+        // Feature by feature rather than one FeatureCollection value: 200,000 features as JSON values would
+        // take a gigabyte.
+        out.write_all(br#"{"type":"FeatureCollection","features":["#)
+            .map_err(io_err)?;
+        for (i, (row, &(lon, lat))) in table.rows.iter().zip(points).enumerate() {
             let mut properties = JsonObject::new();
             for (c, cell) in table.columns.iter().zip(row) {
                 let value = match cell {
@@ -801,28 +815,21 @@ pub fn write_geojson(table: &ExportTable, target: &Path) -> Result<Written, Expo
                 };
                 properties.insert(c.key.to_string(), value);
             }
-            Feature {
+            let feature = Feature {
                 bbox: None,
                 geometry: Some(Geometry::new(Value::Point(vec![lon, lat]))),
                 id: None,
                 properties: Some(properties),
                 foreign_members: None,
+            };
+            if i > 0 {
+                out.write_all(b",").map_err(io_err)?;
             }
-        })
-        .collect();
-    let collection = FeatureCollection {
-        bbox: None,
-        features,
-        foreign_members: None,
-    };
-    write_atomically(target, table.rows.len(), |out| {
-        serde_json::to_writer(&mut *out, &collection).map_err(|e| match e.io_error_kind() {
-            Some(kind) => ExportError::from_io(target, &io::Error::from(kind)),
-            None => ExportError::Io {
-                path: target.to_path_buf(),
-                detail: e.to_string(),
-            },
-        })
+            // Line by line, so a diff of two exports shows the changed features.
+            out.write_all(b"\n").map_err(io_err)?;
+            serde_json::to_writer(&mut *out, &feature).map_err(json_err)?;
+        }
+        out.write_all(b"\n]}\n").map_err(io_err)
     })
 }
 
