@@ -591,7 +591,7 @@ pub fn write(
 }
 
 /// Writes through `fill` into a temporary file beside `target`, then renames it over `target`. The temporary
-/// file is removed on any error (and by the OS-level drop of [`tempfile::NamedTempFile`] on a panic), so the
+/// file is removed on any error (and when [`tempfile::NamedTempFile`] is dropped by a panic), so the
 /// target either is the complete new file or is untouched.
 fn write_atomically(
     target: &Path,
