@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 use crate::i18n::{I18n, Lang};
 use crate::model::{BlockReason, IntegrationStage, OwnerCategory, ist_datetime};
 use crate::services::demo::{self, DemoError, DemoOptions};
+use crate::services::export::{self, ExportFormat};
 use crate::services::probe::ProbeOptions;
 use crate::services::prober::{SweepOptions, SweepReport, due_targets, sweep};
 use crate::services::simulator::{
@@ -92,6 +93,19 @@ pub enum Command {
         #[command(subcommand)]
         report: ReportCommand,
     },
+    /// Export a list of the registry as CSV (Excel, Hindi intact), XLSX or GeoJSON; the file is only read, and
+    /// the export appears complete or not at all. Never a camera password or username.
+    Export {
+        /// Which list.
+        #[arg(value_enum)]
+        what: ExportWhat,
+        /// File format.
+        #[arg(long, value_enum)]
+        format: ExportFormatArg,
+        /// The file to write (replaced if it exists).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Probe the configured and integrated cameras (RTSP and snapshot) without the window, and store their
     /// health; runs until stopped, or one sweep with --once.
     Probe {
@@ -133,6 +147,35 @@ pub enum Command {
         #[arg(long, hide = true, value_name = "I/N", value_parser = parse_shard)]
         shard: Option<(usize, usize)>,
     },
+}
+
+/// The lists `iccc-desk export` writes. (Coverage gaps and weekly figures join when their services land.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportWhat {
+    /// Every site with its owner, contact, place and camera counts.
+    Sites,
+    /// Every camera with its site, stage and addresses (without credentials).
+    Cameras,
+    /// Blocked cameras by owner category and owner, with reason, since when and the last note.
+    Blocked,
+}
+
+/// File formats of `iccc-desk export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    Csv,
+    Xlsx,
+    Geojson,
+}
+
+impl From<ExportFormatArg> for ExportFormat {
+    fn from(f: ExportFormatArg) -> Self {
+        match f {
+            ExportFormatArg::Csv => Self::Csv,
+            ExportFormatArg::Xlsx => Self::Xlsx,
+            ExportFormatArg::Geojson => Self::GeoJson,
+        }
+    }
 }
 
 /// Why a command failed, and the exit code that says so.
@@ -279,6 +322,11 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
             json,
             now_unix_s.unwrap_or_else(crate::store::now_unix_s),
         ),
+        Some(Command::Export {
+            what,
+            format,
+            output,
+        }) => run_export(&db, what, format.into(), &output),
         Some(Command::Stats { json, now_unix_s }) => run_stats(
             &db,
             json,
@@ -789,14 +837,7 @@ fn run_weekly(db: &Path, week: Option<&str>, as_json: bool, now: i64) -> Result<
 
 fn run_stats(db: &Path, as_json: bool, now: i64) -> Result<(), CliError> {
     let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
-    let stats = stats::compute(&conn, now).map_err(|e| match e {
-        // A SQLite file without the registry's tables reads as "no such table".
-        StoreError::Sql(e) => CliError::BadInput(format!(
-            "{} is not an iccc-desk registry (its tables cannot be read): {e}",
-            db.display()
-        )),
-        e => CliError::from_store(db, e),
-    })?;
+    let stats = stats::compute(&conn, now).map_err(|e| registry_read_error(db, e))?;
     drop(conn);
     if as_json {
         let text = serde_json::to_string_pretty(&stats)
@@ -805,6 +846,65 @@ fn run_stats(db: &Path, as_json: bool, now: i64) -> Result<(), CliError> {
     } else {
         say(stats_table(db, &stats, &I18n::new(Lang::En)).trim_end());
     }
+    Ok(())
+}
+
+/// A registry that opens but whose tables cannot be read is no registry: bad input, not a failure.
+fn registry_read_error(db: &Path, e: StoreError) -> CliError {
+    match e {
+        // A SQLite file without the registry's tables reads as "no such table".
+        StoreError::Sql(e) => CliError::BadInput(format!(
+            "{} is not an iccc-desk registry (its tables cannot be read): {e}",
+            db.display()
+        )),
+        e => CliError::from_store(db, e),
+    }
+}
+
+fn run_export(
+    db: &Path,
+    what: ExportWhat,
+    format: ExportFormat,
+    output: &Path,
+) -> Result<(), CliError> {
+    let english = I18n::new(Lang::En);
+    // Read-only: an export never changes the registry, and needs no password key.
+    let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+    let read = |e: StoreError| registry_read_error(db, e);
+    let snapshot = crate::store::read_snapshot(&conn, None).map_err(read)?;
+    let (table, done_key) = match what {
+        ExportWhat::Sites => (
+            export::sites_table(&snapshot, &english),
+            "export-done-sites",
+        ),
+        ExportWhat::Cameras => {
+            let health = export::health_states(&conn).map_err(read)?;
+            (
+                export::cameras_table(&snapshot, Some(&health), &english),
+                "export-done-cameras",
+            )
+        }
+        ExportWhat::Blocked => {
+            let details = export::block_details(&conn).map_err(read)?;
+            (
+                export::blocked_table(&snapshot, &details, &english),
+                "export-done-blocked",
+            )
+        }
+    };
+    drop(conn);
+    drop(snapshot);
+    let written =
+        export::write(&table, format, output).map_err(|e| CliError::Failed(e.message(&english)))?;
+    say(&english.tr_args(
+        done_key,
+        &[
+            ("rows", written.rows.to_string()),
+            ("path", output.display().to_string()),
+            ("format", format.name().to_string()),
+            ("size", export::size_text(written.bytes)),
+        ],
+    ));
     Ok(())
 }
 
@@ -924,6 +1024,30 @@ mod tests {
         assert!(Args::try_parse_from(["iccc-desk", "demo", "--cameras", "99"]).is_err());
         let args = Args::try_parse_from(["iccc-desk"]).unwrap();
         assert!(args.command.is_none());
+        let args = Args::try_parse_from([
+            "iccc-desk",
+            "export",
+            "blocked",
+            "--format",
+            "geojson",
+            "-o",
+            "b.geojson",
+        ])
+        .unwrap();
+        assert!(matches!(
+            args.command,
+            Some(Command::Export {
+                what: ExportWhat::Blocked,
+                format: ExportFormatArg::Geojson,
+                ..
+            })
+        ));
+        // Only the lists that are wired; an output file is required.
+        assert!(
+            Args::try_parse_from(["iccc-desk", "export", "gaps", "--format", "csv", "-o", "g"])
+                .is_err()
+        );
+        assert!(Args::try_parse_from(["iccc-desk", "export", "sites", "--format", "csv"]).is_err());
     }
 
     #[test]

@@ -447,3 +447,25 @@ review-gap-why = Why
 review-gap-candidate = Nearest camera to integrate
 review-gap-integrate = { $camera } at { $site }, { $metres } m away ({ $stage }; { $phone })
 review-gap-install = none within 500 m: a new camera is needed
+
+## Exports (CSV, XLSX, GeoJSON)
+export-done-sites = Wrote { $rows ->
+    [one] { $rows } site
+   *[other] { $rows } sites
+  } to { $path } ({ $format }, { $size })
+export-done-cameras = Wrote { $rows ->
+    [one] { $rows } camera
+   *[other] { $rows } cameras
+  } to { $path } ({ $format }, { $size })
+export-done-blocked = Wrote { $rows ->
+    [one] { $rows } blocked camera
+   *[other] { $rows } blocked cameras
+  } to { $path } ({ $format }, { $size })
+export-err-folder-missing = Cannot write { $path }: the folder { $folder } does not exist.
+export-err-not-a-folder = Cannot write { $path }: { $folder } is not a folder.
+export-err-read-only = Cannot write { $path }: the folder { $folder } is read-only or not writable ({ $detail }).
+export-err-disk-full = Cannot write { $path }: the disk is full.
+export-err-target-is-folder = Cannot write { $path }: it is a folder; name a file.
+export-err-io = Cannot write { $path }: { $detail }
+export-err-no-points = Cannot write { $path } as GeoJSON: the list has no map positions.
+export-err-too-many-rows = Cannot write { $path } as XLSX: { $rows } rows are more than a sheet holds.

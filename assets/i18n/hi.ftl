@@ -426,3 +426,16 @@ review-gap-why = कारण
 review-gap-candidate = एकीकरण के लिए निकटतम कैमरा
 review-gap-integrate = { $camera }, { $site } में, { $metres } मी. दूर ({ $stage }; { $phone })
 review-gap-install = 500 मी. के भीतर कोई नहीं: नया कैमरा चाहिए
+
+## निर्यात (CSV, XLSX, GeoJSON)
+export-done-sites = { $rows } स्थल { $path } में लिखे गए ({ $format }, { $size })
+export-done-cameras = { $rows } कैमरे { $path } में लिखे गए ({ $format }, { $size })
+export-done-blocked = { $rows } रुके हुए कैमरे { $path } में लिखे गए ({ $format }, { $size })
+export-err-folder-missing = { $path } नहीं लिखी जा सकी: फ़ोल्डर { $folder } मौजूद नहीं है।
+export-err-not-a-folder = { $path } नहीं लिखी जा सकी: { $folder } फ़ोल्डर नहीं है।
+export-err-read-only = { $path } नहीं लिखी जा सकी: फ़ोल्डर { $folder } केवल पढ़ने के लिए है या उसमें लिखने की अनुमति नहीं है ({ $detail })।
+export-err-disk-full = { $path } नहीं लिखी जा सकी: डिस्क भर गई है।
+export-err-target-is-folder = { $path } नहीं लिखी जा सकी: यह एक फ़ोल्डर है; फ़ाइल का नाम दें।
+export-err-io = { $path } नहीं लिखी जा सकी: { $detail }
+export-err-no-points = { $path } GeoJSON में नहीं लिखी जा सकी: सूची में नक्शे पर स्थान नहीं हैं।
+export-err-too-many-rows = { $path } XLSX में नहीं लिखी जा सकी: { $rows } पंक्तियाँ एक शीट की सीमा से अधिक हैं।

@@ -7,6 +7,7 @@ pub mod boundaries;
 pub mod coverage;
 pub mod demo;
 pub mod desk;
+pub mod export;
 pub mod map_index;
 pub mod mbtiles;
 pub mod monitor;

@@ -24,6 +24,7 @@ pub use health::{HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observa
 pub use records::{
     AuditEntry, CameraRecord, PasswordEdit, RegistrySnapshot, SiteRecord, StageEventRecord,
 };
+pub use registry::read_snapshot;
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 
 /// The schema version this build writes (`PRAGMA user_version`).

@@ -59,7 +59,9 @@ fn stage_from(column: usize, code: &str) -> rusqlite::Result<IntegrationStage> {
     IntegrationStage::from_code(code).ok_or_else(|| bad_code(column, code))
 }
 
-fn camera_from_row(r: &Row<'_>, current_key_id: &str) -> rusqlite::Result<CameraRecord> {
+/// `current_key_id`: the key this machine holds; `None` on a read-only look without keys, where a stored
+/// password counts as stored (nobody is asked to re-enter it from there).
+fn camera_from_row(r: &Row<'_>, current_key_id: Option<&str>) -> rusqlite::Result<CameraRecord> {
     let area: String = r.get(3)?;
     let kind: String = r.get(9)?;
     let kind = match kind.as_str() {
@@ -73,7 +75,7 @@ fn camera_from_row(r: &Row<'_>, current_key_id: &str) -> rusqlite::Result<Camera
     let key_id: Option<String> = r.get(17)?;
     let password = match key_id {
         None => PasswordState::None,
-        Some(id) if id == current_key_id => PasswordState::Stored,
+        Some(id) if current_key_id.is_none_or(|k| k == id) => PasswordState::Stored,
         Some(_) => PasswordState::MustReenter,
     };
     let stage: String = r.get(18)?;
@@ -325,54 +327,7 @@ pub(super) fn insert_camera_row(
 impl Store {
     /// Reads every site and camera into memory.
     pub fn load_snapshot(&self) -> Result<RegistrySnapshot> {
-        let mut sites_stmt = self
-            .conn
-            .prepare(&format!("SELECT {SITE_COLUMNS} FROM site ORDER BY id"))?;
-        // Sized from a count first: a Vec grown by doubling would hold up to a third more than the rows (tens of
-        // MB at 200,000 cameras). The read happens in one transaction so the count and the rows agree.
-        let tx = self.conn.unchecked_transaction()?;
-        let count = |table: &str| -> Result<usize> {
-            let n: i64 =
-                tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-            Ok(usize::try_from(n).unwrap_or(0))
-        };
-        // One copy of each user name for all the rows they changed.
-        let mut users: std::collections::HashSet<std::sync::Arc<str>> =
-            std::collections::HashSet::new();
-        let mut shared = |name: std::sync::Arc<str>| match users.get(&name) {
-            Some(known) => known.clone(),
-            None => {
-                users.insert(name.clone());
-                name
-            }
-        };
-        let mut sites = Vec::with_capacity(count("site")?);
-        for row in sites_stmt.query_map([], site_from_row)? {
-            let mut row = row?;
-            row.updated_by = shared(row.updated_by);
-            sites.push(row);
-        }
-        let key_id = self.secrets.key_id().to_string();
-        let mut cam_stmt = self.conn.prepare(&format!(
-            "SELECT {CAMERA_COLUMNS} FROM camera ORDER BY site_id, id"
-        ))?;
-        let mut cameras = Vec::with_capacity(count("camera")?);
-        for row in cam_stmt.query_map([], |r| camera_from_row(r, &key_id))? {
-            let mut row = row?;
-            row.updated_by = shared(row.updated_by);
-            cameras.push(row);
-        }
-        tx.finish()?;
-        let passwords_to_reenter = cameras
-            .iter()
-            .filter(|c| c.password == PasswordState::MustReenter)
-            .count();
-        Ok(RegistrySnapshot {
-            is_demo: self.is_demo()?,
-            sites,
-            cameras,
-            passwords_to_reenter,
-        })
+        read_snapshot(&self.conn, Some(self.secrets.key_id()))
     }
 
     pub fn site(&self, id: SiteId) -> Result<SiteRecord> {
@@ -392,7 +347,7 @@ impl Store {
             .query_row(
                 &format!("SELECT {CAMERA_COLUMNS} FROM camera WHERE id = ?1"),
                 [id],
-                |r| camera_from_row(r, &key_id),
+                |r| camera_from_row(r, Some(&key_id)),
             )
             .optional()?
             .ok_or(StoreError::NotFound {
@@ -784,4 +739,53 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Reads every site and camera into memory from any connection to a registry, a read-only one included
+/// (exports, reports); `current_key_id` as in [`Store::load_snapshot`]'s password states, `None` without keys.
+pub fn read_snapshot(conn: &Connection, current_key_id: Option<&str>) -> Result<RegistrySnapshot> {
+    let mut sites_stmt = conn.prepare(&format!("SELECT {SITE_COLUMNS} FROM site ORDER BY id"))?;
+    // Sized from a count first: a Vec grown by doubling would hold up to a third more than the rows (tens of
+    // MB at 200,000 cameras). The read happens in one transaction so the count and the rows agree.
+    let tx = conn.unchecked_transaction()?;
+    let count = |table: &str| -> Result<usize> {
+        let n: i64 = tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    };
+    // One copy of each user name for all the rows they changed.
+    let mut users: std::collections::HashSet<std::sync::Arc<str>> =
+        std::collections::HashSet::new();
+    let mut shared = |name: std::sync::Arc<str>| match users.get(&name) {
+        Some(known) => known.clone(),
+        None => {
+            users.insert(name.clone());
+            name
+        }
+    };
+    let mut sites = Vec::with_capacity(count("site")?);
+    for row in sites_stmt.query_map([], site_from_row)? {
+        let mut row = row?;
+        row.updated_by = shared(row.updated_by);
+        sites.push(row);
+    }
+    let mut cam_stmt = conn.prepare(&format!(
+        "SELECT {CAMERA_COLUMNS} FROM camera ORDER BY site_id, id"
+    ))?;
+    let mut cameras = Vec::with_capacity(count("camera")?);
+    for row in cam_stmt.query_map([], |r| camera_from_row(r, current_key_id))? {
+        let mut row = row?;
+        row.updated_by = shared(row.updated_by);
+        cameras.push(row);
+    }
+    tx.finish()?;
+    let passwords_to_reenter = cameras
+        .iter()
+        .filter(|c| c.password == PasswordState::MustReenter)
+        .count();
+    Ok(RegistrySnapshot {
+        is_demo: meta_value(conn, "is_demo")?.as_deref() == Some("1"),
+        sites,
+        cameras,
+        passwords_to_reenter,
+    })
 }

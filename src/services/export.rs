@@ -1,0 +1,1152 @@
+//! Exports of the registry's lists (sites, cameras, blocked cameras) as CSV, XLSX and GeoJSON.
+//!
+//! Why a neutral [`ExportTable`]: every list (and the coverage gaps and weekly figures that come later) is built
+//! once as columns and cells, and each writer turns any table into its format, so a new list needs one builder
+//! and no writer code. No egui here; the desk and the CLI both call it.
+//!
+//! Safety rules every export keeps:
+//! - never a password or a camera username; stream and snapshot URLs lose any `user:password@` part even though
+//!   the store already keeps them without (defence in depth: one bad import must not leak into a spreadsheet);
+//! - a file is written beside its target under a temporary name and renamed over it only when complete, so a
+//!   failed export leaves neither a half file nor a damaged old one;
+//! - rows in a fixed order (site name, then camera label, then ids), so two exports of one registry are equal.
+
+use std::collections::HashMap;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use crate::i18n::I18n;
+use crate::model::{CameraId, CameraKind, HealthState, SiteId, ist_datetime};
+use crate::store::{CameraRecord, RegistrySnapshot, SiteRecord, StoreError};
+
+/// One value of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A whole number (ids, counts): written as a number, never guarded as a formula.
+    Integer(i64),
+    /// A measured number (degrees, metres): written as a number; a non-finite one is written empty.
+    Number(f64),
+    Empty,
+}
+
+impl Cell {
+    fn text(s: &str) -> Self {
+        if s.is_empty() {
+            Self::Empty
+        } else {
+            Self::Text(s.to_string())
+        }
+    }
+
+    fn opt(n: Option<f64>) -> Self {
+        n.map_or(Self::Empty, Self::Number)
+    }
+}
+
+/// A column: a stable key (GeoJSON property name, for scripts) and the header people read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub key: &'static str,
+    /// English by default; see [`ExportTable::set_headers`].
+    pub header: String,
+}
+
+/// A list ready to be written in any format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportTable {
+    /// What the rows are ("Sites"); the XLSX sheet name.
+    pub title: String,
+    pub columns: Vec<Column>,
+    /// One `Vec` per row, as long as `columns`.
+    pub rows: Vec<Vec<Cell>>,
+    /// Each row's position as (longitude, latitude) in degrees (WGS84), for GeoJSON; `None` for a table without
+    /// places (weekly figures).
+    pub points: Option<Vec<(f64, f64)>>,
+}
+
+impl ExportTable {
+    fn new(title: &str, columns: &[(&'static str, &str)]) -> Self {
+        Self {
+            title: title.to_string(),
+            columns: columns
+                .iter()
+                .map(|&(key, header)| Column {
+                    key,
+                    header: header.to_string(),
+                })
+                .collect(),
+            rows: Vec::new(),
+            points: None,
+        }
+    }
+
+    /// Replaces the English headers, e.g. with translated ones; `None` keeps a column's header.
+    pub fn set_headers(&mut self, mut header: impl FnMut(&str) -> Option<String>) {
+        for c in &mut self.columns {
+            if let Some(h) = header(c.key) {
+                c.header = h;
+            }
+        }
+    }
+}
+
+/// The file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// UTF-8 with a byte-order mark and CRLF line ends, as Excel opens it with Devanagari intact.
+    Csv,
+    Xlsx,
+    /// RFC 7946 FeatureCollection of points.
+    GeoJson,
+}
+
+impl ExportFormat {
+    /// The name shown in messages ("CSV").
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Csv => "CSV",
+            Self::Xlsx => "XLSX",
+            Self::GeoJson => "GeoJSON",
+        }
+    }
+}
+
+/// Why an export was not written. Whatever the reason, nothing was left at the target (an old file there is
+/// intact).
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The folder to write into does not exist.
+    #[error("cannot write {}: the folder {} does not exist", .path.display(), .folder.display())]
+    FolderMissing { path: PathBuf, folder: PathBuf },
+    /// Something that is not a folder stands where the folder should be.
+    #[error("cannot write {}: {} is not a folder", .path.display(), .folder.display())]
+    NotAFolder { path: PathBuf, folder: PathBuf },
+    /// The folder (or the file system) may not be written to.
+    #[error("cannot write {}: the folder {} is read-only or not writable ({detail})", .path.display(), .folder.display())]
+    ReadOnly {
+        path: PathBuf,
+        folder: PathBuf,
+        detail: String,
+    },
+    /// The disk (or the user's quota) is full.
+    #[error("cannot write {}: the disk is full", .path.display())]
+    DiskFull { path: PathBuf },
+    /// The target is a folder.
+    #[error("cannot write {}: it is a folder; name a file", .path.display())]
+    TargetIsFolder { path: PathBuf },
+    /// Any other input/output or encoding failure.
+    #[error("cannot write {}: {detail}", .path.display())]
+    Io { path: PathBuf, detail: String },
+    /// The table has no positions, so it has no GeoJSON form.
+    #[error("cannot write {} as GeoJSON: the list has no map positions", .path.display())]
+    NoPoints { path: PathBuf },
+    /// XLSX has a row limit (1,048,576 rows).
+    #[error("cannot write {} as XLSX: {rows} rows are more than a sheet holds", .path.display())]
+    TooManyRows { path: PathBuf, rows: usize },
+}
+
+impl ExportError {
+    /// Key of this error's message in the i18n catalogue.
+    pub fn i18n_key(&self) -> &'static str {
+        match self {
+            Self::FolderMissing { .. } => "export-err-folder-missing",
+            Self::NotAFolder { .. } => "export-err-not-a-folder",
+            Self::ReadOnly { .. } => "export-err-read-only",
+            Self::DiskFull { .. } => "export-err-disk-full",
+            Self::TargetIsFolder { .. } => "export-err-target-is-folder",
+            Self::Io { .. } => "export-err-io",
+            Self::NoPoints { .. } => "export-err-no-points",
+            Self::TooManyRows { .. } => "export-err-too-many-rows",
+        }
+    }
+
+    /// The message's arguments (`path` always; `folder`, `detail`, `rows` where the message has them).
+    pub fn i18n_args(&self) -> Vec<(&'static str, String)> {
+        let shown = |p: &Path| p.display().to_string();
+        match self {
+            Self::FolderMissing { path, folder } | Self::NotAFolder { path, folder } => {
+                vec![("path", shown(path)), ("folder", shown(folder))]
+            }
+            Self::ReadOnly {
+                path,
+                folder,
+                detail,
+            } => vec![
+                ("path", shown(path)),
+                ("folder", shown(folder)),
+                ("detail", detail.clone()),
+            ],
+            Self::DiskFull { path } | Self::TargetIsFolder { path } | Self::NoPoints { path } => {
+                vec![("path", shown(path))]
+            }
+            Self::Io { path, detail } => vec![("path", shown(path)), ("detail", detail.clone())],
+            Self::TooManyRows { path, rows } => {
+                vec![("path", shown(path)), ("rows", rows.to_string())]
+            }
+        }
+    }
+
+    /// The message in the catalogue's language.
+    pub fn message(&self, i18n: &I18n) -> String {
+        i18n.tr_args(self.i18n_key(), &self.i18n_args())
+    }
+
+    /// An I/O error while writing `path`, named by its likely cause.
+    fn from_io(path: &Path, e: &io::Error) -> Self {
+        let path = path.to_path_buf();
+        let folder = folder_of(&path).to_path_buf();
+        match e.kind() {
+            // A folder that exists yet answers "no such file" to a new file is a virtual one (/proc, /sys).
+            io::ErrorKind::NotFound if folder.is_dir() => Self::ReadOnly {
+                path,
+                folder,
+                detail: e.to_string(),
+            },
+            io::ErrorKind::NotFound => Self::FolderMissing { path, folder },
+            io::ErrorKind::NotADirectory => Self::NotAFolder { path, folder },
+            io::ErrorKind::IsADirectory => Self::TargetIsFolder { path },
+            io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => Self::ReadOnly {
+                path,
+                folder,
+                detail: e.to_string(),
+            },
+            io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => Self::DiskFull { path },
+            _ => Self::Io {
+                path,
+                detail: e.to_string(),
+            },
+        }
+    }
+}
+
+/// The folder a file is written into ("." for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// A URL without its `user:password@` part. Text that does not parse as a URL is cut after the last `@` of its
+/// authority all the same, so not even a malformed address carries a secret out.
+pub fn strip_credentials(url: &str) -> String {
+    let url = url.trim();
+    if let Ok(mut parsed) = url::Url::parse(url) {
+        if parsed.username().is_empty() && parsed.password().is_none() {
+            return url.to_string();
+        }
+        // Both only fail for URLs that cannot have credentials ("cannot-be-a-base"), which then have none.
+        let _ = parsed.set_username("");
+        let _ = parsed.set_password(None);
+        return parsed.to_string();
+    }
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}{}", &url[..scheme_end + 3], &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
+/// Sites in export order: by English name (case-insensitive), then Hindi name, then id.
+fn sites_in_order(snapshot: &RegistrySnapshot) -> Vec<&SiteRecord> {
+    let mut sites: Vec<&SiteRecord> = snapshot.sites.iter().collect();
+    sites.sort_by_cached_key(|s| (s.site.name_en.to_lowercase(), s.site.name_hi.clone(), s.id));
+    sites
+}
+
+/// Each site's place in [`sites_in_order`], to order cameras by site without comparing names again.
+fn site_ranks<'a>(sites: &[&'a SiteRecord]) -> HashMap<SiteId, (usize, &'a SiteRecord)> {
+    sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, (i, *s)))
+        .collect()
+}
+
+/// Cameras in export order: by site, then label (case-insensitive), then id. Cameras of an unknown site (none
+/// in a consistent registry) come last.
+fn cameras_in_order<'a>(
+    cameras: impl Iterator<Item = &'a CameraRecord>,
+    ranks: &HashMap<SiteId, (usize, &SiteRecord)>,
+) -> Vec<&'a CameraRecord> {
+    let mut out: Vec<&CameraRecord> = cameras.collect();
+    out.sort_by_cached_key(|c| {
+        let rank = ranks.get(&c.site_id).map_or(usize::MAX, |r| r.0);
+        (rank, c.camera.label.to_lowercase(), c.id)
+    });
+    out
+}
+
+/// The list of sites: one row per site with its owner, contact, place and camera counts.
+pub fn sites_table(snapshot: &RegistrySnapshot, i18n: &I18n) -> ExportTable {
+    let mut table = ExportTable::new(
+        "Sites",
+        &[
+            ("site_id", "Site id"),
+            ("name_en", "Name"),
+            ("name_hi", "Name (Hindi)"),
+            ("owner_category", "Owner category"),
+            ("priority", "Priority"),
+            ("priority_radius_m", "Priority radius (m)"),
+            ("contact_person", "Contact person"),
+            ("phone", "Phone"),
+            ("address", "Address"),
+            ("ward", "Ward"),
+            ("police_station", "Police station"),
+            ("lat_deg", "Latitude"),
+            ("lon_deg", "Longitude"),
+            ("cameras", "Cameras"),
+            ("integrated", "Integrated"),
+            ("notes", "Notes"),
+        ],
+    );
+    let mut counts: HashMap<SiteId, (i64, i64)> = HashMap::new();
+    for c in &snapshot.cameras {
+        let n = counts.entry(c.site_id).or_default();
+        n.0 += 1;
+        if c.stage == crate::model::IntegrationStage::Integrated {
+            n.1 += 1;
+        }
+    }
+    let sites = sites_in_order(snapshot);
+    let mut points = Vec::with_capacity(sites.len());
+    table.rows.reserve(sites.len());
+    for r in sites {
+        let s = &r.site;
+        let (cameras, integrated) = counts.get(&r.id).copied().unwrap_or_default();
+        table.rows.push(vec![
+            Cell::Integer(r.id),
+            Cell::text(&s.name_en),
+            Cell::text(&s.name_hi),
+            Cell::Text(i18n.tr(&s.owner_category.i18n_key())),
+            Cell::Text(i18n.tr(&s.priority.i18n_key())),
+            Cell::opt(s.priority_radius_m),
+            Cell::text(&s.contact_person),
+            Cell::text(&s.phone),
+            Cell::text(&s.address),
+            Cell::text(&s.ward),
+            Cell::text(&s.police_station),
+            Cell::Number(s.lat_deg),
+            Cell::Number(s.lon_deg),
+            Cell::Integer(cameras),
+            Cell::Integer(integrated),
+            Cell::text(&s.notes),
+        ]);
+        points.push((s.lon_deg, s.lat_deg));
+    }
+    table.points = Some(points);
+    table
+}
+
+/// The list of cameras with their site, stage and addresses (without credentials; never the username or the
+/// password). `health`: each probed camera's state, when the caller has it (a column is added then).
+pub fn cameras_table(
+    snapshot: &RegistrySnapshot,
+    health: Option<&HashMap<CameraId, HealthState>>,
+    i18n: &I18n,
+) -> ExportTable {
+    let mut columns = vec![
+        ("camera_id", "Camera id"),
+        ("label", "Camera"),
+        ("site_id", "Site id"),
+        ("site_name_en", "Site"),
+        ("site_name_hi", "Site (Hindi)"),
+        ("owner_category", "Owner category"),
+        ("ward", "Ward"),
+        ("police_station", "Police station"),
+        ("stage", "Stage"),
+        ("block_reason", "Block reason"),
+        ("area_watched", "Area watched"),
+        ("lat_deg", "Latitude"),
+        ("lon_deg", "Longitude"),
+        ("bearing_deg", "Bearing (°)"),
+        ("fov_deg", "Field of view (°)"),
+        ("range_m", "Range (m)"),
+        ("kind", "Kind"),
+        ("nvr_host", "NVR host"),
+        ("nvr_channel", "NVR channel"),
+        ("make", "Make"),
+        ("model", "Model"),
+        ("stream_url", "Stream URL"),
+        ("snapshot_url", "Snapshot URL"),
+    ];
+    if health.is_some() {
+        columns.push(("health", "Health"));
+    }
+    let mut table = ExportTable::new("Cameras", &columns);
+    let sites = sites_in_order(snapshot);
+    let ranks = site_ranks(&sites);
+    let cameras = cameras_in_order(snapshot.cameras.iter(), &ranks);
+    let mut points = Vec::with_capacity(cameras.len());
+    table.rows.reserve(cameras.len());
+    for r in cameras {
+        let c = &r.camera;
+        let site = ranks.get(&r.site_id).map(|x| &x.1.site);
+        let site_text =
+            |f: fn(&crate::model::Site) -> &str| site.map_or(Cell::Empty, |s| Cell::text(f(s)));
+        let (nvr_host, nvr_channel) = match &c.kind {
+            CameraKind::Ip => (Cell::Empty, Cell::Empty),
+            CameraKind::Analogue { nvr_host, channel } => (
+                Cell::text(&strip_credentials(nvr_host)),
+                Cell::Integer(i64::from(*channel)),
+            ),
+        };
+        let mut row = vec![
+            Cell::Integer(r.id),
+            Cell::text(&c.label),
+            Cell::Integer(r.site_id),
+            site_text(|s| &s.name_en),
+            site_text(|s| &s.name_hi),
+            site.map_or(Cell::Empty, |s| {
+                Cell::Text(i18n.tr(&s.owner_category.i18n_key()))
+            }),
+            site_text(|s| &s.ward),
+            site_text(|s| &s.police_station),
+            Cell::Text(i18n.tr(&r.stage.i18n_key())),
+            r.block_reason
+                .map_or(Cell::Empty, |b| Cell::Text(i18n.tr(&b.i18n_key()))),
+            Cell::Text(i18n.tr(&c.area_watched.i18n_key())),
+            Cell::Number(c.lat_deg),
+            Cell::Number(c.lon_deg),
+            Cell::opt(c.bearing_deg),
+            Cell::opt(c.fov_deg),
+            Cell::opt(c.range_m),
+            Cell::Text(c.kind.code().to_string()),
+            nvr_host,
+            nvr_channel,
+            Cell::text(&c.make),
+            Cell::text(&c.model),
+            Cell::text(&strip_credentials(&c.stream_url)),
+            Cell::text(&strip_credentials(&c.snapshot_url)),
+        ];
+        if let Some(health) = health {
+            let state = health.get(&r.id).copied().unwrap_or(HealthState::NotProbed);
+            row.push(Cell::Text(i18n.tr(&state.i18n_key())));
+        }
+        table.rows.push(row);
+        points.push((c.lon_deg, c.lat_deg));
+    }
+    table.points = Some(points);
+    table
+}
+
+/// When a blocked camera was blocked, and the last thing anyone wrote about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockDetail {
+    /// Time of the stage event that blocked it, unix seconds.
+    pub since_unix_s: i64,
+    /// The newest non-empty note in its stage history (empty when none).
+    pub last_note: String,
+}
+
+/// The block time and last note of every blocked camera, from the stage history. One pass over the cameras and,
+/// per blocked camera only, two look-ups on the `(camera_id, id)` index of `stage_event`: fast at 200,000
+/// cameras. Runs on a read-only connection.
+pub fn block_details(conn: &Connection) -> Result<HashMap<CameraId, BlockDetail>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT c.id,
+           (SELECT e.at_unix_s FROM stage_event e
+            WHERE e.camera_id = c.id AND e.to_stage = 'blocked' ORDER BY e.id DESC LIMIT 1),
+           coalesce((SELECT n.note FROM stage_event n
+            WHERE n.camera_id = c.id AND n.note <> '' ORDER BY n.id DESC LIMIT 1), '')
+         FROM camera c WHERE c.stage = 'blocked'",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (id, since, last_note) = row?;
+        out.insert(
+            id,
+            BlockDetail {
+                // The schema writes every block as an event; a file upgraded from v1 may lack one.
+                since_unix_s: since.unwrap_or(0),
+                last_note,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The latest health state of each probed camera (read-only).
+pub fn health_states(conn: &Connection) -> Result<HashMap<CameraId, HealthState>, StoreError> {
+    let mut stmt = conn.prepare("SELECT camera_id, state FROM camera_health")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (id, state) = row?;
+        // A state this build does not know reads as "not probed" rather than failing the export.
+        out.insert(
+            id,
+            HealthState::from_code(&state).unwrap_or(HealthState::NotProbed),
+        );
+    }
+    Ok(out)
+}
+
+/// The blocked list for the review meeting: blocked cameras grouped by owner category, then owner (site), with
+/// the reason, since when (IST), whom to call and the last note. `details` from [`block_details`].
+pub fn blocked_table(
+    snapshot: &RegistrySnapshot,
+    details: &HashMap<CameraId, BlockDetail>,
+    i18n: &I18n,
+) -> ExportTable {
+    let mut table = ExportTable::new(
+        "Blocked cameras",
+        &[
+            ("owner_category", "Owner category"),
+            ("site_id", "Site id"),
+            ("site_name_en", "Site"),
+            ("site_name_hi", "Site (Hindi)"),
+            ("contact_person", "Contact person"),
+            ("phone", "Phone"),
+            ("camera_id", "Camera id"),
+            ("label", "Camera"),
+            ("block_reason", "Block reason"),
+            ("blocked_since", "Blocked since (IST)"),
+            ("blocked_from", "Blocked at stage"),
+            ("last_note", "Last note"),
+            ("ward", "Ward"),
+            ("police_station", "Police station"),
+            ("lat_deg", "Latitude"),
+            ("lon_deg", "Longitude"),
+        ],
+    );
+    let mut sites = sites_in_order(snapshot);
+    // Stable: within a category the sites keep their name order.
+    sites.sort_by_key(|s| s.site.owner_category);
+    let ranks = site_ranks(&sites);
+    let blocked = snapshot
+        .cameras
+        .iter()
+        .filter(|c| c.stage == crate::model::IntegrationStage::Blocked);
+    let cameras = cameras_in_order(blocked, &ranks);
+    let mut points = Vec::with_capacity(cameras.len());
+    for r in cameras {
+        let c = &r.camera;
+        let site = ranks.get(&r.site_id).map(|x| &x.1.site);
+        let site_text =
+            |f: fn(&crate::model::Site) -> &str| site.map_or(Cell::Empty, |s| Cell::text(f(s)));
+        let detail = details.get(&r.id);
+        table.rows.push(vec![
+            site.map_or(Cell::Empty, |s| {
+                Cell::Text(i18n.tr(&s.owner_category.i18n_key()))
+            }),
+            Cell::Integer(r.site_id),
+            site_text(|s| &s.name_en),
+            site_text(|s| &s.name_hi),
+            site_text(|s| &s.contact_person),
+            site_text(|s| &s.phone),
+            Cell::Integer(r.id),
+            Cell::text(&c.label),
+            r.block_reason
+                .map_or(Cell::Empty, |b| Cell::Text(i18n.tr(&b.i18n_key()))),
+            detail
+                .filter(|d| d.since_unix_s > 0)
+                .map_or(Cell::Empty, |d| Cell::Text(ist_datetime(d.since_unix_s))),
+            r.blocked_from
+                .map_or(Cell::Empty, |s| Cell::Text(i18n.tr(&s.i18n_key()))),
+            detail.map_or(Cell::Empty, |d| Cell::text(&d.last_note)),
+            site_text(|s| &s.ward),
+            site_text(|s| &s.police_station),
+            Cell::Number(c.lat_deg),
+            Cell::Number(c.lon_deg),
+        ]);
+        points.push((c.lon_deg, c.lat_deg));
+    }
+    table.points = Some(points);
+    table
+}
+
+/// What was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub rows: usize,
+    pub bytes: u64,
+}
+
+/// Writes `table` to `target` in `format`, atomically (see the module notes).
+pub fn write(
+    table: &ExportTable,
+    format: ExportFormat,
+    target: &Path,
+) -> Result<Written, ExportError> {
+    match format {
+        ExportFormat::Csv => write_csv(table, target),
+        ExportFormat::Xlsx => write_xlsx(table, target),
+        ExportFormat::GeoJson => write_geojson(table, target),
+    }
+}
+
+/// Writes through `fill` into a temporary file beside `target`, then renames it over `target`. The temporary
+/// file is removed on any error (and when [`tempfile::NamedTempFile`] is dropped by a panic), so the
+/// target either is the complete new file or is untouched.
+fn write_atomically(
+    target: &Path,
+    rows: usize,
+    fill: impl FnOnce(&mut io::BufWriter<&std::fs::File>) -> Result<(), ExportError>,
+) -> Result<Written, ExportError> {
+    if target.is_dir() {
+        return Err(ExportError::TargetIsFolder {
+            path: target.to_path_buf(),
+        });
+    }
+    let folder = folder_of(target);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // Hidden, and named after the target and this process, so a stray one (after a power cut) says what it was.
+    let prefix = format!(".{name}.partial-{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    // A normal file's permissions (the user's umask applies), not the private 0600 of a temp file: an export is
+    // meant to be shared.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let temp = builder
+        .tempfile_in(folder)
+        .map_err(|e| ExportError::from_io(target, &e))?;
+    {
+        let mut out = io::BufWriter::new(temp.as_file());
+        fill(&mut out)?;
+        out.flush().map_err(|e| ExportError::from_io(target, &e))?;
+    }
+    // On disk before the rename, so a crash cannot leave a renamed but empty file.
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| ExportError::from_io(target, &e))?;
+    let bytes = temp
+        .as_file()
+        .metadata()
+        .map(|m| m.len())
+        .map_err(|e| ExportError::from_io(target, &e))?;
+    // A failed rename hands the temp file back in the error, which removes it when dropped.
+    temp.persist(target)
+        .map_err(|e| ExportError::from_io(target, &e.error))?;
+    Ok(Written { rows, bytes })
+}
+
+/// A text cell as CSV writes it: one that a spreadsheet would run as a formula gets a leading `'`.
+///
+/// The guard (OWASP "CSV injection") covers text starting with `=`, `+`, `-`, `@`, tab or carriage return.
+/// Numbers are written as numbers and never guarded: `-5` is a value, not a formula, and a guarded number
+/// would turn into text. So a phone number such as `+91…` (text) comes out as `'+91…`.
+pub fn guard_formula(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// A number as text: shortest form that reads back exactly; non-finite numbers are left empty.
+fn number_text(n: f64) -> String {
+    if n.is_finite() {
+        n.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// UTF-8 byte-order mark: without it Excel reads a CSV file in the local code page and garbles Devanagari.
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// Writes `table` as CSV: UTF-8 with BOM, CRLF line ends, RFC 4180 quoting, formulas guarded
+/// ([`guard_formula`]), a header row of the column headers.
+pub fn write_csv(table: &ExportTable, target: &Path) -> Result<Written, ExportError> {
+    write_atomically(target, table.rows.len(), |out| {
+        let io_err = |e: io::Error| ExportError::from_io(target, &e);
+        let csv_err = |e: csv::Error| match e.into_kind() {
+            csv::ErrorKind::Io(e) => ExportError::from_io(target, &e),
+            other => ExportError::Io {
+                path: target.to_path_buf(),
+                detail: format!("{other:?}"),
+            },
+        };
+        out.write_all(BOM).map_err(io_err)?;
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        w.write_record(
+            table
+                .columns
+                .iter()
+                .map(|c| guard_formula(&c.header).into_owned()),
+        )
+        .map_err(csv_err)?;
+        let mut record: Vec<String> = Vec::with_capacity(table.columns.len());
+        for row in &table.rows {
+            record.clear();
+            record.extend(row.iter().map(|cell| match cell {
+                Cell::Text(t) => guard_formula(t).into_owned(),
+                Cell::Integer(n) => n.to_string(),
+                Cell::Number(n) => number_text(*n),
+                Cell::Empty => String::new(),
+            }));
+            w.write_record(&record).map_err(csv_err)?;
+        }
+        w.flush().map_err(io_err)
+    })
+}
+
+/// Most rows an XLSX sheet holds, the header row included.
+const XLSX_MAX_ROWS: usize = 1_048_576;
+
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(title: &str) -> String {
+    let name: String = title
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { ' ' } else { c })
+        .take(31)
+        .collect();
+    let name = name.trim().trim_matches('\'').to_string();
+    if name.is_empty() {
+        "Sheet1".into()
+    } else {
+        name
+    }
+}
+
+/// Writes `table` as one XLSX sheet: a bold, frozen header row, text as text (a sheet never runs a string
+/// cell as a formula, so no guard is needed there), numbers as numbers.
+pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    if table.rows.len() + 1 > XLSX_MAX_ROWS {
+        return Err(ExportError::TooManyRows {
+            path: target.to_path_buf(),
+            rows: table.rows.len(),
+        });
+    }
+    let xlsx_err = |e: rust_xlsxwriter::XlsxError| match e {
+        rust_xlsxwriter::XlsxError::IoError(e) => ExportError::from_io(target, &e),
+        e => ExportError::Io {
+            path: target.to_path_buf(),
+            detail: e.to_string(),
+        },
+    };
+    let mut workbook = Workbook::new();
+    // Constant memory: each row goes to a temporary file as it is written (rows must come in order, as they
+    // do), so 200,000 cameras do not cost a gigabyte of cells.
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(xlsx_err)?;
+    sheet.set_name(sheet_name(&table.title)).map_err(xlsx_err)?;
+    let bold = Format::new().set_bold();
+    for (col, c) in table.columns.iter().enumerate() {
+        let col = u16::try_from(col).map_err(|_| ExportError::Io {
+            path: target.to_path_buf(),
+            detail: "too many columns".into(),
+        })?;
+        // Wide enough for the header, at least 10 characters.
+        sheet
+            .set_column_width(col, (c.header.chars().count().max(10) + 2) as f64)
+            .map_err(xlsx_err)?;
+        sheet
+            .write_string_with_format(0, col, &c.header, &bold)
+            .map_err(xlsx_err)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+    for (i, row) in table.rows.iter().enumerate() {
+        // Checked above: fits in u32.
+        let r = (i + 1) as u32;
+        for (col, cell) in row.iter().enumerate() {
+            let col = col as u16;
+            match cell {
+                Cell::Text(t) => sheet.write_string(r, col, t).map(|_| ()),
+                Cell::Integer(n) => sheet.write_number(r, col, *n as f64).map(|_| ()),
+                Cell::Number(n) if n.is_finite() => sheet.write_number(r, col, *n).map(|_| ()),
+                Cell::Number(_) | Cell::Empty => Ok(()),
+            }
+            .map_err(xlsx_err)?;
+        }
+    }
+    write_atomically(target, table.rows.len(), |out| {
+        workbook.save_to_writer(out).map_err(xlsx_err)
+    })
+}
+
+/// Writes `table` as an RFC 7946 GeoJSON FeatureCollection: one Point feature per row, coordinates in
+/// [longitude, latitude] order (WGS84, no `crs` member), the row's cells as properties named by column key.
+pub fn write_geojson(table: &ExportTable, target: &Path) -> Result<Written, ExportError> {
+    use geojson::{Feature, Geometry, JsonObject, JsonValue, Value};
+    let Some(points) = &table.points else {
+        return Err(ExportError::NoPoints {
+            path: target.to_path_buf(),
+        });
+    };
+    let json_err = |e: serde_json::Error| match e.io_error_kind() {
+        Some(kind) => ExportError::from_io(target, &io::Error::from(kind)),
+        None => ExportError::Io {
+            path: target.to_path_buf(),
+            detail: e.to_string(),
+        },
+    };
+    write_atomically(target, table.rows.len(), |out| {
+        let io_err = |e: io::Error| ExportError::from_io(target, &e);
+        // Feature by feature rather than one FeatureCollection value: 200,000 features as JSON values would
+        // take a gigabyte.
+        out.write_all(br#"{"type":"FeatureCollection","features":["#)
+            .map_err(io_err)?;
+        for (i, (row, &(lon, lat))) in table.rows.iter().zip(points).enumerate() {
+            let mut properties = JsonObject::new();
+            for (c, cell) in table.columns.iter().zip(row) {
+                let value = match cell {
+                    Cell::Text(t) => JsonValue::from(t.as_str()),
+                    Cell::Integer(n) => JsonValue::from(*n),
+                    // serde_json writes a non-finite number as null.
+                    Cell::Number(n) => JsonValue::from(*n),
+                    Cell::Empty => JsonValue::Null,
+                };
+                properties.insert(c.key.to_string(), value);
+            }
+            let feature = Feature {
+                bbox: None,
+                geometry: Some(Geometry::new(Value::Point(vec![lon, lat]))),
+                id: None,
+                properties: Some(properties),
+                foreign_members: None,
+            };
+            if i > 0 {
+                out.write_all(b",").map_err(io_err)?;
+            }
+            // Line by line, so a diff of two exports shows the changed features.
+            out.write_all(b"\n").map_err(io_err)?;
+            serde_json::to_writer(&mut *out, &feature).map_err(json_err)?;
+        }
+        out.write_all(b"\n]}\n").map_err(io_err)
+    })
+}
+
+/// A file size as people read it: "812 bytes", "123 KB", "4.2 MB".
+pub fn size_text(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if bytes < 1024 {
+        format!("{bytes} bytes")
+    } else if b < KB * KB {
+        format!("{:.0} KB", b / KB)
+    } else {
+        format!("{:.1} MB", b / (KB * KB))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::model::{AreaWatched, BlockReason, Camera, IntegrationStage, Site, StageChange};
+    use crate::store::{Actor, OpenOptions, PasswordEdit, Store};
+
+    fn table(rows: Vec<Vec<Cell>>) -> ExportTable {
+        let mut t = ExportTable::new("Test", &[("a", "A"), ("b", "B")]);
+        t.points = Some(rows.iter().map(|_| (78.57, 25.45)).collect());
+        t.rows = rows;
+        t
+    }
+
+    fn text(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// Names of the files in `dir`.
+    fn files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn csv_has_bom_crlf_quoting_and_hindi() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let t = table(vec![
+            vec![text("होटल राज पैलेस"), text("a, \"quoted\"\nline")],
+            vec![Cell::Integer(-5), Cell::Number(25.4486)],
+            vec![Cell::Empty, Cell::Number(f64::NAN)],
+        ]);
+        let written = write_csv(&t, &path).unwrap();
+        assert_eq!(written.rows, 3);
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(written.bytes, bytes.len() as u64);
+        assert!(bytes.starts_with(BOM));
+        let body = std::str::from_utf8(&bytes[BOM.len()..]).unwrap();
+        assert_eq!(
+            body,
+            "A,B\r\nहोटल राज पैलेस,\"a, \"\"quoted\"\"\nline\"\r\n-5,25.4486\r\n,\r\n"
+        );
+        assert_eq!(files(dir.path()), vec!["t.csv"], "no temporary file left");
+    }
+
+    #[test]
+    fn formula_text_is_guarded_and_numbers_are_not() {
+        for bad in ["=1+1", "+91 98390 12345", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(guard_formula(bad), format!("'{bad}"), "{bad:?}");
+        }
+        for good in ["Hotel", "1+1", "झाँसी", "", "'=already"] {
+            assert_eq!(guard_formula(good), good);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        write_csv(
+            &table(vec![vec![text("=HYPERLINK(\"x\")"), Cell::Integer(-7)]]),
+            &path,
+        )
+        .unwrap();
+        let body = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            body.ends_with("\"'=HYPERLINK(\"\"x\"\")\",-7\r\n"),
+            "{body:?}"
+        );
+    }
+
+    #[test]
+    fn credentials_are_stripped_from_urls() {
+        assert_eq!(
+            strip_credentials("rtsp://admin:secret@10.1.2.3:554/Streaming/Channels/101"),
+            "rtsp://10.1.2.3:554/Streaming/Channels/101"
+        );
+        assert_eq!(
+            strip_credentials("http://admin@cam.local/snap.jpg"),
+            "http://cam.local/snap.jpg"
+        );
+        assert_eq!(
+            strip_credentials("rtsp://10.1.2.3/live"),
+            "rtsp://10.1.2.3/live"
+        );
+        // Not a URL the parser takes (space in the host), still stripped.
+        assert_eq!(
+            strip_credentials("rtsp://u:p@bad host/x"),
+            "rtsp://bad host/x"
+        );
+        assert_eq!(strip_credentials(""), "");
+        assert_eq!(strip_credentials("10.0.0.1"), "10.0.0.1");
+    }
+
+    #[test]
+    fn geojson_is_a_feature_collection_in_lon_lat_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.geojson");
+        write_geojson(&table(vec![vec![text("झाँसी"), Cell::Integer(3)]]), &path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let gj: geojson::GeoJson = text.parse().unwrap();
+        let geojson::GeoJson::FeatureCollection(fc) = gj else {
+            panic!("not a FeatureCollection: {text}");
+        };
+        assert_eq!(fc.features.len(), 1);
+        let feature = &fc.features[0];
+        let Some(geojson::Value::Point(p)) = feature.geometry.as_ref().map(|g| &g.value) else {
+            panic!("not a point");
+        };
+        assert_eq!(p.as_slice(), &[78.57, 25.45], "longitude first (RFC 7946)");
+        assert_eq!(feature.property("a").and_then(|v| v.as_str()), Some("झाँसी"));
+        assert_eq!(feature.property("b").and_then(|v| v.as_i64()), Some(3));
+        assert!(!text.contains("\"crs\""));
+
+        let mut no_points = table(vec![]);
+        no_points.points = None;
+        assert!(matches!(
+            write_geojson(&no_points, &dir.path().join("n.geojson")),
+            Err(ExportError::NoPoints { .. })
+        ));
+        assert_eq!(files(dir.path()), vec!["t.geojson"]);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_and_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("old.csv");
+        std::fs::write(&target, "old content").unwrap();
+        let t = table(vec![vec![text("x"), text("y")]]);
+        let e = write_atomically(&target, 1, |out| {
+            out.write_all(b"half a fi").unwrap();
+            Err(ExportError::DiskFull {
+                path: target.clone(),
+            })
+        })
+        .unwrap_err();
+        assert!(matches!(e, ExportError::DiskFull { .. }));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old content");
+        assert_eq!(files(dir.path()), vec!["old.csv"], "temporary file removed");
+        // And a successful one replaces it.
+        write_csv(&t, &target).unwrap();
+        assert!(std::fs::read_to_string(&target).unwrap().contains("x,y"));
+        assert_eq!(files(dir.path()), vec!["old.csv"]);
+    }
+
+    #[test]
+    fn unwritable_places_get_clear_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = table(vec![]);
+        let e = write_csv(&t, &dir.path().join("missing/x.csv")).unwrap_err();
+        assert!(matches!(e, ExportError::FolderMissing { .. }), "{e}");
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        // A regular file standing where the folder should be (root ignores permission bits, not this).
+        let file = dir.path().join("plain");
+        std::fs::write(&file, "").unwrap();
+        let e = write_csv(&t, &file.join("x.csv")).unwrap_err();
+        assert!(matches!(e, ExportError::NotAFolder { .. }), "{e}");
+        let e = write_csv(&t, dir.path()).unwrap_err();
+        assert!(matches!(e, ExportError::TargetIsFolder { .. }), "{e}");
+        // Every message is in both catalogues with its arguments filled in.
+        for lang in [Lang::En, Lang::Hi] {
+            let text = e.message(&I18n::new(lang));
+            assert!(text.contains(&dir.path().display().to_string()), "{text}");
+            assert!(!text.contains("export-err"), "{text}");
+        }
+    }
+
+    #[test]
+    fn xlsx_sheet_names_are_valid() {
+        assert_eq!(sheet_name("Blocked cameras"), "Blocked cameras");
+        assert_eq!(sheet_name("a/b:c"), "a b c");
+        assert_eq!(sheet_name(&"x".repeat(40)).len(), 31);
+        assert_eq!(sheet_name("[]"), "Sheet1");
+    }
+
+    #[test]
+    fn size_reads_like_a_file_manager() {
+        assert_eq!(size_text(812), "812 bytes");
+        assert_eq!(size_text(123 * 1024), "123 KB");
+        assert_eq!(size_text(4_404_019), "4.2 MB");
+    }
+
+    /// A small registry: two sites (one Hindi name), a camera with a username and a password, one blocked camera
+    /// with a note.
+    fn small_registry(dir: &Path) -> Store {
+        let mut store = Store::open(
+            &dir.join("r.sqlite"),
+            &OpenOptions {
+                key_dir: dir.join("keys"),
+            },
+        )
+        .unwrap();
+        let actor = Actor {
+            user: "op.test".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let mut zeta = Site::blank();
+        zeta.name_en = "Zeta Hotel".into();
+        let zeta = store.add_site(&actor, &zeta).unwrap();
+        let mut alpha = Site::blank();
+        alpha.name_en = "Alpha Jail".into();
+        alpha.name_hi = "अल्फ़ा जेल".into();
+        alpha.owner_category = crate::model::OwnerCategory::Jail;
+        alpha.lat_deg = 25.41;
+        alpha.lon_deg = 78.52;
+        let alpha = store.add_site(&actor, &alpha).unwrap();
+        let mut cam = Camera::blank_at(25.45, 78.57);
+        cam.label = "Gate".into();
+        cam.area_watched = AreaWatched::Gate;
+        cam.username = "admin-user".into();
+        cam.stream_url = "rtsp://10.9.9.9:554/live".into();
+        store
+            .add_camera(
+                &actor,
+                zeta.id,
+                &cam,
+                &PasswordEdit::Set("pa55word!".into()),
+            )
+            .unwrap();
+        cam.label = "Lobby".into();
+        cam.username.clear();
+        cam.stream_url = "rtsp://10.9.9.8:554/live".into();
+        let lobby = store
+            .add_camera(&actor, alpha.id, &cam, &PasswordEdit::Keep)
+            .unwrap();
+        let later = Actor {
+            now_unix_s: actor.now_unix_s + 3_600,
+            ..actor
+        };
+        store
+            .change_stage(
+                &later,
+                lobby.id,
+                lobby.row_version,
+                &StageChange {
+                    to: IntegrationStage::Blocked,
+                    reason: Some(BlockReason::NoUplink),
+                    note: "=no fibre till March".into(),
+                },
+            )
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn tables_are_ordered_and_hold_no_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = small_registry(dir.path());
+        let snapshot = store.load_snapshot().unwrap();
+        let en = I18n::new(Lang::En);
+
+        let sites = sites_table(&snapshot, &en);
+        assert_eq!(sites.rows.len(), 2);
+        assert_eq!(sites.rows[0][1], text("Alpha Jail"), "by name");
+        assert_eq!(sites.rows[0][2], text("अल्फ़ा जेल"));
+        assert_eq!(sites.points.as_ref().unwrap()[0], (78.52, 25.41));
+
+        let cameras = cameras_table(&snapshot, None, &en);
+        assert_eq!(cameras.rows.len(), 2);
+        assert_eq!(cameras.rows[0][1], text("Lobby"), "Alpha's camera first");
+        let keys: Vec<&str> = cameras.columns.iter().map(|c| c.key).collect();
+        assert!(
+            !keys
+                .iter()
+                .any(|k| k.contains("user") || k.contains("password"))
+        );
+        let all = format!("{:?}", cameras.rows);
+        assert!(
+            !all.contains("admin-user") && !all.contains("pa55word"),
+            "{all}"
+        );
+
+        let details = block_details(store.conn()).unwrap();
+        let blocked = blocked_table(&snapshot, &details, &en);
+        assert_eq!(blocked.rows.len(), 1);
+        let row = &blocked.rows[0];
+        assert_eq!(row[2], text("Alpha Jail"));
+        assert_eq!(row[7], text("Lobby"));
+        assert_eq!(row[9], text("2026-11-25 06:30"), "IST");
+        assert_eq!(row[11], text("=no fibre till March"));
+
+        // The note's formula is neutralised in the CSV.
+        let path = dir.path().join("blocked.csv");
+        write_csv(&blocked, &path).unwrap();
+        let body = std::fs::read_to_string(&path).unwrap();
+        assert!(body.contains(",'=no fibre till March,"), "{body}");
+    }
+
+    #[test]
+    fn health_column_only_when_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = small_registry(dir.path());
+        let snapshot = store.load_snapshot().unwrap();
+        let en = I18n::new(Lang::En);
+        let health = health_states(store.conn()).unwrap();
+        let t = cameras_table(&snapshot, Some(&health), &en);
+        assert_eq!(t.columns.last().map(|c| c.key), Some("health"));
+        assert_eq!(
+            t.rows[0].last(),
+            Some(&Cell::Text(en.tr("health-not-probed")))
+        );
+    }
+}

@@ -1,0 +1,438 @@
+//! A supervisor exports the sites, the cameras and the blocked list from the command line (`iccc-desk export`) as
+//! CSV, XLSX and GeoJSON, opens them in other programs (here: a CSV parser, an XLSX reader, a GeoJSON parser)
+//! and finds every row, the Hindi names intact and no password or username; an export that cannot be written
+//! says why and leaves nothing behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{Data, Reader as _};
+
+/// 2026-11-25 05:30 IST: the fixed "now" of the demo registry.
+const NOW: i64 = 1_795_564_800;
+/// The camera added to the demo registry to prove credentials never leave it.
+const PASSWORD: &str = "Pa55-never-exported-7731";
+const USERNAME: &str = "login-never-exported";
+
+struct Dir {
+    dir: tempfile::TempDir,
+}
+
+impl Dir {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn db(&self) -> PathBuf {
+        self.path("registry.sqlite")
+    }
+
+    /// Runs iccc-desk on this directory's registry; HOME points here so no real user file is touched.
+    fn run(&self, args: &[&str]) -> Output {
+        self.command("", args)
+    }
+
+    /// Runs iccc-desk through `sh -c` with `setup` first (limits), e.g. "ulimit -f 4".
+    fn command(&self, setup: &str, args: &[&str]) -> Output {
+        let exe = env!("CARGO_BIN_EXE_iccc-desk");
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(format!("{setup}\nexec \"$0\" \"$@\""))
+            .arg(exe)
+            .arg("--db")
+            .arg(self.db())
+            .arg("--key-dir")
+            .arg(self.path("keys"))
+            .args(args)
+            .env_remove("ICCC_DESK_KEY_DIR")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.path("xdg-data"))
+            .env("XDG_CONFIG_HOME", self.path("xdg-config"));
+        c.output().expect("run iccc-desk")
+    }
+
+    /// Names of the files directly in the directory, sorted.
+    fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        output.status.code(),
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+    text(&output.stdout)
+}
+
+/// The demo registry of 3,200 cameras plus one camera with a username and a password, at a site with a Hindi
+/// name. Returns that site's Hindi name.
+fn demo_with_a_secret(dir: &Dir) -> String {
+    ok(&dir.run(&["demo", &format!("--now-unix-s={NOW}")]));
+    let mut store = iccc_desk::store::Store::open(
+        &dir.db(),
+        &iccc_desk::store::OpenOptions {
+            key_dir: dir.path("keys"),
+        },
+    )
+    .expect("open the demo registry");
+    let snapshot = store.load_snapshot().expect("snapshot");
+    let site = snapshot
+        .sites
+        .iter()
+        .find(|s| !s.site.name_hi.is_empty())
+        .expect("a demo site with a Hindi name")
+        .clone();
+    let mut camera = iccc_desk::model::Camera::blank_at(site.site.lat_deg, site.site.lon_deg);
+    camera.label = "Secret test gate".into();
+    camera.area_watched = iccc_desk::model::AreaWatched::Gate;
+    camera.username = USERNAME.into();
+    camera.stream_url = "rtsp://127.250.250.250:8554/secret-test".into();
+    store
+        .add_camera(
+            &iccc_desk::store::Actor {
+                user: "op.test".into(),
+                now_unix_s: NOW,
+            },
+            site.id,
+            &camera,
+            &iccc_desk::store::PasswordEdit::Set(PASSWORD.into()),
+        )
+        .expect("add the camera with credentials");
+    site.site.name_hi
+}
+
+fn count(db: &Path, sql: &str) -> usize {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open read-only");
+    let n: i64 = conn.query_row(sql, [], |r| r.get(0)).expect(sql);
+    usize::try_from(n).expect("count")
+}
+
+/// The CSV's header and records, after checking the byte-order mark and the CRLF line ends.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let bytes = std::fs::read(path).expect("read CSV");
+    let body = bytes
+        .strip_prefix("\u{feff}".as_bytes())
+        .expect("UTF-8 byte-order mark first, for Excel");
+    assert!(body.ends_with(b"\r\n"), "CRLF line ends");
+    let mut reader = csv::Reader::from_reader(body);
+    let header = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let records = reader
+        .records()
+        .collect::<Result<Vec<_>, _>>()
+        .expect("every record parses");
+    (header, records)
+}
+
+fn column(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("column {name:?} in {header:?}"))
+}
+
+fn assert_no_secret_in_file(path: &Path) {
+    let bytes = std::fs::read(path).expect("read export");
+    let body = text(&bytes);
+    assert!(
+        !body.contains(PASSWORD),
+        "{}: password found",
+        path.display()
+    );
+    assert!(
+        !body.contains(USERNAME),
+        "{}: username found",
+        path.display()
+    );
+}
+
+#[test]
+fn every_list_reads_back_in_every_format() {
+    let dir = Dir::new();
+    let hindi_name = demo_with_a_secret(&dir);
+    let db = dir.db();
+    let sites = count(&db, "SELECT count(*) FROM site");
+    let cameras = count(&db, "SELECT count(*) FROM camera");
+    let blocked = count(&db, "SELECT count(*) FROM camera WHERE stage = 'blocked'");
+    assert!(
+        cameras > 3_000 && blocked > 0,
+        "{cameras} cameras, {blocked} blocked"
+    );
+    let lists = [
+        ("sites", sites, "Name (Hindi)"),
+        ("cameras", cameras, "Site (Hindi)"),
+        ("blocked", blocked, "Site (Hindi)"),
+    ];
+
+    for (what, rows, hindi_column) in lists {
+        // CSV: BOM, CRLF, every row, Hindi intact, no secret column or text.
+        let path = dir.path(&format!("{what}.csv"));
+        let out = ok(&dir.run(&[
+            "export",
+            what,
+            "--format",
+            "csv",
+            "-o",
+            path.to_str().unwrap(),
+        ]));
+        assert_eq!(out.lines().count(), 1, "one summary line: {out}");
+        assert!(out.starts_with("Wrote ") && out.contains("(CSV, "), "{out}");
+        assert!(out.contains(&path.display().to_string()), "{out}");
+        let (header, records) = read_csv(&path);
+        assert_eq!(records.len(), rows, "{what}: rows");
+        for h in &header {
+            let h = h.to_lowercase();
+            assert!(
+                !h.contains("password") && !h.contains("username"),
+                "{what}: column {h}"
+            );
+        }
+        let hi = column(&header, hindi_column);
+        let hindi: Vec<&str> = records.iter().filter_map(|r| r.get(hi)).collect();
+        if what != "blocked" {
+            assert!(
+                hindi.contains(&hindi_name.as_str()),
+                "{what}: {hindi_name} intact"
+            );
+        }
+        assert!(
+            hindi
+                .iter()
+                .any(|h| h.chars().any(|c| ('\u{0900}'..='\u{097f}').contains(&c))),
+            "{what}: Devanagari present"
+        );
+        assert_no_secret_in_file(&path);
+
+        // XLSX: one sheet, header plus every row, Hindi intact.
+        let path = dir.path(&format!("{what}.xlsx"));
+        let out = ok(&dir.run(&[
+            "export",
+            what,
+            "--format",
+            "xlsx",
+            "-o",
+            path.to_str().unwrap(),
+        ]));
+        assert!(out.contains("(XLSX, "), "{out}");
+        let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("open XLSX");
+        let names = workbook.sheet_names();
+        assert_eq!(names.len(), 1, "{names:?}");
+        let range = workbook.worksheet_range(&names[0]).expect("sheet");
+        assert_eq!(range.height(), rows + 1, "{what}: header + rows");
+        let header: Vec<String> = range
+            .rows()
+            .next()
+            .expect("header row")
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let hi = column(&header, hindi_column);
+        if what != "blocked" {
+            assert!(
+                range
+                    .rows()
+                    .any(|r| matches!(r.get(hi), Some(Data::String(s)) if *s == hindi_name)),
+                "{what}: {hindi_name} intact in XLSX"
+            );
+        }
+        for row in range.rows() {
+            for cell in row {
+                if let Data::String(s) = cell {
+                    assert!(
+                        !s.contains(PASSWORD) && !s.contains(USERNAME),
+                        "{what}: {s}"
+                    );
+                }
+            }
+        }
+
+        // GeoJSON: a FeatureCollection of points, longitude first.
+        let path = dir.path(&format!("{what}.geojson"));
+        let out = ok(&dir.run(&[
+            "export",
+            what,
+            "--format",
+            "geojson",
+            "-o",
+            path.to_str().unwrap(),
+        ]));
+        assert!(out.contains("(GeoJSON, "), "{out}");
+        let body = std::fs::read_to_string(&path).expect("read GeoJSON");
+        let geojson::GeoJson::FeatureCollection(fc) = body.parse().expect("valid GeoJSON") else {
+            panic!("{what}: not a FeatureCollection");
+        };
+        assert_eq!(fc.features.len(), rows, "{what}: features");
+        let Some(geojson::Value::Point(p)) = fc.features[0].geometry.as_ref().map(|g| &g.value)
+        else {
+            panic!("{what}: first feature is not a point");
+        };
+        assert!(
+            (p[0] - 78.5).abs() < 0.3,
+            "{what}: longitude first, got {p:?}"
+        );
+        assert!(
+            (p[1] - 25.4).abs() < 0.2,
+            "{what}: latitude second, got {p:?}"
+        );
+        assert_no_secret_in_file(&path);
+    }
+    // Nothing but the registry, its WAL side files, keys and the nine exports.
+    let leftovers: Vec<String> = dir
+        .files()
+        .into_iter()
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_failed_export_says_why_and_leaves_nothing() {
+    let dir = Dir::new();
+    // 1,000 cameras: a cameras CSV of a few hundred KB, well past the file-size limit below.
+    ok(&dir.run(&["demo", "--cameras", "1000", &format!("--now-unix-s={NOW}")]));
+
+    // Tests run as root, where chmod does not stop a write; a regular FILE standing where the folder should be
+    // stops anyone, so it plays the unwritable folder.
+    let plain = dir.path("plain-file");
+    std::fs::write(&plain, "not a folder").expect("write");
+    let target = plain.join("sites.csv");
+    let out = dir.run(&[
+        "export",
+        "sites",
+        "--format",
+        "csv",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(
+        err.contains("is not a folder") && err.contains(&target.display().to_string()),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+
+    // /proc takes no new files, not even from root: a read-only folder.
+    let target = Path::new("/proc/iccc-desk-export-test.csv");
+    let out = dir.run(&[
+        "export",
+        "cameras",
+        "--format",
+        "xlsx",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("read-only or not writable"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!target.exists());
+
+    // A missing folder.
+    let target = dir.path("no-such-folder/x.geojson");
+    let out = dir.run(&[
+        "export",
+        "blocked",
+        "--format",
+        "geojson",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("does not exist"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.path("no-such-folder").exists());
+
+    // An existing file is replaced whole, or not at all: a write cut off half-way (the file-size limit makes
+    // the write fail with "File too large"; SIGXFSZ is ignored so the program sees the error instead of dying)
+    // leaves the old content and no temporary file. The limit (100 blocks: 50 or 100 KB, as the shell counts)
+    // still lets SQLite make its 32 KB shared-memory file beside the registry.
+    let target = dir.path("cameras.csv");
+    std::fs::write(&target, "old export").expect("write");
+    let out = dir.command(
+        "trap '' XFSZ; ulimit -f 100",
+        &[
+            "export",
+            "cameras",
+            "--format",
+            "csv",
+            "-o",
+            target.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&target.display().to_string()),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("old file"),
+        "old export"
+    );
+    let partial: Vec<String> = dir
+        .files()
+        .into_iter()
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(partial.is_empty(), "{partial:?}");
+    // Then a full export replaces it.
+    ok(&dir.run(&[
+        "export",
+        "cameras",
+        "--format",
+        "csv",
+        "-o",
+        target.to_str().unwrap(),
+    ]));
+    let (_, records) = read_csv(&target);
+    assert_eq!(
+        records.len(),
+        count(&dir.db(), "SELECT count(*) FROM camera")
+    );
+
+    // A bad registry: exit 2, one line, and the old export untouched.
+    std::fs::write(dir.db(), "not a database").expect("write");
+    let out = dir.run(&[
+        "export",
+        "cameras",
+        "--format",
+        "csv",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr).lines().count(), 1);
+    assert_eq!(read_csv(&target).1.len(), records.len());
+}
