@@ -68,6 +68,18 @@ impl Dir {
     }
 }
 
+/// `iccc-desk export WHAT --format FORMAT -o TARGET` on the directory's registry.
+fn export(dir: &Dir, what: &str, format: &str, target: &Path) -> Output {
+    dir.run(&[
+        "export",
+        what,
+        "--format",
+        format,
+        "-o",
+        target.to_str().expect("a UTF-8 path"),
+    ])
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -192,14 +204,7 @@ fn every_list_reads_back_in_every_format() {
     for (what, rows, hindi_column) in lists {
         // CSV: BOM, CRLF, every row, Hindi intact, no secret column or text.
         let path = dir.path(&format!("{what}.csv"));
-        let out = ok(&dir.run(&[
-            "export",
-            what,
-            "--format",
-            "csv",
-            "-o",
-            path.to_str().unwrap(),
-        ]));
+        let out = ok(&export(&dir, what, "csv", &path));
         assert_eq!(out.lines().count(), 1, "one summary line: {out}");
         assert!(out.starts_with("Wrote ") && out.contains("(CSV, "), "{out}");
         assert!(out.contains(&path.display().to_string()), "{out}");
@@ -230,14 +235,7 @@ fn every_list_reads_back_in_every_format() {
 
         // XLSX: one sheet, header plus every row, Hindi intact.
         let path = dir.path(&format!("{what}.xlsx"));
-        let out = ok(&dir.run(&[
-            "export",
-            what,
-            "--format",
-            "xlsx",
-            "-o",
-            path.to_str().unwrap(),
-        ]));
+        let out = ok(&export(&dir, what, "xlsx", &path));
         assert!(out.contains("(XLSX, "), "{out}");
         let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("open XLSX");
         let names = workbook.sheet_names();
@@ -273,14 +271,7 @@ fn every_list_reads_back_in_every_format() {
 
         // GeoJSON: a FeatureCollection of points, longitude first.
         let path = dir.path(&format!("{what}.geojson"));
-        let out = ok(&dir.run(&[
-            "export",
-            what,
-            "--format",
-            "geojson",
-            "-o",
-            path.to_str().unwrap(),
-        ]));
+        let out = ok(&export(&dir, what, "geojson", &path));
         assert!(out.contains("(GeoJSON, "), "{out}");
         let body = std::fs::read_to_string(&path).expect("read GeoJSON");
         let geojson::GeoJson::FeatureCollection(fc) = body.parse().expect("valid GeoJSON") else {
@@ -321,14 +312,7 @@ fn a_failed_export_says_why_and_leaves_nothing() {
     let plain = dir.path("plain-file");
     std::fs::write(&plain, "not a folder").expect("write");
     let target = plain.join("sites.csv");
-    let out = dir.run(&[
-        "export",
-        "sites",
-        "--format",
-        "csv",
-        "-o",
-        target.to_str().unwrap(),
-    ]);
+    let out = export(&dir, "sites", "csv", &target);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert_eq!(err.lines().count(), 1, "one line: {err}");
@@ -340,14 +324,7 @@ fn a_failed_export_says_why_and_leaves_nothing() {
 
     // /proc takes no new files, not even from root: a read-only folder.
     let target = Path::new("/proc/iccc-desk-export-test.csv");
-    let out = dir.run(&[
-        "export",
-        "cameras",
-        "--format",
-        "xlsx",
-        "-o",
-        target.to_str().unwrap(),
-    ]);
+    let out = export(&dir, "cameras", "xlsx", target);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("read-only or not writable"),
@@ -358,14 +335,7 @@ fn a_failed_export_says_why_and_leaves_nothing() {
 
     // A missing folder.
     let target = dir.path("no-such-folder/x.geojson");
-    let out = dir.run(&[
-        "export",
-        "blocked",
-        "--format",
-        "geojson",
-        "-o",
-        target.to_str().unwrap(),
-    ]);
+    let out = export(&dir, "blocked", "geojson", &target);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("does not exist"),
@@ -408,14 +378,7 @@ fn a_failed_export_says_why_and_leaves_nothing() {
         .collect();
     assert!(partial.is_empty(), "{partial:?}");
     // Then a full export replaces it.
-    ok(&dir.run(&[
-        "export",
-        "cameras",
-        "--format",
-        "csv",
-        "-o",
-        target.to_str().unwrap(),
-    ]));
+    ok(&export(&dir, "cameras", "csv", &target));
     let (_, records) = read_csv(&target);
     assert_eq!(
         records.len(),
@@ -424,14 +387,7 @@ fn a_failed_export_says_why_and_leaves_nothing() {
 
     // A bad registry: exit 2, one line, and the old export untouched.
     std::fs::write(dir.db(), "not a database").expect("write");
-    let out = dir.run(&[
-        "export",
-        "cameras",
-        "--format",
-        "csv",
-        "-o",
-        target.to_str().unwrap(),
-    ]);
+    let out = export(&dir, "cameras", "csv", &target);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert_eq!(text(&out.stderr).lines().count(), 1);
     assert_eq!(read_csv(&target).1.len(), records.len());

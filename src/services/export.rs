@@ -921,16 +921,16 @@ mod tests {
     #[test]
     fn credentials_are_stripped_from_urls() {
         assert_eq!(
-            strip_credentials("rtsp://admin:secret@10.1.2.3:554/Streaming/Channels/101"),
-            "rtsp://10.1.2.3:554/Streaming/Channels/101"
+            strip_credentials("rtsp://admin:secret@127.0.2.3:554/Streaming/Channels/101"),
+            "rtsp://127.0.2.3:554/Streaming/Channels/101"
         );
         assert_eq!(
             strip_credentials("http://admin@cam.local/snap.jpg"),
             "http://cam.local/snap.jpg"
         );
         assert_eq!(
-            strip_credentials("rtsp://10.1.2.3/live"),
-            "rtsp://10.1.2.3/live"
+            strip_credentials("rtsp://127.0.2.3/live"),
+            "rtsp://127.0.2.3/live"
         );
         // Not a URL the parser takes (space in the host), still stripped.
         assert_eq!(
@@ -938,7 +938,7 @@ mod tests {
             "rtsp://bad host/x"
         );
         assert_eq!(strip_credentials(""), "");
-        assert_eq!(strip_credentials("10.0.0.1"), "10.0.0.1");
+        assert_eq!(strip_credentials("127.0.0.9"), "127.0.0.9");
     }
 
     #[test]
@@ -1057,7 +1057,7 @@ mod tests {
         cam.label = "Gate".into();
         cam.area_watched = AreaWatched::Gate;
         cam.username = "admin-user".into();
-        cam.stream_url = "rtsp://10.9.9.9:554/live".into();
+        cam.stream_url = "rtsp://127.0.9.9:554/live".into();
         store
             .add_camera(
                 &actor,
@@ -1068,7 +1068,7 @@ mod tests {
             .unwrap();
         cam.label = "Lobby".into();
         cam.username.clear();
-        cam.stream_url = "rtsp://10.9.9.8:554/live".into();
+        cam.stream_url = "rtsp://127.0.9.8:554/live".into();
         let lobby = store
             .add_camera(&actor, alpha.id, &cam, &PasswordEdit::Keep)
             .unwrap();
