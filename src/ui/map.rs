@@ -641,7 +641,7 @@ fn side_ui(app: &mut DeskApp, ui: &mut Ui) {
     box_selection_ui(app, ui);
     ui.separator();
     legend_ui(&app.i18n, ui);
-    areas_legend_ui(app, ui);
+    super::map_areas::legend_ui(app, ui);
 }
 
 fn fly_to_found(app: &mut DeskApp, found: Found) {
@@ -728,10 +728,6 @@ fn legend_ui(i18n: &I18n, ui: &mut Ui) {
     });
 }
 
-/// The boundary layers in the legend, with how many areas each holds.
-fn areas_legend_ui(app: &DeskApp, ui: &mut Ui) {
-    super::map_areas::legend_ui(app, ui);
-}
 
 /// A single camera's marker: integrated and configured cameras filled, the others hollow or square, so the
 /// state never rests on colour alone.
