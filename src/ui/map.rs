@@ -728,7 +728,6 @@ fn legend_ui(i18n: &I18n, ui: &mut Ui) {
     });
 }
 
-
 /// A single camera's marker: integrated and configured cameras filled, the others hollow or square, so the
 /// state never rests on colour alone.
 fn pin_shape(painter: &egui::Painter, at: Pos2, state: PinState, selected: bool) {
