@@ -105,6 +105,12 @@ pub enum Command {
         /// The file to write (replaced if it exists).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
+        /// For `weekly`: the week, as YYYY-Www; default: the week now.
+        #[arg(long, value_name = "YYYY-Www")]
+        week: Option<String>,
+        /// The moment "now" is, unix seconds (for tests).
+        #[arg(long, hide = true, allow_negative_numbers = true)]
+        now_unix_s: Option<i64>,
     },
     /// Probe the configured and integrated cameras (RTSP and snapshot) without the window, and store their
     /// health; runs until stopped, or one sweep with --once.
@@ -149,15 +155,19 @@ pub enum Command {
     },
 }
 
-/// The lists `iccc-desk export` writes. (Coverage gaps and weekly figures join when their services land.)
+/// The lists `iccc-desk export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportWhat {
     /// Every site with its owner, contact, place and camera counts.
     Sites,
     /// Every camera with its site, stage and addresses (without credentials).
     Cameras,
+    /// Priority places no working integrated camera watches now, with why and the nearest camera to integrate.
+    Gaps,
     /// Blocked cameras by owner category and owner, with reason, since when and the last note.
     Blocked,
+    /// The week's numbers by owner category (no GeoJSON form: they have no place).
+    Weekly,
 }
 
 /// File formats of `iccc-desk export`.
@@ -326,7 +336,18 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
             what,
             format,
             output,
-        }) => run_export(&db, what, format.into(), &output),
+            week,
+            now_unix_s,
+        }) => run_export(
+            &db,
+            ExportRequest {
+                what,
+                format: format.into(),
+                week: week.as_deref(),
+                now_unix_s: now_unix_s.unwrap_or_else(crate::store::now_unix_s),
+            },
+            &output,
+        ),
         Some(Command::Stats { json, now_unix_s }) => run_stats(
             &db,
             json,
@@ -752,25 +773,49 @@ fn probe_summary_text(english: &I18n, report: &SweepReport) -> String {
     )
 }
 
-fn run_weekly(db: &Path, week: Option<&str>, as_json: bool, now: i64) -> Result<(), CliError> {
-    use crate::services::weekly::{IsoWeek, weekly};
-    let week = match week {
-        None => IsoWeek::containing(now),
+/// The week `--week` names, or the week of `now`.
+fn parse_week(week: Option<&str>, now: i64) -> Result<crate::services::weekly::IsoWeek, CliError> {
+    use crate::services::weekly::IsoWeek;
+    match week {
+        None => Ok(IsoWeek::containing(now)),
         Some(text) => IsoWeek::parse(text).ok_or_else(|| {
             CliError::BadInput(format!(
                 "--week {text:?} is not a week: write it as YYYY-Www, e.g. {}",
                 IsoWeek::containing(now).label()
             ))
-        })?,
-    };
-    let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
-    let report = weekly(&conn, week).map_err(|e| match e {
+        }),
+    }
+}
+
+/// The week's numbers with the coverage gaps as they stand at `now` (coverage needs today's health, so it is
+/// the present count whichever week is asked for).
+fn weekly_with_gaps(
+    db: &Path,
+    conn: &rusqlite::Connection,
+    week: crate::services::weekly::IsoWeek,
+    now: i64,
+) -> Result<crate::services::weekly::WeeklyReport, CliError> {
+    let mut report = crate::services::weekly::weekly(conn, week).map_err(|e| match e {
         StoreError::Sql(e) => CliError::BadInput(format!(
             "{} is not an iccc-desk registry (its tables cannot be read): {e}",
             db.display()
         )),
         e => CliError::from_store(db, e),
     })?;
+    let coverage = crate::services::coverage::report_from_conn(
+        conn,
+        now,
+        crate::model::coverage::DEFAULT_WINDOW_S,
+    )
+    .map_err(|e| registry_read_error(db, e))?;
+    report.gaps = Some(coverage.gaps.len() as u64);
+    Ok(report)
+}
+
+fn run_weekly(db: &Path, week: Option<&str>, as_json: bool, now: i64) -> Result<(), CliError> {
+    let week = parse_week(week, now)?;
+    let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+    let report = weekly_with_gaps(db, &conn, week, now)?;
     drop(conn);
     if as_json {
         let text = serde_json::to_string_pretty(&report)
@@ -861,39 +906,74 @@ fn registry_read_error(db: &Path, e: StoreError) -> CliError {
     }
 }
 
-fn run_export(
-    db: &Path,
+/// What `iccc-desk export` was asked for.
+struct ExportRequest<'a> {
     what: ExportWhat,
     format: ExportFormat,
-    output: &Path,
-) -> Result<(), CliError> {
+    week: Option<&'a str>,
+    now_unix_s: i64,
+}
+
+fn run_export(db: &Path, request: ExportRequest<'_>, output: &Path) -> Result<(), CliError> {
+    let ExportRequest {
+        what,
+        format,
+        week,
+        now_unix_s,
+    } = request;
+    if week.is_some() && what != ExportWhat::Weekly {
+        return Err(CliError::BadInput(
+            "--week is for `export weekly` only; the other lists are as they stand now".into(),
+        ));
+    }
+    if format == ExportFormat::GeoJson && what == ExportWhat::Weekly {
+        return Err(CliError::BadInput(
+            "the week's numbers have no map positions: export them as --format csv or xlsx".into(),
+        ));
+    }
+    let week = parse_week(week, now_unix_s)?;
     let english = I18n::new(Lang::En);
     // Read-only: an export never changes the registry, and needs no password key.
     let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
     let read = |e: StoreError| registry_read_error(db, e);
-    let snapshot = crate::store::read_snapshot(&conn, None).map_err(read)?;
+    let snapshot = || crate::store::read_snapshot(&conn, None).map_err(read);
     let (table, done_key) = match what {
+        ExportWhat::Gaps => {
+            let coverage = crate::services::coverage::report_from_conn(
+                &conn,
+                now_unix_s,
+                crate::model::coverage::DEFAULT_WINDOW_S,
+            )
+            .map_err(read)?;
+            (export::gaps_table(&coverage, &english), "export-done-gaps")
+        }
+        ExportWhat::Weekly => {
+            let report = weekly_with_gaps(db, &conn, week, now_unix_s)?;
+            (
+                export::weekly_table(&report, &english),
+                "export-done-weekly",
+            )
+        }
         ExportWhat::Sites => (
-            export::sites_table(&snapshot, &english),
+            export::sites_table(&snapshot()?, &english),
             "export-done-sites",
         ),
         ExportWhat::Cameras => {
             let health = export::health_states(&conn).map_err(read)?;
             (
-                export::cameras_table(&snapshot, Some(&health), &english),
+                export::cameras_table(&snapshot()?, Some(&health), &english),
                 "export-done-cameras",
             )
         }
         ExportWhat::Blocked => {
             let details = export::block_details(&conn).map_err(read)?;
             (
-                export::blocked_table(&snapshot, &details, &english),
+                export::blocked_table(&snapshot()?, &details, &english),
                 "export-done-blocked",
             )
         }
     };
     drop(conn);
-    drop(snapshot);
     let written =
         export::write(&table, format, output).map_err(|e| CliError::Failed(e.message(&english)))?;
     say(&english.tr_args(
@@ -1042,10 +1122,25 @@ mod tests {
                 ..
             })
         ));
-        // Only the lists that are wired; an output file is required.
+        // Every list of the review; an unknown one and a missing output file are refused.
+        for what in ["sites", "cameras", "gaps", "blocked", "weekly"] {
+            assert!(
+                Args::try_parse_from(["iccc-desk", "export", what, "--format", "csv", "-o", "g"])
+                    .is_ok(),
+                "{what}"
+            );
+        }
         assert!(
-            Args::try_parse_from(["iccc-desk", "export", "gaps", "--format", "csv", "-o", "g"])
-                .is_err()
+            Args::try_parse_from([
+                "iccc-desk",
+                "export",
+                "owners",
+                "--format",
+                "csv",
+                "-o",
+                "g"
+            ])
+            .is_err()
         );
         assert!(Args::try_parse_from(["iccc-desk", "export", "sites", "--format", "csv"]).is_err());
     }

@@ -461,6 +461,12 @@ export-done-blocked = Wrote { $rows ->
     [one] { $rows } blocked camera
    *[other] { $rows } blocked cameras
   } to { $path } ({ $format }, { $size })
+export-done-gaps = Wrote { $rows ->
+    [one] { $rows } coverage gap
+   *[other] { $rows } coverage gaps
+  } to { $path } ({ $format }, { $size })
+export-done-weekly = Wrote the week's numbers ({ $rows } rows) to { $path } ({ $format }, { $size })
+export-all-categories = All categories
 export-err-folder-missing = Cannot write { $path }: the folder { $folder } does not exist.
 export-err-not-a-folder = Cannot write { $path }: { $folder } is not a folder.
 export-err-read-only = Cannot write { $path }: the folder { $folder } is read-only or not writable ({ $detail }).

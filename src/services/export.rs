@@ -1,4 +1,5 @@
-//! Exports of the registry's lists (sites, cameras, blocked cameras) as CSV, XLSX and GeoJSON.
+//! Exports of the registry's lists (sites, cameras, blocked cameras, coverage gaps, the week's numbers) as CSV,
+//! XLSX and GeoJSON.
 //!
 //! Why a neutral [`ExportTable`]: every list (and the coverage gaps and weekly figures that come later) is built
 //! once as columns and cells, and each writer turns any table into its format, so a new list needs one builder
@@ -567,6 +568,127 @@ pub fn blocked_table(
         points.push((c.lon_deg, c.lat_deg));
     }
     table.points = Some(points);
+    table
+}
+
+/// The coverage gaps: one row per priority place no working integrated camera watches, with why, and the
+/// nearest camera that could close it (how many more there are in `candidates`).
+pub fn gaps_table(report: &crate::model::CoverageReport, i18n: &I18n) -> ExportTable {
+    let mut table = ExportTable::new(
+        "Coverage gaps",
+        &[
+            ("site_id", "Site id"),
+            ("name_en", "Place"),
+            ("name_hi", "Place (Hindi)"),
+            ("priority", "Kind"),
+            ("reason", "Why uncovered"),
+            ("radius_m", "Radius (m)"),
+            ("lat_deg", "Latitude"),
+            ("lon_deg", "Longitude"),
+            ("candidates", "Cameras that could close it"),
+            ("candidate_camera_id", "Nearest candidate: camera id"),
+            ("candidate_label", "Nearest candidate: camera"),
+            ("candidate_site_en", "Nearest candidate: site"),
+            ("candidate_site_hi", "Nearest candidate: site (Hindi)"),
+            (
+                "candidate_owner_category",
+                "Nearest candidate: owner category",
+            ),
+            ("candidate_contact", "Nearest candidate: contact person"),
+            ("candidate_phone", "Nearest candidate: phone"),
+            ("candidate_distance_m", "Nearest candidate: distance (m)"),
+            ("candidate_stage", "Nearest candidate: stage"),
+        ],
+    );
+    let mut points = Vec::with_capacity(report.gaps.len());
+    for gap in &report.gaps {
+        let mut row = vec![
+            Cell::Integer(gap.site_id),
+            Cell::text(&gap.name_en),
+            Cell::text(&gap.name_hi),
+            Cell::Text(i18n.tr(&gap.priority.i18n_key())),
+            Cell::Text(i18n.tr(&gap.reason.i18n_key())),
+            Cell::Number(gap.radius_m),
+            Cell::Number(gap.lat_deg),
+            Cell::Number(gap.lon_deg),
+            Cell::Integer(gap.candidates.len() as i64),
+        ];
+        match gap.candidates.first() {
+            Some(c) => row.extend([
+                Cell::Integer(c.camera_id),
+                Cell::text(&c.camera_label),
+                Cell::text(&c.site_name_en),
+                Cell::text(&c.site_name_hi),
+                Cell::Text(i18n.tr(&c.owner_category.i18n_key())),
+                Cell::text(&c.contact_person),
+                Cell::text(&c.phone),
+                Cell::Number(c.distance_m.round()),
+                Cell::Text(i18n.tr(&c.stage.i18n_key())),
+            ]),
+            None => row.extend(std::iter::repeat_n(Cell::Empty, 9)),
+        }
+        table.rows.push(row);
+        points.push((gap.lon_deg, gap.lat_deg));
+    }
+    table.points = Some(points);
+    table
+}
+
+/// The week's numbers for the review meeting: one row per owner category and a last row for all of them, which
+/// alone carries the week-wide figures (surveys, blocks, uptime, gaps). No map positions (no GeoJSON form).
+pub fn weekly_table(report: &crate::services::weekly::WeeklyReport, i18n: &I18n) -> ExportTable {
+    let mut table = ExportTable::new(
+        "Weekly review",
+        &[
+            ("week", "Week"),
+            ("owner_category", "Owner category"),
+            ("cameras", "Cameras"),
+            ("integrated_total", "Integrated in total"),
+            ("integrated_this_week", "Integrated this week"),
+            ("integrated_last_week", "Integrated last week"),
+            ("new_surveys", "New surveys"),
+            ("blocked_this_week", "Blocked this week"),
+            ("resolved_this_week", "Unblocked this week"),
+            ("blocked_now", "Blocked at week's end"),
+            ("uptime_pct", "Uptime of integrated (%)"),
+            ("gaps", "Coverage gaps now"),
+        ],
+    );
+    let week = format!("{} ({} – {})", report.week, report.starts, report.ends);
+    let n = |v: u64| Cell::Integer(i64::try_from(v).unwrap_or(i64::MAX));
+    for c in crate::model::OwnerCategory::ALL {
+        let Some(f) = report.by_category.get(c.code()) else {
+            continue;
+        };
+        let mut row = vec![
+            Cell::Text(week.clone()),
+            Cell::Text(i18n.tr(&c.i18n_key())),
+            n(f.cameras),
+            n(f.integrated_total),
+            n(f.integrated_this_week),
+            n(f.integrated_last_week),
+        ];
+        row.extend(std::iter::repeat_n(Cell::Empty, 6));
+        table.rows.push(row);
+    }
+    table.rows.push(vec![
+        Cell::Text(week),
+        Cell::Text(i18n.tr("export-all-categories")),
+        n(report.cameras),
+        n(report.integrated_total),
+        n(report.integrated_this_week),
+        n(report.integrated_last_week),
+        n(report.new_surveys),
+        n(report.blocked_this_week),
+        n(report.resolved_this_week),
+        n(report.blocked_now),
+        Cell::opt(
+            report
+                .uptime_pct_integrated
+                .map(|p| (p * 10.0).round() / 10.0),
+        ),
+        report.gaps.map_or(Cell::Empty, n),
+    ]);
     table
 }
 

@@ -22,6 +22,22 @@ pub struct BoundaryLayer {
     pub imported_by: String,
 }
 
+/// [`Store::boundaries`] on any connection, e.g. a read-only one (reports).
+pub fn read_boundaries(conn: &Connection, kind: BoundaryKind) -> Result<Vec<BoundaryArea>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, code, rings_json FROM boundary WHERE kind = ?1 ORDER BY name, code, id",
+    )?;
+    let rows = stmt.query_map([kind.code()], |r| {
+        Ok(BoundaryArea {
+            kind,
+            name: r.get(0)?,
+            code: r.get(1)?,
+            polygons: rings_from_json(2, &r.get::<_, String>(2)?)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 const INSERT_BOUNDARY: &str =
     "INSERT INTO boundary (kind, name, code, rings_json, source_name, imported_unix_s,
     imported_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -180,18 +196,7 @@ impl Store {
 
     /// The areas of one kind, sorted by name (then code).
     pub fn boundaries(&self, kind: BoundaryKind) -> Result<Vec<BoundaryArea>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT name, code, rings_json FROM boundary WHERE kind = ?1 ORDER BY name, code, id",
-        )?;
-        let rows = stmt.query_map([kind.code()], |r| {
-            Ok(BoundaryArea {
-                kind,
-                name: r.get(0)?,
-                code: r.get(1)?,
-                polygons: rings_from_json(2, &r.get::<_, String>(2)?)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        read_boundaries(&self.conn, kind)
     }
 
     /// Where the layer of this kind came from; `None` while it has no areas.

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension as _, params};
+use rusqlite::{Connection, OptionalExtension as _, params};
 use serde::Serialize;
 
 use super::{Result, Store};
@@ -286,18 +286,7 @@ impl Store {
     /// For each probed camera, its state and when a probe last found it online: what the wall and the filters
     /// keep for every camera (the rest of a camera's health is read when it is opened).
     pub fn health_states(&self) -> Result<Vec<HealthBrief>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT camera_id, state, last_online_unix_s FROM camera_health")?;
-        let rows = stmt.query_map([], |r| {
-            let state: String = r.get(1)?;
-            Ok(HealthBrief {
-                camera_id: r.get(0)?,
-                state: state_from(&state)?,
-                last_online_unix_s: r.get(2)?,
-            })
-        })?;
-        rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
+        health_briefs(&self.conn)
     }
 
     /// The latest health of some cameras (those just probed).
@@ -369,6 +358,21 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
+}
+
+/// [`Store::health_states`] on any connection, e.g. a read-only one (exports, reports).
+pub fn health_briefs(conn: &Connection) -> Result<Vec<HealthBrief>> {
+    let mut stmt =
+        conn.prepare("SELECT camera_id, state, last_online_unix_s FROM camera_health")?;
+    let rows = stmt.query_map([], |r| {
+        let state: String = r.get(1)?;
+        Ok(HealthBrief {
+            camera_id: r.get(0)?,
+            state: state_from(&state)?,
+            last_online_unix_s: r.get(2)?,
+        })
+    })?;
+    rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
 }
 
 /// Share of the observed time in `[now - window, now]` that the camera was online, percent; `None` when it was

@@ -18,9 +18,11 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension as _, Transac
 
 use crate::model::{FieldErrors, StageError};
 
-pub use boundary::BoundaryLayer;
+pub use boundary::{BoundaryLayer, read_boundaries};
 pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter};
-pub use health::{HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, uptime_pct};
+pub use health::{
+    HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, health_briefs, uptime_pct,
+};
 pub use records::{
     AuditEntry, CameraRecord, PasswordEdit, RegistrySnapshot, SiteRecord, StageEventRecord,
 };
