@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 use crate::i18n::{I18n, Lang};
 use crate::model::{BlockReason, IntegrationStage, OwnerCategory, ist_datetime};
 use crate::services::demo::{self, DemoError, DemoOptions};
-use crate::services::export::{self, ExportFormat};
+use crate::services::export::{self, ExportFormat, ExportList};
 use crate::services::probe::ProbeOptions;
 use crate::services::prober::{SweepOptions, SweepReport, due_targets, sweep};
 use crate::services::simulator::{
@@ -787,35 +787,11 @@ fn parse_week(week: Option<&str>, now: i64) -> Result<crate::services::weekly::I
     }
 }
 
-/// The week's numbers with the coverage gaps as they stand at `now` (coverage needs today's health, so it is
-/// the present count whichever week is asked for).
-fn weekly_with_gaps(
-    db: &Path,
-    conn: &rusqlite::Connection,
-    week: crate::services::weekly::IsoWeek,
-    now: i64,
-) -> Result<crate::services::weekly::WeeklyReport, CliError> {
-    let mut report = crate::services::weekly::weekly(conn, week).map_err(|e| match e {
-        StoreError::Sql(e) => CliError::BadInput(format!(
-            "{} is not an iccc-desk registry (its tables cannot be read): {e}",
-            db.display()
-        )),
-        e => CliError::from_store(db, e),
-    })?;
-    let coverage = crate::services::coverage::report_from_conn(
-        conn,
-        now,
-        crate::model::coverage::DEFAULT_WINDOW_S,
-    )
-    .map_err(|e| registry_read_error(db, e))?;
-    report.gaps = Some(coverage.gaps.len() as u64);
-    Ok(report)
-}
-
 fn run_weekly(db: &Path, week: Option<&str>, as_json: bool, now: i64) -> Result<(), CliError> {
     let week = parse_week(week, now)?;
     let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
-    let report = weekly_with_gaps(db, &conn, week, now)?;
+    let report = crate::services::weekly::weekly_with_gaps(&conn, week, now)
+        .map_err(|e| registry_read_error(db, e))?;
     drop(conn);
     if as_json {
         let text = serde_json::to_string_pretty(&report)
@@ -931,53 +907,24 @@ fn run_export(db: &Path, request: ExportRequest<'_>, output: &Path) -> Result<()
             "the week's numbers have no map positions: export them as --format csv or xlsx".into(),
         ));
     }
-    let week = parse_week(week, now_unix_s)?;
+    let list = match what {
+        ExportWhat::Sites => ExportList::Sites,
+        ExportWhat::Cameras => ExportList::Cameras,
+        ExportWhat::Gaps => ExportList::Gaps,
+        ExportWhat::Blocked => ExportList::Blocked,
+        ExportWhat::Weekly => ExportList::Weekly(parse_week(week, now_unix_s)?),
+    };
     let english = I18n::new(Lang::En);
     // Read-only: an export never changes the registry, and needs no password key.
-    let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
-    let read = |e: StoreError| registry_read_error(db, e);
-    let snapshot = || crate::store::read_snapshot(&conn, None).map_err(read);
-    let (table, done_key) = match what {
-        ExportWhat::Gaps => {
-            let coverage = crate::services::coverage::report_from_conn(
-                &conn,
-                now_unix_s,
-                crate::model::coverage::DEFAULT_WINDOW_S,
-            )
-            .map_err(read)?;
-            (export::gaps_table(&coverage, &english), "export-done-gaps")
-        }
-        ExportWhat::Weekly => {
-            let report = weekly_with_gaps(db, &conn, week, now_unix_s)?;
-            (
-                export::weekly_table(&report, &english),
-                "export-done-weekly",
-            )
-        }
-        ExportWhat::Sites => (
-            export::sites_table(&snapshot()?, &english),
-            "export-done-sites",
-        ),
-        ExportWhat::Cameras => {
-            let health = export::health_states(&conn).map_err(read)?;
-            (
-                export::cameras_table(&snapshot()?, Some(&health), &english),
-                "export-done-cameras",
-            )
-        }
-        ExportWhat::Blocked => {
-            let details = export::block_details(&conn).map_err(read)?;
-            (
-                export::blocked_table(&snapshot()?, &details, &english),
-                "export-done-blocked",
-            )
-        }
+    let table = {
+        let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+        export::build_table(&conn, list, now_unix_s, &english)
+            .map_err(|e| registry_read_error(db, e))?
     };
-    drop(conn);
     let written =
         export::write(&table, format, output).map_err(|e| CliError::Failed(e.message(&english)))?;
     say(&english.tr_args(
-        done_key,
+        list.done_key(),
         &[
             ("rows", written.rows.to_string()),
             ("path", output.display().to_string()),

@@ -1,12 +1,12 @@
-//! A supervisor exports the sites, the cameras and the blocked list from the command line (`iccc-desk export`) as
-//! CSV, XLSX and GeoJSON, opens them in other programs (here: a CSV parser, an XLSX reader, a GeoJSON parser)
-//! and finds every row, the Hindi names intact and no password or username; an export that cannot be written
+//! A supervisor exports the sites, the cameras, the blocked list, the coverage gaps and the week's numbers from
+//! the command line (`iccc-desk export`) as CSV, XLSX and GeoJSON, opens them in other programs (here: a CSV
+//! parser, an XLSX reader, a GeoJSON parser) and finds every row, the Hindi names intact and no password or username; an export that cannot be written
 //! says why and leaves nothing behind.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use calamine::{Data, Reader as _};
+use calamine::{Data, DataType as _, Reader as _};
 
 /// 2026-11-25 05:30 IST: the fixed "now" of the demo registry.
 const NOW: i64 = 1_795_564_800;
@@ -77,6 +77,7 @@ fn export(dir: &Dir, what: &str, format: &str, target: &Path) -> Output {
         format,
         "-o",
         target.to_str().expect("a UTF-8 path"),
+        &format!("--now-unix-s={NOW}"),
     ])
 }
 
@@ -195,10 +196,24 @@ fn every_list_reads_back_in_every_format() {
         cameras > 3_000 && blocked > 0,
         "{cameras} cameras, {blocked} blocked"
     );
+    // The gaps: as many rows as the weekly report counts.
+    let report: serde_json::Value = serde_json::from_str(&ok(&dir.run(&[
+        "report",
+        "weekly",
+        "--json",
+        &format!("--now-unix-s={NOW}"),
+    ])))
+    .expect("JSON report");
+    let gaps = usize::try_from(report["gaps"].as_u64().expect("gaps counted")).expect("count");
+    assert!(
+        gaps > 0,
+        "nothing was probed: the demo's priority places are gaps"
+    );
     let lists = [
         ("sites", sites, "Name (Hindi)"),
         ("cameras", cameras, "Site (Hindi)"),
         ("blocked", blocked, "Site (Hindi)"),
+        ("gaps", gaps, "Place (Hindi)"),
     ];
 
     for (what, rows, hindi_column) in lists {
@@ -219,7 +234,7 @@ fn every_list_reads_back_in_every_format() {
         }
         let hi = column(&header, hindi_column);
         let hindi: Vec<&str> = records.iter().filter_map(|r| r.get(hi)).collect();
-        if what != "blocked" {
+        if what == "sites" || what == "cameras" {
             assert!(
                 hindi.contains(&hindi_name.as_str()),
                 "{what}: {hindi_name} intact"
@@ -250,7 +265,7 @@ fn every_list_reads_back_in_every_format() {
             .map(|c| c.to_string())
             .collect();
         let hi = column(&header, hindi_column);
-        if what != "blocked" {
+        if what == "sites" || what == "cameras" {
             assert!(
                 range
                     .rows()
@@ -292,7 +307,66 @@ fn every_list_reads_back_in_every_format() {
         );
         assert_no_secret_in_file(&path);
     }
-    // Nothing but the registry, its WAL side files, keys and the nine exports.
+    // The week's numbers: a row per owner category and one for all, equal to the report; no GeoJSON form.
+    let path = dir.path("weekly.xlsx");
+    let out = ok(&export(&dir, "weekly", "xlsx", &path));
+    assert!(out.starts_with("Wrote the week's numbers"), "{out}");
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("open XLSX");
+    let range = workbook.worksheet_range("Weekly review").expect("sheet");
+    let header: Vec<String> = range
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let all = range
+        .rows()
+        .find(|r| {
+            r.get(column(&header, "Owner category")) == Some(&Data::String("All categories".into()))
+        })
+        .expect("the row of all categories");
+    let number = |name: &str| all.get(column(&header, name)).and_then(|c| c.as_f64());
+    assert_eq!(
+        number("Integrated in total"),
+        report["integrated_total"].as_f64()
+    );
+    assert_eq!(
+        number("Integrated this week"),
+        report["integrated_this_week"].as_f64()
+    );
+    assert_eq!(number("Coverage gaps now"), Some(gaps as f64));
+    let hotels = range
+        .rows()
+        .find(|r| r.get(column(&header, "Owner category")) == Some(&Data::String("Hotel".into())))
+        .expect("the hotels' row");
+    assert_eq!(
+        hotels
+            .get(column(&header, "Integrated in total"))
+            .and_then(|c| c.as_f64()),
+        report["by_category"]["hotel"]["integrated_total"].as_f64()
+    );
+    let path = dir.path("weekly-w47.csv");
+    ok(&dir.run(&[
+        "export",
+        "weekly",
+        "--week",
+        "2026-W47",
+        "--format",
+        "csv",
+        "-o",
+        path.to_str().expect("UTF-8"),
+        &format!("--now-unix-s={NOW}"),
+    ]));
+    let (header, records) = read_csv(&path);
+    assert_eq!(records.len(), 11, "ten owner categories and all of them");
+    assert!(records[0][column(&header, "Week")].starts_with("2026-W47 (2026-11-16"));
+    let refused = export(&dir, "weekly", "geojson", &dir.path("weekly.geojson"));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("no map positions"));
+    assert!(!dir.path("weekly.geojson").exists());
+
+    // Nothing but the registry, its WAL side files, keys and the exports.
     let leftovers: Vec<String> = dir
         .files()
         .into_iter()

@@ -447,6 +447,16 @@ review-gap-why = Why
 review-gap-candidate = Nearest camera to integrate
 review-gap-integrate = { $camera } at { $site }, { $metres } m away ({ $stage }; { $phone })
 review-gap-install = none within 500 m: a new camera is needed
+review-wards = Coverage by ward
+review-wards-none = No ward boundaries yet: import a ward layer on the map screen to see coverage by ward.
+review-wards-sort-hint = Sort by this column
+review-ward-name = Ward
+review-ward-cameras = Cameras
+review-ward-integrated = Integrated
+review-ward-online = Online
+review-ward-places = Priority places
+review-ward-gaps = Gaps
+review-ward-density = Cameras per km²
 
 ## Exports (CSV, XLSX, GeoJSON)
 export-done-sites = Wrote { $rows ->
@@ -467,6 +477,18 @@ export-done-gaps = Wrote { $rows ->
   } to { $path } ({ $format }, { $size })
 export-done-weekly = Wrote the week's numbers ({ $rows } rows) to { $path } ({ $format }, { $size })
 export-all-categories = All categories
+export-button = Export…
+export-menu-item = { $list } as { $format }
+export-list-sites = Sites
+export-list-cameras = Cameras
+export-list-gaps = Coverage gaps
+export-list-blocked = Blocked cameras
+export-list-weekly = Week { $week } numbers
+export-format-csv = CSV (Excel)
+export-format-xlsx = XLSX (Excel)
+export-format-geojson = GeoJSON (GIS)
+export-dialog-title = Export { $list }
+export-writing = Writing { $list }…
 export-err-folder-missing = Cannot write { $path }: the folder { $folder } does not exist.
 export-err-not-a-folder = Cannot write { $path }: { $folder } is not a folder.
 export-err-read-only = Cannot write { $path }: the folder { $folder } is read-only or not writable ({ $detail }).

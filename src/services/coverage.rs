@@ -625,17 +625,15 @@ impl WardTree {
 }
 
 /// The coverage report now of a registry opened read-only (the CLI, exports, the printable report): its
-/// snapshot, the cameras' latest health and the ward layer, read in one read transaction so they agree.
+/// snapshot, the cameras' latest health and the ward layer.
 pub fn report_from_conn(
     conn: &rusqlite::Connection,
     now_unix_s: i64,
     window_s: i64,
 ) -> Result<CoverageReport, crate::store::StoreError> {
-    let tx = conn.unchecked_transaction()?;
-    let registry = crate::store::read_snapshot(&tx, None)?;
-    let health = crate::store::health_briefs(&tx)?;
-    let wards = crate::store::read_boundaries(&tx, crate::model::BoundaryKind::Ward)?;
-    drop(tx);
+    let registry = crate::store::read_snapshot(conn, None)?;
+    let health = crate::store::health_briefs(conn)?;
+    let wards = crate::store::read_boundaries(conn, crate::model::BoundaryKind::Ward)?;
     Ok(compute(&CoverageInput {
         registry: &registry,
         health: &health,

@@ -692,6 +692,121 @@ pub fn weekly_table(report: &crate::services::weekly::WeeklyReport, i18n: &I18n)
     table
 }
 
+/// The lists the desk and the CLI export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportList {
+    Sites,
+    Cameras,
+    /// Coverage gaps as they stand now.
+    Gaps,
+    Blocked,
+    /// The numbers of one week.
+    Weekly(crate::services::weekly::IsoWeek),
+}
+
+impl ExportList {
+    /// Whether the list has map positions (a GeoJSON form).
+    pub fn has_points(self) -> bool {
+        !matches!(self, Self::Weekly(_))
+    }
+
+    /// Catalogue key of the "Wrote N … to FILE" message.
+    pub fn done_key(self) -> &'static str {
+        match self {
+            Self::Sites => "export-done-sites",
+            Self::Cameras => "export-done-cameras",
+            Self::Gaps => "export-done-gaps",
+            Self::Blocked => "export-done-blocked",
+            Self::Weekly(_) => "export-done-weekly",
+        }
+    }
+
+    /// A file name to offer, without extension ("coverage-gaps-2026-11-25", "weekly-2026-W48").
+    pub fn file_stem(self, now_unix_s: i64) -> String {
+        let day = ist_datetime(now_unix_s)
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        match self {
+            Self::Sites => format!("sites-{day}"),
+            Self::Cameras => format!("cameras-{day}"),
+            Self::Gaps => format!("coverage-gaps-{day}"),
+            Self::Blocked => format!("blocked-cameras-{day}"),
+            Self::Weekly(week) => format!("weekly-{}", week.label()),
+        }
+    }
+}
+
+/// Reads what `list` needs from a registry connection (read-only is enough) and builds its table. Values
+/// (categories, stages, reasons) are in `i18n`'s language; headers stay English for scripts and GIS tools.
+pub fn build_table(
+    conn: &Connection,
+    list: ExportList,
+    now_unix_s: i64,
+    i18n: &I18n,
+) -> Result<ExportTable, StoreError> {
+    let snapshot = || crate::store::read_snapshot(conn, None);
+    Ok(match list {
+        ExportList::Sites => sites_table(&snapshot()?, i18n),
+        ExportList::Cameras => {
+            let health = health_states(conn)?;
+            cameras_table(&snapshot()?, Some(&health), i18n)
+        }
+        ExportList::Gaps => {
+            let coverage = crate::services::coverage::report_from_conn(
+                conn,
+                now_unix_s,
+                crate::model::coverage::DEFAULT_WINDOW_S,
+            )?;
+            gaps_table(&coverage, i18n)
+        }
+        ExportList::Blocked => {
+            let details = block_details(conn)?;
+            blocked_table(&snapshot()?, &details, i18n)
+        }
+        ExportList::Weekly(week) => {
+            let report = crate::services::weekly::weekly_with_gaps(conn, week, now_unix_s)?;
+            weekly_table(&report, i18n)
+        }
+    })
+}
+
+/// Why the desk's export did not happen: the registry could not be read, or the file not written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportJobError {
+    #[error(transparent)]
+    Read(#[from] StoreError),
+    #[error(transparent)]
+    Write(#[from] ExportError),
+}
+
+impl ExportJobError {
+    pub fn message(&self, i18n: &I18n) -> String {
+        match self {
+            Self::Read(e) => e.to_string(),
+            Self::Write(e) => e.message(i18n),
+        }
+    }
+}
+
+/// Exports `list` of the registry file `db` (opened read-only, on the caller's thread: call it off the UI
+/// thread) to `target`.
+pub fn export_file(
+    db: &Path,
+    list: ExportList,
+    format: ExportFormat,
+    target: &Path,
+    now_unix_s: i64,
+    i18n: &I18n,
+) -> Result<Written, ExportJobError> {
+    let table = {
+        let conn = crate::services::stats::open_read_only(db)?;
+        build_table(&conn, list, now_unix_s, i18n)?
+    };
+    Ok(write(&table, format, target)?)
+}
+
 /// What was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Written {

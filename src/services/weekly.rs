@@ -209,6 +209,23 @@ fn category_counts(
     Ok(out)
 }
 
+/// [`weekly`] with the coverage gaps as they stand at `now_unix_s` (coverage needs today's health, so it is the
+/// present count whichever week is asked for).
+pub fn weekly_with_gaps(
+    conn: &Connection,
+    week: IsoWeek,
+    now_unix_s: i64,
+) -> Result<WeeklyReport, StoreError> {
+    let mut report = weekly(conn, week)?;
+    let coverage = crate::services::coverage::report_from_conn(
+        conn,
+        now_unix_s,
+        crate::model::coverage::DEFAULT_WINDOW_S,
+    )?;
+    report.gaps = Some(coverage.gaps.len() as u64);
+    Ok(report)
+}
+
 /// The week's numbers, from the stage history and the probe runs of a registry opened read-only.
 pub fn weekly(conn: &Connection, week: IsoWeek) -> Result<WeeklyReport, StoreError> {
     let (start, end) = (week.start_unix_s(), week.end_unix_s());

@@ -4,6 +4,7 @@
 //! [`RegistryIndex`] each frame.
 
 mod camera_form;
+pub mod exports;
 mod fonts;
 pub mod map;
 mod map_areas;
@@ -110,6 +111,7 @@ pub struct DeskApp {
     pub wall: wall::WallState,
     pub map: map::MapState,
     pub review: review::ReviewState,
+    pub exports: exports::ExportState,
     /// A long task running in the worker (name key, fraction done).
     pub task: Option<(&'static str, f32)>,
     /// Last message for the status bar (text, is_error).
@@ -151,6 +153,7 @@ impl DeskApp {
             wall: wall::WallState::default(),
             map: map::MapState::default(),
             review: review::ReviewState::default(),
+            exports: exports::ExportState::default(),
             task: None,
             status: None,
             key_status: None,
@@ -197,6 +200,24 @@ impl DeskApp {
         {
             self.status = Some((e.to_string(), true));
         }
+    }
+
+    /// Exports go to this folder's dialog from now on (remembered).
+    pub fn remember_export_dir(&mut self, dir: PathBuf) {
+        if self.settings.export_dir.as_ref() == Some(&dir) {
+            return;
+        }
+        self.settings.export_dir = Some(dir);
+        if let Some(settings_path) = &self.settings_path
+            && let Err(e) = self.settings.save(settings_path)
+        {
+            self.status = Some((e.to_string(), true));
+        }
+    }
+
+    /// The folder of the last export, if any.
+    pub fn remembered_export_dir(&self) -> Option<&std::path::Path> {
+        self.settings.export_dir.as_deref()
     }
 
     /// The base map file remembered from an earlier session, if any.

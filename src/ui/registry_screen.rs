@@ -11,6 +11,7 @@ use super::{DEMO_COLOUR, DeskApp, OpenForm, Selection};
 use crate::i18n::I18n;
 use crate::model::{IntegrationStage, OwnerCategory, PasswordState, ist_datetime};
 use crate::services::desk::DeskCommand;
+use crate::services::export::ExportList;
 use crate::services::registry_index::{RegistryIndex, SortColumn, TableMode};
 use crate::store::{CameraRecord, SiteRecord};
 
@@ -225,7 +226,6 @@ pub(super) fn filters_ui(
 
 fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
     let Some(index) = app.index() else { return };
-    let i18n = &app.i18n;
     let mode = index.mode;
     let shown = index.rows.len();
     let filtering = index.is_filtering();
@@ -237,6 +237,8 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
     let mut filters = app.filters.clone();
     let mut add_site = false;
     ui.horizontal_wrapped(|ui| {
+        let Some(index) = app.index() else { return };
+        let i18n = &app.i18n;
         ui.selectable_value(
             &mut new_mode,
             TableMode::Cameras,
@@ -260,6 +262,8 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
         }
         ui.separator();
         add_site = ui.button(i18n.tr("action-add-site")).clicked();
+        ui.separator();
+        super::exports::export_menu(app, ui, &[ExportList::Sites, ExportList::Cameras]);
     });
     app.filters = filters.clone();
     if let Some(index) = app.index_mut() {

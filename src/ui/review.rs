@@ -4,14 +4,16 @@
 //! Everything is counted on the worker from the stage history; this screen only shows it.
 
 use egui::{Color32, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
 use std::sync::Arc;
 
 use super::DeskApp;
-use crate::model::{BoundaryArea, CoverageReport, OwnerCategory};
+use crate::model::{BoundaryArea, CoverageReport, OwnerCategory, WardCoverage};
 use crate::services::coverage::{CoverageJob, CoverageWorker};
 use crate::services::desk::DeskCommand;
+use crate::services::export::ExportList;
 use crate::services::weekly::{IsoWeek, WeekPoint, WeeklyReport};
 
 /// Weeks drawn in the charts.
@@ -37,6 +39,7 @@ pub struct ReviewState {
     /// Registry revision, wards and minute the coverage was asked for.
     coverage_asked: Option<(u64, usize, i64)>,
     pub coverage: Option<CoverageReport>,
+    pub ward_sort: WardSort,
 }
 
 impl ReviewState {
@@ -118,9 +121,9 @@ pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
             weeks: CHART_WEEKS,
         });
     }
-    let i18n = &app.i18n;
     let mut moved: Option<IsoWeek> = None;
     ui.horizontal(|ui| {
+        let i18n = &app.i18n;
         ui.heading(i18n.tr("review-title"));
         ui.separator();
         if ui.button(i18n.tr("review-previous-week")).clicked() {
@@ -144,6 +147,16 @@ pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
         if week != now && ui.button(i18n.tr("review-this-week")).clicked() {
             moved = Some(now);
         }
+        ui.separator();
+        super::exports::export_menu(
+            app,
+            ui,
+            &[
+                ExportList::Weekly(week),
+                ExportList::Gaps,
+                ExportList::Blocked,
+            ],
+        );
     });
     if let Some(w) = moved {
         app.review.week = Some(w);
@@ -155,6 +168,7 @@ pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
     };
     ui.separator();
     let i18n = &app.i18n;
+    let mut ward_sort = app.review.ward_sort;
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             for (key, value) in [
@@ -223,7 +237,28 @@ pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
         charts_ui(app, ui);
         ui.add_space(8.0);
         gaps_ui(app, ui);
+        ui.add_space(8.0);
+        ward_sort = wards_ui(app, ui);
     });
+    app.review.ward_sort = ward_sort;
+}
+
+/// Rows of the gap and ward tables.
+const TABLE_ROW_HEIGHT: f32 = 22.0;
+/// The gap and ward tables scroll within this height (a city can have thousands of gaps).
+const TABLE_MAX_HEIGHT: f32 = 360.0;
+
+/// How the ward table is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WardSort {
+    /// Most gaps first (where the meeting should look), then name.
+    #[default]
+    Gaps,
+    Name,
+    Cameras,
+    Integrated,
+    /// Fewest cameras per km² first: the thinnest coverage.
+    Density,
 }
 
 /// Priority places no working integrated camera watches, each with why and the nearest camera to integrate.
@@ -250,44 +285,184 @@ fn gaps_ui(app: &DeskApp, ui: &mut Ui) {
     if report.gaps.is_empty() {
         return;
     }
-    egui::Grid::new("review_gaps")
-        .striped(true)
-        .num_columns(4)
-        .show(ui, |ui| {
-            for key in [
-                "review-gap-place",
-                "review-gap-kind",
-                "review-gap-why",
-                "review-gap-candidate",
-            ] {
-                ui.label(RichText::new(i18n.tr(key)).strong());
+    ui.push_id("review_gaps", |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .max_scroll_height(TABLE_MAX_HEIGHT)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(
+                Column::initial(300.0)
+                    .at_least(140.0)
+                    .clip(true)
+                    .resizable(true),
+            )
+            .column(Column::initial(110.0).clip(true).resizable(true))
+            .column(Column::initial(200.0).clip(true).resizable(true))
+            .column(Column::remainder().at_least(200.0).clip(true))
+            .header(TABLE_ROW_HEIGHT, |mut header| {
+                for key in [
+                    "review-gap-place",
+                    "review-gap-kind",
+                    "review-gap-why",
+                    "review-gap-candidate",
+                ] {
+                    header.col(|ui| {
+                        ui.label(RichText::new(i18n.tr(key)).strong());
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(TABLE_ROW_HEIGHT, report.gaps.len(), |mut row| {
+                    let gap = &report.gaps[row.index()];
+                    row.col(|ui| {
+                        let name = if gap.name_hi.is_empty() {
+                            gap.name_en.clone()
+                        } else {
+                            format!("{} · {}", gap.name_en, gap.name_hi)
+                        };
+                        ui.label(name);
+                    });
+                    row.col(|ui| {
+                        ui.label(i18n.tr(&gap.priority.i18n_key()));
+                    });
+                    row.col(|ui| {
+                        ui.label(i18n.tr(&gap.reason.i18n_key()));
+                    });
+                    row.col(|ui| {
+                        match gap.candidates.first() {
+                            Some(c) => ui.label(i18n.tr_args(
+                                "review-gap-integrate",
+                                &[
+                                    ("camera", c.camera_label.clone()),
+                                    ("site", c.site_name_en.clone()),
+                                    ("metres", format!("{:.0}", c.distance_m)),
+                                    ("stage", i18n.tr(&c.stage.i18n_key())),
+                                    ("phone", c.phone.clone()),
+                                ],
+                            )),
+                            None => ui.label(RichText::new(i18n.tr("review-gap-install")).weak()),
+                        };
+                    });
+                });
+            });
+    });
+}
+
+/// The wards in the chosen order.
+pub fn sorted_wards(wards: &[WardCoverage], sort: WardSort) -> Vec<&WardCoverage> {
+    let mut out: Vec<&WardCoverage> = wards.iter().collect();
+    let by_name = |a: &&WardCoverage, b: &&WardCoverage| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.code.cmp(&b.code))
+    };
+    match sort {
+        WardSort::Name => out.sort_by(by_name),
+        WardSort::Gaps => out.sort_by(|a, b| b.gaps.cmp(&a.gaps).then_with(|| by_name(a, b))),
+        WardSort::Cameras => {
+            out.sort_by(|a, b| b.cameras.cmp(&a.cameras).then_with(|| by_name(a, b)));
+        }
+        WardSort::Integrated => {
+            out.sort_by(|a, b| b.integrated.cmp(&a.integrated).then_with(|| by_name(a, b)));
+        }
+        WardSort::Density => out.sort_by(|a, b| {
+            a.cameras_per_km2
+                .total_cmp(&b.cameras_per_km2)
+                .then_with(|| by_name(a, b))
+        }),
+    }
+    out
+}
+
+/// Coverage per ward: cameras, integrated, online, priority places and gaps, cameras per km². Shown once a ward
+/// layer is on the map (imported on the map screen, or the demo's). Returns the order the user picked.
+fn wards_ui(app: &DeskApp, ui: &mut Ui) -> WardSort {
+    let Some(report) = &app.review.coverage else {
+        return app.review.ward_sort;
+    };
+    let i18n = &app.i18n;
+    ui.label(RichText::new(i18n.tr("review-wards")).strong());
+    if report.wards.is_empty() {
+        ui.label(RichText::new(i18n.tr("review-wards-none")).weak());
+        return app.review.ward_sort;
+    }
+    let mut sort = app.review.ward_sort;
+    let wards = sorted_wards(&report.wards, sort);
+    let heading = |ui: &mut Ui, sort: &mut WardSort, key: &str, by: Option<WardSort>| {
+        let text = RichText::new(i18n.tr(key)).strong();
+        match by {
+            Some(by) => {
+                let marked = if *sort == by { text.underline() } else { text };
+                if ui
+                    .add(egui::Button::new(marked).frame(false))
+                    .on_hover_text(i18n.tr("review-wards-sort-hint"))
+                    .clicked()
+                {
+                    *sort = by;
+                }
             }
-            ui.end_row();
-            for gap in &report.gaps {
-                let name = if gap.name_hi.is_empty() {
-                    gap.name_en.clone()
-                } else {
-                    format!("{} · {}", gap.name_en, gap.name_hi)
-                };
-                ui.label(name);
-                ui.label(i18n.tr(&gap.priority.i18n_key()));
-                ui.label(i18n.tr(&gap.reason.i18n_key()));
-                match gap.candidates.first() {
-                    Some(c) => ui.label(i18n.tr_args(
-                        "review-gap-integrate",
-                        &[
-                            ("camera", c.camera_label.clone()),
-                            ("site", c.site_name_en.clone()),
-                            ("metres", format!("{:.0}", c.distance_m)),
-                            ("stage", i18n.tr(&c.stage.i18n_key())),
-                            ("phone", c.phone.clone()),
-                        ],
-                    )),
-                    None => ui.label(RichText::new(i18n.tr("review-gap-install")).weak()),
-                };
-                ui.end_row();
+            None => {
+                ui.label(text);
             }
-        });
+        }
+    };
+    ui.push_id("review_wards", |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .max_scroll_height(TABLE_MAX_HEIGHT)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(
+                Column::initial(220.0)
+                    .at_least(120.0)
+                    .clip(true)
+                    .resizable(true),
+            )
+            .columns(Column::initial(95.0).at_least(60.0).clip(true), 5)
+            .column(Column::remainder().at_least(140.0).clip(true))
+            .header(TABLE_ROW_HEIGHT, |mut header| {
+                for (key, by) in [
+                    ("review-ward-name", Some(WardSort::Name)),
+                    ("review-ward-cameras", Some(WardSort::Cameras)),
+                    ("review-ward-integrated", Some(WardSort::Integrated)),
+                    ("review-ward-online", None),
+                    ("review-ward-places", None),
+                    ("review-ward-gaps", Some(WardSort::Gaps)),
+                    ("review-ward-density", Some(WardSort::Density)),
+                ] {
+                    header.col(|ui| heading(ui, &mut sort, key, by));
+                }
+            })
+            .body(|body| {
+                body.rows(TABLE_ROW_HEIGHT, wards.len(), |mut row| {
+                    let w = wards[row.index()];
+                    row.col(|ui| {
+                        ui.label(&w.name);
+                    });
+                    for n in [w.cameras, w.integrated, w.online, w.priority_places] {
+                        row.col(|ui| {
+                            ui.label(crate::i18n::indian_grouping(n as i64));
+                        });
+                    }
+                    row.col(|ui| {
+                        let text = crate::i18n::indian_grouping(w.gaps as i64);
+                        if w.gaps > 0 {
+                            ui.label(
+                                RichText::new(text)
+                                    .color(ui.visuals().warn_fg_color)
+                                    .strong(),
+                            );
+                        } else {
+                            ui.label(text);
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(format!("{:.1}", w.cameras_per_km2));
+                    });
+                });
+            });
+    });
+    sort
 }
 
 /// Cumulative integrated over the weeks; integrated per week, stacked by owner category.

@@ -12,6 +12,8 @@ pub struct Settings {
     pub lang: Lang,
     /// The MBTiles file the map draws under the cameras.
     pub base_map: Option<PathBuf>,
+    /// The folder of the last export, where the save dialog opens next time.
+    pub export_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +66,7 @@ mod tests {
         let s = Settings {
             lang: Lang::Hi,
             base_map: Some("/srv/maps/jhansi.mbtiles".into()),
+            export_dir: Some("/home/supervisor/Reports".into()),
         };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path), s);

@@ -1,0 +1,247 @@
+//! "Export…" on the supervisor's screens: pick a list and a format, name the file in the native save dialog,
+//! and the list is written on its own thread (a 200,000-camera list takes seconds) while the window goes on.
+//!
+//! The dialog runs on its own thread too (GTK's dialog loop would otherwise freeze the frame). Tests set
+//! [`ExportState::bypass_dialog`] to a path, and everything after the dialog is the same code a user runs.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+use egui::{RichText, Ui};
+
+use super::DeskApp;
+use crate::i18n::I18n;
+use crate::services::export::{self, ExportFormat, ExportList, Written};
+
+/// How one export ended.
+#[derive(Debug, Clone)]
+pub struct ExportOutcome {
+    pub list: ExportList,
+    pub format: ExportFormat,
+    pub path: PathBuf,
+    /// What was written, or the message saying why not (in the desk's language).
+    pub result: Result<Written, String>,
+}
+
+/// The screens' shared export state.
+#[derive(Default)]
+pub struct ExportState {
+    /// The save dialog's answer: the list, the format and the file (or `None` if the user cancelled).
+    dialog: Option<Receiver<Option<(ExportList, ExportFormat, PathBuf)>>>,
+    /// An export being written.
+    running: Option<(ExportList, Receiver<ExportOutcome>)>,
+    /// The newest export's outcome, shown beside the button until the next one.
+    pub last: Option<ExportOutcome>,
+    /// Tests: write here instead of asking with the native dialog.
+    pub bypass_dialog: Option<PathBuf>,
+}
+
+impl ExportState {
+    /// An export is being asked for or written.
+    pub fn busy(&self) -> bool {
+        self.dialog.is_some() || self.running.is_some()
+    }
+}
+
+/// The file formats a list can be written in.
+fn formats(list: ExportList) -> &'static [ExportFormat] {
+    if list.has_points() {
+        &[ExportFormat::Csv, ExportFormat::Xlsx, ExportFormat::GeoJson]
+    } else {
+        &[ExportFormat::Csv, ExportFormat::Xlsx]
+    }
+}
+
+fn extension(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::Csv => "csv",
+        ExportFormat::Xlsx => "xlsx",
+        ExportFormat::GeoJson => "geojson",
+    }
+}
+
+fn list_name(list: ExportList, i18n: &I18n) -> String {
+    match list {
+        ExportList::Sites => i18n.tr("export-list-sites"),
+        ExportList::Cameras => i18n.tr("export-list-cameras"),
+        ExportList::Gaps => i18n.tr("export-list-gaps"),
+        ExportList::Blocked => i18n.tr("export-list-blocked"),
+        ExportList::Weekly(week) => i18n.tr_args("export-list-weekly", &[("week", week.label())]),
+    }
+}
+
+fn format_name(format: ExportFormat, i18n: &I18n) -> String {
+    match format {
+        ExportFormat::Csv => i18n.tr("export-format-csv"),
+        ExportFormat::Xlsx => i18n.tr("export-format-xlsx"),
+        ExportFormat::GeoJson => i18n.tr("export-format-geojson"),
+    }
+}
+
+/// The "Export…" menu for `lists`, and the line saying how the last export went.
+pub fn export_menu(app: &mut DeskApp, ui: &mut Ui, lists: &[ExportList]) {
+    poll(app);
+    let mut chosen = None;
+    let busy = app.exports.busy();
+    ui.add_enabled_ui(!busy, |ui| {
+        ui.menu_button(app.i18n.tr("export-button"), |ui| {
+            for &list in lists {
+                for &format in formats(list) {
+                    let text = app.i18n.tr_args(
+                        "export-menu-item",
+                        &[
+                            ("list", list_name(list, &app.i18n)),
+                            ("format", format_name(format, &app.i18n)),
+                        ],
+                    );
+                    if ui.button(text).clicked() {
+                        chosen = Some((list, format));
+                        ui.close();
+                    }
+                }
+            }
+        });
+    });
+    if let Some((list, format)) = chosen {
+        ask_for_file(app, ui.ctx(), list, format);
+    }
+    if let Some((list, _)) = &app.exports.running {
+        ui.spinner();
+        ui.label(
+            app.i18n
+                .tr_args("export-writing", &[("list", list_name(*list, &app.i18n))]),
+        );
+    } else if let Some(outcome) = &app.exports.last
+        && lists.contains(&outcome.list)
+    {
+        match &outcome.result {
+            Ok(_) => ui.label(RichText::new(outcome_text(outcome, &app.i18n)).weak()),
+            Err(e) => ui.label(RichText::new(e).color(ui.visuals().error_fg_color)),
+        };
+    }
+}
+
+/// "Wrote 12 coverage gaps to … (CSV, 3 KB)".
+fn outcome_text(outcome: &ExportOutcome, i18n: &I18n) -> String {
+    match &outcome.result {
+        Ok(written) => i18n.tr_args(
+            outcome.list.done_key(),
+            &[
+                ("rows", written.rows.to_string()),
+                ("path", outcome.path.display().to_string()),
+                ("format", outcome.format.name().to_string()),
+                ("size", export::size_text(written.bytes)),
+            ],
+        ),
+        Err(e) => e.clone(),
+    }
+}
+
+/// Opens the save dialog on its own thread (or takes the tests' path).
+fn ask_for_file(app: &mut DeskApp, ctx: &egui::Context, list: ExportList, format: ExportFormat) {
+    if app.exports.busy() {
+        return;
+    }
+    if let Some(path) = app.exports.bypass_dialog.clone() {
+        start(app, ctx, list, format, path);
+        return;
+    }
+    let title = app.i18n.tr_args(
+        "export-dialog-title",
+        &[("list", list_name(list, &app.i18n))],
+    );
+    let filter = format_name(format, &app.i18n);
+    let file_name = format!(
+        "{}.{}",
+        list.file_stem(crate::store::now_unix_s()),
+        extension(format)
+    );
+    let start_dir = app
+        .remembered_export_dir()
+        .map(std::path::Path::to_path_buf)
+        .or_else(|| directories::UserDirs::new().and_then(|d| d.document_dir().map(Into::into)));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let wake = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("export-dialog".into())
+        .spawn(move || {
+            let mut dialog = rfd::FileDialog::new()
+                .set_title(title)
+                .set_file_name(file_name)
+                .add_filter(filter, &[extension(format)]);
+            if let Some(dir) = start_dir {
+                dialog = dialog.set_directory(dir);
+            }
+            let _ = tx.send(dialog.save_file().map(|path| (list, format, path)));
+            wake.request_repaint();
+        });
+    match spawned {
+        Ok(_) => app.exports.dialog = Some(rx),
+        Err(e) => app.status = Some((e.to_string(), true)),
+    }
+}
+
+/// Writes the list on its own thread; the outcome arrives by channel with a repaint.
+fn start(
+    app: &mut DeskApp,
+    ctx: &egui::Context,
+    list: ExportList,
+    format: ExportFormat,
+    path: PathBuf,
+) {
+    let db = app.db_path.clone();
+    let lang = app.i18n.lang();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let wake = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("export".into())
+        .spawn(move || {
+            crate::services::background::lower_this_thread_priority();
+            let i18n = I18n::new(lang);
+            let result =
+                export::export_file(&db, list, format, &path, crate::store::now_unix_s(), &i18n)
+                    .map_err(|e| e.message(&i18n));
+            let _ = tx.send(ExportOutcome {
+                list,
+                format,
+                path,
+                result,
+            });
+            wake.request_repaint();
+        });
+    match spawned {
+        Ok(_) => app.exports.running = Some((list, rx)),
+        Err(e) => app.status = Some((e.to_string(), true)),
+    }
+}
+
+/// Takes the dialog's answer and the export's outcome when they arrive.
+fn poll(app: &mut DeskApp) {
+    if let Some(rx) = &app.exports.dialog {
+        match rx.try_recv() {
+            Ok(Some((list, format, path))) => {
+                app.exports.dialog = None;
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    app.remember_export_dir(dir.to_path_buf());
+                }
+                if let Some(ctx) = app.ctx.clone() {
+                    start(app, &ctx, list, format, path);
+                }
+            }
+            Ok(None) | Err(TryRecvError::Disconnected) => app.exports.dialog = None,
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+    if let Some((_, rx)) = &app.exports.running {
+        match rx.try_recv() {
+            Ok(outcome) => {
+                app.exports.running = None;
+                let text = outcome_text(&outcome, &app.i18n);
+                app.status = Some((text, outcome.result.is_err()));
+                app.exports.last = Some(outcome);
+            }
+            Err(TryRecvError::Disconnected) => app.exports.running = None,
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+}
