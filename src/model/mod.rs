@@ -8,6 +8,7 @@ mod camera;
 pub mod coverage;
 pub mod geo;
 mod health;
+pub mod import;
 mod site;
 mod stage;
 mod validate;

@@ -1,0 +1,680 @@
+//! Rules for reading camera lists that others made: what a column header means, how a coordinate or a
+//! direction is written, and when a value is refused. Pure, so every rule is unit-tested and the importer, the
+//! CLI and the import screen apply the same ones.
+//!
+//! The rules err on the side of refusing: a camera placed 8,000 km away, or facing the wrong way, is worse than
+//! a row the operator fixes and imports again. Where a value is usable but was changed (the first of several
+//! directions, the middle of a range), the row carries a note that says so.
+
+use serde::Serialize;
+
+/// What a column of an imported file can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportField {
+    /// The owner's or source's own id of the camera (duplicate detection across imports).
+    SourceId,
+    /// Camera name ("Main gate"); the location text when the file has nothing better.
+    Label,
+    /// Site (premises) name in English.
+    SiteName,
+    /// Site name in Hindi (Devanagari).
+    SiteNameHi,
+    /// The owner or operator ("Trafford Council", a hotel's name).
+    Operator,
+    /// Owner category words ("hotel", "school", "government").
+    OwnerCategory,
+    Latitude,
+    Longitude,
+    /// Both coordinates as WKT `POINT (lon lat)`.
+    PointWkt,
+    /// Facing direction: degrees, compass words, several values or a range.
+    Direction,
+    FieldOfView,
+    Range,
+    /// What the camera watches ("entrance", "parking", "room"…).
+    AreaWatched,
+    Address,
+    Ward,
+    PoliceStation,
+    ContactPerson,
+    Phone,
+    StreamUrl,
+    SnapshotUrl,
+    NvrHost,
+    NvrChannel,
+    Make,
+    Model,
+    Username,
+    Password,
+    Notes,
+}
+
+impl ImportField {
+    pub const ALL: [Self; 27] = [
+        Self::SourceId,
+        Self::Label,
+        Self::SiteName,
+        Self::SiteNameHi,
+        Self::Operator,
+        Self::OwnerCategory,
+        Self::Latitude,
+        Self::Longitude,
+        Self::PointWkt,
+        Self::Direction,
+        Self::FieldOfView,
+        Self::Range,
+        Self::AreaWatched,
+        Self::Address,
+        Self::Ward,
+        Self::PoliceStation,
+        Self::ContactPerson,
+        Self::Phone,
+        Self::StreamUrl,
+        Self::SnapshotUrl,
+        Self::NvrHost,
+        Self::NvrChannel,
+        Self::Make,
+        Self::Model,
+        Self::Username,
+        Self::Password,
+        Self::Notes,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::SourceId => "source_id",
+            Self::Label => "label",
+            Self::SiteName => "site_name",
+            Self::SiteNameHi => "site_name_hi",
+            Self::Operator => "operator",
+            Self::OwnerCategory => "owner_category",
+            Self::Latitude => "latitude",
+            Self::Longitude => "longitude",
+            Self::PointWkt => "point_wkt",
+            Self::Direction => "direction",
+            Self::FieldOfView => "field_of_view",
+            Self::Range => "range",
+            Self::AreaWatched => "area_watched",
+            Self::Address => "address",
+            Self::Ward => "ward",
+            Self::PoliceStation => "police_station",
+            Self::ContactPerson => "contact_person",
+            Self::Phone => "phone",
+            Self::StreamUrl => "stream_url",
+            Self::SnapshotUrl => "snapshot_url",
+            Self::NvrHost => "nvr_host",
+            Self::NvrChannel => "nvr_channel",
+            Self::Make => "make",
+            Self::Model => "model",
+            Self::Username => "username",
+            Self::Password => "password",
+            Self::Notes => "notes",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.code() == code)
+    }
+
+    /// Key of the field's name in the i18n catalogue.
+    pub fn i18n_key(self) -> String {
+        format!("import-field-{}", self.code().replace('_', "-"))
+    }
+
+    /// Headers that mean this field, lower-case, with spaces, `_`, `-`, `:` and `.` removed; English, Hindi,
+    /// and the tags of OpenStreetMap.
+    fn header_words(self) -> &'static [&'static str] {
+        match self {
+            Self::SourceId => &[
+                "cameraid",
+                "camid",
+                "cctvid",
+                "id",
+                "sourceid",
+                "cameracode",
+                "cameranumber",
+                "camerano",
+                "fid",
+                "objectid",
+                "osmid",
+                "कैमराआईडी",
+                "कैमरासंख्या",
+                "क्रमांक",
+            ],
+            Self::Label => &[
+                "label",
+                "cameraname",
+                "name",
+                "camera",
+                "location",
+                "locationname",
+                "description",
+                "कैमरानाम",
+                "कैमरा",
+                "स्थान",
+            ],
+            Self::SiteName => &[
+                "site",
+                "sitename",
+                "premises",
+                "establishment",
+                "building",
+                "स्थल",
+                "प्रतिष्ठान",
+                "भवन",
+            ],
+            Self::SiteNameHi => &["sitenamehi", "namehi", "hindiname", "हिंदीनाम", "नाम"],
+            Self::Operator => &[
+                "operator",
+                "owner",
+                "ownername",
+                "organisation",
+                "organization",
+                "संचालक",
+                "मालिक",
+                "स्वामी",
+            ],
+            Self::OwnerCategory => &[
+                "ownercategory",
+                "category",
+                "ownertype",
+                "type",
+                "श्रेणी",
+                "स्वामीश्रेणी",
+            ],
+            Self::Latitude => &["lat", "latitude", "latdeg", "y", "ycoord", "अक्षांश"],
+            Self::Longitude => &[
+                "lon",
+                "lng",
+                "long",
+                "longitude",
+                "londeg",
+                "x",
+                "xcoord",
+                "देशांतर",
+                "देशान्तर",
+            ],
+            Self::PointWkt => &["wkt", "geometry", "geom", "point", "the_geom", "thegeom"],
+            Self::Direction => &[
+                "direction",
+                "bearing",
+                "bearingdeg",
+                "heading",
+                "azimuth",
+                "cameradirection",
+                "surveillancedirection",
+                "दिशा",
+            ],
+            Self::FieldOfView => &["fov", "fovdeg", "fieldofview", "angle", "cameraangle"],
+            Self::Range => &["range", "rangem", "distance", "viewingdistance", "दूरी"],
+            Self::AreaWatched => &[
+                "areawatched",
+                "area",
+                "surveillance",
+                "coverage",
+                "watches",
+                "क्षेत्र",
+            ],
+            Self::Address => &["address", "postaladdress", "street", "पता"],
+            Self::Ward => &["ward", "wardname", "areaname", "वार्ड"],
+            Self::PoliceStation => &[
+                "policestation",
+                "thana",
+                "ps",
+                "थाना",
+                "पुलिसथाना",
+            ],
+            Self::ContactPerson => &[
+                "contact",
+                "contactperson",
+                "contactname",
+                "incharge",
+                "संपर्क",
+                "संपर्कव्यक्ति",
+            ],
+            Self::Phone => &[
+                "phone",
+                "mobile",
+                "phoneno",
+                "mobileno",
+                "contactnumber",
+                "telephone",
+                "फोन",
+                "मोबाइल",
+            ],
+            Self::StreamUrl => &["streamurl", "rtsp", "rtspurl", "stream", "url"],
+            Self::SnapshotUrl => &["snapshoturl", "snapshot", "jpegurl", "imageurl"],
+            Self::NvrHost => &["nvr", "nvrhost", "nvrip", "dvr", "dvrip", "recorder"],
+            Self::NvrChannel => &["channel", "nvrchannel", "ch", "चैनल"],
+            Self::Make => &["make", "manufacturer", "brand", "cameramake"],
+            Self::Model => &["model", "cameramodel"],
+            Self::Username => &["username", "user", "login"],
+            Self::Password => &["password", "pass", "pwd"],
+            Self::Notes => &["notes", "note", "remarks", "comment", "comments", "टिप्पणी"],
+        }
+    }
+}
+
+/// A header reduced to what matters for matching: lower-case, without spaces, `_`, `-`, `:`, `.` and brackets.
+pub fn header_key(header: &str) -> String {
+    header
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | ':' | '.' | '(' | ')' | '[' | ']' | '/'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The field a header most likely means. `tag:` prefixes from Overpass (`tag:camera:direction`) are ignored.
+pub fn guess_field(header: &str) -> Option<ImportField> {
+    let key = header_key(header);
+    let key = key.strip_prefix("tag").filter(|k| !k.is_empty()).unwrap_or(&key);
+    ImportField::ALL
+        .into_iter()
+        .find(|f| f.header_words().contains(&key))
+}
+
+/// Guesses a field for each header; a field is given to its first column only (the second `name` column of a
+/// file stays unmapped rather than overwriting the first).
+pub fn guess_mapping(headers: &[String]) -> Vec<Option<ImportField>> {
+    let mut taken = std::collections::HashSet::new();
+    headers
+        .iter()
+        .map(|h| guess_field(h).filter(|f| taken.insert(*f)))
+        .collect()
+}
+
+/// A latitude/longitude box.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
+pub struct LatLonBox {
+    pub lat_deg: (f64, f64),
+    pub lon_deg: (f64, f64),
+}
+
+impl LatLonBox {
+    pub fn contains(&self, lat_deg: f64, lon_deg: f64) -> bool {
+        (self.lat_deg.0..=self.lat_deg.1).contains(&lat_deg)
+            && (self.lon_deg.0..=self.lon_deg.1).contains(&lon_deg)
+    }
+}
+
+/// Why a coordinate cell is refused.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum CoordinateProblem {
+    Missing,
+    NotANumber { text: String },
+    /// `25.448.123`: a number with its decimal point lost to thousands grouping.
+    Grouped { text: String },
+    /// Both coordinates are exactly zero: a GPS or spreadsheet default, not a place.
+    ZeroZero,
+    /// Metres of a projected system, not degrees; `crs` names the likely one.
+    Projected { crs: String },
+    OutOfRange { lat_deg: f64, lon_deg: f64 },
+    /// The point lies outside the area one way round and inside it the other.
+    LooksSwapped { lat_deg: f64, lon_deg: f64 },
+}
+
+/// Reads one coordinate number: `25.4481`, `-2.35`, `78,5697` (a decimal comma when there is no point), with a
+/// trailing `°`. Grouped digits (`25.448.123`, `1,234.5`) are refused: the place they meant cannot be known.
+pub fn parse_coordinate(text: &str) -> Result<f64, CoordinateProblem> {
+    let t = text.trim().trim_end_matches('°').trim();
+    if t.is_empty() {
+        return Err(CoordinateProblem::Missing);
+    }
+    let dots = t.matches('.').count();
+    let commas = t.matches(',').count();
+    if dots > 1 || commas > 1 || (dots == 1 && commas == 1) {
+        return Err(CoordinateProblem::Grouped {
+            text: text.trim().to_string(),
+        });
+    }
+    let normal = if commas == 1 {
+        t.replace(',', ".")
+    } else {
+        t.to_string()
+    };
+    // Only plain decimal numbers: "inf", "1e5" or hex are never coordinates someone typed.
+    let plain = normal
+        .strip_prefix(['-', '+'])
+        .unwrap_or(&normal)
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.');
+    match normal.parse::<f64>() {
+        Ok(v) if plain && v.is_finite() => Ok(v),
+        _ => Err(CoordinateProblem::NotANumber {
+            text: text.trim().to_string(),
+        }),
+    }
+}
+
+/// Reads WKT `POINT (lon lat)` (also `POINT(lon lat)`, `SRID=4326;POINT (…)`, `POINT Z (lon lat h)`), as
+/// (longitude, latitude).
+pub fn parse_wkt_point(text: &str) -> Result<(f64, f64), CoordinateProblem> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(CoordinateProblem::Missing);
+    }
+    let body = t.rsplit(';').next().unwrap_or(t).trim();
+    let upper = body.to_ascii_uppercase();
+    let not_point = || CoordinateProblem::NotANumber {
+        text: t.chars().take(60).collect(),
+    };
+    let rest = upper.strip_prefix("POINT").ok_or_else(not_point)?.trim_start();
+    let rest = rest
+        .strip_prefix("ZM")
+        .or_else(|| rest.strip_prefix('Z'))
+        .or_else(|| rest.strip_prefix('M'))
+        .unwrap_or(rest)
+        .trim_start();
+    let inner = rest
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .ok_or_else(not_point)?;
+    let mut parts = inner.split_whitespace();
+    let (Some(x), Some(y)) = (parts.next(), parts.next()) else {
+        return Err(not_point());
+    };
+    Ok((parse_coordinate(x)?, parse_coordinate(y)?))
+}
+
+/// Checks a point read from a file against the area the registry serves (`area`, e.g. the city) and the wider
+/// country box (`country`): degrees in range, not (0, 0), not metres of a projected system, not swapped.
+pub fn check_point(
+    lat_deg: f64,
+    lon_deg: f64,
+    area: &LatLonBox,
+    country: &LatLonBox,
+) -> Result<(), CoordinateProblem> {
+    if lat_deg == 0.0 && lon_deg == 0.0 {
+        return Err(CoordinateProblem::ZeroZero);
+    }
+    if lat_deg.abs() > 90.0 || lon_deg.abs() > 180.0 {
+        return Err(match projected_crs(lon_deg, lat_deg) {
+            Some(crs) => CoordinateProblem::Projected { crs },
+            None => CoordinateProblem::OutOfRange { lat_deg, lon_deg },
+        });
+    }
+    let inside = |lat, lon| area.contains(lat, lon) || country.contains(lat, lon);
+    if !inside(lat_deg, lon_deg) && inside(lon_deg, lat_deg) {
+        return Err(CoordinateProblem::LooksSwapped { lat_deg, lon_deg });
+    }
+    Ok(())
+}
+
+/// Half the Web Mercator world's width, metres.
+const WEB_MERCATOR_MAX_M: f64 = 20_037_508.343;
+
+/// The projected system that numbers `x` (easting) and `y` (northing) most likely come from, if they are
+/// metres rather than degrees.
+fn projected_crs(x: f64, y: f64) -> Option<String> {
+    // UTM: eastings stay within 166 km–834 km of the zone's false origin, northings within 0–9,330 km (north).
+    let utm = (100_000.0..=900_000.0).contains(&x) && (0.0..=10_000_000.0).contains(&y);
+    let (x, y) = if utm { (x, y) } else { (y, x) };
+    if (100_000.0..=900_000.0).contains(&x) && (0.0..=10_000_000.0).contains(&y) {
+        return Some("UTM metres (e.g. EPSG:32644, WGS 84 / UTM zone 44N, which covers Jhansi)".into());
+    }
+    if x.abs() <= WEB_MERCATOR_MAX_M && y.abs() <= WEB_MERCATOR_MAX_M * 1.5 {
+        return Some("Web Mercator metres (EPSG:3857)".into());
+    }
+    None
+}
+
+/// A direction cell that was usable but not as written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "note", rename_all = "snake_case")]
+pub enum DirectionNote {
+    /// Several directions (`90;160;270`): the first was taken.
+    FirstOfSeveral { text: String, taken_deg: f64 },
+    /// A range (`190-100`, clockwise from the first to the second): its middle was taken as the facing and its
+    /// width as the field of view.
+    Range {
+        text: String,
+        bearing_deg: f64,
+        width_deg: f64,
+    },
+}
+
+/// Why a direction cell is refused (only that field: the camera is imported without a facing).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DirectionProblem {
+    pub text: String,
+}
+
+/// A direction read from a cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Direction {
+    pub bearing_deg: f64,
+    /// Width of a range, when the cell gave one.
+    pub fov_deg: Option<f64>,
+    pub note: Option<DirectionNote>,
+}
+
+/// The 16 compass points, clockwise from north.
+const COMPASS: [&str; 16] = [
+    "n", "nne", "ne", "ene", "e", "ese", "se", "sse", "s", "ssw", "sw", "wsw", "w", "wnw", "nw", "nnw",
+];
+
+/// One direction: degrees (`90`, `90.5`, `90°`, `360`) or a compass point (`N`, `NW`, `south`, `north-east`,
+/// `South West`).
+fn one_direction(text: &str) -> Option<f64> {
+    let t = text.trim().trim_end_matches('°').trim();
+    if let Ok(v) = t.parse::<f64>() {
+        return (v.is_finite() && (0.0..=360.0).contains(&v)).then_some(v % 360.0);
+    }
+    let word: String = t
+        .to_lowercase()
+        .replace("north", "n")
+        .replace("south", "s")
+        .replace("east", "e")
+        .replace("west", "w")
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect();
+    COMPASS
+        .iter()
+        .position(|p| *p == word)
+        .map(|i| i as f64 * 22.5)
+}
+
+/// Reads a facing direction as surveys and OpenStreetMap write it: one value, several (`90;160;270`,
+/// `180, 270`: the first, noted), or a clockwise range (`190-100`: its middle, noted). `None` for an empty
+/// cell.
+pub fn parse_direction(text: &str) -> Result<Option<Direction>, DirectionProblem> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let refuse = || DirectionProblem {
+        text: t.chars().take(60).collect(),
+    };
+    if let Some(deg) = one_direction(t) {
+        return Ok(Some(Direction {
+            bearing_deg: deg,
+            fov_deg: None,
+            note: None,
+        }));
+    }
+    let several: Vec<&str> = t.split([';', ',']).map(str::trim).collect();
+    if several.len() > 1 {
+        let first = several
+            .iter()
+            .map(|p| one_direction(p))
+            .collect::<Option<Vec<f64>>>()
+            .and_then(|v| v.first().copied())
+            .ok_or_else(refuse)?;
+        return Ok(Some(Direction {
+            bearing_deg: first,
+            fov_deg: None,
+            note: Some(DirectionNote::FirstOfSeveral {
+                text: t.to_string(),
+                taken_deg: first,
+            }),
+        }));
+    }
+    // A range "from-to", clockwise; a leading '-' would be a negative number, refused above.
+    if let Some((a, b)) = t.split_once('-')
+        && let (Some(from), Some(to)) = (one_direction(a), one_direction(b))
+    {
+        let width = (to - from).rem_euclid(360.0);
+        if width > 0.0 {
+            let bearing = (from + width / 2.0).rem_euclid(360.0);
+            return Ok(Some(Direction {
+                bearing_deg: bearing,
+                fov_deg: Some(width),
+                note: Some(DirectionNote::Range {
+                    text: t.to_string(),
+                    bearing_deg: bearing,
+                    width_deg: width,
+                }),
+            }));
+        }
+    }
+    Err(refuse())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JHANSI: LatLonBox = LatLonBox {
+        lat_deg: (25.39, 25.51),
+        lon_deg: (78.50, 78.65),
+    };
+    const INDIA: LatLonBox = LatLonBox {
+        lat_deg: (6.0, 37.6),
+        lon_deg: (68.0, 97.5),
+    };
+
+    #[test]
+    fn headers_are_guessed_in_english_hindi_and_osm_tags() {
+        for (header, field) in [
+            ("lat", ImportField::Latitude),
+            ("Latitude", ImportField::Latitude),
+            ("अक्षांश", ImportField::Latitude),
+            ("LON", ImportField::Longitude),
+            ("देशांतर", ImportField::Longitude),
+            ("camera_id", ImportField::SourceId),
+            ("tag:camera:direction", ImportField::Direction),
+            ("camera:direction", ImportField::Direction),
+            ("tag:operator", ImportField::Operator),
+            ("Police Station", ImportField::PoliceStation),
+            ("थाना", ImportField::PoliceStation),
+            ("area_name", ImportField::Ward),
+            ("location", ImportField::Label),
+            ("WKT", ImportField::PointWkt),
+            ("\u{feff}camera_id", ImportField::SourceId),
+        ] {
+            assert_eq!(guess_field(header), Some(field), "{header}");
+        }
+        assert_eq!(guess_field("area_code"), None);
+        let mapping = guess_mapping(&["name".into(), "Name".into(), "lat".into()]);
+        assert_eq!(
+            mapping,
+            vec![Some(ImportField::Label), None, Some(ImportField::Latitude)]
+        );
+        for f in ImportField::ALL {
+            assert_eq!(ImportField::from_code(f.code()), Some(f));
+        }
+    }
+
+    #[test]
+    fn coordinates_are_read_or_refused_with_the_reason() {
+        assert_eq!(parse_coordinate(" 25.4481 "), Ok(25.4481));
+        assert_eq!(parse_coordinate("-2.3536"), Ok(-2.3536));
+        assert_eq!(parse_coordinate("78,5697"), Ok(78.5697));
+        assert_eq!(parse_coordinate("25.4°"), Ok(25.4));
+        assert!(matches!(
+            parse_coordinate("25.448.123"),
+            Err(CoordinateProblem::Grouped { .. })
+        ));
+        assert!(matches!(
+            parse_coordinate("1,234.5"),
+            Err(CoordinateProblem::Grouped { .. })
+        ));
+        assert!(matches!(
+            parse_coordinate("inf"),
+            Err(CoordinateProblem::NotANumber { .. })
+        ));
+        assert!(matches!(
+            parse_coordinate("1e3"),
+            Err(CoordinateProblem::NotANumber { .. })
+        ));
+        assert_eq!(parse_coordinate(""), Err(CoordinateProblem::Missing));
+        assert_eq!(
+            parse_wkt_point("POINT (78.5697 25.4486)"),
+            Ok((78.5697, 25.4486))
+        );
+        assert_eq!(
+            parse_wkt_point("SRID=4326;point(78.5 25.4)"),
+            Ok((78.5, 25.4))
+        );
+        assert_eq!(parse_wkt_point("POINT Z (1 2 3)"), Ok((1.0, 2.0)));
+        assert!(parse_wkt_point("LINESTRING (1 2, 3 4)").is_err());
+    }
+
+    #[test]
+    fn points_are_checked_against_the_area() {
+        assert_eq!(check_point(25.4486, 78.5697, &JHANSI, &INDIA), Ok(()));
+        assert_eq!(
+            check_point(0.0, 0.0, &JHANSI, &INDIA),
+            Err(CoordinateProblem::ZeroZero)
+        );
+        assert_eq!(
+            check_point(78.5697, 25.4486, &JHANSI, &INDIA),
+            Err(CoordinateProblem::LooksSwapped {
+                lat_deg: 78.5697,
+                lon_deg: 25.4486
+            })
+        );
+        // Outside India both ways round: not for this rule to call swapped.
+        assert_eq!(check_point(53.45, -2.35, &JHANSI, &INDIA), Ok(()));
+        // Jhansi in Web Mercator metres, and in UTM zone 44N.
+        let Err(CoordinateProblem::Projected { crs }) =
+            check_point(2_930_000.0, 8_746_000.0, &JHANSI, &INDIA)
+        else {
+            panic!("Web Mercator not seen");
+        };
+        assert!(crs.contains("EPSG:3857"), "{crs}");
+        let Err(CoordinateProblem::Projected { crs }) =
+            check_point(2_815_000.0, 557_000.0, &JHANSI, &INDIA)
+        else {
+            panic!("UTM not seen");
+        };
+        assert!(crs.contains("UTM"), "{crs}");
+        assert!(matches!(
+            check_point(95.0, 1.0e9, &JHANSI, &INDIA),
+            Err(CoordinateProblem::OutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn directions_as_surveys_and_osm_write_them() {
+        let deg = |t: &str| parse_direction(t).unwrap().unwrap().bearing_deg;
+        assert_eq!(deg("90"), 90.0);
+        assert_eq!(deg("360"), 0.0);
+        assert_eq!(deg("N"), 0.0);
+        assert_eq!(deg("south"), 180.0);
+        assert_eq!(deg("NW"), 315.0);
+        assert_eq!(deg("north-east"), 45.0);
+        assert_eq!(deg("South West"), 225.0);
+        assert_eq!(deg("WSW"), 247.5);
+        let several = parse_direction("90;160;270").unwrap().unwrap();
+        assert_eq!(several.bearing_deg, 90.0);
+        assert!(matches!(
+            several.note,
+            Some(DirectionNote::FirstOfSeveral { taken_deg, .. }) if taken_deg == 90.0
+        ));
+        assert_eq!(deg("180, 270"), 180.0);
+        // 190° clockwise to 100°: 270° wide, facing 325°.
+        let range = parse_direction("190-100").unwrap().unwrap();
+        assert_eq!(range.bearing_deg, 325.0);
+        assert_eq!(range.fov_deg, Some(270.0));
+        assert_eq!(parse_direction("  ").unwrap(), None);
+        for bad in ["up", "-10", "400", "90;up", "N-N", "1e2x"] {
+            assert!(parse_direction(bad).is_err(), "{bad}");
+        }
+    }
+}
