@@ -9,7 +9,9 @@
 use serde::Serialize;
 
 /// What a column of an imported file can hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportField {
     /// The owner's or source's own id of the camera (duplicate detection across imports).
@@ -206,7 +208,14 @@ impl ImportField {
                 "surveillancedirection",
                 "दिशा",
             ],
-            Self::FieldOfView => &["fov", "fovdeg", "fieldofview", "angle", "cameraangle"],
+            // Not OSM's `camera:angle`: that is the tilt below the horizon.
+            Self::FieldOfView => &[
+                "fov",
+                "fovdeg",
+                "fieldofview",
+                "viewangle",
+                "horizontalangle",
+            ],
             Self::Range => &["range", "rangem", "distance", "viewingdistance", "दूरी"],
             Self::AreaWatched => &[
                 "areawatched",
@@ -218,13 +227,7 @@ impl ImportField {
             ],
             Self::Address => &["address", "postaladdress", "street", "पता"],
             Self::Ward => &["ward", "wardname", "areaname", "वार्ड"],
-            Self::PoliceStation => &[
-                "policestation",
-                "thana",
-                "ps",
-                "थाना",
-                "पुलिसथाना",
-            ],
+            Self::PoliceStation => &["policestation", "thana", "ps", "थाना", "पुलिसथाना"],
             Self::ContactPerson => &[
                 "contact",
                 "contactperson",
@@ -270,7 +273,10 @@ pub fn header_key(header: &str) -> String {
 /// The field a header most likely means. `tag:` prefixes from Overpass (`tag:camera:direction`) are ignored.
 pub fn guess_field(header: &str) -> Option<ImportField> {
     let key = header_key(header);
-    let key = key.strip_prefix("tag").filter(|k| !k.is_empty()).unwrap_or(&key);
+    let key = key
+        .strip_prefix("tag")
+        .filter(|k| !k.is_empty())
+        .unwrap_or(&key);
     ImportField::ALL
         .into_iter()
         .find(|f| f.header_words().contains(&key))
@@ -305,16 +311,28 @@ impl LatLonBox {
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum CoordinateProblem {
     Missing,
-    NotANumber { text: String },
+    NotANumber {
+        text: String,
+    },
     /// `25.448.123`: a number with its decimal point lost to thousands grouping.
-    Grouped { text: String },
+    Grouped {
+        text: String,
+    },
     /// Both coordinates are exactly zero: a GPS or spreadsheet default, not a place.
     ZeroZero,
     /// Metres of a projected system, not degrees; `crs` names the likely one.
-    Projected { crs: String },
-    OutOfRange { lat_deg: f64, lon_deg: f64 },
+    Projected {
+        crs: String,
+    },
+    OutOfRange {
+        lat_deg: f64,
+        lon_deg: f64,
+    },
     /// The point lies outside the area one way round and inside it the other.
-    LooksSwapped { lat_deg: f64, lon_deg: f64 },
+    LooksSwapped {
+        lat_deg: f64,
+        lon_deg: f64,
+    },
 }
 
 /// Reads one coordinate number: `25.4481`, `-2.35`, `78,5697` (a decimal comma when there is no point), with a
@@ -362,7 +380,10 @@ pub fn parse_wkt_point(text: &str) -> Result<(f64, f64), CoordinateProblem> {
     let not_point = || CoordinateProblem::NotANumber {
         text: t.chars().take(60).collect(),
     };
-    let rest = upper.strip_prefix("POINT").ok_or_else(not_point)?.trim_start();
+    let rest = upper
+        .strip_prefix("POINT")
+        .ok_or_else(not_point)?
+        .trim_start();
     let rest = rest
         .strip_prefix("ZM")
         .or_else(|| rest.strip_prefix('Z'))
@@ -414,7 +435,9 @@ fn projected_crs(x: f64, y: f64) -> Option<String> {
     let utm = (100_000.0..=900_000.0).contains(&x) && (0.0..=10_000_000.0).contains(&y);
     let (x, y) = if utm { (x, y) } else { (y, x) };
     if (100_000.0..=900_000.0).contains(&x) && (0.0..=10_000_000.0).contains(&y) {
-        return Some("UTM metres (e.g. EPSG:32644, WGS 84 / UTM zone 44N, which covers Jhansi)".into());
+        return Some(
+            "UTM metres (e.g. EPSG:32644, WGS 84 / UTM zone 44N, which covers Jhansi)".into(),
+        );
     }
     if x.abs() <= WEB_MERCATOR_MAX_M && y.abs() <= WEB_MERCATOR_MAX_M * 1.5 {
         return Some("Web Mercator metres (EPSG:3857)".into());
@@ -454,15 +477,17 @@ pub struct Direction {
 
 /// The 16 compass points, clockwise from north.
 const COMPASS: [&str; 16] = [
-    "n", "nne", "ne", "ene", "e", "ese", "se", "sse", "s", "ssw", "sw", "wsw", "w", "wnw", "nw", "nnw",
+    "n", "nne", "ne", "ene", "e", "ese", "se", "sse", "s", "ssw", "sw", "wsw", "w", "wnw", "nw",
+    "nnw",
 ];
 
-/// One direction: degrees (`90`, `90.5`, `90°`, `360`) or a compass point (`N`, `NW`, `south`, `north-east`,
+/// One direction: degrees (`90`, `90.5`, `90°`, `360`, `-140` for 220) or a compass point (`N`, `NW`, `south`, `north-east`,
 /// `South West`).
 fn one_direction(text: &str) -> Option<f64> {
     let t = text.trim().trim_end_matches('°').trim();
     if let Ok(v) = t.parse::<f64>() {
-        return (v.is_finite() && (0.0..=360.0).contains(&v)).then_some(v % 360.0);
+        // OpenStreetMap has `-140` for 220°: a turn anticlockwise from north.
+        return (v.is_finite() && (-360.0..=360.0).contains(&v)).then_some(v.rem_euclid(360.0));
     }
     let word: String = t
         .to_lowercase()
@@ -673,7 +698,8 @@ mod tests {
         assert_eq!(range.bearing_deg, 325.0);
         assert_eq!(range.fov_deg, Some(270.0));
         assert_eq!(parse_direction("  ").unwrap(), None);
-        for bad in ["up", "-10", "400", "90;up", "N-N", "1e2x"] {
+        assert_eq!(deg("-140"), 220.0);
+        for bad in ["up", "-400", "400", "90;up", "N-N", "1e2x", "forward"] {
             assert!(parse_direction(bad).is_err(), "{bad}");
         }
     }

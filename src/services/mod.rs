@@ -8,6 +8,7 @@ pub mod coverage;
 pub mod demo;
 pub mod desk;
 pub mod export;
+pub mod import;
 pub mod map_index;
 pub mod mbtiles;
 pub mod monitor;

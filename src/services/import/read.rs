@@ -1,0 +1,731 @@
+//! Reading camera lists as people send them into one shape: a header and rows of text cells, each row with
+//! the number a person finds it by (the spreadsheet row, the feature or element number) and, for map formats,
+//! its point.
+//!
+//! - CSV: `,` `;` tab or `|` (whichever gives the steadiest column count), quoted fields with commas and line
+//!   breaks, CRLF, UTF-8 with or without a byte-order mark, and UTF-16 as Excel's "Unicode text" writes it.
+//! - XLSX, XLS and ODS: the first sheet with data (or a named one), its first non-empty row as the header.
+//! - GeoJSON: a FeatureCollection; properties become columns, a Point geometry the row's point.
+//! - OpenStreetMap Overpass JSON (`{"elements": [...]}` or a bare array): nodes with lat/lon, tags as columns.
+//!
+//! Nothing here decides what a cell means; see [`crate::model::import`].
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Reader as _};
+use serde_json::Value;
+
+/// The formats the importer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceFormat {
+    Csv,
+    /// XLSX, XLS or ODS.
+    Spreadsheet,
+    GeoJson,
+    Overpass,
+}
+
+impl SourceFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Csv => "CSV",
+            Self::Spreadsheet => "spreadsheet",
+            Self::GeoJson => "GeoJSON",
+            Self::Overpass => "Overpass JSON",
+        }
+    }
+
+    /// The format of a file from its content first (a `.csv` that is really XLSX happens), then its name.
+    pub fn sniff(path: &Path, bytes: &[u8]) -> Self {
+        // XLSX and ODS are ZIP files; XLS is an OLE compound file.
+        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            return Self::Spreadsheet;
+        }
+        let head: String = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)])
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .chars()
+            .take(4000)
+            .collect();
+        if head.starts_with('{') || head.starts_with('[') {
+            let overpass = head.contains("\"elements\"")
+                || (head.starts_with('[')
+                    && head.contains("\"type\"")
+                    && head.contains("\"node\""))
+                || head.contains("\"osm3s\"");
+            return if overpass {
+                Self::Overpass
+            } else {
+                Self::GeoJson
+            };
+        }
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("xlsx" | "xlsm" | "xls" | "ods") => Self::Spreadsheet,
+            Some("geojson") => Self::GeoJson,
+            _ => Self::Csv,
+        }
+    }
+}
+
+/// One row of the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceRow {
+    /// The number a person finds the row by: the spreadsheet row (the header is row 1), or the feature or
+    /// element number (from 1).
+    pub number: usize,
+    /// One cell per header (missing cells are empty).
+    pub cells: Vec<String>,
+    /// (longitude, latitude) from a map format's geometry.
+    pub point: Option<(f64, f64)>,
+    /// Why a map format's geometry gave no point (a LineString, no geometry), if it did not.
+    pub geometry_problem: Option<String>,
+}
+
+/// A source file read into a header and rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceTable {
+    pub format: SourceFormat,
+    pub headers: Vec<String>,
+    pub rows: Vec<SourceRow>,
+    /// What the reader noticed about the file as a whole ("UTF-16", "delimiter ;", "sheet Cameras", "12 ways
+    /// skipped").
+    pub notes: Vec<String>,
+}
+
+/// Why a file cannot be read at all (a bad row is never this: it is refused in the report).
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ReadError {
+    #[error("the file is empty")]
+    Empty,
+    #[error(
+        "the file is not text in UTF-8 or UTF-16 (byte {offset} is not UTF-8); save it as \"CSV UTF-8\""
+    )]
+    Encoding { offset: usize },
+    #[error("CSV row {row}: {detail}")]
+    Csv { row: usize, detail: String },
+    #[error("the spreadsheet cannot be read: {0}")]
+    Spreadsheet(String),
+    #[error("the spreadsheet has no sheet named {0:?}")]
+    NoSuchSheet(String),
+    #[error("no sheet of the spreadsheet holds any data")]
+    EmptySheets,
+    #[error("not valid JSON: {0}")]
+    Json(String),
+    #[error("not a GeoJSON FeatureCollection: {0}")]
+    NotFeatureCollection(String),
+    #[error("not Overpass JSON: {0}")]
+    NotOverpass(String),
+    #[error("the file has a header but no rows")]
+    NoRows,
+}
+
+/// Reads `bytes` as `format`; `sheet` picks a spreadsheet's sheet by name.
+pub fn read(
+    bytes: &[u8],
+    format: SourceFormat,
+    sheet: Option<&str>,
+) -> Result<SourceTable, ReadError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ReadError::Empty);
+    }
+    let table = match format {
+        SourceFormat::Csv => read_csv(bytes)?,
+        SourceFormat::Spreadsheet => read_spreadsheet(bytes, sheet)?,
+        SourceFormat::GeoJson => read_geojson(bytes)?,
+        SourceFormat::Overpass => read_overpass(bytes)?,
+    };
+    if table.rows.is_empty() {
+        return Err(ReadError::NoRows);
+    }
+    Ok(table)
+}
+
+/// The text of a CSV file: UTF-8 (a byte-order mark dropped) or UTF-16 with a byte-order mark, or without one
+/// when every other byte is zero (how Excel's "Unicode text" starts with ASCII headers).
+fn decode_text(bytes: &[u8], notes: &mut Vec<String>) -> Result<String, ReadError> {
+    let utf16 = |body: &[u8], little: bool| -> String {
+        let units = body.chunks_exact(2).map(|p| {
+            if little {
+                u16::from_le_bytes([p[0], p[1]])
+            } else {
+                u16::from_be_bytes([p[0], p[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    };
+    if let Some(body) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        notes.push("UTF-16 (little-endian)".into());
+        return Ok(utf16(body, true));
+    }
+    if let Some(body) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        notes.push("UTF-16 (big-endian)".into());
+        return Ok(utf16(body, false));
+    }
+    // UTF-8 text never holds a zero byte; UTF-16 of ASCII headers has one in every other position.
+    let sample = &bytes[..bytes.len().min(400) & !1];
+    if sample.len() >= 4 {
+        let zeros = |skip: usize| {
+            sample
+                .iter()
+                .skip(skip)
+                .step_by(2)
+                .filter(|b| **b == 0)
+                .count()
+        };
+        let (even, odd) = (zeros(0), zeros(1));
+        let half = sample.len() / 2;
+        if (odd * 3 > half && even == 0) || (even * 3 > half && odd == 0) {
+            notes.push("UTF-16 without a byte-order mark".into());
+            return Ok(utf16(bytes, odd > 0));
+        }
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => Err(ReadError::Encoding {
+            offset: e.valid_up_to() + (bytes.len() - body.len()),
+        }),
+    }
+}
+
+/// The delimiter that splits the first lines into the same number (> 1) of fields most often.
+fn sniff_delimiter(text: &str) -> u8 {
+    let sample: String = text.chars().take(64 * 1024).collect();
+    let mut best = (b',', 0usize);
+    for delimiter in [b',', b';', b'\t', b'|'] {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(sample.as_bytes());
+        let mut counts: HashMap<usize, usize> = HashMap::new();
+        for record in reader.records().take(30).flatten() {
+            if record.len() > 1 {
+                *counts.entry(record.len()).or_default() += 1;
+            }
+        }
+        let steady = counts.values().copied().max().unwrap_or(0);
+        if steady > best.1 {
+            best = (delimiter, steady);
+        }
+    }
+    best.0
+}
+
+fn read_csv(bytes: &[u8]) -> Result<SourceTable, ReadError> {
+    let mut notes = Vec::new();
+    let text = decode_text(bytes, &mut notes)?;
+    let delimiter = sniff_delimiter(&text);
+    if delimiter != b',' {
+        notes.push(match delimiter {
+            b'\t' => "columns separated by tabs".to_string(),
+            d => format!("columns separated by '{}'", d as char),
+        });
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut headers: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    // Spreadsheet numbering: blank lines are skipped by the parser, so count records, as Excel shows them.
+    for (i, record) in reader.records().enumerate() {
+        let number = i + 1;
+        let record = record.map_err(|e| ReadError::Csv {
+            row: number,
+            detail: e.to_string(),
+        })?;
+        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        match &headers {
+            None => headers = Some(cells),
+            Some(h) => {
+                if cells.iter().all(String::is_empty) {
+                    continue;
+                }
+                let mut cells = cells;
+                cells.resize(h.len().max(cells.len()), String::new());
+                rows.push(SourceRow {
+                    number,
+                    cells,
+                    point: None,
+                    geometry_problem: None,
+                });
+            }
+        }
+    }
+    let mut headers = headers.ok_or(ReadError::Empty)?;
+    widen_headers(&mut headers, &mut rows);
+    Ok(SourceTable {
+        format: SourceFormat::Csv,
+        headers,
+        rows,
+        notes,
+    })
+}
+
+/// Rows longer than the header get headers "column 7", … so no cell is silently dropped.
+fn widen_headers(headers: &mut Vec<String>, rows: &mut [SourceRow]) {
+    let widest = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    while headers.len() < widest {
+        headers.push(format!("column {}", headers.len() + 1));
+    }
+    for row in rows {
+        row.cells.resize(headers.len(), String::new());
+    }
+}
+
+/// A spreadsheet cell as the text a person sees: whole numbers without ".0" (ids, channels), others in full.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => excel_date_text(d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// An Excel date serial (days since 1899-12-30, the fraction the time of day) as "2026-11-25" or
+/// "2026-11-25 14:05".
+fn excel_date_text(serial: f64) -> String {
+    let days = serial.floor();
+    let base = jiff::civil::date(1899, 12, 30);
+    let Ok(date) = base.checked_add(jiff::Span::new().days(days as i64)) else {
+        return number_text(serial);
+    };
+    let minutes = ((serial - days) * 24.0 * 60.0).round() as i64;
+    if minutes == 0 {
+        date.to_string()
+    } else {
+        format!("{date} {:02}:{:02}", minutes / 60, minutes % 60)
+    }
+}
+
+/// A number as text: whole numbers without a fraction (`1001.0` → `1001`).
+pub fn number_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        f.to_string()
+    }
+}
+
+fn read_spreadsheet(bytes: &[u8], sheet: Option<&str>) -> Result<SourceTable, ReadError> {
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
+        .map_err(|e| ReadError::Spreadsheet(e.to_string()))?;
+    let names = book.sheet_names();
+    let candidates: Vec<String> = match sheet {
+        Some(name) => {
+            let found = names
+                .iter()
+                .find(|n| n.eq_ignore_ascii_case(name))
+                .ok_or_else(|| ReadError::NoSuchSheet(name.to_string()))?;
+            vec![found.clone()]
+        }
+        None => names,
+    };
+    for name in candidates {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| ReadError::Spreadsheet(e.to_string()))?;
+        let start_row = range.start().map_or(0, |(r, _)| r as usize);
+        let mut lines = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                (
+                    start_row + i + 1,
+                    cells.iter().map(cell_text).collect::<Vec<_>>(),
+                )
+            })
+            .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
+        let Some((_, headers)) = lines.next() else {
+            continue;
+        };
+        let mut headers = headers;
+        let mut rows: Vec<SourceRow> = lines
+            .map(|(number, cells)| SourceRow {
+                number,
+                cells,
+                point: None,
+                geometry_problem: None,
+            })
+            .collect();
+        widen_headers(&mut headers, &mut rows);
+        return Ok(SourceTable {
+            format: SourceFormat::Spreadsheet,
+            headers,
+            rows,
+            notes: vec![format!("sheet {name}")],
+        });
+    }
+    Err(ReadError::EmptySheets)
+}
+
+/// A JSON value as a cell: text as it is, numbers as [`number_text`], null as empty, anything nested as JSON.
+fn json_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number_text),
+        Value::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Columns in first-seen order, and each object's cells in that order.
+fn columns_of<'a>(
+    objects: impl Iterator<Item = Option<&'a serde_json::Map<String, Value>>> + Clone,
+    first: &[&str],
+) -> (Vec<String>, HashMap<String, usize>) {
+    let mut headers: Vec<String> = first.iter().map(|s| s.to_string()).collect();
+    let mut index: HashMap<String, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.clone(), i))
+        .collect();
+    for object in objects.flatten() {
+        for key in object.keys() {
+            if !index.contains_key(key) {
+                index.insert(key.clone(), headers.len());
+                headers.push(key.clone());
+            }
+        }
+    }
+    (headers, index)
+}
+
+fn read_geojson(bytes: &[u8]) -> Result<SourceTable, ReadError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let value: Value = serde_json::from_slice(body).map_err(|e| ReadError::Json(e.to_string()))?;
+    let features = match value.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => value
+            .get("features")
+            .and_then(Value::as_array)
+            .ok_or_else(|| ReadError::NotFeatureCollection("it has no \"features\" list".into()))?,
+        Some(other) => {
+            return Err(ReadError::NotFeatureCollection(format!(
+                "its type is {other:?}"
+            )));
+        }
+        None => {
+            return Err(ReadError::NotFeatureCollection("it has no \"type\"".into()));
+        }
+    };
+    let mut notes = Vec::new();
+    if let Some(crs) = value
+        .pointer("/crs/properties/name")
+        .and_then(Value::as_str)
+    {
+        notes.push(format!("declared CRS {crs}"));
+    }
+    let props = features
+        .iter()
+        .map(|f| f.get("properties").and_then(Value::as_object));
+    let (headers, index) = columns_of(props, &[]);
+    let mut rows = Vec::with_capacity(features.len());
+    for (i, feature) in features.iter().enumerate() {
+        let mut cells = vec![String::new(); headers.len()];
+        if let Some(p) = feature.get("properties").and_then(Value::as_object) {
+            for (k, v) in p {
+                if let Some(&c) = index.get(k) {
+                    cells[c] = json_text(v);
+                }
+            }
+        }
+        let (point, geometry_problem) = geojson_point(feature.get("geometry"));
+        rows.push(SourceRow {
+            number: i + 1,
+            cells,
+            point,
+            geometry_problem,
+        });
+    }
+    Ok(SourceTable {
+        format: SourceFormat::GeoJson,
+        headers,
+        rows,
+        notes,
+    })
+}
+
+/// A feature's Point as (longitude, latitude), or why there is none.
+fn geojson_point(geometry: Option<&Value>) -> (Option<(f64, f64)>, Option<String>) {
+    let Some(g) = geometry.filter(|g| !g.is_null()) else {
+        return (None, Some("the feature has no geometry".into()));
+    };
+    match g.get("type").and_then(Value::as_str) {
+        Some("Point") => {
+            let c = g.get("coordinates").and_then(Value::as_array);
+            match c.map(|c| {
+                (
+                    c.first().and_then(Value::as_f64),
+                    c.get(1).and_then(Value::as_f64),
+                )
+            }) {
+                Some((Some(x), Some(y))) => (Some((x, y)), None),
+                _ => (None, Some("the Point has no two numbers".into())),
+            }
+        }
+        Some(other) => (
+            None,
+            Some(format!("the geometry is a {other}, not a Point")),
+        ),
+        None => (None, Some("the geometry has no type".into())),
+    }
+}
+
+/// Tags listed first (in this order) so the mapping guess takes the more specific one: `camera:direction`
+/// before the older `direction`.
+const OSM_FIRST: [&str; 7] = [
+    "osm_id",
+    "name",
+    "operator",
+    "camera:direction",
+    "direction",
+    "surveillance",
+    "surveillance:type",
+];
+
+fn read_overpass(bytes: &[u8]) -> Result<SourceTable, ReadError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let value: Value = serde_json::from_slice(body).map_err(|e| ReadError::Json(e.to_string()))?;
+    let elements = match &value {
+        Value::Array(a) => a,
+        Value::Object(o) => o
+            .get("elements")
+            .and_then(Value::as_array)
+            .ok_or_else(|| ReadError::NotOverpass("it has no \"elements\" list".into()))?,
+        _ => {
+            return Err(ReadError::NotOverpass(
+                "it is neither a list nor an object".into(),
+            ));
+        }
+    };
+    let tags = elements
+        .iter()
+        .map(|e| e.get("tags").and_then(Value::as_object));
+    let (headers, index) = columns_of(tags, &OSM_FIRST);
+    let mut rows = Vec::with_capacity(elements.len());
+    let mut skipped = 0usize;
+    for (i, element) in elements.iter().enumerate() {
+        let kind = element.get("type").and_then(Value::as_str).unwrap_or("");
+        let lat = element.get("lat").and_then(Value::as_f64);
+        let lon = element.get("lon").and_then(Value::as_f64);
+        // Ways and relations (a camera drawn as a building outline) have no single point without "out center".
+        let point = match (lat, lon) {
+            (Some(lat), Some(lon)) => Some((lon, lat)),
+            _ => element
+                .get("center")
+                .and_then(|c| Some((c.get("lon")?.as_f64()?, c.get("lat")?.as_f64()?))),
+        };
+        if kind != "node" && point.is_none() {
+            skipped += 1;
+            continue;
+        }
+        let mut cells = vec![String::new(); headers.len()];
+        if let Some(id) = element.get("id") {
+            cells[0] = match kind {
+                "node" | "" => json_text(id),
+                other => format!("{other}/{}", json_text(id)),
+            };
+        }
+        if let Some(t) = element.get("tags").and_then(Value::as_object) {
+            for (k, v) in t {
+                if let Some(&c) = index.get(k) {
+                    cells[c] = json_text(v);
+                }
+            }
+        }
+        rows.push(SourceRow {
+            number: i + 1,
+            cells,
+            point,
+            geometry_problem: point.is_none().then(|| "the node has no lat/lon".into()),
+        });
+    }
+    let mut notes = Vec::new();
+    if skipped > 0 {
+        notes.push(format!(
+            "{skipped} ways or relations without a point skipped (ask Overpass for \"out center\")"
+        ));
+    }
+    Ok(SourceTable {
+        format: SourceFormat::Overpass,
+        headers,
+        rows,
+        notes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(text: &[u8]) -> SourceTable {
+        read(text, SourceFormat::Csv, None).unwrap()
+    }
+
+    #[test]
+    fn csv_delimiters_quotes_and_line_ends() {
+        let t = csv(b"id,location,lon,lat\r\n1,\"Road A, North\",-2.3,53.4\r\n2,\"Two\nlines\",-2.4,53.5\r\n");
+        assert_eq!(t.headers, ["id", "location", "lon", "lat"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].cells[1], "Road A, North");
+        assert_eq!(t.rows[1].cells[1], "Two\nlines");
+        // The header is row 1, as in a spreadsheet.
+        assert_eq!(t.rows[0].number, 2);
+        let t = csv("\u{feff}naam;अक्षांश;देशांतर\nहोटल;25,44;78,56\n".as_bytes());
+        assert_eq!(t.headers, ["naam", "अक्षांश", "देशांतर"]);
+        assert_eq!(t.rows[0].cells, ["होटल", "25,44", "78,56"]);
+        let t = csv(b"a\tb\tc\n1\t2\t3\n");
+        assert_eq!(t.rows[0].cells, ["1", "2", "3"]);
+        // A short row gets empty cells; a long one gets a header.
+        let t = csv(b"a,b\n1\n1,2,3\n");
+        assert_eq!(t.headers, ["a", "b", "column 3"]);
+        assert_eq!(t.rows[0].cells, ["1", "", ""]);
+    }
+
+    #[test]
+    fn csv_in_utf16_as_excel_writes_it() {
+        let text = "name\tlat\nहोटल\t25.4\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let t = csv(&le);
+        assert_eq!(t.rows[0].cells, ["होटल", "25.4"]);
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(csv(&be).rows[0].cells, ["होटल", "25.4"]);
+        let bare: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(csv(&bare).rows[0].cells, ["होटल", "25.4"]);
+        assert_eq!(
+            read(b"a,b\n\xff\xfe\xfd,1\n", SourceFormat::Csv, None),
+            Err(ReadError::Encoding { offset: 4 })
+        );
+        assert_eq!(
+            read(b"  \n", SourceFormat::Csv, None),
+            Err(ReadError::Empty)
+        );
+        assert_eq!(
+            read(b"a,b\n", SourceFormat::Csv, None),
+            Err(ReadError::NoRows)
+        );
+    }
+
+    #[test]
+    fn geojson_and_overpass() {
+        let g = br#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"camera_id":1001.0,"location":"A"},"geometry":{"type":"Point","coordinates":[-2.28,53.46]}},
+            {"type":"Feature","properties":{"camera_id":1002.0,"extra":null},"geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}"#;
+        let t = read(g, SourceFormat::GeoJson, None).unwrap();
+        assert_eq!(t.headers, ["camera_id", "location", "extra"]);
+        assert_eq!(t.rows[0].cells, ["1001", "A", ""]);
+        assert_eq!(t.rows[0].point, Some((-2.28, 53.46)));
+        assert!(
+            t.rows[1]
+                .geometry_problem
+                .as_deref()
+                .unwrap()
+                .contains("LineString")
+        );
+        assert!(matches!(
+            read(br#"{"type":"Feature"}"#, SourceFormat::GeoJson, None),
+            Err(ReadError::NotFeatureCollection(_))
+        ));
+        let o = br#"[{"type":"node","id":5,"lat":47.2,"lon":8.8,"tags":{"direction":"90","camera:direction":"N","operator":"SBB"}},
+            {"type":"way","id":6,"tags":{}}]"#;
+        let t = read(o, SourceFormat::Overpass, None).unwrap();
+        assert_eq!(
+            &t.headers[..4],
+            ["osm_id", "name", "operator", "camera:direction"]
+        );
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].cells[0], "5");
+        assert_eq!(t.rows[0].cells[3], "N");
+        assert_eq!(t.rows[0].point, Some((8.8, 47.2)));
+        assert_eq!(t.notes.len(), 1);
+        let t = read(
+            br#"{"elements":[{"type":"node","id":1,"lat":1.5,"lon":2.5}]}"#,
+            SourceFormat::Overpass,
+            None,
+        )
+        .unwrap();
+        assert_eq!(t.rows[0].point, Some((2.5, 1.5)));
+    }
+
+    #[test]
+    fn excel_dates_read_as_dates() {
+        assert_eq!(excel_date_text(46_351.0), "2026-11-25");
+        assert_eq!(excel_date_text(46_351.5), "2026-11-25 12:00");
+        assert_eq!(number_text(1001.0), "1001");
+        assert_eq!(number_text(25.5), "25.5");
+    }
+
+    #[test]
+    fn formats_are_sniffed_from_content_then_name() {
+        let p = Path::new("x.csv");
+        assert_eq!(
+            SourceFormat::sniff(p, b"PK\x03\x04...."),
+            SourceFormat::Spreadsheet
+        );
+        assert_eq!(
+            SourceFormat::sniff(p, br#"{"type":"FeatureCollection"}"#),
+            SourceFormat::GeoJson
+        );
+        assert_eq!(
+            SourceFormat::sniff(p, br#"{"version":0.6,"elements":[]}"#),
+            SourceFormat::Overpass
+        );
+        assert_eq!(
+            SourceFormat::sniff(p, br#"[ {"type": "node", "id": 1}]"#),
+            SourceFormat::Overpass
+        );
+        assert_eq!(SourceFormat::sniff(p, b"a,b\n1,2"), SourceFormat::Csv);
+        assert_eq!(
+            SourceFormat::sniff(Path::new("x.ods"), b"junk"),
+            SourceFormat::Spreadsheet
+        );
+    }
+
+    #[test]
+    fn spreadsheets_read_through_calamine() {
+        // A real XLSX written by rust_xlsxwriter: header on row 3, a Hindi name, a float id.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cams.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("Cameras").unwrap();
+        sheet.write_string(2, 0, "camera_id").unwrap();
+        sheet.write_string(2, 1, "नाम").unwrap();
+        sheet.write_number(3, 0, 1001.0).unwrap();
+        sheet.write_string(3, 1, "होटल गेट").unwrap();
+        book.save(&path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let t = read(&bytes, SourceFormat::Spreadsheet, None).unwrap();
+        assert_eq!(t.headers, ["camera_id", "नाम"]);
+        assert_eq!(t.rows[0].cells, ["1001", "होटल गेट"]);
+        assert_eq!(t.rows[0].number, 4);
+        assert_eq!(
+            read(&bytes, SourceFormat::Spreadsheet, Some("Other")),
+            Err(ReadError::NoSuchSheet("Other".into()))
+        );
+        assert!(matches!(
+            read(b"PK\x03\x04 broken", SourceFormat::Spreadsheet, None),
+            Err(ReadError::Spreadsheet(_))
+        ));
+    }
+}
