@@ -112,6 +112,26 @@ pub enum Command {
         #[arg(long, hide = true, allow_negative_numbers = true)]
         now_unix_s: Option<i64>,
     },
+    /// Show or set the area the registry serves: its city and country, as boxes south,west,north,east in
+    /// degrees. Points outside the country box are refused as typos, and a point that lands inside only with
+    /// latitude and longitude swapped is called swapped. Default: Jhansi, India.
+    Area {
+        /// The city's name.
+        #[arg(long)]
+        city: Option<String>,
+        /// The country's name as messages say it ("India", "the United Kingdom").
+        #[arg(long)]
+        country: Option<String>,
+        /// The city's box: south,west,north,east.
+        #[arg(long, value_name = "S,W,N,E", allow_hyphen_values = true)]
+        city_box: Option<String>,
+        /// The country's box: south,west,north,east.
+        #[arg(long, value_name = "S,W,N,E", allow_hyphen_values = true)]
+        country_box: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Probe the configured and integrated cameras (RTSP and snapshot) without the window, and store their
     /// health; runs until stopped, or one sweep with --once.
     Probe {
@@ -280,6 +300,23 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
             seed,
             now_unix_s,
         }) => run_demo(&db, &key_dir, cameras as usize, seed, now_unix_s),
+        Some(Command::Area {
+            city,
+            country,
+            city_box,
+            country_box,
+            json,
+        }) => run_area(
+            &db,
+            &key_dir,
+            AreaChange {
+                city,
+                country,
+                city_box,
+                country_box,
+            },
+            json,
+        ),
         Some(Command::Probe {
             once,
             json,
@@ -354,6 +391,71 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
             now_unix_s.unwrap_or_else(crate::store::now_unix_s),
         ),
     }
+}
+
+/// What `iccc-desk area` was asked to change.
+struct AreaChange {
+    city: Option<String>,
+    country: Option<String>,
+    city_box: Option<String>,
+    country_box: Option<String>,
+}
+
+fn run_area(db: &Path, key_dir: &Path, change: AreaChange, as_json: bool) -> Result<(), CliError> {
+    use crate::model::LatLonBox;
+    let changes = change.city.is_some()
+        || change.country.is_some()
+        || change.city_box.is_some()
+        || change.country_box.is_some();
+    let mut store = Store::open(
+        db,
+        &OpenOptions {
+            key_dir: key_dir.to_path_buf(),
+        },
+    )
+    .map_err(|e| CliError::from_store(db, e))?;
+    let mut area = store
+        .service_area()
+        .map_err(|e| CliError::from_store(db, e))?;
+    if changes {
+        let parse = |flag: &str, text: &str| {
+            LatLonBox::parse(text).map_err(|e| CliError::BadInput(format!("--{flag}: {e}")))
+        };
+        if let Some(city) = change.city {
+            area.city = city;
+        }
+        if let Some(country) = change.country {
+            area.country = country;
+        }
+        if let Some(b) = &change.city_box {
+            area.city_box = parse("city-box", b)?;
+        }
+        if let Some(b) = &change.country_box {
+            area.country_box = parse("country-box", b)?;
+        }
+        area.check().map_err(CliError::BadInput)?;
+        store
+            .set_service_area(&Actor::os_user_now(), &area)
+            .map_err(|e| CliError::from_store(db, e))?;
+    }
+    if as_json {
+        say(&serde_json::to_string_pretty(&area).unwrap_or_default());
+    } else {
+        let b = |b: &LatLonBox| {
+            format!(
+                "{},{},{},{}",
+                b.lat_deg.0, b.lon_deg.0, b.lat_deg.1, b.lon_deg.1
+            )
+        };
+        say(&format!(
+            "{}, {}: city box {} (S,W,N,E), country box {}",
+            area.city,
+            area.country,
+            b(&area.city_box),
+            b(&area.country_box)
+        ));
+    }
+    Ok(())
 }
 
 fn run_demo(

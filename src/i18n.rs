@@ -316,7 +316,9 @@ mod tests {
                 text: String::new(),
             },
             Problem::OutOfRange { min: 0.0, max: 1.0 },
-            Problem::OutsideIndia,
+            Problem::OutsideArea {
+                country: String::new(),
+            },
             Problem::LooksSwapped,
             Problem::ZeroZero,
             Problem::BadPhone,

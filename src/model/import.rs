@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+use super::area::LatLonBox;
+
 /// What a column of an imported file can hold.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
@@ -290,20 +292,6 @@ pub fn guess_mapping(headers: &[String]) -> Vec<Option<ImportField>> {
         .iter()
         .map(|h| guess_field(h).filter(|f| taken.insert(*f)))
         .collect()
-}
-
-/// A latitude/longitude box.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
-pub struct LatLonBox {
-    pub lat_deg: (f64, f64),
-    pub lon_deg: (f64, f64),
-}
-
-impl LatLonBox {
-    pub fn contains(&self, lat_deg: f64, lon_deg: f64) -> bool {
-        (self.lat_deg.0..=self.lat_deg.1).contains(&lat_deg)
-            && (self.lon_deg.0..=self.lon_deg.1).contains(&lon_deg)
-    }
 }
 
 /// Why a coordinate cell is refused.

@@ -3,6 +3,7 @@
 //! Everything here is pure so the rules (common areas only, legal stage changes, field checks) can be
 //! unit-tested and shared by the store, the services, the CLI and the screens.
 
+mod area;
 mod boundary;
 mod camera;
 pub mod coverage;
@@ -13,6 +14,7 @@ mod site;
 mod stage;
 mod validate;
 
+pub use area::{LatLonBox, ServiceArea};
 pub use boundary::{BoundaryArea, BoundaryKind, BoundaryPolygons};
 pub use camera::{AreaWatched, Camera, CameraKind, PasswordState};
 pub use coverage::{Candidate, CoverageGap, CoverageReport, GapReason, WardCoverage};
@@ -20,8 +22,8 @@ pub use health::{Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, n
 pub use site::{OwnerCategory, Priority, Site};
 pub use stage::{BlockReason, IntegrationStage, StageChange, StageError, StagePosition};
 pub use validate::{
-    Field, FieldError, FieldErrors, Problem, check_coordinates, is_in_city, normalise_phone,
-    validate_camera, validate_site,
+    Field, FieldError, FieldErrors, Problem, check_coordinates, check_coordinates_in, is_in_city,
+    normalise_phone, validate_camera, validate_camera_in, validate_site, validate_site_in,
 };
 
 /// Row id of a site in the registry.

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{CITY_LAT_DEG, CITY_LON_DEG, Camera, CameraKind, INDIA_LAT_DEG, INDIA_LON_DEG, Site};
+use super::{Camera, CameraKind, ServiceArea, Site};
 
 /// A form field that a problem belongs to (its name comes from the i18n catalogue: `field-<code>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -87,8 +87,11 @@ pub enum Problem {
         min: f64,
         max: f64,
     },
-    OutsideIndia,
-    /// Latitude and longitude look swapped: swapped, the point lies in India.
+    /// Outside the registry's service area (its country box, or the city's).
+    OutsideArea {
+        country: String,
+    },
+    /// Latitude and longitude look swapped: swapped, the point lies in the service area.
     LooksSwapped,
     ZeroZero,
     BadPhone,
@@ -120,7 +123,7 @@ impl Problem {
             Self::TooLong { .. } => "err-too-long",
             Self::NotANumber { .. } => "err-not-a-number",
             Self::OutOfRange { .. } => "err-out-of-range",
-            Self::OutsideIndia => "err-outside-india",
+            Self::OutsideArea { .. } => "err-outside-area",
             Self::LooksSwapped => "err-looks-swapped",
             Self::ZeroZero => "err-zero-zero",
             Self::BadPhone => "err-bad-phone",
@@ -149,6 +152,7 @@ impl Problem {
                 vec![("camera", camera.clone())]
             }
             Self::PrivateAreaInUse { stage } => vec![("stage", stage.clone())],
+            Self::OutsideArea { country } => vec![("country", country.clone())],
             _ => Vec::new(),
         }
     }
@@ -186,12 +190,13 @@ fn max_len(errors: &mut FieldErrors, field: Field, value: &str, max_chars: usize
     }
 }
 
-fn in_box(lat: f64, lon: f64, lat_box: (f64, f64), lon_box: (f64, f64)) -> bool {
-    (lat_box.0..=lat_box.1).contains(&lat) && (lon_box.0..=lon_box.1).contains(&lon)
+/// Checks a latitude/longitude pair against the default service area (Jhansi, India).
+pub fn check_coordinates(lat_deg: f64, lon_deg: f64) -> FieldErrors {
+    check_coordinates_in(lat_deg, lon_deg, &ServiceArea::default())
 }
 
-/// Checks a latitude/longitude pair: numbers in range, inside India, not swapped, not (0, 0).
-pub fn check_coordinates(lat_deg: f64, lon_deg: f64) -> FieldErrors {
+/// Checks a latitude/longitude pair: numbers in range, inside the service area, not swapped, not (0, 0).
+pub fn check_coordinates_in(lat_deg: f64, lon_deg: f64, area: &ServiceArea) -> FieldErrors {
     let mut errors = Vec::new();
     if !lat_deg.is_finite() || !(-90.0..=90.0).contains(&lat_deg) {
         errors.push(FieldError::new(
@@ -216,12 +221,13 @@ pub fn check_coordinates(lat_deg: f64, lon_deg: f64) -> FieldErrors {
     }
     if lat_deg == 0.0 && lon_deg == 0.0 {
         errors.push(FieldError::new(Field::Latitude, Problem::ZeroZero));
-    } else if !in_box(lat_deg, lon_deg, INDIA_LAT_DEG, INDIA_LON_DEG) {
-        let swapped_in_india = in_box(lon_deg, lat_deg, INDIA_LAT_DEG, INDIA_LON_DEG);
-        let problem = if swapped_in_india {
+    } else if !area.contains(lat_deg, lon_deg) {
+        let problem = if area.contains(lon_deg, lat_deg) {
             Problem::LooksSwapped
         } else {
-            Problem::OutsideIndia
+            Problem::OutsideArea {
+                country: area.country.clone(),
+            }
         };
         errors.push(FieldError::new(Field::Latitude, problem));
     }
@@ -230,7 +236,7 @@ pub fn check_coordinates(lat_deg: f64, lon_deg: f64) -> FieldErrors {
 
 /// True when a point lies in the city the desk is set up for.
 pub fn is_in_city(lat_deg: f64, lon_deg: f64) -> bool {
-    in_box(lat_deg, lon_deg, CITY_LAT_DEG, CITY_LON_DEG)
+    ServiceArea::default().city_box.contains(lat_deg, lon_deg)
 }
 
 /// Normalises an Indian phone number to `+91` and ten digits (mobile, or STD code with landline number),
@@ -327,6 +333,11 @@ fn check_optional_range(
 
 /// Checks every field of a site.
 pub fn validate_site(site: &Site) -> FieldErrors {
+    validate_site_in(site, &ServiceArea::default())
+}
+
+/// [`validate_site`] for a registry serving `area`.
+pub fn validate_site_in(site: &Site, area: &ServiceArea) -> FieldErrors {
     let mut errors = Vec::new();
     required(&mut errors, Field::NameEn, &site.name_en);
     max_len(&mut errors, Field::NameEn, &site.name_en, MAX_NAME_CHARS);
@@ -349,7 +360,7 @@ pub fn validate_site(site: &Site) -> FieldErrors {
         MAX_NAME_CHARS,
     );
     max_len(&mut errors, Field::Notes, &site.notes, MAX_TEXT_CHARS);
-    errors.extend(check_coordinates(site.lat_deg, site.lon_deg));
+    errors.extend(check_coordinates_in(site.lat_deg, site.lon_deg, area));
     check_optional_range(
         &mut errors,
         Field::PriorityRadius,
@@ -362,10 +373,15 @@ pub fn validate_site(site: &Site) -> FieldErrors {
 
 /// Checks every field of a camera on its own (duplicates against other cameras are checked by the store).
 pub fn validate_camera(camera: &Camera) -> FieldErrors {
+    validate_camera_in(camera, &ServiceArea::default())
+}
+
+/// [`validate_camera`] for a registry serving `area`.
+pub fn validate_camera_in(camera: &Camera, area: &ServiceArea) -> FieldErrors {
     let mut errors = Vec::new();
     required(&mut errors, Field::Label, &camera.label);
     max_len(&mut errors, Field::Label, &camera.label, MAX_NAME_CHARS);
-    errors.extend(check_coordinates(camera.lat_deg, camera.lon_deg));
+    errors.extend(check_coordinates_in(camera.lat_deg, camera.lon_deg, area));
     if let Some(b) = camera.bearing_deg
         && (!b.is_finite() || !(0.0..360.0).contains(&b))
     {
@@ -462,8 +478,26 @@ mod tests {
     fn outside_india_and_zero_zero() {
         assert_eq!(
             problems(&check_coordinates(51.5, -0.12)),
-            vec![(Field::Latitude, &Problem::OutsideIndia)]
+            vec![(
+                Field::Latitude,
+                &Problem::OutsideArea {
+                    country: "India".into()
+                }
+            )]
         );
+        // A registry serving Trafford takes Trafford's cameras, and calls India's points outside.
+        let trafford = ServiceArea {
+            city: "Trafford".into(),
+            country: "the United Kingdom".into(),
+            city_box: crate::model::LatLonBox::parse("53.38,-2.48,53.48,-2.25").unwrap(),
+            country_box: crate::model::LatLonBox::parse("49.8,-8.7,60.9,1.8").unwrap(),
+        };
+        assert!(check_coordinates_in(53.4645, -2.2848, &trafford).is_empty());
+        assert_eq!(
+            problems(&check_coordinates_in(-2.2848, 53.4645, &trafford)),
+            vec![(Field::Latitude, &Problem::LooksSwapped)]
+        );
+        assert!(!check_coordinates_in(25.4486, 78.5697, &trafford).is_empty());
         assert_eq!(
             problems(&check_coordinates(0.0, 0.0)),
             vec![(Field::Latitude, &Problem::ZeroZero)]

@@ -1170,6 +1170,7 @@ mod tests {
         use IntegrationStage as S;
         RegistryIndex::new(Arc::new(RegistrySnapshot {
             is_demo: false,
+            area: Default::default(),
             sites: vec![
                 site(
                     1,
@@ -1336,6 +1337,7 @@ mod tests {
             .collect();
         let mut index = RegistryIndex::new(Arc::new(RegistrySnapshot {
             is_demo: false,
+            area: Default::default(),
             sites,
             cameras,
             passwords_to_reenter: 0,

@@ -16,7 +16,8 @@ use super::registry::{insert_camera_row, insert_site_row, normalised_camera, nor
 use super::{Actor, Result, SecretBox, Store, StoreError, append_audit};
 use crate::model::{
     BlockReason, BoundaryArea, BoundaryKind, Camera, CameraId, Field, FieldError, IntegrationStage,
-    Problem, Site, SiteId, StageChange, StagePosition, validate_camera, validate_site,
+    Problem, ServiceArea, Site, SiteId, StageChange, StagePosition, validate_camera_in,
+    validate_site_in,
 };
 
 /// SQLite page cache for a load, in KiB (negative `cache_size` means KiB): large enough that the indexes of a
@@ -55,6 +56,8 @@ pub struct BulkWriter<'a> {
     tx: Transaction<'a>,
     secrets: &'a SecretBox,
     actor: Actor,
+    /// Where the registry's points must lie, read once at the start.
+    area: ServiceArea,
     counts: BulkCounts,
 }
 
@@ -75,10 +78,12 @@ impl Store {
         conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
         conn.set_prepared_statement_cache_capacity(16);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let area = super::service_area(&tx)?;
         Ok(BulkWriter {
             tx,
             secrets,
             actor: actor.clone(),
+            area,
             counts: BulkCounts::default(),
         })
     }
@@ -92,7 +97,7 @@ impl BulkWriter<'_> {
 
     /// Adds a site (checked like [`Store::add_site`]), recorded by `by_user` at `at_unix_s`.
     pub fn add_site(&mut self, site: &Site, by_user: &str, at_unix_s: i64) -> Result<SiteId> {
-        let errors = validate_site(site);
+        let errors = validate_site_in(site, &self.area);
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
@@ -114,7 +119,7 @@ impl BulkWriter<'_> {
         surveyed_unix_s: i64,
         later: &[BulkStageEvent],
     ) -> Result<CameraId> {
-        let errors = validate_camera(camera);
+        let errors = validate_camera_in(camera, &self.area);
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }

@@ -123,6 +123,10 @@ pub enum StoreError {
     Secret(#[from] SecretError),
     #[error("registry database error: {0}")]
     Sql(rusqlite::Error),
+    #[error("the registry's data is damaged: {detail}")]
+    Corrupt { detail: String },
+    #[error("service area refused: {detail}")]
+    BadServiceArea { detail: String },
 }
 
 fn describe_fields(errors: &FieldErrors) -> String {
@@ -437,6 +441,57 @@ impl Store {
         Ok(self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+    }
+}
+
+/// Meta key of the registry's service area (JSON of [`ServiceArea`]); absent means Jhansi, India.
+const SERVICE_AREA_KEY: &str = "service_area";
+
+/// The area the registry serves.
+pub fn service_area(conn: &Connection) -> Result<crate::model::ServiceArea> {
+    match meta_value(conn, SERVICE_AREA_KEY)? {
+        None => Ok(crate::model::ServiceArea::default()),
+        Some(text) => serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+            detail: format!("the registry's service area cannot be read: {e}"),
+        }),
+    }
+}
+
+impl Store {
+    /// The area this registry serves: points outside it are refused.
+    pub fn service_area(&self) -> Result<crate::model::ServiceArea> {
+        service_area(&self.conn)
+    }
+
+    /// Sets the area the registry serves (audited). Points already in the registry stay where they are.
+    pub fn set_service_area(
+        &mut self,
+        actor: &Actor,
+        area: &crate::model::ServiceArea,
+    ) -> Result<()> {
+        area.check()
+            .map_err(|detail| StoreError::BadServiceArea { detail })?;
+        let before = self.service_area()?;
+        let tx = self.write_tx()?;
+        let text = serde_json::to_string(area).map_err(|e| StoreError::Corrupt {
+            detail: e.to_string(),
+        })?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![SERVICE_AREA_KEY, text],
+        )?;
+        append_audit(
+            &tx,
+            actor,
+            "registry.area",
+            "registry",
+            None,
+            Some(&serde_json::json!(before)),
+            Some(&serde_json::json!(area)),
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 }
 

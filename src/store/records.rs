@@ -100,6 +100,8 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, Default)]
 pub struct RegistrySnapshot {
     pub is_demo: bool,
+    /// The area the registry serves (where its points must lie).
+    pub area: crate::model::ServiceArea,
     pub sites: Vec<SiteRecord>,
     /// Sorted by site id, then camera id.
     pub cameras: Vec<CameraRecord>,

@@ -10,7 +10,7 @@ use super::{
 use crate::model::{
     AreaWatched, BlockReason, Camera, CameraId, CameraKind, Field, FieldError, IntegrationStage,
     OwnerCategory, PasswordState, Priority, Problem, Site, SiteId, StageChange, normalise_phone,
-    validate_camera, validate_site,
+    validate_camera_in, validate_site_in,
 };
 
 const SITE_COLUMNS: &str = "id, name_en, name_hi, owner_category, priority, priority_radius_m, contact_person, \
@@ -358,7 +358,7 @@ impl Store {
 
     /// Adds a site.
     pub fn add_site(&mut self, actor: &Actor, site: &Site) -> Result<SiteRecord> {
-        let errors = validate_site(site);
+        let errors = validate_site_in(site, &self.service_area()?);
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
@@ -386,7 +386,7 @@ impl Store {
         expected_version: i64,
         site: &Site,
     ) -> Result<SiteRecord> {
-        let errors = validate_site(site);
+        let errors = validate_site_in(site, &self.service_area()?);
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
@@ -447,7 +447,7 @@ impl Store {
     }
 
     fn check_camera(&self, camera: &Camera, own_id: Option<CameraId>) -> Result<()> {
-        let mut errors = validate_camera(camera);
+        let mut errors = validate_camera_in(camera, &self.service_area()?);
         errors.extend(duplicate_errors(&self.conn, camera, own_id)?);
         if errors.is_empty() {
             Ok(())
@@ -784,6 +784,7 @@ pub fn read_snapshot(conn: &Connection, current_key_id: Option<&str>) -> Result<
         .count();
     Ok(RegistrySnapshot {
         is_demo: meta_value(conn, "is_demo")?.as_deref() == Some("1"),
+        area: super::service_area(conn)?,
         sites,
         cameras,
         passwords_to_reenter,

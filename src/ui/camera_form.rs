@@ -12,7 +12,7 @@ use super::widgets::{
 use crate::i18n::I18n;
 use crate::model::{
     AreaWatched, Camera, CameraId, CameraKind, Field, FieldError, PasswordState, Problem, SiteId,
-    validate_camera,
+    validate_camera_in,
 };
 use crate::services::desk::{DeskCommand, SaveProblem};
 use crate::store::{CameraRecord, PasswordEdit};
@@ -71,7 +71,7 @@ impl CameraDraft {
         }
     }
 
-    fn to_camera(&self) -> Result<Camera, Vec<FieldError>> {
+    fn to_camera(&self, area: &crate::model::ServiceArea) -> Result<Camera, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut c = self.camera.clone();
         c.lat_deg = parse_number(&self.lat, Field::Latitude, &mut errors);
@@ -103,7 +103,7 @@ impl CameraDraft {
         } else {
             CameraKind::Ip
         };
-        let errors = merge_errors(errors, validate_camera(&c));
+        let errors = merge_errors(errors, validate_camera_in(&c, area));
         if errors.is_empty() {
             Ok(c)
         } else {
@@ -171,7 +171,11 @@ impl CameraForm {
     }
 
     fn save(&mut self, app: &DeskApp) {
-        match self.draft.to_camera() {
+        let area = app
+            .index()
+            .map(|i| i.snapshot.area.clone())
+            .unwrap_or_default();
+        match self.draft.to_camera(&area) {
             Ok(camera) => {
                 self.chrome.start_save();
                 app.send(DeskCommand::SaveCamera {

@@ -7,7 +7,7 @@ use super::widgets::{
     form_modal_ui, merge_errors, number_text, parse_number, parse_optional_number, text_row,
 };
 use crate::i18n::I18n;
-use crate::model::{Field, OwnerCategory, Priority, Site, SiteId, validate_site};
+use crate::model::{Field, OwnerCategory, Priority, Site, SiteId, validate_site_in};
 use crate::services::desk::{DeskCommand, SaveProblem};
 use crate::store::SiteRecord;
 
@@ -31,14 +31,17 @@ impl SiteDraft {
     }
 
     /// The site this draft describes, or the problems that keep it from being saved.
-    fn to_site(&self) -> Result<Site, Vec<crate::model::FieldError>> {
+    fn to_site(
+        &self,
+        area: &crate::model::ServiceArea,
+    ) -> Result<Site, Vec<crate::model::FieldError>> {
         let mut errors = Vec::new();
         let mut site = self.site.clone();
         site.lat_deg = parse_number(&self.lat, Field::Latitude, &mut errors);
         site.lon_deg = parse_number(&self.lon, Field::Longitude, &mut errors);
         site.priority_radius_m =
             parse_optional_number(&self.radius, Field::PriorityRadius, &mut errors);
-        let errors = merge_errors(errors, validate_site(&site));
+        let errors = merge_errors(errors, validate_site_in(&site, area));
         if errors.is_empty() {
             Ok(site)
         } else {
@@ -87,7 +90,11 @@ impl SiteForm {
     }
 
     fn save(&mut self, app: &DeskApp) {
-        match self.draft.to_site() {
+        let area = app
+            .index()
+            .map(|i| i.snapshot.area.clone())
+            .unwrap_or_default();
+        match self.draft.to_site(&area) {
             Ok(site) => {
                 self.chrome.start_save();
                 app.send(DeskCommand::SaveSite {
