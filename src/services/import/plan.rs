@@ -1,0 +1,1310 @@
+//! The dry run: what each row of a source would do to the registry — add a camera (and its site), update a
+//! camera already there, skip a duplicate, or be refused — with every refusal naming the row, the field and why,
+//! and a note wherever a value was used but not as written. Pure over a [`SourceTable`] and an index of the
+//! registry ([`Existing`]); the commit writes exactly the plan it is given.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::read::{SourceRow, SourceTable};
+use crate::i18n::I18n;
+use crate::model::import::{
+    CoordinateProblem, ImportField, check_point, header_key, parse_coordinate, parse_direction,
+    parse_wkt_point,
+};
+use crate::model::{
+    AreaWatched, Camera, CameraId, CameraKind, FieldError, IntegrationStage, OwnerCategory,
+    Priority, ServiceArea, Site, SiteId, normalise_phone, validate_camera_in, validate_site_in,
+};
+use crate::store::RegistrySnapshot;
+
+/// What to do with a row that matches a camera already in the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicatePolicy {
+    /// Write the file's values over the camera's (the stage is never changed by an import).
+    Update,
+    /// Leave the registry's camera as it is.
+    #[default]
+    Skip,
+}
+
+/// How a source is read into cameras: which column means what, and the defaults for what the file lacks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportSettings {
+    /// One entry per source column.
+    pub mapping: Vec<Option<ImportField>>,
+    pub duplicates: DuplicatePolicy,
+    /// Owner category of new sites whose row does not say.
+    pub default_category: OwnerCategory,
+    /// What a camera watches when its row does not say.
+    pub default_area: AreaWatched,
+}
+
+/// A saved mapping, by header, so it applies to the next file of the same shape whatever its column order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportProfile {
+    pub name: String,
+    /// Header (as [`header_key`] reduces it) → field.
+    pub columns: std::collections::BTreeMap<String, ImportField>,
+    pub duplicates: DuplicatePolicy,
+    pub default_category: OwnerCategory,
+    pub default_area: AreaWatched,
+}
+
+impl ImportProfile {
+    /// A profile that remembers `settings` for a file with these headers.
+    pub fn from_settings(name: &str, headers: &[String], settings: &ImportSettings) -> Self {
+        Self {
+            name: name.trim().to_string(),
+            columns: headers
+                .iter()
+                .zip(&settings.mapping)
+                .filter_map(|(h, f)| f.map(|f| (header_key(h), f)))
+                .collect(),
+            duplicates: settings.duplicates,
+            default_category: settings.default_category,
+            default_area: settings.default_area,
+        }
+    }
+
+    /// The settings for a file with `headers`: the profile's columns where it knows the header, nothing else
+    /// (a profile is an exact instruction, not a guess).
+    pub fn settings_for(&self, headers: &[String]) -> ImportSettings {
+        ImportSettings {
+            mapping: headers
+                .iter()
+                .map(|h| self.columns.get(&header_key(h)).copied())
+                .collect(),
+            duplicates: self.duplicates,
+            default_category: self.default_category,
+            default_area: self.default_area,
+        }
+    }
+}
+
+impl ImportSettings {
+    /// Settings guessed from the headers.
+    pub fn guessed(headers: &[String]) -> Self {
+        Self {
+            mapping: crate::model::import::guess_mapping(headers),
+            duplicates: DuplicatePolicy::Skip,
+            default_category: OwnerCategory::PublicPlace,
+            default_area: AreaWatched::RoadFrontage,
+        }
+    }
+
+    fn column(&self, field: ImportField) -> Option<usize> {
+        self.mapping.iter().position(|f| *f == Some(field))
+    }
+}
+
+/// A refused row (or field), as the report lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refusal {
+    /// The row number a person finds it by (spreadsheet row; feature or element number).
+    pub row: usize,
+    /// The field's code (`latitude`, `stream_url`…), or `row` for the row as a whole.
+    pub field: String,
+    pub reason: String,
+}
+
+/// What the import will do with one row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum RowAction {
+    Add,
+    Update {
+        camera_id: CameraId,
+    },
+    /// Same as a camera already in the registry, and the file's values change nothing.
+    Unchanged {
+        camera_id: CameraId,
+    },
+    /// A duplicate that is left alone (of an earlier row, or of a registry camera under "skip").
+    Skip {
+        reason: String,
+    },
+    Refuse,
+}
+
+/// Where a new camera goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiteChoice {
+    /// A site already in the registry (same name).
+    Existing(SiteId),
+    /// The new site at this index of [`ImportPlan::new_sites`].
+    New(usize),
+}
+
+/// One row's plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedRow {
+    pub row: usize,
+    pub action: RowAction,
+    pub camera: Option<Camera>,
+    pub site: Option<SiteChoice>,
+    /// A password from the file (kept only until the commit seals it; never printed).
+    pub password: Option<String>,
+    pub source_ref: Option<String>,
+    /// The camera watches a private area: it is imported as rejected.
+    pub private_area: bool,
+}
+
+/// The counts of a plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PlanCounts {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub skipped: usize,
+    pub refused: usize,
+    /// New sites the added cameras need.
+    pub new_sites: usize,
+    /// Of the added, watching a private area (imported as rejected).
+    pub rejected_private: usize,
+}
+
+/// The dry run's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportPlan {
+    pub rows: Vec<PlannedRow>,
+    pub new_sites: Vec<Site>,
+    /// Refused rows and refused fields (a refused field alone leaves the row importable without it).
+    pub refusals: Vec<Refusal>,
+    /// Values used but not as written (the first of several directions…), as `Refusal`-shaped lines.
+    pub notes: Vec<Refusal>,
+    pub counts: PlanCounts,
+}
+
+/// What the registry already holds, indexed for duplicate checks and site matching.
+#[derive(Debug, Default)]
+pub struct Existing {
+    by_source: HashMap<String, CameraId>,
+    by_stream: HashMap<String, CameraId>,
+    by_nvr: HashMap<(String, u16), CameraId>,
+    by_point_label: HashMap<(i64, i64, String), CameraId>,
+    sites_by_name: HashMap<String, Vec<(SiteId, f64, f64)>>,
+    cameras: HashMap<CameraId, (Camera, IntegrationStage)>,
+    area: ServiceArea,
+}
+
+/// A source id as compared: trimmed, lower-case, and a whole float written without its fraction
+/// (`1001.0` in a GeoJSON is `1001` in the CSV it came from).
+pub fn normal_source_id(text: &str) -> String {
+    let t = text.trim();
+    match t.parse::<f64>() {
+        Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 && !t.contains(['e', 'E']) => {
+            format!("{}", f as i64)
+        }
+        _ => t.to_lowercase(),
+    }
+}
+
+fn normal_url(url: &str) -> String {
+    crate::services::export::strip_credentials(url)
+        .trim()
+        .trim_end_matches('/')
+        .to_lowercase()
+}
+
+/// Points compared at a micro-degree (about 11 cm).
+fn point_key(lat: f64, lon: f64, label: &str) -> (i64, i64, String) {
+    (
+        (lat * 1e6).round() as i64,
+        (lon * 1e6).round() as i64,
+        label.trim().to_lowercase(),
+    )
+}
+
+impl Existing {
+    /// The registry as `snapshot` holds it, with each camera's source id (`source_refs`).
+    pub fn new(snapshot: &RegistrySnapshot, source_refs: &HashMap<CameraId, String>) -> Self {
+        let mut e = Self {
+            area: snapshot.area.clone(),
+            ..Self::default()
+        };
+        for (id, r) in source_refs {
+            e.by_source.insert(normal_source_id(r), *id);
+        }
+        for s in &snapshot.sites {
+            e.sites_by_name
+                .entry(s.site.name_en.trim().to_lowercase())
+                .or_default()
+                .push((s.id, s.site.lat_deg, s.site.lon_deg));
+        }
+        for c in &snapshot.cameras {
+            let cam = &c.camera;
+            if !cam.stream_url.trim().is_empty() {
+                e.by_stream.insert(normal_url(&cam.stream_url), c.id);
+            }
+            if let CameraKind::Analogue { nvr_host, channel } = &cam.kind {
+                e.by_nvr
+                    .insert((nvr_host.trim().to_lowercase(), *channel), c.id);
+            }
+            e.by_point_label
+                .insert(point_key(cam.lat_deg, cam.lon_deg, &cam.label), c.id);
+            e.cameras.insert(c.id, (cam.clone(), c.stage));
+        }
+        e
+    }
+
+    /// The nearest registry site with this name within 2 km (a chain's branches share a name).
+    fn site_named(&self, name: &str, lat: f64, lon: f64) -> Option<SiteId> {
+        self.sites_by_name
+            .get(&name.trim().to_lowercase())?
+            .iter()
+            .map(|&(id, slat, slon)| (id, crate::model::geo::distance_m((lat, lon), (slat, slon))))
+            .filter(|(_, d)| *d <= 2_000.0)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(id, _)| id)
+    }
+}
+
+/// Which key made two rows (or a row and a camera) the same camera.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum SameBy {
+    SourceId,
+    StreamUrl,
+    NvrChannel,
+    PointAndLabel,
+}
+
+impl SameBy {
+    fn i18n_key(self) -> &'static str {
+        match self {
+            Self::SourceId => "import-same-source-id",
+            Self::StreamUrl => "import-same-stream-url",
+            Self::NvrChannel => "import-same-nvr-channel",
+            Self::PointAndLabel => "import-same-point-label",
+        }
+    }
+}
+
+/// The duplicate keys of a camera.
+fn keys_of(camera: &Camera, source: Option<&str>) -> Vec<(SameBy, String)> {
+    let mut keys = Vec::with_capacity(4);
+    if let Some(s) = source.filter(|s| !s.is_empty()) {
+        keys.push((SameBy::SourceId, normal_source_id(s)));
+    }
+    if !camera.stream_url.trim().is_empty() {
+        keys.push((SameBy::StreamUrl, normal_url(&camera.stream_url)));
+    }
+    if let CameraKind::Analogue { nvr_host, channel } = &camera.kind {
+        keys.push((
+            SameBy::NvrChannel,
+            format!("{}#{channel}", nvr_host.trim().to_lowercase()),
+        ));
+    }
+    let (a, b, c) = point_key(camera.lat_deg, camera.lon_deg, &camera.label);
+    keys.push((SameBy::PointAndLabel, format!("{a},{b},{c}")));
+    keys
+}
+
+impl Existing {
+    fn find(&self, by: SameBy, key: &str) -> Option<CameraId> {
+        match by {
+            SameBy::SourceId => self.by_source.get(key).copied(),
+            SameBy::StreamUrl => self.by_stream.get(key).copied(),
+            SameBy::NvrChannel => {
+                let (host, ch) = key.rsplit_once('#')?;
+                self.by_nvr
+                    .get(&(host.to_string(), ch.parse().ok()?))
+                    .copied()
+            }
+            SameBy::PointAndLabel => {
+                let mut parts = key.splitn(3, ',');
+                let lat = parts.next()?.parse().ok()?;
+                let lon = parts.next()?.parse().ok()?;
+                let label = parts.next()?.to_string();
+                self.by_point_label.get(&(lat, lon, label)).copied()
+            }
+        }
+    }
+}
+
+/// Owner category from the words people write.
+pub fn category_from_words(text: &str) -> Option<OwnerCategory> {
+    let t = text.trim().to_lowercase();
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(c) = OwnerCategory::from_code(&t.replace([' ', '-'], "_")) {
+        return Some(c);
+    }
+    const WORDS: [(OwnerCategory, &[&str]); 10] = [
+        (OwnerCategory::TollPlaza, &["toll", "टोल"]),
+        (OwnerCategory::Jail, &["jail", "prison", "जेल", "कारागार"]),
+        (OwnerCategory::Police, &["police", "thana", "पुलिस", "थाना"]),
+        (
+            OwnerCategory::Hotel,
+            &[
+                "hotel",
+                "hotels",
+                "guest house",
+                "guesthouse",
+                "lodge",
+                "resort",
+                "dharamshala",
+                "होटल",
+                "धर्मशाला",
+            ],
+        ),
+        (
+            OwnerCategory::CoachingSchool,
+            &[
+                "school",
+                "coaching",
+                "college",
+                "institute",
+                "university",
+                "स्कूल",
+                "विद्यालय",
+                "कोचिंग",
+                "महाविद्यालय",
+            ],
+        ),
+        (
+            OwnerCategory::HospitalClinic,
+            &[
+                "hospital",
+                "clinic",
+                "nursing",
+                "medical",
+                "अस्पताल",
+                "चिकित्सालय",
+                "क्लिनिक",
+            ],
+        ),
+        (
+            OwnerCategory::IndustrialUnit,
+            &[
+                "industry",
+                "industrial",
+                "industries",
+                "factory",
+                "works",
+                "mill",
+                "plant",
+                "उद्योग",
+                "कारखाना",
+                "फैक्ट्री",
+            ],
+        ),
+        (
+            OwnerCategory::GovernmentOffice,
+            &[
+                "government",
+                "govt",
+                "collectorate",
+                "office",
+                "tehsil",
+                "सरकारी",
+                "कार्यालय",
+                "तहसील",
+            ],
+        ),
+        (
+            OwnerCategory::Commercial,
+            &[
+                "shop",
+                "mall",
+                "market",
+                "commercial",
+                "bank",
+                "petrol",
+                "store",
+                "showroom",
+                "दुकान",
+                "बाज़ार",
+                "बाजार",
+                "बैंक",
+            ],
+        ),
+        (
+            OwnerCategory::PublicPlace,
+            &[
+                "public",
+                "park",
+                "street",
+                "road",
+                "council",
+                "square",
+                "station",
+                "सार्वजनिक",
+                "पार्क",
+                "सड़क",
+                "चौराहा",
+            ],
+        ),
+    ];
+    WORDS
+        .iter()
+        .find(|(_, words)| has_any_word(&t, words))
+        .map(|(c, _)| *c)
+}
+
+/// Whether `text` holds one of `words` (or phrases) as whole words: "outdoor" is not a "door".
+fn has_any_word(text: &str, words: &[&str]) -> bool {
+    let spaced: String = text
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || c.is_ascii_punctuation() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let spaced = format!(
+        " {} ",
+        spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
+    words.iter().any(|w| spaced.contains(&format!(" {w} ")))
+}
+
+/// What a camera watches, from the words people (and OpenStreetMap's `surveillance` tag) write.
+pub fn area_from_words(text: &str) -> Option<AreaWatched> {
+    let t = text.trim().to_lowercase();
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(a) = AreaWatched::from_code(&t.replace([' ', '-'], "_")) {
+        return Some(a);
+    }
+    // Private areas first: "hotel room corridor" must not read as a corridor.
+    const WORDS: [(AreaWatched, &[&str]); 10] = [
+        (
+            AreaWatched::Room,
+            &["room", "rooms", "bedroom", "guest room", "कमरा"],
+        ),
+        (AreaWatched::Classroom, &["classroom", "class room", "कक्षा"]),
+        (AreaWatched::Ward, &["ward", "icu", "वार्ड"]),
+        (AreaWatched::Cabin, &["cabin", "chamber", "केबिन"]),
+        (AreaWatched::Parking, &["parking", "पार्किंग"]),
+        (AreaWatched::Gate, &["gate", "गेट", "फाटक"]),
+        (
+            AreaWatched::Entrance,
+            &["entrance", "entry", "door", "प्रवेश", "द्वार"],
+        ),
+        (
+            AreaWatched::Lobby,
+            &["lobby", "reception", "hall", "indoor", "लॉबी", "स्वागत"],
+        ),
+        (AreaWatched::Corridor, &["corridor", "passage", "गलियारा"]),
+        (
+            AreaWatched::RoadFrontage,
+            &[
+                "road",
+                "street",
+                "outdoor",
+                "public",
+                "traffic",
+                "junction",
+                "frontage",
+                "सड़क",
+                "चौराहा",
+            ],
+        ),
+    ];
+    WORDS
+        .iter()
+        .find(|(_, words)| has_any_word(&t, words))
+        .map(|(a, _)| *a)
+}
+
+/// Splits `user:password@` out of a URL: (URL without them, user, password).
+fn split_credentials(url: &str) -> (String, Option<String>, Option<String>) {
+    let Ok(parsed) = url::Url::parse(url.trim()) else {
+        return (url.trim().to_string(), None, None);
+    };
+    let decode = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    let user = (!parsed.username().is_empty()).then(|| decode(parsed.username()));
+    let password = parsed.password().map(decode);
+    (
+        crate::services::export::strip_credentials(url),
+        user,
+        password,
+    )
+}
+
+/// The reading of one row before duplicates are looked at.
+struct RowReading {
+    camera: Camera,
+    site: Site,
+    site_named: bool,
+    password: Option<String>,
+    source_ref: Option<String>,
+    refusals: Vec<Refusal>,
+    notes: Vec<Refusal>,
+}
+
+/// Reads and checks one row.
+fn read_row(
+    row: &SourceRow,
+    settings: &ImportSettings,
+    area: &ServiceArea,
+    i18n: &I18n,
+) -> RowReading {
+    let cell = |f: ImportField| -> &str {
+        settings
+            .column(f)
+            .and_then(|c| row.cells.get(c))
+            .map_or("", |s| s.trim())
+    };
+    let n = row.number;
+    let mut refusals = Vec::new();
+    let mut notes = Vec::new();
+    let refuse = |list: &mut Vec<Refusal>, field: &str, reason: String| {
+        list.push(Refusal {
+            row: n,
+            field: field.to_string(),
+            reason,
+        });
+    };
+
+    // The point: WKT, then columns, then the map format's geometry.
+    let point = if !cell(ImportField::PointWkt).is_empty() {
+        parse_wkt_point(cell(ImportField::PointWkt))
+            .map(|(lon, lat)| (lat, lon))
+            .map_err(|p| ("point_wkt", p))
+    } else if settings.column(ImportField::Latitude).is_some()
+        || settings.column(ImportField::Longitude).is_some()
+    {
+        match (
+            parse_coordinate(cell(ImportField::Latitude)),
+            parse_coordinate(cell(ImportField::Longitude)),
+        ) {
+            (Ok(lat), Ok(lon)) => Ok((lat, lon)),
+            (Err(p), _) => Err(("latitude", p)),
+            (_, Err(p)) => Err(("longitude", p)),
+        }
+    } else if let Some((lon, lat)) = row.point {
+        Ok((lat, lon))
+    } else {
+        Err((
+            "latitude",
+            match &row.geometry_problem {
+                Some(why) => CoordinateProblem::NotANumber { text: why.clone() },
+                None => CoordinateProblem::Missing,
+            },
+        ))
+    };
+    let (lat, lon) = match point.and_then(|(lat, lon)| {
+        check_point(lat, lon, &area.city_box, &area.country_box)
+            .map(|()| (lat, lon))
+            .map_err(|p| ("latitude", p))
+    }) {
+        Ok(p) => p,
+        Err((field, problem)) => {
+            refuse(&mut refusals, field, coordinate_reason(&problem, i18n));
+            (f64::NAN, f64::NAN)
+        }
+    };
+
+    let source_ref = Some(cell(ImportField::SourceId).to_string()).filter(|s| !s.is_empty());
+    let label = [
+        cell(ImportField::Label),
+        cell(ImportField::SiteName),
+        cell(ImportField::Operator),
+    ]
+    .into_iter()
+    .find(|s| !s.is_empty())
+    .map(str::to_string)
+    .or_else(|| {
+        source_ref
+            .as_ref()
+            .map(|s| i18n.tr_args("import-label-from-id", &[("id", s.clone())]))
+    })
+    .unwrap_or_else(|| i18n.tr_args("import-label-from-row", &[("row", n.to_string())]));
+
+    let mut camera = Camera::blank_at(lat, lon);
+    camera.label = label.chars().take(120).collect();
+    camera.area_watched = match area_from_words(cell(ImportField::AreaWatched)) {
+        Some(a) => a,
+        None => {
+            if !cell(ImportField::AreaWatched).is_empty() {
+                refuse(
+                    &mut notes,
+                    "area_watched",
+                    i18n.tr_args(
+                        "import-note-area-default",
+                        &[
+                            ("text", cell(ImportField::AreaWatched).to_string()),
+                            ("area", i18n.tr(&settings.default_area.i18n_key())),
+                        ],
+                    ),
+                );
+            }
+            settings.default_area
+        }
+    };
+    match parse_direction(cell(ImportField::Direction)) {
+        Ok(Some(d)) => {
+            camera.bearing_deg = Some(d.bearing_deg);
+            camera.fov_deg = d.fov_deg;
+            if let Some(note) = d.note {
+                let text = match note {
+                    crate::model::import::DirectionNote::FirstOfSeveral { text, taken_deg } => i18n
+                        .tr_args(
+                            "import-note-direction-first",
+                            &[("text", text), ("deg", format!("{taken_deg:.0}"))],
+                        ),
+                    crate::model::import::DirectionNote::Range {
+                        text,
+                        bearing_deg,
+                        width_deg,
+                    } => i18n.tr_args(
+                        "import-note-direction-range",
+                        &[
+                            ("text", text),
+                            ("deg", format!("{bearing_deg:.0}")),
+                            ("width", format!("{width_deg:.0}")),
+                        ],
+                    ),
+                };
+                refuse(&mut notes, "direction", text);
+            }
+        }
+        Ok(None) => {}
+        Err(p) => refuse(
+            &mut refusals,
+            "direction",
+            i18n.tr_args("import-refuse-direction", &[("text", p.text)]),
+        ),
+    }
+    for (field, value, slot) in [
+        (ImportField::FieldOfView, cell(ImportField::FieldOfView), 0),
+        (ImportField::Range, cell(ImportField::Range), 1),
+    ] {
+        if value.is_empty() {
+            continue;
+        }
+        let (min, max) = if slot == 0 {
+            (1.0, 360.0)
+        } else {
+            (1.0, 2_000.0)
+        };
+        match value.trim_end_matches(['°', 'm']).trim().parse::<f64>() {
+            Ok(v) if v.is_finite() && (min..=max).contains(&v) => {
+                if slot == 0 {
+                    camera.fov_deg = Some(v);
+                } else {
+                    camera.range_m = Some(v);
+                }
+            }
+            _ => refuse(
+                &mut refusals,
+                field.code(),
+                i18n.tr_args(
+                    "import-refuse-number",
+                    &[
+                        ("text", value.to_string()),
+                        ("min", min.to_string()),
+                        ("max", max.to_string()),
+                    ],
+                ),
+            ),
+        }
+    }
+    camera.make = cell(ImportField::Make).to_string();
+    camera.model = cell(ImportField::Model).to_string();
+    let mut password = Some(cell(ImportField::Password).to_string()).filter(|p| !p.is_empty());
+    camera.username = cell(ImportField::Username).to_string();
+    for (field, target) in [(ImportField::StreamUrl, 0), (ImportField::SnapshotUrl, 1)] {
+        let text = cell(field);
+        if text.is_empty() {
+            continue;
+        }
+        let (clean, user, pass) = split_credentials(text);
+        if user.is_some() || pass.is_some() {
+            refuse(
+                &mut notes,
+                field.code(),
+                i18n.tr("import-note-credentials-moved"),
+            );
+            if camera.username.is_empty() {
+                camera.username = user.unwrap_or_default();
+            }
+            if password.is_none() {
+                password = pass;
+            }
+        }
+        if target == 0 {
+            camera.stream_url = clean;
+        } else {
+            camera.snapshot_url = clean;
+        }
+    }
+    if !cell(ImportField::NvrHost).is_empty() || !cell(ImportField::NvrChannel).is_empty() {
+        match cell(ImportField::NvrChannel).parse::<u16>() {
+            Ok(channel) => {
+                camera.kind = CameraKind::Analogue {
+                    nvr_host: cell(ImportField::NvrHost).to_string(),
+                    channel,
+                };
+            }
+            Err(_) => refuse(
+                &mut refusals,
+                "nvr_channel",
+                i18n.tr_args(
+                    "import-refuse-channel",
+                    &[("text", cell(ImportField::NvrChannel).to_string())],
+                ),
+            ),
+        }
+    }
+
+    let site_name = [
+        cell(ImportField::SiteName),
+        cell(ImportField::Operator),
+        cell(ImportField::Label),
+    ]
+    .into_iter()
+    .find(|s| !s.is_empty())
+    .map_or_else(|| camera.label.clone(), str::to_string);
+    let mut site = Site::blank();
+    site.name_en = site_name.chars().take(120).collect();
+    site.name_hi = cell(ImportField::SiteNameHi).to_string();
+    site.owner_category = match category_from_words(cell(ImportField::OwnerCategory)) {
+        Some(c) => c,
+        None => {
+            if !cell(ImportField::OwnerCategory).is_empty() {
+                refuse(
+                    &mut notes,
+                    "owner_category",
+                    i18n.tr_args(
+                        "import-note-category-default",
+                        &[
+                            ("text", cell(ImportField::OwnerCategory).to_string()),
+                            ("category", i18n.tr(&settings.default_category.i18n_key())),
+                        ],
+                    ),
+                );
+            }
+            settings.default_category
+        }
+    };
+    site.priority = Priority::None;
+    site.contact_person = cell(ImportField::ContactPerson).to_string();
+    let phone = cell(ImportField::Phone);
+    if !phone.is_empty() {
+        match normalise_phone(phone) {
+            Some(p) => site.phone = p,
+            None => refuse(
+                &mut notes,
+                "phone",
+                i18n.tr_args("import-note-phone", &[("text", phone.to_string())]),
+            ),
+        }
+    }
+    site.address = cell(ImportField::Address).to_string();
+    site.ward = cell(ImportField::Ward).to_string();
+    site.police_station = cell(ImportField::PoliceStation).to_string();
+    let mut extra = Vec::new();
+    if !cell(ImportField::Operator).is_empty() {
+        extra.push(i18n.tr_args(
+            "import-site-operator",
+            &[("operator", cell(ImportField::Operator).to_string())],
+        ));
+    }
+    if !cell(ImportField::Notes).is_empty() {
+        extra.push(cell(ImportField::Notes).to_string());
+    }
+    site.notes = extra.join("\n");
+    site.lat_deg = lat;
+    site.lon_deg = lon;
+
+    // The registry's own checks, where the coordinates were usable (else they were refused above).
+    if lat.is_finite() {
+        let mut field_errors: Vec<FieldError> = validate_camera_in(&camera, area);
+        field_errors.extend(validate_site_in(&site, area).into_iter().filter(|e| {
+            !matches!(
+                e.field,
+                crate::model::Field::Latitude | crate::model::Field::Longitude
+            )
+        }));
+        for e in field_errors {
+            refuse(
+                &mut refusals,
+                &e.field.code().replace('-', "_"),
+                i18n.field_error(&e),
+            );
+        }
+    }
+    RowReading {
+        camera,
+        site,
+        site_named: !cell(ImportField::SiteName).is_empty(),
+        password,
+        source_ref,
+        refusals,
+        notes,
+    }
+}
+
+fn coordinate_reason(problem: &CoordinateProblem, i18n: &I18n) -> String {
+    match problem {
+        CoordinateProblem::Missing => i18n.tr("import-refuse-no-point"),
+        CoordinateProblem::NotANumber { text } => {
+            i18n.tr_args("import-refuse-not-number", &[("text", text.clone())])
+        }
+        CoordinateProblem::Grouped { text } => {
+            i18n.tr_args("import-refuse-grouped", &[("text", text.clone())])
+        }
+        CoordinateProblem::ZeroZero => i18n.tr("import-refuse-zero-zero"),
+        CoordinateProblem::Projected { crs } => {
+            i18n.tr_args("import-refuse-projected", &[("crs", crs.clone())])
+        }
+        CoordinateProblem::OutOfRange { lat_deg, lon_deg } => i18n.tr_args(
+            "import-refuse-out-of-range",
+            &[("lat", lat_deg.to_string()), ("lon", lon_deg.to_string())],
+        ),
+        CoordinateProblem::LooksSwapped { lat_deg, lon_deg } => i18n.tr_args(
+            "import-refuse-swapped",
+            &[("lat", lat_deg.to_string()), ("lon", lon_deg.to_string())],
+        ),
+    }
+}
+
+/// Fields the file sets that differ from the registry camera's (the stage is never an import's to change).
+fn merged(existing: &Camera, new: &Camera, settings: &ImportSettings) -> Camera {
+    let mapped = |f: ImportField| settings.column(f).is_some();
+    let mut c = existing.clone();
+    let has_point = mapped(ImportField::Latitude)
+        || mapped(ImportField::PointWkt)
+        || (!mapped(ImportField::Longitude) && new.lat_deg.is_finite());
+    if has_point {
+        c.lat_deg = new.lat_deg;
+        c.lon_deg = new.lon_deg;
+    }
+    if mapped(ImportField::Label) && !new.label.is_empty() {
+        c.label = new.label.clone();
+    }
+    if mapped(ImportField::AreaWatched) {
+        c.area_watched = new.area_watched;
+    }
+    if new.bearing_deg.is_some() {
+        c.bearing_deg = new.bearing_deg;
+    }
+    if new.fov_deg.is_some() {
+        c.fov_deg = new.fov_deg;
+    }
+    if new.range_m.is_some() {
+        c.range_m = new.range_m;
+    }
+    if !new.make.is_empty() {
+        c.make = new.make.clone();
+    }
+    if !new.model.is_empty() {
+        c.model = new.model.clone();
+    }
+    if !new.stream_url.is_empty() {
+        c.stream_url = new.stream_url.clone();
+    }
+    if !new.snapshot_url.is_empty() {
+        c.snapshot_url = new.snapshot_url.clone();
+    }
+    if !new.username.is_empty() {
+        c.username = new.username.clone();
+    }
+    if matches!(new.kind, CameraKind::Analogue { .. }) {
+        c.kind = new.kind.clone();
+    }
+    c
+}
+
+/// Fields whose refusal drops only the value, not the row.
+const FIELD_ONLY: [&str; 3] = ["direction", "field_of_view", "range"];
+
+/// The dry run of importing `table` into a registry that holds `existing`.
+pub fn plan(
+    table: &SourceTable,
+    settings: &ImportSettings,
+    existing: &Existing,
+    i18n: &I18n,
+) -> ImportPlan {
+    let mut out = ImportPlan {
+        rows: Vec::with_capacity(table.rows.len()),
+        new_sites: Vec::new(),
+        refusals: Vec::new(),
+        notes: Vec::new(),
+        counts: PlanCounts::default(),
+    };
+    // Duplicate keys of the rows seen so far → their row number.
+    let mut seen: HashMap<(SameBy, String), usize> = HashMap::new();
+    // Named new sites, so rows of one premises share it.
+    let mut new_site_by_name: HashMap<String, usize> = HashMap::new();
+    for row in &table.rows {
+        let reading = read_row(row, settings, &existing.area, i18n);
+        out.notes.extend(reading.notes);
+        let n = row.number;
+        // A refused direction, field of view or range leaves the row importable without that value; any
+        // other refusal refuses the row.
+        let row_refused = reading
+            .refusals
+            .iter()
+            .any(|r| !FIELD_ONLY.contains(&r.field.as_str()));
+        out.refusals.extend(reading.refusals);
+        let mut planned = PlannedRow {
+            row: n,
+            action: RowAction::Refuse,
+            camera: None,
+            site: None,
+            password: None,
+            source_ref: reading.source_ref.clone(),
+            private_area: !reading.camera.area_watched.is_common(),
+        };
+        if row_refused {
+            out.counts.refused += 1;
+            out.rows.push(planned);
+            continue;
+        }
+        let keys = keys_of(&reading.camera, reading.source_ref.as_deref());
+        if let Some((by, first)) = keys
+            .iter()
+            .find_map(|k| seen.get(k).map(|first| (k.0, *first)))
+        {
+            planned.action = RowAction::Skip {
+                reason: i18n.tr_args(
+                    "import-skip-duplicate-row",
+                    &[("row", first.to_string()), ("same", i18n.tr(by.i18n_key()))],
+                ),
+            };
+            out.counts.skipped += 1;
+            out.rows.push(planned);
+            continue;
+        }
+        for k in &keys {
+            seen.entry(k.clone()).or_insert(n);
+        }
+        let in_registry = keys
+            .iter()
+            .find_map(|(by, key)| existing.find(*by, key).map(|id| (*by, id)));
+        if let Some((by, camera_id)) = in_registry {
+            match settings.duplicates {
+                DuplicatePolicy::Skip => {
+                    planned.action = RowAction::Skip {
+                        reason: i18n.tr_args(
+                            "import-skip-duplicate-camera",
+                            &[
+                                ("id", camera_id.to_string()),
+                                ("same", i18n.tr(by.i18n_key())),
+                            ],
+                        ),
+                    };
+                    out.counts.skipped += 1;
+                }
+                DuplicatePolicy::Update => {
+                    let Some((current, stage)) = existing.cameras.get(&camera_id) else {
+                        out.rows.push(planned);
+                        out.counts.refused += 1;
+                        continue;
+                    };
+                    let new = merged(current, &reading.camera, settings);
+                    if !new.area_watched.is_common()
+                        && *stage != IntegrationStage::Surveyed
+                        && *stage != IntegrationStage::Rejected
+                    {
+                        out.refusals.push(Refusal {
+                            row: n,
+                            field: "area_watched".into(),
+                            reason: i18n.tr_args(
+                                "import-refuse-private-in-use",
+                                &[
+                                    ("id", camera_id.to_string()),
+                                    ("stage", i18n.tr(&stage.i18n_key())),
+                                ],
+                            ),
+                        });
+                        out.counts.refused += 1;
+                        out.rows.push(planned);
+                        continue;
+                    }
+                    let password_changes = reading.password.is_some();
+                    if new == *current && !password_changes {
+                        planned.action = RowAction::Unchanged { camera_id };
+                        out.counts.unchanged += 1;
+                    } else {
+                        planned.action = RowAction::Update { camera_id };
+                        planned.camera = Some(new);
+                        planned.password = reading.password;
+                        out.counts.updated += 1;
+                    }
+                }
+            }
+            out.rows.push(planned);
+            continue;
+        }
+        // A new camera: at a registry site of the same name nearby, a new site of the same name in this file,
+        // or a new site of its own.
+        let site_key = reading.site.name_en.trim().to_lowercase();
+        let site = if reading.site_named {
+            if let Some(id) = existing.site_named(
+                &reading.site.name_en,
+                reading.camera.lat_deg,
+                reading.camera.lon_deg,
+            ) {
+                SiteChoice::Existing(id)
+            } else if let Some(&i) = new_site_by_name.get(&site_key) {
+                SiteChoice::New(i)
+            } else {
+                out.new_sites.push(reading.site);
+                new_site_by_name.insert(site_key, out.new_sites.len() - 1);
+                SiteChoice::New(out.new_sites.len() - 1)
+            }
+        } else {
+            out.new_sites.push(reading.site);
+            SiteChoice::New(out.new_sites.len() - 1)
+        };
+        planned.action = RowAction::Add;
+        planned.site = Some(site);
+        planned.camera = Some(reading.camera);
+        planned.password = reading.password;
+        out.counts.added += 1;
+        if planned.private_area {
+            out.counts.rejected_private += 1;
+            out.notes.push(Refusal {
+                row: n,
+                field: "area_watched".into(),
+                reason: i18n.tr_args(
+                    "import-note-private-rejected",
+                    &[(
+                        "area",
+                        i18n.tr(&planned
+                            .camera
+                            .as_ref()
+                            .map_or(settings.default_area, |c| c.area_watched)
+                            .i18n_key()),
+                    )],
+                ),
+            });
+        }
+        out.rows.push(planned);
+    }
+    out.counts.new_sites = out.new_sites.len();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::model::LatLonBox;
+    use crate::services::import::read::{SourceFormat, read};
+
+    fn trafford() -> ServiceArea {
+        ServiceArea {
+            city: "Trafford".into(),
+            country: "the United Kingdom".into(),
+            city_box: LatLonBox::parse("53.38,-2.48,53.48,-2.25").unwrap(),
+            country_box: LatLonBox::parse("49.8,-8.7,60.9,1.8").unwrap(),
+        }
+    }
+
+    fn existing_in(area: ServiceArea) -> Existing {
+        Existing {
+            area,
+            ..Existing::default()
+        }
+    }
+
+    fn csv_plan(text: &str, existing: &Existing) -> (SourceTable, ImportPlan) {
+        let table = read(text.as_bytes(), SourceFormat::Csv, None).unwrap();
+        let settings = ImportSettings::guessed(&table.headers);
+        let p = plan(&table, &settings, existing, &I18n::new(Lang::En));
+        (table, p)
+    }
+
+    #[test]
+    fn a_register_with_longitude_first_is_read_right() {
+        let (_, p) = csv_plan(
+            "camera_id,location,area_name,area_code,lon,lat\n\
+             1001,Trafford Wharf Road,Gorse Hill & Cornbrook,E05015247,-2.284777,53.464515\n\
+             1002,\"Chester Road, White City\",Gorse Hill & Cornbrook,E05015247,-2.285219,53.46222\n",
+            &existing_in(trafford()),
+        );
+        assert_eq!(p.counts.added, 2, "{:?}", p.refusals);
+        let c = p.rows[1].camera.as_ref().unwrap();
+        assert_eq!((c.lat_deg, c.lon_deg), (53.46222, -2.285219));
+        assert_eq!(c.label, "Chester Road, White City");
+        assert_eq!(p.rows[0].source_ref.as_deref(), Some("1001"));
+        assert_eq!(p.new_sites[0].ward, "Gorse Hill & Cornbrook");
+        assert_eq!(p.new_sites.len(), 2);
+    }
+
+    #[test]
+    fn bad_coordinates_name_the_row_and_the_field() {
+        let (_, p) = csv_plan(
+            "id,name,lat,lon\n\
+             1,ok,25.4486,78.5697\n\
+             2,swapped,78.5697,25.4486\n\
+             3,zero,0,0\n\
+             4,grouped,25.448.123,78.5697\n\
+             5,mercator,2930000,8746000\n\
+             6,empty,,78.5\n\
+             7,london,51.5,-0.12\n",
+            &existing_in(ServiceArea::default()),
+        );
+        assert_eq!(p.counts.added, 1);
+        assert_eq!(p.counts.refused, 6);
+        let why = |row: usize| {
+            p.refusals
+                .iter()
+                .find(|r| r.row == row)
+                .map(|r| (r.field.clone(), r.reason.clone()))
+                .unwrap()
+        };
+        assert!(why(3).1.contains("swapped"), "{:?}", why(3));
+        assert!(why(4).1.contains("(0, 0)"));
+        assert!(why(5).1.contains("thousands grouping"));
+        assert!(why(6).1.contains("EPSG:3857"), "{:?}", why(6));
+        assert_eq!(why(7).0, "latitude");
+        assert!(why(8).1.contains("outside India"), "{:?}", why(8));
+    }
+
+    #[test]
+    fn duplicates_in_the_file_and_in_the_registry() {
+        let text = "camera_id,location,lon,lat\n\
+                    1001,A,-2.28,53.46\n\
+                    1001.0,A again,-2.29,53.47\n\
+                    1002,B,-2.30,53.45\n";
+        let (_, p) = csv_plan(text, &existing_in(trafford()));
+        assert_eq!(p.counts.added, 2);
+        assert_eq!(p.counts.skipped, 1);
+        let RowAction::Skip { reason } = &p.rows[1].action else {
+            panic!("{:?}", p.rows[1].action);
+        };
+        assert!(
+            reason.contains("row 2") && reason.contains("source id"),
+            "{reason}"
+        );
+
+        // The registry already has 1002 (as camera 7).
+        let mut snapshot = RegistrySnapshot {
+            area: trafford(),
+            ..RegistrySnapshot::default()
+        };
+        let mut cam = Camera::blank_at(53.45, -2.30);
+        cam.label = "B".into();
+        snapshot.cameras.push(crate::store::CameraRecord {
+            id: 7,
+            site_id: 1,
+            camera: cam,
+            stage: IntegrationStage::Configured,
+            blocked_from: None,
+            block_reason: None,
+            password: crate::model::PasswordState::None,
+            row_version: 1,
+            updated_by: "x".into(),
+            updated_unix_s: 0,
+        });
+        let refs = HashMap::from([(7, "1002".to_string())]);
+        let existing = Existing::new(&snapshot, &refs);
+        let (table, p) = csv_plan(text, &existing);
+        assert!(
+            matches!(&p.rows[2].action, RowAction::Skip { reason } if reason.contains("camera 7"))
+        );
+        let mut settings = ImportSettings::guessed(&table.headers);
+        settings.duplicates = DuplicatePolicy::Update;
+        let p = plan(&table, &settings, &existing, &I18n::new(Lang::En));
+        // Same values: nothing to write.
+        assert_eq!(p.rows[2].action, RowAction::Unchanged { camera_id: 7 });
+        let moved = text.replace("1002,B,-2.30,53.45", "1002,B,-2.31,53.45");
+        let table = read(moved.as_bytes(), SourceFormat::Csv, None).unwrap();
+        let p = plan(&table, &settings, &existing, &I18n::new(Lang::En));
+        assert_eq!(p.rows[2].action, RowAction::Update { camera_id: 7 });
+        assert_eq!(p.rows[2].camera.as_ref().unwrap().lon_deg, -2.31);
+    }
+
+    #[test]
+    fn directions_privacy_credentials_and_sites() {
+        let (_, p) = csv_plan(
+            "site,category,camera,area,direction,stream_url,lat,lon\n\
+             Hotel Raj,hotel,Gate,gate,90;160;270,rtsp://admin:s3cret@127.0.0.5:554/1,25.4486,78.5697\n\
+             Hotel Raj,hotel,Room 101,room,north,,25.4487,78.5698\n\
+             Hotel Raj,hotel,Lobby,lobby,up,,25.4488,78.5699\n\
+             City Hospital,अस्पताल,Entrance,entrance,190-100,,25.45,78.57\n",
+            &existing_in(ServiceArea::default()),
+        );
+        assert_eq!(p.counts.added, 4, "{:?}", p.refusals);
+        // One hotel site for three cameras, one hospital.
+        assert_eq!(p.new_sites.len(), 2);
+        assert_eq!(p.new_sites[1].owner_category, OwnerCategory::HospitalClinic);
+        let gate = p.rows[0].camera.as_ref().unwrap();
+        assert_eq!(gate.bearing_deg, Some(90.0));
+        assert_eq!(gate.stream_url, "rtsp://127.0.0.5:554/1");
+        assert_eq!(gate.username, "admin");
+        assert_eq!(p.rows[0].password.as_deref(), Some("s3cret"));
+        assert!(p.rows[1].private_area);
+        assert_eq!(p.counts.rejected_private, 1);
+        // "up" is refused for the direction only.
+        assert_eq!(p.rows[2].action, RowAction::Add);
+        assert_eq!(p.rows[2].camera.as_ref().unwrap().bearing_deg, None);
+        assert!(
+            p.refusals
+                .iter()
+                .any(|r| r.row == 4 && r.field == "direction")
+        );
+        assert_eq!(p.rows[3].camera.as_ref().unwrap().bearing_deg, Some(325.0));
+        // The password is never in the report.
+        for line in p.refusals.iter().chain(&p.notes) {
+            assert!(!line.reason.contains("s3cret"), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn profiles_follow_headers_not_positions() {
+        let headers: Vec<String> = ["x", "y", "naam"].map(String::from).to_vec();
+        let settings = ImportSettings {
+            mapping: vec![
+                Some(ImportField::Longitude),
+                Some(ImportField::Latitude),
+                Some(ImportField::Label),
+            ],
+            ..ImportSettings::guessed(&headers)
+        };
+        let profile = ImportProfile::from_settings("Police list", &headers, &settings);
+        let reordered: Vec<String> = ["naam", "extra", "Y", "X"].map(String::from).to_vec();
+        assert_eq!(
+            profile.settings_for(&reordered).mapping,
+            vec![
+                Some(ImportField::Label),
+                None,
+                Some(ImportField::Latitude),
+                Some(ImportField::Longitude)
+            ]
+        );
+    }
+
+    #[test]
+    fn words_for_categories_and_areas() {
+        assert_eq!(
+            category_from_words("Guest House"),
+            Some(OwnerCategory::Hotel)
+        );
+        assert_eq!(
+            category_from_words("कोचिंग संस्थान"),
+            Some(OwnerCategory::CoachingSchool)
+        );
+        assert_eq!(
+            category_from_words("toll_plaza"),
+            Some(OwnerCategory::TollPlaza)
+        );
+        assert_eq!(category_from_words("xyz"), None);
+        assert_eq!(area_from_words("outdoor"), Some(AreaWatched::RoadFrontage));
+        assert_eq!(
+            area_from_words("Hotel room corridor"),
+            Some(AreaWatched::Room)
+        );
+        assert_eq!(area_from_words("कक्षा"), Some(AreaWatched::Classroom));
+        assert_eq!(normal_source_id(" 1001.0 "), "1001");
+        assert_eq!(normal_source_id("node/5"), "node/5");
+    }
+}
