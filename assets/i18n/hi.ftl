@@ -81,6 +81,7 @@ field-snapshot-url = स्नैपशॉट URL (http://)
 field-username = यूज़रनेम
 field-password = पासवर्ड
 field-stage = चरण
+field-follow-up-note = फ़ॉलो-अप टिप्पणी
 
 ## फ़ील्ड की समस्याएँ
 err-required = यह फ़ील्ड आवश्यक है।
@@ -442,3 +443,37 @@ export-err-target-is-folder = { $path } नहीं लिखी जा सक�
 export-err-io = { $path } नहीं लिखी जा सकी: { $detail }
 export-err-no-points = { $path } GeoJSON में नहीं लिखी जा सकी: सूची में नक्शे पर स्थान नहीं हैं।
 export-err-too-many-rows = { $path } XLSX में नहीं लिखी जा सकी: { $rows } पंक्तियाँ एक शीट की सीमा से अधिक हैं।
+
+# रुके हुए एकीकरण
+nav-blocked = रुके हुए
+blocked-title = रुके हुए एकीकरण
+blocked-total = { $owners } स्वामियों के { $cameras } कैमरे रुके हुए हैं
+blocked-none = कोई कैमरा रुका हुआ नहीं है।
+blocked-loading = रुके हुए कैमरे पढ़े जा रहे हैं…
+blocked-by-category = स्वामी श्रेणी के अनुसार
+blocked-col-category = स्वामी श्रेणी
+blocked-col-owners = स्वामी
+blocked-col-cameras = रुके कैमरे
+blocked-col-oldest = सबसे पुराना रुकाव
+blocked-col-top-reason = मुख्य कारण
+blocked-all-categories = सभी श्रेणियाँ
+blocked-days = { $n } दिन
+blocked-reason-count = { $reason } ({ $count })
+blocked-order = क्रम
+blocked-oldest-first = सबसे पुराना रुकाव पहले
+blocked-newest-first = सबसे नया रुकाव पहले
+blocked-col-camera = कैमरा
+blocked-col-reason = कारण
+blocked-col-since = कब से रुका (IST)
+blocked-col-stage = किस चरण पर रुका
+blocked-col-note = अंतिम टिप्पणी
+blocked-since = { $date } ({ $days })
+blocked-note = “{ $note }” — { $user }, { $time }
+blocked-no-note = अभी कोई टिप्पणी नहीं
+blocked-owner-call = संपर्क: { $person } { $phone }
+blocked-selected = { $camera }, { $site }
+blocked-choose-camera = फ़ॉलो-अप टिप्पणी लिखने या चरण बदलने के लिए सूची में कोई कैमरा चुनें।
+blocked-note-hint = स्वामी ने क्या कहा?
+blocked-save-note = टिप्पणी सहेजें
+blocked-change-stage = चरण बदलें…
+blocked-note-saved = { $camera } के लिए टिप्पणी सहेजी गई।

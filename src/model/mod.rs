@@ -19,8 +19,8 @@ pub use health::{Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, n
 pub use site::{OwnerCategory, Priority, Site};
 pub use stage::{BlockReason, IntegrationStage, StageChange, StageError, StagePosition};
 pub use validate::{
-    Field, FieldError, FieldErrors, Problem, check_coordinates, is_in_city, normalise_phone,
-    validate_camera, validate_site,
+    FOLLOW_UP_NOTE_MAX_CHARS, Field, FieldError, FieldErrors, Problem, check_coordinates,
+    check_follow_up_note, is_in_city, normalise_phone, validate_camera, validate_site,
 };
 
 /// Row id of a site in the registry.
