@@ -91,7 +91,7 @@ fn the_supervisor_chases_blocked_owners_category_by_category() {
         indian_grouping(owners)
     ));
     h.get_by_label("All categories");
-    let per_category: BTreeMap<String, (usize, usize)> = {
+    let per_category: BTreeMap<String, (i64, i64)> = {
         let conn = desk.sql();
         let mut stmt = conn
             .prepare(
@@ -104,7 +104,7 @@ fn the_supervisor_chases_blocked_owners_category_by_category() {
             .collect::<rusqlite::Result<_>>()
             .unwrap()
     };
-    let shown: BTreeMap<String, (usize, usize)> = h
+    let shown: BTreeMap<String, (i64, i64)> = h
         .state()
         .blocked
         .list
@@ -112,7 +112,12 @@ fn the_supervisor_chases_blocked_owners_category_by_category() {
         .unwrap()
         .summary
         .iter()
-        .map(|s| (s.category.code().to_string(), (s.cameras_blocked, s.owners)))
+        .map(|s| {
+            (
+                s.category.code().to_string(),
+                (s.cameras_blocked as i64, s.owners as i64),
+            )
+        })
         .collect();
     assert_eq!(shown, per_category);
     assert!(per_category.len() >= 3, "{per_category:?}");

@@ -69,6 +69,11 @@ impl BlockedState {
         self.list = Some(list);
     }
 
+    /// The worker could not read the list (the error is in the status bar); the old list stays.
+    pub(super) fn on_list_failed(&mut self) {
+        self.pending = self.pending.saturating_sub(1);
+    }
+
     pub(super) fn on_note_saved(&mut self, record: &FollowUpRecord) {
         self.drafts.remove(&record.camera_id);
         self.saving = None;

@@ -378,7 +378,10 @@ impl DeskApp {
             }
             DeskEvent::OpenFailed(message) => self.registry = RegistryState::Failed(message),
             DeskEvent::Progress { task, fraction } => self.task = Some((task, fraction)),
-            DeskEvent::TaskFailed { task: _, error } => {
+            DeskEvent::TaskFailed { task, error } => {
+                if task == "blocked" {
+                    self.blocked.on_list_failed();
+                }
                 self.task = None;
                 self.status = Some((error, true));
             }
