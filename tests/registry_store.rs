@@ -948,8 +948,13 @@ fn v4_registry_gets_follow_up_notes_and_matches_a_fresh_file() {
     }
 
     // The upgraded file takes a note about its blocked camera, and the blocked list shows it as the last note.
+    // Written after the block (T0 is before the v4 file's times).
     store
-        .add_follow_up(&actor(), 9, "  owner reached; consent letter promised ")
+        .add_follow_up(
+            &actor_later(7_000_000),
+            9,
+            "  owner reached; consent letter promised ",
+        )
         .unwrap();
     let details = iccc_desk::services::export::block_details(store.conn()).unwrap();
     assert_eq!(details[&9].since_unix_s, 1_770_000_300);

@@ -13,7 +13,7 @@ use egui::{Key, RichText, Ui};
 use super::stage_form::StageForm;
 use super::{DeskApp, OpenForm};
 use crate::i18n::{I18n, indian_grouping};
-use crate::model::{CameraId, Field, check_follow_up_note, ist_datetime};
+use crate::model::{CameraId, Field, FieldError, check_follow_up_note, ist_datetime};
 use crate::services::blocked::{
     BlockedCamera, BlockedList, BlockedOrder, BlockedOwner, BlockedRow, days_blocked,
 };
@@ -27,6 +27,9 @@ const CAMERA_W: f32 = 230.0;
 const REASON_W: f32 = 190.0;
 const SINCE_W: f32 = 200.0;
 const STAGE_W: f32 = 150.0;
+/// Owners sit under their category, cameras under their owner.
+const OWNER_INDENT: f32 = 12.0;
+const CAMERA_INDENT: f32 = 24.0;
 
 /// What the Blocked screen keeps between frames.
 #[derive(Default)]
@@ -43,9 +46,28 @@ pub struct BlockedState {
     /// Unsaved notes per camera, so choosing another camera loses nothing typed.
     drafts: HashMap<CameraId, String>,
     /// Why the last note of a camera was not saved, shown beside the field.
-    note_error: Option<(CameraId, String)>,
+    note_error: Option<(CameraId, NoteProblem)>,
     /// The camera whose note the worker is writing.
     saving: Option<CameraId>,
+}
+
+/// Why a note was not saved. Field problems are kept as such so they read in the language chosen later.
+enum NoteProblem {
+    Fields(Vec<FieldError>),
+    Text(String),
+}
+
+impl NoteProblem {
+    fn text(&self, i18n: &I18n) -> String {
+        match self {
+            Self::Fields(errors) => errors
+                .iter()
+                .map(|e| i18n.field_error(e))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Self::Text(text) => text.clone(),
+        }
+    }
 }
 
 impl BlockedState {
@@ -55,11 +77,11 @@ impl BlockedState {
     }
 
     /// The message shown beside the note field of `camera_id`, if any.
-    pub fn note_error(&self, camera_id: CameraId) -> Option<&str> {
+    pub fn note_error(&self, camera_id: CameraId, i18n: &I18n) -> Option<String> {
         self.note_error
             .as_ref()
             .filter(|(id, _)| *id == camera_id)
-            .map(|(_, e)| e.as_str())
+            .map(|(_, e)| e.text(i18n))
     }
 
     pub(super) fn on_list(&mut self, mut list: BlockedList) {
@@ -88,20 +110,16 @@ impl BlockedState {
         i18n: &I18n,
     ) {
         self.saving = None;
-        let text = match problem {
-            SaveProblem::Fields(errors) => errors
-                .iter()
-                .map(|e| i18n.field_error(e))
-                .collect::<Vec<_>>()
-                .join(" "),
-            SaveProblem::Stage(e) => i18n.tr(e.i18n_key()),
-            SaveProblem::Conflict { by_user, at_unix_s } => i18n.tr_args(
+        let problem = match problem {
+            SaveProblem::Fields(errors) => NoteProblem::Fields(errors),
+            SaveProblem::Stage(e) => NoteProblem::Text(i18n.tr(e.i18n_key())),
+            SaveProblem::Conflict { by_user, at_unix_s } => NoteProblem::Text(i18n.tr_args(
                 "form-conflict",
                 &[("user", by_user), ("time", ist_datetime(at_unix_s))],
-            ),
-            SaveProblem::Other(text) => text,
+            )),
+            SaveProblem::Other(text) => NoteProblem::Text(text),
         };
-        self.note_error = Some((camera_id, text));
+        self.note_error = Some((camera_id, problem));
     }
 }
 
@@ -291,7 +309,7 @@ fn actions_ui(app: &mut DeskApp, ui: &mut Ui) {
             change_stage = true;
         }
     });
-    if let Some(error) = app.blocked.note_error(camera_id) {
+    if let Some(error) = app.blocked.note_error(camera_id, &app.i18n) {
         ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
     }
     if save && !saving {
@@ -309,7 +327,7 @@ fn actions_ui(app: &mut DeskApp, ui: &mut Ui) {
                 app.blocked.saving = Some(camera_id);
                 app.send(DeskCommand::AddFollowUp { camera_id, note });
             }
-            Err(e) => app.blocked.note_error = Some((camera_id, app.i18n.field_error(&e))),
+            Err(e) => app.blocked.note_error = Some((camera_id, NoteProblem::Fields(vec![e]))),
         }
     }
     if change_stage {
@@ -339,16 +357,16 @@ fn list_ui(app: &mut DeskApp, ui: &mut Ui, now: i64) {
     let i18n = &app.i18n;
     let selected = app.selection.camera;
     ui.horizontal(|ui| {
+        ui.add_space(CAMERA_INDENT);
         for (key, width) in [
-            ("blocked-col-camera", CAMERA_W),
+            ("blocked-col-camera", CAMERA_W - CAMERA_INDENT),
             ("blocked-col-reason", REASON_W),
             ("blocked-col-since", SINCE_W),
             ("blocked-col-stage", STAGE_W),
         ] {
-            ui.add_sized(
-                [width, ROW_HEIGHT],
-                egui::Label::new(RichText::new(i18n.tr(key)).strong()).truncate(),
-            );
+            cell_ui(ui, width, |ui| {
+                ui.add(egui::Label::new(RichText::new(i18n.tr(key)).strong()).truncate());
+            });
         }
         ui.label(RichText::new(i18n.tr("blocked-col-note")).strong());
     });
@@ -362,25 +380,26 @@ fn list_ui(app: &mut DeskApp, ui: &mut Ui, now: i64) {
                     BlockedRow::Category(c) => {
                         let category = &list.categories[c as usize];
                         let summary = &list.summary[c as usize];
-                        ui.add_sized(
-                            [ui.available_width(), ROW_HEIGHT],
-                            egui::Label::new(
-                                RichText::new(format!(
-                                    "{} — {}",
-                                    i18n.tr(&category.category.i18n_key()),
-                                    i18n.tr_args(
-                                        "blocked-total",
-                                        &[
-                                            ("cameras", summary.cameras_blocked.to_string()),
-                                            ("owners", summary.owners.to_string()),
-                                        ],
-                                    )
-                                ))
-                                .heading()
-                                .size(16.0),
-                            )
-                            .truncate(),
-                        );
+                        cell_ui(ui, ui.available_width(), |ui| {
+                            ui.add(
+                                egui::Label::new(
+                                    RichText::new(format!(
+                                        "{} — {}",
+                                        i18n.tr(&category.category.i18n_key()),
+                                        i18n.tr_args(
+                                            "blocked-total",
+                                            &[
+                                                ("cameras", summary.cameras_blocked.to_string()),
+                                                ("owners", summary.owners.to_string()),
+                                            ],
+                                        )
+                                    ))
+                                    .heading()
+                                    .size(16.0),
+                                )
+                                .truncate(),
+                            );
+                        });
                     }
                     BlockedRow::Owner { category, owner } => {
                         let owner = &list.categories[category as usize].owners[owner as usize];
@@ -416,11 +435,10 @@ fn owner_row_ui(ui: &mut Ui, i18n: &I18n, owner: &BlockedOwner) {
         text = format!("{text} — {}", call.trim());
     }
     ui.horizontal(|ui| {
-        ui.add_space(12.0);
-        ui.add_sized(
-            [ui.available_width(), ROW_HEIGHT],
-            egui::Label::new(RichText::new(text).strong()).truncate(),
-        );
+        ui.add_space(OWNER_INDENT);
+        cell_ui(ui, ui.available_width(), |ui| {
+            ui.add(egui::Label::new(RichText::new(text).strong()).truncate());
+        });
     });
 }
 
@@ -434,17 +452,18 @@ fn camera_row_ui(
 ) -> bool {
     let mut clicked = false;
     ui.horizontal(|ui| {
-        ui.add_space(24.0);
-        clicked = ui
-            .add_sized(
-                [CAMERA_W - 24.0, ROW_HEIGHT],
-                egui::Button::selectable(
-                    is_selected,
-                    format!("{} #{}", camera.label, camera.camera_id),
+        ui.add_space(CAMERA_INDENT);
+        cell_ui(ui, CAMERA_W - CAMERA_INDENT, |ui| {
+            clicked = ui
+                .add(
+                    egui::Button::selectable(
+                        is_selected,
+                        format!("{} #{}", camera.label, camera.camera_id),
+                    )
+                    .truncate(),
                 )
-                .truncate(),
-            )
-            .clicked();
+                .clicked();
+        });
         let reason = camera
             .reason
             .map_or_else(|| "—".to_string(), |r| i18n.tr(&r.i18n_key()));
@@ -470,7 +489,9 @@ fn camera_row_ui(
             .blocked_from
             .map_or_else(|| "—".to_string(), |s| i18n.tr(&s.i18n_key()));
         for (text, width) in [(reason, REASON_W), (since, SINCE_W), (stage, STAGE_W)] {
-            ui.add_sized([width, ROW_HEIGHT], egui::Label::new(text).truncate());
+            cell_ui(ui, width, |ui| {
+                ui.add(egui::Label::new(text).truncate());
+            });
         }
         let note = match camera.last_note_at_unix_s {
             Some(at) if !camera.last_note.is_empty() => RichText::new(i18n.tr_args(
@@ -487,4 +508,16 @@ fn camera_row_ui(
         ui.add(egui::Label::new(note).truncate());
     });
     clicked
+}
+
+/// A fixed-width cell of a list row, its content left-aligned and cut with "…" when too long.
+fn cell_ui(ui: &mut Ui, width: f32, add_contents: impl FnOnce(&mut Ui)) {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, ROW_HEIGHT),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_width(width);
+            add_contents(ui);
+        },
+    );
 }
