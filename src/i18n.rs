@@ -306,6 +306,7 @@ mod tests {
             Field::Username,
             Field::Password,
             Field::Stage,
+            Field::FollowUpNote,
         ] {
             keys.push(f.i18n_key());
         }

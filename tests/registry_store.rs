@@ -873,6 +873,102 @@ fn v3_registry_gets_the_area_layers_and_matches_a_fresh_file() {
     );
 }
 
+/// A registry as version 4 left it: the registry, its health and a ward layer; no follow-up notes yet.
+fn build_v4_registry(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(store::upgrade::V4_SCHEMA_SQL).unwrap();
+    conn.execute_batch("PRAGMA user_version = 4;").unwrap();
+    conn.execute_batch(&format!(
+        "INSERT INTO meta (key, value) VALUES ('registry_uuid', '{V1_UUID}'), ('created_unix_s', '1770000000'),
+           ('is_demo', '0');
+         INSERT INTO site (id, name_en, name_hi, owner_category, contact_person, phone, address, ward,
+           police_station, lat_deg, lon_deg, notes, row_version, updated_by, updated_unix_s)
+         VALUES (1, 'Apex Coaching Centre', 'एपेक्स कोचिंग सेंटर', 'coaching_school', 'Sunita Verma',
+           '+919839012345', 'Nawabad, Jhansi', 'Ward 7 Nawabad', 'Nawabad', 25.452, 78.58, '', 1, 'v4-clerk',
+           1770000100);
+         INSERT INTO camera (id, site_id, label, area_watched, lat_deg, lon_deg, kind, stream_url, username,
+           updated_by, updated_unix_s)
+         VALUES (9, 1, 'Entrance', 'entrance', 25.4521, 78.5801, 'ip',
+           'rtsp://127.31.0.1:554/Streaming/Channels/101', 'admin', 'v4-clerk', 1770000200);
+         INSERT INTO stage_event (camera_id, at_unix_s, by_user, from_stage, to_stage, block_reason, note)
+         VALUES (9, 1770000300, 'v4-clerk', 'surveyed', 'blocked', 'owner_not_reachable', 'phone switched off');
+         INSERT INTO camera_health (camera_id, state, since_unix_s, last_probe_unix_s, latency_ms)
+         VALUES (9, 'offline', 1770000400, 1770000500, 3000);
+         INSERT INTO boundary (kind, name, code, rings_json, source_name, imported_unix_s, imported_by)
+         VALUES ('ward', 'Ward 7 Nawabad', '7', '[[[[78.57,25.44],[78.59,25.44],[78.59,25.46],[78.57,25.44]]]]',
+           'wards.geojson', 1770000600, 'v4-clerk');
+         INSERT INTO audit (at_unix_s, by_user, action, entity, entity_id, before_json, after_json)
+         VALUES (1770000100, 'v4-clerk', 'site.add', 'site', 1, NULL, '{{\"name_en\":\"Apex Coaching Centre\"}}');"
+    ))
+    .unwrap();
+}
+
+#[test]
+fn v4_registry_gets_follow_up_notes_and_matches_a_fresh_file() {
+    let desk = Desk::new();
+    build_v4_registry(&desk.path);
+    let extra = ["camera_health", "boundary"];
+    let rows_before = {
+        let conn = desk.sql();
+        let mut rows = dump_all(&conn);
+        rows.extend(extra.map(|t| (t.to_string(), dump(&conn, t))));
+        rows
+    };
+
+    let mut store = desk.open();
+    let version: i64 = store
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, store::SCHEMA_VERSION);
+    assert_eq!(version, 5);
+    assert_eq!(store.registry_uuid(), V1_UUID);
+    // Every row of v4 is still there, unchanged; no notes yet.
+    let mut rows_after = dump_all(store.conn());
+    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn(), t))));
+    assert_eq!(rows_after, rows_before);
+    assert_eq!(count(store.conn(), "follow_up"), 0);
+
+    // Upgraded schema == fresh schema.
+    let fresh = Desk::new();
+    let fresh_store = fresh.open();
+    let upgraded = schema_of(store.conn());
+    let made_fresh = schema_of(fresh_store.conn());
+    let only_upgraded: Vec<_> = upgraded.difference(&made_fresh).collect();
+    let only_fresh: Vec<_> = made_fresh.difference(&upgraded).collect();
+    assert!(
+        only_upgraded.is_empty() && only_fresh.is_empty(),
+        "schemas differ\nonly in the upgraded file: {only_upgraded:#?}\nonly in a fresh file: {only_fresh:#?}"
+    );
+    for (kind, name) in [("table", "follow_up"), ("index", "follow_up_camera")] {
+        assert!(
+            upgraded.iter().any(|(k, n, _, _)| k == kind && n == name),
+            "{kind} {name}: {upgraded:#?}"
+        );
+    }
+
+    // The upgraded file takes a note about its blocked camera, and the blocked list shows it as the last note.
+    // Written after the block (T0 is before the v4 file's times).
+    store
+        .add_follow_up(
+            &actor_later(7_000_000),
+            9,
+            "  owner reached; consent letter promised ",
+        )
+        .unwrap();
+    let details = iccc_desk::services::export::block_details(store.conn()).unwrap();
+    assert_eq!(details[&9].since_unix_s, 1_770_000_300);
+    assert_eq!(
+        details[&9].last_note,
+        "owner reached; consent letter promised"
+    );
+    assert_eq!(details[&9].last_note_by, "test-operator");
+    // Reopening does not upgrade again, and the note is kept.
+    drop(store);
+    let store = desk.open();
+    assert_eq!(store.follow_ups(9).unwrap().len(), 1);
+}
+
 // ── 3. The privacy rule, in SQL ──────────────────────────────────────────────────────────────────
 
 #[test]

@@ -81,6 +81,7 @@ field-snapshot-url = Snapshot URL (http://)
 field-username = Username
 field-password = Password
 field-stage = Stage
+field-follow-up-note = Follow-up note
 
 ## Field problems
 err-required = This field is required.
@@ -526,3 +527,45 @@ import-same-nvr-channel = the same NVR and channel
 import-same-point-label = the same place and name
 import-skip-duplicate-row = Same camera as row { $row } ({ $same }); skipped.
 import-skip-duplicate-camera = Already in the registry as camera { $id } ({ $same }); skipped.
+# Blocked integrations
+nav-blocked = Blocked
+blocked-title = Blocked integrations
+blocked-total = { $cameras ->
+        [one] One camera blocked
+       *[other] { $cameras } cameras blocked
+    } at { $owners ->
+        [one] one owner
+       *[other] { $owners } owners
+    }
+blocked-none = No camera is blocked.
+blocked-loading = Reading the blocked cameras…
+blocked-by-category = By owner category
+blocked-col-category = Owner category
+blocked-col-owners = Owners
+blocked-col-cameras = Cameras blocked
+blocked-col-oldest = Oldest block
+blocked-col-top-reason = Top reason
+blocked-all-categories = All categories
+blocked-days = { $n ->
+        [one] { $n } day
+       *[other] { $n } days
+    }
+blocked-reason-count = { $reason } ({ $count })
+blocked-order = Order
+blocked-oldest-first = Oldest block first
+blocked-newest-first = Newest block first
+blocked-col-camera = Camera
+blocked-col-reason = Reason
+blocked-col-since = Blocked since (IST)
+blocked-col-stage = Blocked at stage
+blocked-col-note = Last note
+blocked-since = { $date } ({ $days })
+blocked-note = “{ $note }” — { $user }, { $time }
+blocked-no-note = no note yet
+blocked-owner-call = call { $person } { $phone }
+blocked-selected = { $camera } at { $site }
+blocked-choose-camera = Choose a camera in the list to write a follow-up note or change its stage.
+blocked-note-hint = What did the owner say?
+blocked-save-note = Save note
+blocked-change-stage = Change stage…
+blocked-note-saved = Note saved for { $camera }.

@@ -22,8 +22,9 @@ pub use health::{Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, n
 pub use site::{OwnerCategory, Priority, Site};
 pub use stage::{BlockReason, IntegrationStage, StageChange, StageError, StagePosition};
 pub use validate::{
-    Field, FieldError, FieldErrors, Problem, check_coordinates, check_coordinates_in, is_in_city,
-    normalise_phone, validate_camera, validate_camera_in, validate_site, validate_site_in,
+    FOLLOW_UP_NOTE_MAX_CHARS, Field, FieldError, FieldErrors, Problem, check_coordinates,
+    check_coordinates_in, check_follow_up_note, is_in_city, normalise_phone, validate_camera,
+    validate_camera_in, validate_site, validate_site_in,
 };
 
 /// Row id of a site in the registry.

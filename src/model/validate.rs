@@ -34,6 +34,8 @@ pub enum Field {
     Username,
     Password,
     Stage,
+    /// A follow-up note about a camera (what an owner said when chased).
+    FollowUpNote,
 }
 
 impl Field {
@@ -64,6 +66,7 @@ impl Field {
             Self::Username => "username",
             Self::Password => "password",
             Self::Stage => "stage",
+            Self::FollowUpNote => "follow-up-note",
         }
     }
 
@@ -438,9 +441,54 @@ pub fn validate_camera_in(camera: &Camera, area: &ServiceArea) -> FieldErrors {
     errors
 }
 
+/// Longest follow-up note, in characters: a call's summary fits; a pasted document does not belong there.
+pub const FOLLOW_UP_NOTE_MAX_CHARS: usize = MAX_TEXT_CHARS;
+
+/// A follow-up note as it is stored (trimmed), or why it cannot be: empty, or longer than
+/// [`FOLLOW_UP_NOTE_MAX_CHARS`]. The form and the store both ask this.
+pub fn check_follow_up_note(note: &str) -> Result<String, FieldError> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(FieldError::new(Field::FollowUpNote, Problem::Required));
+    }
+    if note.chars().count() > FOLLOW_UP_NOTE_MAX_CHARS {
+        return Err(FieldError::new(
+            Field::FollowUpNote,
+            Problem::TooLong {
+                max_chars: FOLLOW_UP_NOTE_MAX_CHARS,
+            },
+        ));
+    }
+    Ok(note.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn follow_up_notes_are_trimmed_and_bounded() {
+        assert_eq!(
+            check_follow_up_note("  manager will call back on Monday \n").as_deref(),
+            Ok("manager will call back on Monday")
+        );
+        for blank in ["", "   ", "\n\t"] {
+            assert_eq!(
+                check_follow_up_note(blank),
+                Err(FieldError::new(Field::FollowUpNote, Problem::Required))
+            );
+        }
+        // Counted in characters, not bytes: 2,000 Devanagari letters are fine, one more is not.
+        let hindi = "क".repeat(FOLLOW_UP_NOTE_MAX_CHARS);
+        assert!(check_follow_up_note(&hindi).is_ok());
+        assert_eq!(
+            check_follow_up_note(&format!("{hindi}क")),
+            Err(FieldError::new(
+                Field::FollowUpNote,
+                Problem::TooLong { max_chars: 2_000 }
+            ))
+        );
+    }
 
     fn problems(errors: &FieldErrors) -> Vec<(Field, &Problem)> {
         errors.iter().map(|e| (e.field, &e.problem)).collect()

@@ -12,11 +12,12 @@ use std::time::{Duration, Instant};
 use crate::model::{
     BoundaryArea, BoundaryKind, Camera, CameraId, FieldErrors, Site, SiteId, StageChange,
 };
+use crate::services::blocked::{BlockedList, BlockedOrder};
 use crate::services::boundaries::BoundaryError;
 use crate::services::registry_index::{Filters, RegistryIndex};
 use crate::store::{
-    Actor, AuditEntry, CameraRecord, HealthRecord, HealthRun, KeyStatus, OpenOptions, PasswordEdit,
-    SiteRecord, StageEventRecord, Store, StoreError,
+    Actor, AuditEntry, CameraRecord, FollowUpRecord, HealthRecord, HealthRun, KeyStatus,
+    OpenOptions, PasswordEdit, RegistrySnapshot, SiteRecord, StageEventRecord, Store, StoreError,
 };
 
 /// How often the worker looks for commits by other desks.
@@ -61,6 +62,16 @@ pub enum DeskCommand {
         week: crate::services::weekly::IsoWeek,
         weeks: usize,
     },
+    /// The blocked integrations for the Blocked screen: the worker reads each blocked camera's block time and
+    /// newest note from the file and groups the cameras of `registry` (the snapshot the screen shows, so list and
+    /// screen agree) in `order`. Answered with [`DeskEvent::Blocked`].
+    LoadBlocked {
+        registry: Arc<RegistrySnapshot>,
+        order: BlockedOrder,
+    },
+    /// Write down what an owner said about a camera without moving its stage. Answered with
+    /// [`DeskEvent::FollowUpSaved`] or [`DeskEvent::FollowUpFailed`].
+    AddFollowUp { camera_id: CameraId, note: String },
     /// Replace the layer of `kind` with the areas of a GeoJSON file the user picked (already read).
     ImportBoundaries {
         kind: BoundaryKind,
@@ -149,6 +160,14 @@ pub enum DeskEvent {
     BoundariesImported {
         kind: BoundaryKind,
         count: usize,
+    },
+    /// The blocked integrations, grouped and summed up.
+    Blocked(Box<BlockedList>),
+    FollowUpSaved(FollowUpRecord),
+    /// The note was not written (empty, too long, the camera gone, the file busy).
+    FollowUpFailed {
+        camera_id: CameraId,
+        problem: SaveProblem,
     },
     /// The file was refused (the areas stay as they were).
     BoundaryImportRefused(BoundaryError),
@@ -437,6 +456,26 @@ fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &Atomic
                     error: e.to_string(),
                 }),
             }
+        }
+        DeskCommand::LoadBlocked { registry, order } => {
+            match crate::services::export::block_details(store.conn()) {
+                Ok(details) => out.send(DeskEvent::Blocked(Box::new(
+                    crate::services::blocked::blocked_list(&registry, &details, order),
+                ))),
+                Err(e) => out.send(DeskEvent::TaskFailed {
+                    task: "blocked",
+                    error: e.to_string(),
+                }),
+            }
+        }
+        DeskCommand::AddFollowUp { camera_id, note } => {
+            out.send(match store.add_follow_up(&actor, camera_id, &note) {
+                Ok(record) => DeskEvent::FollowUpSaved(record),
+                Err(e) => DeskEvent::FollowUpFailed {
+                    camera_id,
+                    problem: e.into(),
+                },
+            });
         }
         DeskCommand::LoadBoundaries => {
             let mut areas = Vec::new();

@@ -3,6 +3,7 @@
 
 mod audit;
 pub mod background;
+pub mod blocked;
 pub mod boundaries;
 pub mod coverage;
 pub mod demo;

@@ -5,6 +5,7 @@
 
 mod boundary;
 mod bulk;
+mod follow_up;
 mod health;
 mod records;
 mod registry;
@@ -24,24 +25,28 @@ pub use health::{
     HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, health_briefs, uptime_pct,
 };
 pub use records::{
-    AuditEntry, CameraRecord, PasswordEdit, RegistrySnapshot, SiteRecord, StageEventRecord,
+    AuditEntry, CameraRecord, FollowUpRecord, PasswordEdit, RegistrySnapshot, SiteRecord,
+    StageEventRecord,
 };
 pub use registry::read_snapshot;
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 4;
-/// The current schema, as a fresh registry gets it: the registry, since version 3 the health it measured, and
-/// since version 4 the ward and police-station areas of the site map.
+pub const SCHEMA_VERSION: i64 = 5;
+/// The current schema, as a fresh registry gets it: the registry, since version 3 the health it measured, since
+/// version 4 the ward and police-station areas of the site map, and since version 5 the follow-up notes.
 pub const SCHEMA_SQL: &str = concat!(
     include_str!("schema.sql"),
     include_str!("health_schema.sql"),
-    include_str!("boundary_schema.sql")
+    include_str!("boundary_schema.sql"),
+    include_str!("follow_up_schema.sql")
 );
 /// The tables version 3 added.
 pub const HEALTH_SCHEMA_SQL: &str = include_str!("health_schema.sql");
 /// The table version 4 added.
 pub const BOUNDARY_SCHEMA_SQL: &str = include_str!("boundary_schema.sql");
+/// The table version 5 added.
+pub const FOLLOW_UP_SCHEMA_SQL: &str = include_str!("follow_up_schema.sql");
 /// How long a write waits for another desk's transaction before saying the registry is busy.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(3);
 

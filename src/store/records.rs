@@ -83,6 +83,17 @@ pub struct StageEventRecord {
     pub note: String,
 }
 
+/// One follow-up note about a camera: what an owner said when chased, written without moving the stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FollowUpRecord {
+    pub id: i64,
+    pub camera_id: CameraId,
+    pub at_unix_s: i64,
+    pub by_user: String,
+    /// Trimmed, never empty.
+    pub note: String,
+}
+
 /// One entry of the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {

@@ -3,6 +3,7 @@
 //! The UI never touches SQLite: it sends [`DeskCommand`]s to the registry worker and reads the in-memory
 //! [`RegistryIndex`] each frame.
 
+pub mod blocked;
 mod camera_form;
 pub mod exports;
 mod fonts;
@@ -41,6 +42,8 @@ pub enum Screen {
     Wall,
     Map,
     Review,
+    /// Blocked integrations, grouped by owner category and owner, with follow-up notes.
+    Blocked,
     Audit,
 }
 
@@ -112,6 +115,7 @@ pub struct DeskApp {
     pub map: map::MapState,
     pub review: review::ReviewState,
     pub exports: exports::ExportState,
+    pub blocked: blocked::BlockedState,
     /// A long task running in the worker (name key, fraction done).
     pub task: Option<(&'static str, f32)>,
     /// Last message for the status bar (text, is_error).
@@ -154,6 +158,7 @@ impl DeskApp {
             map: map::MapState::default(),
             review: review::ReviewState::default(),
             exports: exports::ExportState::default(),
+            blocked: blocked::BlockedState::default(),
             task: None,
             status: None,
             key_status: None,
@@ -394,7 +399,10 @@ impl DeskApp {
             }
             DeskEvent::OpenFailed(message) => self.registry = RegistryState::Failed(message),
             DeskEvent::Progress { task, fraction } => self.task = Some((task, fraction)),
-            DeskEvent::TaskFailed { task: _, error } => {
+            DeskEvent::TaskFailed { task, error } => {
+                if task == "blocked" {
+                    self.blocked.on_list_failed();
+                }
                 self.task = None;
                 self.status = Some((error, true));
             }
@@ -450,6 +458,22 @@ impl DeskApp {
                 );
             }
             DeskEvent::Weekly { report, series } => self.review.set(*report, series),
+            DeskEvent::Blocked(list) => self.blocked.on_list(*list),
+            DeskEvent::FollowUpSaved(record) => {
+                self.blocked.on_note_saved(&record);
+                let camera = self
+                    .index()
+                    .and_then(|i| i.camera(record.camera_id))
+                    .map_or_else(|| record.camera_id.to_string(), |c| c.camera.label.clone());
+                self.status = Some((
+                    self.i18n
+                        .tr_args("blocked-note-saved", &[("camera", camera)]),
+                    false,
+                ));
+            }
+            DeskEvent::FollowUpFailed { camera_id, problem } => {
+                self.blocked.on_note_failed(camera_id, problem, &self.i18n)
+            }
             DeskEvent::BoundariesImported { kind, count } => {
                 self.map.areas.import = None;
                 self.status = Some((
@@ -596,6 +620,7 @@ impl DeskApp {
                 Screen::Wall => wall::wall_ui(self, ui),
                 Screen::Map => map::map_ui(self, ui),
                 Screen::Review => review::review_ui(self, ui),
+                Screen::Blocked => blocked::blocked_ui(self, ui),
                 Screen::Audit => registry_screen::audit_ui(self, ui),
             },
         });
@@ -682,6 +707,7 @@ impl DeskApp {
             (Screen::Wall, "nav-wall"),
             (Screen::Map, "nav-map"),
             (Screen::Review, "nav-review"),
+            (Screen::Blocked, "nav-blocked"),
             (Screen::Audit, "nav-audit"),
         ] {
             let selected = self.screen == screen;

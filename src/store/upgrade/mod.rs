@@ -4,6 +4,7 @@
 mod v1_to_v2;
 mod v2_to_v3;
 mod v3_to_v4;
+mod v4_to_v5;
 
 use rusqlite::Connection;
 
@@ -15,6 +16,8 @@ pub const V1_SCHEMA_SQL: &str = include_str!("v1_schema.sql");
 pub const V2_SCHEMA_SQL: &str = include_str!("v2_schema.sql");
 /// The frozen v3 schema (what v2_to_v3 builds; version 4 only adds a table to it).
 pub const V3_SCHEMA_SQL: &str = include_str!("v3_schema.sql");
+/// The frozen v4 schema (what v3_to_v4 builds; version 5 only adds a table to it).
+pub const V4_SCHEMA_SQL: &str = include_str!("v4_schema.sql");
 
 /// Upgrades from `from_version` to [`SCHEMA_VERSION`].
 pub fn run(conn: &mut Connection, from_version: i64) -> Result<()> {
@@ -31,6 +34,7 @@ fn step(conn: &mut Connection, from: i64) -> Result<()> {
         1 => v1_to_v2::run(&tx)?,
         2 => v2_to_v3::run(&tx)?,
         3 => v3_to_v4::run(&tx)?,
+        4 => v4_to_v5::run(&tx)?,
         other => {
             return Err(StoreError::NotARegistry {
                 path: Default::default(),
