@@ -441,6 +441,7 @@ mod tests {
         let blocked = |id, site, label, reason| camera(id, site, label, S::Blocked, Some(reason));
         let snapshot = RegistrySnapshot {
             is_demo: false,
+            area: Default::default(),
             sites: vec![
                 site(1, "Hotel Raj Palace", C::Hotel),
                 site(2, "Hotel Sita", C::Hotel),
