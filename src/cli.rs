@@ -112,6 +112,50 @@ pub enum Command {
         #[arg(long, hide = true, allow_negative_numbers = true)]
         now_unix_s: Option<i64>,
     },
+    /// Import a list of cameras (CSV, XLSX/XLS/ODS, GeoJSON points, OpenStreetMap Overpass JSON): map its
+    /// columns, check every row, then add or update the good rows in one transaction (or, with --dry-run, only
+    /// report). Prints how many rows are added, updated and refused, and each refusal's row, field and reason.
+    /// Exit code 0 even when rows are refused; non-zero only when the file or the registry cannot be read.
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// Its format (default: from its content and name).
+        #[arg(long, value_enum)]
+        format: Option<ImportFormatArg>,
+        /// A spreadsheet's sheet (default: the first with data).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Map columns with this saved profile instead of guessing from the headers.
+        #[arg(long)]
+        profile: Option<String>,
+        /// Save the mapping used as a profile with this name.
+        #[arg(long, value_name = "NAME")]
+        save_profile: Option<String>,
+        /// Map a column by hand: HEADER=FIELD (e.g. "x=longitude"); repeat for more. Fields: source_id, label,
+        /// site_name, site_name_hi, operator, owner_category, latitude, longitude, point_wkt, direction,
+        /// field_of_view, range, area_watched, address, ward, police_station, contact_person, phone, stream_url,
+        /// snapshot_url, nvr_host, nvr_channel, make, model, username, password, notes; "-" for none.
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        map: Vec<String>,
+        /// Rows matching a camera already in the registry update it (default: they are skipped).
+        #[arg(long)]
+        update_duplicates: bool,
+        /// Owner category of new sites whose row does not say (a code, e.g. public_place, hotel).
+        #[arg(long, value_name = "CODE")]
+        category: Option<String>,
+        /// What a camera watches when its row does not say (a code, e.g. road_frontage, entrance).
+        #[arg(long, value_name = "CODE")]
+        area: Option<String>,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also write the refusals, skips and notes as a CSV report.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+    },
     /// Show or set the area the registry serves: its city and country, as boxes south,west,north,east in
     /// degrees. Points outside the country box are refused as typos, and a point that lands inside only with
     /// latitude and longitude swapped is called swapped. Default: Jhansi, India.
@@ -188,6 +232,27 @@ pub enum ExportWhat {
     Blocked,
     /// The week's numbers by owner category (no GeoJSON form: they have no place).
     Weekly,
+}
+
+/// Source formats of `iccc-desk import`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormatArg {
+    Csv,
+    /// XLSX, XLS or ODS.
+    Xlsx,
+    Geojson,
+    Overpass,
+}
+
+impl From<ImportFormatArg> for crate::services::import::read::SourceFormat {
+    fn from(f: ImportFormatArg) -> Self {
+        match f {
+            ImportFormatArg::Csv => Self::Csv,
+            ImportFormatArg::Xlsx => Self::Spreadsheet,
+            ImportFormatArg::Geojson => Self::GeoJson,
+            ImportFormatArg::Overpass => Self::Overpass,
+        }
+    }
 }
 
 /// File formats of `iccc-desk export`.
@@ -300,6 +365,37 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
             seed,
             now_unix_s,
         }) => run_demo(&db, &key_dir, cameras as usize, seed, now_unix_s),
+        Some(Command::Import {
+            file,
+            format,
+            sheet,
+            profile,
+            save_profile,
+            map,
+            update_duplicates,
+            category,
+            area,
+            dry_run,
+            json,
+            report,
+        }) => run_import(
+            &db,
+            &key_dir,
+            &ImportRun {
+                file,
+                format: format.map(Into::into),
+                sheet,
+                profile,
+                save_profile,
+                map,
+                update_duplicates,
+                category,
+                area,
+                dry_run,
+                json,
+                report,
+            },
+        ),
         Some(Command::Area {
             city,
             country,
@@ -391,6 +487,182 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
             now_unix_s.unwrap_or_else(crate::store::now_unix_s),
         ),
     }
+}
+
+/// What `iccc-desk import` was asked to do.
+struct ImportRun {
+    file: PathBuf,
+    format: Option<crate::services::import::read::SourceFormat>,
+    sheet: Option<String>,
+    profile: Option<String>,
+    save_profile: Option<String>,
+    map: Vec<String>,
+    update_duplicates: bool,
+    category: Option<String>,
+    area: Option<String>,
+    dry_run: bool,
+    json: bool,
+    report: Option<PathBuf>,
+}
+
+fn run_import(db: &Path, key_dir: &Path, run: &ImportRun) -> Result<(), CliError> {
+    use crate::model::import::{ImportField, header_key};
+    use crate::services::import::{self, ImportReport, plan::ImportSettings};
+    let english = I18n::new(Lang::En);
+    let started = Instant::now();
+    let table = import::read_file(&run.file, run.format, run.sheet.as_deref())
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    let mut store = Store::open(
+        db,
+        &OpenOptions {
+            key_dir: key_dir.to_path_buf(),
+        },
+    )
+    .map_err(|e| CliError::from_store(db, e))?;
+    let mut settings = match &run.profile {
+        Some(name) => store
+            .import_profile(name)
+            .map_err(|e| CliError::from_store(db, e))?
+            .ok_or_else(|| {
+                CliError::BadInput(format!(
+                    "no import profile named {name:?} in {}",
+                    db.display()
+                ))
+            })?
+            .settings_for(&table.headers),
+        None => ImportSettings::guessed(&table.headers),
+    };
+    for m in &run.map {
+        let Some((header, field)) = m.rsplit_once('=') else {
+            return Err(CliError::BadInput(format!(
+                "--map {m:?}: write HEADER=FIELD, e.g. x=longitude"
+            )));
+        };
+        let column = table
+            .headers
+            .iter()
+            .position(|h| header_key(h) == header_key(header))
+            .ok_or_else(|| {
+                CliError::BadInput(format!(
+                    "--map {m:?}: the file has no column {header:?} (its columns: {})",
+                    table.headers.join(", ")
+                ))
+            })?;
+        let field = match field.trim() {
+            "-" | "" => None,
+            code => Some(ImportField::from_code(code).ok_or_else(|| {
+                CliError::BadInput(format!("--map {m:?}: {code:?} is not a field"))
+            })?),
+        };
+        // One column per field: mapping it here unmaps it elsewhere.
+        if let Some(f) = field {
+            for slot in &mut settings.mapping {
+                if *slot == Some(f) {
+                    *slot = None;
+                }
+            }
+        }
+        settings.mapping[column] = field;
+    }
+    if run.update_duplicates {
+        settings.duplicates = import::plan::DuplicatePolicy::Update;
+    }
+    if let Some(code) = &run.category {
+        settings.default_category = OwnerCategory::from_code(code).ok_or_else(|| {
+            CliError::BadInput(format!("--category {code:?} is not an owner category code"))
+        })?;
+    }
+    if let Some(code) = &run.area {
+        settings.default_area = crate::model::AreaWatched::from_code(code)
+            .ok_or_else(|| CliError::BadInput(format!("--area {code:?} is not an area code")))?;
+    }
+    let source_name = run.file.file_name().map_or_else(
+        || run.file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let checked = import::dry_run(&store, &table, &settings, &english)
+        .map_err(|e| CliError::from_store(db, e))?;
+    let actor = Actor::os_user_now();
+    let mut committed = false;
+    if !run.dry_run && (checked.plan.counts.added + checked.plan.counts.updated) > 0 {
+        let show_progress = std::io::stderr().is_terminal();
+        let mut progress = |fraction: f32| {
+            if show_progress {
+                eprint!("\rimporting… {:.0} %", fraction * 100.0);
+                let _ = std::io::stderr().flush();
+            }
+            true
+        };
+        import::commit::commit(
+            &mut store,
+            &actor,
+            &checked.plan,
+            &source_name,
+            checked.revision,
+            &mut progress,
+        )
+        .map_err(|e| CliError::Failed(format!("{}: {e}", run.file.display())))?;
+        if show_progress {
+            eprintln!();
+        }
+        committed = true;
+    }
+    if let Some(name) = &run.save_profile {
+        let profile = import::plan::ImportProfile::from_settings(name, &table.headers, &settings);
+        store
+            .save_import_profile(&actor, &profile)
+            .map_err(|e| CliError::from_store(db, e))?;
+    }
+    let report = ImportReport::new(
+        &run.file.display().to_string(),
+        &table,
+        &checked.plan,
+        committed,
+    );
+    if let Some(path) = &run.report {
+        export::write_csv(&report.table(&english), path)
+            .map_err(|e| CliError::Failed(e.message(&english)))?;
+    }
+    if run.json {
+        say(&serde_json::to_string_pretty(&report).unwrap_or_default());
+        return Ok(());
+    }
+    let verb = if committed {
+        "Imported"
+    } else if run.dry_run {
+        "Checked (dry run, nothing written)"
+    } else {
+        "Nothing to write from"
+    };
+    say(&format!(
+        "{verb} {}: {} rows — {} added ({} new sites, {} private-area cameras as rejected), {} updated, {} unchanged, {} skipped as duplicates, {} refused ({:.1} s)",
+        run.file.display(),
+        report.rows,
+        report.added,
+        report.new_sites,
+        report.rejected_private,
+        report.updated,
+        report.unchanged,
+        report.skipped,
+        report.refused,
+        started.elapsed().as_secs_f64()
+    ));
+    for note in &report.file_notes {
+        say(&format!("  file: {note}"));
+    }
+    for r in &report.refusals {
+        say(&format!("  row {}: {}: {}", r.row, r.field, r.reason));
+    }
+    for r in &report.skips {
+        say(&format!("  row {}: {}", r.row, r.reason));
+    }
+    for r in &report.notes {
+        say(&format!(
+            "  row {}: {} (note): {}",
+            r.row, r.field, r.reason
+        ));
+    }
+    Ok(())
 }
 
 /// What `iccc-desk area` was asked to change.

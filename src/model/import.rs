@@ -6,7 +6,9 @@
 //! a row the operator fixes and imports again. Where a value is usable but was changed (the first of several
 //! directions, the middle of a range), the row carries a note that says so.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use super::{AreaWatched, OwnerCategory};
 
 use super::area::LatLonBox;
 
@@ -248,7 +250,8 @@ impl ImportField {
                 "फोन",
                 "मोबाइल",
             ],
-            Self::StreamUrl => &["streamurl", "rtsp", "rtspurl", "stream", "url"],
+            // Not a bare "url": in OpenStreetMap that is a web page (a webcam's), never a camera stream.
+            Self::StreamUrl => &["streamurl", "rtsp", "rtspurl", "stream", "rtspaddress"],
             Self::SnapshotUrl => &["snapshoturl", "snapshot", "jpegurl", "imageurl"],
             Self::NvrHost => &["nvr", "nvrhost", "nvrip", "dvr", "dvrip", "recorder"],
             Self::NvrChannel => &["channel", "nvrchannel", "ch", "चैनल"],
@@ -258,6 +261,100 @@ impl ImportField {
             Self::Password => &["password", "pass", "pwd"],
             Self::Notes => &["notes", "note", "remarks", "comment", "comments", "टिप्पणी"],
         }
+    }
+}
+
+/// What to do with a row that matches a camera already in the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicatePolicy {
+    /// Write the file's values over the camera's (the stage is never changed by an import).
+    Update,
+    /// Leave the registry's camera as it is.
+    #[default]
+    Skip,
+}
+
+/// How a source is read into cameras: which column means what, and the defaults for what the file lacks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportSettings {
+    /// One entry per source column.
+    pub mapping: Vec<Option<ImportField>>,
+    pub duplicates: DuplicatePolicy,
+    /// Owner category of new sites whose row does not say.
+    pub default_category: OwnerCategory,
+    /// What a camera watches when its row does not say.
+    pub default_area: AreaWatched,
+}
+
+/// A saved mapping, by header, so it applies to the next file of the same shape whatever its column order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportProfile {
+    pub name: String,
+    /// Header (as [`header_key`] reduces it) → field.
+    pub columns: std::collections::BTreeMap<String, ImportField>,
+    pub duplicates: DuplicatePolicy,
+    pub default_category: OwnerCategory,
+    pub default_area: AreaWatched,
+}
+
+impl ImportProfile {
+    /// A profile that remembers `settings` for a file with these headers.
+    pub fn from_settings(name: &str, headers: &[String], settings: &ImportSettings) -> Self {
+        Self {
+            name: name.trim().to_string(),
+            columns: headers
+                .iter()
+                .zip(&settings.mapping)
+                .filter_map(|(h, f)| f.map(|f| (header_key(h), f)))
+                .collect(),
+            duplicates: settings.duplicates,
+            default_category: settings.default_category,
+            default_area: settings.default_area,
+        }
+    }
+
+    /// The settings for a file with `headers`: the profile's columns where it knows the header, nothing else
+    /// (a profile is an exact instruction, not a guess).
+    pub fn settings_for(&self, headers: &[String]) -> ImportSettings {
+        ImportSettings {
+            mapping: headers
+                .iter()
+                .map(|h| self.columns.get(&header_key(h)).copied())
+                .collect(),
+            duplicates: self.duplicates,
+            default_category: self.default_category,
+            default_area: self.default_area,
+        }
+    }
+}
+
+impl ImportSettings {
+    /// Settings guessed from the headers.
+    pub fn guessed(headers: &[String]) -> Self {
+        Self {
+            mapping: guess_mapping(headers),
+            duplicates: DuplicatePolicy::Skip,
+            default_category: OwnerCategory::PublicPlace,
+            default_area: AreaWatched::RoadFrontage,
+        }
+    }
+
+    /// The column mapped to `field`, if any.
+    pub fn column(&self, field: ImportField) -> Option<usize> {
+        self.mapping.iter().position(|f| *f == Some(field))
+    }
+}
+
+/// A source id as compared: trimmed, lower-case, and a whole float written without its fraction
+/// (`1001.0` in a GeoJSON is `1001` in the CSV it came from).
+pub fn normal_source_id(text: &str) -> String {
+    let t = text.trim();
+    match t.parse::<f64>() {
+        Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 && !t.contains(['e', 'E']) => {
+            format!("{}", f as i64)
+        }
+        _ => t.to_lowercase(),
     }
 }
 

@@ -69,7 +69,7 @@ pub struct ExportTable {
 }
 
 impl ExportTable {
-    fn new(title: &str, columns: &[(&'static str, &str)]) -> Self {
+    pub fn new(title: &str, columns: &[(&'static str, &str)]) -> Self {
         Self {
             title: title.to_string(),
             columns: columns

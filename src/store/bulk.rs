@@ -12,8 +12,11 @@
 
 use rusqlite::{Transaction, TransactionBehavior, params};
 
-use super::registry::{insert_camera_row, insert_site_row, normalised_camera, normalised_site};
-use super::{Actor, Result, SecretBox, Store, StoreError, append_audit};
+use super::registry::{
+    camera_json, insert_camera_row, insert_site_row, normalised_camera, normalised_site,
+    read_camera, update_camera_row,
+};
+use super::{Actor, PasswordEdit, Result, SecretBox, Store, StoreError, append_audit};
 use crate::model::{
     BlockReason, BoundaryArea, BoundaryKind, Camera, CameraId, Field, FieldError, IntegrationStage,
     Problem, ServiceArea, Site, SiteId, StageChange, StagePosition, validate_camera_in,
@@ -49,6 +52,8 @@ pub struct BulkCounts {
     pub cameras: u64,
     /// Stage events, the automatic first 'surveyed' event of each camera included.
     pub stage_events: u64,
+    /// Cameras updated (imports).
+    pub updated: u64,
 }
 
 /// Writes many rows in one transaction; see the module documentation.
@@ -90,6 +95,11 @@ impl Store {
 }
 
 impl BulkWriter<'_> {
+    /// The load's transaction (for the writers of other modules of the store).
+    pub(super) fn tx(&self) -> &rusqlite::Transaction<'_> {
+        &self.tx
+    }
+
     /// Rows written so far.
     pub fn counts(&self) -> BulkCounts {
         self.counts
@@ -193,6 +203,72 @@ impl BulkWriter<'_> {
             .prepare_cached(TOUCH_CAMERA)?
             .execute(params![version, last_by, last_at, id])?;
         Ok(id)
+    }
+
+    /// The registry's revision as this transaction sees it (the newest audit entry's id): an import checks it
+    /// against the revision its dry run was made on, so it never writes a plan made on an older registry.
+    pub fn revision(&self) -> Result<i64> {
+        Ok(self
+            .tx
+            .query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?)
+    }
+
+    /// Writes `camera`'s fields over camera `id` (checked like [`Store::update_camera`]; the stage is never
+    /// changed), with the password when `password` is given, and its own audit entry with the values before
+    /// and after (never the password).
+    pub fn update_camera(
+        &mut self,
+        id: CameraId,
+        camera: &Camera,
+        password: Option<&str>,
+    ) -> Result<()> {
+        let c = normalised_camera(camera);
+        let errors = validate_camera_in(&c, &self.area);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let before = read_camera(&self.tx, id, Some(self.secrets.key_id()))?;
+        if !c.area_watched.is_common()
+            && !matches!(
+                before.stage,
+                IntegrationStage::Surveyed | IntegrationStage::Rejected
+            )
+        {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                Field::AreaWatched,
+                Problem::PrivateAreaInUse {
+                    stage: before.stage.code().to_string(),
+                },
+            )]));
+        }
+        update_camera_row(&self.tx, id, &c, &self.actor, None)?;
+        let edit = match password.filter(|p| !p.is_empty()) {
+            Some(p) => {
+                let sealed = self.secrets.seal(p);
+                self.tx
+                    .prepare_cached(
+                        "UPDATE camera SET password_ct = ?1, password_key_id = ?2 WHERE id = ?3",
+                    )?
+                    .execute(params![sealed, self.secrets.key_id(), id])?;
+                PasswordEdit::Set(String::new())
+            }
+            None => PasswordEdit::Keep,
+        };
+        append_audit(
+            &self.tx,
+            &self.actor,
+            "camera.edit",
+            "camera",
+            Some(id),
+            Some(&camera_json(
+                before.site_id,
+                &before.camera,
+                &PasswordEdit::Keep,
+            )),
+            Some(&camera_json(before.site_id, &c, &edit)),
+        )?;
+        self.counts.updated += 1;
+        Ok(())
     }
 
     /// Replaces the area layer of `kind` with `areas` inside the load's transaction (the demo's wards), so a

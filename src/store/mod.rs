@@ -7,6 +7,7 @@ mod boundary;
 mod bulk;
 mod follow_up;
 mod health;
+mod import;
 mod records;
 mod registry;
 mod secret;
@@ -32,14 +33,16 @@ pub use registry::read_snapshot;
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 /// The current schema, as a fresh registry gets it: the registry, since version 3 the health it measured, since
-/// version 4 the ward and police-station areas of the site map, and since version 5 the follow-up notes.
+/// version 4 the ward and police-station areas of the site map, since version 5 the follow-up notes, and since
+/// version 6 the source ids of imported cameras and the saved import mappings.
 pub const SCHEMA_SQL: &str = concat!(
     include_str!("schema.sql"),
     include_str!("health_schema.sql"),
     include_str!("boundary_schema.sql"),
-    include_str!("follow_up_schema.sql")
+    include_str!("follow_up_schema.sql"),
+    include_str!("import_schema.sql")
 );
 /// The tables version 3 added.
 pub const HEALTH_SCHEMA_SQL: &str = include_str!("health_schema.sql");
@@ -47,6 +50,8 @@ pub const HEALTH_SCHEMA_SQL: &str = include_str!("health_schema.sql");
 pub const BOUNDARY_SCHEMA_SQL: &str = include_str!("boundary_schema.sql");
 /// The table version 5 added.
 pub const FOLLOW_UP_SCHEMA_SQL: &str = include_str!("follow_up_schema.sql");
+/// The tables version 6 added.
+pub const IMPORT_SCHEMA_SQL: &str = include_str!("import_schema.sql");
 /// How long a write waits for another desk's transaction before saying the registry is busy.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(3);
 

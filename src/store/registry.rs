@@ -157,7 +157,11 @@ fn site_json(site: &Site) -> serde_json::Value {
 }
 
 /// The camera's values for the audit log: the password never, only whether it changed.
-fn camera_json(site_id: SiteId, camera: &Camera, password: &PasswordEdit) -> serde_json::Value {
+pub(super) fn camera_json(
+    site_id: SiteId,
+    camera: &Camera,
+    password: &PasswordEdit,
+) -> serde_json::Value {
     let mut v = serde_json::to_value(camera).unwrap_or_default();
     if let Some(map) = v.as_object_mut() {
         map.insert("site_id".into(), json!(site_id));
@@ -281,6 +285,66 @@ pub(super) fn insert_site_row(
 
 /// Inserts a checked, normalised camera row at stage "surveyed" (the schema writes its first stage event);
 /// shared by [`Store::add_camera`] and the bulk writer. `sealed` is the encrypted password and its key id.
+/// Writes a camera's fields over row `id` (version bumped; the stage and password untouched). With
+/// `expected_version`, only if the row is still at that version. Returns the rows changed (0 or 1).
+pub(super) fn update_camera_row(
+    conn: &Connection,
+    id: CameraId,
+    c: &Camera,
+    actor: &Actor,
+    expected_version: Option<i64>,
+) -> Result<usize> {
+    let (nvr_host, nvr_channel) = match &c.kind {
+        CameraKind::Ip => (None, None),
+        CameraKind::Analogue { nvr_host, channel } => (Some(nvr_host.as_str()), Some(*channel)),
+    };
+    Ok(conn.prepare_cached(
+        "UPDATE camera SET label = ?1, area_watched = ?2, lat_deg = ?3, lon_deg = ?4, bearing_deg = ?5,
+           fov_deg = ?6, range_m = ?7, kind = ?8, nvr_host = ?9, nvr_channel = ?10, make = ?11, model = ?12,
+           stream_url = ?13, snapshot_url = ?14, username = ?15, updated_by = ?16, updated_unix_s = ?17,
+           row_version = row_version + 1
+         WHERE id = ?18 AND (?19 IS NULL OR row_version = ?19)",
+    )?
+    .execute(params![
+        c.label,
+        c.area_watched.code(),
+        c.lat_deg,
+        c.lon_deg,
+        c.bearing_deg,
+        c.fov_deg,
+        c.range_m,
+        c.kind.code(),
+        nvr_host,
+        nvr_channel,
+        c.make,
+        c.model,
+        empty_to_null(&c.stream_url),
+        empty_to_null(&c.snapshot_url),
+        c.username,
+        actor.user,
+        actor.now_unix_s,
+        id,
+        expected_version
+    ])?)
+}
+
+/// One camera, on any connection (a bulk writer's transaction included).
+pub(super) fn read_camera(
+    conn: &Connection,
+    id: CameraId,
+    current_key_id: Option<&str>,
+) -> Result<CameraRecord> {
+    conn.prepare_cached(&format!(
+        "SELECT {CAMERA_COLUMNS} FROM camera WHERE id = ?1"
+    ))?
+    .query_row([id], |r| camera_from_row(r, current_key_id))
+    .optional()?
+    .ok_or(StoreError::NotFound {
+        entity: "camera",
+        id,
+    })
+}
+
 pub(super) fn insert_camera_row(
     conn: &Connection,
     site_id: SiteId,
@@ -342,18 +406,7 @@ impl Store {
     }
 
     pub fn camera(&self, id: CameraId) -> Result<CameraRecord> {
-        let key_id = self.secrets.key_id().to_string();
-        self.conn
-            .query_row(
-                &format!("SELECT {CAMERA_COLUMNS} FROM camera WHERE id = ?1"),
-                [id],
-                |r| camera_from_row(r, Some(&key_id)),
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound {
-                entity: "camera",
-                id,
-            })
+        read_camera(&self.conn, id, Some(self.secrets.key_id()))
     }
 
     /// Adds a site.
@@ -516,39 +569,8 @@ impl Store {
             )]));
         }
         let sealed = self.seal_password(password);
-        let (nvr_host, nvr_channel) = match &c.kind {
-            CameraKind::Ip => (None, None),
-            CameraKind::Analogue { nvr_host, channel } => (Some(nvr_host.clone()), Some(*channel)),
-        };
         let tx = self.write_tx()?;
-        let changed = tx.execute(
-            "UPDATE camera SET label = ?1, area_watched = ?2, lat_deg = ?3, lon_deg = ?4, bearing_deg = ?5,
-               fov_deg = ?6, range_m = ?7, kind = ?8, nvr_host = ?9, nvr_channel = ?10, make = ?11, model = ?12,
-               stream_url = ?13, snapshot_url = ?14, username = ?15, updated_by = ?16, updated_unix_s = ?17,
-               row_version = row_version + 1
-             WHERE id = ?18 AND row_version = ?19",
-            params![
-                c.label,
-                c.area_watched.code(),
-                c.lat_deg,
-                c.lon_deg,
-                c.bearing_deg,
-                c.fov_deg,
-                c.range_m,
-                c.kind.code(),
-                nvr_host,
-                nvr_channel,
-                c.make,
-                c.model,
-                empty_to_null(&c.stream_url),
-                empty_to_null(&c.snapshot_url),
-                c.username,
-                actor.user,
-                actor.now_unix_s,
-                id,
-                expected_version
-            ],
-        )?;
+        let changed = update_camera_row(&tx, id, &c, actor, Some(expected_version))?;
         if changed == 0 {
             return Err(conflict_or_missing(&tx, "camera", id));
         }

@@ -1,5 +1,6 @@
--- iccc-desk registry schema (PRAGMA user_version = 5 with health_schema.sql, which v2_to_v3 adds,
--- boundary_schema.sql, which v3_to_v4 adds, and follow_up_schema.sql, which v4_to_v5 adds).
+-- iccc-desk registry schema (PRAGMA user_version = 6 with health_schema.sql, which v2_to_v3 adds,
+-- boundary_schema.sql, which v3_to_v4 adds, follow_up_schema.sql, which v4_to_v5 adds, and import_schema.sql,
+-- which v5_to_v6 adds).
 -- A fresh registry is made from this file; older files are brought here by store/upgrade/.
 -- Times are unix seconds (UTC). Angles are degrees. Distances are metres.
 

@@ -24,6 +24,7 @@ pub enum SourceFormat {
     Csv,
     /// XLSX, XLS or ODS.
     Spreadsheet,
+    #[serde(rename = "geojson")]
     GeoJson,
     Overpass,
 }
@@ -539,10 +540,9 @@ fn read_overpass(bytes: &[u8]) -> Result<SourceTable, ReadError> {
         }
         let mut cells = vec![String::new(); headers.len()];
         if let Some(id) = element.get("id") {
-            cells[0] = match kind {
-                "node" | "" => json_text(id),
-                other => format!("{other}/{}", json_text(id)),
-            };
+            // "node/123": OpenStreetMap's own way of naming an element, unique across lists.
+            let kind = if kind.is_empty() { "node" } else { kind };
+            cells[0] = format!("{kind}/{}", json_text(id));
         }
         if let Some(t) = element.get("tags").and_then(Value::as_object) {
             for (k, v) in t {
@@ -654,7 +654,7 @@ mod tests {
             ["osm_id", "name", "operator", "camera:direction"]
         );
         assert_eq!(t.rows.len(), 1);
-        assert_eq!(t.rows[0].cells[0], "5");
+        assert_eq!(t.rows[0].cells[0], "node/5");
         assert_eq!(t.rows[0].cells[3], "N");
         assert_eq!(t.rows[0].point, Some((8.8, 47.2)));
         assert_eq!(t.notes.len(), 1);

@@ -5,6 +5,7 @@ mod v1_to_v2;
 mod v2_to_v3;
 mod v3_to_v4;
 mod v4_to_v5;
+mod v5_to_v6;
 
 use rusqlite::Connection;
 
@@ -18,6 +19,8 @@ pub const V2_SCHEMA_SQL: &str = include_str!("v2_schema.sql");
 pub const V3_SCHEMA_SQL: &str = include_str!("v3_schema.sql");
 /// The frozen v4 schema (what v3_to_v4 builds; version 5 only adds a table to it).
 pub const V4_SCHEMA_SQL: &str = include_str!("v4_schema.sql");
+/// The frozen v5 schema (what v4_to_v5 builds; version 6 only adds tables to it).
+pub const V5_SCHEMA_SQL: &str = include_str!("v5_schema.sql");
 
 /// Upgrades from `from_version` to [`SCHEMA_VERSION`].
 pub fn run(conn: &mut Connection, from_version: i64) -> Result<()> {
@@ -35,6 +38,7 @@ fn step(conn: &mut Connection, from: i64) -> Result<()> {
         2 => v2_to_v3::run(&tx)?,
         3 => v3_to_v4::run(&tx)?,
         4 => v4_to_v5::run(&tx)?,
+        5 => v5_to_v6::run(&tx)?,
         other => {
             return Err(StoreError::NotARegistry {
                 path: Default::default(),
