@@ -150,6 +150,8 @@ pub struct BlockedList {
     pub summary: Vec<CategorySummary>,
     order: BlockedOrder,
     rows: Vec<BlockedRow>,
+    /// Each camera's row, so the selected camera is found every frame without a scan.
+    row_of_camera: HashMap<CameraId, usize>,
 }
 
 /// Builds the list from the cameras blocked in `snapshot`; `details` from
@@ -218,6 +220,7 @@ pub fn blocked_list(
         summary: Vec::new(),
         order,
         rows: Vec::new(),
+        row_of_camera: HashMap::new(),
     };
     list.sort();
     list
@@ -282,10 +285,7 @@ impl BlockedList {
 
     /// Where a camera is in the list (its row), if it is blocked.
     pub fn row_of(&self, camera_id: CameraId) -> Option<usize> {
-        (0..self.rows.len()).find(|&r| {
-            self.camera_at(r)
-                .is_some_and(|(_, _, c)| c.camera_id == camera_id)
-        })
+        self.row_of_camera.get(&camera_id).copied()
     }
 
     /// Groups by their oldest (or newest) camera, ties by name; then the summary and the rows again.
@@ -321,6 +321,7 @@ impl BlockedList {
         });
         self.summary = self.categories.iter().map(summarise).collect();
         self.rows.clear();
+        self.row_of_camera.clear();
         for (ci, category) in self.categories.iter().enumerate() {
             let ci = ci as u32;
             self.rows.push(BlockedRow::Category(ci));
@@ -330,14 +331,14 @@ impl BlockedList {
                     category: ci,
                     owner: oi,
                 });
-                self.rows
-                    .extend(
-                        (0..owner.cameras.len() as u32).map(|camera| BlockedRow::Camera {
-                            category: ci,
-                            owner: oi,
-                            camera,
-                        }),
-                    );
+                for (camera, c) in owner.cameras.iter().enumerate() {
+                    self.row_of_camera.insert(c.camera_id, self.rows.len());
+                    self.rows.push(BlockedRow::Camera {
+                        category: ci,
+                        owner: oi,
+                        camera: camera as u32,
+                    });
+                }
             }
         }
     }
