@@ -1,7 +1,8 @@
 //! A supervisor opens the blocked integrations of the Jhansi demo registry: per owner category how many owners
 //! and cameras are stuck and since when, then every blocked camera under its owner (whom to call); switches the
-//! order to the newest blocks; writes down what an owner said on the phone (an empty note is refused); and moves
-//! a camera back to the stage it was blocked at, after which it leaves the list.
+//! order to the newest blocks; writes down what an owner said on the phone (an empty note is refused); moves a
+//! camera back to the stage it was blocked at, after which it leaves the list; and finds a camera chosen on
+//! another screen already scrolled into view.
 
 mod common;
 
@@ -277,4 +278,37 @@ fn the_blocked_screen_speaks_hindi() {
         indian_grouping(owners),
         indian_grouping(blocked)
     ));
+}
+
+#[test]
+fn a_blocked_camera_chosen_elsewhere_is_scrolled_into_view() {
+    let desk = demo_desk();
+    let mut h = desk.harness_without_simulator();
+    // The last camera of the list, far below the first screenful, chosen elsewhere the way a click on the map or
+    // the wall chooses it.
+    h.get_by_role_and_label(Role::Button, "Blocked").click();
+    h.run_ok();
+    wait_for_list(&mut h, "the blocked list is built");
+    let (row, last) = {
+        let list = h.state().blocked.list.clone().unwrap();
+        (0..list.rows().len())
+            .rev()
+            .find_map(|r| list.camera_at(r).map(|(_, _, c)| (r, c.clone())))
+            .unwrap()
+    };
+    assert!(row > 100, "far below the first screen: row {row}");
+    assert!(
+        h.query_by_label(&row_label(&last)).is_none(),
+        "not drawn yet"
+    );
+    h.get_by_label("Sites and cameras").click();
+    h.run_ok();
+    h.state_mut().select_camera(last.camera_id);
+    h.run_ok();
+
+    h.get_by_role_and_label(Role::Button, "Blocked").click();
+    h.run_ok();
+    h.run_ok();
+    h.get_by_label(&row_label(&last));
+    h.get_by_label("Follow-up note");
 }

@@ -40,6 +40,8 @@ pub fn audit_summary(entry: &AuditEntry) -> String {
                 "area_watched",
                 "cameras",
                 "seed",
+                // A follow-up note: what the owner said is the whole entry.
+                "note",
             ]
             .iter()
             .filter_map(|k| a.get(*k).map(|v| format!("{k}: {}", show(v))))
@@ -98,5 +100,13 @@ mod tests {
             Some(r#"{"name_en":"Hotel A","owner_category":"hotel","x":1}"#),
         );
         assert_eq!(audit_summary(&e), "name_en: Hotel A; owner_category: hotel");
+        let follow_up = entry(
+            None,
+            Some(r#"{"follow_up_id":7,"note":"owner will call back Monday"}"#),
+        );
+        assert_eq!(
+            audit_summary(&follow_up),
+            "note: owner will call back Monday"
+        );
     }
 }

@@ -49,6 +49,8 @@ pub struct BlockedState {
     note_error: Option<(CameraId, NoteProblem)>,
     /// The camera whose note the worker is writing.
     saving: Option<CameraId>,
+    /// The selection as this screen last saw it: a camera chosen elsewhere (map, wall, table) is scrolled to.
+    seen_selection: Option<CameraId>,
 }
 
 /// Why a note was not saved. Field problems are kept as such so they read in the language chosen later.
@@ -74,6 +76,11 @@ impl BlockedState {
     /// True while the worker builds a list that is not shown yet.
     pub fn is_loading(&self) -> bool {
         self.pending > 0
+    }
+
+    /// True when a follow-up note was typed and not saved.
+    pub fn has_unsaved_notes(&self) -> bool {
+        self.drafts.values().any(|d| !d.trim().is_empty())
     }
 
     /// The message shown beside the note field of `camera_id`, if any.
@@ -371,54 +378,68 @@ fn list_ui(app: &mut DeskApp, ui: &mut Ui, now: i64) {
         ui.label(RichText::new(i18n.tr("blocked-col-note")).strong());
     });
     let mut clicked = None;
-    egui::ScrollArea::vertical()
+    let mut scroll = egui::ScrollArea::vertical()
         .id_salt("blocked_list")
-        .auto_shrink(false)
-        .show_rows(ui, ROW_HEIGHT, list.rows().len(), |ui, range| {
-            for r in range {
-                match list.rows()[r] {
-                    BlockedRow::Category(c) => {
-                        let category = &list.categories[c as usize];
-                        let summary = &list.summary[c as usize];
-                        cell_ui(ui, ui.available_width(), |ui| {
-                            ui.add(
-                                egui::Label::new(
-                                    RichText::new(format!(
-                                        "{} — {}",
-                                        i18n.tr(&category.category.i18n_key()),
-                                        i18n.tr_args(
-                                            "blocked-total",
-                                            &[
-                                                ("cameras", summary.cameras_blocked.to_string()),
-                                                ("owners", summary.owners.to_string()),
-                                            ],
-                                        )
-                                    ))
-                                    .heading()
-                                    .size(16.0),
-                                )
-                                .truncate(),
-                            );
-                        });
-                    }
-                    BlockedRow::Owner { category, owner } => {
-                        let owner = &list.categories[category as usize].owners[owner as usize];
-                        owner_row_ui(ui, i18n, owner);
-                    }
-                    BlockedRow::Camera { .. } => {
-                        let Some((_, _, camera)) = list.camera_at(r) else {
-                            continue;
-                        };
-                        if camera_row_ui(ui, i18n, camera, selected == Some(camera.camera_id), now)
-                        {
-                            clicked = Some(camera.camera_id);
-                        }
+        .auto_shrink(false);
+    // Until the camera is found (its list may still be on the way), keep trying on later frames.
+    let mut seen = app.blocked.seen_selection;
+    if selected != seen {
+        let row = selected.and_then(|id| list.row_of(id));
+        if let Some(row) = row {
+            // Rows are laid out one height plus spacing apart; a few rows above stay in view for context.
+            let pitch = ROW_HEIGHT + ui.spacing().item_spacing.y;
+            scroll = scroll.vertical_scroll_offset(row.saturating_sub(3) as f32 * pitch);
+        }
+        if row.is_some() || selected.is_none() || !app.blocked.is_loading() {
+            seen = selected;
+        }
+    }
+    scroll.show_rows(ui, ROW_HEIGHT, list.rows().len(), |ui, range| {
+        for r in range {
+            match list.rows()[r] {
+                BlockedRow::Category(c) => {
+                    let category = &list.categories[c as usize];
+                    let summary = &list.summary[c as usize];
+                    cell_ui(ui, ui.available_width(), |ui| {
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(format!(
+                                    "{} — {}",
+                                    i18n.tr(&category.category.i18n_key()),
+                                    i18n.tr_args(
+                                        "blocked-total",
+                                        &[
+                                            ("cameras", summary.cameras_blocked.to_string()),
+                                            ("owners", summary.owners.to_string()),
+                                        ],
+                                    )
+                                ))
+                                .heading()
+                                .size(16.0),
+                            )
+                            .truncate(),
+                        );
+                    });
+                }
+                BlockedRow::Owner { category, owner } => {
+                    let owner = &list.categories[category as usize].owners[owner as usize];
+                    owner_row_ui(ui, i18n, owner);
+                }
+                BlockedRow::Camera { .. } => {
+                    let Some((_, _, camera)) = list.camera_at(r) else {
+                        continue;
+                    };
+                    if camera_row_ui(ui, i18n, camera, selected == Some(camera.camera_id), now) {
+                        clicked = Some(camera.camera_id);
                     }
                 }
             }
-        });
+        }
+    });
+    app.blocked.seen_selection = seen;
     if let Some(id) = clicked {
         app.select_camera(id);
+        app.blocked.seen_selection = Some(id);
     }
 }
 

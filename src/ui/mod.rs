@@ -273,14 +273,15 @@ impl DeskApp {
         }
     }
 
-    /// True when a form holds edits that are not saved yet.
+    /// True when a form, or a follow-up note on the Blocked screen, holds edits that are not saved yet.
     pub fn has_unsaved_edits(&self) -> bool {
-        match &self.form {
+        let form = match &self.form {
             Some(OpenForm::Site(f)) => f.is_dirty(),
             Some(OpenForm::Camera(f)) => f.is_dirty(),
             Some(OpenForm::Stage(f)) => f.is_dirty(),
             None => false,
-        }
+        };
+        form || self.blocked.has_unsaved_notes()
     }
 
     fn start(&mut self, ctx: &egui::Context) {
