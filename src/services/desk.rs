@@ -61,6 +61,13 @@ pub enum DeskCommand {
         week: crate::services::weekly::IsoWeek,
         weeks: usize,
     },
+    /// Write the printable weekly report of `week` in `lang` to `path` (its folder is made when missing), with
+    /// coverage as it is now.
+    WriteWeeklyReport {
+        week: crate::services::weekly::IsoWeek,
+        lang: crate::i18n::Lang,
+        path: PathBuf,
+    },
     /// Replace the layer of `kind` with the areas of a GeoJSON file the user picked (already read).
     ImportBoundaries {
         kind: BoundaryKind,
@@ -149,6 +156,12 @@ pub enum DeskEvent {
     BoundariesImported {
         kind: BoundaryKind,
         count: usize,
+    },
+    /// The printable weekly report was written to `path`, or why not (nothing was left there then).
+    WeeklyReportWritten {
+        path: PathBuf,
+        result:
+            Result<crate::services::export::Written, crate::services::weekly_report::ReportError>,
     },
     /// The file was refused (the areas stay as they were).
     BoundaryImportRefused(BoundaryError),
@@ -437,6 +450,25 @@ fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &Atomic
                     error: e.to_string(),
                 }),
             }
+        }
+        DeskCommand::WriteWeeklyReport { week, lang, path } => {
+            use crate::services::weekly_report::{ReportError, write_report_for_week};
+            // The desk picked the folder (the user's cache), so it may make it; `create_dir_all("")` is a no-op.
+            let folder = path.parent().unwrap_or(std::path::Path::new(""));
+            let result = std::fs::create_dir_all(folder)
+                .map_err(|e| {
+                    ReportError::Write(crate::services::export::ExportError::from_io(&path, &e))
+                })
+                .and_then(|()| {
+                    write_report_for_week(
+                        store.conn(),
+                        week,
+                        &crate::i18n::I18n::new(lang),
+                        crate::store::now_unix_s(),
+                        &path,
+                    )
+                });
+            out.send(DeskEvent::WeeklyReportWritten { path, result });
         }
         DeskCommand::LoadBoundaries => {
             let mut areas = Vec::new();

@@ -14,6 +14,7 @@ pub mod settings;
 mod site_form;
 mod stage_form;
 pub mod wall;
+pub mod weekly_report;
 mod widgets;
 
 use std::path::PathBuf;
@@ -110,6 +111,8 @@ pub struct DeskApp {
     pub wall: wall::WallState,
     pub map: map::MapState,
     pub review: review::ReviewState,
+    /// The review screen's printable report (folder, viewer, last file written).
+    pub printable: weekly_report::PrintableState,
     /// A long task running in the worker (name key, fraction done).
     pub task: Option<(&'static str, f32)>,
     /// Last message for the status bar (text, is_error).
@@ -151,6 +154,7 @@ impl DeskApp {
             wall: wall::WallState::default(),
             map: map::MapState::default(),
             review: review::ReviewState::default(),
+            printable: weekly_report::PrintableState::default(),
             task: None,
             status: None,
             key_status: None,
@@ -429,6 +433,9 @@ impl DeskApp {
                 );
             }
             DeskEvent::Weekly { report, series } => self.review.set(*report, series),
+            DeskEvent::WeeklyReportWritten { path, result } => {
+                weekly_report::on_written(self, path, result);
+            }
             DeskEvent::BoundariesImported { kind, count } => {
                 self.map.areas.import = None;
                 self.status = Some((
@@ -547,6 +554,7 @@ impl DeskApp {
         self.start(&ctx);
         self.drain_events();
         self.drain_monitor();
+        weekly_report::poll_viewer(self);
         self.guard_close(&ctx);
         self.update_title(&ctx);
 
