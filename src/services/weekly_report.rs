@@ -223,7 +223,10 @@ tr.total td { font-weight: 700; border-top: 1.25pt solid var(--ink); background:
 .legend { display: flex; flex-wrap: wrap; gap: 3pt 12pt; font-size: 9pt; margin-top: 4pt; }
 .reasons { display: flex; flex-wrap: wrap; gap: 4pt 8pt; margin: 4pt 0 8pt; font-size: 9pt; }
 .reasons span { border: 0.75pt solid var(--line); border-radius: 8pt; padding: 1pt 7pt; }
-table.gaps { font-size: 8.5pt; }
+table.gaps { font-size: 8.5pt; line-height: 1.3; table-layout: fixed; }
+table.gaps td { overflow-wrap: break-word; }
+table.gaps th { white-space: normal; }
+table.gaps .phone { white-space: nowrap; }
 table.gaps td.no { color: var(--muted); text-align: right; font-variant-numeric: tabular-nums; }
 table.gaps .sub { color: var(--muted); }
 table.gaps td.install { font-style: italic; color: #9a3412; }
@@ -262,7 +265,7 @@ pub fn weekly_html(
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"iccc-desk {}\">\n<title>{}</title>\n<style>\n\
          /* Noto Sans Devanagari, SIL Open Font License 1.1 (embedding allowed), for Devanagari only. */\n\
-         @font-face {{ font-family: \"ICCC Devanagari\"; font-style: normal; font-weight: 100 900; \
+         @font-face {{ font-family: \"ICCC Devanagari\"; font-style: normal; \
          src: url(data:font/ttf;base64,{}) format(\"truetype\"); \
          unicode-range: U+0900-097F, U+1CD0-1CFF, U+200C-200D, U+20B9, U+25CC, U+A830-A839, U+A8E0-A8FF; }}\n\
          {CSS}</style>\n</head>\n<body>\n",
@@ -717,6 +720,23 @@ fn both_names(en: &str, hi: &str) -> String {
     }
 }
 
+/// A site's name in the report's language when it has one, else the other, escaped: the candidate's site is
+/// read to find it, and one name keeps a long list's rows short.
+fn name_in(lang: Lang, en: &str, hi: &str) -> String {
+    let (first, second, first_lang, second_lang) = match lang {
+        Lang::En => (en, hi, "en", "hi"),
+        Lang::Hi => (hi, en, "hi", "en"),
+    };
+    if first.is_empty() {
+        format!(
+            "<span lang=\"{second_lang}\">{}</span>",
+            escape_html(second)
+        )
+    } else {
+        format!("<span lang=\"{first_lang}\">{}</span>", escape_html(first))
+    }
+}
+
 /// The coverage gaps in the report's order: place, kind, why, and the nearest camera to integrate.
 fn gaps_section(h: &mut String, coverage: &CoverageReport, i18n: &I18n) {
     let t = |key: &str| escape_html(&i18n.tr(key));
@@ -757,7 +777,9 @@ fn gaps_section(h: &mut String, coverage: &CoverageReport, i18n: &I18n) {
     h.push_str("</div>\n");
     let _ = write!(
         h,
-        "<table class=\"gaps\">\n<thead><tr><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th>\
+        "<table class=\"gaps\">\n<colgroup><col style=\"width:4%\"><col style=\"width:21%\">\
+         <col style=\"width:8%\"><col style=\"width:12%\"><col style=\"width:21%\"><col style=\"width:8%\">\
+         <col style=\"width:11%\"><col style=\"width:15%\"></colgroup>\n<thead><tr><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th>\
          <th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
         t("report-col-no"),
         t("review-gap-place"),
@@ -790,9 +812,9 @@ fn gaps_section(h: &mut String, coverage: &CoverageReport, i18n: &I18n) {
                 let _ = write!(
                     h,
                     "<td>{}<br><span class=\"sub\">{}</span></td><td class=\"num\">{}</td><td>{}</td>\
-                     <td>{}{contact}</td></tr>\n",
+                     <td><span class=\"phone\">{}</span>{contact}</td></tr>\n",
                     escape_html(&c.camera_label),
-                    both_names(&c.site_name_en, &c.site_name_hi),
+                    name_in(i18n.lang(), &c.site_name_en, &c.site_name_hi),
                     n(c.distance_m.round().max(0.0) as u64),
                     escape_html(&i18n.tr(&c.stage.i18n_key())),
                     escape_html(&c.phone),
@@ -965,7 +987,7 @@ mod tests {
         assert!(out.contains(">2,50,000<"), "cameras");
         assert!(out.contains(">1,234<"), "new surveys");
         assert!(
-            out.contains("\u{2212}12 on the week before (760)"),
+            out.contains("\u{2212}12 against the week before (760)"),
             "change"
         );
         assert!(out.contains(">1,234<") && out.contains(">97.3 %<"));
