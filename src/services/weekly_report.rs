@@ -283,7 +283,7 @@ pub fn weekly_html(
         ta("report-dates", &week_args),
     );
     if report.is_demo {
-        let _ = write!(h, "<div class=\"demo\">{}</div>\n", t("report-demo-banner"));
+        let _ = writeln!(h, "<div class=\"demo\">{}</div>", t("report-demo-banner"));
     }
     h.push_str("</header>\n");
 
@@ -407,10 +407,10 @@ fn tiles(h: &mut String, r: &WeeklyReport, coverage: &CoverageReport, i18n: &I18
     ];
     h.push_str("<div class=\"tiles\">\n");
     for (key, figure, value, note, lead) in list {
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<div class=\"tile{}\" data-figure=\"{figure}\"><div class=\"label\">{}</div>\
-             <div class=\"value\">{}</div><div class=\"note\">{note}</div></div>\n",
+             <div class=\"value\">{}</div><div class=\"note\">{note}</div></div>",
             if lead { " lead" } else { "" },
             escape_html(&i18n.tr(key)),
             escape_html(&value),
@@ -453,11 +453,11 @@ fn category_table(h: &mut String, r: &WeeklyReport, i18n: &I18n) {
             Some(c) => (i18n.tr(&c.i18n_key()), category_hex(c)),
             None => (code.clone(), "#999999".to_string()),
         };
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<tr><td><span class=\"swatch\" style=\"background:{swatch}\"></span>{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+             <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             escape_html(&name),
             n(f.cameras),
             n(f.integrated_total),
@@ -557,10 +557,10 @@ impl Frame {
         let mut v = 0;
         while v <= self.top_value {
             let y = self.y(v);
-            let _ = write!(
+            let _ = writeln!(
                 h,
                 "<line class=\"grid\" x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
-                 <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
+                 <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
                 self.left,
                 self.width - self.right,
                 self.left - 6.0,
@@ -570,9 +570,9 @@ impl Frame {
             v += self.step;
         }
         for (i, p) in series.iter().enumerate() {
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">W{:02}</text>\n",
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">W{:02}</text>",
                 self.x(i),
                 self.height - self.bottom + 16.0,
                 p.week.week
@@ -611,18 +611,18 @@ fn cumulative_chart(h: &mut String, series: &[WeekPoint], i18n: &I18n) {
         .enumerate()
         .map(|(i, p)| format!("{:.1},{:.1}", frame.x(i), frame.y(p.integrated_total)))
         .collect();
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<polyline class=\"line\" fill=\"none\" stroke=\"#1f4e8c\" stroke-width=\"2.5\" \
-         stroke-linejoin=\"round\" points=\"{}\"/>\n",
+         stroke-linejoin=\"round\" points=\"{}\"/>",
         points.join(" ")
     );
     for (i, p) in series.iter().enumerate() {
         let (x, y) = (frame.x(i), frame.y(p.integrated_total));
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"#1f4e8c\"><title>{} · {}</title></circle>\
-             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
+             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             p.week.label(),
             n(p.integrated_total),
             y - 8.0,
@@ -646,9 +646,9 @@ fn weekly_chart(h: &mut String, series: &[WeekPoint], i18n: &I18n) {
     let bar_w = frame.band() * 0.62;
     for (i, p) in series.iter().enumerate() {
         let x = frame.x(i) - bar_w / 2.0;
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<g class=\"bar-week\" data-week=\"{}\"><title>{} · {}</title>\n",
+            "<g class=\"bar-week\" data-week=\"{}\"><title>{} · {}</title>",
             p.week.label(),
             p.week.label(),
             n(total(p))
@@ -660,10 +660,10 @@ fn weekly_chart(h: &mut String, series: &[WeekPoint], i18n: &I18n) {
                 continue;
             }
             let (y_top, y_bottom) = (frame.y(below + v), frame.y(below));
-            let _ = write!(
+            let _ = writeln!(
                 h,
                 "<rect x=\"{x:.1}\" y=\"{y_top:.1}\" width=\"{bar_w:.1}\" height=\"{:.1}\" fill=\"{}\">\
-                 <title>{} · {}</title></rect>\n",
+                 <title>{} · {}</title></rect>",
                 (y_bottom - y_top).max(0.0),
                 category_hex(c),
                 escape_html(&i18n.tr(&c.i18n_key())),
@@ -697,9 +697,9 @@ fn weekly_chart(h: &mut String, series: &[WeekPoint], i18n: &I18n) {
         shown
     };
     for c in shown {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<span><span class=\"swatch\" style=\"background:{}\"></span>{}</span>\n",
+            "<span><span class=\"swatch\" style=\"background:{}\"></span>{}</span>",
             category_hex(c),
             escape_html(&i18n.tr(&c.i18n_key()))
         );
@@ -766,9 +766,9 @@ fn gaps_section(h: &mut String, coverage: &CoverageReport, i18n: &I18n) {
     for reason in GapReason::ALL {
         let count = coverage.gaps.iter().filter(|g| g.reason == reason).count();
         if count > 0 {
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<span>{}: <strong>{}</strong></span>\n",
+                "<span>{}: <strong>{}</strong></span>",
                 escape_html(&i18n.tr(&reason.i18n_key())),
                 n(count as u64)
             );
@@ -809,10 +809,10 @@ fn gaps_section(h: &mut String, coverage: &CoverageReport, i18n: &I18n) {
                         escape_html(&c.contact_person)
                     )
                 };
-                let _ = write!(
+                let _ = writeln!(
                     h,
                     "<td>{}<br><span class=\"sub\">{}</span></td><td class=\"num\">{}</td><td>{}</td>\
-                     <td><span class=\"phone\">{}</span>{contact}</td></tr>\n",
+                     <td><span class=\"phone\">{}</span>{contact}</td></tr>",
                     escape_html(&c.camera_label),
                     name_in(i18n.lang(), &c.site_name_en, &c.site_name_hi),
                     n(c.distance_m.round().max(0.0) as u64),
@@ -821,9 +821,9 @@ fn gaps_section(h: &mut String, coverage: &CoverageReport, i18n: &I18n) {
                 );
             }
             None => {
-                let _ = write!(
+                let _ = writeln!(
                     h,
-                    "<td class=\"install\" colspan=\"4\">{}</td></tr>\n",
+                    "<td class=\"install\" colspan=\"4\">{}</td></tr>",
                     t("review-gap-install")
                 );
             }
