@@ -202,3 +202,78 @@ fn open_in_viewer(path: PathBuf, wake: impl Fn() + Send + 'static) -> Receiver<R
     }
     rx
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn desk() -> DeskApp {
+        DeskApp::new(
+            PathBuf::from("/nonexistent/registry.sqlite"),
+            PathBuf::from("/nonexistent/keys"),
+            None,
+        )
+    }
+
+    #[test]
+    fn a_written_report_is_named_and_a_missing_viewer_is_said() {
+        let mut app = desk();
+        app.printable.open_viewer = false;
+        app.printable.writing.set(true);
+        let path = PathBuf::from("/tmp/reports/weekly-2026-W48-en.html");
+        on_written(
+            &mut app,
+            path.clone(),
+            Ok(Written {
+                rows: 3,
+                bytes: 412 * 1024,
+            }),
+        );
+        assert!(!app.printable.is_writing());
+        assert_eq!(app.printable.last_written.as_deref(), Some(path.as_path()));
+        assert_eq!(
+            app.status,
+            Some((
+                "Wrote the printable report /tmp/reports/weekly-2026-W48-en.html (412 KB)".into(),
+                false
+            ))
+        );
+
+        // The viewer launcher reported that it could not start: the path is shown instead.
+        let (tx, rx) = mpsc::channel();
+        app.printable.viewer = Some((path.clone(), rx));
+        poll_viewer(&mut app);
+        assert!(app.printable.viewer.is_some(), "still waiting");
+        tx.send(Err("xdg-open: No such file or directory".into()))
+            .unwrap();
+        poll_viewer(&mut app);
+        let (text, is_error) = app.status.clone().unwrap();
+        assert!(is_error);
+        assert!(
+            text.contains("no viewer could open it (xdg-open: No such file or directory)")
+                && text.contains("open /tmp/reports/weekly-2026-W48-en.html yourself"),
+            "{text}"
+        );
+        assert!(app.printable.viewer.is_none());
+    }
+
+    #[test]
+    fn a_report_that_could_not_be_written_says_why() {
+        let mut app = desk();
+        app.printable.writing.set(true);
+        let path = PathBuf::from("/proc/x.html");
+        let e = crate::services::export::ExportError::ReadOnly {
+            path: path.clone(),
+            folder: PathBuf::from("/proc"),
+            detail: "permission denied".into(),
+        };
+        on_written(&mut app, path, Err(ReportError::Write(e)));
+        assert!(!app.printable.is_writing());
+        assert!(app.printable.last_written.is_none());
+        let (text, is_error) = app.status.clone().unwrap();
+        assert!(
+            is_error && text.contains("read-only or not writable"),
+            "{text}"
+        );
+    }
+}
