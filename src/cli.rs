@@ -1027,6 +1027,7 @@ fn run_weekly_html(
         &coverage,
         &I18n::new(lang),
         now,
+        Some(db),
         output,
     )
     .map_err(|e| CliError::Failed(e.message(&english)))?;

@@ -171,6 +171,11 @@ fn the_cli_writes_the_report_in_english_and_hindi_with_the_json_numbers() {
         assert_eq!(html.matches("class=\"bar-week\"").count(), 12);
         assert!(html.contains("data-week=\"2026-W48\""));
         assert!(html.contains("class=\"demo\""), "the demo is marked");
+        let registry = dir.path("registry.sqlite").display().to_string();
+        assert!(
+            html.contains(&registry),
+            "{lang}: the footer names the registry"
+        );
     }
     let hindi = std::fs::read_to_string(dir.path("weekly-hi.html")).expect("read");
     assert!(hindi.contains("कुल एकीकृत") && hindi.contains("डेमो डेटा"));

@@ -510,3 +510,4 @@ review-printable-writing = Writing the printable report…
 review-printable-opening = Wrote the printable report { $path } ({ $size }); opening it in the system's viewer
 review-printable-written = Wrote the printable report { $path } ({ $size })
 review-printable-no-viewer = Wrote the printable report, but no viewer could open it ({ $detail }): open { $path } yourself
+report-source = Registry file: { $file }

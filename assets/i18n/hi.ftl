@@ -477,3 +477,4 @@ review-printable-writing = छापने योग्य रिपोर्ट
 review-printable-opening = छापने योग्य रिपोर्ट { $path } लिखी गई ({ $size }); सिस्टम के व्यूअर में खोली जा रही है
 review-printable-written = छापने योग्य रिपोर्ट { $path } लिखी गई ({ $size })
 review-printable-no-viewer = छापने योग्य रिपोर्ट लिखी गई, पर कोई व्यूअर उसे नहीं खोल सका ({ $detail }): { $path } स्वयं खोलें
+report-source = रजिस्टर फ़ाइल: { $file }

@@ -462,6 +462,7 @@ fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &Atomic
                 .and_then(|()| {
                     write_report_for_week(
                         store.conn(),
+                        Some(store.path()),
                         week,
                         &crate::i18n::I18n::new(lang),
                         crate::store::now_unix_s(),

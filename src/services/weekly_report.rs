@@ -116,16 +116,18 @@ pub fn report_file_name(week: IsoWeek, lang: Lang) -> String {
 }
 
 /// Writes the report as HTML to `target`, atomically: beside it under a temporary name, then renamed, so a
-/// failure leaves no half file and an older report intact. `Written::rows` counts the coverage gaps listed.
+/// failure leaves no half file and an older report intact. `registry`: the file it was read from, named in the
+/// footer. `Written::rows` counts the coverage gaps listed.
 pub fn write_weekly_html(
     report: &WeeklyReport,
     series: &[WeekPoint],
     coverage: &CoverageReport,
     i18n: &I18n,
     generated_unix_s: i64,
+    registry: Option<&Path>,
     target: &Path,
 ) -> Result<Written, ExportError> {
-    let html = weekly_html(report, series, coverage, i18n, generated_unix_s);
+    let html = weekly_html_from(report, series, coverage, i18n, generated_unix_s, registry);
     write_atomically(target, coverage.gaps.len(), |out| {
         use std::io::Write as _;
         out.write_all(html.as_bytes())
@@ -133,9 +135,11 @@ pub fn write_weekly_html(
     })
 }
 
-/// Reads the week from `conn` and writes its report to `target` (the desk's "Printable report").
+/// Reads the week from `conn` (the registry file `registry`) and writes its report to `target` (the desk's
+/// "Printable report").
 pub fn write_report_for_week(
     conn: &Connection,
+    registry: Option<&Path>,
     week: IsoWeek,
     i18n: &I18n,
     now_unix_s: i64,
@@ -148,6 +152,7 @@ pub fn write_report_for_week(
         &data.coverage,
         i18n,
         now_unix_s,
+        registry,
         target,
     )?)
 }
@@ -247,6 +252,18 @@ pub fn weekly_html(
     i18n: &I18n,
     generated_unix_s: i64,
 ) -> String {
+    weekly_html_from(report, series, coverage, i18n, generated_unix_s, None)
+}
+
+/// [`weekly_html`] whose footer also names the registry file it was read from.
+pub fn weekly_html_from(
+    report: &WeeklyReport,
+    series: &[WeekPoint],
+    coverage: &CoverageReport,
+    i18n: &I18n,
+    generated_unix_s: i64,
+    registry: Option<&Path>,
+) -> String {
     let t = |key: &str| escape_html(&i18n.tr(key));
     let ta = |key: &str, args: &[(&str, String)]| escape_html(&i18n.tr_args(key, args));
     let lang = match i18n.lang() {
@@ -301,9 +318,15 @@ pub fn weekly_html(
 
     gaps_section(&mut h, coverage, i18n);
 
+    let source = registry.map_or_else(String::new, |file| {
+        format!(
+            "<br>{}",
+            ta("report-source", &[("file", file.display().to_string())])
+        )
+    });
     let _ = write!(
         h,
-        "<footer>{}</footer>\n</body>\n</html>\n",
+        "<footer>{}{source}</footer>\n</body>\n</html>\n",
         ta(
             "report-footer",
             &[
@@ -1052,11 +1075,14 @@ mod tests {
             &coverage("x"),
             &I18n::new(Lang::En),
             NOW,
+            Some(Path::new("/srv/iccc/<registry>.sqlite")),
             &target,
         )
         .unwrap();
         assert_eq!(w.rows, 2);
         assert_eq!(std::fs::metadata(&target).unwrap().len(), w.bytes);
+        let written = std::fs::read_to_string(&target).unwrap();
+        assert!(written.contains("Registry file: /srv/iccc/&lt;registry&gt;.sqlite</footer>"));
         let missing = dir.path().join("nope/weekly.html");
         let e = write_weekly_html(
             &report(),
@@ -1064,6 +1090,7 @@ mod tests {
             &coverage("x"),
             &I18n::new(Lang::En),
             NOW,
+            None,
             &missing,
         )
         .unwrap_err();
