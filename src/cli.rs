@@ -55,13 +55,47 @@ pub enum ReportCommand {
         /// The week, as YYYY-Www (e.g. 2026-W48); default: the week now.
         #[arg(long, value_name = "YYYY-Www")]
         week: Option<String>,
-        /// Print JSON instead of text.
+        /// Print JSON instead of text (the same as --format json).
         #[arg(long)]
         json: bool,
+        /// What to write: text or JSON on stdout, or the printable HTML report into the file named by -o.
+        #[arg(long, value_enum)]
+        format: Option<WeeklyFormat>,
+        /// The file to write the HTML report into (replaced if it exists); needed by --format html.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Language of the text and HTML report.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
         /// The moment "now" is, unix seconds (for tests).
         #[arg(long, hide = true, allow_negative_numbers = true)]
         now_unix_s: Option<i64>,
     },
+}
+
+/// What `iccc-desk report weekly` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WeeklyFormat {
+    Text,
+    Json,
+    /// The printable report: one self-contained HTML file (charts, coverage gaps, Hindi font embedded).
+    Html,
+}
+
+/// The languages of the CLI's reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    En,
+    Hi,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => Lang::En,
+            LangArg::Hi => Lang::Hi,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -457,13 +491,20 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
                 ReportCommand::Weekly {
                     week,
                     json,
+                    format,
+                    output,
+                    lang,
                     now_unix_s,
                 },
         }) => run_weekly(
             &db,
-            week.as_deref(),
-            json,
-            now_unix_s.unwrap_or_else(crate::store::now_unix_s),
+            &WeeklyRequest {
+                week: week.as_deref(),
+                format: weekly_format(json, format)?,
+                output: output.as_deref(),
+                lang: lang.into(),
+                now_unix_s: now_unix_s.unwrap_or_else(crate::store::now_unix_s),
+            },
         ),
         Some(Command::Export {
             what,
@@ -1161,19 +1202,84 @@ fn parse_week(week: Option<&str>, now: i64) -> Result<crate::services::weekly::I
     }
 }
 
-fn run_weekly(db: &Path, week: Option<&str>, as_json: bool, now: i64) -> Result<(), CliError> {
-    let week = parse_week(week, now)?;
+/// The week's numbers with the gaps counted, and the coverage report they were counted from (computed at `now`).
+fn weekly_with_coverage(
+    db: &Path,
+    conn: &rusqlite::Connection,
+    week: crate::services::weekly::IsoWeek,
+    now: i64,
+) -> Result<
+    (
+        crate::services::weekly::WeeklyReport,
+        crate::model::CoverageReport,
+    ),
+    CliError,
+> {
+    let mut report = crate::services::weekly::weekly(conn, week).map_err(|e| match e {
+        StoreError::Sql(e) => CliError::BadInput(format!(
+            "{} is not an iccc-desk registry (its tables cannot be read): {e}",
+            db.display()
+        )),
+        e => CliError::from_store(db, e),
+    })?;
+    let coverage = crate::services::coverage::report_from_conn(
+        conn,
+        now,
+        crate::model::coverage::DEFAULT_WINDOW_S,
+    )
+    .map_err(|e| registry_read_error(db, e))?;
+    report.gaps = Some(coverage.gaps.len() as u64);
+    Ok((report, coverage))
+}
+
+/// `--json` is `--format json`; naming two different formats is a mistake worth saying.
+fn weekly_format(json: bool, format: Option<WeeklyFormat>) -> Result<WeeklyFormat, CliError> {
+    match (json, format) {
+        (true, Some(f)) if f != WeeklyFormat::Json => Err(CliError::BadInput(
+            "--json and --format name two different formats: give one".into(),
+        )),
+        (true, _) => Ok(WeeklyFormat::Json),
+        (false, f) => Ok(f.unwrap_or(WeeklyFormat::Text)),
+    }
+}
+
+/// What `report weekly` was asked for.
+struct WeeklyRequest<'a> {
+    week: Option<&'a str>,
+    format: WeeklyFormat,
+    output: Option<&'a Path>,
+    lang: Lang,
+    now_unix_s: i64,
+}
+
+fn run_weekly(db: &Path, request: &WeeklyRequest<'_>) -> Result<(), CliError> {
+    let now = request.now_unix_s;
+    let week = parse_week(request.week, now)?;
+    if request.output.is_some() && request.format != WeeklyFormat::Html {
+        return Err(CliError::BadInput(
+            "-o is for --format html; text and JSON are printed on stdout".into(),
+        ));
+    }
+    if request.format == WeeklyFormat::Html {
+        let Some(output) = request.output else {
+            return Err(CliError::BadInput(I18n::new(Lang::En).tr_args(
+                "cli-report-html-needs-output",
+                &[("week", week.label())],
+            )));
+        };
+        return run_weekly_html(db, week, request.lang, now, output);
+    }
     let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
     let report = crate::services::weekly::weekly_with_gaps(&conn, week, now)
         .map_err(|e| registry_read_error(db, e))?;
     drop(conn);
-    if as_json {
+    if request.format == WeeklyFormat::Json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|e| CliError::Failed(format!("cannot write the report as JSON: {e}")))?;
         say(&text);
         return Ok(());
     }
-    let i18n = I18n::new(Lang::En);
+    let i18n = I18n::new(request.lang);
     let mut lines = vec![i18n.tr_args(
         "cli-weekly-title",
         &[
@@ -1262,6 +1368,42 @@ struct ExportRequest<'a> {
     format: ExportFormat,
     week: Option<&'a str>,
     now_unix_s: i64,
+}
+
+/// Writes the printable HTML report of `week` into `output` (atomically) and says so in one line.
+fn run_weekly_html(
+    db: &Path,
+    week: crate::services::weekly::IsoWeek,
+    lang: Lang,
+    now: i64,
+    output: &Path,
+) -> Result<(), CliError> {
+    let english = I18n::new(Lang::En);
+    let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+    let (report, coverage) = weekly_with_coverage(db, &conn, week, now)?;
+    let series =
+        crate::services::weekly::series(&conn, week, crate::services::weekly_report::CHART_WEEKS)
+            .map_err(|e| registry_read_error(db, e))?;
+    drop(conn);
+    let written = crate::services::weekly_report::write_weekly_html(
+        &report,
+        &series,
+        &coverage,
+        &I18n::new(lang),
+        now,
+        Some(db),
+        output,
+    )
+    .map_err(|e| CliError::Failed(e.message(&english)))?;
+    say(&english.tr_args(
+        "cli-report-written",
+        &[
+            ("week", week.label()),
+            ("path", output.display().to_string()),
+            ("size", export::size_text(written.bytes)),
+        ],
+    ));
+    Ok(())
 }
 
 fn run_export(db: &Path, request: ExportRequest<'_>, output: &Path) -> Result<(), CliError> {

@@ -875,9 +875,16 @@ fn v3_registry_gets_the_area_layers_and_matches_a_fresh_file() {
 
 /// A registry as version 4 left it: the registry, its health and a ward layer; no follow-up notes yet.
 fn build_v4_registry(path: &Path) {
+    build_registry_of(path, store::upgrade::V4_SCHEMA_SQL, 4);
+}
+
+/// A registry of an older `version` made from its frozen schema, with one site, one blocked camera, its health,
+/// a ward and an audit entry.
+fn build_registry_of(path: &Path, schema: &str, version: i64) {
     let conn = Connection::open(path).unwrap();
-    conn.execute_batch(store::upgrade::V4_SCHEMA_SQL).unwrap();
-    conn.execute_batch("PRAGMA user_version = 4;").unwrap();
+    conn.execute_batch(schema).unwrap();
+    conn.execute_batch(&format!("PRAGMA user_version = {version};"))
+        .unwrap();
     conn.execute_batch(&format!(
         "INSERT INTO meta (key, value) VALUES ('registry_uuid', '{V1_UUID}'), ('created_unix_s', '1770000000'),
            ('is_demo', '0');
@@ -921,7 +928,6 @@ fn v4_registry_gets_follow_up_notes_and_matches_a_fresh_file() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, store::SCHEMA_VERSION);
-    assert_eq!(version, 5);
     assert_eq!(store.registry_uuid(), V1_UUID);
     // Every row of v4 is still there, unchanged; no notes yet.
     let mut rows_after = dump_all(store.conn());
@@ -2185,4 +2191,59 @@ fn a_registry_from_a_newer_build_is_refused_unchanged() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(keys_after, keys_before);
+}
+
+#[test]
+fn v5_registry_gets_import_tables_and_matches_a_fresh_file() {
+    let desk = Desk::new();
+    build_registry_of(&desk.path, store::upgrade::V5_SCHEMA_SQL, 5);
+    let extra = ["camera_health", "boundary", "follow_up"];
+    let rows_before = {
+        let conn = desk.sql();
+        let mut rows = dump_all(&conn);
+        rows.extend(extra.map(|t| (t.to_string(), dump(&conn, t))));
+        rows
+    };
+    let mut store = desk.open();
+    let version: i64 = store
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, store::SCHEMA_VERSION);
+    let mut rows_after = dump_all(store.conn());
+    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn(), t))));
+    assert_eq!(rows_after, rows_before);
+    assert_eq!(count(store.conn(), "camera_source"), 0);
+    assert_eq!(count(store.conn(), "import_profile"), 0);
+    let fresh = Desk::new();
+    let fresh_store = fresh.open();
+    let upgraded = schema_of(store.conn());
+    let made_fresh = schema_of(fresh_store.conn());
+    assert_eq!(
+        upgraded, made_fresh,
+        "an upgraded v5 file has the schema of a fresh one"
+    );
+    for (kind, name) in [
+        ("table", "camera_source"),
+        ("index", "camera_source_ref"),
+        ("table", "import_profile"),
+    ] {
+        assert!(
+            upgraded.iter().any(|(k, n, _, _)| k == kind && n == name),
+            "{kind} {name}"
+        );
+    }
+    // The upgraded file keeps a saved mapping.
+    let headers = vec!["x".to_string(), "y".to_string()];
+    let settings = iccc_desk::model::import::ImportSettings {
+        mapping: vec![
+            Some(iccc_desk::model::import::ImportField::Longitude),
+            Some(iccc_desk::model::import::ImportField::Latitude),
+        ],
+        ..iccc_desk::model::import::ImportSettings::guessed(&headers)
+    };
+    let profile =
+        iccc_desk::model::import::ImportProfile::from_settings("Police list", &headers, &settings);
+    store.save_import_profile(&actor(), &profile).unwrap();
+    assert_eq!(store.import_profile("police LIST").unwrap(), Some(profile));
 }

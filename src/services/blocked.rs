@@ -677,6 +677,7 @@ mod tests {
         }
         let snapshot = RegistrySnapshot {
             is_demo: true,
+            area: Default::default(),
             sites,
             cameras,
             passwords_to_reenter: 0,

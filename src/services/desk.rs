@@ -72,6 +72,13 @@ pub enum DeskCommand {
     /// Write down what an owner said about a camera without moving its stage. Answered with
     /// [`DeskEvent::FollowUpSaved`] or [`DeskEvent::FollowUpFailed`].
     AddFollowUp { camera_id: CameraId, note: String },
+    /// Write the printable weekly report of `week` in `lang` to `path` (its folder is made when missing), with
+    /// coverage as it is now.
+    WriteWeeklyReport {
+        week: crate::services::weekly::IsoWeek,
+        lang: crate::i18n::Lang,
+        path: PathBuf,
+    },
     /// Replace the layer of `kind` with the areas of a GeoJSON file the user picked (already read).
     ImportBoundaries {
         kind: BoundaryKind,
@@ -168,6 +175,12 @@ pub enum DeskEvent {
     FollowUpFailed {
         camera_id: CameraId,
         problem: SaveProblem,
+    },
+    /// The printable weekly report was written to `path`, or why not (nothing was left there then).
+    WeeklyReportWritten {
+        path: PathBuf,
+        result:
+            Result<crate::services::export::Written, crate::services::weekly_report::ReportError>,
     },
     /// The file was refused (the areas stay as they were).
     BoundaryImportRefused(BoundaryError),
@@ -476,6 +489,26 @@ fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &Atomic
                     problem: e.into(),
                 },
             });
+        }
+        DeskCommand::WriteWeeklyReport { week, lang, path } => {
+            use crate::services::weekly_report::{ReportError, write_report_for_week};
+            // The desk picked the folder (the user's cache), so it may make it; `create_dir_all("")` is a no-op.
+            let folder = path.parent().unwrap_or(std::path::Path::new(""));
+            let result = std::fs::create_dir_all(folder)
+                .map_err(|e| {
+                    ReportError::Write(crate::services::export::ExportError::from_io(&path, &e))
+                })
+                .and_then(|()| {
+                    write_report_for_week(
+                        store.conn(),
+                        Some(store.path()),
+                        week,
+                        &crate::i18n::I18n::new(lang),
+                        crate::store::now_unix_s(),
+                        &path,
+                    )
+                });
+            out.send(DeskEvent::WeeklyReportWritten { path, result });
         }
         DeskCommand::LoadBoundaries => {
             let mut areas = Vec::new();

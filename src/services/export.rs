@@ -196,7 +196,7 @@ impl ExportError {
     }
 
     /// An I/O error while writing `path`, named by its likely cause.
-    fn from_io(path: &Path, e: &io::Error) -> Self {
+    pub(crate) fn from_io(path: &Path, e: &io::Error) -> Self {
         let path = path.to_path_buf();
         let folder = folder_of(&path).to_path_buf();
         match e.kind() {
@@ -864,7 +864,7 @@ pub fn write(
 /// Writes through `fill` into a temporary file beside `target`, then renames it over `target`. The temporary
 /// file is removed on any error (and when [`tempfile::NamedTempFile`] is dropped by a panic), so the
 /// target either is the complete new file or is untouched.
-fn write_atomically(
+pub(crate) fn write_atomically(
     target: &Path,
     rows: usize,
     fill: impl FnOnce(&mut io::BufWriter<&std::fs::File>) -> Result<(), ExportError>,

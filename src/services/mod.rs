@@ -21,5 +21,6 @@ pub mod stats;
 pub mod thumbs;
 pub mod tiles;
 pub mod weekly;
+pub mod weekly_report;
 
 pub use audit::audit_summary;

@@ -768,10 +768,15 @@ impl Store {
 pub fn read_snapshot(conn: &Connection, current_key_id: Option<&str>) -> Result<RegistrySnapshot> {
     let mut sites_stmt = conn.prepare(&format!("SELECT {SITE_COLUMNS} FROM site ORDER BY id"))?;
     // Sized from a count first: a Vec grown by doubling would hold up to a third more than the rows (tens of
-    // MB at 200,000 cameras). The read happens in one transaction so the count and the rows agree.
-    let tx = conn.unchecked_transaction()?;
+    // MB at 200,000 cameras). The read happens in one transaction so the count and the rows agree: the caller's
+    // when one is open (coverage reads the snapshot, health and wards in one; SQLite cannot nest BEGIN), else ours.
+    let tx = if conn.is_autocommit() {
+        Some(conn.unchecked_transaction()?)
+    } else {
+        None
+    };
     let count = |table: &str| -> Result<usize> {
-        let n: i64 = tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
         Ok(usize::try_from(n).unwrap_or(0))
     };
     // One copy of each user name for all the rows they changed.
@@ -799,7 +804,9 @@ pub fn read_snapshot(conn: &Connection, current_key_id: Option<&str>) -> Result<
         row.updated_by = shared(row.updated_by);
         cameras.push(row);
     }
-    tx.finish()?;
+    if let Some(tx) = tx {
+        tx.finish()?;
+    }
     let passwords_to_reenter = cameras
         .iter()
         .filter(|c| c.password == PasswordState::MustReenter)

@@ -16,6 +16,7 @@ pub mod settings;
 mod site_form;
 mod stage_form;
 pub mod wall;
+pub mod weekly_report;
 mod widgets;
 
 use std::path::PathBuf;
@@ -116,6 +117,8 @@ pub struct DeskApp {
     pub review: review::ReviewState,
     pub exports: exports::ExportState,
     pub blocked: blocked::BlockedState,
+    /// The review screen's printable report (folder, viewer, last file written).
+    pub printable: weekly_report::PrintableState,
     /// A long task running in the worker (name key, fraction done).
     pub task: Option<(&'static str, f32)>,
     /// Last message for the status bar (text, is_error).
@@ -159,6 +162,7 @@ impl DeskApp {
             review: review::ReviewState::default(),
             exports: exports::ExportState::default(),
             blocked: blocked::BlockedState::default(),
+            printable: weekly_report::PrintableState::default(),
             task: None,
             status: None,
             key_status: None,
@@ -475,6 +479,9 @@ impl DeskApp {
             DeskEvent::FollowUpFailed { camera_id, problem } => {
                 self.blocked.on_note_failed(camera_id, problem, &self.i18n)
             }
+            DeskEvent::WeeklyReportWritten { path, result } => {
+                weekly_report::on_written(self, path, result);
+            }
             DeskEvent::BoundariesImported { kind, count } => {
                 self.map.areas.import = None;
                 self.status = Some((
@@ -593,6 +600,7 @@ impl DeskApp {
         self.start(&ctx);
         self.drain_events();
         self.drain_monitor();
+        weekly_report::poll_viewer(self);
         self.guard_close(&ctx);
         self.update_title(&ctx);
 

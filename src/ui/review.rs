@@ -49,21 +49,10 @@ impl ReviewState {
     }
 }
 
+/// The category's colour, the same as in the printed report.
 fn category_colour(c: OwnerCategory) -> Color32 {
-    let i = OwnerCategory::ALL.iter().position(|x| *x == c).unwrap_or(0);
-    const PALETTE: [Color32; 10] = [
-        Color32::from_rgb(0x42, 0x8B, 0xF5),
-        Color32::from_rgb(0xFF, 0xA7, 0x26),
-        Color32::from_rgb(0x66, 0xBB, 0x6A),
-        Color32::from_rgb(0xEF, 0x53, 0x50),
-        Color32::from_rgb(0xAB, 0x47, 0xBC),
-        Color32::from_rgb(0x26, 0xC6, 0xDA),
-        Color32::from_rgb(0x8D, 0x6E, 0x63),
-        Color32::from_rgb(0xEC, 0x40, 0x7A),
-        Color32::from_rgb(0x9C, 0xCC, 0x65),
-        Color32::from_rgb(0x78, 0x90, 0x9C),
-    ];
-    PALETTE[i % PALETTE.len()]
+    let (r, g, b) = crate::services::weekly_report::category_rgb(c);
+    Color32::from_rgb(r, g, b)
 }
 
 /// Keeps the coverage report fresh: asks the coverage thread again when the registry or the wards changed, or
@@ -147,6 +136,7 @@ pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
         if week != now && ui.button(i18n.tr("review-this-week")).clicked() {
             moved = Some(now);
         }
+        super::weekly_report::printable_button_ui(app, ui, week);
         ui.separator();
         super::exports::export_menu(
             app,
