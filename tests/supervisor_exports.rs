@@ -160,6 +160,24 @@ fn the_supervisor_exports_gaps_weekly_numbers_and_cameras_from_the_desk() {
         fc.features.len() as i64,
         desk.count("SELECT count(*) FROM camera")
     );
+
+    // The blocked list from the Blocked screen: one row per blocked camera. (The registry screen has a "Blocked"
+    // stage filter too; the review screen has only the navigation's.)
+    h.get_by_label("Weekly review").click();
+    h.run_ok();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Blocked")
+        .click();
+    h.run_ok();
+    assert_eq!(h.state().screen, iccc_desk::ui::Screen::Blocked);
+    common::wait_until(&mut h, "the blocked list", |app| app.blocked.list.is_some());
+    let blocked_csv = out.path().join("blocked.csv");
+    export_from_menu(&mut h, "Blocked cameras as CSV (Excel)", &blocked_csv);
+    assert!(h.state().exports.last.as_ref().unwrap().result.is_ok());
+    let (_, records) = read_csv(&blocked_csv);
+    assert_eq!(
+        records.len() as i64,
+        desk.count("SELECT count(*) FROM camera WHERE stage = 'blocked'")
+    );
 }
 
 #[test]

@@ -148,8 +148,8 @@ fn refresh(app: &mut DeskApp) {
 
 pub fn blocked_ui(app: &mut DeskApp, ui: &mut Ui) {
     refresh(app);
-    let i18n = &app.i18n;
     ui.horizontal(|ui| {
+        let i18n = &app.i18n;
         ui.heading(i18n.tr("blocked-title"));
         if let Some(list) = &app.blocked.list {
             ui.separator();
@@ -164,10 +164,14 @@ pub fn blocked_ui(app: &mut DeskApp, ui: &mut Ui) {
                 .strong(),
             );
         }
+        ui.separator();
+        super::exports::export_menu(app, ui, &[crate::services::export::ExportList::Blocked]);
+        // Last in the row, so its coming and going never moves the buttons under the pointer.
         if app.blocked.is_loading() {
             ui.spinner();
         }
     });
+    let i18n = &app.i18n;
     let Some(list) = &app.blocked.list else {
         ui.label(i18n.tr("blocked-loading"));
         return;
