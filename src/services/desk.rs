@@ -251,9 +251,104 @@ impl DeskService {
     }
 }
 
+#[derive(Clone)]
 struct Outbox {
     tx: Sender<DeskEvent>,
     wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+/// Work for the review reader: long reads of the whole stage history (10 s at 200,000 cameras) that must not hold
+/// up the worker's saves.
+enum ReviewJob {
+    Weekly {
+        week: crate::services::weekly::IsoWeek,
+        weeks: usize,
+    },
+    Report {
+        week: crate::services::weekly::IsoWeek,
+        lang: crate::i18n::Lang,
+        path: PathBuf,
+    },
+}
+
+/// Starts the review reader: its own read-only connection, a lowered priority, and only the newest of several
+/// waiting weekly requests (a supervisor paging back through the weeks) is computed.
+fn start_review_reader(db: PathBuf, out: Outbox) -> Option<Sender<ReviewJob>> {
+    let (tx, rx) = mpsc::channel::<ReviewJob>();
+    std::thread::Builder::new()
+        .name("review-reader".into())
+        .spawn(move || {
+            crate::services::background::lower_this_thread_priority();
+            while let Ok(first) = rx.recv() {
+                let mut jobs = vec![first];
+                jobs.extend(rx.try_iter());
+                let newest_weekly = jobs
+                    .iter()
+                    .rposition(|j| matches!(j, ReviewJob::Weekly { .. }));
+                for (i, job) in jobs.into_iter().enumerate() {
+                    match job {
+                        ReviewJob::Weekly { week, weeks } => {
+                            if Some(i) == newest_weekly {
+                                load_weekly(&db, week, weeks, &out);
+                            }
+                        }
+                        ReviewJob::Report { week, lang, path } => {
+                            write_report(&db, week, lang, path, &out);
+                        }
+                    }
+                }
+            }
+        })
+        .ok()?;
+    Some(tx)
+}
+
+fn load_weekly(
+    db: &std::path::Path,
+    week: crate::services::weekly::IsoWeek,
+    weeks: usize,
+    out: &Outbox,
+) {
+    let result = crate::services::stats::open_read_only(db).and_then(|conn| {
+        let report = crate::services::weekly::weekly(&conn, week)?;
+        Ok((report, crate::services::weekly::series(&conn, week, weeks)?))
+    });
+    match result {
+        Ok((report, series)) => out.send(DeskEvent::Weekly {
+            report: Box::new(report),
+            series,
+        }),
+        Err(e) => out.send(DeskEvent::TaskFailed {
+            task: "weekly",
+            error: e.to_string(),
+        }),
+    }
+}
+
+fn write_report(
+    db: &std::path::Path,
+    week: crate::services::weekly::IsoWeek,
+    lang: crate::i18n::Lang,
+    path: PathBuf,
+    out: &Outbox,
+) {
+    use crate::services::weekly_report::{ReportError, write_report_for_week};
+    // The desk picked the folder (the user's cache), so it may make it; `create_dir_all("")` is a no-op.
+    let folder = path.parent().unwrap_or(std::path::Path::new(""));
+    let result = std::fs::create_dir_all(folder)
+        .map_err(|e| ReportError::Write(crate::services::export::ExportError::from_io(&path, &e)))
+        .and_then(|()| crate::services::stats::open_read_only(db).map_err(ReportError::Read))
+        .and_then(|conn| {
+            write_report_for_week(
+                &conn,
+                Some(db),
+                week,
+                &crate::i18n::I18n::new(lang),
+                crate::store::now_unix_s(),
+                &path,
+            )
+        });
+    out.send(DeskEvent::WeeklyReportWritten { path, result });
 }
 
 impl Outbox {
@@ -312,6 +407,7 @@ fn worker(
     if simulate_demo && store.is_demo().unwrap_or(false) {
         simulator = start_simulator(&store, out);
     }
+    let mut review: Option<Sender<ReviewJob>> = None;
     let mut seen_version = store.data_version().unwrap_or(0);
     let mut seen_revision = store.registry_revision().unwrap_or(0);
     loop {
@@ -336,7 +432,7 @@ fn worker(
             Err(RecvTimeoutError::Disconnected) => return,
         };
         let loads_demo = matches!(command, DeskCommand::LoadDemo { .. });
-        handle(&mut store, command, out, cancel);
+        handle(&mut store, command, out, cancel, &mut review);
         if simulate_demo && loads_demo && simulator.is_none() && store.is_demo().unwrap_or(false) {
             simulator = start_simulator(&store, out);
         }
@@ -370,7 +466,37 @@ fn start_simulator(store: &Store, out: &Outbox) -> Option<crate::services::simul
     }
 }
 
-fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &AtomicBool) {
+/// Hands a job to the review reader, starting it on first use.
+fn review_job(store: &Store, out: &Outbox, review: &mut Option<Sender<ReviewJob>>, job: ReviewJob) {
+    if review.is_none() {
+        *review = start_review_reader(store.path().to_path_buf(), out.clone());
+    }
+    let job = match review.as_ref() {
+        Some(tx) => match tx.send(job) {
+            Ok(()) => return,
+            Err(mpsc::SendError(job)) => job,
+        },
+        None => job,
+    };
+    // No reader thread (the system refused one): say so rather than leave the screen waiting.
+    *review = None;
+    let task = match job {
+        ReviewJob::Weekly { .. } => "weekly",
+        ReviewJob::Report { .. } => "weekly report",
+    };
+    out.send(DeskEvent::TaskFailed {
+        task,
+        error: "cannot start the review reader thread".into(),
+    });
+}
+
+fn handle(
+    store: &mut Store,
+    command: DeskCommand,
+    out: &Outbox,
+    cancel: &AtomicBool,
+    review: &mut Option<Sender<ReviewJob>>,
+) {
     let actor = Actor::os_user_now();
     match command {
         DeskCommand::LoadDemo { cameras, seed } => {
@@ -456,19 +582,7 @@ fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &Atomic
             out.send(DeskEvent::Thumbnails(thumbs));
         }
         DeskCommand::LoadWeekly { week, weeks } => {
-            let conn = store.conn();
-            match crate::services::weekly::weekly(conn, week).and_then(|report| {
-                Ok((report, crate::services::weekly::series(conn, week, weeks)?))
-            }) {
-                Ok((report, series)) => out.send(DeskEvent::Weekly {
-                    report: Box::new(report),
-                    series,
-                }),
-                Err(e) => out.send(DeskEvent::TaskFailed {
-                    task: "weekly",
-                    error: e.to_string(),
-                }),
-            }
+            review_job(store, out, review, ReviewJob::Weekly { week, weeks });
         }
         DeskCommand::LoadBlocked { registry, order } => {
             match crate::services::export::block_details(store.conn()) {
@@ -491,24 +605,7 @@ fn handle(store: &mut Store, command: DeskCommand, out: &Outbox, cancel: &Atomic
             });
         }
         DeskCommand::WriteWeeklyReport { week, lang, path } => {
-            use crate::services::weekly_report::{ReportError, write_report_for_week};
-            // The desk picked the folder (the user's cache), so it may make it; `create_dir_all("")` is a no-op.
-            let folder = path.parent().unwrap_or(std::path::Path::new(""));
-            let result = std::fs::create_dir_all(folder)
-                .map_err(|e| {
-                    ReportError::Write(crate::services::export::ExportError::from_io(&path, &e))
-                })
-                .and_then(|()| {
-                    write_report_for_week(
-                        store.conn(),
-                        Some(store.path()),
-                        week,
-                        &crate::i18n::I18n::new(lang),
-                        crate::store::now_unix_s(),
-                        &path,
-                    )
-                });
-            out.send(DeskEvent::WeeklyReportWritten { path, result });
+            review_job(store, out, review, ReviewJob::Report { week, lang, path });
         }
         DeskCommand::LoadBoundaries => {
             let mut areas = Vec::new();
