@@ -88,7 +88,8 @@ fn walk_block_and_unblock_a_gate_camera() {
 
     // Block with a reason picked from the fixed list.
     open_stage_form(&mut h, "Main gate");
-    h.get_by_label("Blocked").click();
+    h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Blocked")
+        .click();
     h.run_ok();
     h.get_by_label("Save").click();
     h.run_ok();

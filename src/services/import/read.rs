@@ -550,6 +550,13 @@ fn read_overpass(bytes: &[u8]) -> Result<SourceTable, ReadError> {
                     cells[c] = json_text(v);
                 }
             }
+            // Older mappers put a camera's facing in plain `direction`: read it where `camera:direction` is missing.
+            if !t.contains_key("camera:direction")
+                && let Some(d) = t.get("direction")
+                && let Some(&c) = index.get("camera:direction")
+            {
+                cells[c] = json_text(d);
+            }
         }
         rows.push(SourceRow {
             number: i + 1,

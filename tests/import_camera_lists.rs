@@ -1,0 +1,453 @@
+//! The operator imports camera lists as others hand them over, from the command line (`iccc-desk import`): a
+//! council's CCTV register as CSV and as GeoJSON, an OpenStreetMap Overpass extract, and a police station's
+//! spreadsheet-made CSV with Hindi headers and every kind of bad row. Each run reports what is added, updated,
+//! skipped and refused (row, field, reason); a dry run writes nothing; the good rows land in one transaction with
+//! one audit entry; passwords are stored encrypted and never echoed.
+//!
+//! Real public files from ../shared/data/cameras:
+//! - `trafford_trafford_cctv_cameras.csv` / `.geojson`: Trafford Council CCTV register, traffordDataLab
+//!   council_open_data, Open Government Licence v3.0.
+//! - `switzerland_osm_surveillance_overpass.json`: © OpenStreetMap contributors, ODbL 1.0 (Overpass output
+//!   from sarangof/Security_cameras_Geneva).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use rusqlite::Connection;
+use serde_json::Value;
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/cameras")
+        .join(name)
+}
+
+struct Dir {
+    dir: tempfile::TempDir,
+}
+
+impl Dir {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn db(&self) -> PathBuf {
+        self.path("registry.sqlite")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_iccc-desk"))
+            .arg("--db")
+            .arg(self.db())
+            .arg("--key-dir")
+            .arg(self.path("keys"))
+            .args(args)
+            .env_remove("ICCC_DESK_KEY_DIR")
+            .env("HOME", self.dir.path())
+            .output()
+            .expect("run iccc-desk")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: exit {:?}\n{}\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        serde_json::from_str(&self.ok(&all)).expect("JSON report")
+    }
+
+    fn sql(&self) -> Connection {
+        Connection::open(self.db()).expect("open registry")
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.sql().query_row(sql, [], |r| r.get(0)).expect(sql)
+    }
+
+    /// Makes the registry serve Trafford (UK) or Switzerland, where the real files' cameras are.
+    fn serve(&self, city: &str, country: &str, city_box: &str, country_box: &str) {
+        self.ok(&[
+            "area",
+            "--city",
+            city,
+            "--country",
+            country,
+            "--city-box",
+            city_box,
+            "--country-box",
+            country_box,
+        ]);
+    }
+}
+
+fn trafford(dir: &Dir) {
+    dir.serve(
+        "Trafford",
+        "the United Kingdom",
+        "53.38,-2.48,53.48,-2.25",
+        "49.8,-8.7,60.9,1.8",
+    );
+}
+
+/// Each camera's (latitude, longitude) by its source id.
+fn points_by_source(dir: &Dir) -> HashMap<String, (f64, f64)> {
+    let conn = dir.sql();
+    let mut stmt = conn
+        .prepare(
+            "SELECT s.source_ref, c.lat_deg, c.lon_deg FROM camera c
+             JOIN camera_source s ON s.camera_id = c.id",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn the_trafford_register_imports_whole_and_its_geojson_finds_the_same_cameras() {
+    let dir = Dir::new();
+    trafford(&dir);
+    let csv_path = data("trafford_trafford_cctv_cameras.csv");
+    let csv_arg = csv_path.to_str().unwrap();
+
+    // A dry run first: the counts, and nothing written.
+    let dry = dir.json(&["import", csv_arg, "--dry-run"]);
+    assert_eq!(dry["added"], 163, "{dry}");
+    assert_eq!(dry["refused"], 0);
+    assert_eq!(dry["committed"], false);
+    assert_eq!(dir.count("SELECT count(*) FROM camera"), 0);
+
+    let report = dir.json(&["import", csv_arg]);
+    assert_eq!(report["added"], 163);
+    assert_eq!(report["refused"], 0);
+    assert_eq!(report["refusals"].as_array().unwrap().len(), 0);
+    assert_eq!(report["committed"], true);
+    assert_eq!(dir.count("SELECT count(*) FROM camera"), 163);
+    // Longitude comes before latitude in this file, and a location has commas inside quotes.
+    let points = points_by_source(&dir);
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let mut rows = 0;
+    for record in reader.records() {
+        let record = record.unwrap();
+        let (lon, lat): (f64, f64) = (record[4].parse().unwrap(), record[5].parse().unwrap());
+        assert_eq!(
+            points[&record[0].to_string()],
+            (lat, lon),
+            "camera {}",
+            &record[0]
+        );
+        rows += 1;
+    }
+    assert_eq!(rows, 163);
+    assert_eq!(
+        dir.count("SELECT count(*) FROM camera WHERE label LIKE '%, %'") > 0,
+        true,
+        "a quoted location with a comma stays one label"
+    );
+    // One audit entry for the import, naming the file.
+    assert_eq!(
+        dir.count(
+            "SELECT count(*) FROM audit WHERE action = 'registry.import'
+             AND after_json LIKE '%trafford_trafford_cctv_cameras.csv%'"
+        ),
+        1
+    );
+
+    // The same register as GeoJSON (ids as 1001.0): every camera is found again, nothing is added.
+    let geojson = data("trafford_trafford_cctv_cameras.geojson");
+    let again = dir.json(&["import", geojson.to_str().unwrap()]);
+    assert_eq!(again["added"], 0, "{again}");
+    assert_eq!(again["skipped"], 163);
+    let skips = again["skips"].as_array().unwrap();
+    assert_eq!(skips.len(), 163);
+    assert!(
+        skips[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the same source id"),
+        "{}",
+        skips[0]
+    );
+    // Updating instead finds nothing different.
+    let update = dir.json(&["import", geojson.to_str().unwrap(), "--update-duplicates"]);
+    assert_eq!(update["unchanged"], 163);
+    assert_eq!(dir.count("SELECT count(*) FROM camera"), 163);
+}
+
+#[test]
+fn the_swiss_osm_extract_imports_every_node_with_directions_and_operators() {
+    let dir = Dir::new();
+    dir.serve(
+        "Zürich",
+        "Switzerland",
+        "47.32,8.44,47.44,8.63",
+        "45.8,5.9,47.9,10.5",
+    );
+    let path = data("switzerland_osm_surveillance_overpass.json");
+    let report = dir.json(&["import", path.to_str().unwrap()]);
+    assert_eq!(report["format"], "overpass");
+    assert_eq!(report["rows"], 2144);
+    assert_eq!(report["added"], 2144, "{}", report["refusals"]);
+    assert_eq!(dir.count("SELECT count(*) FROM camera"), 2144);
+
+    let nodes: Vec<Value> = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let conn = dir.sql();
+    let camera_of = |id: i64| -> (Option<f64>, Option<f64>, i64) {
+        conn.query_row(
+            "SELECT c.bearing_deg, c.fov_deg, c.site_id FROM camera c
+             JOIN camera_source s ON s.camera_id = c.id WHERE s.source_ref = ?1",
+            [format!("node/{id}")],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap_or_else(|e| panic!("node {id}: {e}"))
+    };
+    let mut checked = 0;
+    for node in &nodes {
+        let id = node["id"].as_i64().unwrap();
+        let Some(direction) = node["tags"]["camera:direction"].as_str() else {
+            continue;
+        };
+        let (bearing, fov, _) = camera_of(id);
+        let expected = match direction {
+            "190-100" => Some((325.0, Some(270.0))),
+            "90;160;270" => Some((90.0, None)),
+            "180, 270" => Some((180.0, None)),
+            "south" => Some((180.0, None)),
+            "north" => Some((0.0, None)),
+            "NW" => Some((315.0, None)),
+            "E" => Some((90.0, None)),
+            "SW" => Some((225.0, None)),
+            "-140" => Some((220.0, None)),
+            _ => None,
+        };
+        match expected {
+            Some((b, f)) => {
+                assert_eq!(bearing, Some(b), "node {id} {direction}");
+                if f.is_some() {
+                    assert_eq!(fov, f, "node {id} {direction}");
+                }
+                checked += 1;
+            }
+            None => {
+                let deg: f64 = direction.parse().unwrap();
+                assert_eq!(
+                    bearing,
+                    Some(deg.rem_euclid(360.0)),
+                    "node {id} {direction}"
+                );
+            }
+        }
+    }
+    assert!(checked >= 9, "every written form met: {checked}");
+    // The notes say what was taken from several directions and a range.
+    let notes = report["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["field"] == "direction"
+                && n["reason"].as_str().unwrap().contains("90;160;270"))
+    );
+    // Operators are kept on the sites.
+    let with_operator = nodes
+        .iter()
+        .filter(|n| n["tags"]["operator"].is_string())
+        .count() as i64;
+    assert_eq!(with_operator, 195);
+    assert_eq!(
+        dir.count("SELECT count(*) FROM site WHERE notes LIKE 'Operator: %'"),
+        with_operator
+    );
+}
+
+#[test]
+fn every_bad_row_is_refused_with_its_row_field_and_reason() {
+    let dir = Dir::new();
+    // A police station's list, saved from Excel: BOM, semicolons, Hindi headers, decimal points.
+    let text = "\u{feff}क्रमांक;स्थल;कैमरा;श्रेणी;क्षेत्र;दिशा;अक्षांश;देशांतर;password;stream_url\n\
+        1;Hotel Raj Palace;Main gate;hotel;gate;N;25.4486;78.5697;;rtsp://127.0.0.9:554/1\n\
+        2;Hotel Raj Palace;Room 101;hotel;room;;25.4487;78.5698;;\n\
+        3;City Hospital;Entrance;अस्पताल;entrance;up;25.4500;78.5700;Pa55-hidden-99;rtsp://admin:Pa55-in-url-77@127.0.0.9:554/2\n\
+        4;Swapped Shop;Front;shop;road;;78.5697;25.4486;;\n\
+        5;Grouped;Front;shop;road;;25.448.123;78.5697;;\n\
+        6;Zero;Front;shop;road;;0;0;;\n\
+        7;Mercator;Front;shop;road;;2930000;8746000;;\n\
+        8;Hotel Raj Palace;Main gate again;hotel;gate;;25.4486;78.5697;;rtsp://127.0.0.9:554/1\n";
+    let file = dir.path("police-list.csv");
+    std::fs::write(&file, text).unwrap();
+    let file_arg = file.to_str().unwrap();
+    let report = dir.json(&["import", file_arg]);
+    // Rows 2-4 and row 9 of the file are added or skipped; rows 5-8 are refused.
+    assert_eq!(report["added"], 3, "{report:#}");
+    assert_eq!(report["refused"], 4);
+    assert_eq!(report["skipped"], 1);
+    assert_eq!(report["rejected_private"], 1);
+    let refusals = report["refusals"].as_array().unwrap();
+    let reason = |row: i64| -> String {
+        refusals
+            .iter()
+            .find(|r| r["row"] == row)
+            .map(|r| format!("{} {}", r["field"], r["reason"]))
+            .unwrap_or_else(|| panic!("row {row} refused: {refusals:#?}"))
+    };
+    assert!(reason(5).contains("swapped"), "{}", reason(5));
+    assert!(reason(6).contains("thousands grouping"));
+    assert!(reason(7).contains("(0, 0)"));
+    assert!(reason(8).contains("EPSG:3857"), "{}", reason(8));
+    // "up" is refused for the direction only: the camera is imported without a facing.
+    assert!(reason(4).starts_with("\"direction\""), "{}", reason(4));
+    assert!(
+        report["skips"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("row 2"),
+        "{}",
+        report["skips"][0]
+    );
+    // The room camera is recorded and rejected at once: it can never be integrated.
+    assert_eq!(
+        dir.count("SELECT count(*) FROM camera WHERE label = 'Room 101' AND stage = 'rejected'"),
+        1
+    );
+    // Two Hotel Raj Palace cameras share one site.
+    assert_eq!(
+        dir.count("SELECT count(*) FROM site WHERE name_en = 'Hotel Raj Palace'"),
+        1
+    );
+    assert_eq!(
+        dir.count("SELECT count(*) FROM site WHERE owner_category = 'hospital_clinic'"),
+        1
+    );
+    // Passwords (a column, and one inside an address) are sealed, never in the file or the report.
+    assert_eq!(
+        dir.count("SELECT count(*) FROM camera WHERE password_ct IS NOT NULL"),
+        1
+    );
+    assert_eq!(
+        dir.count("SELECT count(*) FROM camera WHERE stream_url LIKE '%@%'"),
+        0
+    );
+    let report_text = report.to_string();
+    let registry_bytes = String::from_utf8_lossy(&std::fs::read(dir.db()).unwrap()).into_owned();
+    let wal = std::fs::read(dir.path("registry.sqlite-wal")).unwrap_or_default();
+    let wal_text = String::from_utf8_lossy(&wal);
+    for secret in ["Pa55-hidden-99", "Pa55-in-url-77"] {
+        assert!(!report_text.contains(secret));
+        assert!(!registry_bytes.contains(secret));
+        assert!(!wal_text.contains(secret));
+    }
+
+    // The CSV report lists every refusal, skip and note with its row.
+    let csv_report = dir.path("report.csv");
+    dir.ok(&[
+        "import",
+        file_arg,
+        "--dry-run",
+        "--report",
+        csv_report.to_str().unwrap(),
+    ]);
+    let body = std::fs::read_to_string(&csv_report).unwrap();
+    let mut reader = csv::Reader::from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(rows.iter().any(|r| &r[0] == "5" && &r[1] == "refused"));
+}
+
+#[test]
+fn a_dry_run_writes_nothing_and_an_unreadable_file_is_the_only_failure() {
+    let dir = Dir::new();
+    dir.ok(&["area"]);
+    let audit_before = dir.count("SELECT count(*) FROM audit");
+    let file = dir.path("list.csv");
+    std::fs::write(&file, "name,lat,lon\nGate,25.4486,78.5697\nBad,x,y\n").unwrap();
+    let out = dir.run(&["import", file.to_str().unwrap(), "--dry-run"]);
+    assert!(out.status.success(), "refused rows are not a failure");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("1 added") && text.contains("1 refused"),
+        "{text}"
+    );
+    assert!(text.contains("row 3: latitude:"), "{text}");
+    assert_eq!(dir.count("SELECT count(*) FROM camera"), 0);
+    assert_eq!(dir.count("SELECT count(*) FROM audit"), audit_before);
+
+    for (name, bytes, says) in [
+        ("missing.csv", None, "cannot read"),
+        (
+            "broken.xlsx",
+            Some(b"PK\x03\x04 not a zip".as_slice()),
+            "spreadsheet",
+        ),
+        (
+            "not-points.geojson",
+            Some(br#"{"type":"Feature"}"#.as_slice()),
+            "FeatureCollection",
+        ),
+        ("empty.csv", Some(b"".as_slice()), "empty"),
+    ] {
+        let path = dir.path(name);
+        if let Some(bytes) = bytes {
+            std::fs::write(&path, bytes).unwrap();
+        }
+        let out = dir.run(&["import", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{name}: {err}");
+    }
+}
+
+#[test]
+fn a_mapping_saved_as_a_profile_reads_the_next_file_in_another_order() {
+    let dir = Dir::new();
+    let first = dir.path("first.csv");
+    std::fs::write(&first, "x,y,naam\n78.5697,25.4486,Gate A\n").unwrap();
+    // "x" and "y" would be guessed as longitude and latitude anyway; map them by hand to prove --map works.
+    let report = dir.json(&[
+        "import",
+        first.to_str().unwrap(),
+        "--map",
+        "x=longitude",
+        "--map",
+        "y=latitude",
+        "--map",
+        "naam=label",
+        "--save-profile",
+        "Police list",
+    ]);
+    assert_eq!(report["added"], 1, "{report}");
+    let second = dir.path("second.csv");
+    std::fs::write(&second, "naam,extra,Y,X\nGate B,?,25.4490,78.5700\n").unwrap();
+    let report = dir.json(&[
+        "import",
+        second.to_str().unwrap(),
+        "--profile",
+        "police list",
+    ]);
+    assert_eq!(report["added"], 1, "{report}");
+    assert_eq!(
+        dir.count("SELECT count(*) FROM camera WHERE label = 'Gate B' AND lat_deg = 25.449"),
+        1
+    );
+    assert_eq!(
+        dir.count("SELECT count(*) FROM audit WHERE action = 'import.profile'"),
+        1
+    );
+    let out = dir.run(&["import", second.to_str().unwrap(), "--profile", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
