@@ -189,6 +189,9 @@ pub enum Command {
         /// Also write the refusals, skips and notes as a CSV report.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+        /// Print the writing's progress on stderr, one line per step ("importing: 35 %"), for scripts.
+        #[arg(long)]
+        progress: bool,
     },
     /// Show or set the area the registry serves: its city and country, as boxes south,west,north,east in
     /// degrees. Points outside the country box are refused as typos, and a point that lands inside only with
@@ -412,6 +415,7 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
             dry_run,
             json,
             report,
+            progress,
         }) => run_import(
             &db,
             &key_dir,
@@ -428,6 +432,7 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
                 dry_run,
                 json,
                 report,
+                progress,
             },
         ),
         Some(Command::Area {
@@ -544,6 +549,7 @@ struct ImportRun {
     dry_run: bool,
     json: bool,
     report: Option<PathBuf>,
+    progress: bool,
 }
 
 fn run_import(db: &Path, key_dir: &Path, run: &ImportRun) -> Result<(), CliError> {
@@ -627,8 +633,11 @@ fn run_import(db: &Path, key_dir: &Path, run: &ImportRun) -> Result<(), CliError
     let mut committed = false;
     if !run.dry_run && (checked.plan.counts.added + checked.plan.counts.updated) > 0 {
         let show_progress = std::io::stderr().is_terminal();
+        let lines = run.progress;
         let mut progress = |fraction: f32| {
-            if show_progress {
+            if lines {
+                eprintln!("importing: {:.0} %", fraction * 100.0);
+            } else if show_progress {
                 eprint!("\rimporting… {:.0} %", fraction * 100.0);
                 let _ = std::io::stderr().flush();
             }
@@ -643,7 +652,7 @@ fn run_import(db: &Path, key_dir: &Path, run: &ImportRun) -> Result<(), CliError
             &mut progress,
         )
         .map_err(|e| CliError::Failed(format!("{}: {e}", run.file.display())))?;
-        if show_progress {
+        if show_progress && !lines {
             eprintln!();
         }
         committed = true;
