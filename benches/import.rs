@@ -184,7 +184,12 @@ fn main() {
     let t = Instant::now();
     let checked = dry_run(&store, &table, &settings, &i18n).unwrap();
     let plan_s = t.elapsed().as_secs_f64();
-    assert_eq!(checked.plan.counts.added, n, "{:?}", checked.plan.refusals.first());
+    assert_eq!(
+        checked.plan.counts.added,
+        n,
+        "{:?}",
+        checked.plan.refusals.first()
+    );
     let actor = Actor {
         user: "bench".into(),
         now_unix_s: 1_795_564_800,

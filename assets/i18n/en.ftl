@@ -634,3 +634,49 @@ review-printable-opening = Wrote the printable report { $path } ({ $size }); ope
 review-printable-written = Wrote the printable report { $path } ({ $size })
 review-printable-no-viewer = Wrote the printable report, but no viewer could open it ({ $detail }): open { $path } yourself
 report-source = Registry file: { $file }
+nav-import = Import cameras
+task-import = Importing cameras…
+import-title = Import a camera list
+import-choose = Choose file…
+import-choose-title = Choose a camera list to import
+import-choose-filter = Camera lists (CSV, Excel, ODS, GeoJSON, Overpass JSON)
+import-drop-hint = or drop the file on this window
+import-intro = Owners, police stations and the GIS team send camera lists as CSV (any delimiter, UTF-8 or UTF-16), Excel or ODS sheets, GeoJSON points or OpenStreetMap Overpass JSON. Choose one: its columns are matched to the registry's fields, every row is checked, and nothing is written until you say so.
+import-reading = Reading the file…
+import-file-summary = { $rows } rows, { $columns } columns ({ $format })
+import-profile = Mapping:
+import-profile-choose = Apply a saved profile…
+import-profile-guess = Guess from the headers
+import-profile-name = Save as
+import-profile-save = Save mapping as profile
+import-profile-saved = Mapping saved as the profile "{ $name }".
+import-duplicates = Cameras already in the registry:
+import-duplicates-skip = skip them
+import-duplicates-update = update them from the file
+import-default-category = Owner category when a row says none:
+import-default-area = Area watched when a row says none:
+import-not-imported = — not imported —
+import-check = Check the rows
+import-checking = Checking every row against the registry…
+import-count-add = To add
+import-count-update = To update
+import-count-unchanged = Unchanged
+import-count-skip = Skipped (duplicates)
+import-count-refuse = Refused
+import-count-sites = New sites
+import-count-private = Private areas (as rejected)
+import-commit = Import { $count } cameras
+import-cancel = Cancel
+import-save-report = Save report as CSV…
+import-report-saved = Report saved to { $path }
+import-done = Imported: { $added ->
+    [one] { $added } camera
+   *[other] { $added } cameras
+  } added, { $updated } updated, { $sites ->
+    [one] { $sites } new site
+   *[other] { $sites } new sites
+  }.
+import-col-row = Row
+import-col-what = What
+import-col-field = Field
+import-col-why = Why

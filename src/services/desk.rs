@@ -72,6 +72,17 @@ pub enum DeskCommand {
     /// Write down what an owner said about a camera without moving its stage. Answered with
     /// [`DeskEvent::FollowUpSaved`] or [`DeskEvent::FollowUpFailed`].
     AddFollowUp { camera_id: CameraId, note: String },
+    /// Write a checked import (its dry run made on the registry at `revision`) in one transaction; answered with
+    /// progress events and [`DeskEvent::ImportCommitted`]. `cancel_task` stops it with nothing written.
+    ImportCommit {
+        plan: Arc<crate::services::import::plan::ImportPlan>,
+        revision: i64,
+        source_name: String,
+    },
+    /// The saved import profiles, answered with [`DeskEvent::ImportProfiles`].
+    LoadImportProfiles,
+    /// Save (or replace) an import profile, then answer with the profiles.
+    SaveImportProfile(crate::model::import::ImportProfile),
     /// Write the printable weekly report of `week` in `lang` to `path` (its folder is made when missing), with
     /// coverage as it is now.
     WriteWeeklyReport {
@@ -176,6 +187,9 @@ pub enum DeskEvent {
         camera_id: CameraId,
         problem: SaveProblem,
     },
+    /// The import was written (what), or why not (nothing of it was).
+    ImportCommitted(Result<crate::services::import::commit::Written, String>),
+    ImportProfiles(Vec<crate::model::import::ImportProfile>),
     /// The printable weekly report was written to `path`, or why not (nothing was left there then).
     WeeklyReportWritten {
         path: PathBuf,
@@ -603,6 +617,54 @@ fn handle(
                     problem: e.into(),
                 },
             });
+        }
+        DeskCommand::ImportCommit {
+            plan,
+            revision,
+            source_name,
+        } => {
+            cancel.store(false, Ordering::Relaxed);
+            let mut progress = |fraction: f32| {
+                out.send(DeskEvent::Progress {
+                    task: "import",
+                    fraction,
+                });
+                !cancel.load(Ordering::Relaxed)
+            };
+            let result = crate::services::import::commit::commit(
+                store,
+                &actor,
+                &plan,
+                &source_name,
+                revision,
+                &mut progress,
+            );
+            let committed = result.is_ok();
+            out.send(DeskEvent::ImportCommitted(
+                result.map_err(|e| e.to_string()),
+            ));
+            if committed && let Some(s) = load(store, out) {
+                out.send(DeskEvent::Reloaded(s));
+            }
+        }
+        DeskCommand::LoadImportProfiles => match store.import_profiles() {
+            Ok(p) => out.send(DeskEvent::ImportProfiles(p)),
+            Err(e) => out.send(DeskEvent::TaskFailed {
+                task: "import profiles",
+                error: e.to_string(),
+            }),
+        },
+        DeskCommand::SaveImportProfile(profile) => {
+            match store
+                .save_import_profile(&actor, &profile)
+                .and_then(|()| store.import_profiles())
+            {
+                Ok(p) => out.send(DeskEvent::ImportProfiles(p)),
+                Err(e) => out.send(DeskEvent::TaskFailed {
+                    task: "import profiles",
+                    error: e.to_string(),
+                }),
+            }
         }
         DeskCommand::WriteWeeklyReport { week, lang, path } => {
             review_job(store, out, review, ReviewJob::Report { week, lang, path });

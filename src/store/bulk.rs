@@ -205,14 +205,6 @@ impl BulkWriter<'_> {
         Ok(id)
     }
 
-    /// The registry's revision as this transaction sees it (the newest audit entry's id): an import checks it
-    /// against the revision its dry run was made on, so it never writes a plan made on an older registry.
-    pub fn revision(&self) -> Result<i64> {
-        Ok(self
-            .tx
-            .query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?)
-    }
-
     /// Writes `camera`'s fields over camera `id` (checked like [`Store::update_camera`]; the stage is never
     /// changed), with the password when `password` is given, and its own audit entry with the values before
     /// and after (never the password).

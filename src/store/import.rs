@@ -11,14 +11,29 @@ use super::{Actor, Result, Store, StoreError, append_audit};
 use crate::model::CameraId;
 use crate::model::import::ImportProfile;
 
+/// The registry's revision as an import's check sees it: the newest audit entry that can change what an import
+/// does (sites, cameras, imports, the demo, the service area). Notes, boundary layers and saved profiles do not
+/// count, so saving the mapping after the check does not make the check stale.
+pub fn import_revision(conn: &rusqlite::Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(id), 0) FROM audit
+         WHERE action NOT IN ('import.profile', 'camera.follow_up', 'boundary.import')",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// The source id of every camera that came from an import, on any connection.
+pub fn source_refs(conn: &rusqlite::Connection) -> Result<HashMap<CameraId, String>> {
+    let mut stmt = conn.prepare("SELECT camera_id, source_ref FROM camera_source")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 impl Store {
     /// The source id of every camera that came from an import.
     pub fn source_refs(&self) -> Result<HashMap<CameraId, String>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT camera_id, source_ref FROM camera_source")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        source_refs(&self.conn)
     }
 
     /// The saved profile of this name (names compare without regard to case).
@@ -93,6 +108,11 @@ impl Store {
 }
 
 impl BulkWriter<'_> {
+    /// [`import_revision`] inside the load's transaction.
+    pub fn import_revision(&self) -> Result<i64> {
+        import_revision(self.tx())
+    }
+
     /// Records (or replaces) the source id of a camera written in this load.
     pub fn set_source_ref(&mut self, camera_id: CameraId, source_ref: &str) -> Result<()> {
         let normal = crate::model::import::normal_source_id(source_ref);

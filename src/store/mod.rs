@@ -8,6 +8,7 @@ mod bulk;
 mod follow_up;
 mod health;
 mod import;
+pub use import::{import_revision, source_refs};
 mod records;
 mod registry;
 mod secret;

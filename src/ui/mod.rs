@@ -7,6 +7,7 @@ pub mod blocked;
 mod camera_form;
 pub mod exports;
 mod fonts;
+pub mod import;
 pub mod map;
 mod map_areas;
 mod map_base;
@@ -45,6 +46,7 @@ pub enum Screen {
     Review,
     /// Blocked integrations, grouped by owner category and owner, with follow-up notes.
     Blocked,
+    Import,
     Audit,
 }
 
@@ -116,6 +118,7 @@ pub struct DeskApp {
     pub map: map::MapState,
     pub review: review::ReviewState,
     pub exports: exports::ExportState,
+    pub import: import::ImportState,
     pub blocked: blocked::BlockedState,
     /// The review screen's printable report (folder, viewer, last file written).
     pub printable: weekly_report::PrintableState,
@@ -161,6 +164,7 @@ impl DeskApp {
             map: map::MapState::default(),
             review: review::ReviewState::default(),
             exports: exports::ExportState::default(),
+            import: import::ImportState::default(),
             blocked: blocked::BlockedState::default(),
             printable: weekly_report::PrintableState::default(),
             task: None,
@@ -232,6 +236,13 @@ impl DeskApp {
     /// The base map file remembered from an earlier session, if any.
     pub fn remembered_base_map(&self) -> Option<&std::path::Path> {
         self.settings.base_map.as_deref()
+    }
+
+    /// Asks the worker's long task (a demo load, an import) to stop; it then leaves the registry as it was.
+    pub fn cancel_task(&self) {
+        if let Some(service) = &self.service {
+            service.cancel_task();
+        }
     }
 
     pub fn send(&self, command: DeskCommand) {
@@ -404,6 +415,8 @@ impl DeskApp {
             }
             DeskEvent::OpenFailed(message) => self.registry = RegistryState::Failed(message),
             DeskEvent::Progress { task, fraction } => self.task = Some((task, fraction)),
+            DeskEvent::ImportCommitted(result) => import::on_committed(self, result),
+            DeskEvent::ImportProfiles(profiles) => self.import.profiles = Some(profiles),
             DeskEvent::TaskFailed { task, error } => {
                 if task == "blocked" {
                     self.blocked.on_list_failed();
@@ -601,6 +614,7 @@ impl DeskApp {
         self.drain_events();
         self.drain_monitor();
         weekly_report::poll_viewer(self);
+        import::take_dropped_files(self, &ctx);
         self.guard_close(&ctx);
         self.update_title(&ctx);
 
@@ -630,6 +644,7 @@ impl DeskApp {
                 Screen::Map => map::map_ui(self, ui),
                 Screen::Review => review::review_ui(self, ui),
                 Screen::Blocked => blocked::blocked_ui(self, ui),
+                Screen::Import => import::import_ui(self, ui),
                 Screen::Audit => registry_screen::audit_ui(self, ui),
             },
         });
@@ -717,6 +732,7 @@ impl DeskApp {
             (Screen::Map, "nav-map"),
             (Screen::Review, "nav-review"),
             (Screen::Blocked, "nav-blocked"),
+            (Screen::Import, "nav-import"),
             (Screen::Audit, "nav-audit"),
         ] {
             let selected = self.screen == screen;

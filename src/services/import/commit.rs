@@ -46,7 +46,7 @@ pub fn commit(
     progress: &mut dyn FnMut(f32) -> bool,
 ) -> Result<Written, CommitError> {
     let mut bulk = store.bulk(actor)?;
-    if bulk.revision()? != expected_revision {
+    if bulk.import_revision()? != expected_revision {
         return Err(CommitError::RegistryChanged);
     }
     let mut new_site_ids: Vec<Option<SiteId>> = vec![None; plan.new_sites.len()];

@@ -77,9 +77,20 @@ pub fn dry_run(
     settings: &ImportSettings,
     i18n: &I18n,
 ) -> Result<DryRun, StoreError> {
-    let revision = store.registry_revision()?;
-    let snapshot = store.load_snapshot()?;
-    let refs = store.source_refs()?;
+    dry_run_on(store.conn(), table, settings, i18n)
+}
+
+/// [`dry_run`] on any connection to the registry, a read-only one included (the desk checks on its own thread
+/// so the worker stays free for saves).
+pub fn dry_run_on(
+    conn: &rusqlite::Connection,
+    table: &SourceTable,
+    settings: &ImportSettings,
+    i18n: &I18n,
+) -> Result<DryRun, StoreError> {
+    let revision = crate::store::import_revision(conn)?;
+    let snapshot = crate::store::read_snapshot(conn, None)?;
+    let refs = crate::store::source_refs(conn)?;
     let existing = Existing::new(&snapshot, &refs);
     drop(snapshot);
     Ok(DryRun {

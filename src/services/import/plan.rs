@@ -58,7 +58,7 @@ pub enum SiteChoice {
 }
 
 /// One row's plan.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PlannedRow {
     pub row: usize,
     pub action: RowAction,
@@ -69,6 +69,21 @@ pub struct PlannedRow {
     pub source_ref: Option<String>,
     /// The camera watches a private area: it is imported as rejected.
     pub private_area: bool,
+}
+
+impl std::fmt::Debug for PlannedRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the password: plans travel through channels and may end up in a log.
+        f.debug_struct("PlannedRow")
+            .field("row", &self.row)
+            .field("action", &self.action)
+            .field("camera", &self.camera)
+            .field("site", &self.site)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field("source_ref", &self.source_ref)
+            .field("private_area", &self.private_area)
+            .finish()
+    }
 }
 
 /// The counts of a plan.
@@ -1164,6 +1179,16 @@ mod tests {
         for line in p.refusals.iter().chain(&p.notes) {
             assert!(!line.reason.contains("s3cret"), "{line:?}");
         }
+    }
+
+    #[test]
+    fn a_plan_never_prints_a_password() {
+        let (_, p) = csv_plan(
+            "name,lat,lon,password\nGate,25.4486,78.5697,Hidden-Pass-42\n",
+            &existing_in(ServiceArea::default()),
+        );
+        assert_eq!(p.rows[0].password.as_deref(), Some("Hidden-Pass-42"));
+        assert!(!format!("{p:?}").contains("Hidden-Pass-42"));
     }
 
     #[test]

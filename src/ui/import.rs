@@ -1,0 +1,766 @@
+//! The import screen: drop a camera list on the desk (or choose it), see its columns with the first rows and the
+//! field each is mapped to (guessed from the headers, or from a saved profile; every one can be changed), check
+//! the rows — how many will be added, updated, skipped or refused, and why — then write the good rows in one
+//! transaction with a progress bar and a cancel button. The report can be saved as a CSV.
+//!
+//! Reading the file and the check run on their own threads (the check on a read-only connection), the writing
+//! on the registry worker; the window never waits for any of them.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::DeskApp;
+use crate::i18n::I18n;
+use crate::model::import::{DuplicatePolicy, ImportField, ImportProfile, ImportSettings};
+use crate::model::{AreaWatched, OwnerCategory};
+use crate::services::desk::DeskCommand;
+use crate::services::import::commit::Written;
+use crate::services::import::plan::ImportPlan;
+use crate::services::import::read::SourceTable;
+use crate::services::import::{DryRun, ImportReport};
+
+/// Source rows shown under the mapping.
+const PREVIEW_ROWS: usize = 5;
+const ROW_HEIGHT: f32 = 20.0;
+
+/// A checked file, ready to write.
+pub struct Checked {
+    pub plan: Arc<ImportPlan>,
+    pub revision: i64,
+    pub report: ImportReport,
+}
+
+/// What the import screen holds.
+#[derive(Default)]
+pub struct ImportState {
+    /// The file being imported.
+    pub file: Option<PathBuf>,
+    reading: Option<Receiver<Result<SourceTable, String>>>,
+    pub table: Option<Arc<SourceTable>>,
+    pub settings: Option<ImportSettings>,
+    pub read_error: Option<String>,
+    checking: Option<Receiver<Result<DryRun, String>>>,
+    pub checked: Option<Checked>,
+    pub check_error: Option<String>,
+    /// The writing is under way on the worker.
+    pub committing: bool,
+    pub outcome: Option<Result<Written, String>>,
+    /// The saved profiles, once the worker has read them.
+    pub profiles: Option<Vec<ImportProfile>>,
+    profiles_asked: bool,
+    /// The name typed for "Save mapping as profile".
+    pub profile_name: String,
+    dialog: Option<Receiver<Option<PathBuf>>>,
+    report_dialog: Option<Receiver<Option<PathBuf>>>,
+    /// Where the last report was saved, or why not.
+    pub report_saved: Option<Result<PathBuf, String>>,
+    /// Tests: the file "Choose file…" picks and where "Save report…" writes, instead of the native dialogs.
+    pub bypass_dialog: Option<PathBuf>,
+}
+
+impl ImportState {
+    /// Forget the check (the mapping or the options changed, so the plan no longer says what would happen).
+    fn stale(&mut self) {
+        self.checked = None;
+        self.check_error = None;
+        self.outcome = None;
+        self.report_saved = None;
+    }
+}
+
+/// Starts reading `path` on its own thread; the screen shows it when read.
+pub fn open_file(app: &mut DeskApp, ctx: &egui::Context, path: PathBuf) {
+    let profiles = app.import.profiles.take();
+    let profiles_asked = app.import.profiles_asked;
+    app.import = ImportState {
+        file: Some(path.clone()),
+        profiles,
+        profiles_asked,
+        bypass_dialog: app.import.bypass_dialog.take(),
+        ..ImportState::default()
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let wake = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("import-read".into())
+        .spawn(move || {
+            let result =
+                crate::services::import::read_file(&path, None, None).map_err(|e| e.to_string());
+            let _ = tx.send(result);
+            wake.request_repaint();
+        });
+    match spawned {
+        Ok(_) => app.import.reading = Some(rx),
+        Err(e) => app.import.read_error = Some(e.to_string()),
+    }
+}
+
+/// Files dropped on the window open on the import screen.
+pub fn take_dropped_files(app: &mut DeskApp, ctx: &egui::Context) {
+    let dropped = ctx.input(|i| {
+        i.raw
+            .dropped_files
+            .iter()
+            .map(|f| f.path().to_path_buf())
+            .find(|p| !p.as_os_str().is_empty())
+    });
+    if let Some(path) = dropped {
+        app.screen = super::Screen::Import;
+        open_file(app, ctx, path);
+    }
+}
+
+fn poll(app: &mut DeskApp, ctx: &egui::Context) {
+    if let Some(rx) = &app.import.reading {
+        match rx.try_recv() {
+            Ok(Ok(table)) => {
+                app.import.reading = None;
+                app.import.settings = Some(ImportSettings::guessed(&table.headers));
+                app.import.table = Some(Arc::new(table));
+            }
+            Ok(Err(e)) => {
+                app.import.reading = None;
+                app.import.read_error = Some(e);
+            }
+            Err(TryRecvError::Disconnected) => app.import.reading = None,
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+    if let Some(rx) = &app.import.checking {
+        match rx.try_recv() {
+            Ok(Ok(dry)) => {
+                app.import.checking = None;
+                if let Some(table) = &app.import.table {
+                    let file = app
+                        .import
+                        .file
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    let report = ImportReport::new(&file, table, &dry.plan, false);
+                    app.import.checked = Some(Checked {
+                        plan: Arc::new(dry.plan),
+                        revision: dry.revision,
+                        report,
+                    });
+                }
+            }
+            Ok(Err(e)) => {
+                app.import.checking = None;
+                app.import.check_error = Some(e);
+            }
+            Err(TryRecvError::Disconnected) => app.import.checking = None,
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+    if let Some(rx) = &app.import.dialog {
+        match rx.try_recv() {
+            Ok(Some(path)) => {
+                app.import.dialog = None;
+                open_file(app, ctx, path);
+            }
+            Ok(None) | Err(TryRecvError::Disconnected) => app.import.dialog = None,
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+    if let Some(rx) = &app.import.report_dialog {
+        match rx.try_recv() {
+            Ok(Some(path)) => {
+                app.import.report_dialog = None;
+                save_report(app, path);
+            }
+            Ok(None) | Err(TryRecvError::Disconnected) => app.import.report_dialog = None,
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+}
+
+/// The worker wrote the import (or did not).
+pub fn on_committed(app: &mut DeskApp, result: Result<Written, String>) {
+    app.import.committing = false;
+    app.task = None;
+    let text = match &result {
+        Ok(w) => app.i18n.tr_args(
+            "import-done",
+            &[
+                ("added", w.cameras_added.to_string()),
+                ("updated", w.cameras_updated.to_string()),
+                ("sites", w.sites.to_string()),
+            ],
+        ),
+        Err(e) => e.clone(),
+    };
+    app.status = Some((text, result.is_err()));
+    if result.is_ok() {
+        // What was checked is now in the registry: a second click must not write it twice.
+        app.import.checked = None;
+    }
+    app.import.outcome = Some(result);
+}
+
+fn native_dialog(
+    ctx: &egui::Context,
+    title: String,
+    save_name: Option<String>,
+    filter: (String, &'static [&'static str]),
+) -> Option<Receiver<Option<PathBuf>>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let wake = ctx.clone();
+    std::thread::Builder::new()
+        .name("import-dialog".into())
+        .spawn(move || {
+            let dialog = rfd::FileDialog::new()
+                .set_title(title)
+                .add_filter(filter.0, filter.1);
+            let picked = match save_name {
+                Some(name) => dialog.set_file_name(name).save_file(),
+                None => dialog.pick_file(),
+            };
+            let _ = tx.send(picked);
+            wake.request_repaint();
+        })
+        .ok()?;
+    Some(rx)
+}
+
+fn choose_file(app: &mut DeskApp, ctx: &egui::Context) {
+    if let Some(path) = app.import.bypass_dialog.clone() {
+        open_file(app, ctx, path);
+        return;
+    }
+    if app.import.dialog.is_none() {
+        app.import.dialog = native_dialog(
+            ctx,
+            app.i18n.tr("import-choose-title"),
+            None,
+            (
+                app.i18n.tr("import-choose-filter"),
+                &["csv", "txt", "tsv", "xlsx", "xls", "ods", "geojson", "json"],
+            ),
+        );
+    }
+}
+
+fn save_report(app: &mut DeskApp, path: PathBuf) {
+    let Some(checked) = &app.import.checked else {
+        return;
+    };
+    let table = checked.report.table(&app.i18n);
+    app.import.report_saved = Some(
+        crate::services::export::write_csv(&table, &path)
+            .map(|_| path)
+            .map_err(|e| e.message(&app.i18n)),
+    );
+}
+
+/// Starts the check on its own thread with a read-only connection.
+fn check(app: &mut DeskApp, ctx: &egui::Context) {
+    let (Some(table), Some(settings)) = (app.import.table.clone(), app.import.settings.clone())
+    else {
+        return;
+    };
+    app.import.stale();
+    let db = app.db_path.clone();
+    let lang = app.i18n.lang();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let wake = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("import-check".into())
+        .spawn(move || {
+            let i18n = I18n::new(lang);
+            let result = crate::services::stats::open_read_only(&db)
+                .and_then(|conn| {
+                    crate::services::import::dry_run_on(&conn, &table, &settings, &i18n)
+                })
+                .map_err(|e| e.to_string());
+            let _ = tx.send(result);
+            wake.request_repaint();
+        });
+    match spawned {
+        Ok(_) => app.import.checking = Some(rx),
+        Err(e) => app.import.check_error = Some(e.to_string()),
+    }
+}
+
+fn field_name(field: Option<ImportField>, i18n: &I18n) -> String {
+    field.map_or_else(
+        || i18n.tr("import-not-imported"),
+        |f| i18n.tr(&f.i18n_key()),
+    )
+}
+
+pub fn import_ui(app: &mut DeskApp, ui: &mut Ui) {
+    let ctx = ui.ctx().clone();
+    poll(app, &ctx);
+    if !app.import.profiles_asked {
+        app.import.profiles_asked = true;
+        app.send(DeskCommand::LoadImportProfiles);
+    }
+    let mut choose = false;
+    ui.horizontal(|ui| {
+        ui.heading(app.i18n.tr("import-title"));
+        ui.separator();
+        choose = ui
+            .add_enabled(
+                !app.import.committing,
+                egui::Button::new(app.i18n.tr("import-choose")),
+            )
+            .clicked();
+        ui.label(RichText::new(app.i18n.tr("import-drop-hint")).weak());
+    });
+    if choose {
+        choose_file(app, &ctx);
+    }
+    let Some(file) = app.import.file.clone() else {
+        ui.add_space(12.0);
+        ui.label(app.i18n.tr("import-intro"));
+        return;
+    };
+    ui.label(RichText::new(file.display().to_string()).strong());
+    if app.import.reading.is_some() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(app.i18n.tr("import-reading"));
+        });
+        return;
+    }
+    if let Some(e) = &app.import.read_error {
+        ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+        return;
+    }
+    let Some(table) = app.import.table.clone() else {
+        return;
+    };
+    ui.label(app.i18n.tr_args(
+        "import-file-summary",
+        &[
+            ("rows", table.rows.len().to_string()),
+            ("columns", table.headers.len().to_string()),
+            ("format", table.format.name().to_string()),
+        ],
+    ));
+    for note in &table.notes {
+        ui.label(RichText::new(note).weak().small());
+    }
+    ui.separator();
+    let before = app.import.settings.clone();
+    options_ui(app, ui, &table);
+    ui.add_space(4.0);
+    mapping_ui(app, ui, &table);
+    if app.import.settings != before {
+        app.import.stale();
+    }
+    ui.add_space(6.0);
+    let checking = app.import.checking.is_some();
+    ui.horizontal(|ui| {
+        let check_clicked = ui
+            .add_enabled(
+                !checking && !app.import.committing,
+                egui::Button::new(app.i18n.tr("import-check")),
+            )
+            .clicked();
+        if checking {
+            ui.spinner();
+            ui.label(app.i18n.tr("import-checking"));
+        }
+        if check_clicked {
+            check(app, &ctx);
+        }
+    });
+    if let Some(e) = &app.import.check_error {
+        ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+    }
+    results_ui(app, ui, &ctx);
+}
+
+/// Profile, duplicate policy and defaults.
+fn options_ui(app: &mut DeskApp, ui: &mut Ui, table: &SourceTable) {
+    let i18n = &app.i18n;
+    let Some(settings) = app.import.settings.as_mut() else {
+        return;
+    };
+    let mut save_profile = None;
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(i18n.tr("import-profile")).id;
+        egui::ComboBox::from_id_salt("import_profile")
+            .selected_text(i18n.tr("import-profile-choose"))
+            .show_ui(ui, |ui| {
+                if ui.button(i18n.tr("import-profile-guess")).clicked() {
+                    *settings = ImportSettings::guessed(&table.headers);
+                }
+                for p in app.import.profiles.iter().flatten() {
+                    if ui.button(&p.name).clicked() {
+                        *settings = p.settings_for(&table.headers);
+                    }
+                }
+            })
+            .response
+            .labelled_by(label);
+        ui.separator();
+        let label = ui.label(i18n.tr("import-profile-name")).id;
+        ui.add(egui::TextEdit::singleline(&mut app.import.profile_name).desired_width(160.0))
+            .labelled_by(label);
+        if ui
+            .add_enabled(
+                !app.import.profile_name.trim().is_empty(),
+                egui::Button::new(i18n.tr("import-profile-save")),
+            )
+            .clicked()
+        {
+            save_profile = Some(ImportProfile::from_settings(
+                &app.import.profile_name,
+                &table.headers,
+                settings,
+            ));
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label(i18n.tr("import-duplicates"));
+        ui.radio_value(
+            &mut settings.duplicates,
+            DuplicatePolicy::Skip,
+            i18n.tr("import-duplicates-skip"),
+        );
+        ui.radio_value(
+            &mut settings.duplicates,
+            DuplicatePolicy::Update,
+            i18n.tr("import-duplicates-update"),
+        );
+        ui.separator();
+        let label = ui.label(i18n.tr("import-default-category")).id;
+        egui::ComboBox::from_id_salt("import_category")
+            .selected_text(i18n.tr(&settings.default_category.i18n_key()))
+            .show_ui(ui, |ui| {
+                for c in OwnerCategory::ALL {
+                    ui.selectable_value(&mut settings.default_category, c, i18n.tr(&c.i18n_key()));
+                }
+            })
+            .response
+            .labelled_by(label);
+        let label = ui.label(i18n.tr("import-default-area")).id;
+        egui::ComboBox::from_id_salt("import_area")
+            .selected_text(i18n.tr(&settings.default_area.i18n_key()))
+            .show_ui(ui, |ui| {
+                for a in AreaWatched::ALL {
+                    ui.selectable_value(&mut settings.default_area, a, i18n.tr(&a.i18n_key()));
+                }
+            })
+            .response
+            .labelled_by(label);
+    });
+    if let Some(profile) = save_profile {
+        app.send(DeskCommand::SaveImportProfile(profile));
+        app.status = Some((
+            app.i18n.tr_args(
+                "import-profile-saved",
+                &[("name", app.import.profile_name.trim().to_string())],
+            ),
+            false,
+        ));
+    }
+}
+
+/// A cell as the preview shows it: never a password (a password column is masked, and `user:password@` is taken
+/// out of any address), on one line.
+pub fn preview_text(cell: &str, secret: bool) -> String {
+    if secret {
+        return if cell.is_empty() {
+            String::new()
+        } else {
+            "••••••".into()
+        };
+    }
+    let one_line = cell.replace(['\n', '\r'], " ");
+    if one_line.contains("://") {
+        crate::services::export::strip_credentials(&one_line)
+    } else {
+        one_line
+    }
+}
+
+/// Each column: its header, the field it is mapped to, and the first rows' values.
+fn mapping_ui(app: &mut DeskApp, ui: &mut Ui, table: &SourceTable) {
+    let i18n = &app.i18n;
+    let Some(settings) = app.import.settings.as_mut() else {
+        return;
+    };
+    let mut changed: Option<(usize, Option<ImportField>)> = None;
+    egui::ScrollArea::horizontal()
+        .id_salt("import_mapping_scroll")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("import_mapping")
+                .striped(true)
+                .vscroll(false)
+                .columns(
+                    Column::initial(150.0)
+                        .at_least(90.0)
+                        .clip(true)
+                        .resizable(true),
+                    table.headers.len(),
+                )
+                .header(2.0 * ROW_HEIGHT + 8.0, |mut header| {
+                    for (c, name) in table.headers.iter().enumerate() {
+                        header.col(|ui| {
+                            ui.vertical(|ui| {
+                                let label = ui.label(RichText::new(name).strong()).id;
+                                let current = settings.mapping.get(c).copied().flatten();
+                                egui::ComboBox::from_id_salt(("import_map", c))
+                                    .width(140.0)
+                                    .selected_text(field_name(current, i18n))
+                                    .show_ui(ui, |ui| {
+                                        if ui
+                                            .selectable_label(
+                                                current.is_none(),
+                                                field_name(None, i18n),
+                                            )
+                                            .clicked()
+                                        {
+                                            changed = Some((c, None));
+                                        }
+                                        for f in ImportField::ALL {
+                                            if ui
+                                                .selectable_label(
+                                                    current == Some(f),
+                                                    field_name(Some(f), i18n),
+                                                )
+                                                .clicked()
+                                            {
+                                                changed = Some((c, Some(f)));
+                                            }
+                                        }
+                                    })
+                                    .response
+                                    .labelled_by(label);
+                            });
+                        });
+                    }
+                })
+                .body(|mut body| {
+                    for row in table.rows.iter().take(PREVIEW_ROWS) {
+                        body.row(ROW_HEIGHT, |mut r| {
+                            for (c, cell) in row.cells.iter().enumerate() {
+                                let secret = settings.mapping.get(c).copied().flatten()
+                                    == Some(ImportField::Password)
+                                    || crate::model::import::guess_field(&table.headers[c])
+                                        == Some(ImportField::Password);
+                                r.col(|ui| {
+                                    ui.label(preview_text(cell, secret));
+                                });
+                            }
+                        });
+                    }
+                });
+        });
+    if let Some((column, field)) = changed {
+        // One column per field: giving a field to this column takes it from any other.
+        if let Some(f) = field {
+            for slot in &mut settings.mapping {
+                if *slot == Some(f) {
+                    *slot = None;
+                }
+            }
+        }
+        if let Some(slot) = settings.mapping.get_mut(column) {
+            *slot = field;
+        }
+    }
+}
+
+/// The check's counts and lines, and the buttons to write the import and save the report.
+fn results_ui(app: &mut DeskApp, ui: &mut Ui, ctx: &egui::Context) {
+    if let Some(outcome) = &app.import.outcome {
+        let text = match outcome {
+            Ok(w) => RichText::new(app.i18n.tr_args(
+                "import-done",
+                &[
+                    ("added", w.cameras_added.to_string()),
+                    ("updated", w.cameras_updated.to_string()),
+                    ("sites", w.sites.to_string()),
+                ],
+            ))
+            .strong(),
+            Err(e) => RichText::new(e).color(ui.visuals().error_fg_color),
+        };
+        ui.label(text);
+    }
+    let Some(checked) = &app.import.checked else {
+        return;
+    };
+    let i18n = &app.i18n;
+    let r = &checked.report;
+    ui.separator();
+    ui.horizontal_wrapped(|ui| {
+        for (key, n) in [
+            ("import-count-add", r.added),
+            ("import-count-update", r.updated),
+            ("import-count-unchanged", r.unchanged),
+            ("import-count-skip", r.skipped),
+            ("import-count-refuse", r.refused),
+            ("import-count-sites", r.new_sites),
+            ("import-count-private", r.rejected_private),
+        ] {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.vertical(|ui| {
+                    ui.label(RichText::new(i18n.tr(key)).weak());
+                    ui.label(
+                        RichText::new(crate::i18n::indian_grouping(n as i64))
+                            .size(20.0)
+                            .strong(),
+                    );
+                });
+            });
+        }
+    });
+    let to_write = r.added + r.updated;
+    let mut commit = false;
+    let mut cancel = false;
+    let mut save = false;
+    ui.horizontal(|ui| {
+        commit = ui
+            .add_enabled(
+                to_write > 0 && !app.import.committing,
+                egui::Button::new(
+                    RichText::new(
+                        i18n.tr_args("import-commit", &[("count", to_write.to_string())]),
+                    )
+                    .strong(),
+                ),
+            )
+            .clicked();
+        if app.import.committing {
+            let fraction = app
+                .task
+                .filter(|(t, _)| *t == "import")
+                .map_or(0.0, |(_, f)| f);
+            ui.add(
+                egui::ProgressBar::new(fraction)
+                    .desired_width(200.0)
+                    .show_percentage(),
+            );
+            cancel = ui.button(i18n.tr("import-cancel")).clicked();
+        }
+        ui.separator();
+        save = ui.button(i18n.tr("import-save-report")).clicked();
+        if let Some(saved) = &app.import.report_saved {
+            match saved {
+                Ok(p) => ui.label(
+                    RichText::new(
+                        i18n.tr_args("import-report-saved", &[("path", p.display().to_string())]),
+                    )
+                    .weak(),
+                ),
+                Err(e) => ui.label(RichText::new(e).color(ui.visuals().error_fg_color)),
+            };
+        }
+    });
+    lines_ui(r, i18n, ui);
+    if commit {
+        let plan = checked.plan.clone();
+        let revision = checked.revision;
+        let source_name = app
+            .import
+            .file
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        app.import.committing = true;
+        app.import.outcome = None;
+        app.task = Some(("import", 0.0));
+        app.send(DeskCommand::ImportCommit {
+            plan,
+            revision,
+            source_name,
+        });
+    }
+    if cancel {
+        app.cancel_task();
+    }
+    if save {
+        if let Some(path) = app.import.bypass_dialog.clone() {
+            save_report(app, path);
+        } else if app.import.report_dialog.is_none() {
+            let name = app
+                .import
+                .file
+                .as_ref()
+                .and_then(|p| p.file_stem())
+                .map_or_else(
+                    || "import".to_string(),
+                    |s| s.to_string_lossy().into_owned(),
+                );
+            app.import.report_dialog = native_dialog(
+                ctx,
+                app.i18n.tr("import-save-report"),
+                Some(format!("{name}-import-report.csv")),
+                ("CSV".to_string(), &["csv"]),
+            );
+        }
+    }
+}
+
+/// Every refusal, skip and note, in row order, drawn row by row (a 200,000-row file can have many).
+fn lines_ui(r: &ImportReport, i18n: &I18n, ui: &mut Ui) {
+    let mut lines: Vec<(usize, u8, &crate::services::import::plan::Refusal)> = r
+        .refusals
+        .iter()
+        .map(|x| (x.row, 0, x))
+        .chain(r.skips.iter().map(|x| (x.row, 1, x)))
+        .chain(r.notes.iter().map(|x| (x.row, 2, x)))
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    lines.sort_by_key(|(row, kind, _)| (*row, *kind));
+    ui.add_space(4.0);
+    let height = ui.available_height().max(200.0);
+    TableBuilder::new(ui)
+        .id_salt("import_lines")
+        .striped(true)
+        .max_scroll_height(height)
+        .column(Column::initial(60.0))
+        .column(Column::initial(90.0))
+        .column(Column::initial(150.0).clip(true))
+        .column(Column::remainder().clip(true))
+        .header(ROW_HEIGHT, |mut h| {
+            for key in [
+                "import-col-row",
+                "import-col-what",
+                "import-col-field",
+                "import-col-why",
+            ] {
+                h.col(|ui| {
+                    ui.label(RichText::new(i18n.tr(key)).strong());
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(ROW_HEIGHT, lines.len(), |mut row| {
+                let (n, kind, line) = lines[row.index()];
+                row.col(|ui| {
+                    ui.label(n.to_string());
+                });
+                row.col(|ui| {
+                    let (key, colour) = match kind {
+                        0 => ("import-report-refused", ui.visuals().error_fg_color),
+                        1 => ("import-report-skipped", ui.visuals().warn_fg_color),
+                        _ => ("import-report-note", ui.visuals().weak_text_color()),
+                    };
+                    ui.label(RichText::new(i18n.tr(key)).color(colour));
+                });
+                row.col(|ui| {
+                    let field = ImportField::from_code(&line.field)
+                        .map_or_else(|| line.field.clone(), |f| i18n.tr(&f.i18n_key()));
+                    ui.label(field);
+                });
+                row.col(|ui| {
+                    ui.label(&line.reason);
+                });
+            });
+        });
+}
