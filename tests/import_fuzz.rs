@@ -160,3 +160,41 @@ proptest! {
         prop_assert_eq!(audit, 0);
     }
 }
+
+#[test]
+fn a_cancelled_import_writes_nothing() {
+    let mut text = String::from("name,lat,lon\n");
+    for i in 0..5_000 {
+        text.push_str(&format!(
+            "Cam {i},{:.5},78.56\n",
+            25.40 + i as f64 * 0.00001
+        ));
+    }
+    let table = read(text.as_bytes(), SourceFormat::Csv, None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store(&dir);
+    let settings = ImportSettings::guessed(&table.headers);
+    let checked = dry_run(&store, &table, &settings, &I18n::new(Lang::En)).unwrap();
+    assert_eq!(checked.plan.counts.added, 5_000);
+    // The operator presses "Cancel" once the writing is under way.
+    let mut calls = 0;
+    let result = commit(
+        &mut store,
+        &actor(),
+        &checked.plan,
+        "list.csv",
+        checked.revision,
+        &mut |fraction| {
+            calls += 1;
+            fraction < 0.5
+        },
+    );
+    assert!(matches!(result, Err(CommitError::Cancelled)), "{result:?}");
+    assert!(calls >= 2, "cancelled part-way, not before the start");
+    assert_eq!(cameras(&store), 0);
+    let audit: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audit, 0);
+}

@@ -58,6 +58,15 @@ impl Default for MapView {
 }
 
 impl MapView {
+    /// The registry's city, whole (the centre of its service area's city box).
+    pub fn for_area(area: &crate::model::ServiceArea) -> Self {
+        let (lat, lon) = area.city_box.centre();
+        Self {
+            centre: geo::to_world(lat, lon),
+            zoom: 13.0,
+        }
+    }
+
     /// Screen pixels per world unit.
     pub fn scale(&self) -> f64 {
         TILE_PX * 2f64.powf(self.zoom)
@@ -204,6 +213,8 @@ pub struct MapState {
     dialog: Option<Receiver<Option<PathBuf>>>,
     /// Ward and police-station outlines, and their import.
     pub areas: super::map_areas::Areas,
+    /// The city the view was first placed on (a registry serving another city opens there).
+    placed_for: Option<String>,
 }
 
 impl MapState {
@@ -285,6 +296,12 @@ pub fn map_ui(app: &mut DeskApp, ui: &mut Ui) {
         if let Some(path) = app.remembered_base_map().map(std::path::Path::to_path_buf) {
             app.map.open_base_map(path, ui.ctx());
         }
+    }
+    if let Some(area) = app.index().map(|i| i.snapshot.area.clone())
+        && app.map.placed_for.as_deref() != Some(area.city.as_str())
+    {
+        app.map.view = MapView::for_area(&area);
+        app.map.placed_for = Some(area.city);
     }
     poll_dialog(app);
     super::map_areas::refresh(app, ui.ctx());
@@ -492,6 +509,7 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
     let mut choose_areas = false;
     let i18n = &app.i18n;
     let Some(index) = app.index() else { return };
+    let area = index.snapshot.area.clone();
     ui.horizontal_wrapped(|ui| {
         super::registry_screen::filters_ui(ui, i18n, index, &mut filters, "m", true);
         if !filters.is_empty() && ui.button(i18n.tr("filter-clear")).clicked() {
@@ -529,7 +547,7 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
             app.map.view.zoom = (app.map.view.zoom - 1.0).max(MIN_ZOOM);
         }
         if ui.button(i18n.tr("map-whole-city")).clicked() {
-            app.map.view = MapView::default();
+            app.map.view = MapView::for_area(&area);
         }
         ui.separator();
         if ui
