@@ -450,3 +450,53 @@ fn a_mapping_saved_as_a_profile_reads_the_next_file_in_another_order() {
     let out = dir.run(&["import", second.to_str().unwrap(), "--profile", "nope"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn an_excel_sheet_with_hindi_headers_imports_past_its_cover_sheet() {
+    let dir = Dir::new();
+    let path = dir.path("thana-list.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let notes = book.add_worksheet();
+    notes.set_name("Notes").unwrap();
+    notes
+        .write_string(0, 0, "Prepared by Sipri Bazar thana")
+        .unwrap();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Cameras").unwrap();
+    for (c, h) in ["क्रमांक", "स्थल", "कैमरा", "अक्षांश", "देशांतर", "दिशा"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_number(1, 0, 101.0).unwrap();
+    sheet.write_string(1, 1, "होटल सीता").unwrap();
+    sheet.write_string(1, 2, "Main gate").unwrap();
+    sheet.write_number(1, 3, 25.4512).unwrap();
+    sheet.write_number(1, 4, 78.5731).unwrap();
+    sheet.write_string(1, 5, "NE").unwrap();
+    book.save(&path).unwrap();
+
+    // The first sheet is only a note: the first sheet with rows is read.
+    let dry = dir.json(&["import", path.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(dry["added"], 1, "{dry}");
+    assert_eq!(dry["file_notes"][0], "sheet Cameras");
+    // A sheet named that is not there is the file's problem: exit code 2.
+    let out = dir.run(&["import", path.to_str().unwrap(), "--sheet", "Kameras"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no sheet named \"Kameras\""));
+    let report = dir.json(&["import", path.to_str().unwrap(), "--sheet", "cameras"]);
+    assert_eq!(report["format"], "spreadsheet");
+    assert_eq!(report["added"], 1, "{report}");
+    assert_eq!(
+        dir.count(
+            "SELECT count(*) FROM camera c JOIN site s ON s.id = c.site_id
+             WHERE s.name_en = 'होटल सीता' AND c.bearing_deg = 45 AND c.lat_deg = 25.4512"
+        ),
+        1
+    );
+    assert_eq!(
+        dir.count("SELECT count(*) FROM camera_source WHERE source_ref = '101'"),
+        1
+    );
+}

@@ -358,7 +358,7 @@ fn read_spreadsheet(bytes: &[u8], sheet: Option<&str>) -> Result<SourceTable, Re
             continue;
         };
         let mut headers = headers;
-        let mut rows: Vec<SourceRow> = lines
+        let rows: Vec<SourceRow> = lines
             .map(|(number, cells)| SourceRow {
                 number,
                 cells,
@@ -366,6 +366,11 @@ fn read_spreadsheet(bytes: &[u8], sheet: Option<&str>) -> Result<SourceTable, Re
                 geometry_problem: None,
             })
             .collect();
+        // A cover sheet (a title, a note) has no rows under its first line: look at the next sheet.
+        if rows.is_empty() && sheet.is_none() {
+            continue;
+        }
+        let mut rows = rows;
         widen_headers(&mut headers, &mut rows);
         return Ok(SourceTable {
             format: SourceFormat::Spreadsheet,
