@@ -130,7 +130,12 @@ fn walk_block_and_unblock_a_gate_camera() {
     );
     let blank_users = desk.count("SELECT count(*) FROM stage_event WHERE by_user = ''");
     assert_eq!(blank_users, 0);
-    // The history in the details panel shows the moves.
+    // The history in the details panel shows the moves (it is read on the worker: wait for it).
+    wait_until(&mut h, "the history shows all seven moves", |app| {
+        app.history
+            .as_ref()
+            .is_some_and(|hist| hist.camera_id == gate && hist.events.len() == 7)
+    });
     h.get_by_label_contains("Blocked » Integrated");
 }
 
