@@ -1211,36 +1211,6 @@ fn parse_week(week: Option<&str>, now: i64) -> Result<crate::services::weekly::I
     }
 }
 
-/// The week's numbers with the gaps counted, and the coverage report they were counted from (computed at `now`).
-fn weekly_with_coverage(
-    db: &Path,
-    conn: &rusqlite::Connection,
-    week: crate::services::weekly::IsoWeek,
-    now: i64,
-) -> Result<
-    (
-        crate::services::weekly::WeeklyReport,
-        crate::model::CoverageReport,
-    ),
-    CliError,
-> {
-    let mut report = crate::services::weekly::weekly(conn, week).map_err(|e| match e {
-        StoreError::Sql(e) => CliError::BadInput(format!(
-            "{} is not an iccc-desk registry (its tables cannot be read): {e}",
-            db.display()
-        )),
-        e => CliError::from_store(db, e),
-    })?;
-    let coverage = crate::services::coverage::report_from_conn(
-        conn,
-        now,
-        crate::model::coverage::DEFAULT_WINDOW_S,
-    )
-    .map_err(|e| registry_read_error(db, e))?;
-    report.gaps = Some(coverage.gaps.len() as u64);
-    Ok((report, coverage))
-}
-
 /// `--json` is `--format json`; naming two different formats is a mistake worth saying.
 fn weekly_format(json: bool, format: Option<WeeklyFormat>) -> Result<WeeklyFormat, CliError> {
     match (json, format) {
@@ -1389,7 +1359,8 @@ fn run_weekly_html(
 ) -> Result<(), CliError> {
     let english = I18n::new(Lang::En);
     let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
-    let (report, coverage) = weekly_with_coverage(db, &conn, week, now)?;
+    let (report, coverage) = crate::services::weekly::weekly_with_coverage(&conn, week, now)
+        .map_err(|e| registry_read_error(db, e))?;
     let series =
         crate::services::weekly::series(&conn, week, crate::services::weekly_report::CHART_WEEKS)
             .map_err(|e| registry_read_error(db, e))?;

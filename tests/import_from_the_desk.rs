@@ -109,6 +109,10 @@ fn the_operator_drops_a_list_checks_it_and_imports_the_good_rows() {
     h.state_mut().import.bypass_dialog = Some(report_path.clone());
     h.get_by_label("Save report as CSV…").click();
     h.run_ok();
+    common::wait_until(&mut h, "the report is written", |app| {
+        app.import.report_saved.is_some()
+    });
+    assert!(h.state().import.report_saved.as_ref().unwrap().is_ok());
     let body = std::fs::read_to_string(&report_path).unwrap();
     assert!(body.contains("thousands grouping"), "{body}");
     assert!(!body.contains("Shown-Never-51") && !body.contains("In-Url-52"));

@@ -488,6 +488,7 @@ export-list-weekly = Week { $week } numbers
 export-format-csv = CSV (Excel)
 export-format-xlsx = XLSX (Excel)
 export-format-geojson = GeoJSON (GIS)
+export-no-dialog = The save dialog cannot be opened (the system refused a thread); try again.
 export-dialog-title = Export { $list }
 export-writing = Writing { $list }…
 export-err-folder-missing = Cannot write { $path }: the folder { $folder } does not exist.

@@ -455,6 +455,7 @@ export-list-weekly = सप्ताह { $week } के आँकड़े
 export-format-csv = CSV (एक्सेल)
 export-format-xlsx = XLSX (एक्सेल)
 export-format-geojson = GeoJSON (जीआईएस)
+export-no-dialog = सहेजने का संवाद नहीं खुल सका (सिस्टम ने थ्रेड नहीं दिया); फिर कोशिश करें।
 export-dialog-title = { $list } निर्यात करें
 export-writing = { $list } लिखे जा रहे हैं…
 export-err-folder-missing = { $path } नहीं लिखी जा सकी: फ़ोल्डर { $folder } मौजूद नहीं है।

@@ -216,6 +216,15 @@ pub fn weekly_with_gaps(
     week: IsoWeek,
     now_unix_s: i64,
 ) -> Result<WeeklyReport, StoreError> {
+    Ok(weekly_with_coverage(conn, week, now_unix_s)?.0)
+}
+
+/// [`weekly_with_gaps`], and the coverage report the gaps were counted from (the printable report lists them).
+pub fn weekly_with_coverage(
+    conn: &Connection,
+    week: IsoWeek,
+    now_unix_s: i64,
+) -> Result<(WeeklyReport, crate::model::CoverageReport), StoreError> {
     let mut report = weekly(conn, week)?;
     let coverage = crate::services::coverage::report_from_conn(
         conn,
@@ -223,7 +232,7 @@ pub fn weekly_with_gaps(
         crate::model::coverage::DEFAULT_WINDOW_S,
     )?;
     report.gaps = Some(coverage.gaps.len() as u64);
-    Ok(report)
+    Ok((report, coverage))
 }
 
 /// The week's numbers, from the stage history and the probe runs of a registry opened read-only.

@@ -91,14 +91,8 @@ pub fn read_report_data(
     week: IsoWeek,
     now_unix_s: i64,
 ) -> Result<ReportData, StoreError> {
-    let mut report = crate::services::weekly::weekly(conn, week)?;
+    let (report, coverage) = crate::services::weekly::weekly_with_coverage(conn, week, now_unix_s)?;
     let series = crate::services::weekly::series(conn, week, CHART_WEEKS)?;
-    let coverage = crate::services::coverage::report_from_conn(
-        conn,
-        now_unix_s,
-        crate::model::coverage::DEFAULT_WINDOW_S,
-    )?;
-    report.gaps = Some(coverage.gaps.len() as u64);
     Ok(ReportData {
         report,
         series,

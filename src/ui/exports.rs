@@ -26,8 +26,9 @@ pub struct ExportOutcome {
 /// The screens' shared export state.
 #[derive(Default)]
 pub struct ExportState {
-    /// The save dialog's answer: the list, the format and the file (or `None` if the user cancelled).
-    dialog: Option<Receiver<Option<(ExportList, ExportFormat, PathBuf)>>>,
+    /// The list and format being exported, and the save dialog's answer (the file, or `None` if the user
+    /// cancelled).
+    dialog: Option<(ExportList, ExportFormat, Receiver<Option<PathBuf>>)>,
     /// An export being written.
     running: Option<(ExportList, Receiver<ExportOutcome>)>,
     /// The newest export's outcome, shown beside the button until the next one.
@@ -160,24 +161,19 @@ fn ask_for_file(app: &mut DeskApp, ctx: &egui::Context, list: ExportList, format
         .remembered_export_dir()
         .map(std::path::Path::to_path_buf)
         .or_else(|| directories::UserDirs::new().and_then(|d| d.document_dir().map(Into::into)));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let wake = ctx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("export-dialog".into())
-        .spawn(move || {
-            let mut dialog = rfd::FileDialog::new()
-                .set_title(title)
-                .set_file_name(file_name)
-                .add_filter(filter, &[extension(format)]);
-            if let Some(dir) = start_dir {
-                dialog = dialog.set_directory(dir);
-            }
-            let _ = tx.send(dialog.save_file().map(|path| (list, format, path)));
-            wake.request_repaint();
-        });
-    match spawned {
-        Ok(_) => app.exports.dialog = Some(rx),
-        Err(e) => app.status = Some((e.to_string(), true)),
+    let asked = super::widgets::file_dialog(ctx, move || {
+        let mut dialog = rfd::FileDialog::new()
+            .set_title(title)
+            .set_file_name(file_name)
+            .add_filter(filter, &[extension(format)]);
+        if let Some(dir) = start_dir {
+            dialog = dialog.set_directory(dir);
+        }
+        dialog.save_file()
+    });
+    match asked {
+        Some(rx) => app.exports.dialog = Some((list, format, rx)),
+        None => app.status = Some((app.i18n.tr("export-no-dialog"), true)),
     }
 }
 
@@ -217,9 +213,10 @@ fn start(
 
 /// Takes the dialog's answer and the export's outcome when they arrive.
 fn poll(app: &mut DeskApp) {
-    if let Some(rx) = &app.exports.dialog {
+    if let Some((list, format, rx)) = &app.exports.dialog {
+        let (list, format) = (*list, *format);
         match rx.try_recv() {
-            Ok(Some((list, format, path))) => {
+            Ok(Some(path)) => {
                 app.exports.dialog = None;
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     app.remember_export_dir(dir.to_path_buf());

@@ -21,7 +21,7 @@ use crate::services::desk::DeskCommand;
 use crate::services::import::commit::Written;
 use crate::services::import::plan::ImportPlan;
 use crate::services::import::read::SourceTable;
-use crate::services::import::{DryRun, ImportReport};
+use crate::services::import::{DryRun, ImportReport, LineKind};
 
 /// Source rows shown under the mapping.
 const PREVIEW_ROWS: usize = 5;
@@ -58,6 +58,7 @@ pub struct ImportState {
     report_dialog: Option<Receiver<Option<PathBuf>>>,
     /// Where the last report was saved, or why not.
     pub report_saved: Option<Result<PathBuf, String>>,
+    report_saving: Option<Receiver<Result<PathBuf, String>>>,
     /// Tests: the file "Choose file…" picks and where "Save report…" writes, instead of the native dialogs.
     pub bypass_dialog: Option<PathBuf>,
 }
@@ -167,11 +168,21 @@ fn poll(app: &mut DeskApp, ctx: &egui::Context) {
             Err(TryRecvError::Empty) => {}
         }
     }
+    if let Some(rx) = &app.import.report_saving {
+        match rx.try_recv() {
+            Ok(result) => {
+                app.import.report_saving = None;
+                app.import.report_saved = Some(result);
+            }
+            Err(TryRecvError::Disconnected) => app.import.report_saving = None,
+            Err(TryRecvError::Empty) => {}
+        }
+    }
     if let Some(rx) = &app.import.report_dialog {
         match rx.try_recv() {
             Ok(Some(path)) => {
                 app.import.report_dialog = None;
-                save_report(app, path);
+                save_report(app, ctx, path);
             }
             Ok(None) | Err(TryRecvError::Disconnected) => app.import.report_dialog = None,
             Err(TryRecvError::Empty) => {}
@@ -208,23 +219,15 @@ fn native_dialog(
     save_name: Option<String>,
     filter: (String, &'static [&'static str]),
 ) -> Option<Receiver<Option<PathBuf>>> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let wake = ctx.clone();
-    std::thread::Builder::new()
-        .name("import-dialog".into())
-        .spawn(move || {
-            let dialog = rfd::FileDialog::new()
-                .set_title(title)
-                .add_filter(filter.0, filter.1);
-            let picked = match save_name {
-                Some(name) => dialog.set_file_name(name).save_file(),
-                None => dialog.pick_file(),
-            };
-            let _ = tx.send(picked);
-            wake.request_repaint();
-        })
-        .ok()?;
-    Some(rx)
+    super::widgets::file_dialog(ctx, move || {
+        let dialog = rfd::FileDialog::new()
+            .set_title(title)
+            .add_filter(filter.0, filter.1);
+        match save_name {
+            Some(name) => dialog.set_file_name(name).save_file(),
+            None => dialog.pick_file(),
+        }
+    })
 }
 
 fn choose_file(app: &mut DeskApp, ctx: &egui::Context) {
@@ -245,16 +248,29 @@ fn choose_file(app: &mut DeskApp, ctx: &egui::Context) {
     }
 }
 
-fn save_report(app: &mut DeskApp, path: PathBuf) {
+/// Writes the report as CSV on its own thread (a 200,000-row file can have as many lines).
+fn save_report(app: &mut DeskApp, ctx: &egui::Context, path: PathBuf) {
     let Some(checked) = &app.import.checked else {
         return;
     };
-    let table = checked.report.table(&app.i18n);
-    app.import.report_saved = Some(
-        crate::services::export::write_csv(&table, &path)
-            .map(|_| path)
-            .map_err(|e| e.message(&app.i18n)),
-    );
+    let report = checked.report.clone();
+    let lang = app.i18n.lang();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let wake = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("import-report".into())
+        .spawn(move || {
+            let i18n = I18n::new(lang);
+            let result = crate::services::export::write_csv(&report.table(&i18n), &path)
+                .map(|_| path)
+                .map_err(|e| e.message(&i18n));
+            let _ = tx.send(result);
+            wake.request_repaint();
+        });
+    match spawned {
+        Ok(_) => app.import.report_saving = Some(rx),
+        Err(e) => app.import.report_saved = Some(Err(e.to_string())),
+    }
 }
 
 /// Starts the check on its own thread with a read-only connection.
@@ -286,7 +302,8 @@ fn check(app: &mut DeskApp, ctx: &egui::Context) {
     }
 }
 
-fn field_name(field: Option<ImportField>, i18n: &I18n) -> String {
+/// A mapping choice in words: the field's name, or "not imported".
+fn choice_name(field: Option<ImportField>, i18n: &I18n) -> String {
     field.map_or_else(
         || i18n.tr("import-not-imported"),
         |f| i18n.tr(&f.i18n_key()),
@@ -511,12 +528,12 @@ fn mapping_ui(app: &mut DeskApp, ui: &mut Ui, table: &SourceTable) {
                                 let current = settings.mapping.get(c).copied().flatten();
                                 egui::ComboBox::from_id_salt(("import_map", c))
                                     .width(140.0)
-                                    .selected_text(field_name(current, i18n))
+                                    .selected_text(choice_name(current, i18n))
                                     .show_ui(ui, |ui| {
                                         if ui
                                             .selectable_label(
                                                 current.is_none(),
-                                                field_name(None, i18n),
+                                                choice_name(None, i18n),
                                             )
                                             .clicked()
                                         {
@@ -526,7 +543,7 @@ fn mapping_ui(app: &mut DeskApp, ui: &mut Ui, table: &SourceTable) {
                                             if ui
                                                 .selectable_label(
                                                     current == Some(f),
-                                                    field_name(Some(f), i18n),
+                                                    choice_name(Some(f), i18n),
                                                 )
                                                 .clicked()
                                             {
@@ -683,7 +700,7 @@ fn results_ui(app: &mut DeskApp, ui: &mut Ui, ctx: &egui::Context) {
     }
     if save {
         if let Some(path) = app.import.bypass_dialog.clone() {
-            save_report(app, path);
+            save_report(app, ctx, path);
         } else if app.import.report_dialog.is_none() {
             let name = app
                 .import
@@ -706,17 +723,10 @@ fn results_ui(app: &mut DeskApp, ui: &mut Ui, ctx: &egui::Context) {
 
 /// Every refusal, skip and note, in row order, drawn row by row (a 200,000-row file can have many).
 fn lines_ui(r: &ImportReport, i18n: &I18n, ui: &mut Ui) {
-    let mut lines: Vec<(usize, u8, &crate::services::import::plan::Refusal)> = r
-        .refusals
-        .iter()
-        .map(|x| (x.row, 0, x))
-        .chain(r.skips.iter().map(|x| (x.row, 1, x)))
-        .chain(r.notes.iter().map(|x| (x.row, 2, x)))
-        .collect();
+    let lines = r.lines();
     if lines.is_empty() {
         return;
     }
-    lines.sort_by_key(|(row, kind, _)| (*row, *kind));
     ui.add_space(4.0);
     let height = ui.available_height().max(200.0);
     TableBuilder::new(ui)
@@ -741,22 +751,20 @@ fn lines_ui(r: &ImportReport, i18n: &I18n, ui: &mut Ui) {
         })
         .body(|body| {
             body.rows(ROW_HEIGHT, lines.len(), |mut row| {
-                let (n, kind, line) = lines[row.index()];
+                let (kind, line) = lines[row.index()];
                 row.col(|ui| {
-                    ui.label(n.to_string());
+                    ui.label(line.row.to_string());
                 });
                 row.col(|ui| {
-                    let (key, colour) = match kind {
-                        0 => ("import-report-refused", ui.visuals().error_fg_color),
-                        1 => ("import-report-skipped", ui.visuals().warn_fg_color),
-                        _ => ("import-report-note", ui.visuals().weak_text_color()),
+                    let colour = match kind {
+                        LineKind::Refused => ui.visuals().error_fg_color,
+                        LineKind::Skipped => ui.visuals().warn_fg_color,
+                        LineKind::Note => ui.visuals().weak_text_color(),
                     };
-                    ui.label(RichText::new(i18n.tr(key)).color(colour));
+                    ui.label(RichText::new(i18n.tr(kind.i18n_key())).color(colour));
                 });
                 row.col(|ui| {
-                    let field = ImportField::from_code(&line.field)
-                        .map_or_else(|| line.field.clone(), |f| i18n.tr(&f.i18n_key()));
-                    ui.label(field);
+                    ui.label(crate::services::import::field_name(&line.field, i18n));
                 });
                 row.col(|ui| {
                     ui.label(&line.reason);

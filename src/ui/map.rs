@@ -347,23 +347,15 @@ fn choose_base_map(app: &mut DeskApp, ctx: &egui::Context) {
         .remembered_base_map()
         .and_then(std::path::Path::parent)
         .map(std::path::Path::to_path_buf);
-    let (tx, rx) = std::sync::mpsc::channel();
-    let wake = ctx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("base-map-dialog".into())
-        .spawn(move || {
-            let mut dialog = rfd::FileDialog::new()
-                .set_title(title)
-                .add_filter(filter, &["mbtiles"]);
-            if let Some(dir) = start {
-                dialog = dialog.set_directory(dir);
-            }
-            let _ = tx.send(dialog.pick_file());
-            wake.request_repaint();
-        });
-    if spawned.is_ok() {
-        app.map.dialog = Some(rx);
-    }
+    app.map.dialog = super::widgets::file_dialog(ctx, move || {
+        let mut dialog = rfd::FileDialog::new()
+            .set_title(title)
+            .add_filter(filter, &["mbtiles"]);
+        if let Some(dir) = start {
+            dialog = dialog.set_directory(dir);
+        }
+        dialog.pick_file()
+    });
 }
 
 /// While the camera form waits: what to do, and the way back.

@@ -197,21 +197,12 @@ pub fn choose_file(app: &mut DeskApp, ctx: &egui::Context) {
     }
     let title = app.i18n.tr("map-areas-choose-title");
     let filter = app.i18n.tr("map-areas-filter");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let wake = ctx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("boundary-dialog".into())
-        .spawn(move || {
-            let picked = rfd::FileDialog::new()
-                .set_title(title)
-                .add_filter(filter, &["geojson", "json"])
-                .pick_file();
-            let _ = tx.send(picked);
-            wake.request_repaint();
-        });
-    if spawned.is_ok() {
-        app.map.areas.dialog = Some(rx);
-    }
+    app.map.areas.dialog = super::widgets::file_dialog(ctx, move || {
+        rfd::FileDialog::new()
+            .set_title(title)
+            .add_filter(filter, &["geojson", "json"])
+            .pick_file()
+    });
 }
 
 /// The import dialog: what the file holds, which properties name the areas, the kind of layer.

@@ -165,6 +165,19 @@ impl ImportReport {
         }
     }
 
+    /// The refusals, skips and notes in row order (a row's refusal first, then its skip, then its notes).
+    pub fn lines(&self) -> Vec<(LineKind, &Refusal)> {
+        let mut lines: Vec<(LineKind, &Refusal)> = self
+            .refusals
+            .iter()
+            .map(|r| (LineKind::Refused, r))
+            .chain(self.skips.iter().map(|r| (LineKind::Skipped, r)))
+            .chain(self.notes.iter().map(|r| (LineKind::Note, r)))
+            .collect();
+        lines.sort_by_key(|(kind, r)| (r.row, *kind));
+        lines
+    }
+
     /// The refusals, skips and notes as a table (the "download the report" CSV), in row order.
     pub fn table(&self, i18n: &I18n) -> ExportTable {
         let mut table = ExportTable::new(
@@ -176,29 +189,38 @@ impl ImportReport {
                 ("reason", "Why"),
             ],
         );
-        let mut lines: Vec<(usize, u8, &Refusal)> = self
-            .refusals
-            .iter()
-            .map(|r| (r.row, 0, r))
-            .chain(self.skips.iter().map(|r| (r.row, 1, r)))
-            .chain(self.notes.iter().map(|r| (r.row, 2, r)))
-            .collect();
-        lines.sort_by_key(|(row, kind, _)| (*row, *kind));
-        for (row, kind, r) in lines {
-            let what = match kind {
-                0 => i18n.tr("import-report-refused"),
-                1 => i18n.tr("import-report-skipped"),
-                _ => i18n.tr("import-report-note"),
-            };
-            let field = crate::model::import::ImportField::from_code(&r.field)
-                .map_or_else(|| r.field.clone(), |f| i18n.tr(&f.i18n_key()));
+        for (kind, r) in self.lines() {
             table.rows.push(vec![
-                Cell::Integer(row as i64),
-                Cell::Text(what),
-                Cell::Text(field),
+                Cell::Integer(r.row as i64),
+                Cell::Text(i18n.tr(kind.i18n_key())),
+                Cell::Text(field_name(&r.field, i18n)),
                 Cell::Text(r.reason.clone()),
             ]);
         }
         table
     }
+}
+
+/// What a line of the report says about its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LineKind {
+    Refused,
+    Skipped,
+    Note,
+}
+
+impl LineKind {
+    pub fn i18n_key(self) -> &'static str {
+        match self {
+            Self::Refused => "import-report-refused",
+            Self::Skipped => "import-report-skipped",
+            Self::Note => "import-report-note",
+        }
+    }
+}
+
+/// A report line's field in words ("Latitude"), or its code when it is not an import field ("row").
+pub fn field_name(code: &str, i18n: &I18n) -> String {
+    crate::model::import::ImportField::from_code(code)
+        .map_or_else(|| code.to_string(), |f| i18n.tr(&f.i18n_key()))
 }
