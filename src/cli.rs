@@ -331,6 +331,18 @@ impl CliError {
 
     /// A store error about `path`, as one line that names the file.
     fn from_store(path: &Path, e: StoreError) -> Self {
+        // SQLite finding the file damaged while reading is the same refusal as the check on open finding it.
+        let e = match e {
+            StoreError::Sql(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) =>
+            {
+                StoreError::Damaged {
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
+                }
+            }
+            e => e,
+        };
         let is_bad_input = matches!(
             e,
             StoreError::NotARegistry { .. }
@@ -338,6 +350,10 @@ impl CliError {
                 | StoreError::ReadOnly { .. }
                 | StoreError::CannotOpen { .. }
                 | StoreError::Secret(_)
+                | StoreError::Damaged { .. }
+                | StoreError::GuardsChanged { .. }
+                | StoreError::Missing { .. }
+                | StoreError::Corrupt { .. }
         );
         let text = e.to_string();
         let shown = path.display().to_string();
@@ -559,7 +575,13 @@ fn run_import(db: &Path, key_dir: &Path, run: &ImportRun) -> Result<(), CliError
     let started = Instant::now();
     let table = import::read_file(&run.file, run.format, run.sheet.as_deref())
         .map_err(|e| CliError::BadInput(e.to_string()))?;
-    let mut store = Store::open(
+    let open = if run.dry_run {
+        // A dry run only looks: it never makes a registry.
+        Store::open_existing
+    } else {
+        Store::open
+    };
+    let mut store = open(
         db,
         &OpenOptions {
             key_dir: key_dir.to_path_buf(),
@@ -729,7 +751,13 @@ fn run_area(db: &Path, key_dir: &Path, change: AreaChange, as_json: bool) -> Res
         || change.country.is_some()
         || change.city_box.is_some()
         || change.country_box.is_some();
-    let mut store = Store::open(
+    // Showing the area only looks: it never makes a registry.
+    let open = if changes {
+        Store::open
+    } else {
+        Store::open_existing
+    };
+    let mut store = open(
         db,
         &OpenOptions {
             key_dir: key_dir.to_path_buf(),
@@ -877,7 +905,8 @@ const PROBE_BATCH: usize = 200;
 
 fn run_probe(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError> {
     let english = I18n::new(Lang::En);
-    let mut store = Store::open(
+    // Probing writes health into an existing registry; it never makes one.
+    let mut store = Store::open_existing(
         db,
         &OpenOptions {
             key_dir: key_dir.to_path_buf(),

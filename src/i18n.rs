@@ -354,6 +354,7 @@ mod tests {
             StageError::ReasonNeeded,
             StageError::NoteNeeded,
             StageError::StreamNeeded(IntegrationStage::Configured),
+            StageError::AreaNotKnown(IntegrationStage::Integrated),
         ] {
             keys.push(e.i18n_key().to_string());
         }

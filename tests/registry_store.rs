@@ -2247,3 +2247,434 @@ fn v5_registry_gets_import_tables_and_matches_a_fresh_file() {
     store.save_import_profile(&actor(), &profile).unwrap();
     assert_eq!(store.import_profile("police LIST").unwrap(), Some(profile));
 }
+
+// ── Stage history is append-only (schema version 7) ──────────────────────────────────────────────
+
+/// A hotel with an integrated gate camera and a surveyed lobby camera, and a plain connection to the file.
+fn registry_with_history(desk: &Desk) -> (Store, CameraId, CameraId) {
+    let mut store = desk.open();
+    let site = store.add_site(&actor(), &hotel_site()).unwrap();
+    let gate = store
+        .add_camera(
+            &actor(),
+            site.id,
+            &ip_camera(
+                "Main gate",
+                AreaWatched::Gate,
+                "rtsp://127.1.1.5:554/Streaming/Channels/101",
+            ),
+            &PasswordEdit::Keep,
+        )
+        .unwrap();
+    walk_to(&mut store, gate.id, IntegrationStage::Integrated);
+    let lobby = store
+        .add_camera(
+            &actor(),
+            site.id,
+            &ip_camera(
+                "Lobby",
+                AreaWatched::Lobby,
+                "rtsp://127.1.1.6:554/Streaming/Channels/101",
+            ),
+            &PasswordEdit::Keep,
+        )
+        .unwrap();
+    store
+        .change_stage(
+            &actor_later(100),
+            lobby.id,
+            lobby.row_version,
+            &to(IntegrationStage::OwnerContacted),
+        )
+        .unwrap();
+    (store, gate.id, lobby.id)
+}
+
+#[test]
+fn stage_history_cannot_be_erased_replaced_skipped_or_back_dated_with_raw_sql() {
+    let desk = Desk::new();
+    let (store, gate, lobby) = registry_with_history(&desk);
+    drop(store);
+    for foreign_keys in [true, false] {
+        let plain = desk.sql();
+        plain
+            .pragma_update(None, "foreign_keys", foreign_keys)
+            .unwrap();
+        let before = dump_all(&plain);
+        let last_event: i64 = plain
+            .query_row("SELECT max(id) FROM stage_event", [], |r| r.get(0))
+            .unwrap();
+        let what = |w: &str| format!("{w} (foreign_keys {foreign_keys})");
+        assert_sql_refused(
+            plain.execute("DELETE FROM stage_event WHERE camera_id = ?1", [gate]),
+            &what("DELETE of a camera's history"),
+        );
+        assert_sql_refused(
+            plain.execute(
+                "INSERT OR REPLACE INTO stage_event (id, camera_id, at_unix_s, by_user, from_stage, to_stage)
+                 VALUES (?1, ?2, ?3, 'x', 'owner_contacted', 'consent_given')",
+                params![last_event, lobby, T0 + 200],
+            ),
+            &what("INSERT OR REPLACE over the last event"),
+        );
+        assert_sql_refused(
+            plain.execute(
+                "INSERT INTO stage_event (camera_id, at_unix_s, by_user, from_stage, to_stage)
+                 VALUES (?1, ?2, 'x', 'owner_contacted', 'integrated')",
+                params![lobby, T0 + 200],
+            ),
+            &what("a skipped move owner_contacted → integrated"),
+        );
+        assert_sql_refused(
+            plain.execute(
+                "INSERT INTO stage_event (camera_id, at_unix_s, by_user, from_stage, to_stage)
+                 VALUES (?1, ?2, 'x', 'owner_contacted', 'consent_given')",
+                params![lobby, T0 + 50],
+            ),
+            &what("a legal move dated before the camera's last event"),
+        );
+        assert_sql_refused(
+            plain.execute(
+                "INSERT INTO stage_event (camera_id, at_unix_s, by_user, from_stage, to_stage)
+                 VALUES (?1, ?2, 'x', 'owner_contacted', 'rejected')",
+                params![lobby, T0 + 200],
+            ),
+            &what("a common-area camera rejected"),
+        );
+        assert_sql_refused(
+            plain.execute("DELETE FROM camera WHERE id = ?1", [gate]),
+            &what("DELETE of a camera with history"),
+        );
+        assert_sql_refused(
+            plain.execute(
+                "INSERT OR REPLACE INTO camera (id, site_id, label, area_watched, lat_deg, lon_deg, kind,
+                   updated_by, updated_unix_s)
+                 SELECT id, site_id, 'Replaced', area_watched, lat_deg, lon_deg, kind, 'x', ?2
+                 FROM camera WHERE id = ?1",
+                params![gate, T0 + 300],
+            ),
+            &what("INSERT OR REPLACE over a camera"),
+        );
+        assert_sql_refused(
+            plain.execute(
+                "INSERT OR REPLACE INTO camera (site_id, label, area_watched, lat_deg, lon_deg, kind, stream_url,
+                   updated_by, updated_unix_s)
+                 SELECT site_id, 'Same stream', 'gate', lat_deg, lon_deg, kind, stream_url, 'x', ?2
+                 FROM camera WHERE id = ?1",
+                params![gate, T0 + 300],
+            ),
+            &what("INSERT OR REPLACE of another camera on the same stream URL"),
+        );
+        assert_eq!(dump_all(&plain), before, "{}", what("nothing changed"));
+        // The legal next move, dated after the last one, still goes in.
+        if !foreign_keys {
+            plain
+                .execute(
+                    "INSERT INTO stage_event (camera_id, at_unix_s, by_user, from_stage, to_stage)
+                     VALUES (?1, ?2, 'x', 'owner_contacted', 'consent_given')",
+                    params![lobby, T0 + 200],
+                )
+                .unwrap();
+        }
+    }
+    // The store says why a move dated before the camera's last one is refused (a desk whose clock is behind).
+    let mut store = desk.open();
+    let cam = store.camera(lobby).unwrap();
+    let err = store
+        .change_stage(
+            &actor_later(150),
+            lobby,
+            cam.row_version,
+            &to(IntegrationStage::Configured),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::BeforeLastEvent { id, last_unix_s, .. } if id == lobby && last_unix_s == T0 + 200),
+        "{err:?}"
+    );
+}
+
+fn tampered(desk: &Desk, sql: &str) -> StoreError {
+    let _ = registry_with_history(desk);
+    let plain = desk.sql();
+    plain.execute_batch(sql).unwrap();
+    drop(plain);
+    let before = std::fs::read(&desk.path).unwrap();
+    let err = desk.try_open().expect_err(sql);
+    assert_same_bytes(&desk.path, &before);
+    err
+}
+
+#[test]
+fn a_file_whose_guards_were_dropped_is_refused_unchanged() {
+    for (sql, named) in [
+        ("DROP TRIGGER stage_event_no_update;", "stage_event_no_update"),
+        ("DROP TRIGGER audit_no_delete;", "audit_no_delete"),
+        (
+            "DROP TRIGGER stage_event_moves_camera; CREATE TRIGGER stage_event_moves_camera AFTER INSERT ON stage_event
+             BEGIN SELECT 1; END;",
+            "stage_event_moves_camera",
+        ),
+        (
+            "CREATE TRIGGER wipe AFTER INSERT ON audit BEGIN DELETE FROM follow_up; END;",
+            "wipe",
+        ),
+        (
+            // The privacy CHECK edited out of the table's text, as a schema editor would.
+            "PRAGMA writable_schema = ON;
+             UPDATE sqlite_master SET sql = replace(sql, 'CONSTRAINT private_area_never_integrated CHECK', 'CONSTRAINT private_area_never_integrated CHECK (1) AND')
+               WHERE name = 'camera';
+             PRAGMA writable_schema = RESET;",
+            "camera",
+        ),
+        (
+            "PRAGMA foreign_keys = OFF; PRAGMA legacy_alter_table = ON;
+             ALTER TABLE audit RENAME TO audit_old;
+             CREATE TABLE audit (id INTEGER PRIMARY KEY, at_unix_s INTEGER NOT NULL, by_user TEXT NOT NULL,
+               action TEXT NOT NULL, entity TEXT NOT NULL, entity_id INTEGER, before_json TEXT, after_json TEXT);
+             INSERT INTO audit SELECT * FROM audit_old;",
+            "audit",
+        ),
+    ] {
+        let desk = Desk::new();
+        let err = tampered(&desk, sql);
+        let text = err.to_string();
+        assert!(
+            matches!(err, StoreError::GuardsChanged { .. }),
+            "{sql}: {err:?}"
+        );
+        assert!(text.contains(named), "{sql}: {text}");
+        assert!(
+            text.contains(&desk.path.display().to_string()),
+            "{text}"
+        );
+        assert!(!text.contains('\n'), "{text}");
+    }
+}
+
+#[test]
+fn a_private_camera_made_integrated_with_checks_off_is_refused_and_never_counted() {
+    let desk = Desk::new();
+    let (store, gate, _lobby) = registry_with_history(&desk);
+    let snapshot = store.load_snapshot().unwrap();
+    let honest_sites = iccc_desk::services::export::sites_table(
+        &snapshot,
+        &iccc_desk::i18n::I18n::new(iccc_desk::i18n::Lang::En),
+    );
+    drop(store);
+    let now = T0 + 1_000;
+    let week = iccc_desk::services::weekly::IsoWeek::containing(now);
+    let honest = {
+        let conn = desk.sql();
+        (
+            iccc_desk::services::stats::compute(&conn, now).unwrap(),
+            iccc_desk::services::weekly::weekly(&conn, week).unwrap(),
+        )
+    };
+    assert_eq!(honest.0.integrated_total, 1);
+    assert_eq!(honest.1.integrated_total, 1);
+    {
+        let plain = desk.sql();
+        plain
+            .execute_batch("PRAGMA ignore_check_constraints = ON;")
+            .unwrap();
+        plain
+            .execute(
+                "UPDATE camera SET area_watched = 'room', label = 'Room 101' WHERE id = ?1",
+                [gate],
+            )
+            .unwrap();
+    }
+    // The desk refuses to write to it (SQLite's check finds the broken CHECK).
+    let before = std::fs::read(&desk.path).unwrap();
+    let err = desk.try_open().unwrap_err();
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+    assert!(err.to_string().contains("CHECK"), "{err}");
+    assert_same_bytes(&desk.path, &before);
+    // Every figure applies the privacy rule itself.
+    let conn = desk.sql();
+    let stats = iccc_desk::services::stats::compute(&conn, now).unwrap();
+    assert_eq!(stats.integrated_total, 0, "stats: {stats:?}");
+    assert_eq!(stats.by_stage["integrated"], 0);
+    assert_eq!(stats.by_category["hotel"].integrated, 0);
+    assert_eq!(stats.integrated_last_7_days, 0);
+    let weekly = iccc_desk::services::weekly::weekly(&conn, week).unwrap();
+    assert_eq!(weekly.integrated_total, 0, "weekly: {weekly:?}");
+    assert_eq!(weekly.integrated_this_week, 0);
+    let snapshot = store::read_snapshot(&conn, None).unwrap();
+    let sites = iccc_desk::services::export::sites_table(
+        &snapshot,
+        &iccc_desk::i18n::I18n::new(iccc_desk::i18n::Lang::En),
+    );
+    assert_ne!(
+        sites, honest_sites,
+        "the sites export's integrated count drops"
+    );
+    let gate_record = snapshot.cameras.iter().find(|c| c.id == gate).unwrap();
+    assert!(!gate_record.is_integrated());
+    let index =
+        iccc_desk::services::registry_index::RegistryIndex::new(std::sync::Arc::new(snapshot));
+    assert!(
+        index
+            .wall_rows(
+                &iccc_desk::services::registry_index::Filters::default(),
+                iccc_desk::services::registry_index::WallOrder::default()
+            )
+            .is_empty(),
+        "the private camera is not on the wall"
+    );
+}
+
+// ── 7. v6 → v7 ───────────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn v6_registry_gets_append_only_history_and_matches_a_fresh_file() {
+    let desk = Desk::new();
+    build_registry_of(&desk.path, store::upgrade::V6_SCHEMA_SQL, 6);
+    {
+        let conn = desk.sql();
+        conn.execute_batch(
+            "INSERT INTO follow_up (camera_id, at_unix_s, by_user, note) VALUES (9, 1770000700, 'v6-clerk', 'called');
+             INSERT INTO camera_source (camera_id, source_ref) VALUES (9, 'police-list/17');",
+        )
+        .unwrap();
+    }
+    let extra = ["camera_health", "boundary", "follow_up", "camera_source"];
+    let rows_before = {
+        let conn = desk.sql();
+        let mut rows = dump_all(&conn);
+        rows.extend(extra.map(|t| (t.to_string(), dump(&conn, t))));
+        rows
+    };
+    let mut store = desk.open();
+    let version: i64 = store
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 7);
+    assert_eq!(store::SCHEMA_VERSION, 7);
+    let mut rows_after = dump_all(store.conn());
+    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn(), t))));
+    assert_eq!(rows_after, rows_before, "every v6 row is kept unchanged");
+    let integrity: String = store
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let fresh = Desk::new();
+    let fresh_store = fresh.open();
+    let upgraded = schema_of(store.conn());
+    let made_fresh = schema_of(fresh_store.conn());
+    let only_upgraded: Vec<_> = upgraded.difference(&made_fresh).collect();
+    let only_fresh: Vec<_> = made_fresh.difference(&upgraded).collect();
+    assert!(
+        only_upgraded.is_empty() && only_fresh.is_empty(),
+        "schemas differ\nonly in the upgraded file: {only_upgraded:#?}\nonly in a fresh file: {only_fresh:#?}"
+    );
+    // The upgraded file keeps its history: no delete, and the area "not yet known" is taken.
+    assert_sql_refused(
+        store.conn().execute("DELETE FROM stage_event", []),
+        "delete history after the upgrade",
+    );
+    let site = store.site(1).unwrap();
+    let mut unknown = ip_camera(
+        "Imported 3",
+        AreaWatched::NotYetKnown,
+        "rtsp://127.31.0.3:554/Streaming/Channels/101",
+    );
+    unknown.lat_deg = site.site.lat_deg;
+    unknown.lon_deg = site.site.lon_deg;
+    let cam = store
+        .add_camera(&actor_later(7_000_000), 1, &unknown, &PasswordEdit::Keep)
+        .unwrap();
+    assert_eq!(cam.camera.area_watched, AreaWatched::NotYetKnown);
+    // Reopening does not upgrade again.
+    drop(store);
+    let store = desk.open();
+    assert_eq!(
+        store.camera(cam.id).unwrap().camera.area_watched,
+        AreaWatched::NotYetKnown
+    );
+}
+
+#[test]
+fn a_camera_whose_area_is_not_yet_known_is_never_configured_or_integrated() {
+    let desk = Desk::new();
+    let mut store = desk.open();
+    let site = store.add_site(&actor(), &hotel_site()).unwrap();
+    let cam = store
+        .add_camera(
+            &actor(),
+            site.id,
+            &ip_camera(
+                "Imported 1",
+                AreaWatched::NotYetKnown,
+                "rtsp://127.1.1.7:554/Streaming/Channels/101",
+            ),
+            &PasswordEdit::Keep,
+        )
+        .unwrap();
+    walk_to(&mut store, cam.id, IntegrationStage::ConsentGiven);
+    let now = store.camera(cam.id).unwrap();
+    let err = store
+        .change_stage(
+            &actor(),
+            cam.id,
+            now.row_version,
+            &to(IntegrationStage::Configured),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Stage(StageError::AreaNotKnown(IntegrationStage::Configured))
+        ),
+        "{err:?}"
+    );
+    // Raw SQL is refused too: the move, and the CHECK.
+    let plain = desk.sql();
+    assert_sql_refused(
+        plain.execute(
+            "INSERT INTO stage_event (camera_id, at_unix_s, by_user, from_stage, to_stage)
+             VALUES (?1, ?2, 'x', 'consent_given', 'configured')",
+            params![cam.id, T0 + 10],
+        ),
+        "configuring a camera whose area is not yet known",
+    );
+    drop(plain);
+    // Once a person sets the area, it goes on.
+    let mut known = now.camera.clone();
+    known.area_watched = AreaWatched::Entrance;
+    let edited = store
+        .update_camera(
+            &actor(),
+            cam.id,
+            now.row_version,
+            &known,
+            &PasswordEdit::Keep,
+        )
+        .unwrap();
+    store
+        .change_stage(
+            &actor(),
+            cam.id,
+            edited.row_version,
+            &to(IntegrationStage::Configured),
+        )
+        .unwrap();
+    // And an integrated camera cannot be turned back to "not yet known".
+    walk_to(&mut store, cam.id, IntegrationStage::Integrated);
+    let now = store.camera(cam.id).unwrap();
+    let mut unknown = now.camera.clone();
+    unknown.area_watched = AreaWatched::NotYetKnown;
+    assert!(matches!(
+        store.update_camera(
+            &actor(),
+            cam.id,
+            now.row_version,
+            &unknown,
+            &PasswordEdit::Keep
+        ),
+        Err(StoreError::Invalid(_))
+    ));
+}

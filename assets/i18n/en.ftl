@@ -36,6 +36,7 @@ area-room = Room (private)
 area-ward = Hospital ward (private)
 area-classroom = Classroom (private)
 area-cabin = Cabin (private)
+area-not-yet-known = Not yet known (set before integrating)
 
 ## Integration stages
 stage-surveyed = Surveyed
@@ -107,6 +108,7 @@ stage-err-not-allowed = This stage cannot be reached from the current one.
 stage-err-reason-needed = Choose a reason to block the camera.
 stage-err-note-needed = Write in the note what the other reason is.
 stage-err-stream-needed = Enter the stream URL (or NVR and channel) before configuring or integrating.
+stage-err-area-not-known = What this camera watches is not yet known: set the area in the camera form first. Until then it can only be taken up with the owner, never configured, integrated or rejected.
 
 ## Desk shell
 app-subtitle = ICCC camera registry

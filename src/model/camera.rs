@@ -17,10 +17,13 @@ pub enum AreaWatched {
     Ward,
     Classroom,
     Cabin,
+    /// Nobody has said yet what the camera watches (an import without the column, or words the desk did not
+    /// recognise). Treated as possibly private: never configured or integrated until a person sets the area.
+    NotYetKnown,
 }
 
 impl AreaWatched {
-    pub const ALL: [AreaWatched; 10] = [
+    pub const ALL: [AreaWatched; 11] = [
         Self::Entrance,
         Self::Lobby,
         Self::Parking,
@@ -31,6 +34,7 @@ impl AreaWatched {
         Self::Ward,
         Self::Classroom,
         Self::Cabin,
+        Self::NotYetKnown,
     ];
 
     pub fn code(self) -> &'static str {
@@ -45,6 +49,7 @@ impl AreaWatched {
             Self::Ward => "ward",
             Self::Classroom => "classroom",
             Self::Cabin => "cabin",
+            Self::NotYetKnown => "not_yet_known",
         }
     }
 
@@ -58,10 +63,53 @@ impl AreaWatched {
 
     /// True for areas the public shares; only these may be integrated.
     pub fn is_common(self) -> bool {
-        !matches!(
+        !self.is_private() && self != Self::NotYetKnown
+    }
+
+    /// True for the private areas: recorded when surveyed, else only rejected.
+    pub fn is_private(self) -> bool {
+        matches!(
             self,
             Self::Room | Self::Ward | Self::Classroom | Self::Cabin
         )
+    }
+
+    /// Whether a camera watching this area may stand at `stage` (having been blocked from `blocked_from`): the
+    /// privacy rule, as the schema's `private_area_never_integrated` CHECK states it too.
+    pub fn allows_stage(
+        self,
+        stage: crate::model::IntegrationStage,
+        blocked_from: Option<crate::model::IntegrationStage>,
+    ) -> bool {
+        use crate::model::IntegrationStage as S;
+        if self.is_common() || matches!(stage, S::Surveyed | S::Rejected) {
+            return true;
+        }
+        // Not yet known: the talks with the owner may go on, but nothing that puts its picture on the ICCC.
+        let talks = |s: S| matches!(s, S::OwnerContacted | S::ConsentGiven);
+        self == Self::NotYetKnown
+            && (talks(stage)
+                || (stage == S::Blocked
+                    && blocked_from.is_none_or(|f| f == S::Surveyed || talks(f))))
+    }
+}
+
+/// The common areas as an SQL list, for figures that must apply the privacy rule themselves (a file written
+/// with `PRAGMA ignore_check_constraints` may hold a private camera at 'integrated').
+pub const COMMON_AREAS_SQL: &str =
+    "('entrance', 'lobby', 'parking', 'gate', 'road_frontage', 'corridor')";
+
+/// The stage figures count a camera at: one that breaks the privacy rule (possible only in a tampered file)
+/// counts as recorded, never as configured or integrated.
+pub fn counted_stage(
+    stage: crate::model::IntegrationStage,
+    area: AreaWatched,
+) -> crate::model::IntegrationStage {
+    use crate::model::IntegrationStage as S;
+    if matches!(stage, S::Configured | S::Integrated) && !area.is_common() {
+        S::Surveyed
+    } else {
+        stage
     }
 }
 
@@ -160,5 +208,38 @@ mod tests {
         for a in AreaWatched::ALL {
             assert_eq!(AreaWatched::from_code(a.code()), Some(a));
         }
+        assert!(!AreaWatched::NotYetKnown.is_common());
+        assert!(!AreaWatched::NotYetKnown.is_private());
+    }
+
+    #[test]
+    fn common_areas_sql_lists_exactly_the_common_areas() {
+        let listed: Vec<String> = AreaWatched::ALL
+            .into_iter()
+            .filter(|a| a.is_common())
+            .map(|a| format!("'{}'", a.code()))
+            .collect();
+        assert_eq!(COMMON_AREAS_SQL, format!("({})", listed.join(", ")));
+    }
+
+    #[test]
+    fn not_yet_known_may_talk_to_the_owner_but_never_be_integrated() {
+        use crate::model::IntegrationStage as S;
+        let a = AreaWatched::NotYetKnown;
+        for s in [S::Surveyed, S::OwnerContacted, S::ConsentGiven, S::Rejected] {
+            assert!(a.allows_stage(s, None), "{s:?}");
+        }
+        for s in [S::Configured, S::Integrated] {
+            assert!(!a.allows_stage(s, None), "{s:?}");
+            assert_eq!(counted_stage(s, a), S::Surveyed);
+        }
+        assert!(a.allows_stage(S::Blocked, Some(S::ConsentGiven)));
+        assert!(!a.allows_stage(S::Blocked, Some(S::Configured)));
+        assert!(!AreaWatched::Room.allows_stage(S::OwnerContacted, None));
+        assert_eq!(counted_stage(S::Integrated, AreaWatched::Room), S::Surveyed);
+        assert_eq!(
+            counted_stage(S::Integrated, AreaWatched::Gate),
+            S::Integrated
+        );
     }
 }

@@ -336,7 +336,8 @@ impl ImportSettings {
             mapping: guess_mapping(headers),
             duplicates: DuplicatePolicy::Skip,
             default_category: OwnerCategory::PublicPlace,
-            default_area: AreaWatched::RoadFrontage,
+            // Privacy default: a camera nobody described is not assumed to watch a public place.
+            default_area: AreaWatched::NotYetKnown,
         }
     }
 

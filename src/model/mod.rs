@@ -16,7 +16,7 @@ mod validate;
 
 pub use area::{LatLonBox, ServiceArea};
 pub use boundary::{BoundaryArea, BoundaryKind, BoundaryPolygons};
-pub use camera::{AreaWatched, Camera, CameraKind, PasswordState};
+pub use camera::{AreaWatched, COMMON_AREAS_SQL, Camera, CameraKind, PasswordState, counted_stage};
 pub use coverage::{Candidate, CoverageGap, CoverageReport, GapReason, WardCoverage};
 pub use health::{Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url};
 pub use site::{OwnerCategory, Priority, Site};

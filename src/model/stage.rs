@@ -149,6 +149,11 @@ pub enum StageError {
     NoteNeeded,
     #[error("the camera needs a stream URL (or NVR and channel) before it can be {0:?}")]
     StreamNeeded(IntegrationStage),
+    /// What the camera watches is not yet known: a person must set it before the camera goes further.
+    #[error(
+        "what this camera watches is not yet known: set the area in the camera form before it can be {0:?}"
+    )]
+    AreaNotKnown(IntegrationStage),
 }
 
 impl StageError {
@@ -162,6 +167,7 @@ impl StageError {
             Self::ReasonNeeded => "stage-err-reason-needed",
             Self::NoteNeeded => "stage-err-note-needed",
             Self::StreamNeeded(_) => "stage-err-stream-needed",
+            Self::AreaNotKnown(_) => "stage-err-area-not-known",
         }
     }
 }
@@ -193,7 +199,15 @@ impl StagePosition {
         if to == from {
             return Err(StageError::AlreadyThere(from));
         }
-        if !self.area_watched.is_common() {
+        if self.area_watched == AreaWatched::NotYetKnown
+            && (to == S::Rejected
+                || from == S::Rejected
+                || !self.area_watched.allows_stage(to, Some(from)))
+        {
+            // It may be private: only a person who looked can say, in the camera form.
+            return Err(StageError::AreaNotKnown(to));
+        }
+        if self.area_watched.is_private() {
             // Privacy first: a private-area camera is only ever recorded (surveyed) or rejected.
             return match to {
                 S::Rejected => Ok(()),
@@ -341,6 +355,30 @@ mod tests {
             p.check_target(S::Configured),
             Err(StageError::StreamNeeded(S::Configured))
         );
+    }
+
+    #[test]
+    fn area_not_yet_known_is_never_configured_integrated_or_rejected() {
+        let p = at(S::Surveyed, AreaWatched::NotYetKnown);
+        assert_eq!(p.allowed_targets(), vec![S::OwnerContacted, S::Blocked]);
+        let p = at(S::ConsentGiven, AreaWatched::NotYetKnown);
+        assert_eq!(p.allowed_targets(), vec![S::Blocked]);
+        assert_eq!(
+            p.check_target(S::Configured),
+            Err(StageError::AreaNotKnown(S::Configured))
+        );
+        let p = at(S::Configured, AreaWatched::NotYetKnown);
+        assert_eq!(
+            p.check_target(S::Integrated),
+            Err(StageError::AreaNotKnown(S::Integrated))
+        );
+        let p = StagePosition {
+            stage: S::Blocked,
+            blocked_from: Some(S::ConsentGiven),
+            area_watched: AreaWatched::NotYetKnown,
+            has_stream: true,
+        };
+        assert_eq!(p.allowed_targets(), vec![S::ConsentGiven]);
     }
 
     #[test]

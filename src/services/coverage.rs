@@ -29,8 +29,8 @@ use crate::model::coverage::{
 };
 use crate::model::geo::{EARTH_RADIUS_M, distance_m};
 use crate::model::{
-    BoundaryArea, CameraId, Candidate, CoverageGap, CoverageReport, GapReason, IntegrationStage,
-    Priority, SiteId, WardCoverage,
+    BoundaryArea, CameraId, Candidate, CoverageGap, CoverageReport, GapReason, Priority, SiteId,
+    WardCoverage,
 };
 use crate::store::{HealthBrief, RegistrySnapshot};
 
@@ -209,7 +209,7 @@ impl<'a> Prepared<'a> {
                     .ok()
                     .map(|k| sites[k].1);
                 let is_usable = is_usable(&c.camera, c.stage);
-                let is_integrated = c.stage == IntegrationStage::Integrated;
+                let is_integrated = c.is_integrated();
                 CameraFacts {
                     id: c.id,
                     is_usable,
@@ -759,7 +759,9 @@ impl Drop for CoverageWorker {
 mod tests {
     use super::*;
     use crate::model::geo::destination;
-    use crate::model::{AreaWatched, BoundaryKind, Camera, HealthState, OwnerCategory, Site};
+    use crate::model::{
+        AreaWatched, BoundaryKind, Camera, HealthState, IntegrationStage, OwnerCategory, Site,
+    };
     use crate::store::{CameraRecord, SiteRecord};
 
     const NOW: i64 = 1_795_564_800;

@@ -312,7 +312,7 @@ pub fn sites_table(snapshot: &RegistrySnapshot, i18n: &I18n) -> ExportTable {
     for c in &snapshot.cameras {
         let n = counts.entry(c.site_id).or_default();
         n.0 += 1;
-        if c.stage == crate::model::IntegrationStage::Integrated {
+        if c.is_integrated() {
             n.1 += 1;
         }
     }

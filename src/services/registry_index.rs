@@ -658,7 +658,7 @@ impl RegistryIndex {
         for c in &snap.cameras {
             if let Some(&i) = self.site_pos.get(&c.site_id) {
                 counts[i].cameras += 1;
-                if c.stage == IntegrationStage::Integrated {
+                if c.is_integrated() {
                     counts[i].integrated += 1;
                 }
             }
@@ -719,7 +719,7 @@ impl RegistryIndex {
                 }
                 text.shrunk()
             }),
-            camera_stage: snap.cameras.iter().map(|c| c.stage).collect(),
+            camera_stage: snap.cameras.iter().map(|c| c.counted_stage()).collect(),
             name_order: OnceLock::new(),
             camera_last_online: snap
                 .cameras
@@ -1067,8 +1067,8 @@ impl RegistryIndex {
             && self.snapshot.cameras[i].site_id == record.site_id
         {
             self.revision = next_revision();
-            let was_integrated = self.snapshot.cameras[i].stage == IntegrationStage::Integrated;
-            let is_integrated = record.stage == IntegrationStage::Integrated;
+            let was_integrated = self.snapshot.cameras[i].is_integrated();
+            let is_integrated = record.is_integrated();
             let site_pos = self.search.camera_site_pos[i];
             if let Some(p) = site_pos {
                 let counts = &mut self.site_counts[p as usize];
@@ -1090,7 +1090,7 @@ impl RegistryIndex {
             if label_changed {
                 search.name_order = OnceLock::new();
             }
-            search.camera_stage[i] = record.stage;
+            search.camera_stage[i] = record.counted_stage();
             let world = geo::to_world(record.camera.lat_deg, record.camera.lon_deg);
             if search.camera_world.get(i) != Some(&world) {
                 Arc::make_mut(&mut search.camera_world)[i] = world;

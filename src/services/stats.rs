@@ -13,7 +13,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
-use crate::model::{BlockReason, IntegrationStage, OwnerCategory};
+use crate::model::{BlockReason, COMMON_AREAS_SQL, IntegrationStage, OwnerCategory};
 use crate::store::{Store, StoreError, meta_value};
 
 /// Length of the review week, seconds.
@@ -100,12 +100,15 @@ pub fn compute(conn: &Connection, now_unix_s: i64) -> Result<Stats, StoreError> 
         .collect();
     let mut stmt = conn.prepare(&format!(
         "{LATEST}
-         SELECT s.owner_category, e.to_stage, count(*)
+         SELECT s.owner_category,
+                CASE WHEN e.to_stage IN ('configured', 'integrated') AND c.area_watched NOT IN {COMMON_AREAS_SQL}
+                     THEN 'surveyed' ELSE e.to_stage END AS counted,
+                count(*)
          FROM latest
          JOIN stage_event e ON e.id = latest.event_id
          JOIN camera c ON c.id = latest.camera_id
          JOIN site s ON s.id = c.site_id
-         GROUP BY s.owner_category, e.to_stage"
+         GROUP BY s.owner_category, counted"
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
@@ -146,7 +149,8 @@ pub fn compute(conn: &Connection, now_unix_s: i64) -> Result<Stats, StoreError> 
             "{LATEST}
              SELECT count(*)
              FROM latest JOIN stage_event e ON e.id = latest.event_id
-             WHERE e.to_stage = 'integrated'
+             JOIN camera c ON c.id = latest.camera_id
+             WHERE e.to_stage = 'integrated' AND c.area_watched IN {COMMON_AREAS_SQL}
                AND (SELECT max(x.at_unix_s) FROM stage_event x
                     WHERE x.camera_id = latest.camera_id AND x.to_stage = 'integrated')
                    BETWEEN ?1 + 1 AND ?2"

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::model::{IST_OFFSET_S, IntegrationStage, OwnerCategory};
+use crate::model::{COMMON_AREAS_SQL, IST_OFFSET_S, IntegrationStage, OwnerCategory};
 use crate::store::{HealthRun, StoreError, meta_value, uptime_pct};
 
 const DAY_S: i64 = 86_400;
@@ -187,8 +187,8 @@ fn category_counts(
     let mut stmt = conn.prepare_cached(&format!(
         "{STAGE_AT}
          SELECT s.owner_category, count(*),
-                sum(l.to_stage = 'integrated'),
-                sum(l.to_stage = 'integrated' AND l.at_unix_s >= ?2)
+                sum(l.to_stage = 'integrated' AND c.area_watched IN {COMMON_AREAS_SQL}),
+                sum(l.to_stage = 'integrated' AND c.area_watched IN {COMMON_AREAS_SQL} AND l.at_unix_s >= ?2)
          FROM latest l JOIN camera c ON c.id = l.camera_id JOIN site s ON s.id = c.site_id
          WHERE l.rn = 1
          GROUP BY s.owner_category"
@@ -309,6 +309,7 @@ fn uptime(conn: &Connection, start: i64, end: i64) -> Result<(Option<f64>, u64),
          SELECT r.camera_id, r.state, r.from_unix_s, r.to_unix_s, r.probes
          FROM health_run r
          JOIN latest l ON l.camera_id = r.camera_id AND l.rn = 1 AND l.to_stage = 'integrated'
+         JOIN camera c ON c.id = r.camera_id AND c.area_watched IN {COMMON_AREAS_SQL}
          WHERE r.to_unix_s >= ?2 AND r.from_unix_s < ?1
          ORDER BY r.camera_id, r.from_unix_s"
     ))?;

@@ -220,11 +220,9 @@ impl BulkWriter<'_> {
             return Err(StoreError::Invalid(errors));
         }
         let before = read_camera(&self.tx, id, Some(self.secrets.key_id()))?;
-        if !c.area_watched.is_common()
-            && !matches!(
-                before.stage,
-                IntegrationStage::Surveyed | IntegrationStage::Rejected
-            )
+        if !c
+            .area_watched
+            .allows_stage(before.stage, before.blocked_from)
         {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 Field::AreaWatched,

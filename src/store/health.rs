@@ -79,7 +79,9 @@ fn state_from(code: &str) -> rusqlite::Result<HealthState> {
 /// What a probe needs of a camera, as the store reads it.
 const TARGET_COLUMNS: &str = "id, kind, nvr_host, nvr_channel, stream_url, snapshot_url, username, password_ct, password_key_id";
 /// Cameras the prober looks after.
-const TARGET_STAGES: &str = "stage IN ('configured', 'integrated')";
+// Common areas only: a private camera in a file written with the CHECKs off is never probed nor pictured.
+const TARGET_STAGES: &str = "stage IN ('configured', 'integrated')
+    AND area_watched IN ('entrance', 'lobby', 'parking', 'gate', 'road_frontage', 'corridor')";
 
 impl Store {
     /// Cameras the prober looks after: configured or integrated, with a stream (or NVR channel) or a snapshot

@@ -8,6 +8,7 @@ mod bulk;
 mod follow_up;
 mod health;
 mod import;
+mod integrity;
 pub use import::{import_revision, source_refs};
 mod records;
 mod registry;
@@ -34,10 +35,11 @@ pub use registry::read_snapshot;
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 /// The current schema, as a fresh registry gets it: the registry, since version 3 the health it measured, since
 /// version 4 the ward and police-station areas of the site map, since version 5 the follow-up notes, and since
-/// version 6 the source ids of imported cameras and the saved import mappings.
+/// version 6 the source ids of imported cameras and the saved import mappings; version 7 makes the stage history
+/// append-only and adds the area "not yet known".
 pub const SCHEMA_SQL: &str = concat!(
     include_str!("schema.sql"),
     include_str!("health_schema.sql"),
@@ -138,6 +140,28 @@ pub enum StoreError {
     Corrupt { detail: String },
     #[error("service area refused: {detail}")]
     BadServiceArea { detail: String },
+    #[error(
+        "camera {id}'s last stage change is dated {} IST, later than this computer's clock ({} IST); check the clock",
+        crate::model::ist_datetime(*last_unix_s),
+        crate::model::ist_datetime(*now_unix_s)
+    )]
+    BeforeLastEvent {
+        id: i64,
+        last_unix_s: i64,
+        now_unix_s: i64,
+    },
+    #[error(
+        "{path} is damaged (SQLite's integrity check: {detail}); nothing was written to it: restore it from a backup"
+    )]
+    Damaged { path: PathBuf, detail: String },
+    #[error(
+        "{path}: the registry's safeguards were changed outside the desk ({detail}); nothing was written to it: restore it from a backup"
+    )]
+    GuardsChanged { path: PathBuf, detail: String },
+    #[error(
+        "{path}: no such registry file (nothing was created); give an existing registry, or make one with the desk or `iccc-desk demo`"
+    )]
+    Missing { path: PathBuf },
 }
 
 fn describe_fields(errors: &FieldErrors) -> String {
@@ -218,6 +242,10 @@ fn is_read_only(path: &Path) -> bool {
 fn not_a_registry(path: &Path, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly {
             path: path.to_path_buf(),
         },
@@ -316,6 +344,18 @@ impl Store {
                     ),
                 });
             }
+            // Before anything writes (the journal mode included): a damaged file, or one whose guards were
+            // dropped or edited outside the desk, is refused unchanged.
+            integrity::quick_check(&probe).map_err(|detail| StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail,
+            })?;
+            integrity::check_guards(&probe, version).map_err(|detail| {
+                StoreError::GuardsChanged {
+                    path: path.to_path_buf(),
+                    detail,
+                }
+            })?;
             drop(probe);
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::CannotOpen {
@@ -356,6 +396,12 @@ impl Store {
             tx.commit()?;
         } else if version < SCHEMA_VERSION {
             upgrade::run(&mut conn, version)?;
+            integrity::check_guards(&conn, SCHEMA_VERSION).map_err(|detail| {
+                StoreError::GuardsChanged {
+                    path: path.to_path_buf(),
+                    detail,
+                }
+            })?;
         }
         let registry_uuid: String = conn.query_row(
             "SELECT value FROM meta WHERE key = 'registry_uuid'",
@@ -370,6 +416,17 @@ impl Store {
             secrets,
             key_status,
         })
+    }
+
+    /// Opens a registry that must exist already (commands that only look, or that write into an existing
+    /// registry): a missing file is refused, and none is created.
+    pub fn open_existing(path: &Path, options: &OpenOptions) -> Result<Self> {
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        Self::open(path, options)
     }
 
     /// Opens an existing registry for reading only (reports, stats); never writes to the file.
@@ -405,6 +462,11 @@ impl Store {
                 ),
             });
         }
+        // Figures from a damaged file would be wrong without a word.
+        integrity::quick_check(&conn).map_err(|detail| StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail,
+        })?;
         Ok(conn)
     }
 

@@ -43,6 +43,17 @@ impl CameraRecord {
             has_stream: has_stream(&self.camera),
         }
     }
+
+    /// The stage every figure counts this camera at: the privacy rule applied again, so that a private camera
+    /// in a file written with the CHECKs switched off never counts (nor shows on the wall) as integrated.
+    pub fn counted_stage(&self) -> IntegrationStage {
+        crate::model::counted_stage(self.stage, self.camera.area_watched)
+    }
+
+    /// Whether the camera counts as integrated (see [`Self::counted_stage`]).
+    pub fn is_integrated(&self) -> bool {
+        self.counted_stage() == IntegrationStage::Integrated
+    }
 }
 
 /// True when the camera can be reached: a stream URL, or an NVR with a channel.

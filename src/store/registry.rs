@@ -555,11 +555,9 @@ impl Store {
         let c = normalised_camera(camera);
         self.check_camera(&c, Some(id))?;
         let before = self.camera(id)?;
-        if !c.area_watched.is_common()
-            && !matches!(
-                before.stage,
-                IntegrationStage::Surveyed | IntegrationStage::Rejected
-            )
+        if !c
+            .area_watched
+            .allows_stage(before.stage, before.blocked_from)
         {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 Field::AreaWatched,
@@ -611,6 +609,19 @@ impl Store {
         }
         before.stage_position().check(change)?;
         let tx = self.write_tx()?;
+        // History reads in time order: a move is never dated before the camera's last one.
+        let last_unix_s: Option<i64> = tx.query_row(
+            "SELECT max(at_unix_s) FROM stage_event WHERE camera_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if let Some(last_unix_s) = last_unix_s.filter(|&t| t > actor.now_unix_s) {
+            return Err(StoreError::BeforeLastEvent {
+                id,
+                last_unix_s,
+                now_unix_s: actor.now_unix_s,
+            });
+        }
         let bumped = tx.execute(
             "UPDATE camera SET row_version = row_version + 1, updated_by = ?1, updated_unix_s = ?2
              WHERE id = ?3 AND row_version = ?4",

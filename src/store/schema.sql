@@ -1,6 +1,6 @@
--- iccc-desk registry schema (PRAGMA user_version = 6 with health_schema.sql, which v2_to_v3 adds,
+-- iccc-desk registry schema (PRAGMA user_version = 7 with health_schema.sql, which v2_to_v3 adds,
 -- boundary_schema.sql, which v3_to_v4 adds, follow_up_schema.sql, which v4_to_v5 adds, and import_schema.sql,
--- which v5_to_v6 adds).
+-- which v5_to_v6 adds; v6_to_v7 makes the stage history append-only and adds the area 'not_yet_known').
 -- A fresh registry is made from this file; older files are brought here by store/upgrade/.
 -- Times are unix seconds (UTC). Angles are degrees. Distances are metres.
 
@@ -40,7 +40,8 @@ CREATE TABLE camera (
   site_id INTEGER NOT NULL REFERENCES site (id) ON DELETE RESTRICT,  -- the site it hangs at
   label TEXT NOT NULL CHECK (length(trim(label)) > 0),  -- name, e.g. 'Main gate'
   area_watched TEXT NOT NULL CHECK (area_watched IN ('entrance', 'lobby', 'parking', 'gate', 'road_frontage',
-    'corridor', 'room', 'ward', 'classroom', 'cabin')),  -- what it watches; the last four are private areas
+    'corridor', 'room', 'ward', 'classroom', 'cabin', 'not_yet_known')),  -- what it watches; 'room' to 'cabin'
+    -- are private areas; 'not_yet_known' until a person says (since version 7), treated as possibly private
   lat_deg REAL NOT NULL CHECK (lat_deg BETWEEN -90 AND 90),    -- latitude, degrees north (WGS84)
   lon_deg REAL NOT NULL CHECK (lon_deg BETWEEN -180 AND 180),  -- longitude, degrees east (WGS84)
   bearing_deg REAL CHECK (bearing_deg >= 0 AND bearing_deg < 360),  -- facing direction, degrees clockwise from north; NULL = unknown
@@ -64,9 +65,12 @@ CREATE TABLE camera (
   row_version INTEGER NOT NULL DEFAULT 1, -- bumped by every update; an edit must name the version it started from
   updated_by TEXT NOT NULL,               -- desk user who made the last change
   updated_unix_s INTEGER NOT NULL,        -- when the last change was made, unix seconds
-  -- Privacy rule of the programme: a camera that watches a private area is never taken beyond 'surveyed'.
+  -- Privacy rule of the programme: a camera that watches a private area is never taken beyond 'surveyed'; one
+  -- whose area is not yet known goes no further than the talks with its owner (never configured or integrated).
   CONSTRAINT private_area_never_integrated CHECK (area_watched IN ('entrance', 'lobby', 'parking', 'gate', 'road_frontage', 'corridor')
-    OR stage IN ('surveyed', 'rejected')),
+    OR stage IN ('surveyed', 'rejected')
+    OR (area_watched = 'not_yet_known' AND (stage IN ('owner_contacted', 'consent_given')
+      OR (stage = 'blocked' AND coalesce(blocked_from, 'surveyed') IN ('surveyed', 'owner_contacted', 'consent_given'))))),
   CONSTRAINT analogue_has_nvr_channel CHECK ((kind = 'analogue') = (nvr_host IS NOT NULL AND nvr_channel IS NOT NULL)),
   CONSTRAINT blocked_has_reason CHECK ((stage = 'blocked') = (block_reason IS NOT NULL))
 ) STRICT;
@@ -167,4 +171,66 @@ CREATE TRIGGER camera_stage_from_events BEFORE UPDATE OF stage ON camera
 WHEN NEW.stage IS NOT (SELECT to_stage FROM stage_event WHERE camera_id = NEW.id ORDER BY id DESC LIMIT 1)
 BEGIN
   SELECT RAISE(ABORT, 'a camera''s stage changes only through a stage_event row');
+END;
+
+-- Stage history is append-only like the audit log (schema version 7): an event is never deleted or replaced,
+-- a camera with history is never deleted (nor its history by cascade), and each event follows the rules of
+-- model/stage.rs and comes after the camera's last one.
+CREATE TRIGGER stage_event_no_delete BEFORE DELETE ON stage_event
+BEGIN
+  SELECT RAISE(ABORT, 'stage events are history: they cannot be deleted');
+END;
+-- INSERT OR REPLACE deletes the old row without firing delete triggers, so refuse a reused id at insert.
+CREATE TRIGGER stage_event_no_replace BEFORE INSERT ON stage_event
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM stage_event WHERE id = NEW.id)
+BEGIN
+  SELECT RAISE(ABORT, 'stage events are history: they cannot be replaced');
+END;
+CREATE TRIGGER stage_event_in_time_order BEFORE INSERT ON stage_event
+WHEN NEW.at_unix_s < (SELECT max(at_unix_s) FROM stage_event WHERE camera_id = NEW.camera_id)
+BEGIN
+  SELECT RAISE(ABORT, 'a stage event cannot be dated before the camera''s last event');
+END;
+-- One step along the path; a block from a stage on the path, back to it or one beyond; rejection only for a
+-- private area and a restart only for a common one; a stream before configured or integrated; an area not yet
+-- known goes no further than the talks with the owner.
+CREATE TRIGGER stage_event_legal_move BEFORE INSERT ON stage_event
+WHEN NEW.from_stage IS NOT NULL AND NOT coalesce((
+  SELECT CASE
+    WHEN NEW.to_stage = NEW.from_stage THEN 0
+    WHEN c.area_watched IN ('room', 'ward', 'classroom', 'cabin') THEN NEW.to_stage = 'rejected'
+    WHEN NEW.to_stage = 'rejected' THEN 0
+    WHEN c.area_watched = 'not_yet_known' AND (NEW.from_stage = 'rejected'
+      OR NEW.to_stage IN ('configured', 'integrated')
+      OR (NEW.to_stage = 'blocked' AND NEW.from_stage NOT IN ('surveyed', 'owner_contacted', 'consent_given'))) THEN 0
+    WHEN NEW.to_stage IN ('configured', 'integrated') AND c.stream_url IS NULL AND c.kind <> 'analogue' THEN 0
+    WHEN NEW.from_stage = 'rejected' THEN NEW.to_stage = 'surveyed'
+    WHEN NEW.from_stage = 'blocked' THEN NEW.to_stage IN (coalesce(c.blocked_from, 'surveyed'),
+      CASE coalesce(c.blocked_from, 'surveyed') WHEN 'surveyed' THEN 'owner_contacted'
+        WHEN 'owner_contacted' THEN 'consent_given' WHEN 'consent_given' THEN 'configured'
+        WHEN 'configured' THEN 'integrated' END)
+    WHEN NEW.to_stage = 'blocked' THEN NEW.block_reason IS NOT NULL
+      AND NEW.from_stage IN ('surveyed', 'owner_contacted', 'consent_given', 'configured', 'integrated')
+    ELSE NEW.to_stage IS CASE NEW.from_stage WHEN 'surveyed' THEN 'owner_contacted'
+      WHEN 'owner_contacted' THEN 'consent_given' WHEN 'consent_given' THEN 'configured'
+      WHEN 'configured' THEN 'integrated' END
+  END
+  FROM camera c WHERE c.id = NEW.camera_id), 0)
+BEGIN
+  SELECT RAISE(ABORT, 'a stage event must be a legal move (model/stage.rs rules)');
+END;
+CREATE TRIGGER camera_no_delete BEFORE DELETE ON camera
+WHEN EXISTS (SELECT 1 FROM stage_event WHERE camera_id = OLD.id)
+BEGIN
+  SELECT RAISE(ABORT, 'a camera with stage history cannot be deleted: its history would be lost');
+END;
+-- INSERT OR REPLACE would delete the camera it collides with (same id, stream URL or NVR channel) without its
+-- delete trigger: refuse the collision at insert.
+CREATE TRIGGER camera_no_replace BEFORE INSERT ON camera
+WHEN (NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM camera WHERE id = NEW.id))
+  OR EXISTS (SELECT 1 FROM camera WHERE stream_url = NEW.stream_url)
+  OR (NEW.kind = 'analogue' AND EXISTS (SELECT 1 FROM camera WHERE kind = 'analogue'
+    AND lower(nvr_host) = lower(NEW.nvr_host) AND nvr_channel = NEW.nvr_channel))
+BEGIN
+  SELECT RAISE(ABORT, 'a camera is never replaced: another camera has this id, stream URL or NVR channel');
 END;

@@ -107,7 +107,12 @@ impl StageForm {
                 "stage-form-current",
                 &[("stage", i18n.tr(&self.position.stage.i18n_key()))],
             ));
-            if !self.position.area_watched.is_common() {
+            if self.position.area_watched == crate::model::AreaWatched::NotYetKnown {
+                ui.label(
+                    RichText::new(i18n.tr("stage-err-area-not-known"))
+                        .color(ui.visuals().warn_fg_color),
+                );
+            } else if !self.position.area_watched.is_common() {
                 ui.label(
                     RichText::new(i18n.tr("stage-form-private-note"))
                         .color(ui.visuals().warn_fg_color),

@@ -395,15 +395,37 @@ pub fn area_from_words(text: &str) -> Option<AreaWatched> {
     if let Some(a) = AreaWatched::from_code(&t.replace([' ', '-'], "_")) {
         return Some(a);
     }
-    // Private areas first: "hotel room corridor" must not read as a corridor.
+    // Private areas first: "hotel room corridor" must not read as a corridor, "room 101" not as a road. Toilets,
+    // washrooms, bedrooms and changing rooms are private rooms whatever else the cell says.
     const WORDS: [(AreaWatched, &[&str]); 10] = [
         (
             AreaWatched::Room,
-            &["room", "rooms", "bedroom", "guest room", "कमरा"],
+            &[
+                "room",
+                "rooms",
+                "bedroom",
+                "bedrooms",
+                "guest room",
+                "toilet",
+                "toilets",
+                "washroom",
+                "washrooms",
+                "bathroom",
+                "restroom",
+                "changing",
+                "dressing",
+                "कमरा",
+                "कमरे",
+                "शौचालय",
+                "स्नानघर",
+            ],
         ),
-        (AreaWatched::Classroom, &["classroom", "class room", "कक्षा"]),
-        (AreaWatched::Ward, &["ward", "icu", "वार्ड"]),
-        (AreaWatched::Cabin, &["cabin", "chamber", "केबिन"]),
+        (
+            AreaWatched::Classroom,
+            &["classroom", "classrooms", "class room", "कक्षा"],
+        ),
+        (AreaWatched::Ward, &["ward", "wards", "icu", "वार्ड"]),
+        (AreaWatched::Cabin, &["cabin", "cabins", "chamber", "केबिन"]),
         (AreaWatched::Parking, &["parking", "पार्किंग"]),
         (AreaWatched::Gate, &["gate", "गेट", "फाटक"]),
         (
@@ -881,7 +903,7 @@ pub fn plan(
             site: None,
             password: None,
             source_ref: reading.source_ref.clone(),
-            private_area: !reading.camera.area_watched.is_common(),
+            private_area: reading.camera.area_watched.is_private(),
         };
         if row_refused {
             out.counts.refused += 1;
@@ -930,10 +952,10 @@ pub fn plan(
                         continue;
                     };
                     let new = merged(current, &reading.camera, settings);
-                    if !new.area_watched.is_common()
-                        && *stage != IntegrationStage::Surveyed
-                        && *stage != IntegrationStage::Rejected
-                    {
+                    // The import does not know where a blocked camera was blocked from: assume the worst.
+                    let blocked_from = (*stage == IntegrationStage::Blocked)
+                        .then_some(IntegrationStage::Configured);
+                    if !new.area_watched.allows_stage(*stage, blocked_from) {
                         out.refusals.push(Refusal {
                             row: n,
                             field: "area_watched".into(),
@@ -1236,6 +1258,30 @@ mod tests {
             Some(AreaWatched::Room)
         );
         assert_eq!(area_from_words("कक्षा"), Some(AreaWatched::Classroom));
+        // Private-sounding words read as private, never as a public place.
+        for text in [
+            "room 101",
+            "Room No. 12",
+            "कमरा 3",
+            "ward 4",
+            "Female ward",
+            "classroom 2",
+            "principal cabin",
+            "toilet block",
+            "Ladies Washroom",
+            "bedroom",
+            "changing room",
+            "changing area",
+            "शौचालय",
+        ] {
+            let area = area_from_words(text);
+            assert!(
+                area.is_some_and(AreaWatched::is_private),
+                "{text:?} read as {area:?}"
+            );
+        }
+        // Words the desk does not know give no area: the import then says "not yet known".
+        assert_eq!(area_from_words("xyz 12"), None);
         assert_eq!(normal_source_id(" 1001.0 "), "1001");
         assert_eq!(normal_source_id("node/5"), "node/5");
     }

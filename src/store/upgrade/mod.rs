@@ -6,6 +6,7 @@ mod v2_to_v3;
 mod v3_to_v4;
 mod v4_to_v5;
 mod v5_to_v6;
+mod v6_to_v7;
 
 use rusqlite::Connection;
 
@@ -21,6 +22,8 @@ pub const V3_SCHEMA_SQL: &str = include_str!("v3_schema.sql");
 pub const V4_SCHEMA_SQL: &str = include_str!("v4_schema.sql");
 /// The frozen v5 schema (what v4_to_v5 builds; version 6 only adds tables to it).
 pub const V5_SCHEMA_SQL: &str = include_str!("v5_schema.sql");
+/// The frozen v6 schema (what v5_to_v6 builds; v6_to_v7 changes the camera table's CHECKs and adds triggers).
+pub const V6_SCHEMA_SQL: &str = include_str!("v6_schema.sql");
 
 /// Upgrades from `from_version` to [`SCHEMA_VERSION`].
 pub fn run(conn: &mut Connection, from_version: i64) -> Result<()> {
@@ -39,6 +42,7 @@ fn step(conn: &mut Connection, from: i64) -> Result<()> {
         3 => v3_to_v4::run(&tx)?,
         4 => v4_to_v5::run(&tx)?,
         5 => v5_to_v6::run(&tx)?,
+        6 => v6_to_v7::run(&tx)?,
         other => {
             return Err(StoreError::NotARegistry {
                 path: Default::default(),

@@ -1,0 +1,202 @@
+//! Checks an existing registry before anything writes to it: SQLite's `quick_check` finds a damaged file, and
+//! the schema's guards (the triggers, the CHECKs with the privacy rule, the append-only audit table) are
+//! compared with what this build expects, so a file whose guards were dropped or edited outside the desk is
+//! refused instead of written to.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use rusqlite::Connection;
+
+use super::upgrade::V6_SCHEMA_SQL;
+use super::{SCHEMA_SQL, SCHEMA_VERSION};
+
+/// At most this many problems are asked of `quick_check` (the first names the damage; the rest are counted).
+const QUICK_CHECK_MAX: i64 = 10;
+
+/// SQLite's `quick_check` (pages, records, NOT NULL and CHECK constraints; not the indexes' content): `Err` with
+/// one line saying what it found.
+pub(super) fn quick_check(conn: &Connection) -> Result<(), String> {
+    let mut stmt = conn
+        .prepare(&format!("PRAGMA quick_check({QUICK_CHECK_MAX})"))
+        .map_err(|e| e.to_string())?;
+    let found: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| e.to_string())?;
+    match found.as_slice() {
+        [ok] if ok == "ok" => Ok(()),
+        [] => Err("no answer".into()),
+        [first, rest @ ..] => {
+            let first = one_line(first);
+            Err(if rest.is_empty() {
+                first
+            } else {
+                format!("{first}, and {} more problem(s)", rest.len())
+            })
+        }
+    }
+}
+
+fn one_line(text: &str) -> String {
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    line.chars().take(200).collect()
+}
+
+/// A schema object: (type, name) → its SQL, normalised.
+type Objects = BTreeMap<(String, String), String>;
+
+/// The schema a file of `version` must carry, or `None` for versions whose upgrade rebuilds the tables (the
+/// result is checked after the upgrade).
+fn expected(version: i64) -> Option<&'static Objects> {
+    static V6: OnceLock<Option<Objects>> = OnceLock::new();
+    static CURRENT: OnceLock<Option<Objects>> = OnceLock::new();
+    let (cell, sql) = match version {
+        SCHEMA_VERSION => (&CURRENT, SCHEMA_SQL),
+        6 => (&V6, V6_SCHEMA_SQL),
+        _ => return None,
+    };
+    cell.get_or_init(|| {
+        let conn = Connection::open_in_memory().ok()?;
+        conn.execute_batch(sql).ok()?;
+        objects(&conn).ok()
+    })
+    .as_ref()
+}
+
+fn objects(conn: &Connection) -> rusqlite::Result<Objects> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+    )?;
+    stmt.query_map([], |r| {
+        Ok((
+            (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+            normalise_sql(&r.get::<_, String>(2)?),
+        ))
+    })?
+    .collect()
+}
+
+/// Checks that the file's tables, indexes and triggers are exactly those of its schema `version`, and that it
+/// has no trigger of its own: `Err` names what differs.
+pub(super) fn check_guards(conn: &Connection, version: i64) -> Result<(), String> {
+    let Some(expected) = expected(version) else {
+        return Ok(());
+    };
+    let found = objects(conn).map_err(|e| e.to_string())?;
+    let mut problems = Vec::new();
+    for ((kind, name), sql) in expected {
+        match found.get(&(kind.clone(), name.clone())) {
+            None => problems.push(format!("{kind} {name} is missing")),
+            Some(s) if s != sql => problems.push(format!("{kind} {name} was changed")),
+            Some(_) => {}
+        }
+    }
+    for (kind, name) in found.keys() {
+        // An added trigger can undo any guard; an added table or index cannot.
+        if kind == "trigger" && !expected.contains_key(&(kind.clone(), name.clone())) {
+            problems.push(format!("trigger {name} is not the desk's"));
+        }
+    }
+    match problems.len() {
+        0 => Ok(()),
+        1..=3 => Err(problems.join(", ")),
+        n => Err(format!("{}, and {} more", problems[..3].join(", "), n - 3)),
+    }
+}
+
+/// Drops double quotes around plain identifiers (a table rename writes `"site"`), outside string literals and
+/// comments, then collapses whitespace, so an upgraded file compares equal to a fresh one.
+pub(super) fn normalise_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                out.push(c);
+                for d in chars.by_ref() {
+                    out.push(d);
+                    if d == '\'' {
+                        break; // a doubled '' simply opens the literal again
+                    }
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                out.push(c);
+                for d in chars.by_ref() {
+                    out.push(d);
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                let mut ident = String::new();
+                let mut closed = false;
+                for d in chars.by_ref() {
+                    if d == '"' {
+                        closed = true;
+                        break;
+                    }
+                    ident.push(d);
+                }
+                let plain = !ident.is_empty()
+                    && ident.chars().all(|d| d.is_ascii_alphanumeric() || d == '_')
+                    && !ident.starts_with(|d: char| d.is_ascii_digit());
+                if closed && plain {
+                    out.push_str(&ident);
+                } else {
+                    out.push('"');
+                    out.push_str(&ident);
+                    if closed {
+                        out.push('"');
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fresh() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA_SQL).unwrap();
+        conn
+    }
+
+    #[test]
+    fn a_fresh_schema_passes_and_a_dropped_guard_is_named() {
+        let conn = fresh();
+        assert_eq!(check_guards(&conn, SCHEMA_VERSION), Ok(()));
+        assert_eq!(quick_check(&conn), Ok(()));
+        conn.execute_batch("DROP TRIGGER audit_no_delete").unwrap();
+        assert_eq!(
+            check_guards(&conn, SCHEMA_VERSION),
+            Err("trigger audit_no_delete is missing".into())
+        );
+    }
+
+    #[test]
+    fn an_added_trigger_is_refused() {
+        let conn = fresh();
+        conn.execute_batch("CREATE TRIGGER sneaky AFTER INSERT ON audit BEGIN SELECT 1; END;")
+            .unwrap();
+        assert_eq!(
+            check_guards(&conn, SCHEMA_VERSION),
+            Err("trigger sneaky is not the desk's".into())
+        );
+    }
+
+    #[test]
+    fn the_v6_schema_is_known() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(V6_SCHEMA_SQL).unwrap();
+        assert_eq!(check_guards(&conn, 6), Ok(()));
+        assert!(check_guards(&conn, SCHEMA_VERSION).is_err());
+    }
+}

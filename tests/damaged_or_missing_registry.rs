@@ -1,0 +1,164 @@
+//! A user points the command line at a damaged registry, at one whose safeguards were dropped with raw SQL, or
+//! at a registry that does not exist: every subcommand refuses with exit code 2 and one line naming the file,
+//! nothing is written, and no registry is made where none was.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Dir {
+    dir: tempfile::TempDir,
+}
+
+impl Dir {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn run(&self, db: &Path, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_iccc-desk"))
+            .arg("--db")
+            .arg(db)
+            .arg("--key-dir")
+            .arg(self.path("keys"))
+            .args(args)
+            .env_remove("ICCC_DESK_KEY_DIR")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.path("xdg-data"))
+            .env("XDG_CONFIG_HOME", self.path("xdg-config"))
+            .output()
+            .expect("run iccc-desk")
+    }
+
+    /// A small camera list to import.
+    fn camera_list(&self) -> PathBuf {
+        let csv = self.path("cameras.csv");
+        std::fs::write(
+            &csv,
+            "site,camera,latitude,longitude,area watched\nRailway Station,Gate 2,25.4486,78.5696,gate\n",
+        )
+        .unwrap();
+        csv
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Exit code 2, and stderr is one line that names `db`.
+fn assert_refused(output: &Output, db: &Path, what: &str) -> String {
+    let stderr = text(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{what}: exit code\nstdout: {}\nstderr: {stderr}",
+        text(&output.stdout)
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{what}: {stderr}");
+    assert!(
+        stderr.contains(&db.display().to_string()),
+        "{what}: the line names the file: {stderr}"
+    );
+    stderr
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn demo_registry(dir: &Dir) -> PathBuf {
+    let db = dir.path("desk.sqlite");
+    let out = dir.run(&db, &["demo", "--cameras", "1000"]);
+    assert!(out.status.success(), "demo: {}", text(&out.stderr));
+    assert!(
+        !sibling(&db, "-wal").exists(),
+        "the demo's WAL was folded in"
+    );
+    db
+}
+
+#[test]
+fn a_damaged_registry_is_refused_by_every_subcommand_and_never_written() {
+    let dir = Dir::new();
+    let db = demo_registry(&dir);
+    // 64 KB of garbage in the middle of the file, as a bad disk or a stray copy would leave it.
+    let mut bytes = std::fs::read(&db).unwrap();
+    assert!(bytes.len() > 256 * 1024, "{} bytes", bytes.len());
+    let middle = bytes.len() / 2 / 4096 * 4096;
+    for (i, b) in bytes[middle..middle + 64 * 1024].iter_mut().enumerate() {
+        *b = (i * 7 + 13) as u8;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let csv = dir.camera_list();
+    let csv = csv.to_str().unwrap();
+    let out_csv = dir.path("sites.csv");
+    let out_csv = out_csv.to_str().unwrap();
+
+    for args in [
+        vec!["area"],
+        vec!["area", "--city", "Gwalior"],
+        vec!["import", csv],
+        vec!["import", "--dry-run", csv],
+        vec!["probe", "--once"],
+        vec!["simulate", "--duration-s", "1"],
+        vec!["stats"],
+        vec!["export", "sites", "--format", "csv", "-o", out_csv],
+    ] {
+        let out = dir.run(&db, &args);
+        let line = assert_refused(&out, &db, &args.join(" "));
+        assert!(line.contains("damaged"), "{args:?}: {line}");
+        assert_eq!(
+            std::fs::read(&db).unwrap(),
+            bytes,
+            "{args:?} left the damaged file as it was"
+        );
+    }
+}
+
+#[test]
+fn a_registry_whose_guards_were_dropped_is_refused_before_any_write() {
+    let dir = Dir::new();
+    let db = demo_registry(&dir);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit;")
+            .unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    let out = dir.run(&db, &["area", "--city", "Gwalior"]);
+    let line = assert_refused(&out, &db, "area --city");
+    assert!(line.contains("audit_no_delete"), "{line}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn looking_at_a_missing_registry_creates_nothing() {
+    let dir = Dir::new();
+    let db = dir.path("no-such-registry.sqlite");
+    let csv = dir.camera_list();
+    let csv = csv.to_str().unwrap();
+    for args in [
+        vec!["import", "--dry-run", csv],
+        vec!["area"],
+        vec!["probe", "--once"],
+    ] {
+        let out = dir.run(&db, &args);
+        let line = assert_refused(&out, &db, &args.join(" "));
+        assert!(line.contains("no such registry file"), "{args:?}: {line}");
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            assert!(
+                !sibling(&db, suffix).exists(),
+                "{args:?} made {}",
+                sibling(&db, suffix).display()
+            );
+        }
+    }
+}
