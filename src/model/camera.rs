@@ -194,7 +194,7 @@ mod tests {
     fn private_areas_are_not_common() {
         let private: Vec<_> = AreaWatched::ALL
             .into_iter()
-            .filter(|a| !a.is_common())
+            .filter(|a| a.is_private())
             .collect();
         assert_eq!(
             private,

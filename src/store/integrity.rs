@@ -15,7 +15,7 @@ use super::{SCHEMA_SQL, SCHEMA_VERSION};
 const QUICK_CHECK_MAX: i64 = 10;
 
 /// SQLite's `quick_check` (pages, records, NOT NULL and CHECK constraints; not the indexes' content): `Err` with
-/// one line saying what it found.
+/// one line saying what it found. CHECK constraints are checked only on a connection that may write.
 pub(super) fn quick_check(conn: &Connection) -> Result<(), String> {
     let mut stmt = conn
         .prepare(&format!("PRAGMA quick_check({QUICK_CHECK_MAX})"))
@@ -189,6 +189,32 @@ mod tests {
         assert_eq!(
             check_guards(&conn, SCHEMA_VERSION),
             Err("trigger sneaky is not the desk's".into())
+        );
+    }
+
+    #[test]
+    fn quick_check_finds_a_private_camera_integrated_with_checks_off() {
+        let conn = fresh();
+        conn.execute_batch(
+            "INSERT INTO site (name_en, owner_category, lat_deg, lon_deg, updated_by, updated_unix_s)
+               VALUES ('Hotel', 'hotel', 25.45, 78.58, 'x', 1);
+             INSERT INTO camera (site_id, label, area_watched, lat_deg, lon_deg, kind, stream_url, updated_by,
+               updated_unix_s) VALUES (1, 'Gate', 'gate', 25.45, 78.58, 'ip', 'rtsp://127.0.0.1/1', 'x', 1);
+             INSERT INTO stage_event (camera_id, at_unix_s, by_user, from_stage, to_stage)
+               VALUES (1, 2, 'x', 'surveyed', 'owner_contacted'), (1, 2, 'x', 'owner_contacted', 'consent_given'),
+                 (1, 2, 'x', 'consent_given', 'configured'), (1, 2, 'x', 'configured', 'integrated');
+             PRAGMA ignore_check_constraints = ON;
+             UPDATE camera SET area_watched = 'room';
+             PRAGMA ignore_check_constraints = OFF;",
+        )
+        .unwrap();
+        let version: String = conn
+            .query_row("SELECT sqlite_version()", [], |r| r.get(0))
+            .unwrap();
+        let found = quick_check(&conn);
+        assert!(
+            found.as_ref().is_err_and(|e| e.contains("CHECK")),
+            "SQLite {version}: {found:?}"
         );
     }
 

@@ -141,16 +141,6 @@ pub enum StoreError {
     #[error("service area refused: {detail}")]
     BadServiceArea { detail: String },
     #[error(
-        "camera {id}'s last stage change is dated {} IST, later than this computer's clock ({} IST); check the clock",
-        crate::model::ist_datetime(*last_unix_s),
-        crate::model::ist_datetime(*now_unix_s)
-    )]
-    BeforeLastEvent {
-        id: i64,
-        last_unix_s: i64,
-        now_unix_s: i64,
-    },
-    #[error(
         "{path} is damaged (SQLite's integrity check: {detail}); nothing was written to it: restore it from a backup"
     )]
     Damaged { path: PathBuf, detail: String },
@@ -242,10 +232,6 @@ fn is_read_only(path: &Path) -> bool {
 fn not_a_registry(path: &Path, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
-        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
-            path: path.to_path_buf(),
-            detail: e.to_string(),
-        },
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly {
             path: path.to_path_buf(),
         },
@@ -344,18 +330,6 @@ impl Store {
                     ),
                 });
             }
-            // Before anything writes (the journal mode included): a damaged file, or one whose guards were
-            // dropped or edited outside the desk, is refused unchanged.
-            integrity::quick_check(&probe).map_err(|detail| StoreError::Damaged {
-                path: path.to_path_buf(),
-                detail,
-            })?;
-            integrity::check_guards(&probe, version).map_err(|detail| {
-                StoreError::GuardsChanged {
-                    path: path.to_path_buf(),
-                    detail,
-                }
-            })?;
             drop(probe);
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::CannotOpen {
@@ -368,6 +342,23 @@ impl Store {
             detail: e.to_string(),
         })?;
         configure(&conn).map_err(|e| not_a_registry(path, e))?;
+        if exists {
+            // Before anything writes (the journal mode included): a damaged file, or one whose guards were dropped
+            // or edited outside the desk, is refused unchanged. On this connection, not the read-only look:
+            // SQLite skips CHECK constraints on a read-only file, and a private camera made integrated with the
+            // CHECKs switched off is found only by a connection that could write.
+            integrity::quick_check(&conn).map_err(|detail| StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail,
+            })?;
+            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            integrity::check_guards(&conn, version).map_err(|detail| {
+                StoreError::GuardsChanged {
+                    path: path.to_path_buf(),
+                    detail,
+                }
+            })?;
+        }
         conn.pragma_update(None, "journal_mode", "wal")
             .map_err(|e| not_a_registry(path, e))?;
         conn.pragma_update(None, "synchronous", "normal")?;

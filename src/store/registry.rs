@@ -609,19 +609,14 @@ impl Store {
         }
         before.stage_position().check(change)?;
         let tx = self.write_tx()?;
-        // History reads in time order: a move is never dated before the camera's last one.
+        // History reads in time order (the schema refuses a back-dated event): a desk whose clock is behind
+        // another's dates its move at the camera's last move instead; its audit entry keeps the desk's own time.
         let last_unix_s: Option<i64> = tx.query_row(
             "SELECT max(at_unix_s) FROM stage_event WHERE camera_id = ?1",
             [id],
             |r| r.get(0),
         )?;
-        if let Some(last_unix_s) = last_unix_s.filter(|&t| t > actor.now_unix_s) {
-            return Err(StoreError::BeforeLastEvent {
-                id,
-                last_unix_s,
-                now_unix_s: actor.now_unix_s,
-            });
-        }
+        let at_unix_s = last_unix_s.map_or(actor.now_unix_s, |t| t.max(actor.now_unix_s));
         let bumped = tx.execute(
             "UPDATE camera SET row_version = row_version + 1, updated_by = ?1, updated_unix_s = ?2
              WHERE id = ?3 AND row_version = ?4",
@@ -640,7 +635,7 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 id,
-                actor.now_unix_s,
+                at_unix_s,
                 actor.user,
                 before.stage.code(),
                 change.to.code(),
