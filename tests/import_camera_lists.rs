@@ -371,7 +371,7 @@ fn every_bad_row_is_refused_with_its_row_field_and_reason() {
 #[test]
 fn a_dry_run_writes_nothing_and_an_unreadable_file_is_the_only_failure() {
     let dir = Dir::new();
-    dir.ok(&["area"]);
+    dir.ok(&["area", "--city", "Jhansi"]);
     let audit_before = dir.count("SELECT count(*) FROM audit");
     let file = dir.path("list.csv");
     std::fs::write(&file, "name,lat,lon\nGate,25.4486,78.5697\nBad,x,y\n").unwrap();
@@ -478,6 +478,8 @@ fn an_excel_sheet_with_hindi_headers_imports_past_its_cover_sheet() {
     book.save(&path).unwrap();
 
     // The first sheet is only a note: the first sheet with rows is read.
+    // A dry run looks into an existing registry; it never makes one.
+    dir.ok(&["area", "--city", "Jhansi"]);
     let dry = dir.json(&["import", path.to_str().unwrap(), "--dry-run"]);
     assert_eq!(dry["added"], 1, "{dry}");
     assert_eq!(dry["file_notes"][0], "sheet Cameras");
@@ -499,4 +501,102 @@ fn an_excel_sheet_with_hindi_headers_imports_past_its_cover_sheet() {
         dir.count("SELECT count(*) FROM camera_source WHERE source_ref = '101'"),
         1
     );
+}
+
+#[test]
+fn an_unknown_or_private_sounding_area_is_never_taken_for_a_public_place() {
+    let dir = Dir::new();
+    let csv = dir.path("police-list.csv");
+    std::fs::write(
+        &csv,
+        "site,camera,latitude,longitude,stream,area watched\n\
+         Hotel Raj Palace,Cam 1,25.4486,78.5696,rtsp://127.40.0.1/1,Room 101\n\
+         Hotel Raj Palace,Cam 2,25.4487,78.5697,rtsp://127.40.0.2/1,Toilet block\n\
+         Hotel Raj Palace,Cam 3,25.4488,78.5698,rtsp://127.40.0.3/1,\n\
+         Hotel Raj Palace,Cam 4,25.4489,78.5699,rtsp://127.40.0.4/1,Main gate\n\
+         Hotel Raj Palace,Cam 5,25.4490,78.5700,rtsp://127.40.0.5/1,कमरा 2\n\
+         Hotel Raj Palace,Cam 6,25.4491,78.5701,rtsp://127.40.0.6/1,xyz\n\
+         Hotel Raj Palace,Cam 7,25.4492,78.5702,rtsp://127.40.0.7/1,changing room\n",
+    )
+    .unwrap();
+    let report = dir.json(&["import", csv.to_str().unwrap()]);
+    assert_eq!(report["added"], 7, "{report:#}");
+    let conn = dir.sql();
+    let mut stmt = conn
+        .prepare("SELECT label, area_watched, stage FROM camera ORDER BY label")
+        .unwrap();
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let expected = [
+        ("Cam 1", "room", "rejected"),
+        ("Cam 2", "room", "rejected"),
+        ("Cam 3", "not_yet_known", "surveyed"),
+        ("Cam 4", "gate", "surveyed"),
+        ("Cam 5", "room", "rejected"),
+        ("Cam 6", "not_yet_known", "surveyed"),
+        ("Cam 7", "room", "rejected"),
+    ];
+    assert_eq!(
+        rows,
+        expected.map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())),
+    );
+    drop(stmt);
+    drop(conn);
+
+    // A camera whose area is not yet known goes as far as the owner's consent, and no further, until a person
+    // sets what it watches.
+    use iccc_desk::model::{AreaWatched, IntegrationStage as S, StageChange, StageError};
+    use iccc_desk::store::{Actor, OpenOptions, PasswordEdit, Store, StoreError};
+    let mut store = Store::open(
+        &dir.db(),
+        &OpenOptions {
+            key_dir: dir.path("keys"),
+        },
+    )
+    .unwrap();
+    let actor = Actor {
+        user: "operator".into(),
+        now_unix_s: iccc_desk::store::now_unix_s() + 60,
+    };
+    let snapshot = store.load_snapshot().unwrap();
+    let cam3 = snapshot
+        .cameras
+        .iter()
+        .find(|c| c.camera.label == "Cam 3")
+        .unwrap()
+        .clone();
+    let to = |stage| StageChange {
+        to: stage,
+        reason: None,
+        note: String::new(),
+    };
+    let mut version = cam3.row_version;
+    for stage in [S::OwnerContacted, S::ConsentGiven] {
+        version = store
+            .change_stage(&actor, cam3.id, version, &to(stage))
+            .unwrap()
+            .row_version;
+    }
+    let err = store
+        .change_stage(&actor, cam3.id, version, &to(S::Configured))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Stage(StageError::AreaNotKnown(S::Configured))
+        ),
+        "{err:?}"
+    );
+    let mut known = cam3.camera.clone();
+    known.area_watched = AreaWatched::Lobby;
+    version = store
+        .update_camera(&actor, cam3.id, version, &known, &PasswordEdit::Keep)
+        .unwrap()
+        .row_version;
+    store
+        .change_stage(&actor, cam3.id, version, &to(S::Configured))
+        .unwrap();
 }
