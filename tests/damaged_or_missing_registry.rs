@@ -2,8 +2,12 @@
 //! at a registry that does not exist: every subcommand refuses with exit code 2 and one line naming the file,
 //! nothing is written, and no registry is made where none was.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 struct Dir {
     dir: tempfile::TempDir,
@@ -161,4 +165,57 @@ fn looking_at_a_missing_registry_creates_nothing() {
             );
         }
     }
+}
+
+#[test]
+fn the_desk_says_in_one_line_which_file_it_refused_and_writes_nothing() {
+    let desk = common::Desk::new();
+    {
+        let mut store =
+            iccc_desk::store::Store::open(&desk.db, &desk.open_options()).expect("a new registry");
+        let mut site = iccc_desk::model::Site::blank();
+        site.name_en = "Hotel Raj Palace".into();
+        let actor = iccc_desk::store::Actor {
+            user: "setup".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        store.add_site(&actor, &site).unwrap();
+    }
+    desk.sql()
+        .execute_batch("DROP TRIGGER stage_event_no_update;")
+        .unwrap();
+    let before = std::fs::read(&desk.db).unwrap();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(
+            |ui, app: &mut iccc_desk::ui::DeskApp| app.ui(ui),
+            iccc_desk::ui::DeskApp::new(
+                desk.db.clone(),
+                desk.keys.clone(),
+                Some(desk.settings.clone()),
+            ),
+        );
+    let shown = desk.db.display().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while h.query_by_label_contains("safeguards").is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for the refusal"
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run_ok();
+    h.get_by_label("The registry could not be opened");
+    // One line: the file, what was changed, and that nothing was written.
+    h.get_by_label_contains(&format!(
+        "{shown}: the registry's safeguards were changed outside the desk (trigger stage_event_no_update is \
+         missing); nothing was written to it"
+    ));
+    assert!(h.state().index().is_none());
+    assert_eq!(
+        std::fs::read(&desk.db).unwrap(),
+        before,
+        "nothing was written"
+    );
 }
