@@ -237,6 +237,10 @@ fn a_camera_whose_area_is_not_yet_known_waits_for_a_person_to_set_it() {
     // The camera form offers "not yet known" (it is what the camera has now); a person sets the real area.
     h.get_by_label("Edit camera").click();
     h.run_ok();
+    h.get_by_label(
+        "Not yet known: until you set what it watches, this camera can be taken up with its owner but never \
+         configured or integrated.",
+    );
     let not_yet_known = "Not yet known (set before integrating)";
     h.get_by_role_and_label(Role::ComboBox, "Area watched")
         .click();

@@ -194,6 +194,7 @@ camera-kind = Camera kind
 camera-kind-ip = IP camera
 camera-kind-analogue = Analogue (via NVR/DVR)
 camera-private-area-warning = Private area: this camera will be recorded but can never be integrated.
+camera-area-not-yet-known-warning = Not yet known: until you set what it watches, this camera can be taken up with its owner but never configured or integrated.
 camera-password-keep-hint = stored — leave empty to keep it
 camera-password-reenter-hint = key lost — type the password again
 camera-password-none-hint = none stored

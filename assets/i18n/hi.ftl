@@ -191,6 +191,7 @@ camera-kind = कैमरे का प्रकार
 camera-kind-ip = IP कैमरा
 camera-kind-analogue = एनालॉग (NVR/DVR द्वारा)
 camera-private-area-warning = निजी क्षेत्र: यह कैमरा दर्ज होगा पर कभी एकीकृत नहीं हो सकता।
+camera-area-not-yet-known-warning = अभी ज्ञात नहीं: जब तक आप यह नहीं भरते कि यह क्या देखता है, मालिक से बात आगे बढ़ सकती है, पर कैमरा कॉन्फ़िगर या एकीकृत नहीं होगा।
 camera-password-keep-hint = सहेजा गया — रखने के लिए खाली छोड़ें
 camera-password-reenter-hint = कुंजी खो गई — पासवर्ड फिर से लिखें
 camera-password-none-hint = कोई पासवर्ड नहीं

@@ -263,7 +263,13 @@ impl CameraForm {
                 })
                 .response
                 .labelled_by(label);
-            if !d.camera.area_watched.is_common() {
+            if d.camera.area_watched == AreaWatched::NotYetKnown {
+                ui.label(
+                    RichText::new(i18n.tr("camera-area-not-yet-known-warning"))
+                        .color(ui.visuals().warn_fg_color)
+                        .small(),
+                );
+            } else if !d.camera.area_watched.is_common() {
                 ui.label(
                     RichText::new(i18n.tr("camera-private-area-warning"))
                         .color(ui.visuals().warn_fg_color)

@@ -831,7 +831,8 @@ fn merged(existing: &Camera, new: &Camera, settings: &ImportSettings) -> Camera 
     if mapped(ImportField::Label) && !new.label.is_empty() {
         c.label = new.label.clone();
     }
-    if mapped(ImportField::AreaWatched) {
+    // A blank or unrecognised cell ("not yet known") never erases an area a person set.
+    if mapped(ImportField::AreaWatched) && new.area_watched != AreaWatched::NotYetKnown {
         c.area_watched = new.area_watched;
     }
     if new.bearing_deg.is_some() {
