@@ -599,4 +599,19 @@ fn an_unknown_or_private_sounding_area_is_never_taken_for_a_public_place() {
     store
         .change_stage(&actor, cam3.id, version, &to(S::Configured))
         .unwrap();
+    drop(store);
+
+    // A later list that does not recognise Cam 4's area never erases the gate a person set.
+    let again = dir.path("police-list-2.csv");
+    std::fs::write(
+        &again,
+        "site,camera,latitude,longitude,stream,area watched\n\
+         Hotel Raj Palace,Cam 4,25.4489,78.5699,rtsp://127.40.0.4/1,???\n",
+    )
+    .unwrap();
+    dir.ok(&["import", again.to_str().unwrap(), "--update-duplicates"]);
+    assert_eq!(
+        dir.count("SELECT count(*) FROM camera WHERE label = 'Cam 4' AND area_watched = 'gate'"),
+        1
+    );
 }
