@@ -219,3 +219,69 @@ fn the_desk_says_in_one_line_which_file_it_refused_and_writes_nothing() {
         "nothing was written"
     );
 }
+
+#[test]
+fn the_desk_refuses_a_private_camera_made_integrated_with_the_checks_off() {
+    let desk = common::Desk::new();
+    let gate = {
+        let mut store =
+            iccc_desk::store::Store::open(&desk.db, &desk.open_options()).expect("a new registry");
+        let mut site = iccc_desk::model::Site::blank();
+        site.name_en = "Hotel Raj Palace".into();
+        let actor = iccc_desk::store::Actor {
+            user: "setup".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let site = store.add_site(&actor, &site).unwrap();
+        common::add_integrated_camera(
+            &mut store,
+            site.id,
+            "Main gate",
+            "rtsp://127.0.0.1:8554/Streaming/Channels/101".into(),
+            String::new(),
+            "",
+        )
+    };
+    {
+        let conn = desk.sql();
+        conn.execute_batch("PRAGMA ignore_check_constraints = ON;")
+            .unwrap();
+        conn.execute(
+            "UPDATE camera SET area_watched = 'room' WHERE id = ?1",
+            [gate],
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&desk.db).unwrap();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(
+            |ui, app: &mut iccc_desk::ui::DeskApp| app.ui(ui),
+            iccc_desk::ui::DeskApp::new(
+                desk.db.clone(),
+                desk.keys.clone(),
+                Some(desk.settings.clone()),
+            )
+            .without_demo_simulator(),
+        );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while h.query_by_label_contains("is damaged").is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for the refusal"
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run_ok();
+    let line = format!(
+        "{} is damaged (SQLite's integrity check: CHECK constraint failed in camera)",
+        desk.db.display()
+    );
+    assert!(h.query_all_by_label_contains(&line).count() >= 1, "{line}");
+    assert_eq!(
+        std::fs::read(&desk.db).unwrap(),
+        before,
+        "nothing was written"
+    );
+}

@@ -2497,6 +2497,12 @@ fn a_private_camera_made_integrated_with_checks_off_is_refused_and_never_counted
     assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
     assert!(err.to_string().contains("CHECK"), "{err}");
     assert_same_bytes(&desk.path, &before);
+    // The desk's way: the registry opens, and the check on its own thread refuses before any write.
+    let (later, check) = Store::open_checking_later(&desk.path, &desk.options).unwrap();
+    let err = check.wait().unwrap_err();
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+    drop(later);
+    assert_same_bytes(&desk.path, &before);
     // Every figure applies the privacy rule itself.
     let conn = desk.sql();
     let stats = iccc_desk::services::stats::compute(&conn, now).unwrap();

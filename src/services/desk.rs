@@ -402,11 +402,26 @@ fn worker(
     let options = OpenOptions {
         key_dir: key_dir.to_path_buf(),
     };
-    let mut store = match Store::open(db, &options) {
+    // SQLite's integrity check takes about a second at 200,000 cameras: the registry is shown meanwhile, and
+    // nothing is written before the check says the file is sound.
+    let (mut store, check) = match Store::open_checking_later(db, &options) {
         Ok(s) => s,
         Err(e) => {
             out.send(DeskEvent::OpenFailed(e.to_string()));
             return;
+        }
+    };
+    let mut check = Some(check);
+    let check_fails = |check: &mut Option<crate::store::PendingCheck>, wait: bool| {
+        if !wait && !check.as_ref().is_some_and(|c| c.is_done()) {
+            return false;
+        }
+        match check.take().map(crate::store::PendingCheck::wait) {
+            Some(Err(e)) => {
+                out.send(DeskEvent::OpenFailed(e.to_string()));
+                true
+            }
+            _ => false,
         }
     };
     let Some(index) = load(&store, out) else {
@@ -428,6 +443,9 @@ fn worker(
         let command = match commands.recv_timeout(EXTERNAL_POLL) {
             Ok(c) => c,
             Err(RecvTimeoutError::Timeout) => {
+                if check_fails(&mut check, false) {
+                    return;
+                }
                 let now = store.data_version().unwrap_or(seen_version);
                 if now != seen_version {
                     seen_version = now;
@@ -445,6 +463,9 @@ fn worker(
             }
             Err(RecvTimeoutError::Disconnected) => return,
         };
+        if check_fails(&mut check, true) {
+            return;
+        }
         let loads_demo = matches!(command, DeskCommand::LoadDemo { .. });
         handle(&mut store, command, out, cancel, &mut review);
         if simulate_demo && loads_demo && simulator.is_none() && store.is_demo().unwrap_or(false) {
