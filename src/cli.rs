@@ -394,6 +394,8 @@ pub fn run(args: Args) -> ExitCode {
 /// Runs the parsed command line.
 pub fn run_command(args: Args) -> Result<(), CliError> {
     let (db, key_dir) = resolve_paths(&args)?;
+    // No export or report may be written over the registry or its password keys.
+    crate::services::export::protect_registry(&db, &key_dir);
     match args.command {
         None => crate::ui::run_desk(db, key_dir, !args.no_simulator)
             .map_err(|e| CliError::Failed(format!("{e:#}"))),

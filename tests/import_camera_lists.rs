@@ -500,3 +500,64 @@ fn an_excel_sheet_with_hindi_headers_imports_past_its_cover_sheet() {
         1
     );
 }
+
+#[test]
+fn an_update_that_moves_a_camera_to_another_host_drops_its_stored_password() {
+    let dir = Dir::new();
+    let first = dir.path("first.csv");
+    std::fs::write(
+        &first,
+        "camera_id,site,camera,lat,lon,password,stream_url,snapshot_url\n\
+         C-1,Hotel Raj Palace,Main gate,25.4486,78.5697,Old-Host-Pass-31,rtsp://127.0.0.9:554/1,http://127.0.0.9/snap.jpg\n\
+         C-2,Hotel Raj Palace,Back gate,25.4487,78.5698,Same-Host-Pass-32,rtsp://127.0.0.9:554/2,\n",
+    )
+    .unwrap();
+    let report = dir.json(&["import", first.to_str().unwrap()]);
+    assert_eq!(report["added"], 2, "{report:#}");
+    assert_eq!(
+        dir.count("SELECT count(*) FROM camera WHERE password_ct IS NOT NULL"),
+        2
+    );
+    // The same source ids, no password: C-1's snapshot now points at another host, C-2 only changes path.
+    let second = dir.path("second.csv");
+    std::fs::write(
+        &second,
+        "camera_id,site,camera,lat,lon,stream_url,snapshot_url\n\
+         C-1,Hotel Raj Palace,Main gate,25.4486,78.5697,rtsp://127.0.0.9:554/1,http://127.0.0.77:8080/snap.jpg\n\
+         C-2,Hotel Raj Palace,Back gate,25.4487,78.5698,rtsp://127.0.0.9:554/2b,\n",
+    )
+    .unwrap();
+    let update = dir.json(&["import", second.to_str().unwrap(), "--update-duplicates"]);
+    assert_eq!(update["updated"], 2, "{update:#}");
+    let note = update["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["row"] == 2)
+        .unwrap_or_else(|| panic!("a note for row 2: {update:#}"));
+    assert_eq!(note["field"], "snapshot_url", "{note}");
+    let reason = note["reason"].as_str().unwrap().to_lowercase();
+    assert!(
+        reason.contains("credential dropped because the host changed from http://127.0.0.9:80")
+            && reason.contains("to http://127.0.0.77:8080"),
+        "{reason}"
+    );
+    assert!(!update.to_string().contains("Pass-3"), "no password in the report");
+    assert_eq!(
+        update["notes"].as_array().unwrap().iter().filter(|n| n["row"] == 3).count(),
+        0,
+        "same host: the password stays"
+    );
+    // In the registry file: the moved camera has no sealed password, the other keeps its own.
+    let sealed = |label: &str| -> Option<Vec<u8>> {
+        dir.sql()
+            .query_row(
+                "SELECT password_ct FROM camera WHERE label = ?1",
+                [label],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(sealed("Main gate"), None);
+    assert!(sealed("Back gate").is_some());
+}

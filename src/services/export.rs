@@ -144,6 +144,12 @@ pub enum ExportError {
     /// The table has no positions, so it has no GeoJSON form.
     #[error("cannot write {} as GeoJSON: the list has no map positions", .path.display())]
     NoPoints { path: PathBuf },
+    /// The target is the registry, its journal, or a password key: an export never replaces them.
+    #[error("cannot write {}: it is {what}; choose another file name", .path.display())]
+    Protected { path: PathBuf, what: String },
+    /// The target exists and is not a plain file (a device, a FIFO, a socket): it is not replaced.
+    #[error("cannot write {}: it is a {kind}, not a plain file; choose another file name", .path.display())]
+    NotRegular { path: PathBuf, kind: &'static str },
     /// XLSX has a row limit (1,048,576 rows).
     #[error("cannot write {} as XLSX: {rows} rows are more than a sheet holds", .path.display())]
     TooManyRows { path: PathBuf, rows: usize },
@@ -161,6 +167,8 @@ impl ExportError {
             Self::Io { .. } => "export-err-io",
             Self::NoPoints { .. } => "export-err-no-points",
             Self::TooManyRows { .. } => "export-err-too-many-rows",
+            Self::Protected { .. } => "export-err-protected",
+            Self::NotRegular { .. } => "export-err-not-regular",
         }
     }
 
@@ -186,6 +194,10 @@ impl ExportError {
             Self::Io { path, detail } => vec![("path", shown(path)), ("detail", detail.clone())],
             Self::TooManyRows { path, rows } => {
                 vec![("path", shown(path)), ("rows", rows.to_string())]
+            }
+            Self::Protected { path, what } => vec![("path", shown(path)), ("what", what.clone())],
+            Self::NotRegular { path, kind } => {
+                vec![("path", shown(path)), ("kind", (*kind).to_string())]
             }
         }
     }
@@ -861,6 +873,130 @@ pub fn write(
     }
 }
 
+/// Files no export or report may replace: the open registry (and its `-wal`, `-shm`, `-journal`) and the
+/// password key folder. Set once per process by [`protect_registry`] (the command line and the desk call it
+/// with the paths they resolved).
+static PROTECTED: std::sync::Mutex<Vec<(PathBuf, Protection)>> = std::sync::Mutex::new(Vec::new());
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Protection {
+    /// This file (a registry or one of its side files).
+    File,
+    /// Any file in this folder (the password keys).
+    Folder,
+}
+
+/// Registers the registry at `db` and the key folder `key_dir` as never to be written over by an export or
+/// report (see [`write_atomically`]).
+pub fn protect_registry(db: &Path, key_dir: &Path) {
+    let mut files: Vec<(PathBuf, Protection)> = ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| {
+            let mut name = db.as_os_str().to_owned();
+            name.push(suffix);
+            (PathBuf::from(name), Protection::File)
+        })
+        .collect();
+    files.push((key_dir.to_path_buf(), Protection::Folder));
+    let mut protected = PROTECTED.lock().unwrap_or_else(|e| e.into_inner());
+    for entry in files {
+        if !protected.contains(&entry) {
+            protected.push(entry);
+        }
+    }
+}
+
+/// The path with its folder resolved (symlinks, `..`), the last part as given: comparable whether or not
+/// the file exists yet.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Some(p);
+    }
+    let folder = std::fs::canonicalize(folder_of(path)).ok()?;
+    Some(folder.join(path.file_name()?))
+}
+
+/// Whether `a` and `b` name one file: the same device and inode (a hard link or symlink to it), or the same
+/// resolved path (for a file that does not exist yet).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return ma.dev() == mb.dev() && ma.ino() == mb.ino();
+        }
+    }
+    matches!((resolved(a), resolved(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// What the existing file at `target` is, when it is not a plain file.
+fn special_kind(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if t.is_char_device() {
+            return Some("character device");
+        }
+        if t.is_block_device() {
+            return Some("block device");
+        }
+        if t.is_fifo() {
+            return Some("named pipe (FIFO)");
+        }
+        if t.is_socket() {
+            return Some("socket");
+        }
+    }
+    Some("special file")
+}
+
+/// Refuses a target that is the registry (or its side files), a password key or anything in the key
+/// folder, an existing SQLite database of any name, a folder, or an existing non-regular file.
+pub fn check_target(target: &Path) -> Result<(), ExportError> {
+    let path = target.to_path_buf();
+    match std::fs::metadata(target) {
+        Ok(meta) if meta.is_dir() => return Err(ExportError::TargetIsFolder { path }),
+        Ok(meta) => {
+            if let Some(kind) = special_kind(&meta) {
+                return Err(ExportError::NotRegular { path, kind });
+            }
+        }
+        Err(_) => {}
+    }
+    let protected = PROTECTED.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    for (p, how) in &protected {
+        let hit = match how {
+            Protection::File => same_file(target, p),
+            Protection::Folder => {
+                matches!((resolved(target), std::fs::canonicalize(p)), (Some(t), Ok(dir)) if t.starts_with(&dir))
+            }
+        };
+        if hit {
+            let what = match how {
+                Protection::File => format!("the registry file {}", p.display()),
+                Protection::Folder => format!("in the password key folder {}", p.display()),
+            };
+            return Err(ExportError::Protected { path, what });
+        }
+    }
+    // Any SQLite database (another registry, a base map) is not an export's to replace, whatever its name.
+    let mut head = [0u8; 16];
+    if let Ok(mut f) = std::fs::File::open(target)
+        && std::io::Read::read_exact(&mut f, &mut head).is_ok()
+        && &head == b"SQLite format 3\0"
+    {
+        return Err(ExportError::Protected {
+            path,
+            what: "a SQLite database".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Writes through `fill` into a temporary file beside `target`, then renames it over `target`. The temporary
 /// file is removed on any error (and when [`tempfile::NamedTempFile`] is dropped by a panic), so the
 /// target either is the complete new file or is untouched.
@@ -869,11 +1005,7 @@ pub(crate) fn write_atomically(
     rows: usize,
     fill: impl FnOnce(&mut io::BufWriter<&std::fs::File>) -> Result<(), ExportError>,
 ) -> Result<Written, ExportError> {
-    if target.is_dir() {
-        return Err(ExportError::TargetIsFolder {
-            path: target.to_path_buf(),
-        });
-    }
+    check_target(target)?;
     let folder = folder_of(target);
     let name = target
         .file_name()
