@@ -485,7 +485,13 @@ fn an_export_or_report_never_replaces_the_registry_its_keys_or_a_device() {
     std::os::unix::fs::symlink(dir.db(), dir.path("link-to-registry.csv")).unwrap();
     std::fs::hard_link(dir.db(), dir.path("hard-link.csv")).unwrap();
     let fifo = dir.path("fifo.csv");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let refused = |args: &[&str], target: &Path, why: &str| {
         let out = dir.run(args);
         let err = text(&out.stderr);
@@ -508,9 +514,21 @@ fn an_export_or_report_never_replaces_the_registry_its_keys_or_a_device() {
         (PathBuf::from("/dev/null"), "character device"),
     ] {
         let t = target.to_str().unwrap();
-        refused(&["export", "sites", "--format", "csv", "-o", t], &target, why);
         refused(
-            &["report", "weekly", "--format", "html", "-o", t, &format!("--now-unix-s={NOW}")],
+            &["export", "sites", "--format", "csv", "-o", t],
+            &target,
+            why,
+        );
+        refused(
+            &[
+                "report",
+                "weekly",
+                "--format",
+                "html",
+                "-o",
+                t,
+                &format!("--now-unix-s={NOW}"),
+            ],
             &target,
             why,
         );
@@ -520,12 +538,23 @@ fn an_export_or_report_never_replaces_the_registry_its_keys_or_a_device() {
     std::fs::write(&list, "name,lat,lon\nGate,25.4486,78.5697\n").unwrap();
     let db = dir.db();
     refused(
-        &["import", list.to_str().unwrap(), "--dry-run", "--report", db.to_str().unwrap()],
+        &[
+            "import",
+            list.to_str().unwrap(),
+            "--dry-run",
+            "--report",
+            db.to_str().unwrap(),
+        ],
         &db,
         "registry",
     );
     assert_eq!(std::fs::read(dir.db()).unwrap(), registry_before);
     assert_eq!(std::fs::read(&key).unwrap(), key_before);
     assert!(!key_folder_file.exists());
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
 }

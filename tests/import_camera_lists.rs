@@ -542,9 +542,17 @@ fn an_update_that_moves_a_camera_to_another_host_drops_its_stored_password() {
             && reason.contains("to http://127.0.0.77:8080"),
         "{reason}"
     );
-    assert!(!update.to_string().contains("Pass-3"), "no password in the report");
+    assert!(
+        !update.to_string().contains("Pass-3"),
+        "no password in the report"
+    );
     assert_eq!(
-        update["notes"].as_array().unwrap().iter().filter(|n| n["row"] == 3).count(),
+        update["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["row"] == 3)
+            .count(),
         0,
         "same host: the password stays"
     );
@@ -560,4 +568,88 @@ fn an_update_that_moves_a_camera_to_another_host_drops_its_stored_password() {
     };
     assert_eq!(sealed("Main gate"), None);
     assert!(sealed("Back gate").is_some());
+}
+
+#[test]
+fn a_device_or_named_pipe_is_refused_before_it_is_read() {
+    let dir = Dir::new();
+    let fifo = dir.path("cameras.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for path in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let out = dir.run(&["import", path, "--dry-run"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path}: {err}");
+        assert!(
+            err.contains(path) && err.contains("not a plain file"),
+            "{path}: {err}"
+        );
+    }
+}
+
+#[test]
+fn control_characters_from_a_file_reach_the_terminal_escaped() {
+    let dir = Dir::new();
+    let file = dir.path("hostile.csv");
+    // A latitude that clears the screen, rings the bell and rewrites the line; a direction with a CR.
+    std::fs::write(
+        &file,
+        "site,camera,lat,lon,direction\n\
+         Gate,Main,\u{1b}[2J\u{7}25.44,78.56,\n\
+         Gate,Back,25.4486,78.5697,\"N\rrow 9: all fine\u{9b}\"\n",
+    )
+    .unwrap();
+    let out = dir.run(&["import", file.to_str().unwrap(), "--dry-run"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    for c in ['\u{1b}', '\u{7}', '\r', '\u{9b}'] {
+        assert!(
+            !stdout.contains(c),
+            "{c:?} reached the terminal: {stdout:?}"
+        );
+    }
+    assert!(stdout.contains("\\u001b[2J\\u0007"), "{stdout}");
+    assert!(stdout.contains("\\u000drow 9"), "{stdout}");
+}
+
+#[test]
+fn an_import_with_progress_and_stderr_closed_completes() {
+    let dir = Dir::new();
+    let file = dir.path("list.csv");
+    let mut text = String::from("site,camera,lat,lon\n");
+    for i in 0..50 {
+        text.push_str(&format!("Site {i},Gate,25.44{i:02},78.56{i:02}\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" \"$@\" 2>&-")
+        .arg(env!("CARGO_BIN_EXE_iccc-desk"))
+        .arg("--db")
+        .arg(dir.db())
+        .arg("--key-dir")
+        .arg(dir.path("keys"))
+        .args(["import", file.to_str().unwrap(), "--progress"])
+        .env_remove("ICCC_DESK_KEY_DIR")
+        .env("HOME", dir.dir.path())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(dir.count("SELECT count(*) FROM camera"), 50);
+    let check: String = dir
+        .sql()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
 }

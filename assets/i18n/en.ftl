@@ -501,6 +501,7 @@ export-err-no-points = Cannot write { $path } as GeoJSON: the list has no map po
 export-err-too-many-rows = Cannot write { $path } as XLSX: { $rows } rows are more than a sheet holds.
 export-err-protected = Cannot write { $path }: it is { $what }; choose another file name.
 export-err-not-regular = Cannot write { $path }: it is a { $kind }, not a plain file; choose another file name.
+export-cut-cells = { $cells } text cells were longer than a sheet cell holds ({ $limit } characters): cut, and marked “… [cut]”.
 
 ## Bulk import
 import-label-from-id = Camera { $id }

@@ -468,6 +468,7 @@ export-err-no-points = { $path } GeoJSON में नहीं लिखी ज
 export-err-too-many-rows = { $path } XLSX में नहीं लिखी जा सकी: { $rows } पंक्तियाँ एक शीट की सीमा से अधिक हैं।
 export-err-protected = { $path } नहीं लिखी जा सकी: यह { $what } है; कोई और फ़ाइल नाम चुनें।
 export-err-not-regular = { $path } नहीं लिखी जा सकी: यह { $kind } है, सामान्य फ़ाइल नहीं; कोई और फ़ाइल नाम चुनें।
+export-cut-cells = { $cells } पाठ सेल शीट के एक सेल की सीमा ({ $limit } अक्षर) से लंबे थे: काटे गए, और “… [cut]” से चिह्नित।
 
 ## थोक आयात
 import-label-from-id = कैमरा { $id }

@@ -858,6 +858,23 @@ pub fn export_file(
 pub struct Written {
     pub rows: usize,
     pub bytes: u64,
+    /// Text cells cut to fit a sheet cell ([`XLSX_MAX_CELL_CHARS`]); 0 for CSV and GeoJSON.
+    pub cut_cells: usize,
+}
+
+impl Written {
+    /// The line that says how many cells were cut, when any were.
+    pub fn cut_note(&self, i18n: &I18n) -> Option<String> {
+        (self.cut_cells > 0).then(|| {
+            i18n.tr_args(
+                "export-cut-cells",
+                &[
+                    ("cells", self.cut_cells.to_string()),
+                    ("limit", XLSX_MAX_CELL_CHARS.to_string()),
+                ],
+            )
+        })
+    }
 }
 
 /// Writes `table` to `target` in `format`, atomically (see the module notes).
@@ -1042,7 +1059,11 @@ pub(crate) fn write_atomically(
     // A failed rename hands the temp file back in the error, which removes it when dropped.
     temp.persist(target)
         .map_err(|e| ExportError::from_io(target, &e.error))?;
-    Ok(Written { rows, bytes })
+    Ok(Written {
+        rows,
+        bytes,
+        cut_cells: 0,
+    })
 }
 
 /// A text cell as CSV writes it: one that a spreadsheet would run as a formula gets a leading `'`.
@@ -1111,6 +1132,24 @@ pub fn write_csv(table: &ExportTable, target: &Path) -> Result<Written, ExportEr
 /// Most rows an XLSX sheet holds, the header row included.
 const XLSX_MAX_ROWS: usize = 1_048_576;
 
+/// Most characters an XLSX cell holds; a longer text (a 40 KB address) is cut and marked, not the export
+/// refused.
+pub const XLSX_MAX_CELL_CHARS: usize = 32_767;
+
+/// What ends a cut cell, so a reader sees the text does not end there.
+const CUT_MARK: &str = " … [cut]";
+
+/// `text` cut to fit an XLSX cell, with [`CUT_MARK`] at its end; `None` when it fits.
+fn cut_for_xlsx(text: &str) -> Option<String> {
+    if text.chars().count() <= XLSX_MAX_CELL_CHARS {
+        return None;
+    }
+    let keep = XLSX_MAX_CELL_CHARS - CUT_MARK.chars().count();
+    let mut cut: String = text.chars().take(keep).collect();
+    cut.push_str(CUT_MARK);
+    Some(cut)
+}
+
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
 fn sheet_name(title: &str) -> String {
     let name: String = title
@@ -1165,13 +1204,20 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
             .map_err(xlsx_err)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+    let mut cut_cells = 0usize;
     for (i, row) in table.rows.iter().enumerate() {
         // Checked above: fits in u32.
         let r = (i + 1) as u32;
         for (col, cell) in row.iter().enumerate() {
             let col = col as u16;
             match cell {
-                Cell::Text(t) => sheet.write_string(r, col, t).map(|_| ()),
+                Cell::Text(t) => match cut_for_xlsx(t) {
+                    Some(cut) => {
+                        cut_cells += 1;
+                        sheet.write_string(r, col, &cut).map(|_| ())
+                    }
+                    None => sheet.write_string(r, col, t).map(|_| ()),
+                },
                 Cell::Integer(n) => sheet.write_number(r, col, *n as f64).map(|_| ()),
                 Cell::Number(n) if n.is_finite() => sheet.write_number(r, col, *n).map(|_| ()),
                 Cell::Number(_) | Cell::Empty => Ok(()),
@@ -1179,8 +1225,12 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
             .map_err(xlsx_err)?;
         }
     }
-    write_atomically(target, table.rows.len(), |out| {
+    let written = write_atomically(target, table.rows.len(), |out| {
         workbook.save_to_writer(out).map_err(xlsx_err)
+    })?;
+    Ok(Written {
+        cut_cells,
+        ..written
     })
 }
 
@@ -1415,6 +1465,29 @@ mod tests {
             assert!(text.contains(&dir.path().display().to_string()), "{text}");
             assert!(!text.contains("export-err"), "{text}");
         }
+    }
+
+    #[test]
+    fn a_40_kb_address_is_cut_to_fit_its_xlsx_cell_not_the_whole_export_refused() {
+        use calamine::{Reader as _, open_workbook_auto};
+        let dir = tempfile::tempdir().unwrap();
+        let long = format!("rtsp://127.0.0.1/{}", "x".repeat(40 * 1024));
+        let t = table(vec![
+            vec![text("Gate"), text(&long)],
+            vec![text("Yard"), text("short")],
+        ]);
+        let target = dir.path().join("cams.xlsx");
+        let written = write_xlsx(&t, &target).unwrap();
+        assert_eq!(written.rows, 2);
+        assert_eq!(written.cut_cells, 1);
+        let note = written.cut_note(&I18n::new(crate::i18n::Lang::En)).unwrap();
+        assert!(note.contains('1') && note.contains("32767"), "{note}");
+        let mut book = open_workbook_auto(&target).unwrap();
+        let range = book.worksheet_range("Test").unwrap();
+        let cell = range.get((1, 1)).unwrap().to_string();
+        assert_eq!(cell.chars().count(), XLSX_MAX_CELL_CHARS);
+        assert!(cell.starts_with("rtsp://127.0.0.1/xxx") && cell.ends_with("… [cut]"));
+        assert_eq!(range.get((2, 1)).unwrap().to_string(), "short");
     }
 
     #[test]

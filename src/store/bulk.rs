@@ -169,9 +169,11 @@ impl BulkWriter<'_> {
         )?;
         // Sealed once the camera has its id, which the ciphertext is bound to.
         if let Some(p) = password.filter(|p| !p.is_empty()) {
-            self.tx
-                .prepare_cached(SET_PASSWORD)?
-                .execute(params![self.secrets.seal(p, id), self.secrets.key_id(), id])?;
+            self.tx.prepare_cached(SET_PASSWORD)?.execute(params![
+                self.secrets.seal(p, id),
+                self.secrets.key_id(),
+                id
+            ])?;
         }
         self.counts.cameras += 1;
         self.counts.stage_events += 1;
@@ -237,17 +239,21 @@ impl BulkWriter<'_> {
         let edit = match password.filter(|p| !p.is_empty()) {
             Some(p) => {
                 let sealed = self.secrets.seal(p, id);
-                self.tx
-                    .prepare_cached(SET_PASSWORD)?
-                    .execute(params![sealed, self.secrets.key_id(), id])?;
+                self.tx.prepare_cached(SET_PASSWORD)?.execute(params![
+                    sealed,
+                    self.secrets.key_id(),
+                    id
+                ])?;
                 PasswordEdit::Set(String::new())
             }
             // The stored password was given for the old address; sent to a new host it would leak to
             // whoever runs that host, so it is dropped and must be typed again.
             None if credential_host_change(&before.camera, &c).is_some() => {
-                self.tx
-                    .prepare_cached(SET_PASSWORD)?
-                    .execute(params![None::<Vec<u8>>, None::<String>, id])?;
+                self.tx.prepare_cached(SET_PASSWORD)?.execute(params![
+                    None::<Vec<u8>>,
+                    None::<String>,
+                    id
+                ])?;
                 PasswordEdit::Clear
             }
             None => PasswordEdit::Keep,
@@ -382,7 +388,10 @@ pub fn credential_host_change(before: &Camera, after: &Camera) -> Option<HostCha
         .map(|(_, h)| h.as_str())
         .collect();
     let from = if same_field.is_empty() {
-        old.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>().join(", ")
+        old.iter()
+            .map(|(_, h)| h.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     } else {
         same_field.join(", ")
     };

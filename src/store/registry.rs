@@ -4,8 +4,8 @@ use rusqlite::{Connection, OptionalExtension as _, Row, params};
 use serde_json::json;
 
 use super::{
-    Actor, AuditEntry, CameraRecord, PasswordEdit, RegistrySnapshot, Result, SiteRecord,
-    SecretBox, StageEventRecord, Store, StoreError, append_audit, meta_value,
+    Actor, AuditEntry, CameraRecord, PasswordEdit, RegistrySnapshot, Result, SecretBox, SiteRecord,
+    StageEventRecord, Store, StoreError, append_audit, meta_value,
 };
 use crate::model::{
     AreaWatched, BlockReason, Camera, CameraId, CameraKind, Field, FieldError, IntegrationStage,

@@ -41,10 +41,14 @@ pub enum SecretError {
     #[error("the stored password cannot be decrypted (wrong key or damaged data)")]
     Undecryptable,
     /// The registry's uuid (read from the file) is not hex, so it cannot name a key file safely.
-    #[error("the registry's id {shown} is not a hex id; refusing to use it to name a password key file")]
+    #[error(
+        "the registry's id {shown} is not a hex id; refusing to use it to name a password key file"
+    )]
     BadRegistryUuid { shown: String },
     /// Something other than a plain file (a symlink, a folder) stands where the key file goes.
-    #[error("the password key file {path} is not a plain file (a symlink or folder?); refusing to use it")]
+    #[error(
+        "the password key file {path} is not a plain file (a symlink or folder?); refusing to use it"
+    )]
     KeyFileNotPlain { path: PathBuf },
 }
 
@@ -320,12 +324,25 @@ mod tests {
     fn a_registry_uuid_that_is_not_hex_names_no_key_file() {
         let dir = tempfile::tempdir().unwrap();
         let inner = dir.path().join("keys");
-        for bad in ["../../etc/passwd", "..", "", "abc/def0123456", "0123456789abcdef\0", "r1", "-01234567"] {
+        for bad in [
+            "../../etc/passwd",
+            "..",
+            "",
+            "abc/def0123456",
+            "0123456789abcdef\0",
+            "r1",
+            "-01234567",
+        ] {
             let err = SecretBox::load_or_create(&inner, bad).unwrap_err();
-            assert!(matches!(err, SecretError::BadRegistryUuid { .. }), "{bad}: {err}");
+            assert!(
+                matches!(err, SecretError::BadRegistryUuid { .. }),
+                "{bad}: {err}"
+            );
         }
         assert!(!inner.exists(), "nothing was created for a bad uuid");
-        assert!(is_valid_registry_uuid("123e4567-e89b-12d3-a456-426614174000"));
+        assert!(is_valid_registry_uuid(
+            "123e4567-e89b-12d3-a456-426614174000"
+        ));
         assert!(is_valid_registry_uuid(R1));
     }
 
@@ -336,7 +353,10 @@ mod tests {
         let blob = secrets.seal("Camera@123", 7);
         assert!(SecretBox::is_bound(&blob));
         assert_eq!(secrets.open(&blob, 7).unwrap(), "Camera@123");
-        assert!(matches!(secrets.open(&blob, 8), Err(SecretError::Undecryptable)));
+        assert!(matches!(
+            secrets.open(&blob, 8),
+            Err(SecretError::Undecryptable)
+        ));
     }
 
     #[test]
@@ -397,7 +417,10 @@ mod tests {
         let (one, _) = SecretBox::load_or_create(dir.path(), R1).unwrap();
         let (two, _) = SecretBox::load_or_create(dir.path(), R2).unwrap();
         let blob = one.seal("secret", 1);
-        assert!(matches!(two.open(&blob, 1), Err(SecretError::Undecryptable)));
+        assert!(matches!(
+            two.open(&blob, 1),
+            Err(SecretError::Undecryptable)
+        ));
         let mut tampered = blob.clone();
         let last = tampered.len() - 1;
         tampered[last] ^= 1;

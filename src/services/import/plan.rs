@@ -967,7 +967,8 @@ pub fn plan(
                         // it on update, and the report says so (the password itself is never shown).
                         if !password_changes
                             && existing.has_password(camera_id)
-                            && let Some(change) = crate::store::credential_host_change(current, &new)
+                            && let Some(change) =
+                                crate::store::credential_host_change(current, &new)
                         {
                             out.notes.push(Refusal {
                                 row: n,

@@ -128,7 +128,9 @@ pub enum ReadError {
     NoRows,
     /// More cells than the importer holds (a sheet that spans millions of empty cells, a GeoJSON whose
     /// features each bring new property names).
-    #[error("the file spans {cells} cells; the importer reads at most {limit} (refused to protect memory)")]
+    #[error(
+        "the file spans {cells} cells; the importer reads at most {limit} (refused to protect memory)"
+    )]
     TooManyCells { cells: u64, limit: u64 },
     /// A spreadsheet (a ZIP file inside) that unpacks to more than the importer reads: a "zip bomb" or a
     /// file far larger than a camera list.
@@ -433,7 +435,10 @@ fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
         declared = declared.saturating_add(entry.size());
     }
     if declared > MAX_UNPACKED_BYTES {
-        return Err(too_large(format!("its parts declare {} MB", declared / 1024 / 1024)));
+        return Err(too_large(format!(
+            "its parts declare {} MB",
+            declared / 1024 / 1024
+        )));
     }
     let mut budget = MAX_UNPACKED_BYTES;
     for i in 0..archive.len() {
@@ -548,10 +553,13 @@ fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
     if letters == 0 || letters > 3 {
         return None;
     }
-    let col = r[..letters]
-        .iter()
-        .fold(0u64, |acc, b| acc * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1));
-    let row = std::str::from_utf8(&r[letters..]).ok()?.parse::<u64>().ok()?;
+    let col = r[..letters].iter().fold(0u64, |acc, b| {
+        acc * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
+    let row = std::str::from_utf8(&r[letters..])
+        .ok()?
+        .parse::<u64>()
+        .ok()?;
     Some((row, col))
 }
 
@@ -959,6 +967,98 @@ mod tests {
         assert!(matches!(
             read(b"PK\x03\x04 broken", SourceFormat::Spreadsheet, None),
             Err(ReadError::Spreadsheet(_))
+        ));
+    }
+
+    /// An XLSX of two cells, written by rust_xlsxwriter.
+    fn two_cell_xlsx(last: (u32, u16)) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "name").unwrap();
+        sheet.write_string(last.0, last.1, "far away").unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_sheet_spanning_billions_of_cells_is_refused_not_allocated() {
+        // Two cells, A1 and XFD1048576: a few KB on disk, a 17-billion-cell block for calamine.
+        let bytes = two_cell_xlsx((1_048_575, 16_383));
+        assert!(bytes.len() < 20_000, "{}", bytes.len());
+        match read(&bytes, SourceFormat::Spreadsheet, None) {
+            Err(ReadError::TooManyCells { cells, limit }) => {
+                assert_eq!(cells, 1_048_576 * 16_384);
+                assert_eq!(limit, MAX_CELLS);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A sheet of ordinary size reads.
+        let t = read(&two_cell_xlsx((3, 2)), SourceFormat::Spreadsheet, None).unwrap();
+        assert_eq!(t.rows.len(), 1);
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_by_its_unpacked_size() {
+        use std::io::{Read as _, Write as _};
+        // An XLSX whose sheet carries 300 MB of blank space: it packs to well under a megabyte.
+        let small = two_cell_xlsx((1, 0));
+        let mut source = zip::ZipArchive::new(Cursor::new(&small)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        for i in 0..source.len() {
+            let mut entry = source.by_index(i).unwrap();
+            let name = entry.name().to_string();
+            let mut body = Vec::new();
+            entry.read_to_end(&mut body).unwrap();
+            out.start_file(name.as_str(), deflated).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                let blanks = vec![b' '; 1024 * 1024];
+                let split = body.iter().position(|b| *b == b'>').unwrap() + 1;
+                out.write_all(&body[..split]).unwrap();
+                for _ in 0..300 {
+                    out.write_all(&blanks).unwrap();
+                }
+                out.write_all(&body[split..]).unwrap();
+            } else {
+                out.write_all(&body).unwrap();
+            }
+        }
+        let bomb = out.finish().unwrap().into_inner();
+        assert!(bomb.len() < 2 * 1024 * 1024, "{}", bomb.len());
+        let err = read(&bomb, SourceFormat::Spreadsheet, None).unwrap_err();
+        assert!(matches!(err, ReadError::TooLargeUnpacked { .. }), "{err}");
+        assert!(err.to_string().contains("256 MB"), "{err}");
+    }
+
+    #[test]
+    fn geojson_and_csv_that_widen_into_too_many_cells_are_refused() {
+        // 4,000 features, each with a property name of its own: 4,000 columns × 4,000 rows.
+        let features: Vec<String> = (0..4_000)
+            .map(|i| {
+                format!(
+                    r#"{{"type":"Feature","properties":{{"p{i}":1}},"geometry":{{"type":"Point","coordinates":[78.5,25.4]}}}}"#
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        assert!(matches!(
+            read(json.as_bytes(), SourceFormat::GeoJson, None),
+            Err(ReadError::TooManyCells { .. })
+        ));
+        // A CSV row of 20,000 columns under 600 short rows: every row would be widened to it.
+        let mut text = String::from("name,lat,lon\n");
+        text.push_str(&",".repeat(20_000));
+        text.push_str("x\n");
+        for _ in 0..600 {
+            text.push_str("Gate,25.4,78.5\n");
+        }
+        assert!(matches!(
+            read(text.as_bytes(), SourceFormat::Csv, None),
+            Err(ReadError::TooManyCells { .. })
         ));
     }
 }
