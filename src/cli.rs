@@ -381,8 +381,6 @@ fn resolve_paths(args: &Args) -> Result<(PathBuf, PathBuf), CliError> {
 
 /// Runs the parsed command line; prints any failure as one line on stderr.
 pub fn run(args: Args) -> ExitCode {
-    #[cfg(unix)]
-    ensure_standard_descriptors();
     match run_command(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -887,30 +885,11 @@ fn escape_controls(text: &str, keep_line_breaks: bool) -> std::borrow::Cow<'_, s
     out.into()
 }
 
-/// Writes a progress line on stderr, ignoring failure: a closed or broken stderr (`2>&-`) must not stop an
-/// import half-way.
+/// Writes a progress line on stderr, ignoring failure: a closed or broken stderr (`2>&-`, a reader that
+/// quit) must not stop an import half-way (`eprintln!` panics on a write error).
 fn progress_note(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
-}
-
-/// Points any of stdin, stdout and stderr that the caller closed (`2>&-`) at /dev/null, before anything else
-/// opens a file: otherwise the registry could be opened as descriptor 2 and progress text written into it.
-#[cfg(unix)]
-fn ensure_standard_descriptors() {
-    for fd in 0..=2 {
-        // SAFETY: F_GETFD only asks whether the descriptor is open.
-        let open = unsafe { libc::fcntl(fd, libc::F_GETFD) } != -1;
-        if !open {
-            let flags = if fd == 0 {
-                libc::O_RDONLY
-            } else {
-                libc::O_WRONLY
-            };
-            // SAFETY: opening /dev/null takes the lowest free descriptor, which is `fd` (lower ones are open).
-            let _ = unsafe { libc::open(c"/dev/null".as_ptr(), flags) };
-        }
-    }
 }
 
 /// How `probe` runs.

@@ -618,7 +618,7 @@ fn control_characters_from_a_file_reach_the_terminal_escaped() {
 }
 
 #[test]
-fn an_import_with_progress_and_stderr_closed_completes() {
+fn an_import_with_progress_completes_when_stderr_is_closed_or_broken() {
     let dir = Dir::new();
     let file = dir.path("list.csv");
     let mut text = String::from("site,camera,lat,lon\n");
@@ -626,18 +626,25 @@ fn an_import_with_progress_and_stderr_closed_completes() {
         text.push_str(&format!("Site {i},Gate,25.44{i:02},78.56{i:02}\n"));
     }
     std::fs::write(&file, text).unwrap();
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("exec \"$0\" \"$@\" 2>&-")
-        .arg(env!("CARGO_BIN_EXE_iccc-desk"))
-        .arg("--db")
-        .arg(dir.db())
-        .arg("--key-dir")
-        .arg(dir.path("keys"))
-        .args(["import", file.to_str().unwrap(), "--progress"])
-        .env_remove("ICCC_DESK_KEY_DIR")
-        .env("HOME", dir.dir.path())
-        .stderr(std::process::Stdio::inherit())
+    let command = |shell: &str| {
+        let mut c = std::process::Command::new("sh");
+        c.arg("-c")
+            .arg(shell)
+            .arg(env!("CARGO_BIN_EXE_iccc-desk"))
+            .arg("--db")
+            .arg(dir.db())
+            .arg("--key-dir")
+            .arg(dir.path("keys"))
+            .args(["import", file.to_str().unwrap(), "--progress"])
+            .env_remove("ICCC_DESK_KEY_DIR")
+            .env("HOME", dir.dir.path());
+        c
+    };
+    // stderr a pipe whose reader has gone: every progress write fails.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = command("exec \"$0\" \"$@\"")
+        .stderr(writer)
         .output()
         .unwrap();
     assert!(
@@ -647,6 +654,11 @@ fn an_import_with_progress_and_stderr_closed_completes() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert_eq!(dir.count("SELECT count(*) FROM camera"), 50);
+    // stderr closed (`2>&-`): nothing written where the registry could be.
+    std::fs::write(&file, "site,camera,lat,lon\nOther,Gate,25.4600,78.5800\n").unwrap();
+    let out = command("exec \"$0\" \"$@\" 2>&-").output().unwrap();
+    assert!(out.status.success(), "exit {:?}", out.status.code());
+    assert_eq!(dir.count("SELECT count(*) FROM camera"), 51);
     let check: String = dir
         .sql()
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
