@@ -13,6 +13,9 @@ use crate::model::{
     validate_camera_in, validate_site_in,
 };
 
+/// A camera's `password_ct` and `password_key_id` as written.
+type PasswordColumns = (Option<Vec<u8>>, Option<String>);
+
 const SITE_COLUMNS: &str = "id, name_en, name_hi, owner_category, priority, priority_radius_m, contact_person, \
      phone, address, ward, police_station, lat_deg, lon_deg, notes, row_version, updated_by, updated_unix_s";
 
@@ -489,11 +492,7 @@ impl Store {
 
     /// The password columns for `edit` of camera `id` (`None`: leave them). A kept password sealed before
     /// values were bound to their camera is sealed again with the binding.
-    fn seal_password(
-        &self,
-        id: CameraId,
-        edit: &PasswordEdit,
-    ) -> Result<Option<(Option<Vec<u8>>, Option<String>)>> {
+    fn seal_password(&self, id: CameraId, edit: &PasswordEdit) -> Result<Option<PasswordColumns>> {
         Ok(match edit {
             PasswordEdit::Keep => self.reseal_unbound(id)?,
             PasswordEdit::Clear => Some((None, None)),
@@ -507,7 +506,7 @@ impl Store {
 
     /// Camera `id`'s stored password sealed again bound to the camera, when it was sealed (with this key)
     /// before binding; `None` when there is nothing to do.
-    fn reseal_unbound(&self, id: CameraId) -> Result<Option<(Option<Vec<u8>>, Option<String>)>> {
+    fn reseal_unbound(&self, id: CameraId) -> Result<Option<PasswordColumns>> {
         let row: Option<(Option<Vec<u8>>, Option<String>)> = self
             .conn
             .query_row(
