@@ -401,7 +401,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let line = e.to_string().replace(['\n', '\r'], " ");
-            eprintln!("iccc-desk: {line}");
+            progress_note(&format!("iccc-desk: {}\n", terminal_text(&line)));
             ExitCode::from(e.exit_code())
         }
     }
@@ -410,6 +410,8 @@ pub fn run(args: Args) -> ExitCode {
 /// Runs the parsed command line.
 pub fn run_command(args: Args) -> Result<(), CliError> {
     let (db, key_dir) = resolve_paths(&args)?;
+    // No export or report may be written over the registry or its password keys.
+    crate::services::export::protect_registry(&db, &key_dir);
     match args.command {
         None => crate::ui::run_desk(db, key_dir, !args.no_simulator)
             .map_err(|e| CliError::Failed(format!("{e:#}"))),
@@ -658,10 +660,9 @@ fn run_import(db: &Path, key_dir: &Path, run: &ImportRun) -> Result<(), CliError
         let lines = run.progress;
         let mut progress = |fraction: f32| {
             if lines {
-                eprintln!("importing: {:.0} %", fraction * 100.0);
+                progress_note(&format!("importing: {:.0} %\n", fraction * 100.0));
             } else if show_progress {
-                eprint!("\rimporting… {:.0} %", fraction * 100.0);
-                let _ = std::io::stderr().flush();
+                progress_note(&format!("\rimporting… {:.0} %", fraction * 100.0));
             }
             true
         };
@@ -675,7 +676,7 @@ fn run_import(db: &Path, key_dir: &Path, run: &ImportRun) -> Result<(), CliError
         )
         .map_err(|e| CliError::Failed(format!("{}: {e}", run.file.display())))?;
         if show_progress && !lines {
-            eprintln!();
+            progress_note("\n");
         }
         committed = true;
     }
@@ -719,19 +720,27 @@ fn run_import(db: &Path, key_dir: &Path, run: &ImportRun) -> Result<(), CliError
         report.refused,
         started.elapsed().as_secs_f64()
     ));
+    let t = terminal_text;
     for note in &report.file_notes {
-        say(&format!("  file: {note}"));
+        say(&format!("  file: {}", t(note)));
     }
     for r in &report.refusals {
-        say(&format!("  row {}: {}: {}", r.row, r.field, r.reason));
+        say(&format!(
+            "  row {}: {}: {}",
+            r.row,
+            t(&r.field),
+            t(&r.reason)
+        ));
     }
     for r in &report.skips {
-        say(&format!("  row {}: {}", r.row, r.reason));
+        say(&format!("  row {}: {}", r.row, t(&r.reason)));
     }
     for r in &report.notes {
         say(&format!(
             "  row {}: {} (note): {}",
-            r.row, r.field, r.reason
+            r.row,
+            t(&r.field),
+            t(&r.reason)
         ));
     }
     Ok(())
@@ -835,17 +844,16 @@ fn run_demo(
     let progress = |fraction: f32| {
         if show_progress {
             let percent = ((fraction * 100.0).round() as i64).to_string();
-            eprint!(
+            progress_note(&format!(
                 "\r{}",
                 english.tr_args("cli-demo-progress", &[("percent", percent)])
-            );
-            let _ = std::io::stderr().flush();
+            ));
         }
         true
     };
     let result = demo::generate(&mut store, &options, &progress);
     if show_progress {
-        eprint!("\r\x1b[2K");
+        progress_note("\r\x1b[2K");
     }
     let summary = result.map_err(|e| match e {
         DemoError::Store(e) => CliError::from_store(db, e),
@@ -871,11 +879,45 @@ fn run_demo(
 }
 
 /// Prints a line on stdout; when the reader went away (`| head`), stops quietly instead of panicking.
+/// Control characters other than line breaks and tabs are escaped ([`terminal_text`]): every line may carry
+/// a camera or site name or a cell of an imported file.
 fn say(line: &str) {
+    let line = escape_controls(line, true);
     let mut out = std::io::stdout().lock();
     if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
         std::process::exit(0);
     }
+}
+
+/// Text from the registry or a file (a camera or site name, a cell) as the terminal shows it: control
+/// characters (ESC, CR, LF, BEL, DEL, the C1 set) written as `\u001b`, so a name cannot move the cursor,
+/// recolour the screen, rewrite an earlier line or start a line of its own. The escape is also valid inside a
+/// JSON string.
+pub fn terminal_text(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_controls(text, false)
+}
+
+fn escape_controls(text: &str, keep_line_breaks: bool) -> std::borrow::Cow<'_, str> {
+    let kept = |c: char| keep_line_breaks && (c == '\n' || c == '\t');
+    if !text.chars().any(|c| c.is_control() && !kept(c)) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && !kept(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// Writes a progress line on stderr, ignoring failure: a closed or broken stderr (`2>&-`, a reader that
+/// quit) must not stop an import half-way (`eprintln!` panics on a write error).
+fn progress_note(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
 /// How `probe` runs.
@@ -1196,8 +1238,8 @@ fn probe_line_text(english: &I18n, line: &ProbeLine) -> String {
         "cli-probe-line",
         &[
             ("id", line.camera_id.to_string()),
-            ("camera", line.camera.clone()),
-            ("site", line.site.clone()),
+            ("camera", terminal_text(&line.camera).into_owned()),
+            ("site", terminal_text(&line.site).into_owned()),
             ("state", state),
             ("detail", detail.join(", ")),
         ],
@@ -1457,6 +1499,9 @@ fn run_export(db: &Path, request: ExportRequest<'_>, output: &Path) -> Result<()
             ("size", export::size_text(written.bytes)),
         ],
     ));
+    if let Some(note) = written.cut_note(&english) {
+        say(&note);
+    }
     Ok(())
 }
 

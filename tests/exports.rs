@@ -466,3 +466,95 @@ fn a_failed_export_says_why_and_leaves_nothing() {
     assert_eq!(text(&out.stderr).lines().count(), 1);
     assert_eq!(read_csv(&target).1.len(), records.len());
 }
+
+#[test]
+fn an_export_or_report_never_replaces_the_registry_its_keys_or_a_device() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir = Dir::new();
+    let store = iccc_desk::store::Store::open(
+        &dir.db(),
+        &iccc_desk::store::OpenOptions {
+            key_dir: dir.path("keys"),
+        },
+    )
+    .expect("a new registry");
+    let key = iccc_desk::store::SecretBox::key_path(&dir.path("keys"), store.registry_uuid());
+    drop(store);
+    let registry_before = std::fs::read(dir.db()).unwrap();
+    let key_before = std::fs::read(&key).unwrap();
+    std::os::unix::fs::symlink(dir.db(), dir.path("link-to-registry.csv")).unwrap();
+    std::fs::hard_link(dir.db(), dir.path("hard-link.csv")).unwrap();
+    let fifo = dir.path("fifo.csv");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let refused = |args: &[&str], target: &Path, why: &str| {
+        let out = dir.run(args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(&target.display().to_string()) && err.contains(why),
+            "{args:?}: {err}"
+        );
+    };
+    let wal = dir.path("registry.sqlite-wal");
+    let key_folder_file = dir.path("keys").join("sites.csv");
+    for (target, why) in [
+        (dir.db(), "registry"),
+        (wal.clone(), "registry"),
+        (dir.path("link-to-registry.csv"), "registry"),
+        (dir.path("hard-link.csv"), "registry"),
+        (key.clone(), "key folder"),
+        (key_folder_file.clone(), "key folder"),
+        (fifo.clone(), "FIFO"),
+        (PathBuf::from("/dev/null"), "character device"),
+    ] {
+        let t = target.to_str().unwrap();
+        refused(
+            &["export", "sites", "--format", "csv", "-o", t],
+            &target,
+            why,
+        );
+        refused(
+            &[
+                "report",
+                "weekly",
+                "--format",
+                "html",
+                "-o",
+                t,
+                &format!("--now-unix-s={NOW}"),
+            ],
+            &target,
+            why,
+        );
+    }
+    // The import report too (a dry run of a one-row list).
+    let list = dir.path("list.csv");
+    std::fs::write(&list, "name,lat,lon\nGate,25.4486,78.5697\n").unwrap();
+    let db = dir.db();
+    refused(
+        &[
+            "import",
+            list.to_str().unwrap(),
+            "--dry-run",
+            "--report",
+            db.to_str().unwrap(),
+        ],
+        &db,
+        "registry",
+    );
+    assert_eq!(std::fs::read(dir.db()).unwrap(), registry_before);
+    assert_eq!(std::fs::read(&key).unwrap(), key_before);
+    assert!(!key_folder_file.exists());
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+}

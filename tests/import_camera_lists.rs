@@ -615,3 +615,168 @@ fn an_unknown_or_private_sounding_area_is_never_taken_for_a_public_place() {
         1
     );
 }
+
+#[test]
+fn an_update_that_moves_a_camera_to_another_host_drops_its_stored_password() {
+    let dir = Dir::new();
+    let first = dir.path("first.csv");
+    std::fs::write(
+        &first,
+        "camera_id,site,camera,lat,lon,password,stream_url,snapshot_url\n\
+         C-1,Hotel Raj Palace,Main gate,25.4486,78.5697,Old-Host-Pass-31,rtsp://127.0.0.9:554/1,http://127.0.0.9/snap.jpg\n\
+         C-2,Hotel Raj Palace,Back gate,25.4487,78.5698,Same-Host-Pass-32,rtsp://127.0.0.9:554/2,\n",
+    )
+    .unwrap();
+    let report = dir.json(&["import", first.to_str().unwrap()]);
+    assert_eq!(report["added"], 2, "{report:#}");
+    assert_eq!(
+        dir.count("SELECT count(*) FROM camera WHERE password_ct IS NOT NULL"),
+        2
+    );
+    // The same source ids, no password: C-1's snapshot now points at another host, C-2 only changes path.
+    let second = dir.path("second.csv");
+    std::fs::write(
+        &second,
+        "camera_id,site,camera,lat,lon,stream_url,snapshot_url\n\
+         C-1,Hotel Raj Palace,Main gate,25.4486,78.5697,rtsp://127.0.0.9:554/1,http://127.0.0.77:8080/snap.jpg\n\
+         C-2,Hotel Raj Palace,Back gate,25.4487,78.5698,rtsp://127.0.0.9:554/2b,\n",
+    )
+    .unwrap();
+    let update = dir.json(&["import", second.to_str().unwrap(), "--update-duplicates"]);
+    assert_eq!(update["updated"], 2, "{update:#}");
+    let note = update["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["row"] == 2)
+        .unwrap_or_else(|| panic!("a note for row 2: {update:#}"));
+    assert_eq!(note["field"], "snapshot_url", "{note}");
+    let reason = note["reason"].as_str().unwrap().to_lowercase();
+    assert!(
+        reason.contains("credential dropped because the host changed from http://127.0.0.9:80")
+            && reason.contains("to http://127.0.0.77:8080"),
+        "{reason}"
+    );
+    assert!(
+        !update.to_string().contains("Pass-3"),
+        "no password in the report"
+    );
+    assert_eq!(
+        update["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["row"] == 3)
+            .count(),
+        0,
+        "same host: the password stays"
+    );
+    // In the registry file: the moved camera has no sealed password, the other keeps its own.
+    let sealed = |label: &str| -> Option<Vec<u8>> {
+        dir.sql()
+            .query_row(
+                "SELECT password_ct FROM camera WHERE label = ?1",
+                [label],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(sealed("Main gate"), None);
+    assert!(sealed("Back gate").is_some());
+}
+
+#[test]
+fn a_device_or_named_pipe_is_refused_before_it_is_read() {
+    let dir = Dir::new();
+    let fifo = dir.path("cameras.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for path in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let out = dir.run(&["import", path, "--dry-run"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path}: {err}");
+        assert!(
+            err.contains(path) && err.contains("not a plain file"),
+            "{path}: {err}"
+        );
+    }
+}
+
+#[test]
+fn control_characters_from_a_file_reach_the_terminal_escaped() {
+    let dir = Dir::new();
+    let file = dir.path("hostile.csv");
+    // A latitude that clears the screen, rings the bell and rewrites the line; a direction with a CR.
+    std::fs::write(
+        &file,
+        "site,camera,lat,lon,direction\n\
+         Gate,Main,\u{1b}[2J\u{7}25.44,78.56,\n\
+         Gate,Back,25.4486,78.5697,\"N\rrow 9: all fine\u{9b}\"\n",
+    )
+    .unwrap();
+    let out = dir.run(&["import", file.to_str().unwrap(), "--dry-run"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    for c in ['\u{1b}', '\u{7}', '\r', '\u{9b}'] {
+        assert!(
+            !stdout.contains(c),
+            "{c:?} reached the terminal: {stdout:?}"
+        );
+    }
+    assert!(stdout.contains("\\u001b[2J\\u0007"), "{stdout}");
+    assert!(stdout.contains("\\u000drow 9"), "{stdout}");
+}
+
+#[test]
+fn an_import_with_progress_completes_when_stderr_is_closed_or_broken() {
+    let dir = Dir::new();
+    let file = dir.path("list.csv");
+    let mut text = String::from("site,camera,lat,lon\n");
+    for i in 0..50 {
+        text.push_str(&format!("Site {i},Gate,25.44{i:02},78.56{i:02}\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let command = |shell: &str| {
+        let mut c = std::process::Command::new("sh");
+        c.arg("-c")
+            .arg(shell)
+            .arg(env!("CARGO_BIN_EXE_iccc-desk"))
+            .arg("--db")
+            .arg(dir.db())
+            .arg("--key-dir")
+            .arg(dir.path("keys"))
+            .args(["import", file.to_str().unwrap(), "--progress"])
+            .env_remove("ICCC_DESK_KEY_DIR")
+            .env("HOME", dir.dir.path());
+        c
+    };
+    // stderr a pipe whose reader has gone: every progress write fails.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = command("exec \"$0\" \"$@\"")
+        .stderr(writer)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(dir.count("SELECT count(*) FROM camera"), 50);
+    // stderr closed (`2>&-`): nothing written where the registry could be.
+    std::fs::write(&file, "site,camera,lat,lon\nOther,Gate,25.4600,78.5800\n").unwrap();
+    let out = command("exec \"$0\" \"$@\" 2>&-").output().unwrap();
+    assert!(out.status.success(), "exit {:?}", out.status.code());
+    assert_eq!(dir.count("SELECT count(*) FROM camera"), 51);
+    let check: String = dir
+        .sql()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+}

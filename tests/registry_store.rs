@@ -1445,6 +1445,95 @@ fn stage_walk_block_and_unblock_are_recorded_as_events() {
 // ── 6. Camera passwords ──────────────────────────────────────────────────────────────────────────
 
 #[test]
+fn a_sealed_password_copied_onto_another_camera_does_not_open_and_old_ones_are_rebound() {
+    let desk = Desk::new();
+    let mut store = desk.open();
+    let site = store.add_site(&actor(), &hotel_site()).unwrap();
+    let add = |store: &mut Store, label: &str, url: &str, password: &str| {
+        store
+            .add_camera(
+                &actor(),
+                site.id,
+                &ip_camera(label, AreaWatched::Gate, url),
+                &PasswordEdit::Set(password.into()),
+            )
+            .unwrap()
+    };
+    let a = add(
+        &mut store,
+        "Main gate",
+        "rtsp://127.1.1.5:554/1",
+        "A-pass-111",
+    );
+    let b = add(
+        &mut store,
+        "Back gate",
+        "rtsp://127.1.1.6:554/1",
+        "B-pass-222",
+    );
+    // Someone with the file copies camera A's ciphertext onto camera B (whose host they control).
+    desk.sql()
+        .execute(
+            "UPDATE camera SET password_ct = (SELECT password_ct FROM camera WHERE id = ?1) WHERE id = ?2",
+            params![a.id, b.id],
+        )
+        .unwrap();
+    assert!(
+        !matches!(store.camera_password(b.id), Ok(Some(_))),
+        "camera B opened camera A's password"
+    );
+    assert_eq!(
+        store.camera_password(a.id).unwrap().as_deref(),
+        Some("A-pass-111")
+    );
+
+    // A value sealed before binding (format 1) still opens, and the next save seals it bound to its camera.
+    let key_dir = &desk.options.key_dir;
+    let (secrets, _) = SecretBox::load_or_create(key_dir, store.registry_uuid()).unwrap();
+    let legacy = secrets.seal_unbound_for_test("Legacy-pass-333");
+    desk.sql()
+        .execute(
+            "UPDATE camera SET password_ct = ?1 WHERE id = ?2",
+            params![legacy, b.id],
+        )
+        .unwrap();
+    assert_eq!(
+        store.camera_password(b.id).unwrap().as_deref(),
+        Some("Legacy-pass-333")
+    );
+    let b = store.camera(b.id).unwrap();
+    let mut renamed = b.camera.clone();
+    renamed.label = "Back gate (east)".into();
+    store
+        .update_camera(&actor(), b.id, b.row_version, &renamed, &PasswordEdit::Keep)
+        .unwrap();
+    let stored: Vec<u8> = desk
+        .sql()
+        .query_row(
+            "SELECT password_ct FROM camera WHERE id = ?1",
+            [b.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        SecretBox::is_bound(&stored),
+        "re-sealed with the camera binding"
+    );
+    assert_eq!(
+        store.camera_password(b.id).unwrap().as_deref(),
+        Some("Legacy-pass-333")
+    );
+    // Bound now: copied onto camera A it no longer opens.
+    desk.sql()
+        .execute(
+            "UPDATE camera SET password_ct = ?1 WHERE id = ?2",
+            params![stored, a.id],
+        )
+        .unwrap();
+    assert!(!matches!(store.camera_password(a.id), Ok(Some(_))));
+}
+
+#[test]
 fn camera_password_never_reaches_the_registry_file_in_clear() {
     let desk = Desk::new();
     let mut store = desk.open();

@@ -502,6 +502,9 @@ export-err-target-is-folder = Cannot write { $path }: it is a folder; name a fil
 export-err-io = Cannot write { $path }: { $detail }
 export-err-no-points = Cannot write { $path } as GeoJSON: the list has no map positions.
 export-err-too-many-rows = Cannot write { $path } as XLSX: { $rows } rows are more than a sheet holds.
+export-err-protected = Cannot write { $path }: it is { $what }; choose another file name.
+export-err-not-regular = Cannot write { $path }: it is a { $kind }, not a plain file; choose another file name.
+export-cut-cells = { $cells } text cells were longer than a sheet cell holds ({ $limit } characters): cut, and marked “… [cut]”.
 
 ## Bulk import
 import-label-from-id = Camera { $id }
@@ -514,6 +517,7 @@ import-note-direction-range = The range "{ $text }" was read as facing { $deg }�
 import-note-credentials-moved = The user name and password in the address were taken out of it and stored apart (the password encrypted).
 import-note-phone = "{ $text }" is not an Indian phone number; left empty.
 import-note-private-rejected = Watches a private area ({ $area }): imported as rejected, never to be integrated.
+import-note-credential-dropped = Credential dropped because the host changed from { $from } to { $to } (the stored password is never sent to a new host); type it in again.
 import-refuse-direction = "{ $text }" is not a direction (degrees, or a compass point such as N, SW, south); imported without a facing.
 import-refuse-number = "{ $text }" is not a number from { $min } to { $max }; imported without it.
 import-refuse-channel = "{ $text }" is not an NVR channel number.

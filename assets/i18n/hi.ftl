@@ -469,6 +469,9 @@ export-err-target-is-folder = { $path } नहीं लिखी जा सक�
 export-err-io = { $path } नहीं लिखी जा सकी: { $detail }
 export-err-no-points = { $path } GeoJSON में नहीं लिखी जा सकी: सूची में नक्शे पर स्थान नहीं हैं।
 export-err-too-many-rows = { $path } XLSX में नहीं लिखी जा सकी: { $rows } पंक्तियाँ एक शीट की सीमा से अधिक हैं।
+export-err-protected = { $path } नहीं लिखी जा सकी: यह { $what } है; कोई और फ़ाइल नाम चुनें।
+export-err-not-regular = { $path } नहीं लिखी जा सकी: यह { $kind } है, सामान्य फ़ाइल नहीं; कोई और फ़ाइल नाम चुनें।
+export-cut-cells = { $cells } पाठ सेल शीट के एक सेल की सीमा ({ $limit } अक्षर) से लंबे थे: काटे गए, और “… [cut]” से चिह्नित।
 
 ## थोक आयात
 import-label-from-id = कैमरा { $id }
@@ -481,6 +484,7 @@ import-note-direction-range = सीमा "{ $text }" को { $deg }° की 
 import-note-credentials-moved = पते में लिखे उपयोगकर्ता नाम और पासवर्ड उससे निकालकर अलग रखे गए (पासवर्ड एन्क्रिप्ट करके)।
 import-note-phone = "{ $text }" भारतीय फ़ोन नंबर नहीं है; खाली छोड़ा गया।
 import-note-private-rejected = निजी क्षेत्र ({ $area }) देखता है: अस्वीकृत के रूप में आयात, कभी एकीकृत नहीं होगा।
+import-note-credential-dropped = पता { $from } से { $to } में बदला: संग्रहीत पासवर्ड हटा दिया गया (यह कभी नए होस्ट को नहीं भेजा जाता); इसे फिर से दर्ज करें।
 import-refuse-direction = "{ $text }" दिशा नहीं है (डिग्री, या N, SW, south जैसी दिशा); दिशा के बिना आयात किया गया।
 import-refuse-number = "{ $text }" { $min } से { $max } तक की संख्या नहीं है; इसके बिना आयात किया गया।
 import-refuse-channel = "{ $text }" NVR चैनल संख्या नहीं है।

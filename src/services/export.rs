@@ -144,6 +144,12 @@ pub enum ExportError {
     /// The table has no positions, so it has no GeoJSON form.
     #[error("cannot write {} as GeoJSON: the list has no map positions", .path.display())]
     NoPoints { path: PathBuf },
+    /// The target is the registry, its journal, or a password key: an export never replaces them.
+    #[error("cannot write {}: it is {what}; choose another file name", .path.display())]
+    Protected { path: PathBuf, what: String },
+    /// The target exists and is not a plain file (a device, a FIFO, a socket): it is not replaced.
+    #[error("cannot write {}: it is a {kind}, not a plain file; choose another file name", .path.display())]
+    NotRegular { path: PathBuf, kind: &'static str },
     /// XLSX has a row limit (1,048,576 rows).
     #[error("cannot write {} as XLSX: {rows} rows are more than a sheet holds", .path.display())]
     TooManyRows { path: PathBuf, rows: usize },
@@ -161,6 +167,8 @@ impl ExportError {
             Self::Io { .. } => "export-err-io",
             Self::NoPoints { .. } => "export-err-no-points",
             Self::TooManyRows { .. } => "export-err-too-many-rows",
+            Self::Protected { .. } => "export-err-protected",
+            Self::NotRegular { .. } => "export-err-not-regular",
         }
     }
 
@@ -186,6 +194,10 @@ impl ExportError {
             Self::Io { path, detail } => vec![("path", shown(path)), ("detail", detail.clone())],
             Self::TooManyRows { path, rows } => {
                 vec![("path", shown(path)), ("rows", rows.to_string())]
+            }
+            Self::Protected { path, what } => vec![("path", shown(path)), ("what", what.clone())],
+            Self::NotRegular { path, kind } => {
+                vec![("path", shown(path)), ("kind", (*kind).to_string())]
             }
         }
     }
@@ -846,6 +858,23 @@ pub fn export_file(
 pub struct Written {
     pub rows: usize,
     pub bytes: u64,
+    /// Text cells cut to fit a sheet cell ([`XLSX_MAX_CELL_CHARS`]); 0 for CSV and GeoJSON.
+    pub cut_cells: usize,
+}
+
+impl Written {
+    /// The line that says how many cells were cut, when any were.
+    pub fn cut_note(&self, i18n: &I18n) -> Option<String> {
+        (self.cut_cells > 0).then(|| {
+            i18n.tr_args(
+                "export-cut-cells",
+                &[
+                    ("cells", self.cut_cells.to_string()),
+                    ("limit", XLSX_MAX_CELL_CHARS.to_string()),
+                ],
+            )
+        })
+    }
 }
 
 /// Writes `table` to `target` in `format`, atomically (see the module notes).
@@ -861,6 +890,130 @@ pub fn write(
     }
 }
 
+/// Files no export or report may replace: the open registry (and its `-wal`, `-shm`, `-journal`) and the
+/// password key folder. Set once per process by [`protect_registry`] (the command line and the desk call it
+/// with the paths they resolved).
+static PROTECTED: std::sync::Mutex<Vec<(PathBuf, Protection)>> = std::sync::Mutex::new(Vec::new());
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Protection {
+    /// This file (a registry or one of its side files).
+    File,
+    /// Any file in this folder (the password keys).
+    Folder,
+}
+
+/// Registers the registry at `db` and the key folder `key_dir` as never to be written over by an export or
+/// report (see [`write_atomically`]).
+pub fn protect_registry(db: &Path, key_dir: &Path) {
+    let mut files: Vec<(PathBuf, Protection)> = ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| {
+            let mut name = db.as_os_str().to_owned();
+            name.push(suffix);
+            (PathBuf::from(name), Protection::File)
+        })
+        .collect();
+    files.push((key_dir.to_path_buf(), Protection::Folder));
+    let mut protected = PROTECTED.lock().unwrap_or_else(|e| e.into_inner());
+    for entry in files {
+        if !protected.contains(&entry) {
+            protected.push(entry);
+        }
+    }
+}
+
+/// The path with its folder resolved (symlinks, `..`), the last part as given: comparable whether or not
+/// the file exists yet.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Some(p);
+    }
+    let folder = std::fs::canonicalize(folder_of(path)).ok()?;
+    Some(folder.join(path.file_name()?))
+}
+
+/// Whether `a` and `b` name one file: the same device and inode (a hard link or symlink to it), or the same
+/// resolved path (for a file that does not exist yet).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return ma.dev() == mb.dev() && ma.ino() == mb.ino();
+        }
+    }
+    matches!((resolved(a), resolved(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// What the existing file at `target` is, when it is not a plain file.
+fn special_kind(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if t.is_char_device() {
+            return Some("character device");
+        }
+        if t.is_block_device() {
+            return Some("block device");
+        }
+        if t.is_fifo() {
+            return Some("named pipe (FIFO)");
+        }
+        if t.is_socket() {
+            return Some("socket");
+        }
+    }
+    Some("special file")
+}
+
+/// Refuses a target that is the registry (or its side files), a password key or anything in the key
+/// folder, an existing SQLite database of any name, a folder, or an existing non-regular file.
+pub fn check_target(target: &Path) -> Result<(), ExportError> {
+    let path = target.to_path_buf();
+    match std::fs::metadata(target) {
+        Ok(meta) if meta.is_dir() => return Err(ExportError::TargetIsFolder { path }),
+        Ok(meta) => {
+            if let Some(kind) = special_kind(&meta) {
+                return Err(ExportError::NotRegular { path, kind });
+            }
+        }
+        Err(_) => {}
+    }
+    let protected = PROTECTED.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    for (p, how) in &protected {
+        let hit = match how {
+            Protection::File => same_file(target, p),
+            Protection::Folder => {
+                matches!((resolved(target), std::fs::canonicalize(p)), (Some(t), Ok(dir)) if t.starts_with(&dir))
+            }
+        };
+        if hit {
+            let what = match how {
+                Protection::File => format!("the registry file {}", p.display()),
+                Protection::Folder => format!("in the password key folder {}", p.display()),
+            };
+            return Err(ExportError::Protected { path, what });
+        }
+    }
+    // Any SQLite database (another registry, a base map) is not an export's to replace, whatever its name.
+    let mut head = [0u8; 16];
+    if let Ok(mut f) = std::fs::File::open(target)
+        && std::io::Read::read_exact(&mut f, &mut head).is_ok()
+        && &head == b"SQLite format 3\0"
+    {
+        return Err(ExportError::Protected {
+            path,
+            what: "a SQLite database".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Writes through `fill` into a temporary file beside `target`, then renames it over `target`. The temporary
 /// file is removed on any error (and when [`tempfile::NamedTempFile`] is dropped by a panic), so the
 /// target either is the complete new file or is untouched.
@@ -869,11 +1022,7 @@ pub(crate) fn write_atomically(
     rows: usize,
     fill: impl FnOnce(&mut io::BufWriter<&std::fs::File>) -> Result<(), ExportError>,
 ) -> Result<Written, ExportError> {
-    if target.is_dir() {
-        return Err(ExportError::TargetIsFolder {
-            path: target.to_path_buf(),
-        });
-    }
+    check_target(target)?;
     let folder = folder_of(target);
     let name = target
         .file_name()
@@ -910,7 +1059,11 @@ pub(crate) fn write_atomically(
     // A failed rename hands the temp file back in the error, which removes it when dropped.
     temp.persist(target)
         .map_err(|e| ExportError::from_io(target, &e.error))?;
-    Ok(Written { rows, bytes })
+    Ok(Written {
+        rows,
+        bytes,
+        cut_cells: 0,
+    })
 }
 
 /// A text cell as CSV writes it: one that a spreadsheet would run as a formula gets a leading `'`.
@@ -979,6 +1132,24 @@ pub fn write_csv(table: &ExportTable, target: &Path) -> Result<Written, ExportEr
 /// Most rows an XLSX sheet holds, the header row included.
 const XLSX_MAX_ROWS: usize = 1_048_576;
 
+/// Most characters an XLSX cell holds; a longer text (a 40 KB address) is cut and marked, not the export
+/// refused.
+pub const XLSX_MAX_CELL_CHARS: usize = 32_767;
+
+/// What ends a cut cell, so a reader sees the text does not end there.
+const CUT_MARK: &str = " … [cut]";
+
+/// `text` cut to fit an XLSX cell, with [`CUT_MARK`] at its end; `None` when it fits.
+fn cut_for_xlsx(text: &str) -> Option<String> {
+    if text.chars().count() <= XLSX_MAX_CELL_CHARS {
+        return None;
+    }
+    let keep = XLSX_MAX_CELL_CHARS - CUT_MARK.chars().count();
+    let mut cut: String = text.chars().take(keep).collect();
+    cut.push_str(CUT_MARK);
+    Some(cut)
+}
+
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
 fn sheet_name(title: &str) -> String {
     let name: String = title
@@ -1033,13 +1204,20 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
             .map_err(xlsx_err)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+    let mut cut_cells = 0usize;
     for (i, row) in table.rows.iter().enumerate() {
         // Checked above: fits in u32.
         let r = (i + 1) as u32;
         for (col, cell) in row.iter().enumerate() {
             let col = col as u16;
             match cell {
-                Cell::Text(t) => sheet.write_string(r, col, t).map(|_| ()),
+                Cell::Text(t) => match cut_for_xlsx(t) {
+                    Some(cut) => {
+                        cut_cells += 1;
+                        sheet.write_string(r, col, &cut).map(|_| ())
+                    }
+                    None => sheet.write_string(r, col, t).map(|_| ()),
+                },
                 Cell::Integer(n) => sheet.write_number(r, col, *n as f64).map(|_| ()),
                 Cell::Number(n) if n.is_finite() => sheet.write_number(r, col, *n).map(|_| ()),
                 Cell::Number(_) | Cell::Empty => Ok(()),
@@ -1047,8 +1225,12 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
             .map_err(xlsx_err)?;
         }
     }
-    write_atomically(target, table.rows.len(), |out| {
+    let written = write_atomically(target, table.rows.len(), |out| {
         workbook.save_to_writer(out).map_err(xlsx_err)
+    })?;
+    Ok(Written {
+        cut_cells,
+        ..written
     })
 }
 
@@ -1283,6 +1465,29 @@ mod tests {
             assert!(text.contains(&dir.path().display().to_string()), "{text}");
             assert!(!text.contains("export-err"), "{text}");
         }
+    }
+
+    #[test]
+    fn a_40_kb_address_is_cut_to_fit_its_xlsx_cell_not_the_whole_export_refused() {
+        use calamine::{Reader as _, open_workbook_auto};
+        let dir = tempfile::tempdir().unwrap();
+        let long = format!("rtsp://127.0.0.1/{}", "x".repeat(40 * 1024));
+        let t = table(vec![
+            vec![text("Gate"), text(&long)],
+            vec![text("Yard"), text("short")],
+        ]);
+        let target = dir.path().join("cams.xlsx");
+        let written = write_xlsx(&t, &target).unwrap();
+        assert_eq!(written.rows, 2);
+        assert_eq!(written.cut_cells, 1);
+        let note = written.cut_note(&I18n::new(crate::i18n::Lang::En)).unwrap();
+        assert!(note.starts_with("1 ") && note.contains("32,767"), "{note}");
+        let mut book = open_workbook_auto(&target).unwrap();
+        let range = book.worksheet_range("Test").unwrap();
+        let cell = range.get((1, 1)).unwrap().to_string();
+        assert_eq!(cell.chars().count(), XLSX_MAX_CELL_CHARS);
+        assert!(cell.starts_with("rtsp://127.0.0.1/xxx") && cell.ends_with("… [cut]"));
+        assert_eq!(range.get((2, 1)).unwrap().to_string(), "short");
     }
 
     #[test]

@@ -169,7 +169,7 @@ impl Store {
         let key_id: Option<String> = r.get(8)?;
         let password = match (sealed, key_id) {
             (Some(ct), Some(key_id)) if key_id == self.secrets.key_id() => {
-                Some(self.secrets.open(&ct)?)
+                Some(self.secrets.open(&ct, camera_id)?)
             }
             _ => None,
         };

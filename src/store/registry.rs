@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension as _, Row, params};
 use serde_json::json;
 
 use super::{
-    Actor, AuditEntry, CameraRecord, PasswordEdit, RegistrySnapshot, Result, SiteRecord,
+    Actor, AuditEntry, CameraRecord, PasswordEdit, RegistrySnapshot, Result, SecretBox, SiteRecord,
     StageEventRecord, Store, StoreError, append_audit, meta_value,
 };
 use crate::model::{
@@ -12,6 +12,9 @@ use crate::model::{
     OwnerCategory, PasswordState, Priority, Problem, Site, SiteId, StageChange, normalise_phone,
     validate_camera_in, validate_site_in,
 };
+
+/// A camera's `password_ct` and `password_key_id` as written.
+type PasswordColumns = (Option<Vec<u8>>, Option<String>);
 
 const SITE_COLUMNS: &str = "id, name_en, name_hi, owner_category, priority, priority_radius_m, contact_person, \
      phone, address, ward, police_station, lat_deg, lon_deg, notes, row_version, updated_by, updated_unix_s";
@@ -487,16 +490,44 @@ impl Store {
         self.site(id)
     }
 
-    fn seal_password(&self, edit: &PasswordEdit) -> Option<(Option<Vec<u8>>, Option<String>)> {
-        match edit {
-            PasswordEdit::Keep => None,
+    /// The password columns for `edit` of camera `id` (`None`: leave them). A kept password sealed before
+    /// values were bound to their camera is sealed again with the binding.
+    fn seal_password(&self, id: CameraId, edit: &PasswordEdit) -> Result<Option<PasswordColumns>> {
+        Ok(match edit {
+            PasswordEdit::Keep => self.reseal_unbound(id)?,
             PasswordEdit::Clear => Some((None, None)),
             PasswordEdit::Set(p) if p.is_empty() => Some((None, None)),
             PasswordEdit::Set(p) => Some((
-                Some(self.secrets.seal(p)),
+                Some(self.secrets.seal(p, id)),
                 Some(self.secrets.key_id().to_string()),
             )),
+        })
+    }
+
+    /// Camera `id`'s stored password sealed again bound to the camera, when it was sealed (with this key)
+    /// before binding; `None` when there is nothing to do.
+    fn reseal_unbound(&self, id: CameraId) -> Result<Option<PasswordColumns>> {
+        let row: Option<(Option<Vec<u8>>, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT password_ct, password_key_id FROM camera WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((Some(ct), Some(key_id))) = row else {
+            return Ok(None);
+        };
+        if key_id != self.secrets.key_id() || SecretBox::is_bound(&ct) {
+            return Ok(None);
         }
+        // A value that does not open is left for the user to type again, as before.
+        Ok(self.secrets.open(&ct, id).ok().map(|p| {
+            (
+                Some(self.secrets.seal(&p, id)),
+                Some(self.secrets.key_id().to_string()),
+            )
+        }))
     }
 
     fn check_camera(&self, camera: &Camera, own_id: Option<CameraId>) -> Result<()> {
@@ -520,16 +551,26 @@ impl Store {
         let c = normalised_camera(camera);
         self.check_camera(&c, None)?;
         self.site(site_id)?;
-        let (ct, key_id) = self.seal_password(password).unwrap_or((None, None));
+        // The transaction borrows the store; the sealing inside it needs the key too.
+        let secrets = self.secrets.clone();
         let tx = self.write_tx()?;
         let id = insert_camera_row(
             &tx,
             site_id,
             &c,
-            (ct.as_deref(), key_id.as_deref()),
+            (None, None),
             &actor.user,
             actor.now_unix_s,
         )?;
+        // Sealed once the camera has its id, which the ciphertext is bound to.
+        if let PasswordEdit::Set(p) = password
+            && !p.is_empty()
+        {
+            tx.execute(
+                "UPDATE camera SET password_ct = ?1, password_key_id = ?2 WHERE id = ?3",
+                params![secrets.seal(p, id), secrets.key_id(), id],
+            )?;
+        }
         append_audit(
             &tx,
             actor,
@@ -566,7 +607,7 @@ impl Store {
                 },
             )]));
         }
-        let sealed = self.seal_password(password);
+        let sealed = self.seal_password(id, password)?;
         let tx = self.write_tx()?;
         let changed = update_camera_row(&tx, id, &c, actor, Some(expected_version))?;
         if changed == 0 {
@@ -740,7 +781,7 @@ impl Store {
                 id,
             }),
             Some((Some(ct), Some(key_id))) if key_id == self.secrets.key_id() => {
-                Ok(Some(self.secrets.open(&ct)?))
+                Ok(Some(self.secrets.open(&ct, id)?))
             }
             Some(_) => Ok(None),
         }

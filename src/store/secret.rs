@@ -4,6 +4,15 @@
 //! `.sqlite` file leaks no password. Each ciphertext records the id of the key that sealed it: when the key file
 //! is lost, a new key is made, the old ciphertexts are recognised as unreadable, and only those passwords must be
 //! typed in again; nothing else in the registry is touched.
+//!
+//! A sealed value is bound to its camera: format 2 ([`BOUND_PREFIX`], nonce, ciphertext) authenticates the
+//! registry uuid and the camera id as associated data, so a ciphertext copied onto another camera's row does
+//! not open. Format 1 (nonce, ciphertext; bound to the registry only) was written before; it still opens, and
+//! [`SecretBox::is_bound`] tells the store to seal it again with the binding (no schema change is needed:
+//! `password_ct` is a blob either way).
+//!
+//! The key file is made with `O_EXCL | O_NOFOLLOW` and mode 0600 in a folder made 0700, then renamed into
+//! place, so a pre-existing temp file or a symlink planted in the key folder is never written through.
 
 use std::fs;
 use std::io::Write as _;
@@ -15,6 +24,9 @@ use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 
 const NONCE_LEN: usize = 12;
 const KEY_FILE_HEADER: &str = "iccc-desk password key v1";
+/// Marks a format-2 sealed value (bound to its camera). A format-1 value starts with a random nonce, which
+/// matches these five bytes once in 2^40; such a value is still tried as format 1 when format 2 fails.
+pub const BOUND_PREFIX: &[u8] = b"\0ICv2";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
@@ -28,6 +40,27 @@ pub enum SecretError {
     BadKeyFile { path: PathBuf, why: &'static str },
     #[error("the stored password cannot be decrypted (wrong key or damaged data)")]
     Undecryptable,
+    /// The registry's uuid (read from the file) is not hex, so it cannot name a key file safely.
+    #[error(
+        "the registry's id {shown} is not a hex id; refusing to use it to name a password key file"
+    )]
+    BadRegistryUuid { shown: String },
+    /// Something other than a plain file (a symlink, a folder) stands where the key file goes.
+    #[error(
+        "the password key file {path} is not a plain file (a symlink or folder?); refusing to use it"
+    )]
+    KeyFileNotPlain { path: PathBuf },
+}
+
+/// Whether `uuid` is safe to use in a file name: 8 to 64 ASCII hex digits, optionally in hyphenated groups
+/// (a standard UUID). Anything else (a `/`, `..`, a NUL) could steer the key file out of its folder.
+pub fn is_valid_registry_uuid(uuid: &str) -> bool {
+    let digits = uuid.bytes().filter(u8::is_ascii_hexdigit).count();
+    (8..=64).contains(&digits)
+        && uuid.len() <= 80
+        && uuid.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+        && !uuid.starts_with('-')
+        && !uuid.ends_with('-')
 }
 
 /// Whether the key was found or had to be made.
@@ -38,11 +71,14 @@ pub enum KeyStatus {
 }
 
 /// Seals and opens camera passwords with one registry's key.
+#[derive(Clone)]
 pub struct SecretBox {
     key_id: String,
     cipher: ChaCha20Poly1305,
-    /// Binds ciphertexts to their registry, so a blob pasted from another registry does not open.
+    /// Binds format-1 ciphertexts to their registry, so a blob pasted from another registry does not open.
     aad: Vec<u8>,
+    /// The registry uuid, the start of each format-2 value's associated data (the camera id follows).
+    registry_uuid: String,
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -76,7 +112,7 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
 }
 
 impl SecretBox {
-    /// The key file for a registry.
+    /// The key file for a registry (call it with a uuid that passed [`is_valid_registry_uuid`]).
     pub fn key_path(key_dir: &Path, registry_uuid: &str) -> PathBuf {
         key_dir.join(format!("{registry_uuid}.key"))
     }
@@ -86,8 +122,22 @@ impl SecretBox {
         key_dir: &Path,
         registry_uuid: &str,
     ) -> Result<(Self, KeyStatus), SecretError> {
+        if !is_valid_registry_uuid(registry_uuid) {
+            return Err(SecretError::BadRegistryUuid {
+                shown: format!("{:?}", registry_uuid.chars().take(80).collect::<String>()),
+            });
+        }
         let path = Self::key_path(key_dir, registry_uuid);
         let aad = format!("iccc-desk registry {registry_uuid}").into_bytes();
+        let registry_uuid = registry_uuid.to_string();
+        // A symlink planted where the key goes could point at another user's file or at a key of the
+        // attacker's making: only a plain file is read, and nothing is written through a link.
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if !meta.file_type().is_file() => {
+                return Err(SecretError::KeyFileNotPlain { path });
+            }
+            _ => {}
+        }
         match fs::read_to_string(&path) {
             Ok(text) => {
                 let mut lines = text.lines();
@@ -110,6 +160,7 @@ impl SecretBox {
                         key_id,
                         cipher,
                         aad,
+                        registry_uuid,
                     },
                     KeyStatus::Found,
                 ))
@@ -130,6 +181,7 @@ impl SecretBox {
                         key_id,
                         cipher,
                         aad,
+                        registry_uuid,
                     },
                     KeyStatus::Created,
                 ))
@@ -143,29 +195,55 @@ impl SecretBox {
         &self.key_id
     }
 
-    /// Encrypts a password: a fresh random nonce followed by the ciphertext.
-    pub fn seal(&self, password: &str) -> Vec<u8> {
+    /// Encrypts `camera_id`'s password (format 2): [`BOUND_PREFIX`], a fresh random nonce, then the
+    /// ciphertext, authenticated with the registry uuid and the camera id.
+    pub fn seal(&self, password: &str, camera_id: i64) -> Vec<u8> {
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let aad = self.bound_aad(camera_id);
         let payload = Payload {
             msg: password.as_bytes(),
-            aad: &self.aad,
+            aad: &aad,
         };
         // Encryption with a valid key and nonce cannot fail for messages this small.
         let ciphertext = self.cipher.encrypt(&nonce, payload).unwrap_or_default();
-        let mut blob = nonce.to_vec();
+        let mut blob = BOUND_PREFIX.to_vec();
+        blob.extend_from_slice(&nonce);
         blob.extend_from_slice(&ciphertext);
         blob
     }
 
-    /// Decrypts a blob made by [`Self::seal`] with this key.
-    pub fn open(&self, blob: &[u8]) -> Result<String, SecretError> {
+    fn bound_aad(&self, camera_id: i64) -> Vec<u8> {
+        format!(
+            "iccc-desk registry {} camera {camera_id}",
+            self.registry_uuid
+        )
+        .into_bytes()
+    }
+
+    /// Whether `blob` is a format-2 value (bound to its camera); a format-1 value should be sealed again.
+    pub fn is_bound(blob: &[u8]) -> bool {
+        blob.starts_with(BOUND_PREFIX)
+    }
+
+    /// Decrypts camera `camera_id`'s password: a format-2 value sealed for this camera, or a format-1 value
+    /// of this registry.
+    pub fn open(&self, blob: &[u8], camera_id: i64) -> Result<String, SecretError> {
+        if let Some(rest) = blob.strip_prefix(BOUND_PREFIX)
+            && let Ok(plain) = self.decrypt(rest, &self.bound_aad(camera_id))
+        {
+            return Ok(plain);
+        }
+        self.decrypt(blob, &self.aad)
+    }
+
+    fn decrypt(&self, blob: &[u8], aad: &[u8]) -> Result<String, SecretError> {
         if blob.len() <= NONCE_LEN {
             return Err(SecretError::Undecryptable);
         }
         let (nonce, ciphertext) = blob.split_at(NONCE_LEN);
         let payload = Payload {
             msg: ciphertext,
-            aad: &self.aad,
+            aad,
         };
         let plain = self
             .cipher
@@ -173,65 +251,185 @@ impl SecretBox {
             .map_err(|_| SecretError::Undecryptable)?;
         String::from_utf8(plain).map_err(|_| SecretError::Undecryptable)
     }
+
+    /// A format-1 value as the desk wrote it before values were bound to cameras (for tests of the upgrade).
+    #[doc(hidden)]
+    pub fn seal_unbound_for_test(&self, password: &str) -> Vec<u8> {
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let payload = Payload {
+            msg: password.as_bytes(),
+            aad: &self.aad,
+        };
+        let ciphertext = self.cipher.encrypt(&nonce, payload).unwrap_or_default();
+        let mut blob = nonce.to_vec();
+        blob.extend_from_slice(&ciphertext);
+        blob
+    }
 }
 
-/// Writes a file readable by its owner only, through a temp file and a rename.
+/// Writes a file readable by its owner only: the folder is made 0700 when missing, the bytes go to a fresh
+/// temp file opened with `O_CREAT | O_EXCL | O_NOFOLLOW` (so a file or symlink someone left at that name is
+/// never written through) and mode 0600, which is then renamed over `path` (a rename replaces a symlink at
+/// `path` itself, never its target).
 fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("key.tmp");
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
     {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt as _;
+            builder.mode(0o700);
+        }
+        builder.create(dir)?;
+    }
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{file_name}.{}.tmp", random_hex(8)));
+    let written = (|| {
         let mut options = fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+        options.write(true).create_new(true);
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt as _;
-            options.mode(0o600);
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
         }
         let mut file = options.open(&tmp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
+        file.sync_all()
+    })();
+    if let Err(e) = written {
+        // Only a file this call created is removed (create_new failed otherwise, and then nothing is ours).
+        if e.kind() != std::io::ErrorKind::AlreadyExists {
+            let _ = fs::remove_file(&tmp);
+        }
+        return Err(e);
     }
-    fs::rename(&tmp, path)
+    fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const R1: &str = "0123456789abcdef0123456789abcdef";
+    const R2: &str = "fedcba9876543210fedcba9876543210";
+
+    #[test]
+    fn a_registry_uuid_that_is_not_hex_names_no_key_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = dir.path().join("keys");
+        for bad in [
+            "../../etc/passwd",
+            "..",
+            "",
+            "abc/def0123456",
+            "0123456789abcdef\0",
+            "r1",
+            "-01234567",
+        ] {
+            let err = SecretBox::load_or_create(&inner, bad).unwrap_err();
+            assert!(
+                matches!(err, SecretError::BadRegistryUuid { .. }),
+                "{bad}: {err}"
+            );
+        }
+        assert!(!inner.exists(), "nothing was created for a bad uuid");
+        assert!(is_valid_registry_uuid(
+            "123e4567-e89b-12d3-a456-426614174000"
+        ));
+        assert!(is_valid_registry_uuid(R1));
+    }
+
+    #[test]
+    fn a_password_sealed_for_one_camera_does_not_open_on_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let (secrets, _) = SecretBox::load_or_create(dir.path(), R1).unwrap();
+        let blob = secrets.seal("Camera@123", 7);
+        assert!(SecretBox::is_bound(&blob));
+        assert_eq!(secrets.open(&blob, 7).unwrap(), "Camera@123");
+        assert!(matches!(
+            secrets.open(&blob, 8),
+            Err(SecretError::Undecryptable)
+        ));
+    }
+
+    #[test]
+    fn a_value_sealed_before_binding_still_opens_on_any_camera_and_asks_to_be_resealed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (secrets, _) = SecretBox::load_or_create(dir.path(), R1).unwrap();
+        let old = secrets.seal_unbound_for_test("legacy");
+        assert!(!SecretBox::is_bound(&old));
+        assert_eq!(secrets.open(&old, 3).unwrap(), "legacy");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_key_is_never_written_through_a_planted_symlink_or_temp_file() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys");
+        // A missing key folder is made private.
+        SecretBox::load_or_create(&keys, R2).unwrap();
+        let mode = fs::metadata(&keys).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        // The old fixed temp name, pointing at a victim file: it must stay untouched.
+        let victim = dir.path().join("victim");
+        fs::write(&victim, "precious").unwrap();
+        std::os::unix::fs::symlink(&victim, keys.join(format!("{R1}.key.tmp"))).unwrap();
+        std::os::unix::fs::symlink(&victim, keys.join(format!("{R1}.tmp"))).unwrap();
+        SecretBox::load_or_create(&keys, R1).unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
+        let key = SecretBox::key_path(&keys, R1);
+        assert!(fs::symlink_metadata(&key).unwrap().file_type().is_file());
+        // A symlink where the key goes is refused, not followed.
+        let other = "00000000111111112222222233333333";
+        std::os::unix::fs::symlink(&victim, SecretBox::key_path(&keys, other)).unwrap();
+        let err = SecretBox::load_or_create(&keys, other).unwrap_err();
+        assert!(matches!(err, SecretError::KeyFileNotPlain { .. }), "{err}");
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
+    }
+
     #[test]
     fn seal_open_round_trip_and_fresh_nonces() {
         let dir = tempfile::tempdir().unwrap();
-        let (secrets, status) = SecretBox::load_or_create(dir.path(), "r1").unwrap();
+        let (secrets, status) = SecretBox::load_or_create(dir.path(), R1).unwrap();
         assert_eq!(status, KeyStatus::Created);
-        let a = secrets.seal("Camera@123");
-        let b = secrets.seal("Camera@123");
+        let a = secrets.seal("Camera@123", 1);
+        let b = secrets.seal("Camera@123", 1);
         assert_ne!(a, b, "each seal uses a fresh nonce");
-        assert_eq!(secrets.open(&a).unwrap(), "Camera@123");
+        assert_eq!(secrets.open(&a, 1).unwrap(), "Camera@123");
         // The same key file opens it again later.
-        let (again, status) = SecretBox::load_or_create(dir.path(), "r1").unwrap();
+        let (again, status) = SecretBox::load_or_create(dir.path(), R1).unwrap();
         assert_eq!(status, KeyStatus::Found);
         assert_eq!(again.key_id(), secrets.key_id());
-        assert_eq!(again.open(&a).unwrap(), "Camera@123");
+        assert_eq!(again.open(&a, 1).unwrap(), "Camera@123");
     }
 
     #[test]
     fn another_registry_or_key_cannot_open() {
         let dir = tempfile::tempdir().unwrap();
-        let (one, _) = SecretBox::load_or_create(dir.path(), "r1").unwrap();
-        let (two, _) = SecretBox::load_or_create(dir.path(), "r2").unwrap();
-        let blob = one.seal("secret");
-        assert!(matches!(two.open(&blob), Err(SecretError::Undecryptable)));
+        let (one, _) = SecretBox::load_or_create(dir.path(), R1).unwrap();
+        let (two, _) = SecretBox::load_or_create(dir.path(), R2).unwrap();
+        let blob = one.seal("secret", 1);
+        assert!(matches!(
+            two.open(&blob, 1),
+            Err(SecretError::Undecryptable)
+        ));
         let mut tampered = blob.clone();
         let last = tampered.len() - 1;
         tampered[last] ^= 1;
         assert!(matches!(
-            one.open(&tampered),
+            one.open(&tampered, 1),
             Err(SecretError::Undecryptable)
         ));
         assert!(matches!(
-            one.open(&[1, 2, 3]),
+            one.open(&[1, 2, 3], 1),
             Err(SecretError::Undecryptable)
         ));
     }
@@ -239,8 +437,8 @@ mod tests {
     #[test]
     fn damaged_key_file_is_reported() {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(SecretBox::key_path(dir.path(), "r1"), "not a key").unwrap();
-        let err = SecretBox::load_or_create(dir.path(), "r1").unwrap_err();
+        fs::write(SecretBox::key_path(dir.path(), R1), "not a key").unwrap();
+        let err = SecretBox::load_or_create(dir.path(), R1).unwrap_err();
         assert!(err.to_string().contains("damaged"), "{err}");
     }
 
@@ -249,8 +447,8 @@ mod tests {
     fn key_file_is_private() {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = tempfile::tempdir().unwrap();
-        SecretBox::load_or_create(dir.path(), "r1").unwrap();
-        let mode = fs::metadata(SecretBox::key_path(dir.path(), "r1"))
+        SecretBox::load_or_create(dir.path(), R1).unwrap();
+        let mode = fs::metadata(SecretBox::key_path(dir.path(), R1))
             .unwrap()
             .permissions()
             .mode();

@@ -125,15 +125,21 @@ pub fn export_menu(app: &mut DeskApp, ui: &mut Ui, lists: &[ExportList]) {
 /// "Wrote 12 coverage gaps to … (CSV, 3 KB)".
 fn outcome_text(outcome: &ExportOutcome, i18n: &I18n) -> String {
     match &outcome.result {
-        Ok(written) => i18n.tr_args(
-            outcome.list.done_key(),
-            &[
-                ("rows", written.rows.to_string()),
-                ("path", outcome.path.display().to_string()),
-                ("format", outcome.format.name().to_string()),
-                ("size", export::size_text(written.bytes)),
-            ],
-        ),
+        Ok(written) => {
+            let done = i18n.tr_args(
+                outcome.list.done_key(),
+                &[
+                    ("rows", written.rows.to_string()),
+                    ("path", outcome.path.display().to_string()),
+                    ("format", outcome.format.name().to_string()),
+                    ("size", export::size_text(written.bytes)),
+                ],
+            );
+            match written.cut_note(i18n) {
+                Some(note) => format!("{done} {note}"),
+                None => done,
+            }
+        }
         Err(e) => e.clone(),
     }
 }

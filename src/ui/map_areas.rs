@@ -111,12 +111,20 @@ impl Areas {
                     || path.display().to_string(),
                     |f| f.to_string_lossy().into_owned(),
                 );
-                let result = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("{}: {e}", path.display()))
-                    .and_then(|text| {
-                        let p = preview(&text).map_err(|e| format!("{name}: {e}"))?;
-                        Ok((name, Arc::new(text), p))
-                    });
+                // A device or FIFO is refused before it is opened; the size is capped as for camera lists.
+                let result = crate::services::import::read_limited(
+                    &path,
+                    crate::services::import::MAX_FILE_BYTES,
+                )
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| {
+                    String::from_utf8(bytes)
+                        .map_err(|_| format!("{name}: the file is not UTF-8 text"))
+                })
+                .and_then(|text| {
+                    let p = preview(&text).map_err(|e| format!("{name}: {e}"))?;
+                    Ok((name, Arc::new(text), p))
+                });
                 let _ = tx.send(result);
                 wake.request_repaint();
             });

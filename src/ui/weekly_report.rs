@@ -227,6 +227,7 @@ mod tests {
             Ok(Written {
                 rows: 3,
                 bytes: 412 * 1024,
+                cut_cells: 0,
             }),
         );
         assert!(!app.printable.is_writing());

@@ -23,10 +23,71 @@ pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 pub enum FileError {
     #[error("cannot read {path}: {detail}")]
     Io { path: String, detail: String },
-    #[error("{path} is {size_mb} MB; the importer reads files up to {} MB", MAX_FILE_BYTES / 1024 / 1024)]
+    #[error("{path} is {size_mb} MB or more; the importer reads files up to {} MB", MAX_FILE_BYTES / 1024 / 1024)]
     TooLarge { path: String, size_mb: u64 },
     #[error("{path}: {source}")]
     Read { path: String, source: ReadError },
+    /// A folder, device, FIFO or socket: never opened for reading.
+    #[error("cannot read {path}: it is {kind}; name a camera list file")]
+    NotPlain { path: String, kind: &'static str },
+}
+
+/// Reads the whole of the plain file at `path`, refusing a folder, a device (`/dev/zero`), a FIFO or a
+/// socket before reading from it (one would never end or hang), and a file over `max_bytes` (checked on its
+/// size and again while reading, for a file that grows).
+pub fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>, FileError> {
+    use std::io::Read as _;
+    let shown = path.display().to_string();
+    let io = |e: std::io::Error| FileError::Io {
+        path: shown.clone(),
+        detail: e.to_string(),
+    };
+    let not_plain = |meta: &std::fs::Metadata| -> Option<FileError> {
+        let t = meta.file_type();
+        if t.is_file() {
+            return None;
+        }
+        let kind = if t.is_dir() {
+            "a folder"
+        } else {
+            "not a plain file (a device, a named pipe or a socket)"
+        };
+        Some(FileError::NotPlain {
+            path: shown.clone(),
+            kind,
+        })
+    };
+    if let Some(e) = not_plain(&std::fs::metadata(path).map_err(io)?) {
+        return Err(e);
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Non-blocking, so a FIFO swapped in after the check above cannot hang the open; checked again below.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if let Some(e) = not_plain(&meta) {
+        return Err(e);
+    }
+    let too_large = |len: u64| FileError::TooLarge {
+        path: shown.clone(),
+        size_mb: len / 1024 / 1024,
+    };
+    if meta.len() > max_bytes {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Reads a file as `format` (sniffed from its content and name when `None`).
@@ -36,26 +97,7 @@ pub fn read_file(
     sheet: Option<&str>,
 ) -> Result<SourceTable, FileError> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| FileError::Io {
-        path: shown.clone(),
-        detail: e.to_string(),
-    })?;
-    if meta.is_dir() {
-        return Err(FileError::Io {
-            path: shown,
-            detail: "it is a folder".into(),
-        });
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(FileError::TooLarge {
-            path: shown,
-            size_mb: meta.len() / 1024 / 1024,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| FileError::Io {
-        path: shown.clone(),
-        detail: e.to_string(),
-    })?;
+    let bytes = read_limited(path, MAX_FILE_BYTES)?;
     let format = format.unwrap_or_else(|| SourceFormat::sniff(path, &bytes));
     read::read(&bytes, format, sheet).map_err(|source| FileError::Read {
         path: shown,

@@ -121,6 +121,8 @@ pub struct Existing {
     by_point_label: HashMap<(i64, i64, String), CameraId>,
     sites_by_name: HashMap<String, Vec<(SiteId, f64, f64)>>,
     cameras: HashMap<CameraId, (Camera, IntegrationStage)>,
+    /// Cameras with a stored password (readable or not), which an address change drops.
+    with_password: std::collections::HashSet<CameraId>,
     area: ServiceArea,
 }
 
@@ -168,8 +170,15 @@ impl Existing {
             e.by_point_label
                 .insert(point_key(cam.lat_deg, cam.lon_deg, &cam.label), c.id);
             e.cameras.insert(c.id, (cam.clone(), c.stage));
+            if c.password != crate::model::PasswordState::None {
+                e.with_password.insert(c.id);
+            }
         }
         e
+    }
+
+    fn has_password(&self, id: CameraId) -> bool {
+        self.with_password.contains(&id)
     }
 
     /// The nearest registry site with this name within 2 km (a chain's branches share a name).
@@ -977,6 +986,22 @@ pub fn plan(
                         planned.action = RowAction::Unchanged { camera_id };
                         out.counts.unchanged += 1;
                     } else {
+                        // The stored password is not sent to a host it was not given for: the store drops
+                        // it on update, and the report says so (the password itself is never shown).
+                        if !password_changes
+                            && existing.has_password(camera_id)
+                            && let Some(change) =
+                                crate::store::credential_host_change(current, &new)
+                        {
+                            out.notes.push(Refusal {
+                                row: n,
+                                field: change.field.into(),
+                                reason: i18n.tr_args(
+                                    "import-note-credential-dropped",
+                                    &[("from", change.from), ("to", change.to)],
+                                ),
+                            });
+                        }
                         planned.action = RowAction::Update { camera_id };
                         planned.camera = Some(new);
                         planned.password = reading.password;

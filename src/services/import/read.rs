@@ -126,6 +126,35 @@ pub enum ReadError {
     NotOverpass(String),
     #[error("the file has a header but no rows")]
     NoRows,
+    /// More cells than the importer holds (a sheet that spans millions of empty cells, a GeoJSON whose
+    /// features each bring new property names).
+    #[error(
+        "the file spans {cells} cells; the importer reads at most {limit} (refused to protect memory)"
+    )]
+    TooManyCells { cells: u64, limit: u64 },
+    /// A spreadsheet (a ZIP file inside) that unpacks to more than the importer reads: a "zip bomb" or a
+    /// file far larger than a camera list.
+    #[error("the spreadsheet unpacks to more than {} MB ({detail}); the importer reads at most that (refused to protect memory)", MAX_UNPACKED_BYTES / 1024 / 1024)]
+    TooLargeUnpacked { detail: String },
+}
+
+/// Most cells (rows × columns, as the table will hold them) the importer reads: 10 million is 200,000
+/// cameras of 50 columns.
+pub const MAX_CELLS: u64 = 10_000_000;
+
+/// Most bytes a spreadsheet may unpack to (all its ZIP entries together).
+pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Refuses a table of `rows` × `columns` cells over [`MAX_CELLS`].
+fn check_cells(rows: usize, columns: usize) -> Result<(), ReadError> {
+    let cells = (rows as u64).saturating_mul(columns as u64);
+    if cells > MAX_CELLS {
+        return Err(ReadError::TooManyCells {
+            cells,
+            limit: MAX_CELLS,
+        });
+    }
+    Ok(())
 }
 
 /// Reads `bytes` as `format`; `sheet` picks a spreadsheet's sheet by name.
@@ -240,6 +269,7 @@ fn read_csv(bytes: &[u8]) -> Result<SourceTable, ReadError> {
         .from_reader(text.as_bytes());
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
+    let mut widest = 0usize;
     // Spreadsheet numbering: blank lines are skipped by the parser, so count records, as Excel shows them.
     for (i, record) in reader.records().enumerate() {
         let number = i + 1;
@@ -248,6 +278,8 @@ fn read_csv(bytes: &[u8]) -> Result<SourceTable, ReadError> {
             detail: e.to_string(),
         })?;
         let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        widest = widest.max(cells.len());
+        check_cells(rows.len() + 1, widest)?;
         match &headers {
             None => headers = Some(cells),
             Some(h) => {
@@ -326,6 +358,9 @@ pub fn number_text(f: f64) -> String {
 }
 
 fn read_spreadsheet(bytes: &[u8], sheet: Option<&str>) -> Result<SourceTable, ReadError> {
+    if bytes.starts_with(b"PK") {
+        check_zip(bytes)?;
+    }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| ReadError::Spreadsheet(e.to_string()))?;
     let names = book.sheet_names();
@@ -343,6 +378,8 @@ fn read_spreadsheet(bytes: &[u8], sheet: Option<&str>) -> Result<SourceTable, Re
         let range = book
             .worksheet_range(&name)
             .map_err(|e| ReadError::Spreadsheet(e.to_string()))?;
+        let (height, width) = range.get_size();
+        check_cells(height, width)?;
         let start_row = range.start().map_or(0, |(r, _)| r as usize);
         let mut lines = range
             .rows()
@@ -380,6 +417,196 @@ fn read_spreadsheet(bytes: &[u8], sheet: Option<&str>) -> Result<SourceTable, Re
         });
     }
     Err(ReadError::EmptySheets)
+}
+
+/// Checks a ZIP-based spreadsheet (XLSX, ODS) before calamine unpacks it: the entries' declared sizes, then
+/// each entry unpacked here under a running byte budget (a declared size can lie), and in XLSX worksheets the
+/// cells and the span from the first to the last cell (calamine makes the sheet one dense block of that span).
+fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
+    use std::io::Read as _;
+    let too_large = |detail: String| ReadError::TooLargeUnpacked { detail };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ReadError::Spreadsheet(e.to_string()))?;
+    let mut declared = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| ReadError::Spreadsheet(e.to_string()))?;
+        declared = declared.saturating_add(entry.size());
+    }
+    if declared > MAX_UNPACKED_BYTES {
+        return Err(too_large(format!(
+            "its parts declare {} MB",
+            declared / 1024 / 1024
+        )));
+    }
+    let mut budget = MAX_UNPACKED_BYTES;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index(i)
+            .map_err(|e| ReadError::Spreadsheet(e.to_string()))?;
+        let name = entry.name().to_string();
+        let is_sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
+        let mut limited = std::io::BufReader::new(entry.take(budget + 1));
+        let mut span = CellSpan::default();
+        let read = scan_tags(&mut limited, |tag| {
+            if is_sheet {
+                span.tag(tag);
+            }
+        })
+        .map_err(|e| ReadError::Spreadsheet(format!("{name}: {e}")))?;
+        if read > budget {
+            return Err(too_large(format!("{name} unpacks past the limit")));
+        }
+        budget -= read;
+        if is_sheet {
+            span.check()?;
+        }
+    }
+    Ok(())
+}
+
+/// The cells of one XLSX worksheet as its XML places them.
+#[derive(Debug, Default)]
+struct CellSpan {
+    cells: u64,
+    row: u64,
+    col: u64,
+    rows: Option<(u64, u64)>,
+    cols: Option<(u64, u64)>,
+}
+
+impl CellSpan {
+    fn tag(&mut self, tag: &[u8]) {
+        let name_end = tag
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || *b == b'/' || *b == b'>')
+            .unwrap_or(tag.len());
+        let name = &tag[..name_end];
+        // A namespace prefix (`x:c`) does not change the element.
+        let local = name.rsplit(|b| *b == b':').next().unwrap_or(name);
+        let r = attribute(tag, b"r");
+        match local {
+            b"row" => {
+                self.row = r
+                    .and_then(|r| std::str::from_utf8(r).ok()?.parse::<u64>().ok())
+                    .map_or(self.row + 1, |r| r.max(1));
+                self.col = 0;
+            }
+            b"c" => {
+                self.cells += 1;
+                match r.and_then(cell_ref) {
+                    Some((row, col)) => {
+                        self.row = row;
+                        self.col = col;
+                    }
+                    None => self.col += 1,
+                }
+                let widen = |span: &mut Option<(u64, u64)>, v: u64| {
+                    *span = Some(span.map_or((v, v), |(a, b)| (a.min(v), b.max(v))));
+                };
+                widen(&mut self.rows, self.row.max(1));
+                widen(&mut self.cols, self.col.max(1));
+            }
+            _ => {}
+        }
+    }
+
+    fn check(&self) -> Result<(), ReadError> {
+        let dense = match (self.rows, self.cols) {
+            (Some((r0, r1)), Some((c0, c1))) => (r1 - r0 + 1).saturating_mul(c1 - c0 + 1),
+            _ => 0,
+        };
+        let cells = self.cells.max(dense);
+        if cells > MAX_CELLS {
+            return Err(ReadError::TooManyCells {
+                cells,
+                limit: MAX_CELLS,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The value of attribute `name` in a tag's text (`c r="B7" t="s"`).
+fn attribute<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let mut i = 0;
+    while i + name.len() + 2 <= tag.len() {
+        let before_ok = i > 0 && tag[i - 1].is_ascii_whitespace();
+        if before_ok && tag[i..].starts_with(name) && tag[i + name.len()..].starts_with(b"=") {
+            let rest = &tag[i + name.len() + 1..];
+            let quote = *rest.first()?;
+            if quote != b'"' && quote != b'\'' {
+                return None;
+            }
+            let end = rest[1..].iter().position(|b| *b == quote)?;
+            return Some(&rest[1..1 + end]);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// An A1-style reference as (row, column), both from 1.
+fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
+    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let col = r[..letters].iter().fold(0u64, |acc, b| {
+        acc * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
+    let row = std::str::from_utf8(&r[letters..])
+        .ok()?
+        .parse::<u64>()
+        .ok()?;
+    Some((row, col))
+}
+
+/// Calls `on_tag` with the text of each XML tag (between `<` and `>`, at most 4 KB of it) read from `r`,
+/// holding no more than one tag in memory; returns the bytes read.
+fn scan_tags(r: &mut impl std::io::BufRead, mut on_tag: impl FnMut(&[u8])) -> std::io::Result<u64> {
+    const TAG_KEPT: usize = 4096;
+    let mut total = 0u64;
+    let mut tag: Vec<u8> = Vec::new();
+    let mut in_tag = false;
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(total);
+        }
+        let n = buf.len();
+        let mut i = 0;
+        while i < n {
+            if in_tag {
+                match buf[i..].iter().position(|b| *b == b'>') {
+                    Some(end) => {
+                        let room = TAG_KEPT.saturating_sub(tag.len());
+                        tag.extend_from_slice(&buf[i..i + end.min(room)]);
+                        on_tag(&tag);
+                        tag.clear();
+                        in_tag = false;
+                        i += end + 1;
+                    }
+                    None => {
+                        let room = TAG_KEPT.saturating_sub(tag.len());
+                        tag.extend_from_slice(&buf[i..n.min(i + room)]);
+                        i = n;
+                    }
+                }
+            } else {
+                match buf[i..].iter().position(|b| *b == b'<') {
+                    Some(start) => {
+                        in_tag = true;
+                        i += start + 1;
+                    }
+                    None => i = n,
+                }
+            }
+        }
+        r.consume(n);
+        total += n as u64;
+    }
 }
 
 /// A JSON value as a cell: text as it is, numbers as [`number_text`], null as empty, anything nested as JSON.
@@ -443,6 +670,7 @@ fn read_geojson(bytes: &[u8]) -> Result<SourceTable, ReadError> {
         .iter()
         .map(|f| f.get("properties").and_then(Value::as_object));
     let (headers, index) = columns_of(props, &[]);
+    check_cells(features.len(), headers.len())?;
     let mut rows = Vec::with_capacity(features.len());
     for (i, feature) in features.iter().enumerate() {
         let mut cells = vec![String::new(); headers.len()];
@@ -526,6 +754,7 @@ fn read_overpass(bytes: &[u8]) -> Result<SourceTable, ReadError> {
         .iter()
         .map(|e| e.get("tags").and_then(Value::as_object));
     let (headers, index) = columns_of(tags, &OSM_FIRST);
+    check_cells(elements.len(), headers.len())?;
     let mut rows = Vec::with_capacity(elements.len());
     let mut skipped = 0usize;
     for (i, element) in elements.iter().enumerate() {
@@ -738,6 +967,98 @@ mod tests {
         assert!(matches!(
             read(b"PK\x03\x04 broken", SourceFormat::Spreadsheet, None),
             Err(ReadError::Spreadsheet(_))
+        ));
+    }
+
+    /// An XLSX of two cells, written by rust_xlsxwriter.
+    fn two_cell_xlsx(last: (u32, u16)) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "name").unwrap();
+        sheet.write_string(last.0, last.1, "far away").unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_sheet_spanning_billions_of_cells_is_refused_not_allocated() {
+        // Two cells, A1 and XFD1048576: a few KB on disk, a 17-billion-cell block for calamine.
+        let bytes = two_cell_xlsx((1_048_575, 16_383));
+        assert!(bytes.len() < 20_000, "{}", bytes.len());
+        match read(&bytes, SourceFormat::Spreadsheet, None) {
+            Err(ReadError::TooManyCells { cells, limit }) => {
+                assert_eq!(cells, 1_048_576 * 16_384);
+                assert_eq!(limit, MAX_CELLS);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A sheet of ordinary size reads.
+        let t = read(&two_cell_xlsx((3, 2)), SourceFormat::Spreadsheet, None).unwrap();
+        assert_eq!(t.rows.len(), 1);
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_by_its_unpacked_size() {
+        use std::io::{Read as _, Write as _};
+        // An XLSX whose sheet carries 300 MB of blank space: it packs to well under a megabyte.
+        let small = two_cell_xlsx((1, 0));
+        let mut source = zip::ZipArchive::new(Cursor::new(&small)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        for i in 0..source.len() {
+            let mut entry = source.by_index(i).unwrap();
+            let name = entry.name().to_string();
+            let mut body = Vec::new();
+            entry.read_to_end(&mut body).unwrap();
+            out.start_file(name.as_str(), deflated).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                let blanks = vec![b' '; 1024 * 1024];
+                let split = body.iter().position(|b| *b == b'>').unwrap() + 1;
+                out.write_all(&body[..split]).unwrap();
+                for _ in 0..300 {
+                    out.write_all(&blanks).unwrap();
+                }
+                out.write_all(&body[split..]).unwrap();
+            } else {
+                out.write_all(&body).unwrap();
+            }
+        }
+        let bomb = out.finish().unwrap().into_inner();
+        assert!(bomb.len() < 2 * 1024 * 1024, "{}", bomb.len());
+        let err = read(&bomb, SourceFormat::Spreadsheet, None).unwrap_err();
+        assert!(matches!(err, ReadError::TooLargeUnpacked { .. }), "{err}");
+        assert!(err.to_string().contains("256 MB"), "{err}");
+    }
+
+    #[test]
+    fn geojson_and_csv_that_widen_into_too_many_cells_are_refused() {
+        // 4,000 features, each with a property name of its own: 4,000 columns × 4,000 rows.
+        let features: Vec<String> = (0..4_000)
+            .map(|i| {
+                format!(
+                    r#"{{"type":"Feature","properties":{{"p{i}":1}},"geometry":{{"type":"Point","coordinates":[78.5,25.4]}}}}"#
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        assert!(matches!(
+            read(json.as_bytes(), SourceFormat::GeoJson, None),
+            Err(ReadError::TooManyCells { .. })
+        ));
+        // A CSV row of 20,000 columns under 600 short rows: every row would be widened to it.
+        let mut text = String::from("name,lat,lon\n");
+        text.push_str(&",".repeat(20_000));
+        text.push_str("x\n");
+        for _ in 0..600 {
+            text.push_str("Gate,25.4,78.5\n");
+        }
+        assert!(matches!(
+            read(text.as_bytes(), SourceFormat::Csv, None),
+            Err(ReadError::TooManyCells { .. })
         ));
     }
 }
