@@ -225,7 +225,7 @@ pub enum Command {
         /// Probes in flight at once.
         #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=512))]
         concurrency: u16,
-        /// Time limit of each check (stream, snapshot), milliseconds.
+        /// Time limit of each camera's whole probe (the stream, then the snapshot in what is left), milliseconds.
         #[arg(long, default_value_t = 3_000, value_parser = clap::value_parser!(u64).range(100..=60_000))]
         timeout_ms: u64,
         /// Seconds between probes of a working camera (failing ones back off up to 16 times that).

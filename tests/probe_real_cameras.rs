@@ -8,8 +8,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::real_servers::{
-    Auth, BadMode, BadServer, CannedServer, RtspCamera, SnapshotServer, closed_port, jpeg_answerer,
-    rtsp_answerer, test_jpeg,
+    Auth, BadMode, BadServer, CannedServer, LighttpdSnapshotServer, RtspCamera, SnapshotServer,
+    closed_port, jpeg_answerer, rtsp_answerer, test_jpeg,
 };
 use iccc_desk::model::ProbeTarget;
 use iccc_desk::model::{Credentials, HealthState};
@@ -580,6 +580,28 @@ fn silent_servers_end_each_probe_within_its_deadline() {
 }
 
 const RTSP_PATH_FOR_TESTS: &str = "/Streaming/Channels/101";
+
+/// lighttpd's Digest (mod_auth), a second snapshot server vendor beside Apache, on the Hikvision and Dahua paths.
+#[test]
+fn lighttpd_snapshots_with_digest() {
+    let server = LighttpdSnapshotServer::start_on("127.0.0.1", USER, PASS, &test_jpeg(800, 450));
+    for snapshot_url in [server.hikvision_url(), server.dahua_url()] {
+        let deadline = || Deadline::after(Duration::from_secs(5));
+        let f = probe_snapshot(&url(&snapshot_url), Some(&creds(PASS)), &deadline());
+        assert_eq!(f.state, HealthState::Online, "{snapshot_url}: {f:?}");
+        assert_eq!((f.width_px, f.height_px), (Some(800), Some(450)));
+        assert!(f.thumbnail_jpeg.is_some());
+        let f = probe_snapshot(
+            &url(&snapshot_url),
+            Some(&creds("wrong-password")),
+            &deadline(),
+        );
+        assert_eq!(f.state, HealthState::AuthFailed, "{f:?}");
+        no_secret(&f);
+        let f = probe_snapshot(&url(&snapshot_url), None, &deadline());
+        assert_eq!(f.state, HealthState::AuthFailed, "{f:?}");
+    }
+}
 
 /// Cameras on IPv6 (`[::1]`): a real GStreamer RTSP server and a snapshot server, both on ::1, are online.
 #[test]

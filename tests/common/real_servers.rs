@@ -1067,3 +1067,156 @@ pub fn jpeg_answerer(jpeg: Vec<u8>) -> Answerer {
         Some(out)
     })
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP snapshot server (lighttpd)
+// ---------------------------------------------------------------------------------------------------------------
+
+const LIGHTTPD: &str = "/usr/sbin/lighttpd";
+
+/// lighttpd (tests/support/snapshot_lighttpd.conf) on a loopback address answering the Hikvision and Dahua
+/// snapshot paths with a JPEG behind Digest auth (mod_auth, htdigest, realm [`SNAPSHOT_REALM`]): a second
+/// vendor's Digest beside Apache's. Dropping it stops the server.
+pub struct LighttpdSnapshotServer {
+    address: &'static str,
+    port: u16,
+    dir: tempfile::TempDir,
+    child: Option<Child>,
+    stdin: Option<ChildStdin>,
+}
+
+impl LighttpdSnapshotServer {
+    /// Starts lighttpd on `address` ("127.0.0.1" or "::1") and a free port, and waits (at most 10 s) until it
+    /// accepts connections.
+    pub fn start_on(address: &'static str, user: &str, pass: &str, jpeg: &[u8]) -> Self {
+        assert!(
+            Path::new(LIGHTTPD).exists(),
+            "the lighttpd snapshot server needs {LIGHTTPD}: {SETUP_HINT}"
+        );
+        assert!(
+            !user.contains(':') && !user.contains('\n') && !pass.contains('\n'),
+            "htdigest user names cannot hold ':' or line breaks"
+        );
+        let dir = tempfile::Builder::new()
+            .prefix("iccc-lighttpd-")
+            .tempdir()
+            .expect("temp dir");
+        for path in [HIKVISION_SNAPSHOT_PATH, DAHUA_SNAPSHOT_PATH] {
+            let file = dir.path().join("htdocs").join(path.trim_start_matches('/'));
+            fs::create_dir_all(file.parent().expect("a folder")).expect("htdocs folders");
+            fs::write(&file, jpeg).expect("write snapshot");
+        }
+        let ha1 = md5_hex(&format!("{user}:{SNAPSHOT_REALM}:{pass}"));
+        fs::write(
+            dir.path().join("htdigest"),
+            format!("{user}:{SNAPSHOT_REALM}:{ha1}\n"),
+        )
+        .expect("write htdigest");
+        let mut server = LighttpdSnapshotServer {
+            address,
+            port: 0,
+            dir,
+            child: None,
+            stdin: None,
+        };
+        for _ in 0..5 {
+            let ip: std::net::IpAddr = address.parse().expect("a loopback address");
+            server.port = TcpListener::bind((ip, 0))
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port();
+            if server.spawn() {
+                return server;
+            }
+        }
+        panic!(
+            "lighttpd could not bind a port; its log:\n{}",
+            read_log(&server.dir.path().join("error.log"))
+        );
+    }
+
+    fn base(&self) -> String {
+        if self.address.contains(':') {
+            format!("http://[{}]:{}", self.address, self.port)
+        } else {
+            format!("http://{}:{}", self.address, self.port)
+        }
+    }
+
+    /// `http://ADDRESS:PORT/ISAPI/Streaming/channels/101/picture`
+    pub fn hikvision_url(&self) -> String {
+        format!("{}{HIKVISION_SNAPSHOT_PATH}", self.base())
+    }
+
+    /// `http://ADDRESS:PORT/cgi-bin/snapshot.cgi?channel=1`
+    pub fn dahua_url(&self) -> String {
+        format!("{}{DAHUA_SNAPSHOT_PATH}?channel=1", self.base())
+    }
+
+    /// False when the port was taken; panics on any other failure.
+    fn spawn(&mut self) -> bool {
+        let dir = self.dir.path();
+        let template = fs::read_to_string(support_dir().join("snapshot_lighttpd.conf"))
+            .expect("read tests/support/snapshot_lighttpd.conf");
+        let bind = if self.address.contains(':') {
+            format!("[{}]", self.address)
+        } else {
+            self.address.to_string()
+        };
+        let conf = template
+            .replace("@DIR@", dir.to_str().expect("temp dir path is UTF-8"))
+            .replace("@PORT@", &self.port.to_string())
+            .replace("@BIND@", &bind);
+        let conf_path = dir.join("lighttpd.conf");
+        fs::write(&conf_path, conf).expect("write lighttpd.conf");
+        let error_log = dir.join("error.log");
+        let _ = fs::remove_file(&error_log);
+        let wrapper_log = dir.join("lighttpd_server.log");
+        let mut child = Command::new(support_dir().join("lighttpd_server.sh"))
+            .arg(&conf_path)
+            .stdin(Stdio::piped())
+            .stdout(open_log(&wrapper_log))
+            .stderr(open_log(&wrapper_log))
+            .spawn()
+            .expect("start tests/support/lighttpd_server.sh");
+        let stdin = child.stdin.take();
+        let ip: std::net::IpAddr = self.address.parse().expect("a loopback address");
+        let addr = SocketAddr::new(ip, self.port);
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                drop(stdin);
+                let log = format!("{}{}", read_log(&error_log), read_log(&wrapper_log));
+                if log.contains("Address already in use") {
+                    return false;
+                }
+                panic!(
+                    "lighttpd exited at start ({status}); {SETUP_HINT} if it is missing. Its log:\n{log}"
+                );
+            }
+            let running =
+                fs::read_to_string(&error_log).is_ok_and(|log| log.contains("server started"));
+            if running && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                self.child = Some(child);
+                self.stdin = stdin;
+                return true;
+            }
+            if Instant::now() > deadline {
+                drop(stdin);
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "lighttpd not ready within {READY_TIMEOUT:?}; its log:\n{}",
+                    read_log(&error_log)
+                );
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl Drop for LighttpdSnapshotServer {
+    fn drop(&mut self) {
+        stop_child(&mut self.child, &mut self.stdin);
+    }
+}
