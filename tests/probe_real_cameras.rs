@@ -722,6 +722,38 @@ fn rtsps_streams_are_refused_by_name_and_nothing_is_sent() {
             .any(|t| t.contains("rtsps:// (RTSP over TLS) is not supported")),
         "{texts:?}"
     );
+    let dir = tempfile::tempdir().unwrap();
+    // An existing registry (a dry run does not create one).
+    drop(
+        iccc_desk::store::Store::open(
+            &dir.path().join("registry.sqlite"),
+            &iccc_desk::store::OpenOptions {
+                key_dir: dir.path().join("keys"),
+            },
+        )
+        .unwrap(),
+    );
+    let list = dir.path().join("cameras.csv");
+    std::fs::write(
+        &list,
+        "site,category,camera,area,stream_url,lat,lon\nHotel Raj,hotel,Gate,gate,rtsps://127.0.0.5:322/1,25.4486,78.5697\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_iccc-desk"))
+        .arg("import")
+        .arg(&list)
+        .arg("--dry-run")
+        .arg("--db")
+        .arg(dir.path().join("registry.sqlite"))
+        .arg("--key-dir")
+        .arg(dir.path().join("keys"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        said.contains("row 2: stream_url: rtsps:// (RTSP over TLS) is not supported"),
+        "{said}"
+    );
 }
 
 /// A continuous `probe` while another program holds the registry's write lock (a long import): the results are
