@@ -232,3 +232,24 @@ pub fn probe_rtsp(url: &Url, credentials: Option<&Credentials>, deadline: &Deadl
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        /// A camera's login challenge is hostile text too: answering it never panics.
+        #[test]
+        fn hostile_challenges_never_panic(challenge in "(Digest|Basic|digest) [ -~]{0,120}") {
+            let mut builder = http_auth::PasswordClient::builder();
+            builder = builder.challenges(&challenge);
+            if let Ok(mut client) = builder.build() {
+                let _ = client.respond(&http_auth::PasswordParams {
+                    username: "admin",
+                    password: "secret",
+                    uri: "rtsp://127.0.0.1/x",
+                    method: "DESCRIBE",
+                    body: Some(&[]),
+                });
+            }
+        }
+    }
+}
