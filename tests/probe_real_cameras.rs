@@ -838,7 +838,7 @@ fn continuous_probe_holds_results_while_the_registry_is_busy() {
     let until = Instant::now() + Duration::from_secs(60);
     let mut written = false;
     while !written && Instant::now() < until {
-        written = reader.health().unwrap().get(&dead).is_some();
+        written = reader.health().unwrap().contains_key(&dead);
         if !written {
             std::thread::sleep(Duration::from_millis(200));
         }
@@ -849,4 +849,74 @@ fn continuous_probe_holds_results_while_the_registry_is_busy() {
     assert!(written, "the held result never reached the registry");
     assert!(still_running, "the prober quit");
     assert_eq!(reader.health().unwrap()[&dead].state, HealthState::Offline);
+}
+
+/// The desk's prober while a long import holds the registry's write lock: it says the results are held, does not
+/// stop, and writes them once the lock goes.
+#[test]
+fn desk_prober_holds_results_while_the_registry_is_busy() {
+    use iccc_desk::model::Site;
+    use iccc_desk::services::monitor::{HealthMonitor, MonitorEvent, MonitorOptions};
+    use iccc_desk::store::{Actor, OpenOptions, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("registry.sqlite");
+    let options = OpenOptions {
+        key_dir: dir.path().join("keys"),
+    };
+    let dead = {
+        let mut store = Store::open(&db, &options).unwrap();
+        let actor = Actor {
+            user: "setup".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let mut site = Site::blank();
+        site.name_en = "Jhansi Railway Station".into();
+        let site = store.add_site(&actor, &site).unwrap();
+        common::add_integrated_camera(
+            &mut store,
+            site.id,
+            "Platform 1",
+            format!("rtsp://127.0.0.1:{}/Streaming/Channels/101", closed_port()),
+            String::new(),
+            PASS,
+        )
+    };
+    let importer = rusqlite::Connection::open(&db).unwrap();
+    importer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let monitor = HealthMonitor::start(
+        db,
+        options.key_dir,
+        MonitorOptions::default(),
+        std::sync::Arc::new(|| {}),
+    );
+    let mut events = Vec::new();
+    let mut wait_for = |what: &str, want: &dyn Fn(&MonitorEvent) -> bool| {
+        let until = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < until {
+            match monitor.try_recv() {
+                Some(e) => {
+                    let found = want(&e);
+                    events.push(format!("{e:?}"));
+                    assert!(
+                        !matches!(e, MonitorEvent::Failed(_) | MonitorEvent::Restarting { .. }),
+                        "the prober stopped: {events:?}"
+                    );
+                    if found {
+                        return;
+                    }
+                }
+                None => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+        panic!("no {what} within 60 s: {events:?}");
+    };
+    wait_for("'held' report", &|e| {
+        matches!(e, MonitorEvent::Held { results: 1 })
+    });
+    importer.execute_batch("COMMIT").unwrap();
+    wait_for(
+        "update of the held camera",
+        &|e| matches!(e, MonitorEvent::Updated(u) if u.iter().any(|u| u.record.camera_id == dead && u.record.state == HealthState::Offline)),
+    );
 }

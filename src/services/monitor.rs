@@ -274,11 +274,21 @@ fn run(
     let mut schedule: ProbeSchedule = store.probe_schedule().map_err(|e| e.to_string())?;
     // Results not yet written (the registry was busy); kept across sweeps.
     let mut pending: Vec<Observation> = Vec::with_capacity(BATCH);
+    let mut last_held_try: Option<Instant> = None;
     loop {
         match commands.recv_timeout(Duration::from_secs(1)) {
             Ok(MonitorCommand::SetRunning(_) | MonitorCommand::ProbeNow(_)) => {}
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+        // Held results are tried again between sweeps too (each try may wait the store's busy timeout).
+        if !pending.is_empty() && last_held_try.is_none_or(|t| t.elapsed() >= HELD_RETRY) {
+            last_held_try = Some(Instant::now());
+            if let Flushed::Held = flush(&mut store, &mut pending, &mut schedule, out)? {
+                out(MonitorEvent::Held {
+                    results: pending.len(),
+                });
+            }
         }
         // Cameras are read again when the registry changed (not when another prober wrote health).
         let version = store.data_version().unwrap_or(seen_version);
@@ -382,7 +392,14 @@ fn run(
         }
         // Results held by a busy registry stay in `pending` and go with the next sweep's first write; the
         // schedule skips them meanwhile, so the cameras are not probed again for nothing.
-        if let Flushed::Held = flush(&mut store, &mut pending, &mut schedule, out)? {
+        let flushed = flush(&mut store, &mut pending, &mut schedule, out)?;
+        out(MonitorEvent::Rate {
+            probes_per_min: report.probes_per_min,
+            cameras: ids.len(),
+        });
+        // After the sweep's figures, so the wall keeps saying that results are held.
+        if let Flushed::Held = flushed {
+            last_held_try = Some(Instant::now());
             out(MonitorEvent::Held {
                 results: pending.len(),
             });
@@ -391,10 +408,6 @@ fn run(
                 schedule.insert(o.camera_id, (failures, o.at_unix_s));
             }
         }
-        out(MonitorEvent::Rate {
-            probes_per_min: report.probes_per_min,
-            cameras: ids.len(),
-        });
     }
 }
 
