@@ -183,8 +183,33 @@ pub trait Source: std::io::Read {
 }
 
 impl Source for TcpStream {
+    /// Waits with poll(2), whose timer is precise to the millisecond; a socket's own read timeout is counted in
+    /// kernel ticks and overshoots by up to two of them (20 ms at 100 Hz), past the probe's deadline. The read
+    /// timeout stays set as a backstop.
     fn set_wait(&mut self, wait: Duration) -> std::io::Result<()> {
-        self.set_read_timeout(Some(wait))
+        use std::os::fd::AsRawFd as _;
+        self.set_read_timeout(Some(wait))?;
+        let wait_ms = i32::try_from(wait.as_micros().div_ceil(1000)).unwrap_or(i32::MAX);
+        let mut fd = libc::pollfd {
+            fd: self.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: `fd` is one valid pollfd that lives across the call, and the count passed is 1.
+        let ready = unsafe { libc::poll(&mut fd, 1, wait_ms) };
+        match ready {
+            0 => Err(std::io::ErrorKind::TimedOut.into()),
+            n if n < 0 => {
+                let e = std::io::Error::last_os_error();
+                // A signal: the read below waits out the rest with the socket's timeout.
+                if e.kind() == std::io::ErrorKind::Interrupted {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -207,9 +232,11 @@ impl<S: Source> Reader<'_, S> {
         let Some(left) = self.deadline.remaining() else {
             return Err(self.timeout());
         };
-        self.stream
-            .set_wait(left)
-            .map_err(|e| WireError::Io(e.to_string()))?;
+        match self.stream.set_wait(left) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => return Err(self.timeout()),
+            Err(e) => return Err(WireError::Io(e.to_string())),
+        }
         let mut chunk = [0u8; 8192];
         match self.stream.read(&mut chunk) {
             Ok(0) => Ok(false),
