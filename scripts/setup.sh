@@ -15,6 +15,9 @@ if [ "$purpose" = "test" ]; then
   # GStreamer's RTSP server driven from the system Python (H.264 via x264enc), Apache with Digest auth for snapshots.
   packages+=(gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-base gstreamer1.0-plugins-good
     gstreamer1.0-plugins-ugly apache2 apache2-utils)
+  # lighttpd: a second snapshot server vendor (mod_auth Digest); GStreamer "bad" plugins: x265enc and rtph265pay for
+  # an H.265 camera whose SPS gives its picture size.
+  packages+=(lighttpd gstreamer1.0-plugins-bad)
 fi
 
 missing=()

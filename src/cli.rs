@@ -225,7 +225,7 @@ pub enum Command {
         /// Probes in flight at once.
         #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=512))]
         concurrency: u16,
-        /// Time limit of each check (stream, snapshot), milliseconds.
+        /// Time limit of each camera's whole probe (the stream, then the snapshot in what is left), milliseconds.
         #[arg(long, default_value_t = 3_000, value_parser = clap::value_parser!(u64).range(100..=60_000))]
         timeout_ms: u64,
         /// Seconds between probes of a working camera (failing ones back off up to 16 times that).
@@ -944,6 +944,36 @@ struct ProbeLine {
 
 /// Results are written to the registry in batches of this many.
 const PROBE_BATCH: usize = 200;
+/// After the registry was found busy, the next write is tried this much later.
+const PROBE_HELD_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
+/// `probe --once` tries this many times (each waiting the store's busy timeout) before giving up on a busy
+/// registry.
+const PROBE_ONCE_WRITE_TRIES: u32 = 6;
+/// Most results held while the registry is busy; past this the oldest are dropped (their cameras are probed
+/// again anyway).
+const PROBE_MAX_HELD: usize = 100_000;
+
+/// Writes the held results. False when the registry is busy: they stay held (the newest `PROBE_MAX_HELD`).
+fn write_held(
+    store: &mut Store,
+    held: &mut Vec<crate::store::Observation>,
+) -> Result<bool, crate::store::StoreError> {
+    if held.is_empty() {
+        return Ok(true);
+    }
+    match store.record_observations(held) {
+        Ok(()) => {
+            held.clear();
+            Ok(true)
+        }
+        Err(crate::store::StoreError::Busy) => {
+            let excess = held.len().saturating_sub(PROBE_MAX_HELD);
+            held.drain(..excess);
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
 
 fn run_probe(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError> {
     let english = I18n::new(Lang::En);
@@ -956,6 +986,9 @@ fn run_probe(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError> 
     )
     .map_err(|e| CliError::from_store(db, e))?;
     let cancel = std::sync::atomic::AtomicBool::new(false);
+    // Results not yet written (the registry was busy), kept across sweeps.
+    let mut held: Vec<crate::store::Observation> = Vec::new();
+    let mut held_retry_at: Option<std::time::Instant> = None;
     loop {
         let snapshot = store
             .load_snapshot()
@@ -977,9 +1010,14 @@ fn run_probe(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError> 
         let due: Vec<usize> = if run.once {
             (0..targets.len()).collect()
         } else {
-            let schedule = store
+            let mut schedule = store
                 .probe_schedule()
                 .map_err(|e| CliError::from_store(db, e))?;
+            // Cameras whose results are held were just probed: not due again yet.
+            for o in &held {
+                let failures = u32::from(o.finding.state != crate::model::HealthState::Online);
+                schedule.insert(o.camera_id, (failures, o.at_unix_s));
+            }
             due_targets(
                 &targets,
                 &schedule,
@@ -1002,7 +1040,6 @@ fn run_probe(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError> 
             })
             .collect();
         drop(snapshot);
-        let mut batch = Vec::with_capacity(PROBE_BATCH);
         let mut lines = Vec::new();
         let mut write_error = None;
         let report = sweep(
@@ -1030,24 +1067,52 @@ fn run_probe(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError> 
                     say(&probe_line_text(&english, &line));
                 }
                 lines.push(line);
-                batch.push(observation);
-                if batch.len() >= PROBE_BATCH
+                held.push(observation);
+                if held.len() >= PROBE_BATCH
                     && write_error.is_none()
-                    && let Err(e) = store.record_observations(&batch)
+                    && held_retry_at.is_none_or(|t| std::time::Instant::now() >= t)
                 {
-                    write_error = Some(e);
-                }
-                if batch.len() >= PROBE_BATCH {
-                    batch.clear();
+                    match write_held(&mut store, &mut held) {
+                        Ok(true) => held_retry_at = None,
+                        Ok(false) => {
+                            held_retry_at = Some(std::time::Instant::now() + PROBE_HELD_RETRY);
+                        }
+                        Err(e) => write_error = Some(e),
+                    }
                 }
             },
         );
         if let Some(e) = write_error {
             return Err(CliError::from_store(db, e));
         }
-        store
-            .record_observations(&batch)
-            .map_err(|e| CliError::from_store(db, e))?;
+        // A busy registry (a long import holds its write lock) keeps the results for a later try; a one-shot
+        // probe waits for it a while, a continuous one goes on with its next sweep.
+        let mut tries_left = if run.once { PROBE_ONCE_WRITE_TRIES } else { 1 };
+        loop {
+            match write_held(&mut store, &mut held) {
+                Ok(true) => break,
+                Ok(false) => {
+                    tries_left -= 1;
+                    eprintln!(
+                        "iccc-desk: the registry is busy (another program is writing to it); {} results held{}",
+                        held.len(),
+                        if tries_left > 0 || !run.once {
+                            ", written on the next try"
+                        } else {
+                            ""
+                        }
+                    );
+                    if tries_left == 0 {
+                        if run.once {
+                            return Err(CliError::from_store(db, crate::store::StoreError::Busy));
+                        }
+                        break;
+                    }
+                    std::thread::sleep(PROBE_HELD_RETRY);
+                }
+                Err(e) => return Err(CliError::from_store(db, e)),
+            }
+        }
         lines.sort_by_key(|l| l.camera_id);
         if run.json {
             let text =

@@ -84,7 +84,7 @@ fn add_hotel_and_gate_camera_by_keyboard() {
     type_text(&mut h, "Gate#Pass-2026");
     press(&mut h, Key::Enter);
     // Wrong scheme is named beside the field.
-    h.get_by_label("Must start with rtsp:// / rtsps://, not http://.");
+    h.get_by_label("Must start with rtsp://, not http://.");
     assert_eq!(desk.count("SELECT count(*) FROM camera"), 0);
 
     h.get_by_label("Stream URL (rtsp://)").focus();

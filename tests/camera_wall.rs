@@ -224,3 +224,58 @@ fn health_written_elsewhere_never_reloads_the_registry() {
         })
     });
 }
+
+/// The registry is damaged under a running desk (another program drops the health table): the prober stops, the
+/// wall says so in words, and the prober is started again by itself (and says so again while the damage lasts)
+/// instead of dying silently with the wall's health frozen.
+#[test]
+fn a_prober_that_stops_is_shown_on_the_wall_and_started_again() {
+    use iccc_desk::services::monitor::MonitorCommand;
+    let desk = Desk::new();
+    let dead = {
+        let actor = Actor {
+            user: "setup".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        let mut site = Site::blank();
+        site.name_en = "Hotel Raj Palace".into();
+        let site = store.add_site(&actor, &site).unwrap();
+        common::add_integrated_camera(
+            &mut store,
+            site.id,
+            "Entrance",
+            format!("rtsp://127.0.0.1:{}/Streaming/Channels/101", closed_port()),
+            String::new(),
+            PASS,
+        )
+    };
+    let mut h = desk.harness();
+    h.get_by_label("Camera wall").click();
+    h.run_ok();
+    wait_until(&mut h, "the camera is probed", |app| {
+        app.index()
+            .is_some_and(|i| i.health_state(dead) != HealthState::NotProbed)
+    });
+    assert!(h.state().wall.prober_trouble.is_none());
+
+    desk.sql()
+        .execute_batch("DROP TABLE camera_health")
+        .expect("drop the health table");
+    if let Some(monitor) = &h.state().monitor {
+        monitor.send(MonitorCommand::ProbeNow(vec![dead]));
+    }
+    wait_until(&mut h, "the wall says the prober stopped", |app| {
+        app.wall.prober_trouble.is_some()
+    });
+    // On the wall's toolbar and in the status bar.
+    assert!(h.query_all_by_label_contains("Prober stopped").count() >= 1);
+    // Started again: the second start meets the same damage and says so (restart 2).
+    wait_until(&mut h, "the prober is started again", |app| {
+        app.wall
+            .prober_trouble
+            .as_deref()
+            .is_some_and(|t| t.contains("restart 2"))
+    });
+    assert!(h.query_all_by_label_contains("restart 2").count() >= 1);
+}

@@ -8,7 +8,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::real_servers::{
-    Auth, BadMode, BadServer, RtspCamera, SnapshotServer, closed_port, test_jpeg,
+    Auth, BadMode, BadServer, CannedServer, LighttpdSnapshotServer, RtspCamera, SnapshotServer,
+    closed_port, jpeg_answerer, rtsp_answerer, test_jpeg,
 };
 use iccc_desk::model::ProbeTarget;
 use iccc_desk::model::{Credentials, HealthState};
@@ -410,5 +411,517 @@ fn probe_now_goes_before_a_long_sweep() {
         found,
         Some(HealthState::Online),
         "probe now was not answered in 20 s"
+    );
+}
+
+const LOOPBACK_V4: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+const LOOPBACK_V6: std::net::IpAddr = std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST);
+
+/// Snapshot answers whose chunk sizes do not add up (sizes near the top of the address range, sizes that
+/// disagree with the data): each is one camera's stream error, and the headless prober ends normally instead of
+/// panicking (exit 101).
+#[test]
+fn hostile_chunked_snapshots_are_a_stream_error_not_a_crash() {
+    let bodies: [&[u8]; 4] = [
+        b"3\r\nabc\r\nfffffffffffffffe\r\nxy\r\n0\r\n\r\n",
+        b"ffffffffffffffff\r\nabc\r\n0\r\n\r\n",
+        b"10\r\nabc\r\n0\r\n\r\n",
+        b"2\r\nabcdef\r\n0\r\n\r\n",
+    ];
+    let servers: Vec<CannedServer> = bodies
+        .iter()
+        .map(|body| {
+            let mut answer =
+                b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+            answer.extend_from_slice(body);
+            CannedServer::start(LOOPBACK_V4, std::sync::Arc::new(move |_: &str| Some(answer.clone())))
+        })
+        .collect();
+    for server in &servers {
+        let f = probe_snapshot(
+            &url(&server.url("http", "/snap.jpg")),
+            None,
+            &Deadline::after(Duration::from_secs(5)),
+        );
+        assert_eq!(f.state, HealthState::StreamError, "{f:?}");
+        let error = f.error.unwrap_or_default();
+        assert!(
+            error.contains("chunk") || error.contains("larger than"),
+            "{error}"
+        );
+    }
+
+    // The same cameras in a registry, probed by `iccc-desk probe --once`.
+    use iccc_desk::model::Site;
+    use iccc_desk::store::{Actor, OpenOptions, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("registry.sqlite");
+    let keys = dir.path().join("keys");
+    let mut store = Store::open(
+        &db,
+        &OpenOptions {
+            key_dir: keys.clone(),
+        },
+    )
+    .unwrap();
+    let actor = Actor {
+        user: "test".into(),
+        now_unix_s: 1_795_564_800,
+    };
+    let mut site = Site::blank();
+    site.name_en = "Hotel Raj Palace".into();
+    let site = store.add_site(&actor, &site).unwrap();
+    // A working stream, so the snapshot is asked for too.
+    let stream = CannedServer::start(
+        LOOPBACK_V4,
+        rtsp_answerer("v=0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"),
+    );
+    for (i, server) in servers.iter().enumerate() {
+        common::add_integrated_camera(
+            &mut store,
+            site.id,
+            &format!("Gate {i}"),
+            stream.url("rtsp", &format!("/Streaming/Channels/{i}01")),
+            server.url("http", "/snap.jpg"),
+            PASS,
+        );
+    }
+    drop(store);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_iccc-desk"))
+        .args(["probe", "--once", "--json", "--timeout-ms", "3000", "--db"])
+        .arg(&db)
+        .arg("--key-dir")
+        .arg(&keys)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+    let report: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&output.stdout).trim()).unwrap();
+    let cameras = report["cameras"].as_array().unwrap();
+    assert_eq!(cameras.len(), 4, "{report}");
+    for c in cameras {
+        let error = c["error"].as_str().unwrap_or_default();
+        assert!(error.starts_with("snapshot:"), "{c}");
+    }
+}
+
+/// A silent server (accepts, never answers) on every step of a probe: the probe of a camera gives up at its
+/// deadline, not later. A property of the deadline, not a speed figure: 1,000 ms allowed 5% (1,050 ms).
+#[test]
+fn silent_servers_end_each_probe_within_its_deadline() {
+    let limit = Duration::from_millis(1000);
+    let allowed = Duration::from_millis(1050);
+    let silent = CannedServer::start(LOOPBACK_V4, std::sync::Arc::new(|_: &str| None));
+    // OPTIONS answered, DESCRIBE never.
+    let half = CannedServer::start(
+        LOOPBACK_V4,
+        std::sync::Arc::new(|head: &str| {
+            head.starts_with("OPTIONS").then(|| {
+                format!(
+                    "RTSP/1.0 200 OK\r\nCSeq: {}\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n",
+                    common::real_servers::cseq_of(head)
+                )
+                .into_bytes()
+            })
+        }),
+    );
+    let trickle = BadServer::start(BadMode::SlowTrickle);
+    let cases = [
+        (
+            "silent RTSP",
+            Some(silent.url("rtsp", RTSP_PATH_FOR_TESTS)),
+            None,
+        ),
+        (
+            "silent snapshot",
+            None,
+            Some(silent.url("http", "/snap.jpg")),
+        ),
+        (
+            "silent DESCRIBE",
+            Some(half.url("rtsp", RTSP_PATH_FOR_TESTS)),
+            None,
+        ),
+        // A trickling stream (a stream error, so the snapshot is tried too) then a silent snapshot: one
+        // deadline for the whole camera.
+        (
+            "trickle, then silent snapshot",
+            Some(trickle.rtsp_url()),
+            Some(silent.url("http", "/snap.jpg")),
+        ),
+        (
+            "silent, by host name",
+            Some(format!(
+                "rtsp://localhost:{}{RTSP_PATH_FOR_TESTS}",
+                silent.addr().port()
+            )),
+            None,
+        ),
+    ];
+    for (what, stream, snapshot) in cases {
+        let target = ProbeTarget {
+            camera_id: 1,
+            stream_url: stream.as_deref().map(url),
+            snapshot_url: snapshot.as_deref().map(url),
+            credentials: Some(creds(PASS)),
+        };
+        let started = Instant::now();
+        let f = probe_camera(&target, &ProbeOptions { timeout: limit });
+        let took = started.elapsed();
+        println!(
+            "{what}: {} ms for a {} ms deadline",
+            took.as_millis(),
+            limit.as_millis()
+        );
+        assert_ne!(f.state, HealthState::Online, "{what}: {f:?}");
+        assert!(
+            took <= allowed,
+            "{what}: the probe took {} ms for a {} ms deadline: {f:?}",
+            took.as_millis(),
+            limit.as_millis()
+        );
+    }
+}
+
+const RTSP_PATH_FOR_TESTS: &str = "/Streaming/Channels/101";
+
+/// lighttpd's Digest (mod_auth), a second snapshot server vendor beside Apache, on the Hikvision and Dahua paths.
+#[test]
+fn lighttpd_snapshots_with_digest() {
+    let server = LighttpdSnapshotServer::start_on("127.0.0.1", USER, PASS, &test_jpeg(800, 450));
+    for snapshot_url in [server.hikvision_url(), server.dahua_url()] {
+        let deadline = || Deadline::after(Duration::from_secs(5));
+        let f = probe_snapshot(&url(&snapshot_url), Some(&creds(PASS)), &deadline());
+        assert_eq!(f.state, HealthState::Online, "{snapshot_url}: {f:?}");
+        assert_eq!((f.width_px, f.height_px), (Some(800), Some(450)));
+        assert!(f.thumbnail_jpeg.is_some());
+        let f = probe_snapshot(
+            &url(&snapshot_url),
+            Some(&creds("wrong-password")),
+            &deadline(),
+        );
+        assert_eq!(f.state, HealthState::AuthFailed, "{f:?}");
+        no_secret(&f);
+        let f = probe_snapshot(&url(&snapshot_url), None, &deadline());
+        assert_eq!(f.state, HealthState::AuthFailed, "{f:?}");
+    }
+}
+
+/// Cameras on IPv6 (`[::1]`): a real GStreamer RTSP server and a snapshot server, both on ::1, are online.
+#[test]
+fn ipv6_cameras_are_probed() {
+    let Ok(snapshots) = CannedServer::try_start(LOOPBACK_V6, jpeg_answerer(test_jpeg(320, 240)))
+    else {
+        println!("skipped: this machine has no IPv6 loopback (cannot bind [::1])");
+        return;
+    };
+    let snapshot_url = snapshots.url("http", "/snap.jpg");
+    assert!(snapshot_url.starts_with("http://[::1]:"), "{snapshot_url}");
+    let f = probe_snapshot(
+        &url(&snapshot_url),
+        None,
+        &Deadline::after(Duration::from_secs(5)),
+    );
+    assert_eq!(f.state, HealthState::Online, "{f:?}");
+    assert_eq!((f.width_px, f.height_px), (Some(320), Some(240)));
+
+    let camera = RtspCamera::start_with(Auth::Digest, USER, PASS, "h264", "::1");
+    assert!(
+        camera.url().starts_with("rtsp://[::1]:"),
+        "{}",
+        camera.url()
+    );
+    let target = ProbeTarget {
+        camera_id: 1,
+        stream_url: Some(url(&camera.url())),
+        snapshot_url: Some(url(&snapshot_url)),
+        credentials: Some(creds(PASS)),
+    };
+    let f = probe_camera(&target, &ProbeOptions::default());
+    assert_eq!(f.state, HealthState::Online, "{f:?}");
+    assert_eq!((f.width_px, f.height_px), (Some(640), Some(360)));
+    assert!(f.thumbnail_jpeg.is_some() && f.error.is_none(), "{f:?}");
+}
+
+/// Other vendors' descriptions: live555 and VLC leave out `a=rtpmap` for static payload types (26 JPEG, 32 MPV,
+/// 33 MP2T, 34 H263); GStreamer's H.265 stream gives its picture size in `sprop-sps`; its MPEG-TS stream uses
+/// payload type 33.
+#[test]
+fn static_payload_types_and_h265_sizes_from_real_descriptions() {
+    // Recorded from live555's testOnDemandRTSPServer ("mjpeg" and "mpeg2TransportStreamTest") and shaped the same
+    // for MPV and H263: no rtpmap for static types.
+    const LIVE555_JPEG: &str = "v=0\r\no=- 1733136000000000 1 IN IP4 127.0.0.1\r\ns=Session streamed by \"testOnDemandRTSPServer\"\r\ni=mjpeg\r\nt=0 0\r\na=tool:LIVE555 Streaming Media v2023.11.30\r\na=type:broadcast\r\na=control:*\r\na=range:npt=now-\r\na=x-qt-text-nam:Session streamed by \"testOnDemandRTSPServer\"\r\na=x-qt-text-inf:mjpeg\r\nm=video 0 RTP/AVP 26\r\nc=IN IP4 0.0.0.0\r\nb=AS:500\r\na=control:track1\r\n";
+    const LIVE555_MP2T: &str = "v=0\r\no=- 1733136000000000 1 IN IP4 127.0.0.1\r\ns=Session streamed by \"testOnDemandRTSPServer\"\r\ni=mpeg2TransportStreamTest\r\nt=0 0\r\na=tool:LIVE555 Streaming Media v2023.11.30\r\na=type:broadcast\r\na=control:*\r\na=range:npt=0-\r\nm=video 0 RTP/AVP 33\r\nc=IN IP4 0.0.0.0\r\nb=AS:5000\r\na=control:track1\r\n";
+    const VLC_MPV: &str = "v=0\r\no=- 15823466270412457556 15823466270412457556 IN IP4 127.0.0.1\r\ns=Unnamed\r\ni=N/A\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\na=tool:vlc 3.0.18\r\na=recvonly\r\na=type:broadcast\r\na=charset:UTF-8\r\na=control:rtsp://127.0.0.1/cam\r\nm=audio 0 RTP/AVP 14\r\nb=RR:0\r\na=control:rtsp://127.0.0.1/cam/trackID=0\r\nm=video 0 RTP/AVP 32\r\nb=RR:0\r\na=control:rtsp://127.0.0.1/cam/trackID=1\r\n";
+    const H263: &str = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=H263\r\nt=0 0\r\nm=video 0 RTP/AVP 34\r\nc=IN IP4 0.0.0.0\r\na=control:track1\r\n";
+    for (sdp, codec) in [
+        (LIVE555_JPEG, "JPEG"),
+        (LIVE555_MP2T, "MP2T"),
+        (VLC_MPV, "MPV"),
+        (H263, "H263"),
+    ] {
+        let server = CannedServer::start(LOOPBACK_V4, rtsp_answerer(sdp));
+        let f = rtsp(&server.url("rtsp", RTSP_PATH_FOR_TESTS), None);
+        assert_eq!(f.state, HealthState::Online, "{codec}: {f:?}");
+        assert_eq!(f.codec.as_deref(), Some(codec));
+    }
+
+    let h265 = RtspCamera::start_with(Auth::Digest, USER, PASS, "h265", "127.0.0.1");
+    let f = rtsp(&h265.url(), Some(PASS));
+    assert_eq!(f.state, HealthState::Online, "{f:?}");
+    assert_eq!(f.codec.as_deref(), Some("H265"));
+    assert_eq!((f.width_px, f.height_px), (Some(640), Some(360)));
+
+    let mp2t = RtspCamera::start_with(Auth::Basic, USER, PASS, "mp2t", "127.0.0.1");
+    let f = rtsp(&mp2t.url(), Some(PASS));
+    assert_eq!(f.state, HealthState::Online, "{f:?}");
+    assert_eq!(f.codec.as_deref(), Some("MP2T"));
+}
+
+/// `rtsps://` (RTSP over TLS): refused by name, with nothing sent — not "offline", and no plain RTSP to the
+/// camera's TLS port.
+#[test]
+fn rtsps_streams_are_refused_by_name_and_nothing_is_sent() {
+    // A server that would answer plain RTSP, counting what it is asked.
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let answer = rtsp_answerer("v=0\r\nm=video 0 RTP/AVP 26\r\n");
+    let counter = asked.clone();
+    let listener = CannedServer::start(
+        LOOPBACK_V4,
+        std::sync::Arc::new(move |head: &str| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            answer(head)
+        }),
+    );
+    let f = rtsp(&listener.url("rtsps", RTSP_PATH_FOR_TESTS), Some(PASS));
+    assert_eq!(f.state, HealthState::StreamError, "{f:?}");
+    let error = f.error.unwrap_or_default();
+    assert!(
+        error.contains("rtsps (RTSP over TLS) is not supported"),
+        "{error}"
+    );
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // Nor does the registry take one: the form and the import say why.
+    let mut camera = iccc_desk::model::Camera::blank_at(25.45, 78.57);
+    camera.label = "Gate".into();
+    camera.stream_url = "rtsps://127.0.0.1:322/Streaming/Channels/101".into();
+    let errors = iccc_desk::model::validate_camera(&camera);
+    let i18n = iccc_desk::i18n::I18n::new(iccc_desk::i18n::Lang::En);
+    let texts: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            i18n.tr_args(
+                e.problem.i18n_key(),
+                &e.problem
+                    .args()
+                    .iter()
+                    .map(|(k, v)| (*k, v.clone()))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("rtsps:// (RTSP over TLS) is not supported")),
+        "{texts:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    // An existing registry (a dry run does not create one).
+    drop(
+        iccc_desk::store::Store::open(
+            &dir.path().join("registry.sqlite"),
+            &iccc_desk::store::OpenOptions {
+                key_dir: dir.path().join("keys"),
+            },
+        )
+        .unwrap(),
+    );
+    let list = dir.path().join("cameras.csv");
+    std::fs::write(
+        &list,
+        "site,category,camera,area,stream_url,lat,lon\nHotel Raj,hotel,Gate,gate,rtsps://127.0.0.5:322/1,25.4486,78.5697\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_iccc-desk"))
+        .arg("import")
+        .arg(&list)
+        .arg("--dry-run")
+        .arg("--db")
+        .arg(dir.path().join("registry.sqlite"))
+        .arg("--key-dir")
+        .arg(dir.path().join("keys"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        said.contains("row 2: stream_url: rtsps:// (RTSP over TLS) is not supported"),
+        "{said}"
+    );
+}
+
+/// A continuous `probe` while another program holds the registry's write lock (a long import): the results are
+/// held and written once the lock goes, with a message, and the prober does not quit.
+#[test]
+fn continuous_probe_holds_results_while_the_registry_is_busy() {
+    use iccc_desk::model::Site;
+    use iccc_desk::store::{Actor, OpenOptions, Store};
+    use std::io::{BufRead as _, BufReader};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("registry.sqlite");
+    let keys = dir.path().join("keys");
+    let dead = {
+        let mut store = Store::open(
+            &db,
+            &OpenOptions {
+                key_dir: keys.clone(),
+            },
+        )
+        .unwrap();
+        let actor = Actor {
+            user: "test".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let mut site = Site::blank();
+        site.name_en = "Hotel Raj Palace".into();
+        let site = store.add_site(&actor, &site).unwrap();
+        common::add_integrated_camera(
+            &mut store,
+            site.id,
+            "Parking",
+            format!("rtsp://127.0.0.1:{}/Streaming/Channels/101", closed_port()),
+            String::new(),
+            PASS,
+        )
+    };
+    // The "long import": a second connection holding a write transaction.
+    let importer = rusqlite::Connection::open(&db).unwrap();
+    importer.execute_batch("BEGIN IMMEDIATE").unwrap();
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iccc-desk"))
+        .args([
+            "probe",
+            "--interval-s",
+            "3600",
+            "--timeout-ms",
+            "1000",
+            "--db",
+        ])
+        .arg(&db)
+        .arg("--key-dir")
+        .arg(&keys)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = rx.recv_timeout(Duration::from_secs(60));
+    let held = first.as_deref().unwrap_or_default().to_string();
+    assert!(
+        held.contains("registry is busy") && held.contains("held"),
+        "expected a 'held' message, got {first:?}"
+    );
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the prober quit on a busy registry"
+    );
+    importer.execute_batch("COMMIT").unwrap();
+
+    // The held result is written on a later try (within a minute), by the same process.
+    let reader = Store::open(&db, &OpenOptions { key_dir: keys }).unwrap();
+    let until = Instant::now() + Duration::from_secs(60);
+    let mut written = false;
+    while !written && Instant::now() < until {
+        written = reader.health().unwrap().contains_key(&dead);
+        if !written {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+    let still_running = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(written, "the held result never reached the registry");
+    assert!(still_running, "the prober quit");
+    assert_eq!(reader.health().unwrap()[&dead].state, HealthState::Offline);
+}
+
+/// The desk's prober while a long import holds the registry's write lock: it says the results are held, does not
+/// stop, and writes them once the lock goes.
+#[test]
+fn desk_prober_holds_results_while_the_registry_is_busy() {
+    use iccc_desk::model::Site;
+    use iccc_desk::services::monitor::{HealthMonitor, MonitorEvent, MonitorOptions};
+    use iccc_desk::store::{Actor, OpenOptions, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("registry.sqlite");
+    let options = OpenOptions {
+        key_dir: dir.path().join("keys"),
+    };
+    let dead = {
+        let mut store = Store::open(&db, &options).unwrap();
+        let actor = Actor {
+            user: "setup".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let mut site = Site::blank();
+        site.name_en = "Jhansi Railway Station".into();
+        let site = store.add_site(&actor, &site).unwrap();
+        common::add_integrated_camera(
+            &mut store,
+            site.id,
+            "Platform 1",
+            format!("rtsp://127.0.0.1:{}/Streaming/Channels/101", closed_port()),
+            String::new(),
+            PASS,
+        )
+    };
+    let importer = rusqlite::Connection::open(&db).unwrap();
+    importer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let monitor = HealthMonitor::start(
+        db,
+        options.key_dir,
+        MonitorOptions::default(),
+        std::sync::Arc::new(|| {}),
+    );
+    let mut events = Vec::new();
+    let mut wait_for = |what: &str, want: &dyn Fn(&MonitorEvent) -> bool| {
+        let until = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < until {
+            match monitor.try_recv() {
+                Some(e) => {
+                    let found = want(&e);
+                    events.push(format!("{e:?}"));
+                    assert!(
+                        !matches!(e, MonitorEvent::Failed(_) | MonitorEvent::Restarting { .. }),
+                        "the prober stopped: {events:?}"
+                    );
+                    if found {
+                        return;
+                    }
+                }
+                None => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+        panic!("no {what} within 60 s: {events:?}");
+    };
+    wait_for("'held' report", &|e| {
+        matches!(e, MonitorEvent::Held { results: 1 })
+    });
+    importer.execute_batch("COMMIT").unwrap();
+    wait_for(
+        "update of the held camera",
+        &|e| matches!(e, MonitorEvent::Updated(u) if u.iter().any(|u| u.record.camera_id == dead && u.record.state == HealthState::Offline)),
     );
 }

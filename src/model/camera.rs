@@ -158,7 +158,7 @@ pub struct Camera {
     pub kind: CameraKind,
     pub make: String,
     pub model: String,
-    /// `rtsp://` or `rtsps://` URL without credentials, or empty.
+    /// `rtsp://` URL without credentials, or empty (`rtsps://` is refused: the prober speaks plain RTSP only).
     pub stream_url: String,
     /// `http://` or `https://` URL of a JPEG snapshot, without credentials, or empty.
     pub snapshot_url: String,

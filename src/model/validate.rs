@@ -106,6 +106,9 @@ pub enum Problem {
         found: String,
     },
     CredentialsInUrl,
+    /// `rtsps://` (RTSP over TLS): the desk's prober speaks plain RTSP only, and sending it to a TLS port would
+    /// only ever show the camera as broken.
+    RtspsNotSupported,
     DuplicateStreamUrl {
         camera: String,
     },
@@ -133,6 +136,7 @@ impl Problem {
             Self::BadUrl { .. } => "err-bad-url",
             Self::WrongScheme { .. } => "err-wrong-scheme",
             Self::CredentialsInUrl => "err-credentials-in-url",
+            Self::RtspsNotSupported => "err-rtsps-not-supported",
             Self::DuplicateStreamUrl { .. } => "err-duplicate-stream-url",
             Self::DuplicateNvrChannel { .. } => "err-duplicate-nvr-channel",
             Self::PrivateAreaInUse { .. } => "err-private-area-in-use",
@@ -292,6 +296,10 @@ fn check_url(errors: &mut FieldErrors, field: Field, text: &str, schemes: &[&str
             return;
         }
     };
+    if url.scheme() == "rtsps" && schemes.contains(&"rtsp") {
+        errors.push(FieldError::new(field, Problem::RtspsNotSupported));
+        return;
+    }
     if !schemes.contains(&url.scheme()) {
         errors.push(FieldError::new(
             field,
@@ -420,12 +428,7 @@ pub fn validate_camera_in(camera: &Camera, area: &ServiceArea) -> FieldErrors {
     }
     max_len(&mut errors, Field::Make, &camera.make, MAX_NAME_CHARS);
     max_len(&mut errors, Field::Model, &camera.model, MAX_NAME_CHARS);
-    check_url(
-        &mut errors,
-        Field::StreamUrl,
-        &camera.stream_url,
-        &["rtsp", "rtsps"],
-    );
+    check_url(&mut errors, Field::StreamUrl, &camera.stream_url, &["rtsp"]);
     check_url(
         &mut errors,
         Field::SnapshotUrl,
@@ -616,7 +619,7 @@ mod tests {
                 (
                     Field::StreamUrl,
                     &Problem::WrongScheme {
-                        expected: "rtsp:// / rtsps://".into(),
+                        expected: "rtsp://".into(),
                         found: "http".into()
                     }
                 ),
@@ -638,6 +641,14 @@ mod tests {
         );
         c.stream_url = "rtsp://127.0.0.1:554/Streaming/Channels/101".into();
         assert!(validate_camera(&c).is_empty());
+        // RTSP over TLS is refused by name, not as an unknown scheme.
+        c.stream_url = "rtsps://127.0.0.1:322/Streaming/Channels/101".into();
+        assert_eq!(
+            problems(&validate_camera(&c)),
+            vec![(Field::StreamUrl, &Problem::RtspsNotSupported)]
+        );
+        c.stream_url = "rtsp://[::1]:8554/Streaming/Channels/101".into();
+        assert!(validate_camera(&c).is_empty(), "IPv6 addresses are fine");
     }
 
     #[test]

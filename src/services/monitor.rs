@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::prober::{ProbeSchedule, SweepOptions, is_due, sweep};
 use crate::model::CameraId;
-use crate::store::{HealthRecord, Observation, OpenOptions, Store};
+use crate::store::{HealthRecord, Observation, OpenOptions, Store, StoreError};
 
 /// How the monitor runs.
 #[derive(Debug, Clone, Copy)]
@@ -70,6 +70,19 @@ pub enum MonitorEvent {
         probes_per_min: f64,
     },
     Failed(String),
+    /// The prober stopped (an error, or a defect that panicked) and starts again after a pause; the wall shows
+    /// this until a sweep completes again.
+    Restarting {
+        error: String,
+        /// Restarts since the desk opened.
+        restarts: u32,
+        retry_in_s: u64,
+    },
+    /// Results could not be written because another program holds the registry's write lock (a long import);
+    /// they are kept and written on a later attempt.
+    Held {
+        results: usize,
+    },
 }
 
 /// The UI's handle on the monitor thread.
@@ -133,9 +146,15 @@ impl HealthMonitor {
                     let _ = ev_tx.send(e);
                     wake();
                 };
-                if let Err(e) = run(&db, &key_dir, options, &cmd_rx, &thread_shared, &out) {
-                    out(MonitorEvent::Failed(e));
-                }
+                supervise(
+                    || run(&db, &key_dir, options, &cmd_rx, &thread_shared, &out),
+                    &out,
+                    |pause| match cmd_rx.recv_timeout(pause) {
+                        Err(RecvTimeoutError::Disconnected) => false,
+                        // A command during the pause (the operator pressed something): start again now.
+                        Ok(_) | Err(RecvTimeoutError::Timeout) => true,
+                    },
+                );
             });
         if let Err(e) = spawned {
             let (tx, rx) = mpsc::channel();
@@ -185,6 +204,43 @@ impl Drop for HealthMonitor {
     }
 }
 
+/// Longest pause before the prober starts again after stopping.
+const MAX_RESTART_PAUSE: Duration = Duration::from_secs(60);
+
+/// Runs the prober's loop and starts it again whenever it stops with an error or a panic, saying so each time
+/// (the prober is the desk's only source of fresh health; a silent death would leave the wall stale).
+/// `pause` waits before a restart and answers false when the desk went away. Returns when `body` ends cleanly.
+pub fn supervise(
+    mut body: impl FnMut() -> Result<(), String>,
+    out: &dyn Fn(MonitorEvent),
+    mut pause: impl FnMut(Duration) -> bool,
+) {
+    let mut restarts = 0u32;
+    loop {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut body));
+        let error = match outcome {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => e,
+            Err(payload) => format!(
+                "internal error: {}",
+                super::prober::panic_text(payload.as_ref())
+            ),
+        };
+        restarts = restarts.saturating_add(1);
+        // 1, 2, 4 … 60 s: a lasting fault (registry gone) is not retried in a busy loop.
+        let retry =
+            Duration::from_secs(1u64 << restarts.saturating_sub(1).min(6)).min(MAX_RESTART_PAUSE);
+        out(MonitorEvent::Restarting {
+            error,
+            restarts,
+            retry_in_s: retry.as_secs(),
+        });
+        if !pause(retry) {
+            return;
+        }
+    }
+}
+
 fn run(
     db: &std::path::Path,
     key_dir: &std::path::Path,
@@ -216,11 +272,23 @@ fn run(
     let mut seen_revision = -1;
     // Kept in memory and updated from our own results, so scheduling never re-reads every camera's health.
     let mut schedule: ProbeSchedule = store.probe_schedule().map_err(|e| e.to_string())?;
+    // Results not yet written (the registry was busy); kept across sweeps.
+    let mut pending: Vec<Observation> = Vec::with_capacity(BATCH);
+    let mut last_held_try: Option<Instant> = None;
     loop {
         match commands.recv_timeout(Duration::from_secs(1)) {
             Ok(MonitorCommand::SetRunning(_) | MonitorCommand::ProbeNow(_)) => {}
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+        // Held results are tried again between sweeps too (each try may wait the store's busy timeout).
+        if !pending.is_empty() && last_held_try.is_none_or(|t| t.elapsed() >= HELD_RETRY) {
+            last_held_try = Some(Instant::now());
+            if let Flushed::Held = flush(&mut store, &mut pending, &mut schedule, out)? {
+                out(MonitorEvent::Held {
+                    results: pending.len(),
+                });
+            }
         }
         // Cameras are read again when the registry changed (not when another prober wrote health).
         let version = store.data_version().unwrap_or(seen_version);
@@ -283,18 +351,27 @@ fn run(
             None
         });
         let cancel = AtomicBool::new(false);
-        let mut pending: Vec<Observation> = Vec::with_capacity(BATCH);
         let mut failure = None;
         let mut flushed_at = Instant::now();
+        let mut held_until: Option<Instant> = None;
         let report = sweep(next, &options.sweep, &cancel, |o| {
             pending.push(o);
             probed += 1;
-            if (pending.len() >= BATCH || flushed_at.elapsed() >= BATCH_AGE)
-                && failure.is_none()
-                && let Err(e) = flush(&mut store, &mut pending, &mut schedule, out)
-            {
-                failure = Some(e);
-                cancel.store(true, Ordering::Relaxed);
+            let due_to_write = pending.len() >= BATCH || flushed_at.elapsed() >= BATCH_AGE;
+            if due_to_write && failure.is_none() && held_until.is_none_or(|t| Instant::now() >= t) {
+                match flush(&mut store, &mut pending, &mut schedule, out) {
+                    Ok(Flushed::Written) => held_until = None,
+                    Ok(Flushed::Held) => {
+                        held_until = Some(Instant::now() + HELD_RETRY);
+                        out(MonitorEvent::Held {
+                            results: pending.len(),
+                        });
+                    }
+                    Err(e) => {
+                        failure = Some(e);
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                }
             }
             if pending.is_empty() {
                 flushed_at = Instant::now();
@@ -313,12 +390,36 @@ fn run(
         if let Some(e) = failure {
             return Err(e);
         }
-        flush(&mut store, &mut pending, &mut schedule, out)?;
+        // Results held by a busy registry stay in `pending` and go with the next sweep's first write; the
+        // schedule skips them meanwhile, so the cameras are not probed again for nothing.
+        let flushed = flush(&mut store, &mut pending, &mut schedule, out)?;
         out(MonitorEvent::Rate {
             probes_per_min: report.probes_per_min,
             cameras: ids.len(),
         });
+        // After the sweep's figures, so the wall keeps saying that results are held.
+        if let Flushed::Held = flushed {
+            last_held_try = Some(Instant::now());
+            out(MonitorEvent::Held {
+                results: pending.len(),
+            });
+            for o in &pending {
+                let failures = u32::from(o.finding.state != crate::model::HealthState::Online);
+                schedule.insert(o.camera_id, (failures, o.at_unix_s));
+            }
+        }
     }
+}
+
+/// After the registry was found busy, the next write is tried this much later (each try waits up to the
+/// store's busy timeout, which would otherwise slow the sweep to a crawl).
+const HELD_RETRY: Duration = Duration::from_secs(5);
+
+/// Whether a batch went to the registry.
+enum Flushed {
+    Written,
+    /// Another program holds the write lock: the batch stays in `pending` for a later try.
+    Held,
 }
 
 /// Stores a batch and sends the cameras' new health to the UI.
@@ -327,13 +428,15 @@ fn flush(
     pending: &mut Vec<Observation>,
     schedule: &mut ProbeSchedule,
     out: &dyn Fn(MonitorEvent),
-) -> Result<(), String> {
+) -> Result<Flushed, String> {
     if pending.is_empty() {
-        return Ok(());
+        return Ok(Flushed::Written);
     }
-    store
-        .record_observations(pending)
-        .map_err(|e| e.to_string())?;
+    match store.record_observations(pending) {
+        Ok(()) => {}
+        Err(StoreError::Busy) => return Ok(Flushed::Held),
+        Err(e) => return Err(e.to_string()),
+    }
     let ids: Vec<CameraId> = pending.iter().map(|o| o.camera_id).collect();
     let mut thumbs: HashMap<CameraId, Arc<Vec<u8>>> = HashMap::new();
     for o in pending.drain(..) {
@@ -353,5 +456,72 @@ fn flush(
         })
         .collect();
     out(MonitorEvent::Updated(updates));
-    Ok(())
+    Ok(Flushed::Written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::{Cell, RefCell};
+
+    #[test]
+    fn a_prober_that_panics_or_fails_is_reported_and_started_again() {
+        let runs = Cell::new(0);
+        let events = RefCell::new(Vec::new());
+        let pauses = RefCell::new(Vec::new());
+        supervise(
+            || {
+                runs.set(runs.get() + 1);
+                match runs.get() {
+                    1 => panic!("attempt to add with overflow"),
+                    2 => Err("the registry is damaged".to_string()),
+                    _ => Ok(()),
+                }
+            },
+            &|e| events.borrow_mut().push(e),
+            |d| {
+                pauses.borrow_mut().push(d);
+                true
+            },
+        );
+        assert_eq!(runs.get(), 3, "started again after each stop");
+        let texts: Vec<(String, u32)> = events
+            .borrow()
+            .iter()
+            .filter_map(|e| match e {
+                MonitorEvent::Restarting {
+                    error, restarts, ..
+                } => Some((error.clone(), *restarts)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                (
+                    "internal error: attempt to add with overflow".to_string(),
+                    1
+                ),
+                ("the registry is damaged".to_string(), 2),
+            ]
+        );
+        assert_eq!(
+            *pauses.borrow(),
+            vec![Duration::from_secs(1), Duration::from_secs(2)]
+        );
+    }
+
+    #[test]
+    fn a_desk_that_went_away_ends_the_supervision() {
+        let runs = Cell::new(0);
+        supervise(
+            || {
+                runs.set(runs.get() + 1);
+                Err("fails every time".to_string())
+            },
+            &|_| {},
+            |_| false,
+        );
+        assert_eq!(runs.get(), 1);
+    }
 }

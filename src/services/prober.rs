@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::probe::{ProbeOptions, probe_camera};
-use crate::model::{CameraId, HealthState, ProbeTarget, ProbeTargets};
+use crate::model::{CameraId, Finding, HealthState, ProbeTarget, ProbeTargets};
 use crate::store::Observation;
 
 /// How a sweep runs.
@@ -84,6 +84,48 @@ pub fn sweep<T>(
     targets: T,
     options: &SweepOptions,
     cancel: &AtomicBool,
+    on_result: impl FnMut(Observation),
+) -> SweepReport
+where
+    T: IntoIterator<Item = ProbeTarget>,
+    T::IntoIter: Send,
+{
+    sweep_with(targets, options, cancel, &probe_camera, on_result)
+}
+
+/// The text of a caught panic.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Runs one probe; a panic in it (a defect met on some camera's bytes) becomes that camera's stream error
+/// instead of taking the sweep, the CLI or the desk's prober down with it.
+fn probe_guarded(
+    probe: &(dyn Fn(&ProbeTarget, &ProbeOptions) -> Finding + Sync),
+    target: &ProbeTarget,
+    options: &ProbeOptions,
+) -> Finding {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| probe(target, options)))
+        .unwrap_or_else(|payload| Finding {
+            state: HealthState::StreamError,
+            error: Some(format!(
+                "the prober failed on this camera's answer (internal error: {}); the sweep went on",
+                panic_text(payload.as_ref())
+            )),
+            ..Default::default()
+        })
+}
+
+/// [`sweep`] with the probe given (tests give one that misbehaves).
+pub fn sweep_with<T>(
+    targets: T,
+    options: &SweepOptions,
+    cancel: &AtomicBool,
+    probe: &(dyn Fn(&ProbeTarget, &ProbeOptions) -> Finding + Sync),
     mut on_result: impl FnMut(Observation),
 ) -> SweepReport
 where
@@ -115,7 +157,7 @@ where
                             return;
                         }
                     }
-                    let finding = probe_camera(&target, &options.probe);
+                    let finding = probe_guarded(probe, &target, &options.probe);
                     let observation = Observation {
                         camera_id: target.camera_id,
                         at_unix_s: crate::store::now_unix_s(),
@@ -247,5 +289,46 @@ mod tests {
         assert_eq!(report.probed, 40);
         assert_eq!(report.by_state.get("offline"), Some(&40));
         assert!(!report.cancelled);
+    }
+
+    #[test]
+    fn a_probe_that_panics_is_one_camera_s_error_not_the_sweep_s_end() {
+        let targets: Vec<ProbeTarget> = (0..10)
+            .map(|i| ProbeTarget {
+                camera_id: i,
+                stream_url: None,
+                snapshot_url: None,
+                credentials: None,
+            })
+            .collect();
+        let probe = |t: &ProbeTarget, _: &ProbeOptions| {
+            if t.camera_id == 3 {
+                panic!("slice index out of range");
+            }
+            Finding {
+                state: HealthState::Online,
+                ..Default::default()
+            }
+        };
+        let cancel = AtomicBool::new(false);
+        let mut seen = Vec::new();
+        let options = SweepOptions {
+            concurrency: 3,
+            ..Default::default()
+        };
+        let report = sweep_with(targets, &options, &cancel, &probe, |o| seen.push(o));
+        assert_eq!(report.probed, 10);
+        let broken = seen.iter().find(|o| o.camera_id == 3).unwrap();
+        assert_eq!(broken.finding.state, HealthState::StreamError);
+        assert!(
+            broken
+                .finding
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("internal error: slice index out of range"),
+            "{broken:?}"
+        );
+        assert_eq!(report.by_state.get("online"), Some(&9));
     }
 }

@@ -61,9 +61,26 @@ impl ThumbDecoder {
     }
 }
 
+/// Thumbnails are made 320×180 by the prober; anything much bigger in the registry is not one of ours.
+const MAX_THUMB_SIDE_PX: u32 = 1024;
+
+/// Decodes a thumbnail from the registry (hostile bytes: a planted huge picture is refused by its header, and a
+/// decoder panic leaves the tile empty instead of ending the decoder thread).
+fn decode_rgba(jpeg: &[u8]) -> Option<image::DynamicImage> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(jpeg))
+        .with_guessed_format()
+        .ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_THUMB_SIDE_PX);
+    limits.max_image_height = Some(MAX_THUMB_SIDE_PX);
+    limits.max_alloc = Some(64 * 1024 * 1024);
+    reader.limits(limits);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.decode().ok())).ok()?
+}
+
 fn decode(camera_id: CameraId, version: u64, jpeg: &[u8]) -> DecodedThumb {
-    let (width_px, height_px, rgba) = match image::load_from_memory(jpeg) {
-        Ok(picture) => {
+    let (width_px, height_px, rgba) = match decode_rgba(jpeg) {
+        Some(picture) => {
             let rgba = picture.to_rgba8();
             (
                 rgba.width() as usize,
@@ -71,7 +88,7 @@ fn decode(camera_id: CameraId, version: u64, jpeg: &[u8]) -> DecodedThumb {
                 rgba.into_raw(),
             )
         }
-        Err(_) => (0, 0, Vec::new()),
+        None => (0, 0, Vec::new()),
     };
     DecodedThumb {
         camera_id,
@@ -109,5 +126,15 @@ mod tests {
             (32, 18, 32 * 18 * 4)
         );
         assert!(done[1].rgba.is_empty());
+    }
+
+    #[test]
+    fn a_huge_picture_in_the_registry_is_not_decoded() {
+        let img = image::RgbImage::new(2000, 20);
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 50)
+            .encode_image(&img)
+            .unwrap();
+        assert!(decode(1, 1, &jpeg).rgba.is_empty());
     }
 }

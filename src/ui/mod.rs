@@ -377,6 +377,7 @@ impl DeskApp {
                 } => {
                     self.wall.probes_per_min = Some(probes_per_min);
                     self.wall.sweep_progress = None;
+                    self.wall.prober_trouble = None;
                     self.wall.scheduled = cameras;
                 }
                 MonitorEvent::Progress {
@@ -385,6 +386,28 @@ impl DeskApp {
                     probes_per_min,
                 } => self.wall.sweep_progress = Some((probed, due, probes_per_min)),
                 MonitorEvent::Failed(e) => self.status = Some((e, true)),
+                MonitorEvent::Restarting {
+                    error,
+                    restarts,
+                    retry_in_s,
+                } => {
+                    let text = self.i18n.tr_args(
+                        "wall-prober-restarting",
+                        &[
+                            ("error", error),
+                            ("restarts", restarts.to_string()),
+                            ("seconds", retry_in_s.to_string()),
+                        ],
+                    );
+                    self.wall.prober_trouble = Some(text.clone());
+                    self.status = Some((text, true));
+                }
+                MonitorEvent::Held { results } => {
+                    self.wall.prober_trouble = Some(
+                        self.i18n
+                            .tr_args("wall-prober-held", &[("results", results.to_string())]),
+                    );
+                }
             }
         }
     }

@@ -228,6 +228,9 @@ pub struct WallState {
     pub scheduled: usize,
     /// The sweep under way: probed so far, due, rate so far.
     pub sweep_progress: Option<(usize, usize, f64)>,
+    /// What went wrong with the prober, shown on the wall until a sweep completes again (a prober that stopped
+    /// and restarts, or results held by a busy registry).
+    pub prober_trouble: Option<String>,
     pub runs: Option<(CameraId, Vec<HealthRun>)>,
     /// The selected camera's latest health in full (the index keeps only state and last seen for each camera).
     pub details_health: Option<HealthRecord>,
@@ -249,6 +252,7 @@ impl Default for WallState {
             probes_per_min: None,
             scheduled: 0,
             sweep_progress: None,
+            prober_trouble: None,
             runs: None,
             details_health: None,
         }
@@ -497,6 +501,9 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
             (None, None) => i18n.tr("wall-prober-starting"),
         };
         ui.label(prober);
+        if let Some(trouble) = &app.wall.prober_trouble {
+            ui.colored_label(ui.visuals().error_fg_color, trouble);
+        }
         ui.label(i18n.tr_args(
             "wall-showing",
             &[("shown", app.wall.rows.len().to_string())],

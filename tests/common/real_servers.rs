@@ -157,6 +157,10 @@ impl Auth {
 /// Dropping it stops the server.
 pub struct RtspCamera {
     auth: Auth,
+    /// "h264", "h265" or "mp2t" (tests/support/rtsp_camera.py's --codec).
+    codec: &'static str,
+    /// "127.0.0.1" or "::1".
+    address: &'static str,
     user: String,
     pass: String,
     port: u16,
@@ -168,8 +172,22 @@ pub struct RtspCamera {
 impl RtspCamera {
     /// Starts a camera on a free port and waits (at most 10 s) until it answers.
     pub fn start(auth: Auth, user: &str, pass: &str) -> RtspCamera {
+        Self::start_with(auth, user, pass, "h264", "127.0.0.1")
+    }
+
+    /// A camera sending `codec` ("h264", "h265" with a cropped picture, "mp2t" with the static payload type
+    /// 33), listening on `address` ("127.0.0.1" or "::1").
+    pub fn start_with(
+        auth: Auth,
+        user: &str,
+        pass: &str,
+        codec: &'static str,
+        address: &'static str,
+    ) -> RtspCamera {
         let mut camera = RtspCamera {
             auth,
+            codec,
+            address,
             user: user.into(),
             pass: pass.into(),
             port: 0,
@@ -185,9 +203,13 @@ impl RtspCamera {
         self.port
     }
 
-    /// `rtsp://127.0.0.1:PORT/Streaming/Channels/101` (no credentials in it).
+    /// `rtsp://127.0.0.1:PORT/Streaming/Channels/101` (no credentials in it; `[::1]` on IPv6).
     pub fn url(&self) -> String {
-        format!("rtsp://127.0.0.1:{}{RTSP_PATH}", self.port)
+        if self.address.contains(':') {
+            format!("rtsp://[{}]:{}{RTSP_PATH}", self.address, self.port)
+        } else {
+            format!("rtsp://{}:{}{RTSP_PATH}", self.address, self.port)
+        }
     }
 
     pub fn auth(&self) -> Auth {
@@ -224,6 +246,7 @@ impl RtspCamera {
                 .args(["--port", &self.port.to_string(), "--path", RTSP_PATH])
                 .args(["--auth", self.auth.arg(), "--user", &self.user])
                 .args(["--password", &self.pass, "--exit-on-stdin-eof"])
+                .args(["--codec", self.codec, "--address", self.address])
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(open_log(&self.log_path()))
@@ -884,5 +907,316 @@ fn rtsp_no_video_answer(head: &str) -> String {
         }
         "TEARDOWN" => format!("RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\n\r\n"),
         _ => format!("RTSP/1.0 455 Method Not Valid in This State\r\nCSeq: {cseq}\r\n\r\n"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Canned answers
+// ---------------------------------------------------------------------------------------------------------------
+
+/// A server on a loopback address that reads each request head and writes what `answer` makes of it (nothing:
+/// stays silent until the client hangs up), then closes. Recorded answers of other vendors' servers and hostile
+/// bytes come this way. Stops when dropped, and in any case after [`BAD_SERVER_MAX_LIFE`].
+pub struct CannedServer {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// What a [`CannedServer`] answers to one request head (`None`: silence).
+pub type Answerer = Arc<dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync>;
+
+impl CannedServer {
+    /// Listens on `ip` (127.0.0.1 or ::1), port picked by the kernel. Panics when the address cannot be bound.
+    pub fn start(ip: std::net::IpAddr, answer: Answerer) -> CannedServer {
+        Self::try_start(ip, answer).unwrap_or_else(|e| panic!("bind {ip}: {e}"))
+    }
+
+    /// As [`CannedServer::start`], with the bind error returned (a machine without IPv6 loopback).
+    pub fn try_start(ip: std::net::IpAddr, answer: Answerer) -> std::io::Result<CannedServer> {
+        let listener = TcpListener::bind((ip, 0))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let stop = stop.clone();
+            thread::spawn(move || {
+                let deadline = Instant::now() + BAD_SERVER_MAX_LIFE;
+                let mut handlers: Vec<JoinHandle<()>> = Vec::new();
+                while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
+                    match listener.accept() {
+                        Ok((stream, _)) => {
+                            let conn = Conn {
+                                stream,
+                                stop: stop.clone(),
+                                deadline,
+                                buf: Vec::new(),
+                            };
+                            let answer = answer.clone();
+                            if conn.stream.set_nonblocking(false).is_ok()
+                                && conn.stream.set_read_timeout(Some(STEP)).is_ok()
+                                && conn.stream.set_write_timeout(Some(STEP)).is_ok()
+                            {
+                                handlers.push(thread::spawn(move || conn.serve_canned(&*answer)));
+                            }
+                        }
+                        Err(_) => thread::sleep(Duration::from_millis(5)),
+                    }
+                    handlers.retain(|h| !h.is_finished());
+                }
+                stop.store(true, Ordering::SeqCst);
+                for h in handlers {
+                    let _ = h.join();
+                }
+            })
+        };
+        Ok(CannedServer {
+            addr,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `scheme://ADDR/path` with the address as a URL writes it (`[::1]:port` for IPv6).
+    pub fn url(&self, scheme: &str, path: &str) -> String {
+        format!("{scheme}://{}{path}", self.addr)
+    }
+}
+
+impl Drop for CannedServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Conn {
+    fn serve_canned(mut self, answer: &(dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync)) {
+        loop {
+            let head = match self.read_head(STEP) {
+                Head::Request(head) => head,
+                Head::Nothing if self.alive() => continue,
+                _ => return,
+            };
+            let Some(bytes) = answer(&head) else {
+                // Silence: keep the connection open, reading, until the client gives up.
+                let mut chunk = [0u8; 4096];
+                while self.alive() {
+                    match self.stream.read(&mut chunk) {
+                        Ok(0) => return,
+                        Ok(_) => {}
+                        Err(e) if is_timeout(&e) => {}
+                        Err(_) => return,
+                    }
+                }
+                return;
+            };
+            if !self.send(&bytes) {
+                return;
+            }
+            // RTSP keeps the connection for the next request; HTTP closes after one answer.
+            if !head.lines().next().is_some_and(|l| l.ends_with("RTSP/1.0")) {
+                self.finish();
+                return;
+            }
+        }
+    }
+}
+
+/// The CSeq of an RTSP request head ("0" when it has none).
+pub fn cseq_of(head: &str) -> String {
+    header_value(head, "CSeq").unwrap_or("0").to_string()
+}
+
+/// An RTSP answer to OPTIONS, and to DESCRIBE with `sdp` (as live555 and VLC answer), for a [`CannedServer`].
+pub fn rtsp_answerer(sdp: &'static str) -> Answerer {
+    Arc::new(move |head: &str| {
+        let cseq = cseq_of(head);
+        let method = head.split_whitespace().next().unwrap_or("");
+        Some(
+            match method {
+                "OPTIONS" => format!(
+                    "RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE, GET_PARAMETER, SET_PARAMETER\r\n\r\n"
+                ),
+                "DESCRIBE" => format!(
+                    "RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+                    sdp.len()
+                ),
+                _ => format!("RTSP/1.0 405 Method Not Allowed\r\nCSeq: {cseq}\r\n\r\n"),
+            }
+            .into_bytes(),
+        )
+    })
+}
+
+/// An HTTP answer with `jpeg` (Content-Length framing) to any request, for a [`CannedServer`].
+pub fn jpeg_answerer(jpeg: Vec<u8>) -> Answerer {
+    Arc::new(move |_head: &str| {
+        let mut out = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            jpeg.len()
+        )
+        .into_bytes();
+        out.extend_from_slice(&jpeg);
+        Some(out)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP snapshot server (lighttpd)
+// ---------------------------------------------------------------------------------------------------------------
+
+const LIGHTTPD: &str = "/usr/sbin/lighttpd";
+
+/// lighttpd (tests/support/snapshot_lighttpd.conf) on a loopback address answering the Hikvision and Dahua
+/// snapshot paths with a JPEG behind Digest auth (mod_auth, htdigest, realm [`SNAPSHOT_REALM`]): a second
+/// vendor's Digest beside Apache's. Dropping it stops the server.
+pub struct LighttpdSnapshotServer {
+    address: &'static str,
+    port: u16,
+    dir: tempfile::TempDir,
+    child: Option<Child>,
+    stdin: Option<ChildStdin>,
+}
+
+impl LighttpdSnapshotServer {
+    /// Starts lighttpd on `address` ("127.0.0.1" or "::1") and a free port, and waits (at most 10 s) until it
+    /// accepts connections.
+    pub fn start_on(address: &'static str, user: &str, pass: &str, jpeg: &[u8]) -> Self {
+        assert!(
+            Path::new(LIGHTTPD).exists(),
+            "the lighttpd snapshot server needs {LIGHTTPD}: {SETUP_HINT}"
+        );
+        assert!(
+            !user.contains(':') && !user.contains('\n') && !pass.contains('\n'),
+            "htdigest user names cannot hold ':' or line breaks"
+        );
+        let dir = tempfile::Builder::new()
+            .prefix("iccc-lighttpd-")
+            .tempdir()
+            .expect("temp dir");
+        for path in [HIKVISION_SNAPSHOT_PATH, DAHUA_SNAPSHOT_PATH] {
+            let file = dir.path().join("htdocs").join(path.trim_start_matches('/'));
+            fs::create_dir_all(file.parent().expect("a folder")).expect("htdocs folders");
+            fs::write(&file, jpeg).expect("write snapshot");
+        }
+        let ha1 = md5_hex(&format!("{user}:{SNAPSHOT_REALM}:{pass}"));
+        fs::write(
+            dir.path().join("htdigest"),
+            format!("{user}:{SNAPSHOT_REALM}:{ha1}\n"),
+        )
+        .expect("write htdigest");
+        let mut server = LighttpdSnapshotServer {
+            address,
+            port: 0,
+            dir,
+            child: None,
+            stdin: None,
+        };
+        for _ in 0..5 {
+            let ip: std::net::IpAddr = address.parse().expect("a loopback address");
+            server.port = TcpListener::bind((ip, 0))
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port();
+            if server.spawn() {
+                return server;
+            }
+        }
+        panic!(
+            "lighttpd could not bind a port; its log:\n{}",
+            read_log(&server.dir.path().join("error.log"))
+        );
+    }
+
+    fn base(&self) -> String {
+        if self.address.contains(':') {
+            format!("http://[{}]:{}", self.address, self.port)
+        } else {
+            format!("http://{}:{}", self.address, self.port)
+        }
+    }
+
+    /// `http://ADDRESS:PORT/ISAPI/Streaming/channels/101/picture`
+    pub fn hikvision_url(&self) -> String {
+        format!("{}{HIKVISION_SNAPSHOT_PATH}", self.base())
+    }
+
+    /// `http://ADDRESS:PORT/cgi-bin/snapshot.cgi?channel=1`
+    pub fn dahua_url(&self) -> String {
+        format!("{}{DAHUA_SNAPSHOT_PATH}?channel=1", self.base())
+    }
+
+    /// False when the port was taken; panics on any other failure.
+    fn spawn(&mut self) -> bool {
+        let dir = self.dir.path();
+        let template = fs::read_to_string(support_dir().join("snapshot_lighttpd.conf"))
+            .expect("read tests/support/snapshot_lighttpd.conf");
+        let bind = if self.address.contains(':') {
+            format!("[{}]", self.address)
+        } else {
+            self.address.to_string()
+        };
+        let conf = template
+            .replace("@DIR@", dir.to_str().expect("temp dir path is UTF-8"))
+            .replace("@PORT@", &self.port.to_string())
+            .replace("@BIND@", &bind);
+        let conf_path = dir.join("lighttpd.conf");
+        fs::write(&conf_path, conf).expect("write lighttpd.conf");
+        let error_log = dir.join("error.log");
+        let _ = fs::remove_file(&error_log);
+        let wrapper_log = dir.join("lighttpd_server.log");
+        let mut child = Command::new(support_dir().join("lighttpd_server.sh"))
+            .arg(&conf_path)
+            .stdin(Stdio::piped())
+            .stdout(open_log(&wrapper_log))
+            .stderr(open_log(&wrapper_log))
+            .spawn()
+            .expect("start tests/support/lighttpd_server.sh");
+        let stdin = child.stdin.take();
+        let ip: std::net::IpAddr = self.address.parse().expect("a loopback address");
+        let addr = SocketAddr::new(ip, self.port);
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                drop(stdin);
+                let log = format!("{}{}", read_log(&error_log), read_log(&wrapper_log));
+                if log.contains("Address already in use") {
+                    return false;
+                }
+                panic!(
+                    "lighttpd exited at start ({status}); {SETUP_HINT} if it is missing. Its log:\n{log}"
+                );
+            }
+            let running =
+                fs::read_to_string(&error_log).is_ok_and(|log| log.contains("server started"));
+            if running && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                self.child = Some(child);
+                self.stdin = stdin;
+                return true;
+            }
+            if Instant::now() > deadline {
+                drop(stdin);
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "lighttpd not ready within {READY_TIMEOUT:?}; its log:\n{}",
+                    read_log(&error_log)
+                );
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl Drop for LighttpdSnapshotServer {
+    fn drop(&mut self) {
+        stop_child(&mut self.child, &mut self.stdin);
     }
 }

@@ -2,7 +2,8 @@
 """A camera-like RTSP server for tests: GStreamer's RTSP server on 127.0.0.1 serving a live H.264 test picture.
 
 Usage: /usr/bin/python3 rtsp_camera.py [--port N] [--path /Streaming/Channels/101] [--auth digest|basic|none]
-                                       [--user admin] [--password secret] [--exit-on-stdin-eof]
+                                       [--user admin] [--password secret] [--codec h264|h265|mp2t]
+                                       [--address 127.0.0.1|::1] [--exit-on-stdin-eof]
 
 Prints exactly `READY <port>` on stdout once the main loop runs (with --port 0 the port is the one bound).
 Exits cleanly on SIGTERM or SIGINT, and with --exit-on-stdin-eof also when stdin closes (the test that started it
@@ -16,10 +17,19 @@ import signal
 import sys
 
 EXIT_MISSING = 3
-PIPELINE = (
-    "( videotestsrc is-live=true ! video/x-raw,width=640,height=360,framerate=15/1 "
-    "! x264enc tune=zerolatency speed-preset=ultrafast ! rtph264pay name=pay0 pt=96 )"
-)
+SOURCE = "videotestsrc is-live=true ! video/x-raw,width=640,height=360,framerate=15/1"
+# One pipeline per codec a camera may send. The H.265 picture is cropped by its encoder (360 is not a multiple of
+# the coding block), so its SPS carries a conformance window; MPEG-TS uses the static payload type 33.
+PIPELINES = {
+    "h264": "x264enc tune=zerolatency speed-preset=ultrafast ! rtph264pay name=pay0 pt=96",
+    "h265": "x265enc tune=zerolatency speed-preset=ultrafast ! rtph265pay name=pay0 pt=96",
+    "mp2t": "x264enc tune=zerolatency speed-preset=ultrafast ! mpegtsmux ! rtpmp2tpay name=pay0 pt=33",
+}
+ELEMENTS = {
+    "h264": ("x264enc", "rtph264pay"),
+    "h265": ("x265enc", "rtph265pay"),
+    "mp2t": ("x264enc", "mpegtsmux", "rtpmp2tpay"),
+}
 
 
 def missing(what):
@@ -38,6 +48,8 @@ def main():
     parser.add_argument("--auth", choices=["digest", "basic", "none"], default="digest")
     parser.add_argument("--user", default="admin")
     parser.add_argument("--password", default="admin123")
+    parser.add_argument("--codec", choices=sorted(PIPELINES), default="h264", help="what the stream carries")
+    parser.add_argument("--address", default="127.0.0.1", help="loopback address to listen on (127.0.0.1 or ::1)")
     parser.add_argument("--exit-on-stdin-eof", action="store_true", help="quit when stdin reaches end of file")
     args = parser.parse_args()
 
@@ -52,16 +64,18 @@ def main():
         missing(f"GStreamer RTSP server bindings not available ({e})")
 
     Gst.init(None)
-    for element in ("videotestsrc", "x264enc", "rtph264pay"):
+    for element in ("videotestsrc",) + ELEMENTS[args.codec]:
         if Gst.ElementFactory.find(element) is None:
             missing(f"GStreamer element {element} not found")
 
     server = GstRtspServer.RTSPServer()
-    server.set_address("127.0.0.1")
+    if args.address not in ("127.0.0.1", "::1"):
+        parser.error("only loopback addresses")
+    server.set_address(args.address)
     server.set_service(str(args.port))
 
     factory = GstRtspServer.RTSPMediaFactory()
-    factory.set_launch(PIPELINE)
+    factory.set_launch(f"( {SOURCE} ! {PIPELINES[args.codec]} )")
     factory.set_shared(True)
 
     if args.auth != "none":
@@ -84,7 +98,7 @@ def main():
 
     loop = GLib.MainLoop()
     if server.attach(None) == 0:
-        print(f"rtsp_camera.py: cannot listen on 127.0.0.1:{args.port}", file=sys.stderr, flush=True)
+        print(f"rtsp_camera.py: cannot listen on {args.address} port {args.port}", file=sys.stderr, flush=True)
         sys.exit(2)
 
     def quit_loop(*_):

@@ -15,7 +15,7 @@ use std::time::Duration;
 use crate::model::HealthState;
 pub use crate::model::{Credentials, Finding, ProbeTarget, nvr_channel_url};
 
-pub use rtsp::probe_rtsp;
+pub use rtsp::{RTSPS_NOT_SUPPORTED, probe_rtsp};
 pub use sdp::{VideoTrack, video_track};
 pub use snapshot::{MAX_SNAPSHOT_BYTES, THUMBNAIL_BOX_PX, probe_snapshot, thumbnail};
 pub use wire::Deadline;
@@ -23,7 +23,8 @@ pub use wire::Deadline;
 /// Limits of one probe.
 #[derive(Debug, Clone, Copy)]
 pub struct ProbeOptions {
-    /// Time for the RTSP check, and again for the snapshot.
+    /// Time for the whole probe of a camera: the RTSP check, then the snapshot in what is left. Every
+    /// connect, write and read is given only the time left, so a silent camera costs this and no more.
     pub timeout: Duration,
 }
 
@@ -39,10 +40,11 @@ impl Default for ProbeOptions {
 /// camera that has only a snapshot URL).
 pub fn probe_camera(target: &ProbeTarget, options: &ProbeOptions) -> Finding {
     let creds = target.credentials.as_ref();
+    let deadline = Deadline::after(options.timeout);
     let stream = target
         .stream_url
         .as_ref()
-        .map(|url| probe_rtsp(url, creds, &Deadline::after(options.timeout)));
+        .map(|url| probe_rtsp(url, creds, &deadline));
     // A camera whose stream is down will not serve snapshots either; don't wait for it twice.
     let want_snapshot = stream
         .as_ref()
@@ -51,7 +53,7 @@ pub fn probe_camera(target: &ProbeTarget, options: &ProbeOptions) -> Finding {
         .snapshot_url
         .as_ref()
         .filter(|_| want_snapshot)
-        .map(|url| probe_snapshot(url, creds, &Deadline::after(options.timeout)));
+        .map(|url| probe_snapshot(url, creds, &deadline));
     match (stream, snap) {
         (Some(mut s), Some(p)) => {
             s.thumbnail_jpeg = p.thumbnail_jpeg;

@@ -12,6 +12,9 @@ use crate::model::HealthState;
 
 const MAX_SDP_BYTES: usize = 64 * 1024;
 
+/// The probe's answer for an `rtsps://` stream: nothing is sent to the camera.
+pub const RTSPS_NOT_SUPPORTED: &str = "RTSP: rtsps (RTSP over TLS) is not supported; nothing was sent. Use the camera's rtsp:// address";
+
 struct Session<'a> {
     url: &'a Url,
     host: String,
@@ -90,6 +93,24 @@ fn wire_finding(e: WireError, deadline: &Deadline) -> Finding {
 
 /// Probes one RTSP stream. `url` carries no credentials; they come in `credentials`.
 pub fn probe_rtsp(url: &Url, credentials: Option<&Credentials>, deadline: &Deadline) -> Finding {
+    // Plain RTSP sent to a TLS port would show a working camera as broken; say what is missing instead.
+    if url.scheme() == "rtsps" {
+        return finding(
+            HealthState::StreamError,
+            deadline,
+            Some(RTSPS_NOT_SUPPORTED.into()),
+        );
+    }
+    if url.scheme() != "rtsp" {
+        return finding(
+            HealthState::StreamError,
+            deadline,
+            Some(format!(
+                "RTSP: {}:// is not a stream address; use rtsp://",
+                url.scheme()
+            )),
+        );
+    }
     let Some(host) = url.host_str() else {
         return finding(
             HealthState::StreamError,
@@ -209,5 +230,26 @@ pub fn probe_rtsp(url: &Url, credentials: Option<&Credentials>, deadline: &Deadl
             deadline,
             Some("RTSP: the stream has no video track".into()),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        /// A camera's login challenge is hostile text too: answering it never panics.
+        #[test]
+        fn hostile_challenges_never_panic(challenge in "(Digest|Basic|digest) [ -~]{0,120}") {
+            let mut builder = http_auth::PasswordClient::builder();
+            builder = builder.challenges(&challenge);
+            if let Ok(mut client) = builder.build() {
+                let _ = client.respond(&http_auth::PasswordParams {
+                    username: "admin",
+                    password: "secret",
+                    uri: "rtsp://127.0.0.1/x",
+                    method: "DESCRIBE",
+                    body: Some(&[]),
+                });
+            }
+        }
     }
 }

@@ -9,6 +9,8 @@ use crate::model::HealthState;
 
 /// Largest snapshot accepted, bytes (a 4K JPEG is well under this).
 pub const MAX_SNAPSHOT_BYTES: usize = 8 * 1024 * 1024;
+/// Largest snapshot side decoded, pixels (a 16K picture; a header claiming more is refused before decoding).
+const MAX_SNAPSHOT_SIDE_PX: u32 = 16_384;
 /// Thumbnails fit in this box, pixels, keeping the picture's aspect.
 pub const THUMBNAIL_BOX_PX: (u32, u32) = (320, 180);
 
@@ -154,9 +156,15 @@ fn has_jpeg_end(bytes: &[u8]) -> bool {
 
 /// Decodes a snapshot and returns a small JPEG thumbnail with the picture's own size.
 pub fn thumbnail(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
-    let reader = ImageReader::new(std::io::Cursor::new(bytes))
+    let mut reader = ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| format!("cannot read the image: {e}"))?;
+    // A camera's header may claim any size: decode no more than a 16K picture, in at most 512 MB.
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SNAPSHOT_SIDE_PX);
+    limits.max_image_height = Some(MAX_SNAPSHOT_SIDE_PX);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
     match reader.format() {
         None => {
             return Err(format!(

@@ -2,12 +2,14 @@
 //! and body sizes, and errors that say what went wrong without ever repeating a request (which would carry the
 //! credentials).
 
-use std::io::{Read as _, Write as _};
-use std::net::{TcpStream, ToSocketAddrs as _};
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs as _};
 use std::time::{Duration, Instant};
 
 /// Largest header block accepted, bytes.
 const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// Longest chunk-size line accepted (hex size and any extensions), bytes.
+const MAX_CHUNK_LINE_BYTES: usize = 1024;
 
 /// Why an exchange with a camera failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,17 +67,26 @@ impl Deadline {
     }
 }
 
-/// Opens a TCP connection to `host:port` within the deadline.
+/// Opens a TCP connection to `host:port` within the deadline. `host` may be an IPv6 literal with or without its
+/// URL brackets (`[::1]`); a name is looked up on a helper thread so a slow resolver cannot outlast the deadline.
 pub fn connect(host: &str, port: u16, deadline: &Deadline) -> Result<TcpStream, WireError> {
-    let addr_text = format!("{host}:{port}");
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    let addr_text = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
     let connect_err = |detail: String| WireError::Connect {
         addr: addr_text.clone(),
         detail,
     };
-    let addrs: Vec<_> = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| connect_err(e.to_string()))?
-        .collect();
+    let addrs = match host.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => resolve(host, port, deadline).map_err(connect_err)?,
+    };
     let mut last = String::from("no address");
     for addr in addrs {
         let Some(left) = deadline.remaining() else {
@@ -90,6 +101,26 @@ pub fn connect(host: &str, port: u16, deadline: &Deadline) -> Result<TcpStream, 
         }
     }
     Err(connect_err(last))
+}
+
+/// Looks a host name up within the deadline. The system resolver cannot be interrupted, so it runs on its own
+/// thread; one that outlives the deadline finishes in the background and its answer is dropped.
+fn resolve(host: &str, port: u16, deadline: &Deadline) -> Result<Vec<SocketAddr>, String> {
+    let left = deadline.remaining().ok_or("timed out")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let name = host.to_string();
+    std::thread::Builder::new()
+        .name("probe-resolve".into())
+        .spawn(move || {
+            let found = (name.as_str(), port)
+                .to_socket_addrs()
+                .map(Iterator::collect::<Vec<_>>)
+                .map_err(|e| e.to_string());
+            let _ = tx.send(found);
+        })
+        .map_err(|e| format!("cannot look the name up: {e}"))?;
+    rx.recv_timeout(left)
+        .map_err(|_| format!("the name lookup took longer than {} ms", left.as_millis()))?
 }
 
 /// Sends a request (already formatted, ending in an empty line).
@@ -145,22 +176,67 @@ fn preview(bytes: &[u8]) -> String {
         .collect()
 }
 
-struct Reader<'a> {
-    stream: &'a mut TcpStream,
+/// Where an answer's bytes come from: a socket, whose every read is given the time left; or bytes in memory
+/// (the parser's own tests).
+pub trait Source: std::io::Read {
+    fn set_wait(&mut self, wait: Duration) -> std::io::Result<()>;
+}
+
+impl Source for TcpStream {
+    /// Waits with poll(2), whose timer is precise to the millisecond; a socket's own read timeout is counted in
+    /// kernel ticks and overshoots by up to two of them (20 ms at 100 Hz), past the probe's deadline. The read
+    /// timeout stays set as a backstop.
+    fn set_wait(&mut self, wait: Duration) -> std::io::Result<()> {
+        use std::os::fd::AsRawFd as _;
+        self.set_read_timeout(Some(wait))?;
+        let wait_ms = i32::try_from(wait.as_micros().div_ceil(1000)).unwrap_or(i32::MAX);
+        let mut fd = libc::pollfd {
+            fd: self.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: `fd` is one valid pollfd that lives across the call, and the count passed is 1.
+        let ready = unsafe { libc::poll(&mut fd, 1, wait_ms) };
+        match ready {
+            0 => Err(std::io::ErrorKind::TimedOut.into()),
+            n if n < 0 => {
+                let e = std::io::Error::last_os_error();
+                // A signal: the read below waits out the rest with the socket's timeout.
+                if e.kind() == std::io::ErrorKind::Interrupted {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Source for &[u8] {
+    fn set_wait(&mut self, _wait: Duration) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+struct Reader<'a, S: Source> {
+    stream: &'a mut S,
     deadline: &'a Deadline,
     buf: Vec<u8>,
     got_any: bool,
 }
 
-impl Reader<'_> {
+impl<S: Source> Reader<'_, S> {
     /// Reads more bytes into the buffer; false at end of stream.
     fn fill(&mut self) -> Result<bool, WireError> {
         let Some(left) = self.deadline.remaining() else {
             return Err(self.timeout());
         };
-        self.stream
-            .set_read_timeout(Some(left))
-            .map_err(|e| WireError::Io(e.to_string()))?;
+        match self.stream.set_wait(left) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => return Err(self.timeout()),
+            Err(e) => return Err(WireError::Io(e.to_string())),
+        }
         let mut chunk = [0u8; 8192];
         match self.stream.read(&mut chunk) {
             Ok(0) => Ok(false),
@@ -202,8 +278,8 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 ///
 /// The body is read by Content-Length, by chunks, or (HTTP only) to the end of the stream; it is never allowed
 /// beyond `max_body_bytes`. With `body_until_close` false, an answer without Content-Length has no body (RTSP).
-pub fn read_answer(
-    stream: &mut TcpStream,
+pub fn read_answer<S: Source>(
+    stream: &mut S,
     deadline: &Deadline,
     protocol: &str,
     max_body_bytes: usize,
@@ -314,38 +390,68 @@ pub fn read_answer(
     Ok(answer)
 }
 
-fn read_chunked(r: &mut Reader<'_>, max_body_bytes: usize) -> Result<Vec<u8>, WireError> {
+/// Reads a chunked body. Every size comes from the peer: sums are checked, each chunk must end where its size
+/// says (CRLF right after it), and a size line may not grow without end.
+fn read_chunked<S: Source>(
+    r: &mut Reader<'_, S>,
+    max_body_bytes: usize,
+) -> Result<Vec<u8>, WireError> {
+    let ended_early = || WireError::Malformed("a chunked body ended early".into());
     let mut body = Vec::new();
-    let mut pos = 0;
+    let mut pos = 0usize;
     loop {
         let line_end = loop {
-            if let Some(i) = find(&r.buf[pos..], b"\r\n") {
-                break pos + i;
+            if let Some(i) = r.buf.get(pos..).and_then(|rest| find(rest, b"\r\n")) {
+                break pos.saturating_add(i);
+            }
+            if r.buf.len().saturating_sub(pos) > MAX_CHUNK_LINE_BYTES {
+                return Err(WireError::Malformed(format!(
+                    "a chunk-size line is longer than {MAX_CHUNK_LINE_BYTES} bytes"
+                )));
             }
             if !r.fill()? {
-                return Err(WireError::Malformed("a chunked body ended early".into()));
+                return Err(ended_early());
             }
         };
-        let size_text = String::from_utf8_lossy(&r.buf[pos..line_end]);
+        let size_text = String::from_utf8_lossy(r.buf.get(pos..line_end).unwrap_or_default());
         let size_hex = size_text.split(';').next().unwrap_or_default().trim();
         let size = usize::from_str_radix(size_hex, 16)
-            .map_err(|_| WireError::Malformed(format!("bad chunk size \"{size_hex}\"")))?;
+            .ok()
+            .filter(|_| !size_hex.starts_with('+'))
+            .ok_or_else(|| {
+                WireError::Malformed(format!(
+                    "bad chunk size \"{}\"",
+                    preview(size_hex.as_bytes())
+                ))
+            })?;
         if size == 0 {
             return Ok(body);
         }
-        if body.len() + size > max_body_bytes {
-            return Err(WireError::TooLarge {
-                limit_bytes: max_body_bytes,
-            });
+        let too_large = WireError::TooLarge {
+            limit_bytes: max_body_bytes,
+        };
+        if body
+            .len()
+            .checked_add(size)
+            .is_none_or(|total| total > max_body_bytes)
+        {
+            return Err(too_large);
         }
-        let data_start = line_end + 2;
-        while r.buf.len() < data_start + size + 2 {
+        let data_start = line_end.checked_add(2).ok_or_else(ended_early)?;
+        let data_end = data_start.checked_add(size).ok_or(too_large.clone())?;
+        let next = data_end.checked_add(2).ok_or(too_large)?;
+        while r.buf.len() < next {
             if !r.fill()? {
-                return Err(WireError::Malformed("a chunked body ended early".into()));
+                return Err(ended_early());
             }
         }
-        body.extend_from_slice(&r.buf[data_start..data_start + size]);
-        pos = data_start + size + 2;
+        if r.buf.get(data_end..next) != Some(&b"\r\n"[..]) {
+            return Err(WireError::Malformed(format!(
+                "a chunk of {size} bytes is not followed by its line end: the chunk sizes do not match the data"
+            )));
+        }
+        body.extend_from_slice(r.buf.get(data_start..data_end).ok_or_else(ended_early)?);
+        pos = next;
     }
 }
 
@@ -454,5 +560,79 @@ mod tests {
             matches!(e, WireError::Connect { .. }) && e.is_unreachable(),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn chunk_sizes_that_do_not_add_up_are_refused_without_a_panic() {
+        let cases: [&[u8]; 5] = [
+            // Sizes near usize::MAX: the sums wrap without checked arithmetic.
+            b"3\r\nabc\r\nfffffffffffffffe\r\nxy\r\n0\r\n\r\n",
+            b"ffffffffffffffff\r\nabc\r\n0\r\n\r\n",
+            // A size larger than the data before the next size line.
+            b"10\r\nabc\r\n0\r\n\r\n",
+            // A size smaller than the data.
+            b"2\r\nabcdef\r\n0\r\n\r\n",
+            // No size at all, then an endless size line.
+            b"-3\r\nabc\r\n",
+        ];
+        for body in cases {
+            let mut answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+            answer.extend_from_slice(body);
+            let port = serve(vec![(answer, 0)]);
+            let result = get(port, 2000, "HTTP/1.", true);
+            assert!(
+                matches!(
+                    result,
+                    Err(WireError::Malformed(_) | WireError::TooLarge { .. })
+                ),
+                "{:?} gave {result:?}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        let mut endless = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        endless.extend(std::iter::repeat_n(b'0', 4096));
+        let port = serve(vec![(endless, 0)]);
+        let e = get(port, 2000, "HTTP/1.", true).unwrap_err();
+        assert!(e.to_string().contains("chunk-size line"), "{e}");
+    }
+
+    fn parse(bytes: &[u8], until_close: bool) -> Result<Answer, WireError> {
+        let mut source: &[u8] = bytes;
+        let deadline = Deadline::after(Duration::from_secs(5));
+        read_answer(&mut source, &deadline, "HTTP/1.", 4096, until_close)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Random bytes after a plausible head never panic the parser, whatever the framing headers say.
+        #[test]
+        fn random_answers_never_panic(
+            framing in proptest::sample::select(vec![
+                "Transfer-Encoding: chunked\r\n",
+                "Content-Length: 18446744073709551615\r\n",
+                "Content-Length: 7\r\n",
+                "",
+            ]),
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            chunky in proptest::collection::vec(
+                (0usize..40, proptest::bool::ANY, proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)),
+                0..6,
+            ),
+            until_close in proptest::bool::ANY,
+        ) {
+            let mut answer = format!("HTTP/1.1 200 OK\r\n{framing}\r\n").into_bytes();
+            // Chunks whose sizes sometimes match their data and sometimes do not.
+            for (size, in_hex_of_max, data) in &chunky {
+                let size = if *in_hex_of_max { usize::MAX - size } else { *size };
+                answer.extend_from_slice(format!("{size:x}\r\n").as_bytes());
+                answer.extend_from_slice(data);
+                answer.extend_from_slice(b"\r\n");
+            }
+            answer.extend_from_slice(&body);
+            let _ = parse(&answer, until_close);
+            // And the raw bytes alone, as a status line.
+            let _ = parse(&body, until_close);
+        }
     }
 }
