@@ -531,8 +531,9 @@ fn a_list_with_projected_x_y_beside_latitude_longitude_imports_from_the_degrees(
     assert_eq!(report["refused"], 0, "{report:#}");
     let points = points_by_source(&dir);
     // The rows whose X/Y are 0 come from their degrees too.
-    assert_eq!(points["TO-3"], (43.6456, -79.3950));
-    assert_eq!(points["TO-1"], (43.6561, -79.3802));
+    // Source ids are stored as compared: lower-case.
+    assert_eq!(points["to-3"], (43.6456, -79.3950));
+    assert_eq!(points["to-1"], (43.6561, -79.3802));
     // The file notes say which columns gave the point, and why X/Y were passed over.
     let notes: Vec<&str> = report["file_notes"]
         .as_array()

@@ -608,7 +608,12 @@ impl UtmZone {
 
 impl std::fmt::Display for UtmZone {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}{}", self.number, if self.is_north { 'N' } else { 'S' })
+        write!(
+            f,
+            "{}{}",
+            self.number,
+            if self.is_north { 'N' } else { 'S' }
+        )
     }
 }
 
@@ -1105,7 +1110,11 @@ mod tests {
             lon_column: 3,
             name: CoordinateName::Axis,
         };
-        let utm = values(&[("4834636.9", "630402.7"), ("0", "0"), ("4834232.4", "630166.1")]);
+        let utm = values(&[
+            ("4834636.9", "630402.7"),
+            ("0", "0"),
+            ("4834232.4", "630166.1"),
+        ]);
         assert_eq!((utm.projected, utm.empty, utm.in_area), (2, 1, 0));
         assert!(utm.projected_crs.as_deref().unwrap().contains("17N"));
         let degrees = values(&[("43.6561", "-79.3802"), ("43.6456", "-79.3950"), ("", "")]);
@@ -1121,7 +1130,10 @@ mod tests {
         );
         // X/Y in degrees never win over named columns that hold the city's points too...
         assert_eq!(
-            choose_pair(&[(axis, degrees.clone()), (named, values(&[("43.7", "-79.4")]))]),
+            choose_pair(&[
+                (axis, degrees.clone()),
+                (named, values(&[("43.7", "-79.4")]))
+            ]),
             Some(1)
         );
         // ...but do over named columns left empty.
