@@ -572,7 +572,7 @@ struct ImportRun {
 
 fn run_import(db: &Path, key_dir: &Path, run: &ImportRun) -> Result<(), CliError> {
     use crate::model::import::{ImportField, header_key};
-    use crate::services::import::{self, ImportReport, plan::ImportSettings};
+    use crate::services::import::{self, ImportReport};
     let english = I18n::new(Lang::En);
     let started = Instant::now();
     let table = import::read_file(&run.file, run.format, run.sheet.as_deref())
@@ -601,7 +601,12 @@ fn run_import(db: &Path, key_dir: &Path, run: &ImportRun) -> Result<(), CliError
                 ))
             })?
             .settings_for(&table.headers),
-        None => ImportSettings::guessed(&table.headers),
+        None => import::plan::guess_settings(
+            &table,
+            &store
+                .service_area()
+                .map_err(|e| CliError::from_store(db, e))?,
+        ),
     };
     for m in &run.map {
         let Some((header, field)) = m.rsplit_once('=') else {

@@ -780,3 +780,163 @@ fn an_import_with_progress_completes_when_stderr_is_closed_or_broken() {
         .unwrap();
     assert_eq!(check, "ok");
 }
+
+/// A city's published camera list as many governments publish it: UTM zone 17N metres in `X`/`Y` beside WGS 84
+/// degrees in `Latitude`/`Longitude`; some rows have no projected point (`X` = `Y` = 0) but their degrees.
+const TORONTO_LIST: &str = "ID,Street,Cross street,X,Y,Latitude,Longitude\n\
+    TO-1,Yonge St,Dundas St,630402.7,4834636.9,43.6561,-79.3802\n\
+    TO-2,Bay St,Queen St W,630166.1,4834232.4,43.6525,-79.3832\n\
+    TO-3,King St W,Spadina Ave,0,0,43.6456,-79.3950\n\
+    TO-4,Bloor St W,Avenue Rd,0,0,43.6697,-79.3942\n\
+    TO-5,Front St W,University Ave,630003.4,4833562.0,43.6455,-79.3849\n";
+
+/// Makes the registry serve Toronto (near 79° W, UTM zone 17N).
+fn toronto(dir: &Dir) {
+    dir.serve(
+        "Toronto",
+        "Canada",
+        "43.58,-79.64,43.86,-79.11",
+        "41.6,-141.1,83.2,-52.6",
+    );
+}
+
+#[test]
+fn a_list_with_projected_x_y_beside_latitude_longitude_imports_from_the_degrees() {
+    let dir = Dir::new();
+    toronto(&dir);
+    let file = dir.path("toronto-cameras.csv");
+    std::fs::write(&file, TORONTO_LIST).unwrap();
+    let report = dir.json(&["import", file.to_str().unwrap()]);
+    assert_eq!(report["added"], 5, "{report:#}");
+    assert_eq!(report["refused"], 0, "{report:#}");
+    let points = points_by_source(&dir);
+    // The rows whose X/Y are 0 come from their degrees too.
+    // Source ids are stored as compared: lower-case.
+    assert_eq!(points["to-3"], (43.6456, -79.3950));
+    assert_eq!(points["to-1"], (43.6561, -79.3802));
+    // The file notes say which columns gave the point, and why X/Y were passed over.
+    let notes: Vec<&str> = report["file_notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("Latitude") && n.contains("Longitude") && n.contains("read from")),
+        "{notes:?}"
+    );
+    let passed = notes
+        .iter()
+        .find(|n| n.contains("Passed over") && n.contains("X") && n.contains("Y"))
+        .unwrap_or_else(|| panic!("{notes:?}"));
+    assert!(
+        passed.contains("zone 17N") && passed.contains("EPSG:32617"),
+        "{passed}"
+    );
+}
+
+#[test]
+fn x_y_mapped_by_hand_win_and_their_metres_name_the_service_areas_zone() {
+    let dir = Dir::new();
+    toronto(&dir);
+    let file = dir.path("toronto-cameras.csv");
+    std::fs::write(&file, TORONTO_LIST).unwrap();
+    // The operator's own mapping is obeyed, even where the guess would have chosen better.
+    let report = dir.json(&[
+        "import",
+        file.to_str().unwrap(),
+        "--dry-run",
+        "--map",
+        "X=longitude",
+        "--map",
+        "Y=latitude",
+    ]);
+    assert_eq!(report["added"], 0, "{report:#}");
+    assert_eq!(report["refused"], 5, "{report:#}");
+    let refusals = report["refusals"].as_array().unwrap();
+    let reason = |row: i64| -> String {
+        refusals
+            .iter()
+            .find(|r| r["row"] == row)
+            .and_then(|r| r["reason"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    // Toronto's zone, not Jhansi's.
+    assert!(
+        reason(2).contains("zone 17N") && reason(2).contains("EPSG:32617"),
+        "{}",
+        reason(2)
+    );
+    assert!(!reason(2).contains("44N"), "{}", reason(2));
+    assert!(reason(4).contains("(0, 0)"), "{}", reason(4));
+
+    // A list with only X/Y metres: refused with the same zone.
+    let only_xy = dir.path("only-xy.csv");
+    std::fs::write(&only_xy, "ID,X,Y\nTO-9,630402.7,4834636.9\n").unwrap();
+    let report = dir.json(&["import", only_xy.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(report["refused"], 1, "{report:#}");
+    let why = report["refusals"][0]["reason"].as_str().unwrap();
+    assert!(why.contains("EPSG:32617"), "{why}");
+}
+
+#[test]
+fn the_services_choose_latitude_longitude_over_projected_x_y() {
+    use iccc_desk::i18n::{I18n, Lang};
+    use iccc_desk::model::{LatLonBox, ServiceArea};
+    use iccc_desk::services::import::{self, plan::RowAction};
+    use iccc_desk::store::{Actor, OpenOptions, Store};
+
+    let dir = Dir::new();
+    let mut store = Store::open(
+        &dir.db(),
+        &OpenOptions {
+            key_dir: dir.path("keys"),
+        },
+    )
+    .unwrap();
+    let actor = Actor {
+        user: "test".into(),
+        now_unix_s: 1_780_000_000,
+    };
+    let area = ServiceArea {
+        city: "Toronto".into(),
+        country: "Canada".into(),
+        city_box: LatLonBox::parse("43.58,-79.64,43.86,-79.11").unwrap(),
+        country_box: LatLonBox::parse("41.6,-141.1,83.2,-52.6").unwrap(),
+    };
+    store.set_service_area(&actor, &area).unwrap();
+    let file = dir.path("toronto-cameras.csv");
+    std::fs::write(&file, TORONTO_LIST).unwrap();
+    let table = import::read_file(&file, None, None).unwrap();
+    let settings = import::plan::guess_settings(&table, &store.service_area().unwrap());
+    let lat = settings
+        .column(iccc_desk::model::import::ImportField::Latitude)
+        .map(|c| table.headers[c].as_str());
+    let lon = settings
+        .column(iccc_desk::model::import::ImportField::Longitude)
+        .map(|c| table.headers[c].as_str());
+    assert_eq!((lat, lon), (Some("Latitude"), Some("Longitude")));
+    let checked = import::dry_run(&store, &table, &settings, &I18n::new(Lang::En)).unwrap();
+    assert!(
+        checked.plan.rows.iter().all(|r| r.action == RowAction::Add),
+        "{:?}",
+        checked.plan.refusals
+    );
+    let written = import::commit::commit(
+        &mut store,
+        &actor,
+        &checked.plan,
+        "toronto-cameras.csv",
+        checked.revision,
+        &mut |_| true,
+    )
+    .unwrap();
+    assert_eq!(written.cameras_added, 5);
+    assert_eq!(
+        dir.count("SELECT count(*) FROM camera WHERE lat_deg = 43.6697 AND lon_deg = -79.3942"),
+        1
+    );
+}

@@ -176,3 +176,93 @@ fn the_operator_drops_a_list_checks_it_and_imports_the_good_rows() {
             .is_some_and(|b| b.accesskit_node().is_disabled())
     );
 }
+
+/// A city's published list with UTM zone 17N metres in `X`/`Y` beside degrees in `Latitude`/`Longitude`; two
+/// rows have no projected point (`X` = `Y` = 0).
+const TORONTO_LIST: &str = "ID,Street,Cross street,X,Y,Latitude,Longitude\n\
+TO-1,Yonge St,Dundas St,630402.7,4834636.9,43.6561,-79.3802\n\
+TO-2,Bay St,Queen St W,630166.1,4834232.4,43.6525,-79.3832\n\
+TO-3,King St W,Spadina Ave,0,0,43.6456,-79.3950\n\
+TO-4,Bloor St W,Avenue Rd,0,0,43.6697,-79.3942\n\
+TO-5,Front St W,University Ave,630003.4,4833562.0,43.6455,-79.3849\n";
+
+#[test]
+fn a_list_with_x_y_metres_beside_latitude_longitude_maps_the_degrees_and_imports_every_row() {
+    use egui::accesskit::Role;
+    use iccc_desk::model::{LatLonBox, ServiceArea};
+    let desk = Desk::new();
+    // A registry serving Toronto (near 79° W), as `iccc-desk area` sets it.
+    {
+        let mut store = iccc_desk::store::Store::open(&desk.db, &desk.open_options()).unwrap();
+        let area = ServiceArea {
+            city: "Toronto".into(),
+            country: "Canada".into(),
+            city_box: LatLonBox::parse("43.58,-79.64,43.86,-79.11").unwrap(),
+            country_box: LatLonBox::parse("41.6,-141.1,83.2,-52.6").unwrap(),
+        };
+        let actor = iccc_desk::store::Actor {
+            user: "test".into(),
+            now_unix_s: 1_780_000_000,
+        };
+        store.set_service_area(&actor, &area).unwrap();
+    }
+    let list = desk.dir.path().join("toronto-cameras.csv");
+    std::fs::write(&list, TORONTO_LIST).unwrap();
+    let mut h = desk.harness_without_simulator();
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(list.clone())));
+    h.run_ok();
+    common::wait_until(&mut h, "the file is read", |app| app.import.table.is_some());
+
+    // The mapping shows Latitude and Longitude read from their own columns, X and Y not imported.
+    let shown = |h: &egui_kittest::Harness<'_, iccc_desk::ui::DeskApp>, header: &str| {
+        h.get_by_role_and_label(Role::ComboBox, header)
+            .accesskit_node()
+            .value()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(shown(&h, "Latitude"), "Latitude");
+    assert_eq!(shown(&h, "Longitude"), "Longitude");
+    assert_eq!(shown(&h, "X"), "— not imported —");
+    assert_eq!(shown(&h, "Y"), "— not imported —");
+    use iccc_desk::model::import::ImportField;
+    let mapping = h.state().import.settings.clone().unwrap().mapping;
+    assert_eq!(
+        (mapping[3], mapping[4], mapping[5], mapping[6]),
+        (
+            None,
+            None,
+            Some(ImportField::Latitude),
+            Some(ImportField::Longitude)
+        )
+    );
+
+    h.get_by_label("Check the rows").click();
+    h.run_ok();
+    common::wait_until(&mut h, "the rows are checked", |app| {
+        app.import.checked.is_some()
+    });
+    let report = &h.state().import.checked.as_ref().unwrap().report;
+    assert_eq!(
+        (report.added, report.refused),
+        (5, 0),
+        "{:?}",
+        report.refusals
+    );
+    // The screen says which columns were read and why X/Y were passed over.
+    h.get_by_label_contains("Points are read from the columns Latitude");
+    h.get_by_label_contains("EPSG:32617");
+
+    h.get_by_label("Import 5 cameras").click();
+    h.run_ok();
+    common::wait_until(&mut h, "the import is written", |app| {
+        app.import.outcome.is_some() && app.index().is_some_and(|i| i.snapshot.cameras.len() == 5)
+    });
+    // The rows whose X/Y are 0 are placed by their degrees.
+    assert_eq!(
+        desk.count("SELECT count(*) FROM camera WHERE lat_deg = 43.6697 AND lon_deg = -79.3942"),
+        1
+    );
+}

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{AreaWatched, OwnerCategory};
 
-use super::area::LatLonBox;
+use super::area::{LatLonBox, ServiceArea};
 
 /// What a column of an imported file can hold.
 #[derive(
@@ -189,17 +189,45 @@ impl ImportField {
                 "श्रेणी",
                 "स्वामीश्रेणी",
             ],
-            Self::Latitude => &["lat", "latitude", "latdeg", "y", "ycoord", "अक्षांश"],
+            // Only names that say "latitude"/"longitude"; the axis letters are `LAT_AXIS_WORDS`/`LON_AXIS_WORDS`.
+            Self::Latitude => &[
+                "lat",
+                "latitude",
+                "latdeg",
+                "latitudedeg",
+                "latdd",
+                "latwgs84",
+                "wgs84lat",
+                "wgs84latitude",
+                "gpslat",
+                "gpslatitude",
+                "@lat",
+                "lattitude",
+                "latitud",
+                "अक्षांश",
+                "akshansh",
+            ],
             Self::Longitude => &[
                 "lon",
                 "lng",
                 "long",
                 "longitude",
                 "londeg",
-                "x",
-                "xcoord",
+                "longitudedeg",
+                "londd",
+                "lonwgs84",
+                "wgs84lon",
+                "wgs84longitude",
+                "gpslon",
+                "gpslng",
+                "gpslongitude",
+                "@lon",
+                "longtitude",
+                "longitute",
+                "longitud",
                 "देशांतर",
                 "देशान्तर",
+                "deshantar",
             ],
             Self::PointWkt => &["wkt", "geometry", "geom", "point", "the_geom", "thegeom"],
             Self::Direction => &[
@@ -370,26 +398,224 @@ pub fn header_key(header: &str) -> String {
         .collect()
 }
 
+/// Headers that are a latitude only by position on a grid: the Y axis, a projected northing.
+const LAT_AXIS_WORDS: [&str; 5] = ["y", "ycoord", "pointy", "northing", "ykoordinate"];
+/// Headers that are a longitude only by position on a grid: the X axis, a projected easting.
+const LON_AXIS_WORDS: [&str; 5] = ["x", "xcoord", "pointx", "easting", "xkoordinate"];
+
+/// A header as guessed: without Overpass's `tag:` prefix (`tag:camera:direction`).
+fn guess_key(header: &str) -> String {
+    let key = header_key(header);
+    match key.strip_prefix("tag").filter(|k| !k.is_empty()) {
+        Some(k) => k.to_string(),
+        None => key,
+    }
+}
+
 /// The field a header most likely means. `tag:` prefixes from Overpass (`tag:camera:direction`) are ignored.
 pub fn guess_field(header: &str) -> Option<ImportField> {
-    let key = header_key(header);
-    let key = key
-        .strip_prefix("tag")
-        .filter(|k| !k.is_empty())
-        .unwrap_or(&key);
+    let key = guess_key(header);
     ImportField::ALL
         .into_iter()
-        .find(|f| f.header_words().contains(&key))
+        .find(|f| f.header_words().contains(&key.as_str()))
+        .or_else(|| coordinate_header(header).map(|(f, _)| f))
+}
+
+/// How a column that can hold a coordinate is named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoordinateName {
+    /// Only an axis of a grid (`X`, `Y`, `Easting`, `Northing`): often metres of a projected system.
+    Axis,
+    /// Named latitude or longitude, in any of the languages the desk reads (`Latitude`, `lng`, `अक्षांश`).
+    Named,
+}
+
+/// Whether a header can hold a latitude or a longitude, and how it says so.
+pub fn coordinate_header(header: &str) -> Option<(ImportField, CoordinateName)> {
+    let key = guess_key(header);
+    let key = key.as_str();
+    if ImportField::Latitude.header_words().contains(&key) {
+        Some((ImportField::Latitude, CoordinateName::Named))
+    } else if ImportField::Longitude.header_words().contains(&key) {
+        Some((ImportField::Longitude, CoordinateName::Named))
+    } else if LAT_AXIS_WORDS.contains(&key) {
+        Some((ImportField::Latitude, CoordinateName::Axis))
+    } else if LON_AXIS_WORDS.contains(&key) {
+        Some((ImportField::Longitude, CoordinateName::Axis))
+    } else {
+        None
+    }
+}
+
+/// Two columns that together can give a camera's point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CoordinatePair {
+    pub lat_column: usize,
+    pub lon_column: usize,
+    pub name: CoordinateName,
+}
+
+/// Every pair of columns that can give a point: named latitude/longitude pairs first, then axis pairs (`X`/`Y`,
+/// `Easting`/`Northing`), each in file order (the first latitude column with the first longitude column of the
+/// same kind, and so on).
+pub fn coordinate_pairs(headers: &[String]) -> Vec<CoordinatePair> {
+    let mut pairs = Vec::new();
+    for name in [CoordinateName::Named, CoordinateName::Axis] {
+        let columns = |field: ImportField| {
+            headers
+                .iter()
+                .enumerate()
+                .filter(move |(_, h)| coordinate_header(h) == Some((field, name)))
+                .map(|(c, _)| c)
+        };
+        pairs.extend(
+            columns(ImportField::Latitude)
+                .zip(columns(ImportField::Longitude))
+                .map(|(lat_column, lon_column)| CoordinatePair {
+                    lat_column,
+                    lon_column,
+                    name,
+                }),
+        );
+    }
+    pairs
 }
 
 /// Guesses a field for each header; a field is given to its first column only (the second `name` column of a
-/// file stays unmapped rather than overwriting the first).
+/// file stays unmapped rather than overwriting the first), except that a column named latitude or longitude
+/// takes that field before an `X`/`Y` column wherever it stands.
 pub fn guess_mapping(headers: &[String]) -> Vec<Option<ImportField>> {
-    let mut taken = std::collections::HashSet::new();
-    headers
-        .iter()
-        .map(|h| guess_field(h).filter(|f| taken.insert(*f)))
+    let guesses: Vec<Option<ImportField>> = headers.iter().map(|h| guess_field(h)).collect();
+    // Per field, the column that gets it: lowest (axis name?, column).
+    let mut owner: std::collections::HashMap<ImportField, (bool, usize)> =
+        std::collections::HashMap::new();
+    for (c, (h, f)) in headers.iter().zip(&guesses).enumerate() {
+        let Some(f) = f else { continue };
+        let is_axis = matches!(coordinate_header(h), Some((_, CoordinateName::Axis)));
+        let rank = (is_axis, c);
+        let best = owner.entry(*f).or_insert(rank);
+        if rank < *best {
+            *best = rank;
+        }
+    }
+    guesses
+        .into_iter()
+        .enumerate()
+        .map(|(c, f)| f.filter(|f| owner.get(f).is_some_and(|(_, owner)| *owner == c)))
         .collect()
+}
+
+/// What a pair of columns holds, counted over the rows looked at: the evidence for choosing it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PairValues {
+    pub rows: usize,
+    /// Points in degrees inside the service area (its city or its country box).
+    pub in_area: usize,
+    /// Points in degrees elsewhere on Earth.
+    pub elsewhere: usize,
+    /// Points in metres of a projected system.
+    pub projected: usize,
+    /// The projected system the first such point most likely comes from.
+    pub projected_crs: Option<String>,
+    /// Empty cells, or (0, 0).
+    pub empty: usize,
+}
+
+impl PairValues {
+    /// Counts one row's cells.
+    pub fn count(&mut self, lat_text: &str, lon_text: &str, area: &ServiceArea) {
+        self.rows += 1;
+        let (Ok(lat), Ok(lon)) = (parse_coordinate(lat_text), parse_coordinate(lon_text)) else {
+            if lat_text.trim().is_empty() && lon_text.trim().is_empty() {
+                self.empty += 1;
+            }
+            return;
+        };
+        match check_point(lat, lon, &area.city_box, &area.country_box) {
+            Ok(()) if area.contains(lat, lon) => self.in_area += 1,
+            Ok(()) => self.elsewhere += 1,
+            Err(CoordinateProblem::ZeroZero) => self.empty += 1,
+            Err(CoordinateProblem::Projected { crs }) => {
+                self.projected += 1;
+                self.projected_crs.get_or_insert(crs);
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+/// The pair to read points from, as an index into `pairs`: one that holds any point inside the service area
+/// before one that holds none; then named latitude/longitude before `X`/`Y` (so grid columns never win over
+/// named ones that hold the city's points); then the most points inside the area, the most in degrees at all,
+/// and the first in the file.
+pub fn choose_pair(pairs: &[(CoordinatePair, PairValues)]) -> Option<usize> {
+    let key = |(pair, values): &(CoordinatePair, PairValues)| {
+        (
+            values.in_area > 0,
+            pair.name,
+            values.in_area,
+            values.elsewhere,
+        )
+    };
+    let mut best: Option<usize> = None;
+    for (i, p) in pairs.iter().enumerate() {
+        if best.is_none_or(|b| key(p) > key(&pairs[b])) {
+            best = Some(i);
+        }
+    }
+    best
+}
+
+/// A zone of the Universal Transverse Mercator grid on WGS 84.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct UtmZone {
+    /// 1–60, each 6° of longitude wide, from 180° W.
+    pub number: u8,
+    pub is_north: bool,
+}
+
+impl UtmZone {
+    /// The zone a point lies in, with the grid's exceptions for south-west Norway and Svalbard.
+    pub fn containing(lat_deg: f64, lon_deg: f64) -> Self {
+        let lon = if lon_deg.is_finite() {
+            lon_deg.clamp(-180.0, 180.0)
+        } else {
+            0.0
+        };
+        let mut number = (((lon + 180.0) / 6.0).floor() as i64 + 1).clamp(1, 60) as u8;
+        if (56.0..64.0).contains(&lat_deg) && (3.0..12.0).contains(&lon) {
+            number = 32;
+        }
+        if (72.0..=84.0).contains(&lat_deg) && (0.0..42.0).contains(&lon) {
+            number = match lon {
+                l if l < 9.0 => 31,
+                l if l < 21.0 => 33,
+                l if l < 33.0 => 35,
+                _ => 37,
+            };
+        }
+        Self {
+            number,
+            is_north: lat_deg >= 0.0 || lat_deg.is_nan(),
+        }
+    }
+
+    /// The zone of WGS 84 / UTM's EPSG code: 326xx north, 327xx south.
+    pub fn epsg(self) -> u32 {
+        (if self.is_north { 32_600 } else { 32_700 }) + u32::from(self.number)
+    }
+}
+
+impl std::fmt::Display for UtmZone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}{}",
+            self.number,
+            if self.is_north { 'N' } else { 'S' }
+        )
+    }
 }
 
 /// Why a coordinate cell is refused.
@@ -499,7 +725,7 @@ pub fn check_point(
         return Err(CoordinateProblem::ZeroZero);
     }
     if lat_deg.abs() > 90.0 || lon_deg.abs() > 180.0 {
-        return Err(match projected_crs(lon_deg, lat_deg) {
+        return Err(match projected_crs(lon_deg, lat_deg, area) {
             Some(crs) => CoordinateProblem::Projected { crs },
             None => CoordinateProblem::OutOfRange { lat_deg, lon_deg },
         });
@@ -515,15 +741,18 @@ pub fn check_point(
 const WEB_MERCATOR_MAX_M: f64 = 20_037_508.343;
 
 /// The projected system that numbers `x` (easting) and `y` (northing) most likely come from, if they are
-/// metres rather than degrees.
-fn projected_crs(x: f64, y: f64) -> Option<String> {
+/// metres rather than degrees; a UTM guess names the zone of `area`'s centre.
+fn projected_crs(x: f64, y: f64, area: &LatLonBox) -> Option<String> {
     // UTM: eastings stay within 166 km–834 km of the zone's false origin, northings within 0–9,330 km (north).
     let utm = (100_000.0..=900_000.0).contains(&x) && (0.0..=10_000_000.0).contains(&y);
     let (x, y) = if utm { (x, y) } else { (y, x) };
     if (100_000.0..=900_000.0).contains(&x) && (0.0..=10_000_000.0).contains(&y) {
-        return Some(
-            "UTM metres (e.g. EPSG:32644, WGS 84 / UTM zone 44N, which covers Jhansi)".into(),
-        );
+        let (lat, lon) = area.centre();
+        let zone = UtmZone::containing(lat, lon);
+        return Some(format!(
+            "UTM metres (e.g. EPSG:{}, WGS 84 / UTM zone {zone}, the zone of the service area)",
+            zone.epsg()
+        ));
     }
     if x.abs() <= WEB_MERCATOR_MAX_M && y.abs() <= WEB_MERCATOR_MAX_M * 1.5 {
         return Some("Web Mercator metres (EPSG:3857)".into());
@@ -759,6 +988,168 @@ mod tests {
             check_point(95.0, 1.0e9, &JHANSI, &INDIA),
             Err(CoordinateProblem::OutOfRange { .. })
         ));
+    }
+
+    const TORONTO: LatLonBox = LatLonBox {
+        lat_deg: (43.58, 43.86),
+        lon_deg: (-79.64, -79.11),
+    };
+    const CANADA: LatLonBox = LatLonBox {
+        lat_deg: (41.6, 83.2),
+        lon_deg: (-141.1, -52.6),
+    };
+
+    fn toronto() -> ServiceArea {
+        ServiceArea {
+            city: "Toronto".into(),
+            country: "Canada".into(),
+            city_box: TORONTO,
+            country_box: CANADA,
+        }
+    }
+
+    fn headers(text: &str) -> Vec<String> {
+        text.split(',').map(String::from).collect()
+    }
+
+    #[test]
+    fn utm_zones_from_a_point_with_norway_and_svalbard() {
+        let zone = |lat, lon| {
+            let z = UtmZone::containing(lat, lon);
+            (z.to_string(), z.epsg())
+        };
+        assert_eq!(zone(43.7, -79.4), ("17N".to_string(), 32617));
+        assert_eq!(zone(25.45, 78.57), ("44N".to_string(), 32644));
+        assert_eq!(zone(53.43, -2.36), ("30N".to_string(), 32630));
+        assert_eq!(zone(-33.87, 151.21), ("56S".to_string(), 32756));
+        assert_eq!(zone(-12.05, -77.04), ("18S".to_string(), 32718));
+        // Bergen is in 32V, widened over 31V; Longyearbyen in 33X.
+        assert_eq!(zone(60.39, 5.32), ("32N".to_string(), 32632));
+        assert_eq!(zone(78.22, 15.65), ("33N".to_string(), 32633));
+        assert_eq!(zone(0.0, 180.0).1, 32660);
+        assert_eq!(zone(0.0, -180.0).1, 32601);
+    }
+
+    #[test]
+    fn the_projected_message_names_the_service_areas_zone() {
+        let crs = |area: &LatLonBox, country: &LatLonBox, lat, lon| match check_point(
+            lat, lon, area, country,
+        ) {
+            Err(CoordinateProblem::Projected { crs }) => crs,
+            other => panic!("{other:?}"),
+        };
+        // Toronto's Yonge and Dundas in UTM 17N, as (northing, easting) in the latitude/longitude slots.
+        let t = crs(&TORONTO, &CANADA, 4_834_636.9, 630_402.7);
+        assert!(t.contains("zone 17N") && t.contains("EPSG:32617"), "{t}");
+        assert!(!t.contains("44N"), "{t}");
+        let j = crs(&JHANSI, &INDIA, 2_815_000.0, 557_000.0);
+        assert!(j.contains("zone 44N") && j.contains("EPSG:32644"), "{j}");
+    }
+
+    #[test]
+    fn named_latitude_longitude_are_guessed_before_x_y_wherever_they_stand() {
+        let h = headers("ID,Street,Cross street,X,Y,Latitude,Longitude");
+        let mapping = guess_mapping(&h);
+        assert_eq!(mapping[3], None, "X");
+        assert_eq!(mapping[4], None, "Y");
+        assert_eq!(mapping[5], Some(ImportField::Latitude));
+        assert_eq!(mapping[6], Some(ImportField::Longitude));
+        assert_eq!(mapping[0], Some(ImportField::SourceId));
+        assert_eq!(mapping[1], Some(ImportField::Address));
+        // Any language and the usual abbreviations and misspellings.
+        for (text, lat, lon) in [
+            ("x,y,अक्षांश,देशांतर", 2, 3),
+            ("POINT_X,POINT_Y,lng,lat", 3, 2),
+            ("Easting,Northing,Lattitude,Longitute", 2, 3),
+            ("X,Y,@lat,@lon", 2, 3),
+            ("Y,X,long,LAT", 3, 2),
+        ] {
+            let m = guess_mapping(&headers(text));
+            assert_eq!(m[lat], Some(ImportField::Latitude), "{text}");
+            assert_eq!(m[lon], Some(ImportField::Longitude), "{text}");
+            assert_eq!(m.iter().flatten().count(), 2, "{text}: {m:?}");
+        }
+        // Alone, X and Y are still the point (the file has nothing better).
+        let m = guess_mapping(&headers("name,X,Y"));
+        assert_eq!(m[1], Some(ImportField::Longitude));
+        assert_eq!(m[2], Some(ImportField::Latitude));
+        let pairs = coordinate_pairs(&h);
+        assert_eq!(
+            pairs,
+            vec![
+                CoordinatePair {
+                    lat_column: 5,
+                    lon_column: 6,
+                    name: CoordinateName::Named
+                },
+                CoordinatePair {
+                    lat_column: 4,
+                    lon_column: 3,
+                    name: CoordinateName::Axis
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn the_pair_with_the_service_areas_degrees_is_chosen() {
+        let area = toronto();
+        let values = |rows: &[(&str, &str)]| {
+            let mut v = PairValues::default();
+            for (lat, lon) in rows {
+                v.count(lat, lon, &area);
+            }
+            v
+        };
+        let named = CoordinatePair {
+            lat_column: 5,
+            lon_column: 6,
+            name: CoordinateName::Named,
+        };
+        let axis = CoordinatePair {
+            lat_column: 4,
+            lon_column: 3,
+            name: CoordinateName::Axis,
+        };
+        let utm = values(&[
+            ("4834636.9", "630402.7"),
+            ("0", "0"),
+            ("4834232.4", "630166.1"),
+        ]);
+        assert_eq!((utm.projected, utm.empty, utm.in_area), (2, 1, 0));
+        assert!(utm.projected_crs.as_deref().unwrap().contains("17N"));
+        let degrees = values(&[("43.6561", "-79.3802"), ("43.6456", "-79.3950"), ("", "")]);
+        assert_eq!((degrees.in_area, degrees.empty), (2, 1));
+        // Named degrees beat X/Y metres, whichever comes first.
+        assert_eq!(
+            choose_pair(&[(axis, utm.clone()), (named, degrees.clone())]),
+            Some(1)
+        );
+        assert_eq!(
+            choose_pair(&[(named, degrees.clone()), (axis, utm.clone())]),
+            Some(0)
+        );
+        // X/Y in degrees never win over named columns that hold the city's points too...
+        assert_eq!(
+            choose_pair(&[
+                (axis, degrees.clone()),
+                (named, values(&[("43.7", "-79.4")]))
+            ]),
+            Some(1)
+        );
+        // ...but do over named columns left empty.
+        let empty = values(&[("", ""), ("", "")]);
+        assert_eq!(
+            choose_pair(&[(named, empty.clone()), (axis, degrees.clone())]),
+            Some(1)
+        );
+        // Of two named pairs, the one with the area's points; nothing usable anywhere: the named pair.
+        assert_eq!(
+            choose_pair(&[(named, empty.clone()), (named, degrees)]),
+            Some(1)
+        );
+        assert_eq!(choose_pair(&[(axis, utm), (named, empty)]), Some(1));
+        assert_eq!(choose_pair(&[]), None);
     }
 
     #[test]

@@ -120,7 +120,12 @@ fn poll(app: &mut DeskApp, ctx: &egui::Context) {
         match rx.try_recv() {
             Ok(Ok(table)) => {
                 app.import.reading = None;
-                app.import.settings = Some(ImportSettings::guessed(&table.headers));
+                let area = app
+                    .index()
+                    .map(|i| i.snapshot.area.clone())
+                    .unwrap_or_default();
+                app.import.settings =
+                    Some(crate::services::import::plan::guess_settings(&table, &area));
                 app.import.table = Some(Arc::new(table));
             }
             Ok(Err(e)) => {
@@ -396,6 +401,10 @@ pub fn import_ui(app: &mut DeskApp, ui: &mut Ui) {
 
 /// Profile, duplicate policy and defaults.
 fn options_ui(app: &mut DeskApp, ui: &mut Ui, table: &SourceTable) {
+    let area = app
+        .index()
+        .map(|i| i.snapshot.area.clone())
+        .unwrap_or_default();
     let i18n = &app.i18n;
     let Some(settings) = app.import.settings.as_mut() else {
         return;
@@ -407,7 +416,7 @@ fn options_ui(app: &mut DeskApp, ui: &mut Ui, table: &SourceTable) {
             .selected_text(i18n.tr("import-profile-choose"))
             .show_ui(ui, |ui| {
                 if ui.button(i18n.tr("import-profile-guess")).clicked() {
-                    *settings = ImportSettings::guessed(&table.headers);
+                    *settings = crate::services::import::plan::guess_settings(table, &area);
                 }
                 for p in app.import.profiles.iter().flatten() {
                     if ui.button(&p.name).clicked() {
@@ -675,6 +684,10 @@ fn results_ui(app: &mut DeskApp, ui: &mut Ui, ctx: &egui::Context) {
             };
         }
     });
+    // Which columns gave the points and which were passed over (the file's own notes are shown above).
+    for note in &checked.plan.column_notes {
+        ui.label(RichText::new(note).weak());
+    }
     lines_ui(r, i18n, ui);
     if commit {
         let plan = checked.plan.clone();

@@ -202,7 +202,12 @@ impl ImportReport {
                     _ => None,
                 })
                 .collect(),
-            file_notes: table.notes.clone(),
+            file_notes: table
+                .notes
+                .iter()
+                .chain(&plan.column_notes)
+                .cloned()
+                .collect(),
             committed,
         }
     }

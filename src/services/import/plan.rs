@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::read::{SourceRow, SourceTable};
 use crate::i18n::I18n;
 use crate::model::import::{
-    CoordinateProblem, ImportField, check_point, parse_coordinate, parse_direction, parse_wkt_point,
+    CoordinateName, CoordinatePair, CoordinateProblem, ImportField, PairValues, check_point,
+    choose_pair, coordinate_pairs, parse_coordinate, parse_direction, parse_wkt_point,
 };
 pub use crate::model::import::{DuplicatePolicy, ImportProfile, ImportSettings, normal_source_id};
 use crate::model::{
@@ -109,6 +110,8 @@ pub struct ImportPlan {
     pub refusals: Vec<Refusal>,
     /// Values used but not as written (the first of several directions…), as `Refusal`-shaped lines.
     pub notes: Vec<Refusal>,
+    /// About the file as a whole: which columns the points were read from, and which were passed over.
+    pub column_notes: Vec<String>,
     pub counts: PlanCounts,
 }
 
@@ -874,6 +877,131 @@ fn merged(existing: &Camera, new: &Camera, settings: &ImportSettings) -> Camera 
     c
 }
 
+/// Rows looked at to choose the coordinate columns: enough to see what they hold, without reading a 200,000-row
+/// file twice over.
+const PAIR_SAMPLE_ROWS: usize = 2_000;
+
+/// What `pair`'s columns hold over the first rows of `table`.
+fn pair_values(table: &SourceTable, pair: CoordinatePair, area: &ServiceArea) -> PairValues {
+    let mut values = PairValues::default();
+    for row in table.rows.iter().take(PAIR_SAMPLE_ROWS) {
+        let cell = |c: usize| row.cells.get(c).map_or("", String::as_str);
+        values.count(cell(pair.lat_column), cell(pair.lon_column), area);
+    }
+    values
+}
+
+/// Settings guessed from the file's headers and values, for a registry serving `area`. Where several pairs of
+/// columns could give the point (`X`/`Y` metres beside `Latitude`/`Longitude` degrees), the pair
+/// [`choose_pair`] prefers is mapped and the others are left unmapped.
+pub fn guess_settings(table: &SourceTable, area: &ServiceArea) -> ImportSettings {
+    let mut settings = ImportSettings::guessed(&table.headers);
+    let pairs = coordinate_pairs(&table.headers);
+    if pairs.len() < 2 {
+        return settings;
+    }
+    let scored: Vec<(CoordinatePair, PairValues)> = pairs
+        .into_iter()
+        .map(|p| (p, pair_values(table, p, area)))
+        .collect();
+    let Some(chosen) = choose_pair(&scored).map(|i| scored[i].0) else {
+        return settings;
+    };
+    for slot in &mut settings.mapping {
+        if matches!(slot, Some(ImportField::Latitude | ImportField::Longitude)) {
+            *slot = None;
+        }
+    }
+    for (column, field) in [
+        (chosen.lat_column, ImportField::Latitude),
+        (chosen.lon_column, ImportField::Longitude),
+    ] {
+        if let Some(slot) = settings.mapping.get_mut(column) {
+            *slot = Some(field);
+        }
+    }
+    settings
+}
+
+/// Where more than one pair of columns could give the point: a note naming the pair the points are read from
+/// (as mapped, by guess or by hand), and one for each other pair saying why it was passed over.
+pub fn coordinate_column_notes(
+    table: &SourceTable,
+    settings: &ImportSettings,
+    area: &ServiceArea,
+    i18n: &I18n,
+) -> Vec<String> {
+    let pairs = coordinate_pairs(&table.headers);
+    let (Some(lat_column), Some(lon_column)) = (
+        settings.column(ImportField::Latitude),
+        settings.column(ImportField::Longitude),
+    ) else {
+        return Vec::new();
+    };
+    let others: Vec<CoordinatePair> = pairs
+        .into_iter()
+        .filter(|p| {
+            ![p.lat_column, p.lon_column]
+                .iter()
+                .any(|c| *c == lat_column || *c == lon_column)
+        })
+        .collect();
+    if others.is_empty() || settings.column(ImportField::PointWkt).is_some() {
+        return Vec::new();
+    }
+    let header = |c: usize| table.headers.get(c).cloned().unwrap_or_default();
+    let used_name = crate::model::import::coordinate_header(&header(lat_column))
+        .map_or(CoordinateName::Axis, |(_, n)| n);
+    let used_pair = CoordinatePair {
+        lat_column,
+        lon_column,
+        name: used_name,
+    };
+    let used = pair_values(table, used_pair, area);
+    let mut notes = vec![i18n.tr_args(
+        "import-columns-used",
+        &[("lat", header(lat_column)), ("lon", header(lon_column))],
+    )];
+    for other in others {
+        let values = pair_values(table, other, area);
+        let mut why = Vec::new();
+        // The guess would have read this pair: the columns were mapped by hand (or by a profile).
+        if choose_pair(&[(other, values.clone()), (used_pair, used.clone())]) == Some(0) {
+            why.push(i18n.tr("import-columns-why-mapped"));
+        } else if other.name == CoordinateName::Axis && used_name == CoordinateName::Named {
+            why.push(i18n.tr("import-columns-why-named"));
+        }
+        if let Some(crs) = values
+            .projected_crs
+            .as_ref()
+            .filter(|_| values.projected >= values.in_area + values.elsewhere)
+        {
+            why.push(i18n.tr_args("import-columns-why-projected", &[("crs", crs.clone())]));
+        } else if values.in_area + values.elsewhere == 0 {
+            why.push(i18n.tr("import-columns-why-empty"));
+        } else if values.in_area < used.in_area || why.is_empty() {
+            why.push(i18n.tr_args(
+                "import-columns-why-fewer",
+                &[
+                    ("count", values.in_area.to_string()),
+                    ("rows", values.rows.to_string()),
+                    ("used", used.in_area.to_string()),
+                    ("city", area.city.clone()),
+                ],
+            ));
+        }
+        notes.push(i18n.tr_args(
+            "import-columns-passed-over",
+            &[
+                ("lat", header(other.lat_column)),
+                ("lon", header(other.lon_column)),
+                ("why", why.join("; ")),
+            ],
+        ));
+    }
+    notes
+}
+
 /// Fields whose refusal drops only the value, not the row.
 const FIELD_ONLY: [&str; 3] = ["direction", "field_of_view", "range"];
 
@@ -889,6 +1017,7 @@ pub fn plan(
         new_sites: Vec::new(),
         refusals: Vec::new(),
         notes: Vec::new(),
+        column_notes: coordinate_column_notes(table, settings, &existing.area, i18n),
         counts: PlanCounts::default(),
     };
     // Duplicate keys of the rows seen so far → their row number.
@@ -1137,6 +1266,104 @@ mod tests {
         assert!(why(6).1.contains("EPSG:3857"), "{:?}", why(6));
         assert_eq!(why(7).0, "latitude");
         assert!(why(8).1.contains("outside India"), "{:?}", why(8));
+    }
+
+    fn toronto() -> ServiceArea {
+        ServiceArea {
+            city: "Toronto".into(),
+            country: "Canada".into(),
+            city_box: LatLonBox::parse("43.58,-79.64,43.86,-79.11").unwrap(),
+            country_box: LatLonBox::parse("41.6,-141.1,83.2,-52.6").unwrap(),
+        }
+    }
+
+    const BOTH_PAIRS: &str = "ID,Street,Cross street,X,Y,Latitude,Longitude\n\
+        TO-1,Yonge St,Dundas St,630402.7,4834636.9,43.6561,-79.3802\n\
+        TO-3,King St W,Spadina Ave,0,0,43.6456,-79.3950\n";
+
+    #[test]
+    fn latitude_longitude_beside_projected_x_y_are_read_and_the_notes_say_so() {
+        let table = read(BOTH_PAIRS.as_bytes(), SourceFormat::Csv, None).unwrap();
+        let en = I18n::new(Lang::En);
+        let settings = guess_settings(&table, &toronto());
+        assert_eq!(settings.column(ImportField::Latitude), Some(5));
+        assert_eq!(settings.column(ImportField::Longitude), Some(6));
+        let p = plan(&table, &settings, &existing_in(toronto()), &en);
+        assert_eq!(p.counts.added, 2, "{:?}", p.refusals);
+        let c = p.rows[1].camera.as_ref().unwrap();
+        assert_eq!((c.lat_deg, c.lon_deg), (43.6456, -79.395));
+        assert_eq!(p.column_notes.len(), 2, "{:?}", p.column_notes);
+        assert!(p.column_notes[0].contains("Latitude (latitude) and Longitude (longitude)"));
+        let passed = &p.column_notes[1];
+        assert!(passed.contains("Y and X"), "{passed}");
+        assert!(passed.contains("named latitude and longitude"), "{passed}");
+        assert!(passed.contains("EPSG:32617"), "{passed}");
+
+        // X/Y values in degrees of the area, with Latitude/Longitude empty: X/Y are read.
+        let table = read(
+            "X,Y,Latitude,Longitude\n-79.3802,43.6561,,\n-79.395,43.6456,,\n".as_bytes(),
+            SourceFormat::Csv,
+            None,
+        )
+        .unwrap();
+        let settings = guess_settings(&table, &toronto());
+        assert_eq!(settings.column(ImportField::Longitude), Some(0));
+        let p = plan(&table, &settings, &existing_in(toronto()), &en);
+        assert_eq!(p.counts.added, 2, "{:?}", p.refusals);
+        assert!(
+            p.column_notes[1].contains("no usable degrees"),
+            "{:?}",
+            p.column_notes
+        );
+
+        // Only one pair: nothing to say; a plain file is unchanged.
+        let (_, p) = csv_plan(
+            "name,lat,lon\nGate,25.4486,78.5697\n",
+            &existing_in(ServiceArea::default()),
+        );
+        assert!(p.column_notes.is_empty());
+    }
+
+    #[test]
+    fn x_y_mapped_by_hand_are_read_and_refused_in_the_areas_zone() {
+        let table = read(BOTH_PAIRS.as_bytes(), SourceFormat::Csv, None).unwrap();
+        let mut settings = guess_settings(&table, &toronto());
+        settings.mapping[5] = None;
+        settings.mapping[6] = None;
+        settings.mapping[3] = Some(ImportField::Longitude);
+        settings.mapping[4] = Some(ImportField::Latitude);
+        let p = plan(
+            &table,
+            &settings,
+            &existing_in(toronto()),
+            &I18n::new(Lang::En),
+        );
+        assert_eq!(p.counts.refused, 2);
+        assert!(
+            p.refusals[0].reason.contains("zone 17N"),
+            "{:?}",
+            p.refusals
+        );
+        assert!(p.refusals[1].reason.contains("(0, 0)"), "{:?}", p.refusals);
+        assert!(p.column_notes[0].contains("Y (latitude) and X (longitude)"));
+        assert!(
+            p.column_notes[1].contains("Latitude and Longitude")
+                && p.column_notes[1].contains("the mapping reads the point from the other columns"),
+            "{:?}",
+            p.column_notes
+        );
+        // The same metres for a Jhansi registry name Jhansi's zone.
+        let p = plan(
+            &table,
+            &settings,
+            &existing_in(ServiceArea::default()),
+            &I18n::new(Lang::En),
+        );
+        assert!(
+            p.refusals[0].reason.contains("zone 44N"),
+            "{:?}",
+            p.refusals
+        );
     }
 
     #[test]
