@@ -229,6 +229,9 @@ impl SecretBox {
         .into_bytes()
     }
 
+    /// Length of [`BOUND_PREFIX`] (for SQL that picks unbound values).
+    pub const BOUND_PREFIX_LEN: i64 = BOUND_PREFIX.len() as i64;
+
     /// Whether `blob` is a format-2 value (bound to its camera); a format-1 value should be sealed again.
     pub fn is_bound(blob: &[u8]) -> bool {
         blob.starts_with(BOUND_PREFIX)
