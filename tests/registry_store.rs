@@ -1534,6 +1534,63 @@ fn a_sealed_password_copied_onto_another_camera_does_not_open_and_old_ones_are_r
 }
 
 #[test]
+fn passwords_sealed_before_binding_are_resealed_bound_when_the_registry_opens() {
+    let desk = Desk::new();
+    let mut store = desk.open();
+    let site = store.add_site(&actor(), &hotel_site()).unwrap();
+    let camera = store
+        .add_camera(
+            &actor(),
+            site.id,
+            &ip_camera("Main gate", AreaWatched::Gate, "rtsp://127.1.1.5:554/1"),
+            &PasswordEdit::Set("New-pass-1".into()),
+        )
+        .unwrap();
+    let (secrets, _) =
+        SecretBox::load_or_create(&desk.options.key_dir, store.registry_uuid()).unwrap();
+    let legacy = secrets.seal_unbound_for_test("Legacy-pass-333");
+    desk.sql()
+        .execute(
+            "UPDATE camera SET password_ct = ?1 WHERE id = ?2",
+            params![legacy, camera.id],
+        )
+        .unwrap();
+    drop(store);
+    let store = desk.open();
+    let stored: Vec<u8> = desk
+        .sql()
+        .query_row(
+            "SELECT password_ct FROM camera WHERE id = ?1",
+            [camera.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(SecretBox::is_bound(&stored), "re-sealed on open");
+    assert_eq!(
+        store.camera_password(camera.id).unwrap().as_deref(),
+        Some("Legacy-pass-333")
+    );
+    let resealed = |store: &Store| {
+        store
+            .audit_entries(None, 100)
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                e.action == "registry.passwords_rebound"
+                    && e.after_json.as_deref().is_some_and(|j| {
+                        j.contains("camera passwords re-sealed bound to their cameras")
+                    })
+            })
+            .count()
+    };
+    assert_eq!(resealed(&store), 1);
+    // Nothing is left to do on the next open: no second entry.
+    drop(store);
+    let store = desk.open();
+    assert_eq!(resealed(&store), 1);
+}
+
+#[test]
 fn camera_password_never_reaches_the_registry_file_in_clear() {
     let desk = Desk::new();
     let mut store = desk.open();

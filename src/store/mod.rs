@@ -470,14 +470,21 @@ impl Store {
             |r| r.get(0),
         )?;
         let (secrets, key_status) = SecretBox::load_or_create(&options.key_dir, &registry_uuid)?;
-        let store = Self {
+        let mut store = Self {
             conn,
             path: path.to_path_buf(),
             registry_uuid,
             secrets,
             key_status,
         };
-        Ok((store, exists && !check_now && !upgraded))
+        let deferred = exists && !check_now && !upgraded;
+        // Passwords sealed before binding are sealed again bound to their cameras, once, on a file already
+        // checked (a deferred check must pass before any write). Best effort: a registry busy with another
+        // writer keeps them as they are (they still open, and are re-sealed when next saved or opened).
+        if exists && !deferred {
+            let _ = store.reseal_unbound_passwords(&Actor::os_user_now());
+        }
+        Ok((store, deferred))
     }
 
     /// Opens a registry that must exist already (commands that only look, or that write into an existing

@@ -504,6 +504,59 @@ impl Store {
         })
     }
 
+    /// Seals again, bound to their cameras, all passwords this key sealed before binding (format 1), in one
+    /// transaction with one audit entry; returns how many. Values that do not open are left for the user to
+    /// type again, as before.
+    pub(crate) fn reseal_unbound_passwords(&mut self, actor: &Actor) -> Result<usize> {
+        let secrets = self.secrets.clone();
+        let key_id = secrets.key_id().to_string();
+        let tx = self.write_tx()?;
+        let found: Vec<(CameraId, Vec<u8>)> = {
+            let mut stmt = tx.prepare(
+                "SELECT id, password_ct FROM camera
+                 WHERE password_ct IS NOT NULL AND password_key_id = ?1 AND substr(password_ct, 1, ?2) IS NOT ?3",
+            )?;
+            let rows = stmt.query_map(
+                params![
+                    key_id,
+                    SecretBox::BOUND_PREFIX_LEN,
+                    crate::store::secret::BOUND_PREFIX
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut resealed = Vec::new();
+        for (id, ct) in found {
+            if SecretBox::is_bound(&ct) {
+                continue;
+            }
+            if let Ok(password) = secrets.open(&ct, id) {
+                tx.execute(
+                    "UPDATE camera SET password_ct = ?1 WHERE id = ?2",
+                    params![secrets.seal(&password, id), id],
+                )?;
+                resealed.push(id);
+            }
+        }
+        if !resealed.is_empty() {
+            append_audit(
+                &tx,
+                actor,
+                "registry.passwords_rebound",
+                "registry",
+                None,
+                None,
+                Some(&json!({
+                    "note": "camera passwords re-sealed bound to their cameras",
+                    "cameras": resealed,
+                })),
+            )?;
+        }
+        tx.commit()?;
+        Ok(resealed.len())
+    }
+
     /// Camera `id`'s stored password sealed again bound to the camera, when it was sealed (with this key)
     /// before binding; `None` when there is nothing to do.
     fn reseal_unbound(&self, id: CameraId) -> Result<Option<PasswordColumns>> {

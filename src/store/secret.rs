@@ -12,7 +12,9 @@
 //! `password_ct` is a blob either way).
 //!
 //! The key file is made with `O_EXCL | O_NOFOLLOW` and mode 0600 in a folder made 0700, then renamed into
-//! place, so a pre-existing temp file or a symlink planted in the key folder is never written through.
+//! place, so a pre-existing temp file or a symlink planted in the key folder is never written through. An
+//! existing key folder of ours that others can reach is made 0700 and a key file others can read is made
+//! 0600 when the key is read; a folder another user owns and others can write in is refused.
 
 use std::fs;
 use std::io::Write as _;
@@ -50,6 +52,12 @@ pub enum SecretError {
         "the password key file {path} is not a plain file (a symlink or folder?); refusing to use it"
     )]
     KeyFileNotPlain { path: PathBuf },
+    /// The key folder belongs to another user and others may write in it: whoever can write there can
+    /// swap the key or plant files beside it.
+    #[error(
+        "the password key folder {dir} belongs to another user and others can write in it (mode {mode:o}); refusing to keep the key there"
+    )]
+    KeyFolderNotPrivate { dir: PathBuf, mode: u32 },
 }
 
 /// Whether `uuid` is safe to use in a file name: 8 to 64 ASCII hex digits, optionally in hyphenated groups
@@ -138,7 +146,8 @@ impl SecretBox {
             }
             _ => {}
         }
-        match fs::read_to_string(&path) {
+        secure_key_folder(key_dir)?;
+        match read_key_file(&path) {
             Ok(text) => {
                 let mut lines = text.lines();
                 let bad = |why| SecretError::BadKeyFile {
@@ -220,6 +229,9 @@ impl SecretBox {
         .into_bytes()
     }
 
+    /// Length of [`BOUND_PREFIX`] (for SQL that picks unbound values).
+    pub const BOUND_PREFIX_LEN: i64 = BOUND_PREFIX.len() as i64;
+
     /// Whether `blob` is a format-2 value (bound to its camera); a format-1 value should be sealed again.
     pub fn is_bound(blob: &[u8]) -> bool {
         blob.starts_with(BOUND_PREFIX)
@@ -265,6 +277,71 @@ impl SecretBox {
         blob.extend_from_slice(&ciphertext);
         blob
     }
+}
+
+/// Makes an existing key folder of ours private (0700: another user could list it, or plant and swap
+/// files in it) and refuses one that another user owns while others can write in it (changing its mode is
+/// its owner's call). A missing folder is made 0700 when the key is written.
+fn secure_key_folder(dir: &Path) -> Result<(), SecretError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+        if dir.as_os_str().is_empty() {
+            return Ok(());
+        }
+        let failed = |source| SecretError::KeyFile {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let meta = match fs::metadata(dir) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(failed(e)),
+        };
+        let mode = meta.mode() & 0o7777;
+        if mode & 0o077 == 0 {
+            return Ok(());
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() == me {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(failed)?;
+        } else if mode & 0o022 != 0 {
+            return Err(SecretError::KeyFolderNotPrivate {
+                dir: dir.to_path_buf(),
+                mode,
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Reads the key file without following a symlink, first making it readable by its owner only (0600) when
+/// others could read it.
+fn read_key_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = file.metadata()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    // A key file is three short lines; more than that is not read.
+    let mut text = String::new();
+    file.take(4096).read_to_string(&mut text)?;
+    Ok(text)
 }
 
 /// Writes a file readable by its owner only: the folder is made 0700 when missing, the bytes go to a fresh
@@ -440,6 +517,55 @@ mod tests {
         fs::write(SecretBox::key_path(dir.path(), R1), "not a key").unwrap();
         let err = SecretBox::load_or_create(dir.path(), R1).unwrap_err();
         assert!(err.to_string().contains("damaged"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_open_key_folder_of_ours_is_made_private_and_an_open_key_file_is_tightened() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys");
+        fs::create_dir(&keys).unwrap();
+        fs::set_permissions(&keys, fs::Permissions::from_mode(0o777)).unwrap();
+        // Making a key in an open folder makes the folder private first.
+        SecretBox::load_or_create(&keys, R1).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&keys), 0o700);
+        // Reading a key from an open folder, and a key file others can read, tightens both.
+        fs::set_permissions(&keys, fs::Permissions::from_mode(0o755)).unwrap();
+        let key = SecretBox::key_path(&keys, R1);
+        fs::set_permissions(&key, fs::Permissions::from_mode(0o644)).unwrap();
+        let (_, status) = SecretBox::load_or_create(&keys, R1).unwrap();
+        assert_eq!(status, KeyStatus::Found);
+        assert_eq!(mode(&keys), 0o700);
+        assert_eq!(mode(&key), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_folder_someone_else_owns_and_others_can_write_is_refused() {
+        use std::os::unix::fs::PermissionsExt as _;
+        // Only root can hand a folder to another user; elsewhere there is nothing to set up.
+        if unsafe { libc::geteuid() } != 0 {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("shared");
+        fs::create_dir(&keys).unwrap();
+        std::os::unix::fs::chown(&keys, Some(54_321), Some(54_321)).unwrap();
+        fs::set_permissions(&keys, fs::Permissions::from_mode(0o777)).unwrap();
+        let err = SecretBox::load_or_create(&keys, R1).unwrap_err();
+        assert!(
+            matches!(err, SecretError::KeyFolderNotPrivate { .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("shared"), "{err}");
+        assert!(!SecretBox::key_path(&keys, R1).exists());
+        // Its owner keeps it: the mode is left as it was.
+        assert_eq!(
+            fs::metadata(&keys).unwrap().permissions().mode() & 0o777,
+            0o777
+        );
     }
 
     #[cfg(unix)]

@@ -446,6 +446,14 @@ fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
             .by_index(i)
             .map_err(|e| ReadError::Spreadsheet(e.to_string()))?;
         let name = entry.name().to_string();
+        if name == "content.xml" {
+            let read = check_ods_content(entry.take(budget + 1))?;
+            if read > budget {
+                return Err(too_large(format!("{name} unpacks past the limit")));
+            }
+            budget -= read;
+            continue;
+        }
         let is_sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
         let mut limited = std::io::BufReader::new(entry.take(budget + 1));
         let mut span = CellSpan::default();
@@ -464,6 +472,191 @@ fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
         }
     }
     Ok(())
+}
+
+/// A reader that counts the bytes taken from it.
+struct Counted<R> {
+    inner: R,
+    bytes: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// Reads an ODS file's `content.xml` as calamine will (the same XML reader and settings) and refuses it
+/// when its tables, with their `table:number-rows-repeated` and `table:number-columns-repeated` copied out
+/// as calamine copies them, hold more than [`MAX_CELLS`]; returns the bytes read.
+fn check_ods_content(entry: impl std::io::Read) -> Result<u64, ReadError> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(Counted {
+        inner: entry,
+        bytes: 0,
+    }));
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.expand_empty_elements = true;
+    let mut span = OdsSpan::default();
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => {
+                let repeat = |key: &[u8]| {
+                    e.try_get_attribute(key)
+                        .ok()
+                        .flatten()
+                        .and_then(|a| a.decode_and_unescape_value(reader.decoder()).ok())
+                        .and_then(|v| v.parse::<u64>().ok())
+                        // Unreadable counts make calamine fail; one copy is all it could hold.
+                        .unwrap_or(1)
+                };
+                match e.name().as_ref() {
+                    b"table:table" => span.end_table(),
+                    b"table:table-row" => span.start_row(repeat(b"table:number-rows-repeated")),
+                    b"table:table-cell" | b"table:covered-table-cell" => {
+                        // Any value or formula makes the cell count as filled (calamine may still find
+                        // it empty; counting too much here only errs towards refusing).
+                        let filled = e.attributes().flatten().any(|a| {
+                            matches!(
+                                a.key.as_ref(),
+                                b"office:value"
+                                    | b"office:value-type"
+                                    | b"office:string-value"
+                                    | b"office:date-value"
+                                    | b"office:time-value"
+                                    | b"office:boolean-value"
+                                    | b"table:formula"
+                            )
+                        });
+                        span.cell(repeat(b"table:number-columns-repeated"), filled);
+                    }
+                    _ => {}
+                }
+            }
+            Ok(Event::End(e)) => match e.name().as_ref() {
+                b"table:table-row" => span.end_row(),
+                b"table:table" => span.end_table(),
+                _ => {}
+            },
+            Ok(Event::Eof) => break,
+            // calamine refuses what its reader cannot parse; the rest is only counted.
+            Err(_) => break,
+            Ok(_) => {}
+        }
+        span.check()?;
+        buf.clear();
+    }
+    span.end_table();
+    span.check()?;
+    let mut rest = reader.into_inner();
+    std::io::copy(&mut rest, &mut std::io::sink())
+        .map_err(|e| ReadError::Spreadsheet(format!("content.xml: {e}")))?;
+    Ok(rest.into_inner().bytes)
+}
+
+/// The cells calamine's ODS reader holds for a workbook: every row once with each filled cell copied
+/// `table:number-columns-repeated` times and the blank cells before it (`raw`), then each table as one dense
+/// block from its first to its last filled row, each row copied `table:number-rows-repeated` times, as wide
+/// as its widest filled row (`dense`). Blank cells and rows at a row's or table's end are dropped.
+#[derive(Debug, Default)]
+struct OdsSpan {
+    raw: u64,
+    dense: u64,
+    /// The open table: its rows from the first filled one to the last, the blank rows after that, and the
+    /// width of its widest filled row.
+    table_rows: u64,
+    blank_rows: u64,
+    table_width: u64,
+    /// The open row (a row is open from its start tag until its end tag or the next row or table).
+    in_row: bool,
+    row_repeats: u64,
+    row_cells: u64,
+    row_filled_to: u64,
+    blank_cells: u64,
+}
+
+impl OdsSpan {
+    fn start_row(&mut self, repeats: u64) {
+        self.end_row();
+        self.in_row = true;
+        self.row_repeats = repeats;
+        self.row_cells = 0;
+        self.row_filled_to = 0;
+        self.blank_cells = 0;
+    }
+
+    fn cell(&mut self, repeats: u64, filled: bool) {
+        if !self.in_row {
+            // A cell outside any row (the row's end hidden from this reader): count it as a row of its own.
+            self.start_row(1);
+        }
+        // Blank cells are copied out once a later cell follows them.
+        self.row_cells = self.row_cells.saturating_add(self.blank_cells);
+        self.blank_cells = 0;
+        if filled {
+            self.row_cells = self.row_cells.saturating_add(repeats);
+            self.row_filled_to = self.row_cells;
+        } else {
+            self.blank_cells = repeats;
+        }
+    }
+
+    fn end_row(&mut self) {
+        if !self.in_row {
+            return;
+        }
+        self.in_row = false;
+        self.raw = self.raw.saturating_add(self.row_cells);
+        if self.row_filled_to > 0 {
+            self.table_rows = self
+                .table_rows
+                .saturating_add(self.blank_rows)
+                .saturating_add(self.row_repeats);
+            self.blank_rows = 0;
+            self.table_width = self.table_width.max(self.row_filled_to);
+        } else if self.table_rows > 0 {
+            self.blank_rows = self.blank_rows.saturating_add(self.row_repeats);
+        }
+    }
+
+    fn end_table(&mut self) {
+        self.end_row();
+        self.dense = self
+            .dense
+            .saturating_add(self.table_rows.saturating_mul(self.table_width));
+        self.table_rows = 0;
+        self.blank_rows = 0;
+        self.table_width = 0;
+    }
+
+    fn check(&self) -> Result<(), ReadError> {
+        // The open table counts as if it ended here.
+        let open_row = if self.in_row {
+            self.row_repeats.saturating_mul(self.row_filled_to)
+        } else {
+            0
+        };
+        let open = self
+            .table_rows
+            .saturating_mul(self.table_width)
+            .max(open_row);
+        let cells = self
+            .raw
+            .saturating_add(self.row_cells)
+            .max(self.dense.saturating_add(open));
+        if cells > MAX_CELLS {
+            return Err(ReadError::TooManyCells {
+                cells,
+                limit: MAX_CELLS,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// The cells of one XLSX worksheet as its XML places them.
@@ -1029,6 +1222,78 @@ mod tests {
         let err = read(&bomb, SourceFormat::Spreadsheet, None).unwrap_err();
         assert!(matches!(err, ReadError::TooLargeUnpacked { .. }), "{err}");
         assert!(err.to_string().contains("256 MB"), "{err}");
+    }
+
+    /// An ODS of one table whose rows are `rows_xml`, made here (mimetype, manifest, content.xml).
+    fn ods_with_rows(rows_xml: &str) -> Vec<u8> {
+        use std::io::Write as _;
+        let content = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Cameras">{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        out.start_file("mimetype", stored).unwrap();
+        out.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        out.start_file("META-INF/manifest.xml", deflated).unwrap();
+        out.write_all(manifest.as_bytes()).unwrap();
+        out.start_file("content.xml", deflated).unwrap();
+        out.write_all(content.as_bytes()).unwrap();
+        out.finish().unwrap().into_inner()
+    }
+
+    const ODS_HEADER_ROW: &str = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>name</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>ip</text:p></table:table-cell></table:table-row>"#;
+
+    #[test]
+    fn an_ods_whose_repeated_rows_and_columns_span_billions_of_cells_is_refused_not_allocated() {
+        // One filled cell, repeated over 16,384 columns of a row repeated 1,048,576 times: under 1 KB
+        // packed, 17 billion cells once calamine copies the repeats out.
+        let bomb = ods_with_rows(&format!(
+            r#"{ODS_HEADER_ROW}<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"/></table:table-row>"#
+        ));
+        assert!(bomb.len() < 2_000, "{}", bomb.len());
+        match read(&bomb, SourceFormat::Spreadsheet, None) {
+            Err(ReadError::TooManyCells { cells, limit }) => {
+                assert!(cells >= 1_048_576 * 16_384, "{cells}");
+                assert_eq!(limit, MAX_CELLS);
+            }
+            other => panic!("{other:?}"),
+        }
+        // The repeat hidden behind a comment that closes the row early is still counted.
+        let hidden = ods_with_rows(&format!(
+            r#"{ODS_HEADER_ROW}<table:table-row table:number-rows-repeated="1048576"><!-- </table:table-row> --><table:table-cell table:number-columns-repeated = "16384" office:value="1" office:value-type="float"/></table:table-row>"#
+        ));
+        assert!(matches!(
+            read(&hidden, SourceFormat::Spreadsheet, None),
+            Err(ReadError::TooManyCells { .. })
+        ));
+        // Columns repeated within one row (calamine copies them even when the row is not repeated).
+        let wide = ods_with_rows(&format!(
+            r#"{ODS_HEADER_ROW}<table:table-row><table:table-cell table:number-columns-repeated="4000000000" office:value-type="float" office:value="1"/></table:table-row>"#
+        ));
+        assert!(matches!(
+            read(&wide, SourceFormat::Spreadsheet, None),
+            Err(ReadError::TooManyCells { .. })
+        ));
+    }
+
+    #[test]
+    fn an_ods_as_libreoffice_writes_it_with_a_million_trailing_blank_rows_reads() {
+        // LibreOffice closes each row with its blank columns and each table with its blank rows, repeated
+        // to the sheet's edge; calamine drops them, so they are not counted against the limit.
+        let ods = ods_with_rows(&format!(
+            r#"{ODS_HEADER_ROW}<table:table-row><table:table-cell office:value-type="string"><text:p>Gate 1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>10.0.0.7</text:p></table:table-cell><table:table-cell table:number-columns-repeated="16382"/></table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#
+        ));
+        let t = read(&ods, SourceFormat::Spreadsheet, None).unwrap();
+        assert_eq!(t.headers, ["name", "ip"]);
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].cells, ["Gate 1", "10.0.0.7"]);
     }
 
     #[test]
