@@ -270,11 +270,12 @@ impl DeskApp {
         let Some(index) = self.index() else {
             return Vec::new();
         };
-        let order = self.wall.order;
-        index
-            .wall_rows(&self.filters, order)
-            .into_iter()
-            .map(|i| index.snapshot.cameras[i as usize].id)
+        // The tiles as shown (the order is held while the operator works the wall).
+        self.wall
+            .shown_rows()
+            .iter()
+            .filter_map(|&i| index.snapshot.cameras.get(i as usize))
+            .map(|c| c.id)
             .collect()
     }
 
@@ -318,6 +319,21 @@ impl DeskApp {
         }
     }
 
+    /// Takes health measured by the prober (or given by a test): the index, the map's pins and the wall learn it.
+    pub fn apply_health(&mut self, briefs: Vec<HealthBrief>) {
+        let RegistryState::Open(index) = &mut self.registry else {
+            return;
+        };
+        let changes = index.update_health(briefs);
+        let pins: Vec<_> = changes
+            .iter()
+            .filter_map(|(id, _, _)| index.camera_position(*id))
+            .map(|pos| (pos, index.pin_state(pos)))
+            .collect();
+        self.map.on_pin_states(pins);
+        self.wall.on_changes(index, &self.i18n, &changes);
+    }
+
     /// Starts the prober once the registry is open; it keeps the wall's health fresh.
     fn start_monitor(&mut self) {
         if self.monitor.is_some() {
@@ -356,17 +372,10 @@ impl DeskApp {
                             touched_selected = true;
                         }
                     }
-                    let RegistryState::Open(index) = &mut self.registry else {
+                    if !matches!(self.registry, RegistryState::Open(_)) {
                         continue;
-                    };
-                    let changes = index.update_health(records.iter().map(HealthBrief::from));
-                    let pins: Vec<_> = changes
-                        .iter()
-                        .filter_map(|(id, _, _)| index.camera_position(*id))
-                        .map(|pos| (pos, index.pin_state(pos)))
-                        .collect();
-                    self.map.on_pin_states(pins);
-                    self.wall.on_changes(index, &self.i18n, &changes);
+                    }
+                    self.apply_health(records.iter().map(HealthBrief::from).collect());
                     if touched_selected && let Some(id) = selected {
                         self.send(DeskCommand::LoadHealthRuns { camera_id: id });
                     }
