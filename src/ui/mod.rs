@@ -92,6 +92,9 @@ pub struct CameraHistory {
     pub audit: Vec<AuditEntry>,
 }
 
+/// Longest wait before the prober's news is drawn.
+const PROBER_NEWS_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The whole desk.
 pub struct DeskApp {
     pub db_path: PathBuf,
@@ -344,7 +347,9 @@ impl DeskApp {
             self.db_path.clone(),
             self.key_dir.clone(),
             MonitorOptions::default(),
-            Arc::new(move || ctx.request_repaint()),
+            // A sweep reports many times a second; one frame a second shows it (each frame costs a full
+            // redraw, which on a software-rendered control-room PC is most of a core at frame rate).
+            Arc::new(move || ctx.request_repaint_after(PROBER_NEWS_WAIT)),
         ));
     }
 
