@@ -92,8 +92,10 @@ pub struct CameraHistory {
     pub audit: Vec<AuditEntry>,
 }
 
-/// Longest wait before the prober's news is drawn.
-const PROBER_NEWS_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+/// Longest wait before the prober's news is drawn on a screen that shows health (wall, map).
+const PROBER_NEWS_WAIT_MS: u64 = 1_000;
+/// On the other screens the news only needs draining now and then (the channel must not grow).
+const PROBER_NEWS_WAIT_ELSEWHERE_MS: u64 = 10_000;
 
 /// The whole desk.
 pub struct DeskApp {
@@ -137,6 +139,8 @@ pub struct DeskApp {
     /// The window title last sent (it names the registry file, the demo mark, in the current language).
     title_shown: String,
     audit_screen: registry_screen::AuditScreen,
+    /// How long the prober's news may wait for a frame, set by the screen shown.
+    prober_news_wait_ms: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl DeskApp {
@@ -178,6 +182,7 @@ impl DeskApp {
             fonts_installed: false,
             title_shown: String::new(),
             audit_screen: Default::default(),
+            prober_news_wait_ms: Arc::new(std::sync::atomic::AtomicU64::new(PROBER_NEWS_WAIT_MS)),
         }
     }
 
@@ -343,13 +348,17 @@ impl DeskApp {
             return;
         }
         let Some(ctx) = self.ctx.clone() else { return };
+        let news_wait_ms = self.prober_news_wait_ms.clone();
         self.monitor = Some(HealthMonitor::start(
             self.db_path.clone(),
             self.key_dir.clone(),
             MonitorOptions::default(),
             // A sweep reports many times a second; one frame a second shows it (each frame costs a full
             // redraw, which on a software-rendered control-room PC is most of a core at frame rate).
-            Arc::new(move || ctx.request_repaint_after(PROBER_NEWS_WAIT)),
+            Arc::new(move || {
+                let wait_ms = news_wait_ms.load(std::sync::atomic::Ordering::Relaxed);
+                ctx.request_repaint_after(std::time::Duration::from_millis(wait_ms));
+            }),
         ));
     }
 
@@ -650,6 +659,12 @@ impl DeskApp {
         self.start(&ctx);
         self.drain_events();
         self.drain_monitor();
+        let news_wait_ms = match self.screen {
+            Screen::Wall | Screen::Map => PROBER_NEWS_WAIT_MS,
+            _ => PROBER_NEWS_WAIT_ELSEWHERE_MS,
+        };
+        self.prober_news_wait_ms
+            .store(news_wait_ms, std::sync::atomic::Ordering::Relaxed);
         weekly_report::poll_viewer(self);
         import::take_dropped_files(self, &ctx);
         self.guard_close(&ctx);
