@@ -279,3 +279,92 @@ fn a_prober_that_stops_is_shown_on_the_wall_and_started_again() {
     });
     assert!(h.query_all_by_label_contains("restart 2").count() >= 1);
 }
+
+/// Health changes while the operator works the wall: the tiles stay where they are under the pointer (a
+/// double-click must open the camera the operator aimed at), a button says how many changed, and a click on it
+/// applies the new order.
+#[test]
+fn wall_order_holds_under_the_pointer_until_the_operator_refreshes_it() {
+    use iccc_desk::model::HealthState as H;
+    use iccc_desk::store::HealthBrief;
+    let desk = Desk::new();
+    let ids: Vec<i64> = {
+        let actor = Actor {
+            user: "setup".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        let mut s = Site::blank();
+        s.name_en = "Jhansi Railway Station".into();
+        let s = store.add_site(&actor, &s).unwrap();
+        let port = closed_port();
+        (1..=3)
+            .map(|i| {
+                common::add_integrated_camera(
+                    &mut store,
+                    s.id,
+                    &format!("Platform {i}"),
+                    format!("rtsp://127.0.0.1:{port}/Streaming/Channels/{i}01"),
+                    String::new(),
+                    PASS,
+                )
+            })
+            .collect()
+    };
+    let mut h = desk.harness();
+    // Health comes from this test only, so the order is known.
+    h.state_mut().monitor = None;
+    let health = |id: i64, state: H| HealthBrief {
+        camera_id: id,
+        state,
+        last_online_unix_s: None,
+    };
+    h.state_mut()
+        .apply_health(ids.iter().map(|&id| health(id, H::Online)).collect());
+    h.get_by_label("Camera wall").click();
+    h.run_ok();
+    assert_eq!(h.state().wall_camera_ids(), ids);
+
+    // The pointer rests on the last tile; that camera goes offline (problems first would move it to the front).
+    h.get_by_label_contains("Platform 3 — Jhansi Railway Station")
+        .hover();
+    h.run_ok();
+    h.state_mut().apply_health(vec![health(ids[2], H::Offline)]);
+    // Longer than the wall's wait between re-orders.
+    let until = std::time::Instant::now() + std::time::Duration::from_millis(2_500);
+    while std::time::Instant::now() < until {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run_ok();
+    assert_eq!(
+        h.state().wall_camera_ids(),
+        ids,
+        "tiles moved under the pointer"
+    );
+    h.get_by_role_and_label(Role::Button, "1 changed — refresh order")
+        .click();
+    h.run_ok();
+    assert_eq!(
+        h.state().wall_camera_ids(),
+        vec![ids[2], ids[0], ids[1]],
+        "the new order applies"
+    );
+    assert!(h.query_by_label_contains("refresh order").is_none());
+
+    // A selected tile holds the order too, with the pointer away from the wall.
+    h.get_by_label_contains("Platform 2 — Jhansi Railway Station")
+        .click();
+    h.run_ok();
+    h.get_by_label("Camera wall").hover();
+    h.run_ok();
+    h.state_mut().apply_health(vec![health(ids[1], H::Offline)]);
+    let until = std::time::Instant::now() + std::time::Duration::from_millis(2_500);
+    while std::time::Instant::now() < until {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run_ok();
+    assert_eq!(h.state().wall_camera_ids(), vec![ids[2], ids[0], ids[1]]);
+    h.get_by_role_and_label(Role::Button, "1 changed — refresh order");
+}

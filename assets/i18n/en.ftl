@@ -285,6 +285,7 @@ wall-sort = Order
 wall-sort-problems = Problems first
 wall-sort-name = Name
 wall-sort-last-seen = Longest unseen first
+wall-order-changed = { $n } changed — refresh order
 wall-prober-start = Start probing
 wall-prober-pause = Pause probing
 wall-prober-rate = Prober: last sweep { $rate } probes/min over { $cameras } cameras

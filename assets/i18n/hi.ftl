@@ -282,6 +282,7 @@ wall-sort = क्रम
 wall-sort-problems = समस्याएँ पहले
 wall-sort-name = नाम
 wall-sort-last-seen = सबसे देर से न दिखे पहले
+wall-order-changed = { $n } बदले — क्रम ताज़ा करें
 wall-prober-start = जाँच शुरू करें
 wall-prober-pause = जाँच रोकें
 wall-prober-rate = जाँचक: पिछला दौर { $cameras } कैमरों पर { $rate } जाँच/मिनट

@@ -92,6 +92,11 @@ pub struct CameraHistory {
     pub audit: Vec<AuditEntry>,
 }
 
+/// Longest wait before the prober's news is drawn on a screen that shows health (wall, map).
+const PROBER_NEWS_WAIT_MS: u64 = 1_000;
+/// On the other screens the news only needs draining now and then (the channel must not grow).
+const PROBER_NEWS_WAIT_ELSEWHERE_MS: u64 = 10_000;
+
 /// The whole desk.
 pub struct DeskApp {
     pub db_path: PathBuf,
@@ -134,6 +139,8 @@ pub struct DeskApp {
     /// The window title last sent (it names the registry file, the demo mark, in the current language).
     title_shown: String,
     audit_screen: registry_screen::AuditScreen,
+    /// How long the prober's news may wait for a frame, set by the screen shown.
+    prober_news_wait_ms: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl DeskApp {
@@ -175,6 +182,7 @@ impl DeskApp {
             fonts_installed: false,
             title_shown: String::new(),
             audit_screen: Default::default(),
+            prober_news_wait_ms: Arc::new(std::sync::atomic::AtomicU64::new(PROBER_NEWS_WAIT_MS)),
         }
     }
 
@@ -270,11 +278,12 @@ impl DeskApp {
         let Some(index) = self.index() else {
             return Vec::new();
         };
-        let order = self.wall.order;
-        index
-            .wall_rows(&self.filters, order)
-            .into_iter()
-            .map(|i| index.snapshot.cameras[i as usize].id)
+        // The tiles as shown (the order is held while the operator works the wall).
+        self.wall
+            .shown_rows()
+            .iter()
+            .filter_map(|&i| index.snapshot.cameras.get(i as usize))
+            .map(|c| c.id)
             .collect()
     }
 
@@ -318,17 +327,38 @@ impl DeskApp {
         }
     }
 
+    /// Takes health measured by the prober (or given by a test): the index, the map's pins and the wall learn it.
+    pub fn apply_health(&mut self, briefs: Vec<HealthBrief>) {
+        let RegistryState::Open(index) = &mut self.registry else {
+            return;
+        };
+        let changes = index.update_health(briefs);
+        let pins: Vec<_> = changes
+            .iter()
+            .filter_map(|(id, _, _)| index.camera_position(*id))
+            .map(|pos| (pos, index.pin_state(pos)))
+            .collect();
+        self.map.on_pin_states(pins);
+        self.wall.on_changes(index, &self.i18n, &changes);
+    }
+
     /// Starts the prober once the registry is open; it keeps the wall's health fresh.
     fn start_monitor(&mut self) {
         if self.monitor.is_some() {
             return;
         }
         let Some(ctx) = self.ctx.clone() else { return };
+        let news_wait_ms = self.prober_news_wait_ms.clone();
         self.monitor = Some(HealthMonitor::start(
             self.db_path.clone(),
             self.key_dir.clone(),
             MonitorOptions::default(),
-            Arc::new(move || ctx.request_repaint()),
+            // A sweep reports many times a second; one frame a second shows it (each frame costs a full
+            // redraw, which on a software-rendered control-room PC is most of a core at frame rate).
+            Arc::new(move || {
+                let wait_ms = news_wait_ms.load(std::sync::atomic::Ordering::Relaxed);
+                ctx.request_repaint_after(std::time::Duration::from_millis(wait_ms));
+            }),
         ));
     }
 
@@ -356,17 +386,10 @@ impl DeskApp {
                             touched_selected = true;
                         }
                     }
-                    let RegistryState::Open(index) = &mut self.registry else {
+                    if !matches!(self.registry, RegistryState::Open(_)) {
                         continue;
-                    };
-                    let changes = index.update_health(records.iter().map(HealthBrief::from));
-                    let pins: Vec<_> = changes
-                        .iter()
-                        .filter_map(|(id, _, _)| index.camera_position(*id))
-                        .map(|pos| (pos, index.pin_state(pos)))
-                        .collect();
-                    self.map.on_pin_states(pins);
-                    self.wall.on_changes(index, &self.i18n, &changes);
+                    }
+                    self.apply_health(records.iter().map(HealthBrief::from).collect());
                     if touched_selected && let Some(id) = selected {
                         self.send(DeskCommand::LoadHealthRuns { camera_id: id });
                     }
@@ -636,6 +659,12 @@ impl DeskApp {
         self.start(&ctx);
         self.drain_events();
         self.drain_monitor();
+        let news_wait_ms = match self.screen {
+            Screen::Wall | Screen::Map => PROBER_NEWS_WAIT_MS,
+            _ => PROBER_NEWS_WAIT_ELSEWHERE_MS,
+        };
+        self.prober_news_wait_ms
+            .store(news_wait_ms, std::sync::atomic::Ordering::Relaxed);
         weekly_report::poll_viewer(self);
         import::take_dropped_files(self, &ctx);
         self.guard_close(&ctx);

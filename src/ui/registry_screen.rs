@@ -34,6 +34,75 @@ pub fn stage_colour(stage: IntegrationStage) -> Color32 {
     }
 }
 
+/// WCAG AA contrast for normal text.
+const MIN_TEXT_CONTRAST: f64 = 4.5;
+
+/// The colour of a stage's words on a table row: the stage's hue, darkened (light theme) or lightened (dark
+/// theme) just enough to read at WCAG AA on the row — plain, striped or selected.
+pub fn stage_text_colour(
+    stage: IntegrationStage,
+    visuals: &egui::Visuals,
+    selected: bool,
+) -> Color32 {
+    let backgrounds: &[Color32] = if selected {
+        &[visuals.selection.bg_fill]
+    } else {
+        &[
+            visuals.panel_fill,
+            additive(visuals.panel_fill, visuals.faint_bg_color),
+        ]
+    };
+    readable_on(stage_colour(stage), backgrounds)
+}
+
+/// `colour` mixed towards black or white (whichever the backgrounds contrast with more) until it reads at
+/// `MIN_TEXT_CONTRAST` on all of them.
+fn readable_on(colour: Color32, backgrounds: &[Color32]) -> Color32 {
+    let worst = |c: Color32| {
+        backgrounds
+            .iter()
+            .map(|&b| contrast_ratio(c, b))
+            .fold(f64::INFINITY, f64::min)
+    };
+    let towards = if worst(Color32::WHITE) >= worst(Color32::BLACK) {
+        Color32::WHITE
+    } else {
+        Color32::BLACK
+    };
+    (0..=20)
+        .map(|step| colour.lerp_to_gamma(towards, step as f32 / 20.0))
+        .find(|&c| worst(c) >= MIN_TEXT_CONTRAST)
+        .unwrap_or(towards)
+}
+
+/// A colour drawn additively over another (egui's stripe over the panel).
+fn additive(base: Color32, light: Color32) -> Color32 {
+    Color32::from_rgb(
+        base.r().saturating_add(light.r()),
+        base.g().saturating_add(light.g()),
+        base.b().saturating_add(light.b()),
+    )
+}
+
+/// WCAG 2 relative luminance of an sRGB colour.
+fn relative_luminance(c: Color32) -> f64 {
+    let lin = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.040_45 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+}
+
+/// WCAG 2 contrast ratio, 1 to 21.
+pub fn contrast_ratio(a: Color32, b: Color32) -> f64 {
+    let (la, lb) = (relative_luminance(a), relative_luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
 fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
     ui.add(egui::Label::new(text).selectable(false).truncate());
 }
@@ -382,6 +451,7 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
             (SortColumn::Updated, "col-updated"),
         ],
     };
+    let visuals = ui.visuals().clone();
     let mut builder = TableBuilder::new(ui)
         .id_salt(("registry_table", index.mode == TableMode::Sites))
         .striped(true)
@@ -453,8 +523,13 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
                         row.col(|ui| {
                             cell(
                                 ui,
-                                RichText::new(i18n.tr(&c.stage.i18n_key()))
-                                    .color(stage_colour(c.stage)),
+                                RichText::new(i18n.tr(&c.stage.i18n_key())).color(
+                                    stage_text_colour(
+                                        c.stage,
+                                        &visuals,
+                                        selection.camera == Some(c.id),
+                                    ),
+                                ),
                             )
                         });
                         row.col(|ui| cell(ui, i18n.tr(&c.camera.area_watched.i18n_key())));
@@ -555,7 +630,7 @@ fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
             c.camera.label,
             app.t(&c.stage.i18n_key())
         ))
-        .color(stage_colour(c.stage));
+        .color(stage_text_colour(c.stage, ui.visuals(), selected));
         if ui.add(egui::Button::selectable(selected, text)).clicked() {
             app.select_camera(c.id);
         }
@@ -635,7 +710,7 @@ fn camera_details_ui(app: &mut DeskApp, ui: &mut Ui, c: &CameraRecord, site: &Si
     ui.label(
         RichText::new(i18n.tr(&c.stage.i18n_key()))
             .strong()
-            .color(stage_colour(c.stage)),
+            .color(stage_text_colour(c.stage, ui.visuals(), false)),
     );
     if let Some(reason) = c.block_reason {
         ui.label(i18n.tr_args(
@@ -800,4 +875,47 @@ pub fn audit_ui(app: &mut DeskApp, ui: &mut Ui) {
                 row.col(|ui| cell(ui, crate::services::audit_summary(e)));
             });
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contrast_ratio_matches_wcag_examples() {
+        assert!((contrast_ratio(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 1e-9);
+        assert!((contrast_ratio(Color32::WHITE, Color32::WHITE) - 1.0).abs() < 1e-9);
+        // #767676 on white is the classic "just AA" grey.
+        let grey = Color32::from_rgb(0x76, 0x76, 0x76);
+        assert!((contrast_ratio(grey, Color32::WHITE) - 4.54).abs() < 0.01);
+    }
+
+    /// Every stage's words read at WCAG AA (4.5:1) on plain, striped and selected rows, in both themes.
+    #[test]
+    fn stage_colours_are_readable_on_every_row_background_in_both_themes() {
+        for (theme, visuals) in [
+            ("light", egui::Visuals::light()),
+            ("dark", egui::Visuals::dark()),
+        ] {
+            for (row, background) in [
+                ("plain", visuals.panel_fill),
+                // The stripe is added on top of the panel colour.
+                (
+                    "striped",
+                    additive(visuals.panel_fill, visuals.faint_bg_color),
+                ),
+                ("selected", visuals.selection.bg_fill),
+            ] {
+                for stage in IntegrationStage::ALL {
+                    let selected = row == "selected";
+                    let colour = stage_text_colour(stage, &visuals, selected);
+                    let ratio = contrast_ratio(colour, background);
+                    assert!(
+                        ratio >= 4.5,
+                        "{stage:?} on a {row} row, {theme} theme: {ratio:.2}:1 ({colour:?} on {background:?})"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -223,6 +223,12 @@ pub struct WallState {
     job: Option<WallJob>,
     /// Bumped when health changes, so problems-first order is recomputed.
     pub health_version: u64,
+    /// Cameras whose health changed since the order shown was computed (the "N changed" button).
+    changed_since_order: HashSet<CameraId>,
+    /// Where the tiles were drawn last frame: a pointer there holds the order.
+    tiles_rect: Option<Rect>,
+    /// The operator asked for the new order (the "N changed" button).
+    refresh_order: bool,
     /// Rate of the last finished sweep and the cameras it covered.
     pub probes_per_min: Option<f64>,
     pub scheduled: usize,
@@ -249,6 +255,9 @@ impl Default for WallState {
             rows_at: None,
             job: None,
             health_version: 0,
+            changed_since_order: HashSet::new(),
+            tiles_rect: None,
+            refresh_order: false,
             probes_per_min: None,
             scheduled: 0,
             sweep_progress: None,
@@ -260,6 +269,11 @@ impl Default for WallState {
 }
 
 impl WallState {
+    /// Positions in the registry snapshot of the tiles shown, in their order.
+    pub fn shown_rows(&self) -> &[u32] {
+        &self.rows
+    }
+
     /// Announces health changes (newest first) and marks the order stale.
     pub fn on_changes(
         &mut self,
@@ -271,6 +285,8 @@ impl WallState {
             return;
         }
         self.health_version += 1;
+        self.changed_since_order
+            .extend(changes.iter().map(|&(id, _, _)| id));
         let now = crate::store::now_unix_s();
         for &(id, before, after) in changes {
             // The first probe of a camera is not news.
@@ -345,11 +361,28 @@ fn badge(ui: &mut Ui, i18n: &I18n, state: HealthState) {
         });
 }
 
+/// Whether health changes wait for the operator: the pointer is over the tiles or a tile is selected.
+fn is_order_held(app: &DeskApp, ctx: &egui::Context) -> bool {
+    let pointer_on_tiles = app
+        .wall
+        .tiles_rect
+        .zip(ctx.input(|i| i.pointer.hover_pos()))
+        .is_some_and(|(rect, pos)| rect.contains(pos));
+    let selected_on_wall = app.selection.camera.is_some_and(|id| {
+        app.index()
+            .and_then(|index| index.camera_position(id))
+            .is_some_and(|pos| app.wall.rows.contains(&pos))
+    });
+    pointer_on_tiles || selected_on_wall
+}
+
 /// The wall screen.
 pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
     app.wall.thumbs.begin_frame(ui.ctx());
     toolbar_ui(app, ui);
     ui.separator();
+    let held = is_order_held(app, ui.ctx());
+    let refresh = std::mem::take(&mut app.wall.refresh_order);
     let Some(index) = app.index() else { return };
     let key = (app.filters.clone(), app.wall.order);
     let view_changed = app
@@ -367,9 +400,13 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
         .wall
         .rows_at
         .is_none_or(|t| t.elapsed() >= HEALTH_REORDER);
+    // Tiles never move under the pointer or away from a selection (a double-click would open another camera):
+    // the operator applies the new order with the "N changed" button.
     let wanted = (key.0, key.1, app.wall.health_version);
     let already_running = app.wall.job.as_ref().is_some_and(|j| j.key == wanted);
-    if (view_changed || (health_changed && due)) && !already_running {
+    let recompute =
+        (view_changed || refresh || (health_changed && due && !held)) && !already_running;
+    if recompute {
         let task = index.wall_rows_task(&wanted.0, wanted.1);
         if index.is_large() {
             // A big wall is filtered and sorted on a thread; the tiles shown stay until it answers.
@@ -390,8 +427,11 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
             app.wall.rows_for = Some(wanted);
             app.wall.rows_at = Some(std::time::Instant::now());
         }
-    } else if health_changed && !due {
+    } else if health_changed && !due && !held {
         ui.ctx().request_repaint_after(HEALTH_REORDER);
+    }
+    if recompute {
+        app.wall.changed_since_order.clear();
     }
     if let Some(job) = &app.wall.job {
         match job.rows.try_recv() {
@@ -423,6 +463,7 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
         .default_size(110.0)
         .show(ui, |ui| events_ui(app, ui));
     egui::CentralPanel::default().show(ui, |ui| {
+        app.wall.tiles_rect = Some(ui.max_rect());
         let mut missing = Vec::new();
         if app.wall.rows.is_empty() {
             ui.add_space(30.0);
@@ -449,6 +490,8 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
     let mut layout = app.wall.layout;
     let mut order = app.wall.order;
     let mut toggle_prober = false;
+    let held = is_order_held(app, ui.ctx());
+    let mut refresh = false;
     let running = app.monitor.as_ref().is_some_and(|m| m.is_running());
     ui.horizontal_wrapped(|ui| {
         super::registry_screen::filters_ui(ui, i18n, index, &mut filters, "w", false);
@@ -508,7 +551,17 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
             "wall-showing",
             &[("shown", app.wall.rows.len().to_string())],
         ));
+        let changed = app.wall.changed_since_order.len();
+        if changed > 0
+            && held
+            && ui
+                .button(i18n.tr_args("wall-order-changed", &[("n", changed.to_string())]))
+                .clicked()
+        {
+            refresh = true;
+        }
     });
+    app.wall.refresh_order |= refresh;
     app.filters = filters;
     if layout != app.wall.layout {
         app.wall.layout = layout;
