@@ -210,6 +210,7 @@ form-conflict = Not saved: { $user } changed this record at { $time } after you 
 form-discard-question = Discard the changes you typed?
 form-keep-editing = Keep editing
 form-discard = Discard
+form-discard-hint = Throw the typing away (key D). Esc or Enter keeps editing.
 stage-form-title = Change stage
 stage-form-current = Now: { $stage }
 stage-form-move-to = Move to

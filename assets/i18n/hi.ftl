@@ -207,6 +207,7 @@ form-conflict = सहेजा नहीं गया: आपके खोल�
 form-discard-question = आपके लिखे बदलाव छोड़ दें?
 form-keep-editing = संपादन जारी रखें
 form-discard = छोड़ें
+form-discard-hint = लिखा हुआ छोड़ दें (कुंजी D)। Esc या Enter से लिखना जारी रहेगा।
 stage-form-title = चरण बदलें
 stage-form-current = अभी: { $stage }
 stage-form-move-to = इस चरण में ले जाएँ

@@ -98,6 +98,8 @@ impl StageForm {
 
     pub fn ui(&mut self, ctx: &egui::Context, app: &mut DeskApp) -> FormOutcome {
         let mut outcome = FormOutcome::KeepOpen;
+        // Read before the fields draw: picking an entry closes its dropdown within this frame.
+        let dropdown_open = egui::Popup::is_any_open(ctx);
         let modal = egui::Modal::new(Id::unique("stage_form")).show(ctx, |ui| {
             ui.set_width(480.0);
             let i18n = &app.i18n;
@@ -162,7 +164,7 @@ impl StageForm {
                 .labelled_by(label);
             let (save_clicked, cancel_clicked) =
                 form_buttons_ui(ui, i18n, self.error.as_deref(), self.saving);
-            let (enter, escape) = form_keys(ui);
+            let (enter, escape) = form_keys(ui, dropdown_open);
             if (save_clicked || enter) && !self.saving {
                 self.save(app);
             } else if cancel_clicked || escape {

@@ -88,6 +88,8 @@ pub fn form_modal_ui(
 ) -> FormAction {
     let mut action = FormAction::None;
     let mut cancel_requested = false;
+    // Read before the fields draw: picking an entry closes its dropdown within this frame.
+    let dropdown_open = egui::Popup::is_any_open(ctx);
     let modal = egui::Modal::new(egui::Id::unique(header.id)).show(ctx, |ui| {
         ui.set_width(header.width);
         ui.heading(header.title);
@@ -114,9 +116,9 @@ pub fn form_modal_ui(
             });
         let (save_clicked, cancel_clicked) =
             form_buttons_ui(ui, i18n, chrome.banner.as_deref(), chrome.saving);
-        let (enter, escape) = form_keys(ui);
+        let (enter, escape) = form_keys(ui, dropdown_open);
         if chrome.confirm_discard {
-            match discard_confirm_ui(ui, i18n) {
+            match discard_confirm_ui(ui, i18n, dropdown_open) {
                 Some(true) => action = FormAction::Close,
                 Some(false) => chrome.confirm_discard = false,
                 None => {}
@@ -300,28 +302,61 @@ pub fn form_buttons_ui(
     (save, cancel)
 }
 
-/// Asks before throwing edits away. Returns `Some(true)` to discard, `Some(false)` to keep editing.
-pub fn discard_confirm_ui(ui: &mut Ui, i18n: &I18n) -> Option<bool> {
-    let mut answer = None;
+/// Asks before throwing edits away. Returns `Some(true)` to discard, `Some(false)` to keep editing. By keyboard:
+/// the safe answer (Keep editing) has the focus, so Enter keeps editing; Esc keeps editing too; D discards.
+pub fn discard_confirm_ui(ui: &mut Ui, i18n: &I18n, dropdown_open: bool) -> Option<bool> {
+    let (escape, d) = ui.input(|i| {
+        (
+            i.key_pressed(egui::Key::Escape) && !dropdown_open,
+            i.key_pressed(egui::Key::D) && i.modifiers.is_none(),
+        )
+    });
+    // Whether the safe answer got the focus already for this question.
+    let asked_id = egui::Id::new("discard_question_focused");
+    let mut answer = if escape {
+        Some(false)
+    } else if d {
+        Some(true)
+    } else {
+        None
+    };
     egui::Frame::new()
         .fill(ui.visuals().extreme_bg_color)
         .inner_margin(8.0)
         .show(ui, |ui| {
             ui.label(RichText::new(i18n.tr("form-discard-question")).strong());
             ui.horizontal(|ui| {
-                if ui.button(i18n.tr("form-keep-editing")).clicked() {
+                let keep = ui.button(i18n.tr("form-keep-editing"));
+                // Give the safe answer the focus once, when the question appears; Tab still reaches Discard.
+                if !ui.data(|d| d.get_temp::<bool>(asked_id).unwrap_or(false)) {
+                    keep.request_focus();
+                    ui.data_mut(|d| d.insert_temp(asked_id, true));
+                }
+                if keep.clicked() {
                     answer = Some(false);
                 }
-                if ui.button(i18n.tr("form-discard")).clicked() {
+                if ui
+                    .button(i18n.tr("form-discard"))
+                    .on_hover_text(i18n.tr("form-discard-hint"))
+                    .clicked()
+                {
                     answer = Some(true);
                 }
             });
         });
+    if answer.is_some() {
+        // The next question gets the focus again.
+        ui.data_mut(|d| d.remove::<bool>(asked_id));
+    }
     answer
 }
 
-/// Keys a form reacts to this frame: Enter saves, Escape cancels.
-pub fn form_keys(ui: &Ui) -> (bool, bool) {
+/// Keys a form reacts to this frame: Enter saves, Escape cancels. While a dropdown is open (at the start of the
+/// frame) both keys belong to it: Enter picks the highlighted entry, Escape closes the dropdown.
+pub fn form_keys(ui: &Ui, dropdown_open: bool) -> (bool, bool) {
+    if dropdown_open {
+        return (false, false);
+    }
     ui.input(|i| {
         (
             i.key_pressed(egui::Key::Enter) && !i.modifiers.shift,
