@@ -229,6 +229,26 @@ audit-col-who = Who
 audit-col-action = Action
 audit-col-what = Record
 audit-col-change = Change
+audit-action-site-add = Site added
+audit-action-site-edit = Site edited
+audit-action-camera-add = Camera added
+audit-action-camera-edit = Camera edited
+audit-action-camera-stage = Stage changed
+audit-action-camera-follow-up = Follow-up noted
+audit-action-boundary-import = Boundaries imported
+audit-action-registry-area = Registry area set
+audit-action-registry-demo-flag = Demo registry marked
+audit-action-import-profile = Import profile saved
+audit-field-note = Note
+audit-field-block-reason = Reason blocked
+audit-field-owner-category = Owner category
+audit-filter-who = Who
+audit-filter-what = Action
+audit-filter-any = Any
+audit-filter-days = Last days (0 = all)
+audit-shown = { $shown } of { $total } entries
+audit-camera-at = Camera '{ $camera }' at { $site }
+audit-site = Site '{ $site }'
 
 ## CLI
 cli-demo-progress = Writing the demo registry… { $percent }%

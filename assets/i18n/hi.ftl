@@ -226,6 +226,26 @@ audit-col-who = किसने
 audit-col-action = कार्य
 audit-col-what = रिकॉर्ड
 audit-col-change = बदलाव
+audit-action-site-add = स्थल जोड़ा गया
+audit-action-site-edit = स्थल बदला गया
+audit-action-camera-add = कैमरा जोड़ा गया
+audit-action-camera-edit = कैमरा बदला गया
+audit-action-camera-stage = चरण बदला गया
+audit-action-camera-follow-up = फ़ॉलो-अप दर्ज
+audit-action-boundary-import = सीमाएँ आयात की गईं
+audit-action-registry-area = रजिस्टर का क्षेत्र तय
+audit-action-registry-demo-flag = डेमो रजिस्टर चिह्नित
+audit-action-import-profile = आयात प्रोफ़ाइल सहेजी गई
+audit-field-note = टिप्पणी
+audit-field-block-reason = रोकने का कारण
+audit-field-owner-category = स्वामी की श्रेणी
+audit-filter-who = किसने
+audit-filter-what = कार्य
+audit-filter-any = कोई भी
+audit-filter-days = पिछले दिन (0 = सभी)
+audit-shown = { $total } में से { $shown } प्रविष्टियाँ
+audit-camera-at = कैमरा '{ $camera }', { $site }
+audit-site = स्थल '{ $site }'
 
 ## CLI
 cli-demo-progress = डेमो रजिस्टर लिखा जा रहा है… { $percent }%

@@ -1,6 +1,83 @@
 //! Audit entries as one line a person reads: what changed from what to what.
 
+use crate::i18n::I18n;
 use crate::store::AuditEntry;
+
+/// A catalogue message, or `None` when the catalogue has no such key (`tr` hands the key back then).
+fn lookup(i18n: &I18n, key: &str) -> Option<String> {
+    let text = i18n.tr(key);
+    (text != key).then_some(text)
+}
+
+/// The action in the reader's language ("Stage changed"); the raw action only for kinds the catalogue lacks.
+pub fn audit_action_words(i18n: &I18n, action: &str) -> String {
+    let key = format!("audit-action-{}", action.replace(['.', '_'], "-"));
+    lookup(i18n, &key).unwrap_or_else(|| action.to_string())
+}
+
+/// A field's name from the form labels ("Stage"); the raw key when the catalogue has none.
+fn field_words(i18n: &I18n, field: &str) -> String {
+    let key = match field {
+        "note" => "audit-field-note".to_string(),
+        "block_reason" => "audit-field-block-reason".to_string(),
+        "owner_category" => "audit-field-owner-category".to_string(),
+        other => format!("field-{}", other.replace('_', "-")),
+    };
+    lookup(i18n, &key).unwrap_or_else(|| field.to_string())
+}
+
+/// A coded value in words (stage, owner category, area watched); other values as they are.
+fn value_words(i18n: &I18n, field: &str, value: &serde_json::Value) -> String {
+    let text = match value {
+        serde_json::Value::String(s) if s.is_empty() => return "—".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => return "—".to_string(),
+        other => return other.to_string(),
+    };
+    let prefix = match field {
+        "stage" => "stage",
+        "owner_category" => "owner",
+        "area_watched" => "area",
+        _ => return text,
+    };
+    lookup(i18n, &format!("{prefix}-{}", text.replace('_', "-"))).unwrap_or(text)
+}
+
+/// The change of one audit entry in words: "Stage: Surveyed » Owner contacted; Note: …".
+/// Fields whose values read the same before and after (missing vs empty) are left out; a field named like a
+/// password is never shown, whatever an entry holds.
+pub fn audit_change_words(i18n: &I18n, entry: &AuditEntry) -> String {
+    let parse = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .and_then(|v| v.as_object().cloned())
+    };
+    let before = parse(&entry.before_json).unwrap_or_default();
+    let after = parse(&entry.after_json).unwrap_or_default();
+    let mut keys: Vec<&String> = after.keys().chain(before.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut parts = Vec::new();
+    for k in keys {
+        if k.contains("password") || k.ends_with("_id") {
+            continue;
+        }
+        let old = before.get(k).map(|v| value_words(i18n, k, v));
+        let new = after
+            .get(k)
+            .map_or_else(|| "—".to_string(), |v| value_words(i18n, k, v));
+        let name = field_words(i18n, k);
+        if entry.before_json.is_some() {
+            let old = old.unwrap_or_else(|| "—".to_string());
+            if old != new {
+                parts.push(format!("{name}: {old} » {new}"));
+            }
+        } else if new != "—" {
+            parts.push(format!("{name}: {new}"));
+        }
+    }
+    parts.join("; ")
+}
 
 /// "name_en: Old » New; phone: …" for edits (» because the desk's Latin font has no arrow glyph), the new values' key fields for additions.
 pub fn audit_summary(entry: &AuditEntry) -> String {

@@ -23,4 +23,4 @@ pub mod tiles;
 pub mod weekly;
 pub mod weekly_report;
 
-pub use audit::audit_summary;
+pub use audit::{audit_action_words, audit_change_words, audit_summary};

@@ -441,8 +441,23 @@ impl DeskApp {
         while let Some(e) = service.try_recv() {
             events.push(e);
         }
+        // The audit screen follows the registry: any change the worker reports brings its new entries in.
+        let changed = events.iter().any(|e| {
+            matches!(
+                e,
+                DeskEvent::SiteSaved(_)
+                    | DeskEvent::CameraSaved(_)
+                    | DeskEvent::FollowUpSaved(_)
+                    | DeskEvent::Reloaded(_)
+                    | DeskEvent::ImportCommitted(_)
+                    | DeskEvent::BoundariesImported { .. }
+            )
+        });
         for event in events {
             self.on_event(event);
+        }
+        if changed && self.screen == Screen::Audit {
+            registry_screen::refresh_audit(self);
         }
     }
 
