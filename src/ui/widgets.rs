@@ -312,7 +312,7 @@ pub fn discard_confirm_ui(ui: &mut Ui, i18n: &I18n, dropdown_open: bool) -> Opti
         )
     });
     // Whether the safe answer got the focus already for this question.
-    let asked_id = egui::Id::new("discard_question_focused");
+    let asked_id = egui::Id::unique("discard_question_focused");
     let mut answer = if escape {
         Some(false)
     } else if d {
