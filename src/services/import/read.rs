@@ -1288,12 +1288,12 @@ mod tests {
         // LibreOffice closes each row with its blank columns and each table with its blank rows, repeated
         // to the sheet's edge; calamine drops them, so they are not counted against the limit.
         let ods = ods_with_rows(&format!(
-            r#"{ODS_HEADER_ROW}<table:table-row><table:table-cell office:value-type="string"><text:p>Gate 1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>10.0.0.7</text:p></table:table-cell><table:table-cell table:number-columns-repeated="16382"/></table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#
+            r#"{ODS_HEADER_ROW}<table:table-row><table:table-cell office:value-type="string"><text:p>Gate 1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>127.0.0.7</text:p></table:table-cell><table:table-cell table:number-columns-repeated="16382"/></table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#
         ));
         let t = read(&ods, SourceFormat::Spreadsheet, None).unwrap();
         assert_eq!(t.headers, ["name", "ip"]);
         assert_eq!(t.rows.len(), 1);
-        assert_eq!(t.rows[0].cells, ["Gate 1", "10.0.0.7"]);
+        assert_eq!(t.rows[0].cells, ["Gate 1", "127.0.0.7"]);
     }
 
     #[test]
