@@ -253,6 +253,9 @@ pub enum Command {
         /// process's open-file limit is too small).
         #[arg(long, hide = true, value_name = "I/N", value_parser = parse_shard)]
         shard: Option<(usize, usize)>,
+        /// Run at a lower CPU priority (the desk starts its helper simulator processes so, behind its window).
+        #[arg(long, hide = true)]
+        background: bool,
     },
 }
 
@@ -498,6 +501,7 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
             duration_s,
             fit_file_limit,
             shard,
+            background,
         }) => run_simulate(
             &db,
             &key_dir,
@@ -505,7 +509,7 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
                 seed,
                 fit_file_limit,
                 shard,
-                background: false,
+                background,
             },
             duration_s.map(Duration::from_secs),
         ),

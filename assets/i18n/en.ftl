@@ -128,7 +128,11 @@ status-passwords-lost = { $count ->
 status-registry-path = Registry file in use
 status-load-ms = opened in { $ms } ms
 status-saved = Saved.
-status-simulating = Demo cameras answered on loopback by the simulator: { $cameras } ({ $left } left out for the open-file limit)
+status-simulating = Demo cameras answered on loopback by the simulator: { $cameras }{ $processes ->
+    [one] {""}
+   *[other] , in { $processes } processes
+}
+status-simulating-partly = Demo cameras answered on loopback by the simulator: { $cameras }; { $left } are not simulated (open-file limit) and are shown as "Not simulated", not offline.
 status-simulator-failed = The demo cameras are not simulated: { $error }
 registry-opening = Opening the registry…
 registry-open-failed = The registry could not be opened
@@ -320,6 +324,8 @@ wall-no-picture = no picture yet
 wall-no-snapshot-url = no snapshot address
 wall-last-seen = last seen { $ago }
 wall-never-seen = never seen online
+wall-not-simulated = Not simulated
+wall-not-simulated-why = nobody answers for it: the demo is larger than the open-file limit allows
 wall-details-none = Select a tile to see the camera's details.
 wall-last-probe = Last probe
 wall-latency = Answer time

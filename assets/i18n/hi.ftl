@@ -125,7 +125,11 @@ status-passwords-lost = { $count } कैमरों के पासवर्�
 status-registry-path = उपयोग में रजिस्टर फ़ाइल
 status-load-ms = { $ms } ms में खुला
 status-saved = सहेजा गया।
-status-simulating = डेमो कैमरे लूपबैक पर सिम्युलेटर से उत्तर दे रहे हैं: { $cameras } (फ़ाइल सीमा के कारण { $left } छोड़े गए)
+status-simulating = डेमो कैमरे लूपबैक पर सिम्युलेटर से उत्तर दे रहे हैं: { $cameras }{ $processes ->
+    [one] {""}
+   *[other] , { $processes } प्रक्रियाओं में
+}
+status-simulating-partly = डेमो कैमरे लूपबैक पर सिम्युलेटर से उत्तर दे रहे हैं: { $cameras }; { $left } सिम्युलेट नहीं हैं (खुली फ़ाइलों की सीमा) और "सिम्युलेट नहीं" दिखाए गए हैं, ऑफ़लाइन नहीं।
 status-simulator-failed = डेमो कैमरे सिम्युलेट नहीं हो रहे: { $error }
 registry-opening = रजिस्टर खुल रहा है…
 registry-open-failed = रजिस्टर नहीं खुल सका
@@ -317,6 +321,8 @@ wall-no-picture = अभी कोई चित्र नहीं
 wall-no-snapshot-url = स्नैपशॉट का पता नहीं
 wall-last-seen = अंतिम बार { $ago } देखा
 wall-never-seen = कभी ऑनलाइन नहीं देखा
+wall-not-simulated = सिम्युलेट नहीं
+wall-not-simulated-why = इसका कोई उत्तर नहीं देता: डेमो खुली फ़ाइलों की सीमा से बड़ा है
 wall-details-none = कैमरे का विवरण देखने के लिए कोई टाइल चुनें।
 wall-last-probe = अंतिम जाँच
 wall-latency = उत्तर समय

@@ -15,6 +15,7 @@ use crate::model::{
 use crate::services::blocked::{BlockedList, BlockedOrder};
 use crate::services::boundaries::BoundaryError;
 use crate::services::registry_index::{Filters, RegistryIndex};
+use crate::services::simulator::DeskSimulation;
 use crate::store::{
     Actor, AuditEntry, CameraRecord, FollowUpRecord, HealthRecord, HealthRun, KeyStatus,
     OpenOptions, PasswordEdit, RegistrySnapshot, SiteRecord, StageEventRecord, Store, StoreError,
@@ -157,10 +158,14 @@ pub enum DeskEvent {
     },
     Audit(Vec<AuditEntry>),
     Thumbnails(Vec<(CameraId, Arc<Vec<u8>>)>),
-    /// The demo registry's cameras are being answered for on loopback (`cameras`), or why not.
+    /// The demo registry's cameras are being answered for on loopback (`cameras`, by `processes` processes), or
+    /// why not.
     Simulating {
         cameras: usize,
-        left_out: usize,
+        processes: usize,
+        /// Cameras nobody answers for (see [`crate::services::simulator::DeskSimulationStart`]), sorted.
+        not_simulated: Arc<Vec<CameraId>>,
+        helpers_failed: Option<String>,
     },
     SimulatorFailed(String),
     /// One camera's latest health and its runs over the last 7 days (for the details panel).
@@ -201,6 +206,16 @@ pub enum DeskEvent {
     BoundaryImportFailed(String),
 }
 
+/// How the desk answers for a demo registry's cameras.
+#[derive(Debug, Clone)]
+pub enum DemoCameras {
+    /// Not at all: they are simulated elsewhere (a benchmark, a separate `iccc-desk simulate`).
+    Elsewhere,
+    /// The desk answers for them; `program` (this program) is started as helper simulator processes when one
+    /// process's open-file limit cannot cover every camera's sockets.
+    Simulated { program: Option<PathBuf> },
+}
+
 /// The UI's handle on the worker thread.
 pub struct DeskService {
     commands: Sender<DeskCommand>,
@@ -211,13 +226,12 @@ pub struct DeskService {
 impl DeskService {
     /// Starts the worker: it opens `db`, loads the snapshot and waits for commands.
     /// `wake` is called after each event is sent (the UI passes its repaint request).
-    /// `simulate_demo`: answer for a demo registry's cameras on loopback while it is open (see
-    /// [`crate::services::simulator`]); off when the demo cameras are simulated elsewhere (a benchmark, a
-    /// separate `iccc-desk simulate`).
+    /// `demo`: whether the desk answers for a demo registry's cameras on loopback while it is open (see
+    /// [`crate::services::simulator`]).
     pub fn start(
         db: PathBuf,
         key_dir: PathBuf,
-        simulate_demo: bool,
+        demo: DemoCameras,
         wake: Arc<dyn Fn() + Send + Sync>,
     ) -> Self {
         let (cmd_tx, cmd_rx) = mpsc::channel();
@@ -228,7 +242,7 @@ impl DeskService {
             .name("registry-worker".into())
             .spawn(move || {
                 let out = Outbox { tx: ev_tx, wake };
-                worker(&db, &key_dir, simulate_demo, &cmd_rx, &out, &worker_cancel);
+                worker(&db, &key_dir, &demo, &cmd_rx, &out, &worker_cancel);
             });
         if let Err(e) = spawned {
             // Without the worker nothing can be read; say so on the first frame.
@@ -393,7 +407,7 @@ fn load(store: &Store, out: &Outbox) -> Option<Box<RegistryIndex>> {
 fn worker(
     db: &std::path::Path,
     key_dir: &std::path::Path,
-    simulate_demo: bool,
+    demo: &DemoCameras,
     commands: &Receiver<DeskCommand>,
     out: &Outbox,
     cancel: &AtomicBool,
@@ -433,8 +447,8 @@ fn worker(
         load_ms: started.elapsed().as_millis(),
     });
     let mut simulator = None;
-    if simulate_demo && store.is_demo().unwrap_or(false) {
-        simulator = start_simulator(&store, out);
+    if store.is_demo().unwrap_or(false) {
+        simulator = start_simulator(&store, demo, key_dir, out);
     }
     let mut review: Option<Sender<ReviewJob>> = None;
     let mut seen_version = store.data_version().unwrap_or(0);
@@ -468,8 +482,8 @@ fn worker(
         }
         let loads_demo = matches!(command, DeskCommand::LoadDemo { .. });
         handle(&mut store, command, out, cancel, &mut review);
-        if simulate_demo && loads_demo && simulator.is_none() && store.is_demo().unwrap_or(false) {
-            simulator = start_simulator(&store, out);
+        if loads_demo && simulator.is_none() && store.is_demo().unwrap_or(false) {
+            simulator = start_simulator(&store, demo, key_dir, out);
         }
         // Our own commits do not bump data_version for this connection; keep the marks in step anyway.
         seen_version = store.data_version().unwrap_or(seen_version);
@@ -479,20 +493,24 @@ fn worker(
 
 /// A demo registry comes alive: its cameras are answered for on their loopback addresses, so the wall has
 /// something real to probe. Another simulator on the same addresses (a second desk) is fine: say so and go on.
-fn start_simulator(store: &Store, out: &Outbox) -> Option<crate::services::simulator::Simulator> {
-    let options = crate::services::simulator::SimOptions {
-        seed: 1,
-        fit_file_limit: true,
-        background: true,
-        ..Default::default()
+fn start_simulator(
+    store: &Store,
+    demo: &DemoCameras,
+    key_dir: &std::path::Path,
+    out: &Outbox,
+) -> Option<DeskSimulation> {
+    let DemoCameras::Simulated { program } = demo else {
+        return None;
     };
-    match crate::services::simulator::Simulator::start_with(store, &options) {
-        Ok(sim) => {
+    match crate::services::simulator::start_for_desk(store, key_dir, program.as_deref()) {
+        Ok(started) => {
             out.send(DeskEvent::Simulating {
-                cameras: sim.cameras(),
-                left_out: sim.over_file_limit(),
+                cameras: started.cameras,
+                processes: started.processes,
+                not_simulated: Arc::new(started.not_simulated),
+                helpers_failed: started.helpers_failed,
             });
-            Some(sim)
+            Some(started.simulation)
         }
         Err(e) => {
             out.send(DeskEvent::SimulatorFailed(e.to_string()));

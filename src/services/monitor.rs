@@ -45,6 +45,9 @@ pub enum MonitorCommand {
     SetRunning(bool),
     /// Probe these cameras at once, whatever their schedule.
     ProbeNow(Vec<CameraId>),
+    /// Leave these cameras (sorted) out of the scheduled sweeps: nobody answers for them (demo cameras the
+    /// simulator could not cover), so a probe would only record them as offline.
+    Skip(Arc<Vec<CameraId>>),
 }
 
 /// One camera's new health, with the thumbnail when the probe brought one.
@@ -104,6 +107,8 @@ struct Shared {
     running: AtomicBool,
     /// Cameras asked for by "probe now", in order.
     urgent: Mutex<VecDeque<CameraId>>,
+    /// Cameras left out of the scheduled sweeps (sorted).
+    skip: Mutex<Arc<Vec<CameraId>>>,
 }
 
 impl Shared {
@@ -135,6 +140,7 @@ impl HealthMonitor {
         let shared = Arc::new(Shared {
             running: AtomicBool::new(true),
             urgent: Mutex::default(),
+            skip: Mutex::default(),
         });
         let thread_shared = shared.clone();
         let spawned = std::thread::Builder::new()
@@ -183,6 +189,9 @@ impl HealthMonitor {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .extend(ids),
+            MonitorCommand::Skip(ids) => {
+                *self.shared.skip.lock().unwrap_or_else(|e| e.into_inner()) = ids.clone();
+            }
         }
         // Wakes the monitor if it waits between sweeps.
         let _ = self.commands.send(command);
@@ -277,7 +286,11 @@ fn run(
     let mut last_held_try: Option<Instant> = None;
     loop {
         match commands.recv_timeout(Duration::from_secs(1)) {
-            Ok(MonitorCommand::SetRunning(_) | MonitorCommand::ProbeNow(_)) => {}
+            Ok(
+                MonitorCommand::SetRunning(_)
+                | MonitorCommand::ProbeNow(_)
+                | MonitorCommand::Skip(_),
+            ) => {}
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         }
@@ -307,8 +320,14 @@ fn run(
         let running = &shared.running;
         let due: Vec<CameraId> = if running.load(Ordering::Relaxed) {
             let now = crate::store::now_unix_s();
+            let skip = shared
+                .skip
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
             ids.iter()
                 .copied()
+                .filter(|id| skip.binary_search(id).is_err())
                 .filter(|id| {
                     let (failures, last) = schedule.get(id).copied().unzip();
                     is_due(failures.unwrap_or(0), last, now, options.interval_s)

@@ -370,6 +370,8 @@ struct StartInfo {
     file_limit: u64,
     /// Cameras left out because the open-file limit could not cover their sockets (with `fit_file_limit`).
     over_file_limit: usize,
+    /// Their ids, in registry order.
+    over_file_limit_ids: Vec<CameraId>,
     threads: usize,
     started_in: Duration,
 }
@@ -498,6 +500,11 @@ impl Simulator {
         self.info.over_file_limit
     }
 
+    /// The cameras counted in [`Simulator::over_file_limit`]: nobody answers for them.
+    pub fn over_file_limit_ids(&self) -> &[CameraId] {
+        &self.info.over_file_limit_ids
+    }
+
     /// The open-file limit in force after start.
     pub fn file_limit(&self) -> u64 {
         self.info.file_limit
@@ -624,6 +631,111 @@ pub fn serve_shard(sim: Simulator, stop: &Arc<AtomicBool>) {
     }
     sim.stop();
 }
+
+/// A demo registry's cameras answered for on behalf of the desk: in the desk's own process when its open-file
+/// limit covers every socket, else in helper processes (one limit each). Dropping it stops them.
+pub enum DeskSimulation {
+    InProcess(Simulator),
+    Processes(ShardSet),
+}
+
+/// What [`start_for_desk`] started, for the status line and the wall.
+pub struct DeskSimulationStart {
+    pub simulation: DeskSimulation,
+    /// Cameras answered for.
+    pub cameras: usize,
+    /// Processes answering (1: the desk itself).
+    pub processes: usize,
+    /// Cameras nobody answers for: one process's open-file limit is too small and the helper processes could
+    /// not start. The wall shows them as "not simulated" and the prober leaves them alone, so they never pass
+    /// for offline cameras.
+    pub not_simulated: Vec<CameraId>,
+    /// Why helper processes could not start, when they were needed.
+    pub helpers_failed: Option<String>,
+}
+
+/// Starts answering for a demo registry's cameras from the desk. When the sockets do not fit in one process's
+/// open-file limit, `program` (this program, or `None` when there is none to run) is started as helper
+/// processes `program simulate --shard I/N`, so every camera is simulated; failing that, the cameras that fit
+/// are simulated here and the rest are named in [`DeskSimulationStart::not_simulated`].
+pub fn start_for_desk(
+    store: &Store,
+    key_dir: &std::path::Path,
+    program: Option<&std::path::Path>,
+) -> Result<DeskSimulationStart, SimError> {
+    let options = SimOptions {
+        seed: DESK_SEED,
+        background: true,
+        ..Default::default()
+    };
+    let (listeners, hard) = match Simulator::start_with(store, &options) {
+        Ok(sim) => {
+            return Ok(DeskSimulationStart {
+                cameras: sim.cameras(),
+                processes: 1,
+                simulation: DeskSimulation::InProcess(sim),
+                not_simulated: Vec::new(),
+                helpers_failed: None,
+            });
+        }
+        Err(SimError::FileLimit {
+            listeners, hard, ..
+        }) => (listeners, hard),
+        Err(e) => return Err(e),
+    };
+    let helpers_failed = match (program, shards_for(listeners, hard)) {
+        (Some(program), Some(n)) => {
+            let db = store.path().to_path_buf();
+            let spawned = ShardSet::spawn(n, |i, n| {
+                let mut c = std::process::Command::new(program);
+                c.arg("simulate")
+                    .arg("--db")
+                    .arg(&db)
+                    .arg("--key-dir")
+                    .arg(key_dir)
+                    .arg("--seed")
+                    .arg(DESK_SEED.to_string())
+                    .arg("--background")
+                    .arg("--shard")
+                    .arg(format!("{i}/{n}"));
+                c
+            });
+            match spawned {
+                Ok(set) => {
+                    return Ok(DeskSimulationStart {
+                        cameras: set.report().cameras,
+                        processes: set.report().processes,
+                        simulation: DeskSimulation::Processes(set),
+                        not_simulated: Vec::new(),
+                        helpers_failed: None,
+                    });
+                }
+                Err(e) => e.to_string(),
+            }
+        }
+        (None, _) => "no simulator program to start".to_string(),
+        (_, None) => format!("the open-file limit ({hard}) leaves no room for a simulator process"),
+    };
+    let sim = Simulator::start_with(
+        store,
+        &SimOptions {
+            fit_file_limit: true,
+            ..options
+        },
+    )?;
+    let mut not_simulated = sim.over_file_limit_ids().to_vec();
+    not_simulated.sort_unstable();
+    Ok(DeskSimulationStart {
+        cameras: sim.cameras(),
+        processes: 1,
+        not_simulated,
+        simulation: DeskSimulation::InProcess(sim),
+        helpers_failed: Some(helpers_failed),
+    })
+}
+
+/// The behaviour seed of the desk's demo simulation.
+const DESK_SEED: u64 = 1;
 
 /// Simulator processes (this program, each serving one shard with [`serve_shard`]) for a registry whose
 /// sockets do not fit in one process's open-file limit. Dropping it stops them.
@@ -1230,7 +1342,14 @@ impl Builder {
                             .all(|l| l < fit)
                     })
                     .collect();
-                self.info.over_file_limit = keep.iter().filter(|k| !**k).count();
+                self.info.over_file_limit_ids = self
+                    .cameras
+                    .iter()
+                    .zip(&keep)
+                    .filter(|(_, k)| !**k)
+                    .map(|(c, _)| c.id)
+                    .collect();
+                self.info.over_file_limit = self.info.over_file_limit_ids.len();
                 self.keep(&keep);
                 listeners = self.listeners.len();
                 needed = listeners as u64 + reserve;

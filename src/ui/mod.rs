@@ -27,8 +27,8 @@ use egui::{Color32, RichText};
 
 use crate::i18n::{I18n, Lang};
 use crate::model::{CameraId, SiteId};
-use crate::services::desk::{DeskCommand, DeskEvent, DeskService, SaveProblem};
-use crate::services::monitor::{HealthMonitor, MonitorEvent, MonitorOptions};
+use crate::services::desk::{DemoCameras, DeskCommand, DeskEvent, DeskService, SaveProblem};
+use crate::services::monitor::{HealthMonitor, MonitorCommand, MonitorEvent, MonitorOptions};
 use crate::services::registry_index::{Filters, RegistryIndex};
 use crate::store::{AuditEntry, HealthBrief, KeyStatus, StageEventRecord};
 
@@ -85,6 +85,16 @@ pub struct Selection {
     pub camera: Option<CameraId>,
 }
 
+/// The demo cameras the desk answers for (see [`crate::services::simulator::start_for_desk`]).
+#[derive(Debug, Clone)]
+pub struct DemoSimulation {
+    pub cameras: usize,
+    /// Processes answering: 1 is the desk itself; more are helper processes, one open-file limit each.
+    pub processes: usize,
+    /// Cameras nobody answers for, sorted.
+    pub not_simulated: Arc<Vec<CameraId>>,
+}
+
 /// The camera history shown in the details panel.
 pub struct CameraHistory {
     pub camera_id: CameraId,
@@ -117,8 +127,10 @@ pub struct DeskApp {
     pub monitor: Option<HealthMonitor>,
     /// The egui context, for background threads that must wake the UI.
     ctx: Option<egui::Context>,
-    /// Whether a demo registry's cameras are simulated in this process.
-    simulate_demo: bool,
+    /// Whether and how the desk answers for a demo registry's cameras.
+    demo_cameras: DemoCameras,
+    /// The desk's demo simulation, once started.
+    simulation: Option<DemoSimulation>,
     pub wall: wall::WallState,
     pub map: map::MapState,
     pub review: review::ReviewState,
@@ -166,7 +178,11 @@ impl DeskApp {
             audit: None,
             monitor: None,
             ctx: None,
-            simulate_demo: true,
+            // This program, started as helper simulator processes when a large demo needs them.
+            demo_cameras: DemoCameras::Simulated {
+                program: std::env::current_exe().ok(),
+            },
+            simulation: None,
             wall: wall::WallState::default(),
             map: map::MapState::default(),
             review: review::ReviewState::default(),
@@ -188,8 +204,30 @@ impl DeskApp {
 
     /// Leaves a demo registry's cameras to a simulator elsewhere (benchmarks, `iccc-desk simulate`).
     pub fn without_demo_simulator(mut self) -> Self {
-        self.simulate_demo = false;
+        self.demo_cameras = DemoCameras::Elsewhere;
         self
+    }
+
+    /// Names the program started as helper simulator processes (`program simulate --shard I/N`) when one
+    /// process's open-file limit cannot cover a large demo's cameras (tests: the built `iccc-desk`).
+    pub fn with_simulator_program(mut self, program: PathBuf) -> Self {
+        self.demo_cameras = DemoCameras::Simulated {
+            program: Some(program),
+        };
+        self
+    }
+
+    /// The desk's demo simulation, once started.
+    pub fn simulation(&self) -> Option<&DemoSimulation> {
+        self.simulation.as_ref()
+    }
+
+    /// Whether nobody answers for this camera (a demo larger than the open-file limit allows, with no helper
+    /// processes): the wall says "not simulated" rather than offline.
+    pub fn is_not_simulated(&self, id: CameraId) -> bool {
+        self.simulation
+            .as_ref()
+            .is_some_and(|s| s.not_simulated.binary_search(&id).is_ok())
     }
 
     /// The message for a key in the current language.
@@ -321,7 +359,7 @@ impl DeskApp {
             self.service = Some(DeskService::start(
                 self.db_path.clone(),
                 self.key_dir.clone(),
-                self.simulate_demo,
+                self.demo_cameras.clone(),
                 Arc::new(move || repaint.request_repaint()),
             ));
         }
@@ -360,6 +398,9 @@ impl DeskApp {
                 ctx.request_repaint_after(std::time::Duration::from_millis(wait_ms));
             }),
         ));
+        if let (Some(m), Some(sim)) = (&self.monitor, &self.simulation) {
+            m.send(MonitorCommand::Skip(sim.not_simulated.clone()));
+        }
     }
 
     fn drain_monitor(&mut self) {
@@ -594,14 +635,41 @@ impl DeskApp {
                     self.wall.details_health = Some(record);
                 }
             }
-            DeskEvent::Simulating { cameras, left_out } => {
-                let text = self.i18n.tr_args(
-                    "status-simulating",
-                    &[
-                        ("cameras", cameras.to_string()),
-                        ("left", left_out.to_string()),
-                    ],
-                );
+            DeskEvent::Simulating {
+                cameras,
+                processes,
+                not_simulated,
+                helpers_failed,
+            } => {
+                let text = if not_simulated.is_empty() {
+                    self.i18n.tr_args(
+                        "status-simulating",
+                        &[
+                            ("cameras", cameras.to_string()),
+                            ("processes", processes.to_string()),
+                        ],
+                    )
+                } else {
+                    // Why the helpers could not start is for whoever maintains the PC, not the operator.
+                    if let Some(why) = helpers_failed {
+                        eprintln!("iccc-desk: helper simulator processes could not start: {why}");
+                    }
+                    self.i18n.tr_args(
+                        "status-simulating-partly",
+                        &[
+                            ("cameras", cameras.to_string()),
+                            ("left", not_simulated.len().to_string()),
+                        ],
+                    )
+                };
+                if let Some(m) = &self.monitor {
+                    m.send(MonitorCommand::Skip(not_simulated.clone()));
+                }
+                self.simulation = Some(DemoSimulation {
+                    cameras,
+                    processes,
+                    not_simulated,
+                });
                 self.status = Some((text, false));
             }
             DeskEvent::SimulatorFailed(e) => {

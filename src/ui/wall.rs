@@ -361,6 +361,21 @@ fn badge(ui: &mut Ui, i18n: &I18n, state: HealthState) {
         });
 }
 
+/// The badge of a demo camera nobody answers for.
+fn not_simulated_badge(ui: &mut Ui, i18n: &I18n) {
+    egui::Frame::new()
+        .fill(Color32::from_gray(90))
+        .inner_margin(egui::Margin::symmetric(4, 1))
+        .corner_radius(CornerRadius::same(3))
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(i18n.tr("wall-not-simulated"))
+                    .color(Color32::WHITE)
+                    .strong(),
+            );
+        });
+}
+
 /// Whether health changes wait for the operator: the pointer is over the tiles or a tile is selected.
 fn is_order_held(app: &DeskApp, ctx: &egui::Context) -> bool {
     let pointer_on_tiles = app
@@ -728,11 +743,21 @@ fn tile_ui(app: &mut DeskApp, ui: &mut Ui, id: CameraId, rect: Rect, missing: &m
         "wall-no-picture"
     };
     let now = crate::store::now_unix_s();
+    // Nobody answers for it (a demo beyond the open-file limit): not a camera that went offline.
+    let not_simulated = app.is_not_simulated(id);
     let seen = match last_online {
+        _ if not_simulated => app.i18n.tr("wall-not-simulated-why"),
         Some(t) => app
             .i18n
             .tr_args("wall-last-seen", &[("ago", ago(&app.i18n, now, t))]),
         None => app.i18n.tr("wall-never-seen"),
+    };
+    let badge = |ui: &mut Ui, i18n: &I18n, state: HealthState| {
+        if not_simulated {
+            not_simulated_badge(ui, i18n);
+        } else {
+            badge(ui, i18n, state);
+        }
     };
     let response = ui.interact(rect, egui::Id::unique(("tile", id)), Sense::click());
     let response = response.on_hover_text(format!("{label} — {site_name}"));
