@@ -155,9 +155,17 @@ fn cameras_nobody_can_answer_for_are_shown_as_not_simulated_never_offline() {
     // The prober never records them as offline: once it has probed every simulated camera (the first sweep),
     // none of the others has a health record.
     let first = sim.not_simulated[0];
-    wait_until(&mut h, "the prober's first sweep", |app| {
-        app.wall.probes_per_min.is_some()
-    });
+    // A sweep of a thousand cameras, some of them slow on purpose, takes longer than the usual wait on a busy
+    // 2-core machine: give it minutes (this is a deadline for a stuck test, not a speed check).
+    let deadline = std::time::Instant::now() + Duration::from_secs(240);
+    while h.state().wall.probes_per_min.is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the prober's first sweep never ended"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
     assert!(desk.count("SELECT count(*) FROM camera_health") > 100);
     let ids: Vec<String> = sim.not_simulated.iter().map(|id| id.to_string()).collect();
     let probed_left_out = desk.count(&format!(
