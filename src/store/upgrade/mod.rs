@@ -65,3 +65,48 @@ fn step(conn: &mut Connection, from: i64) -> Result<()> {
     tx.commit()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::*;
+
+    fn schema(conn: &Connection) -> Vec<(String, String)> {
+        let mut stmt = conn
+            .prepare("SELECT name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name")
+            .expect("sqlite_master");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("schema")
+    }
+
+    /// Each step that only adds tables, applied to the frozen schema before it, gives exactly the frozen schema
+    /// after it: a step's SQL and the frozen schemas cannot drift apart unnoticed.
+    #[test]
+    fn each_frozen_step_turns_its_frozen_schema_into_the_next() {
+        let steps: [(&str, fn(&rusqlite::Transaction<'_>) -> Result<()>, &str); 4] = [
+            (V2_SCHEMA_SQL, v2_to_v3::run, V3_SCHEMA_SQL),
+            (V3_SCHEMA_SQL, v3_to_v4::run, V4_SCHEMA_SQL),
+            (V4_SCHEMA_SQL, v4_to_v5::run, V5_SCHEMA_SQL),
+            (V5_SCHEMA_SQL, v5_to_v6::run, V6_SCHEMA_SQL),
+        ];
+        for (i, (before, step, after)) in steps.into_iter().enumerate() {
+            let mut upgraded = Connection::open_in_memory().expect("memory db");
+            upgraded.execute_batch(before).expect("frozen schema");
+            let tx = upgraded.transaction().expect("tx");
+            step(&tx).expect("step");
+            tx.commit().expect("commit");
+            let fresh = Connection::open_in_memory().expect("memory db");
+            fresh.execute_batch(after).expect("frozen schema");
+            assert_eq!(
+                schema(&upgraded),
+                schema(&fresh),
+                "step v{} -> v{}",
+                i + 2,
+                i + 3
+            );
+        }
+    }
+}

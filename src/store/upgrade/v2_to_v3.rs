@@ -3,9 +3,12 @@
 
 use rusqlite::Transaction;
 
-use crate::store::{HEALTH_SCHEMA_SQL, Result};
+use crate::store::Result;
+
+/// This step's own SQL, frozen: editing today's schema files never changes what an old file is upgraded to.
+const STEP_SQL: &str = include_str!("v2_to_v3.sql");
 
 pub fn run(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute_batch(HEALTH_SCHEMA_SQL)?;
+    tx.execute_batch(STEP_SQL)?;
     Ok(())
 }
