@@ -86,7 +86,8 @@ mod tests {
     /// after it: a step's SQL and the frozen schemas cannot drift apart unnoticed.
     #[test]
     fn each_frozen_step_turns_its_frozen_schema_into_the_next() {
-        let steps: [(&str, fn(&rusqlite::Transaction<'_>) -> Result<()>, &str); 4] = [
+        type Step = fn(&rusqlite::Transaction<'_>) -> Result<()>;
+        let steps: [(&str, Step, &str); 4] = [
             (V2_SCHEMA_SQL, v2_to_v3::run, V3_SCHEMA_SQL),
             (V3_SCHEMA_SQL, v3_to_v4::run, V4_SCHEMA_SQL),
             (V4_SCHEMA_SQL, v4_to_v5::run, V5_SCHEMA_SQL),
