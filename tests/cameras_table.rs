@@ -8,7 +8,7 @@ use common::{Desk, press};
 use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 use iccc_desk::model::{AreaWatched, Camera, HealthState, Site};
 use iccc_desk::store::{Actor, HealthBrief, PasswordEdit, Store};
 use iccc_desk::ui::DeskApp;
@@ -100,7 +100,11 @@ fn page_keys_home_and_end_move_the_selection_and_keep_it_in_view() {
     h.get_by_label("Showing 120 of 120");
 
     press(&mut h, Key::ArrowDown);
-    assert_eq!(selected_pos(&h, &ids), Some(0), "Down selects the first row");
+    assert_eq!(
+        selected_pos(&h, &ids),
+        Some(0),
+        "Down selects the first row"
+    );
 
     press(&mut h, Key::PageDown);
     let page = selected_pos(&h, &ids).expect("a camera stays selected");
@@ -111,10 +115,18 @@ fn page_keys_home_and_end_move_the_selection_and_keep_it_in_view() {
     press(&mut h, Key::PageDown);
     assert_eq!(selected_pos(&h, &ids), Some(2 * page), "a second page");
     press(&mut h, Key::PageUp);
-    assert_eq!(selected_pos(&h, &ids), Some(page), "PageUp goes back a page");
+    assert_eq!(
+        selected_pos(&h, &ids),
+        Some(page),
+        "PageUp goes back a page"
+    );
 
     press(&mut h, Key::End);
-    assert_eq!(selected_pos(&h, &ids), Some(119), "End selects the last row");
+    assert_eq!(
+        selected_pos(&h, &ids),
+        Some(119),
+        "End selects the last row"
+    );
     // The details heading and the table's own row: the table scrolled to the last row.
     assert_eq!(
         h.query_all_by_label("Hotel Raj Palace cam 120").count(),
@@ -123,12 +135,20 @@ fn page_keys_home_and_end_move_the_selection_and_keep_it_in_view() {
     );
     h.run_ok();
     press(&mut h, Key::PageDown);
-    assert_eq!(selected_pos(&h, &ids), Some(119), "PageDown stops at the end");
+    assert_eq!(
+        selected_pos(&h, &ids),
+        Some(119),
+        "PageDown stops at the end"
+    );
     press(&mut h, Key::ArrowUp);
     assert_eq!(selected_pos(&h, &ids), Some(118), "Up moves one row");
 
     press(&mut h, Key::Home);
-    assert_eq!(selected_pos(&h, &ids), Some(0), "Home selects the first row");
+    assert_eq!(
+        selected_pos(&h, &ids),
+        Some(0),
+        "Home selects the first row"
+    );
     assert_eq!(
         h.query_all_by_label("Hotel Raj Palace cam 01").count(),
         2,
@@ -154,7 +174,10 @@ fn selecting_another_row_never_changes_the_tables_width() {
     h.run_ok();
     h.run_ok();
     let after_second = header_rect(&h, "Last change");
-    assert_eq!(before, after_first, "selecting a camera kept the table as it was");
+    assert_eq!(
+        before, after_first,
+        "selecting a camera kept the table as it was"
+    );
     assert_eq!(before, after_second, "selecting another camera too");
 }
 
@@ -162,7 +185,7 @@ fn selecting_another_row_never_changes_the_tables_width() {
 fn the_scroll_bar_is_always_shown_beside_the_rows() {
     let desk = Desk::new();
     seed(&desk, &["Hotel Raj Palace"], 3, false);
-    let mut h = desk.harness();
+    let h = desk.harness();
     h.get_by_label("Showing 3 of 3");
     let last_header = header_rect(&h, "Last change");
     // Three rows fit with room to spare; the bar is there all the same, so the operator always sees one.

@@ -164,6 +164,7 @@ col-area = Area watched
 col-ward = Ward
 col-police-station = Police station
 col-updated = Last change
+col-health = Health
 col-priority = Priority
 col-cameras = Cameras
 col-integrated = Integrated

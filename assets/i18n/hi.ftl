@@ -161,6 +161,7 @@ col-area = निगरानी क्षेत्र
 col-ward = वार्ड
 col-police-station = थाना
 col-updated = अंतिम बदलाव
+col-health = स्थिति
 col-priority = प्राथमिकता
 col-cameras = कैमरे
 col-integrated = एकीकृत
