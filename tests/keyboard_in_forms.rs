@@ -202,13 +202,20 @@ fn f1_lists_every_shortcut_and_esc_closes_it_in_english_and_hindi() {
     let mut h = desk.harness();
     press(&mut h, Key::F1);
     h.get_by_label("Keyboard shortcuts");
-    for keys in ["F1", "Ctrl+N", "Ctrl+Shift+N", "PageUp / PageDown", "Home / End"] {
+    for keys in [
+        "F1",
+        "Ctrl+N",
+        "Ctrl+Shift+N",
+        "PageUp / PageDown",
+        "Home / End",
+    ] {
         h.get_by_label(keys);
     }
     h.get_by_label("Add a camera to the selected site");
     press(&mut h, Key::Escape);
     assert!(
-        h.query_by_label("Add a camera to the selected site").is_none(),
+        h.query_by_label("Add a camera to the selected site")
+            .is_none(),
         "Esc closes the list"
     );
 
@@ -220,4 +227,26 @@ fn f1_lists_every_shortcut_and_esc_closes_it_in_english_and_hindi() {
     h.get_by_label("चुने हुए स्थल में कैमरा जोड़ें");
     press(&mut h, Key::Escape);
     assert!(h.query_by_label("चुने हुए स्थल में कैमरा जोड़ें").is_none());
+}
+
+#[test]
+fn esc_closes_the_shortcut_list_and_not_the_form_beneath() {
+    let desk = Desk::new();
+    let mut h = desk.harness();
+    h.get_by_label("Add site").click();
+    h.run_ok();
+    type_text(&mut h, "Hotel Sita");
+    press(&mut h, Key::F1);
+    h.get_by_label("Add a camera to the selected site");
+    press(&mut h, Key::Escape);
+    assert!(
+        h.query_by_label("Add a camera to the selected site")
+            .is_none()
+    );
+    assert!(
+        h.query_by_label("Discard the changes you typed?").is_none(),
+        "that Esc was the list's, not the form's"
+    );
+    assert_eq!(form_kind(&h), "site");
+    assert!(h.state().has_unsaved_edits(), "the typing is still there");
 }

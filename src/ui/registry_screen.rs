@@ -1090,6 +1090,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn table_keys_move_by_one_by_a_page_and_to_either_end() {
+        use egui::Key;
+        let rows = 100;
+        let page = 30;
+        assert_eq!(next_row(Key::ArrowDown, None, rows, page), Some(0));
+        assert_eq!(next_row(Key::End, None, rows, page), Some(99));
+        assert_eq!(next_row(Key::ArrowDown, Some(5), rows, page), Some(6));
+        assert_eq!(next_row(Key::ArrowUp, Some(0), rows, page), Some(0));
+        assert_eq!(next_row(Key::PageDown, Some(5), rows, page), Some(35));
+        assert_eq!(next_row(Key::PageDown, Some(80), rows, page), Some(99));
+        assert_eq!(next_row(Key::PageUp, Some(20), rows, page), Some(0));
+        assert_eq!(next_row(Key::Home, Some(50), rows, page), Some(0));
+        assert_eq!(next_row(Key::End, Some(50), rows, page), Some(99));
+        assert_eq!(
+            next_row(Key::End, None, 0, page),
+            None,
+            "no rows, nothing to select"
+        );
+        assert_eq!(next_row(Key::A, Some(3), rows, page), None);
+    }
+
+    #[test]
     fn contrast_ratio_matches_wcag_examples() {
         assert!((contrast_ratio(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 1e-9);
         assert!((contrast_ratio(Color32::WHITE, Color32::WHITE) - 1.0).abs() < 1e-9);
