@@ -187,7 +187,11 @@ fn empty_registry_ui(app: &mut DeskApp, ui: &mut Ui) {
             });
         }
         ui.add_space(6.0);
-        if ui.button(app.t("action-add-site")).clicked() {
+        if ui
+            .button(app.t("action-add-site"))
+            .on_hover_text(app.t("shortcut-keys-add-site"))
+            .clicked()
+        {
             app.form = Some(OpenForm::site(SiteForm::add()));
         }
     });
@@ -349,7 +353,11 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
             ));
         }
         ui.separator();
-        add_site = ui.button(i18n.tr("action-add-site")).clicked();
+        // The shortcut is shown where the action is, so it is learnt by using the desk.
+        add_site = ui
+            .button(i18n.tr("action-add-site"))
+            .on_hover_text(i18n.tr("shortcut-keys-add-site"))
+            .clicked();
         ui.separator();
         super::exports::export_menu(app, ui, &[ExportList::Sites, ExportList::Cameras]);
     });
@@ -703,7 +711,11 @@ fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
             app.i18n
                 .tr_args("details-cameras", &[("count", cameras.len().to_string())]),
         );
-        if ui.button(app.t("action-add-camera")).clicked() {
+        if ui
+            .button(app.t("action-add-camera"))
+            .on_hover_text(app.t("shortcut-keys-add-camera"))
+            .clicked()
+        {
             app.form = Some(OpenForm::camera(CameraForm::add(
                 site.id,
                 site.site.display_name(),
