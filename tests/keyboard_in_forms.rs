@@ -1,12 +1,61 @@
 //! An operator fills the site form by keyboard alone: Enter in an open dropdown picks the entry (it does not
 //! save the form), Esc closes the dropdown before it closes anything else, and the "Discard the changes?"
-//! question is answered by keys.
+//! question is answered by keys. Ctrl+N opens "Add site" and Ctrl+Shift+N "Add camera" for the selected site
+//! (never throwing typing away), and F1 lists every shortcut, in English and Hindi.
 
 mod common;
 
 use common::{Desk, press, type_text};
-use egui::Key;
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use iccc_desk::model::{AreaWatched, Camera, Site};
+use iccc_desk::store::{Actor, PasswordEdit, Store};
+use iccc_desk::ui::{DeskApp, OpenForm};
+
+/// Ctrl on the desk's PCs (egui also sets its "command" flag for Ctrl off macOS).
+const CTRL: Modifiers = Modifiers {
+    ctrl: true,
+    command: true,
+    ..Modifiers::NONE
+};
+const CTRL_SHIFT: Modifiers = Modifiers {
+    shift: true,
+    ..CTRL
+};
+
+fn chord(h: &mut Harness<'_, DeskApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run_ok();
+}
+
+/// A site with one camera, as the registry holds it.
+fn seed_site(desk: &Desk, name: &str) {
+    let actor = Actor {
+        user: "setup".into(),
+        now_unix_s: 1_795_564_800,
+    };
+    let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+    let mut s = Site::blank();
+    s.name_en = name.into();
+    let site = store.add_site(&actor, &s).unwrap();
+    let mut c = Camera::blank_at(25.45, 78.57);
+    c.label = "Main gate".into();
+    c.area_watched = AreaWatched::Gate;
+    store
+        .add_camera(&actor, site.id, &c, &PasswordEdit::Keep)
+        .unwrap();
+}
+
+fn form_kind(h: &Harness<'_, DeskApp>) -> &'static str {
+    match h.state().form {
+        Some(OpenForm::Site(_)) => "site",
+        Some(OpenForm::Camera(_)) => "camera",
+        Some(OpenForm::Stage(_)) => "stage",
+        None => "none",
+    }
+}
 
 #[test]
 fn enter_in_an_open_dropdown_picks_the_entry_and_does_not_save() {
@@ -76,4 +125,128 @@ fn the_discard_question_is_answered_by_keyboard() {
     press(&mut h, Key::D);
     assert!(h.state().form.is_none(), "D discards the typing");
     assert_eq!(desk.count("SELECT count(*) FROM site"), 0);
+}
+
+#[test]
+fn ctrl_n_opens_add_site_even_from_the_search_field() {
+    let desk = Desk::new();
+    seed_site(&desk, "Hotel Raj Palace");
+    let mut h = desk.harness();
+    h.get_by_label("Search").click();
+    h.run_ok();
+    type_text(&mut h, "Raj");
+    chord(&mut h, CTRL, Key::N);
+    assert_eq!(form_kind(&h), "site", "Ctrl+N opens the Add site form");
+    h.get_by_label("New site");
+    assert_eq!(
+        h.state().filters.text,
+        "Raj",
+        "the search text is untouched (no stray N typed)"
+    );
+}
+
+#[test]
+fn ctrl_shift_n_adds_a_camera_to_the_selected_site_or_says_what_to_do() {
+    let desk = Desk::new();
+    seed_site(&desk, "Hotel Raj Palace");
+    let mut h = desk.harness();
+    chord(&mut h, CTRL_SHIFT, Key::N);
+    assert_eq!(form_kind(&h), "none", "no site selected: no form");
+    // The status bar says why nothing opened and what to do.
+    h.get_by_label(
+        "No site is selected. Select a site in the table or on the map, then press Ctrl+Shift+N again.",
+    );
+
+    h.get_by_label("Sites").click();
+    h.run_ok();
+    h.get_by_role_and_label(Role::Button, "Hotel Raj Palace")
+        .click();
+    h.run_ok();
+    assert!(h.state().selection.site.is_some());
+    let named_before = h.query_all_by_label("Hotel Raj Palace").count();
+    chord(&mut h, CTRL_SHIFT, Key::N);
+    assert_eq!(form_kind(&h), "camera", "Ctrl+Shift+N opens Add camera");
+    h.get_by_label("New camera");
+    assert!(
+        h.query_all_by_label("Hotel Raj Palace").count() > named_before,
+        "the form names the site the camera is added to"
+    );
+}
+
+#[test]
+fn a_shortcut_asks_before_throwing_typing_away() {
+    let desk = Desk::new();
+    seed_site(&desk, "Hotel Raj Palace");
+    let mut h = desk.harness();
+    h.get_by_label("Add site").click();
+    h.run_ok();
+    type_text(&mut h, "Hotel Sita");
+    chord(&mut h, CTRL, Key::N);
+    h.get_by_label("Discard the changes you typed?");
+    // Esc: keep editing; the typing is still there.
+    press(&mut h, Key::Escape);
+    assert!(h.query_by_label("Discard the changes you typed?").is_none());
+    assert!(h.state().has_unsaved_edits(), "the typed name is kept");
+    // Asked again, D discards and the new form opens empty.
+    chord(&mut h, CTRL, Key::N);
+    h.get_by_label("Discard the changes you typed?");
+    press(&mut h, Key::D);
+    assert_eq!(form_kind(&h), "site", "a fresh Add site form");
+    assert!(!h.state().has_unsaved_edits(), "the new form is empty");
+    assert_eq!(desk.count("SELECT count(*) FROM site"), 1, "nothing saved");
+}
+
+#[test]
+fn f1_lists_every_shortcut_and_esc_closes_it_in_english_and_hindi() {
+    let desk = Desk::new();
+    let mut h = desk.harness();
+    press(&mut h, Key::F1);
+    h.get_by_label("Keyboard shortcuts");
+    for keys in [
+        "F1",
+        "Ctrl+N",
+        "Ctrl+Shift+N",
+        "PageUp / PageDown",
+        "Home / End",
+    ] {
+        h.get_by_label(keys);
+    }
+    h.get_by_label("Add a camera to the selected site");
+    press(&mut h, Key::Escape);
+    assert!(
+        h.query_by_label("Add a camera to the selected site")
+            .is_none(),
+        "Esc closes the list"
+    );
+
+    // The same list from the navigation, in Hindi.
+    h.get_by_label("हिन्दी").click();
+    h.run_ok();
+    h.get_by_label("कीबोर्ड शॉर्टकट (F1)").click();
+    h.run_ok();
+    h.get_by_label("चुने हुए स्थल में कैमरा जोड़ें");
+    press(&mut h, Key::Escape);
+    assert!(h.query_by_label("चुने हुए स्थल में कैमरा जोड़ें").is_none());
+}
+
+#[test]
+fn esc_closes_the_shortcut_list_and_not_the_form_beneath() {
+    let desk = Desk::new();
+    let mut h = desk.harness();
+    h.get_by_label("Add site").click();
+    h.run_ok();
+    type_text(&mut h, "Hotel Sita");
+    press(&mut h, Key::F1);
+    h.get_by_label("Add a camera to the selected site");
+    press(&mut h, Key::Escape);
+    assert!(
+        h.query_by_label("Add a camera to the selected site")
+            .is_none()
+    );
+    assert!(
+        h.query_by_label("Discard the changes you typed?").is_none(),
+        "that Esc was the list's, not the form's"
+    );
+    assert_eq!(form_kind(&h), "site");
+    assert!(h.state().has_unsaved_edits(), "the typing is still there");
 }

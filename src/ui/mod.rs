@@ -14,6 +14,7 @@ mod map_base;
 mod registry_screen;
 pub mod review;
 pub mod settings;
+mod shortcuts;
 mod site_form;
 mod stage_form;
 pub mod wall;
@@ -153,6 +154,10 @@ pub struct DeskApp {
     audit_screen: registry_screen::AuditScreen,
     /// How long the prober's news may wait for a frame, set by the screen shown.
     prober_news_wait_ms: Arc<std::sync::atomic::AtomicU64>,
+    /// The list of keyboard shortcuts (F1) is open.
+    pub shortcuts_open: bool,
+    /// A form a shortcut asked for while another form held typing: it opens once the user discards that typing.
+    form_after_discard: Option<OpenForm>,
 }
 
 impl DeskApp {
@@ -199,6 +204,8 @@ impl DeskApp {
             title_shown: String::new(),
             audit_screen: Default::default(),
             prober_news_wait_ms: Arc::new(std::sync::atomic::AtomicU64::new(PROBER_NEWS_WAIT_MS)),
+            shortcuts_open: false,
+            form_after_discard: None,
         }
     }
 
@@ -752,6 +759,8 @@ impl DeskApp {
         import::take_dropped_files(self, &ctx);
         self.guard_close(&ctx);
         self.update_title(&ctx);
+        // Before any screen or form reads the keys: a shortcut, or the Esc that closes the list, is taken here.
+        self.shortcut_keys(&ctx);
 
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui));
         egui::Panel::left("navigation")
@@ -785,6 +794,83 @@ impl DeskApp {
         });
         self.form_ui(&ctx);
         self.quit_confirm_ui(&ctx);
+        shortcuts::shortcuts_ui(self, &ctx);
+    }
+
+    /// Ctrl+N adds a site, Ctrl+Shift+N a camera to the selected site, F1 opens the list of shortcuts and Esc
+    /// closes it. Chords with Ctrl never type a letter, so they work even while a text field has the keyboard.
+    fn shortcut_keys(&mut self, ctx: &egui::Context) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let (add_camera, add_site, help, close) = ctx.input_mut(|i| {
+            // Ctrl+Shift+N first: Ctrl+N's shortcut would also match it.
+            let add_camera = i.consume_shortcut(&KeyboardShortcut::new(
+                Modifiers::COMMAND | Modifiers::SHIFT,
+                Key::N,
+            ));
+            let add_site = i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::N));
+            let help = i.consume_key(Modifiers::NONE, Key::F1);
+            let close = self.shortcuts_open && i.consume_key(Modifiers::NONE, Key::Escape);
+            (add_camera, add_site, help, close)
+        });
+        if close {
+            self.shortcuts_open = false;
+        }
+        if help {
+            self.shortcuts_open = true;
+        }
+        if self.index().is_none() {
+            return;
+        }
+        if add_site {
+            self.open_form_by_key(OpenForm::site(site_form::SiteForm::add()));
+        }
+        if add_camera {
+            let site = self
+                .selection
+                .site
+                .and_then(|id| self.index().and_then(|i| i.site(id)))
+                .cloned();
+            match site {
+                Some(site) => {
+                    self.open_form_by_key(OpenForm::camera(camera_form::CameraForm::add(
+                        site.id,
+                        site.site.display_name(),
+                        site.site.lat_deg,
+                        site.site.lon_deg,
+                    )))
+                }
+                None => self.status = Some((self.t("shortcut-no-site"), true)),
+            }
+        }
+    }
+
+    /// Opens a form a shortcut asked for. Typing in an open form is never lost: that form asks "Discard the
+    /// changes?" first and the new form opens only when the answer is yes.
+    fn open_form_by_key(&mut self, next: OpenForm) {
+        self.shortcuts_open = false;
+        if self.map.pick.is_some() {
+            self.status = Some((self.t("shortcut-finish-pick"), true));
+            return;
+        }
+        if self.form_is_saving() {
+            self.status = Some((self.t("shortcut-wait-saving"), true));
+            return;
+        }
+        let chrome = match &mut self.form {
+            Some(OpenForm::Site(f)) if f.is_dirty() => &mut f.chrome,
+            Some(OpenForm::Camera(f)) if f.is_dirty() => &mut f.chrome,
+            Some(OpenForm::Stage(f)) if f.is_dirty() => {
+                // The stage form has no discard question of its own; it is saved or cancelled first.
+                self.status = Some((self.t("shortcut-finish-stage"), true));
+                return;
+            }
+            _ => {
+                self.form = Some(next);
+                return;
+            }
+        };
+        chrome.confirm_discard = true;
+        self.form_after_discard = Some(next);
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {
@@ -810,6 +896,7 @@ impl DeskApp {
             return;
         }
         let Some(mut form) = self.form.take() else {
+            self.form_after_discard = None;
             return;
         };
         let outcome = match &mut form {
@@ -820,11 +907,25 @@ impl DeskApp {
         // A save event may already have closed the form; only put it back when it is still wanted.
         match outcome {
             widgets::FormOutcome::KeepOpen => {
+                let asking = match &form {
+                    OpenForm::Site(f) => f.chrome.confirm_discard,
+                    OpenForm::Camera(f) => f.chrome.confirm_discard,
+                    OpenForm::Stage(_) => false,
+                };
+                if !asking {
+                    // "Keep editing": the shortcut's form is not wanted any more.
+                    self.form_after_discard = None;
+                }
                 if self.form.is_none() {
                     self.form = Some(form);
                 }
             }
-            widgets::FormOutcome::Close => {}
+            widgets::FormOutcome::Close => {
+                // The typing was discarded (or the form cancelled): the form a shortcut asked for opens now.
+                if self.form.is_none() {
+                    self.form = self.form_after_discard.take();
+                }
+            }
         }
     }
 
@@ -888,6 +989,10 @@ impl DeskApp {
             if ui.radio(current == lang, lang.native_name()).clicked() {
                 self.set_lang(lang);
             }
+        }
+        ui.separator();
+        if ui.button(self.t("nav-shortcuts")).clicked() {
+            self.shortcuts_open = true;
         }
     }
 

@@ -9,13 +9,15 @@ use super::site_form::SiteForm;
 use super::stage_form::StageForm;
 use super::{DEMO_COLOUR, DeskApp, OpenForm, Selection};
 use crate::i18n::I18n;
-use crate::model::{IntegrationStage, OwnerCategory, PasswordState, ist_datetime};
+use crate::model::{HealthState, IntegrationStage, OwnerCategory, PasswordState, ist_datetime};
 use crate::services::desk::DeskCommand;
 use crate::services::export::ExportList;
 use crate::services::registry_index::{RegistryIndex, SortColumn, TableMode};
 use crate::store::{CameraRecord, SiteRecord};
 
 const ROW_HEIGHT: f32 = 22.0;
+/// Width of the details panel beside the table.
+const DETAILS_WIDTH: f32 = 360.0;
 /// Cameras in the default demo registry, as the review meeting sees Jhansi.
 const DEMO_CAMERAS: usize = 3_200;
 
@@ -44,20 +46,32 @@ pub fn stage_text_colour(
     visuals: &egui::Visuals,
     selected: bool,
 ) -> Color32 {
-    let backgrounds: &[Color32] = if selected {
-        &[visuals.selection.bg_fill]
+    readable_on(stage_colour(stage), row_backgrounds(visuals, selected))
+}
+
+/// The colour of a health state's words on a table row, readable like [`stage_text_colour`].
+pub fn health_text_colour(state: HealthState, visuals: &egui::Visuals, selected: bool) -> Color32 {
+    readable_on(
+        super::wall::health_colour(state),
+        row_backgrounds(visuals, selected),
+    )
+}
+
+/// What a table row's text is drawn on: the selection, or the plain and the striped row.
+fn row_backgrounds(visuals: &egui::Visuals, selected: bool) -> [Color32; 2] {
+    if selected {
+        [visuals.selection.bg_fill; 2]
     } else {
-        &[
+        [
             visuals.panel_fill,
             additive(visuals.panel_fill, visuals.faint_bg_color),
         ]
-    };
-    readable_on(stage_colour(stage), backgrounds)
+    }
 }
 
 /// `colour` mixed towards black or white (whichever the backgrounds contrast with more) until it reads at
 /// `MIN_TEXT_CONTRAST` on all of them.
-fn readable_on(colour: Color32, backgrounds: &[Color32]) -> Color32 {
+fn readable_on(colour: Color32, backgrounds: [Color32; 2]) -> Color32 {
     let worst = |c: Color32| {
         backgrounds
             .iter()
@@ -123,12 +137,17 @@ pub fn registry_ui(app: &mut DeskApp, ui: &mut Ui) {
     }
     toolbar_ui(app, ui);
     ui.separator();
+    // A fixed width: selecting another row (a long address, a long stream URL) never moves the table's columns.
     egui::Panel::right("details")
-        .resizable(true)
-        .default_size(360.0)
-        .min_size(320.0)
+        .resizable(false)
+        .exact_size(DETAILS_WIDTH)
         .show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| details_ui(app, ui));
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    ui.set_max_width(ui.available_width());
+                    details_ui(app, ui)
+                });
         });
     egui::CentralPanel::default().show(ui, |ui| {
         // All columns stay reachable on a narrow window: the table scrolls sideways as a whole.
@@ -168,7 +187,11 @@ fn empty_registry_ui(app: &mut DeskApp, ui: &mut Ui) {
             });
         }
         ui.add_space(6.0);
-        if ui.button(app.t("action-add-site")).clicked() {
+        if ui
+            .button(app.t("action-add-site"))
+            .on_hover_text(app.t("shortcut-keys-add-site"))
+            .clicked()
+        {
             app.form = Some(OpenForm::site(SiteForm::add()));
         }
     });
@@ -330,7 +353,11 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
             ));
         }
         ui.separator();
-        add_site = ui.button(i18n.tr("action-add-site")).clicked();
+        // The shortcut is shown where the action is, so it is learnt by using the desk.
+        add_site = ui
+            .button(i18n.tr("action-add-site"))
+            .on_hover_text(i18n.tr("shortcut-keys-add-site"))
+            .clicked();
         ui.separator();
         super::exports::export_menu(app, ui, &[ExportList::Sites, ExportList::Cameras]);
     });
@@ -356,28 +383,108 @@ fn sort_header(
     } else {
         ""
     };
+    let name = i18n.tr(key);
+    // A narrow column elides its name with "…" (never cut mid-letter); the whole name is in the tooltip.
     ui.add(
-        egui::Button::new(RichText::new(format!("{}{arrow}", i18n.tr(key))).strong()).frame(false),
+        egui::Button::new(RichText::new(format!("{name}{arrow}")).strong())
+            .frame(false)
+            .truncate(),
     )
-    .on_hover_text(i18n.tr("table-sort-hint"))
+    .on_hover_text(format!("{name}\n{}", i18n.tr("table-sort-hint")))
     .clicked()
 }
 
-/// Arrow keys move the selection through the visible rows (when no text field has the keyboard);
-/// returns the row to scroll to.
-fn keyboard_selection(app: &mut DeskApp, ui: &Ui) -> Option<usize> {
+/// A column of the table: what a click on its header sorts by (`None`: not sortable), its name's key, and its
+/// share of the width when the table first opens.
+struct TableColumn {
+    sort: Option<SortColumn>,
+    key: &'static str,
+    share: f32,
+}
+
+const fn col(sort: SortColumn, key: &'static str, share: f32) -> TableColumn {
+    TableColumn {
+        sort: Some(sort),
+        key,
+        share,
+    }
+}
+
+/// The cameras table's columns; the last one takes what is left.
+const CAMERA_COLUMNS: [TableColumn; 9] = [
+    col(SortColumn::Site, "col-site", 0.17),
+    col(SortColumn::Camera, "col-camera", 0.12),
+    col(SortColumn::Category, "col-category", 0.11),
+    col(SortColumn::Stage, "col-stage", 0.10),
+    // Health changes while the operator reads the table, so rows are not re-ordered by it (the wall does that).
+    TableColumn {
+        sort: None,
+        key: "col-health",
+        share: 0.10,
+    },
+    col(SortColumn::Area, "col-area", 0.09),
+    col(SortColumn::Ward, "col-ward", 0.10),
+    col(SortColumn::PoliceStation, "col-police-station", 0.09),
+    col(SortColumn::Updated, "col-updated", 0.12),
+];
+
+/// The sites table's columns; the last one takes what is left.
+const SITE_COLUMNS: [TableColumn; 8] = [
+    col(SortColumn::Site, "col-site", 0.22),
+    col(SortColumn::Category, "col-category", 0.13),
+    col(SortColumn::Priority, "col-priority", 0.10),
+    col(SortColumn::Cameras, "col-cameras", 0.08),
+    col(SortColumn::Integrated, "col-integrated", 0.09),
+    col(SortColumn::Ward, "col-ward", 0.13),
+    col(SortColumn::PoliceStation, "col-police-station", 0.11),
+    col(SortColumn::Updated, "col-updated", 0.14),
+];
+
+/// Narrowest a column may be dragged: a few letters and the "…".
+const MIN_COLUMN_WIDTH: f32 = 48.0;
+/// Height of the header row.
+const HEADER_HEIGHT: f32 = 26.0;
+/// Width of the table's scroll bar: solid and always shown, so the operator sees how far down the list they are.
+const SCROLL_BAR_WIDTH: f32 = 12.0;
+
+/// Which row the keyboard asks for, given the current one, the row count and a page of rows. Down / Up move one
+/// row, PageDown / PageUp a page, Home / End to the first / last row; nothing selected yet starts at the top.
+fn next_row(key: egui::Key, current: Option<usize>, rows: usize, page: usize) -> Option<usize> {
+    use egui::Key;
+    let last = rows.checked_sub(1)?;
+    let Some(i) = current else {
+        return Some(if key == Key::End { last } else { 0 });
+    };
+    let next = match key {
+        Key::ArrowDown => i.saturating_add(1),
+        Key::ArrowUp => i.saturating_sub(1),
+        Key::PageDown => i.saturating_add(page),
+        Key::PageUp => i.saturating_sub(page),
+        Key::Home => 0,
+        Key::End => last,
+        _ => return None,
+    };
+    Some(next.min(last))
+}
+
+/// Keys that move the table's selection.
+const TABLE_KEYS: [egui::Key; 6] = [
+    egui::Key::ArrowDown,
+    egui::Key::ArrowUp,
+    egui::Key::PageDown,
+    egui::Key::PageUp,
+    egui::Key::Home,
+    egui::Key::End,
+];
+
+/// Arrow, page, Home and End keys move the selection through the visible rows (when no widget has the
+/// keyboard, so typing in a field is never taken); returns the row to scroll to. `page` is how many rows the
+/// table shows at once.
+fn keyboard_selection(app: &mut DeskApp, ui: &Ui, page: usize) -> Option<usize> {
     if app.form.is_some() || ui.ctx().memory(|m| m.focused().is_some()) {
         return None;
     }
-    let (down, up) = ui.input(|i| {
-        (
-            i.key_pressed(egui::Key::ArrowDown),
-            i.key_pressed(egui::Key::ArrowUp),
-        )
-    });
-    if !down && !up {
-        return None;
-    }
+    let key = ui.input(|i| TABLE_KEYS.into_iter().find(|&k| i.key_pressed(k)))?;
     let index = app.index()?;
     let current = match index.mode {
         TableMode::Cameras => app.selection.camera.and_then(|id| {
@@ -393,12 +500,7 @@ fn keyboard_selection(app: &mut DeskApp, ui: &Ui) -> Option<usize> {
                 .position(|&r| index.snapshot.sites[r as usize].id == id)
         }),
     };
-    let last = index.rows.len().checked_sub(1)?;
-    let next = match (current, down) {
-        (None, _) => 0,
-        (Some(i), true) => (i + 1).min(last),
-        (Some(i), false) => i.saturating_sub(1),
-    };
+    let next = next_row(key, current, index.rows.len(), page)?;
     let row = index.rows[next] as usize;
     match index.mode {
         TableMode::Cameras => {
@@ -417,7 +519,13 @@ fn keyboard_selection(app: &mut DeskApp, ui: &Ui) -> Option<usize> {
 }
 
 fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
-    let scroll_to = keyboard_selection(app, ui);
+    // Rows the body shows at once: the height below the header (and the sideways scroll bar) over a row's pitch.
+    let row_pitch = ROW_HEIGHT + ui.spacing().item_spacing.y;
+    let body_height = ui.available_height() - HEADER_HEIGHT - 2.0 * SCROLL_BAR_WIDTH;
+    let page = ((body_height / row_pitch).floor() as usize)
+        .saturating_sub(1)
+        .max(1);
+    let scroll_to = keyboard_selection(app, ui, page);
     let Some(index) = app.index() else { return };
     let i18n = &app.i18n;
     if index.rows.is_empty() && !index.is_filtering() {
@@ -429,83 +537,71 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
     let mut clicked_site = None;
     let mut clicked_camera = None;
     let selection = app.selection;
-    let columns: Vec<(SortColumn, &str)> = match index.mode {
-        TableMode::Cameras => vec![
-            (SortColumn::Site, "col-site"),
-            (SortColumn::Camera, "col-camera"),
-            (SortColumn::Category, "col-category"),
-            (SortColumn::Stage, "col-stage"),
-            (SortColumn::Area, "col-area"),
-            (SortColumn::Ward, "col-ward"),
-            (SortColumn::PoliceStation, "col-police-station"),
-            (SortColumn::Updated, "col-updated"),
-        ],
-        TableMode::Sites => vec![
-            (SortColumn::Site, "col-site"),
-            (SortColumn::Category, "col-category"),
-            (SortColumn::Priority, "col-priority"),
-            (SortColumn::Cameras, "col-cameras"),
-            (SortColumn::Integrated, "col-integrated"),
-            (SortColumn::Ward, "col-ward"),
-            (SortColumn::PoliceStation, "col-police-station"),
-            (SortColumn::Updated, "col-updated"),
-        ],
+    let columns: &[TableColumn] = match index.mode {
+        TableMode::Cameras => &CAMERA_COLUMNS,
+        TableMode::Sites => &SITE_COLUMNS,
     };
     let visuals = ui.visuals().clone();
+    // First widths share out the width there is, so every column fits when the table opens; each can then be
+    // dragged wider or narrower (the table scrolls sideways when they no longer fit).
+    let spacing = ui.spacing().item_spacing.x * (columns.len() - 1) as f32;
+    let width = (ui.available_width() - spacing - SCROLL_BAR_WIDTH).max(0.0);
+    // A solid bar, always drawn, that takes its own room beside the last column (never floats over its text).
+    ui.spacing_mut().scroll = egui::style::ScrollStyle {
+        bar_width: SCROLL_BAR_WIDTH,
+        ..egui::style::ScrollStyle::solid()
+    };
     let mut builder = TableBuilder::new(ui)
         .id_salt(("registry_table", index.mode == TableMode::Sites))
         .striped(true)
         .sense(egui::Sense::click())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(
-            Column::initial(250.0)
-                .at_least(120.0)
-                .clip(true)
-                .resizable(true),
-        );
-    for (column, _) in &columns[1..columns.len() - 1] {
-        let width = match column {
-            SortColumn::Category | SortColumn::Ward => 150.0,
-            SortColumn::Cameras | SortColumn::Integrated => 80.0,
-            _ => 115.0,
-        };
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+    for c in &columns[..columns.len() - 1] {
         builder = builder.column(
-            Column::initial(width)
-                .at_least(60.0)
+            Column::initial((width * c.share).max(MIN_COLUMN_WIDTH))
+                .at_least(MIN_COLUMN_WIDTH)
                 .clip(true)
                 .resizable(true),
         );
     }
-    builder = builder.column(Column::remainder().at_least(110.0));
+    builder = builder.column(Column::remainder().at_least(MIN_COLUMN_WIDTH).clip(true));
     if let Some(row) = scroll_to {
         builder = builder.scroll_to_row(row, None);
     }
     builder
-        .header(26.0, |mut header| {
-            for (column, key) in &columns {
-                header.col(|ui| {
-                    if sort_header(ui, i18n, index, *column, key) {
-                        clicked_sort = Some(*column);
+        .header(HEADER_HEIGHT, |mut header| {
+            for c in columns {
+                header.col(|ui| match c.sort {
+                    Some(column) => {
+                        if sort_header(ui, i18n, index, column, c.key) {
+                            clicked_sort = Some(column);
+                        }
+                    }
+                    None => {
+                        let name = i18n.tr(c.key);
+                        ui.add(egui::Label::new(RichText::new(&name).strong()).truncate())
+                            .on_hover_text(name);
                     }
                 });
             }
         })
         .body(|body| {
             let snap = &index.snapshot;
+            // Only the rows in view are laid out, however many there are (200,000 cameras stay smooth).
             body.rows(ROW_HEIGHT, index.rows.len(), |mut row| {
                 let i = index.rows[row.index()] as usize;
                 match index.mode {
                     TableMode::Cameras => {
                         let c = &snap.cameras[i];
                         let site = index.site(c.site_id);
-                        row.set_selected(selection.camera == Some(c.id));
+                        let selected = selection.camera == Some(c.id);
+                        row.set_selected(selected);
                         row.col(|ui| {
                             let name = site.map_or_else(String::new, |s| s.site.display_name());
                             if ui
-                                .add(
-                                    egui::Button::selectable(selection.camera == Some(c.id), name)
-                                        .truncate(),
-                                )
+                                .add(egui::Button::selectable(selected, name.as_str()).truncate())
+                                .on_hover_text(name)
                                 .clicked()
                             {
                                 clicked_camera = Some(c.id);
@@ -523,13 +619,16 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
                         row.col(|ui| {
                             cell(
                                 ui,
-                                RichText::new(i18n.tr(&c.stage.i18n_key())).color(
-                                    stage_text_colour(
-                                        c.stage,
-                                        &visuals,
-                                        selection.camera == Some(c.id),
-                                    ),
-                                ),
+                                RichText::new(i18n.tr(&c.stage.i18n_key()))
+                                    .color(stage_text_colour(c.stage, &visuals, selected)),
+                            )
+                        });
+                        row.col(|ui| {
+                            let health = index.health_state(c.id);
+                            cell(
+                                ui,
+                                RichText::new(i18n.tr(&health.i18n_key()))
+                                    .color(health_text_colour(health, &visuals, selected)),
                             )
                         });
                         row.col(|ui| cell(ui, i18n.tr(&c.camera.area_watched.i18n_key())));
@@ -543,16 +642,13 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
                     TableMode::Sites => {
                         let s = &snap.sites[i];
                         let counts = index.site_counts(s.id);
-                        row.set_selected(selection.site == Some(s.id));
+                        let selected = selection.site == Some(s.id);
+                        row.set_selected(selected);
                         row.col(|ui| {
+                            let name = s.site.display_name();
                             if ui
-                                .add(
-                                    egui::Button::selectable(
-                                        selection.site == Some(s.id),
-                                        s.site.display_name(),
-                                    )
-                                    .truncate(),
-                                )
+                                .add(egui::Button::selectable(selected, name.as_str()).truncate())
+                                .on_hover_text(name)
                                 .clicked()
                             {
                                 clicked_site = Some(s.id);
@@ -594,7 +690,8 @@ fn kv(ui: &mut Ui, i18n: &I18n, key: &str, value: &str) {
         return;
     }
     ui.label(RichText::new(i18n.tr(key)).weak());
-    ui.label(value);
+    // Long values (addresses, stream URLs) wrap inside the fixed panel instead of widening it.
+    ui.add(egui::Label::new(value).wrap());
     ui.end_row();
 }
 
@@ -614,7 +711,11 @@ fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
             app.i18n
                 .tr_args("details-cameras", &[("count", cameras.len().to_string())]),
         );
-        if ui.button(app.t("action-add-camera")).clicked() {
+        if ui
+            .button(app.t("action-add-camera"))
+            .on_hover_text(app.t("shortcut-keys-add-camera"))
+            .clicked()
+        {
             app.form = Some(OpenForm::camera(CameraForm::add(
                 site.id,
                 site.site.display_name(),
@@ -712,6 +813,9 @@ fn camera_details_ui(app: &mut DeskApp, ui: &mut Ui, c: &CameraRecord, site: &Si
             .strong()
             .color(stage_text_colour(c.stage, ui.visuals(), false)),
     );
+    let health = app
+        .index()
+        .map_or(HealthState::NotProbed, |i| i.health_state(c.id));
     if let Some(reason) = c.block_reason {
         ui.label(i18n.tr_args(
             "details-blocked-because",
@@ -721,6 +825,15 @@ fn camera_details_ui(app: &mut DeskApp, ui: &mut Ui, c: &CameraRecord, site: &Si
     egui::Grid::new("camera_details")
         .num_columns(2)
         .show(ui, |ui| {
+            ui.label(RichText::new(i18n.tr("col-health")).weak());
+            ui.label(
+                RichText::new(i18n.tr(&health.i18n_key())).color(health_text_colour(
+                    health,
+                    ui.visuals(),
+                    false,
+                )),
+            );
+            ui.end_row();
             kv(
                 ui,
                 i18n,
@@ -989,6 +1102,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn table_keys_move_by_one_by_a_page_and_to_either_end() {
+        use egui::Key;
+        let rows = 100;
+        let page = 30;
+        assert_eq!(next_row(Key::ArrowDown, None, rows, page), Some(0));
+        assert_eq!(next_row(Key::End, None, rows, page), Some(99));
+        assert_eq!(next_row(Key::ArrowDown, Some(5), rows, page), Some(6));
+        assert_eq!(next_row(Key::ArrowUp, Some(0), rows, page), Some(0));
+        assert_eq!(next_row(Key::PageDown, Some(5), rows, page), Some(35));
+        assert_eq!(next_row(Key::PageDown, Some(80), rows, page), Some(99));
+        assert_eq!(next_row(Key::PageUp, Some(20), rows, page), Some(0));
+        assert_eq!(next_row(Key::Home, Some(50), rows, page), Some(0));
+        assert_eq!(next_row(Key::End, Some(50), rows, page), Some(99));
+        assert_eq!(
+            next_row(Key::End, None, 0, page),
+            None,
+            "no rows, nothing to select"
+        );
+        assert_eq!(next_row(Key::A, Some(3), rows, page), None);
+    }
+
+    #[test]
     fn contrast_ratio_matches_wcag_examples() {
         assert!((contrast_ratio(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 1e-9);
         assert!((contrast_ratio(Color32::WHITE, Color32::WHITE) - 1.0).abs() < 1e-9);
@@ -997,9 +1132,9 @@ mod tests {
         assert!((contrast_ratio(grey, Color32::WHITE) - 4.54).abs() < 0.01);
     }
 
-    /// Every stage's words read at WCAG AA (4.5:1) on plain, striped and selected rows, in both themes.
+    /// Every stage's and health state's words read at WCAG AA (4.5:1) on plain, striped and selected rows, in both themes.
     #[test]
-    fn stage_colours_are_readable_on_every_row_background_in_both_themes() {
+    fn stage_and_health_colours_are_readable_on_every_row_background_in_both_themes() {
         for (theme, visuals) in [
             ("light", egui::Visuals::light()),
             ("dark", egui::Visuals::dark()),
@@ -1020,6 +1155,14 @@ mod tests {
                     assert!(
                         ratio >= 4.5,
                         "{stage:?} on a {row} row, {theme} theme: {ratio:.2}:1 ({colour:?} on {background:?})"
+                    );
+                }
+                for state in HealthState::ALL {
+                    let colour = health_text_colour(state, &visuals, row == "selected");
+                    let ratio = contrast_ratio(colour, background);
+                    assert!(
+                        ratio >= 4.5,
+                        "{state:?} on a {row} row, {theme} theme: {ratio:.2}:1 ({colour:?} on {background:?})"
                     );
                 }
             }
