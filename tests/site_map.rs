@@ -194,7 +194,7 @@ fn a_click_on_a_camera_shows_a_popup_whose_button_opens_its_details() {
         app.i18n.tr(&state.i18n_key())
     };
     h.get_by_label(&format!("Camera {label}"));
-    h.get_by_label(&format!("Site: {site_name}"));
+    h.get_by_label_contains(&format!("Site: {site_name} · "));
     h.get_by_label(&format!("Health: {health}"));
     h.get_by_label("Stage: Integrated");
 

@@ -340,16 +340,19 @@ fn area_row(
         ui.horizontal(|ui| {
             ui.add(egui::TextEdit::singleline(value).desired_width(220.0))
                 .labelled_by(label);
+            let choose = i18n.tr(choose);
             egui::ComboBox::from_id_salt(("site_area_choose", kind.code()))
                 .width(130.0)
-                .selected_text(i18n.tr(choose))
+                .selected_text(choose.clone())
                 .show_ui(ui, |ui| {
                     for name in names {
                         if ui.selectable_label(value.trim() == name, name).clicked() {
                             *value = name.clone();
                         }
                     }
-                });
+                })
+                .response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &choose));
         });
         field_error_ui(ui, m, field);
         if let Some(on_map) = on_map
