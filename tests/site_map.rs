@@ -274,6 +274,9 @@ fn the_legend_names_every_symbol_the_map_draws() {
     let desk = demo_desk();
     let mut h = desk.harness_without_simulator();
     open_map(&mut h, 3_200);
+    wait_until(&mut h, "the demo wards load", |app| {
+        app.map.areas.count(iccc_desk::model::BoundaryKind::Ward) == 60
+    });
     for text in [
         "Legend",
         // Camera markers, by state.
@@ -294,7 +297,7 @@ fn the_legend_names_every_symbol_the_map_draws() {
         "Toll plaza",
         "Jail",
         "Public place",
-        "Ground to watch around a black spot, toll plaza, jail or public place",
+        "Ground a priority place needs watched",
         // Boundary layers.
         "Wards (60)",
         "Police-station areas (0)",

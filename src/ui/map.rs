@@ -748,7 +748,7 @@ fn legend_ui(i18n: &I18n, ui: &mut Ui, picking: bool) {
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(Vec2::splat(22.0), Sense::hover());
             draw(ui.painter(), rect);
-            ui.label(i18n.tr(key));
+            ui.add(egui::Label::new(i18n.tr(key)).wrap());
         });
     };
     ui.label(RichText::new(i18n.tr("map-legend")).strong());
@@ -951,6 +951,8 @@ fn canvas_ui(app: &mut DeskApp, ui: &mut Ui) {
     let (min, max) = view.visible(rect);
     let mut labels: Vec<PendingLabel> = Vec::new();
     super::map_areas::draw(app, &painter, &view, rect, (min, max), &mut labels);
+    // Area names go here, under the markers, once the labels are placed.
+    let under_markers = painter.add(Shape::Noop);
     let mut shapes: Vec<Shape> = Vec::new();
     if app.map.layers.priority_places {
         places_radius_ui(app, &view, rect, &mut shapes);
@@ -975,7 +977,7 @@ fn canvas_ui(app: &mut DeskApp, ui: &mut Ui) {
         }
     }
     pick_ui(app, &painter, &view, rect);
-    app.map.labels = labels_ui(&painter, &labels);
+    app.map.labels = labels_ui(&painter, under_markers, &labels);
     popup_ui(app, ui, rect);
     if let Some(from) = app.map.drag_from
         && let Some(to) = response.interact_pointer_pos()
@@ -1400,33 +1402,45 @@ impl PendingLabel {
         }
     }
 
+    /// A name on its dark backing.
     fn paint(&self, painter: &egui::Painter) {
-        if self.backed {
-            painter.rect_filled(self.rect, 2.0, Color32::from_black_alpha(140));
-            painter.galley(
-                self.rect.shrink(2.0).min,
-                self.galley.clone(),
-                Color32::from_gray(235),
-            );
-        } else {
-            painter.galley(self.rect.min, self.galley.clone(), Color32::from_gray(235));
-        }
+        painter.rect_filled(self.rect, 2.0, Color32::from_black_alpha(140));
+        painter.galley(
+            self.rect.shrink(2.0).min,
+            self.galley.clone(),
+            Color32::from_gray(235),
+        );
     }
 }
 
-/// Draws the labels that fit (the selection and problems first) and returns what was drawn.
-fn labels_ui(painter: &egui::Painter, labels: &[PendingLabel]) -> Vec<DrawnLabel> {
+/// Draws the labels that fit (the selection and problems first) and returns what was drawn. Area names go in
+/// the `under_markers` slot, so a ward's name never hides a camera.
+fn labels_ui(
+    painter: &egui::Painter,
+    under_markers: egui::layers::ShapeIdx,
+    labels: &[PendingLabel],
+) -> Vec<DrawnLabel> {
     let rects: Vec<(Rect, LabelRank)> = labels.iter().map(|l| (l.rect, l.rank)).collect();
     let mut drawn = Vec::new();
+    let mut areas = Vec::new();
     for i in place(&rects) {
         let label = &labels[i];
-        label.paint(painter);
+        if label.backed {
+            label.paint(painter);
+        } else {
+            areas.push(Shape::galley(
+                label.rect.min,
+                label.galley.clone(),
+                Color32::from_gray(235),
+            ));
+        }
         drawn.push(DrawnLabel {
             text: label.galley.text().to_string(),
             rect: label.rect,
             camera: label.camera,
         });
     }
+    painter.set(under_markers, Shape::Vec(areas));
     drawn
 }
 
