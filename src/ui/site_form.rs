@@ -381,3 +381,77 @@ fn area_row(
     });
     ui.end_row();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::BoundaryArea;
+
+    fn layers() -> Arc<BoundaryIndex> {
+        let square = |kind, name: &str, lat: f64| BoundaryArea {
+            kind,
+            name: name.into(),
+            code: String::new(),
+            polygons: vec![vec![vec![
+                (lat, 78.50),
+                (lat, 78.60),
+                (lat + 0.05, 78.60),
+                (lat + 0.05, 78.50),
+            ]]],
+        };
+        Arc::new(BoundaryIndex::new(vec![
+            square(BoundaryKind::Ward, "Ward 12", 25.40),
+            square(BoundaryKind::Ward, "Ward 7", 25.45),
+            square(BoundaryKind::PoliceStation, "Nawabad", 25.40),
+        ]))
+    }
+
+    fn draft(lat: &str) -> SiteDraft {
+        let mut d = SiteDraft::from_site(&Site::blank());
+        d.lat = lat.into();
+        d.lon = "78,55".into();
+        d
+    }
+
+    #[test]
+    fn an_empty_field_is_filled_once_from_the_map_and_only_when_the_point_was_set_here() {
+        let layers = layers();
+        let mut from_map = FromMap::default();
+        let mut d = draft("25.42");
+        from_map.refresh(&layers, &d);
+        assert_eq!(
+            from_map.at_point[0].as_ref().map(|a| a.name.as_str()),
+            Some("Ward 12"),
+            "a decimal comma is read"
+        );
+        // An old site opened for editing is left as it was.
+        from_map.fill_empty(&mut d, false);
+        assert_eq!(
+            (d.site.ward.as_str(), d.site.police_station.as_str()),
+            ("", "")
+        );
+        // A point set in the form fills both empty fields.
+        from_map.fill_empty(&mut d, true);
+        assert_eq!(
+            (d.site.ward.as_str(), d.site.police_station.as_str()),
+            ("Ward 12", "Nawabad")
+        );
+        // Emptied by the user: stays empty for the same answer, filled again when the point moves to another ward.
+        d.site.ward.clear();
+        from_map.fill_empty(&mut d, true);
+        assert_eq!(d.site.ward, "");
+        d.lat = "25.47".into();
+        from_map.refresh(&layers, &d);
+        from_map.fill_empty(&mut d, true);
+        assert_eq!(d.site.ward, "Ward 7");
+        // A typed ward is never overwritten; an unreadable point has no answer.
+        d.site.ward = "Ward 3".into();
+        d.lat = "25.42".into();
+        from_map.refresh(&layers, &d);
+        from_map.fill_empty(&mut d, true);
+        assert_eq!(d.site.ward, "Ward 3");
+        d.lat = "north".into();
+        from_map.refresh(&layers, &d);
+        assert_eq!(from_map.at_point, [None, None]);
+    }
+}
