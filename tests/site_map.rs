@@ -1,7 +1,9 @@
 //! A supervisor opens the site map on the Jhansi demo registry: every camera is on it (clustered with counts),
 //! a search flies to a site, a click on a camera selects it on the wall too, a selection made on the wall
 //! centres the map, a box drawn with shift-drag goes to the wall; an operator fixes a camera's position and
-//! facing by picking them on the map.
+//! facing by picking them on the map. A click on a camera opens a popup (name, site, health, stage) whose "Open
+//! details" button goes to the registry's details; flying to a camera goes to street zoom and labels it, and
+//! labels never overlap; the legend names every symbol the map draws.
 
 mod common;
 
@@ -143,7 +145,165 @@ fn a_camera_chosen_on_the_wall_is_centred_on_the_map() {
         (view.centre.x - want.x).abs() < 1e-9 && (view.centre.y - want.y).abs() < 1e-9,
         "the map looks at the camera"
     );
-    assert!(view.zoom >= 15.0);
+    assert!(view.zoom >= 17.0, "street zoom: {}", view.zoom);
+    assert!(
+        h.state()
+            .map
+            .labels_drawn()
+            .iter()
+            .any(|l| l.camera == Some(first)),
+        "the camera chosen on the wall is labelled on the map"
+    );
+}
+
+/// Stops the prober, so the markers' and the popup's health stay as they are while a test reads them.
+fn hold_health(h: &mut Harness<'_, DeskApp>) {
+    if let Some(monitor) = &h.state().monitor {
+        monitor.send(iccc_desk::services::monitor::MonitorCommand::SetRunning(
+            false,
+        ));
+    }
+}
+
+#[test]
+fn a_click_on_a_camera_shows_a_popup_whose_button_opens_its_details() {
+    let desk = demo_desk();
+    let (camera_id, label, site_name): (i64, String, String) = desk
+        .sql()
+        .query_row(
+            "SELECT c.id, c.label, s.name_en FROM camera c JOIN site s ON s.id = c.site_id
+             WHERE c.stage = 'integrated' AND s.priority = 'none' ORDER BY c.id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let mut h = desk.harness_without_simulator();
+    hold_health(&mut h);
+    open_map(&mut h, 3_200);
+    click_camera(&mut h, camera_id);
+    assert_eq!(
+        h.state().screen,
+        iccc_desk::ui::Screen::Map,
+        "still on the map"
+    );
+
+    // The popup says, in words from the catalogue, what the camera is and how it is.
+    let health = {
+        let app = h.state();
+        let state = app.index().unwrap().health_state(camera_id);
+        app.i18n.tr(&state.i18n_key())
+    };
+    h.get_by_label(&format!("Camera {label}"));
+    h.get_by_label_contains(&format!("Site: {site_name} · "));
+    h.get_by_label(&format!("Health: {health}"));
+    h.get_by_label("Stage: Integrated");
+
+    h.get_by_label("Open details").click();
+    h.run_ok();
+    assert_eq!(h.state().screen, iccc_desk::ui::Screen::Registry);
+    assert_eq!(h.state().selection.camera, Some(camera_id));
+    // The registry's details panel shows this camera.
+    h.get_by_label("Edit camera");
+    h.get_by_label("Change stage");
+    assert!(h.get_all_by_label(&label).count() >= 1);
+}
+
+#[test]
+fn flying_to_a_camera_goes_to_street_zoom_and_labels_it_without_overlaps() {
+    let desk = demo_desk();
+    // A camera where the most cameras stand together: the hardest street to label.
+    let (camera_id, label, stream_url): (i64, String, String) = desk
+        .sql()
+        .query_row(
+            "SELECT c.id, c.label, c.stream_url FROM camera c JOIN site s ON s.id = c.site_id
+             WHERE s.priority = 'none'
+             ORDER BY (SELECT count(*) FROM camera o JOIN site t ON t.id = o.site_id
+                       WHERE abs(t.lat_deg - s.lat_deg) < 0.002 AND abs(t.lon_deg - s.lon_deg) < 0.002) DESC,
+                      c.id
+             LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let mut h = desk.harness_without_simulator();
+    hold_health(&mut h);
+    open_map(&mut h, 3_200);
+    // Found by its stream address: its label ("Entrance") is shared by many.
+    h.get_by_label("Find on the map").focus();
+    h.run_ok();
+    common::type_text(&mut h, &stream_url);
+    wait_until(&mut h, "the search answers", |app| {
+        app.map.search_results() > 0
+    });
+    h.get_all_by_label_contains(&format!("{label} — "))
+        .next()
+        .expect("the camera is in the results")
+        .click();
+    h.run_ok();
+    let app = h.state();
+    let chosen = app.selection.camera.expect("a camera is selected");
+    assert_eq!(chosen, camera_id);
+    assert!(
+        app.map.view.zoom >= 17.0,
+        "street zoom: {}",
+        app.map.view.zoom
+    );
+    let labels = app.map.labels_drawn();
+    assert!(
+        labels.iter().any(|l| l.camera == Some(chosen)),
+        "the camera flown to is labelled: {labels:?}"
+    );
+    assert!(
+        labels.len() > 3,
+        "a busy street has more labels: {labels:?}"
+    );
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            assert!(
+                !a.rect.intersects(b.rect),
+                "{:?} overlaps {:?}",
+                a.text,
+                b.text
+            );
+        }
+    }
+}
+
+#[test]
+fn the_legend_names_every_symbol_the_map_draws() {
+    let desk = demo_desk();
+    let mut h = desk.harness_without_simulator();
+    open_map(&mut h, 3_200);
+    wait_until(&mut h, "the demo wards load", |app| {
+        app.map.areas.count(iccc_desk::model::BoundaryKind::Ward) == 60
+    });
+    for text in [
+        "Legend",
+        // Camera markers, by state.
+        "Offline",
+        "Password refused",
+        "Stream error",
+        "Integration blocked",
+        "Not probed yet",
+        "Being integrated",
+        "Online",
+        "Rejected",
+        "Several cameras: the ring shows the worst",
+        "Selected camera",
+        "Field of view (street zoom)",
+        "Site (street zoom)",
+        // Priority places and the ground they need watched.
+        "Black spot",
+        "Toll plaza",
+        "Jail",
+        "Public place",
+        "Ground a priority place needs watched",
+        // Boundary layers.
+        "Wards (60)",
+        "Police-station areas (0)",
+    ] {
+        h.get_by_label(text);
+    }
 }
 
 #[test]

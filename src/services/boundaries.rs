@@ -7,9 +7,16 @@
 //! when its coordinates are plausibly longitude/latitude (WGS84, as RFC 7946 requires), and otherwise refused
 //! with the coordinate system it most likely is, so the user knows what to re-export. Nothing here panics on a
 //! malformed file: every problem is a [`BoundaryError`] naming the feature (counted from 1) where it has one.
+//!
+//! Once imported, the layers answer the site form: which ward and police station a point falls in (an R-tree of
+//! the areas' boxes, so a point meets only the polygons around it — the coverage report uses the same tree) and
+//! the layer's names in natural order ("Ward 2" before "Ward 10", in Devanagari digits too).
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
 use serde_json::{Map, Value};
 
 use crate::model::{BoundaryArea, BoundaryKind, INDIA_LAT_DEG, INDIA_LON_DEG};
@@ -291,6 +298,156 @@ pub fn read_areas(
 struct RawFeature {
     properties: Map<String, Value>,
     polygons: Vec<Vec<Vec<(f64, f64)>>>,
+}
+
+/// Areas' bounding boxes, so a point is tested only against the few areas around it.
+pub struct AreaTree(RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>);
+
+impl AreaTree {
+    pub fn build(areas: &[BoundaryArea]) -> Self {
+        // A hair wider than each area: a point on a box edge is still tested against the polygon itself.
+        const PAD_DEG: f64 = 1e-9;
+        let boxes = areas
+            .iter()
+            .enumerate()
+            .map(|(k, w)| {
+                let (lat_lo, lon_lo, lat_hi, lon_hi) = w.bbox();
+                GeomWithData::new(
+                    Rectangle::from_corners(
+                        [lon_lo - PAD_DEG, lat_lo - PAD_DEG],
+                        [lon_hi + PAD_DEG, lat_hi + PAD_DEG],
+                    ),
+                    k as u32,
+                )
+            })
+            .collect();
+        Self(RTree::bulk_load(boxes))
+    }
+
+    /// Positions in `areas` (the slice the tree was built from) of the areas holding the point, ascending,
+    /// into `out`.
+    pub fn areas_at(&self, areas: &[BoundaryArea], lat: f64, lon: f64, out: &mut Vec<usize>) {
+        out.clear();
+        if !(lat.is_finite() && lon.is_finite()) {
+            return;
+        }
+        out.extend(
+            self.0
+                .locate_all_at_point([lon, lat])
+                .map(|b| b.data as usize)
+                .filter(|&k| areas.get(k).is_some_and(|a| a.contains(lat, lon))),
+        );
+        out.sort_unstable();
+    }
+}
+
+/// The imported layers as the site form asks them: names to choose from, and the area a point falls in.
+#[derive(Default)]
+pub struct BoundaryIndex {
+    areas: Vec<BoundaryArea>,
+    tree: Option<AreaTree>,
+    /// Per kind ([`BoundaryKind::ALL`] order): the distinct names, in natural order.
+    names: [Vec<String>; 2],
+}
+
+impl BoundaryIndex {
+    pub fn new(areas: Vec<BoundaryArea>) -> Self {
+        let names = BoundaryKind::ALL.map(|kind| {
+            let mut names: Vec<String> = areas
+                .iter()
+                .filter(|a| a.kind == kind)
+                .map(|a| a.name.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .collect();
+            names.sort_by(|a, b| natural_cmp(a, b));
+            names.dedup();
+            names
+        });
+        let tree = Some(AreaTree::build(&areas));
+        Self { areas, tree, names }
+    }
+
+    fn slot(kind: BoundaryKind) -> usize {
+        match kind {
+            BoundaryKind::Ward => 0,
+            BoundaryKind::PoliceStation => 1,
+        }
+    }
+
+    /// The layer's area names, in natural order; empty when no layer of that kind is imported.
+    pub fn names(&self, kind: BoundaryKind) -> &[String] {
+        &self.names[Self::slot(kind)]
+    }
+
+    /// The area of that kind the point falls in (of overlapping areas, the first in natural order).
+    pub fn area_at(&self, kind: BoundaryKind, lat_deg: f64, lon_deg: f64) -> Option<&BoundaryArea> {
+        let tree = self.tree.as_ref()?;
+        let mut found = Vec::new();
+        tree.areas_at(&self.areas, lat_deg, lon_deg, &mut found);
+        found
+            .into_iter()
+            .filter_map(|k| self.areas.get(k))
+            .filter(|a| a.kind == kind)
+            .min_by(|a, b| natural_cmp(&a.name, &b.name))
+    }
+}
+
+/// Whether the text a user typed names the area of this name and code: its name, its code, or "name (code)",
+/// ignoring case and the spaces around.
+pub fn names_area(typed: &str, name: &str, code: &str) -> bool {
+    let typed = typed.trim().to_lowercase();
+    let name = name.trim().to_lowercase();
+    let code = code.trim().to_lowercase();
+    typed == name || (!code.is_empty() && (typed == code || typed == format!("{name} ({code})")))
+}
+
+/// The value of a decimal digit, ASCII or Devanagari (० to ९).
+fn digit_value(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => c.to_digit(10),
+        '\u{0966}'..='\u{096F}' => Some(c as u32 - 0x0966),
+        _ => None,
+    }
+}
+
+/// Natural order for area names: runs of digits compare by their value ("Ward 2" before "Ward 10", "वार्ड २"
+/// before "वार्ड १०", and ASCII and Devanagari digits of equal value alike), other letters ignoring case; names
+/// equal by that are then ordered by their plain text, so the order is total and stable.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(p), Some(q)) => {
+                if digit_value(p).is_some() && digit_value(q).is_some() {
+                    let run = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                        let mut digits = Vec::new();
+                        while let Some(d) = it.peek().copied().and_then(digit_value) {
+                            digits.push(d);
+                            it.next();
+                        }
+                        // Leading zeros do not change the value; without them, longer is larger.
+                        let first = digits.iter().position(|&d| d != 0).unwrap_or(digits.len());
+                        digits.split_off(first)
+                    };
+                    let (m, n) = (run(&mut x), run(&mut y));
+                    let by_value = m.len().cmp(&n.len()).then_with(|| m.cmp(&n));
+                    if by_value != Ordering::Equal {
+                        return by_value;
+                    }
+                } else {
+                    let by_letter = p.to_lowercase().cmp(q.to_lowercase());
+                    if by_letter != Ordering::Equal {
+                        return by_letter;
+                    }
+                    x.next();
+                    y.next();
+                }
+            }
+        }
+    }
 }
 
 fn short(detail: String) -> String {
@@ -701,6 +858,123 @@ mod tests {
 
     fn jhansi_square() -> String {
         polygon(&square(78.56, 25.44, 0.01))
+    }
+
+    #[test]
+    fn names_sort_naturally_in_latin_and_devanagari_digits() {
+        let mut names = vec![
+            "Ward 10",
+            "ward 2",
+            "Ward 1",
+            "Ward 02",
+            "Ward 2A",
+            "Civil Lines",
+            "वार्ड १०",
+            "वार्ड २",
+            "वार्ड 3",
+            "Ward 100",
+            "Ward",
+            "Sipri Bazar",
+            "वार्ड",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "Civil Lines",
+                "Sipri Bazar",
+                "Ward",
+                "Ward 1",
+                // Equal in value: the plain text decides, so the order is total.
+                "Ward 02",
+                "ward 2",
+                "Ward 2A",
+                "Ward 10",
+                "Ward 100",
+                "वार्ड",
+                "वार्ड २",
+                "वार्ड 3",
+                "वार्ड १०",
+            ]
+        );
+        assert_eq!(natural_cmp("Ward 2", "Ward 10"), Ordering::Less);
+        assert_eq!(natural_cmp("वार्ड २", "वार्ड 2"), "वार्ड २".cmp("वार्ड 2"));
+        // Digit runs longer than any integer do not overflow.
+        assert_eq!(
+            natural_cmp(
+                "Ward 99999999999999999999999",
+                "Ward 100000000000000000000000"
+            ),
+            Ordering::Less
+        );
+        assert_eq!(natural_cmp("", ""), Ordering::Equal);
+        assert_eq!(natural_cmp("", "a"), Ordering::Less);
+    }
+
+    fn square_area(
+        kind: BoundaryKind,
+        name: &str,
+        code: &str,
+        lat: f64,
+        lon: f64,
+        side: f64,
+    ) -> BoundaryArea {
+        BoundaryArea {
+            kind,
+            name: name.into(),
+            code: code.into(),
+            polygons: vec![vec![vec![
+                (lat, lon),
+                (lat, lon + side),
+                (lat + side, lon + side),
+                (lat + side, lon),
+                (lat, lon),
+            ]]],
+        }
+    }
+
+    #[test]
+    fn a_point_finds_its_ward_and_police_station() {
+        let index = BoundaryIndex::new(vec![
+            square_area(BoundaryKind::Ward, "Ward 10", "10", 25.40, 78.50, 0.05),
+            square_area(BoundaryKind::Ward, "Ward 2", "2", 25.45, 78.50, 0.05),
+            square_area(
+                BoundaryKind::PoliceStation,
+                "Nawabad",
+                "",
+                25.40,
+                78.50,
+                0.10,
+            ),
+            square_area(BoundaryKind::Ward, "Ward 2", "2", 25.60, 78.50, 0.01),
+        ]);
+        assert_eq!(index.names(BoundaryKind::Ward), ["Ward 2", "Ward 10"]);
+        assert_eq!(index.names(BoundaryKind::PoliceStation), ["Nawabad"]);
+        let at = |kind, lat, lon| index.area_at(kind, lat, lon).map(|a| a.name.as_str());
+        assert_eq!(at(BoundaryKind::Ward, 25.42, 78.52), Some("Ward 10"));
+        assert_eq!(at(BoundaryKind::Ward, 25.47, 78.52), Some("Ward 2"));
+        assert_eq!(
+            at(BoundaryKind::PoliceStation, 25.47, 78.52),
+            Some("Nawabad")
+        );
+        assert_eq!(at(BoundaryKind::Ward, 25.70, 78.52), None);
+        assert_eq!(at(BoundaryKind::Ward, f64::NAN, 78.52), None);
+        let empty = BoundaryIndex::default();
+        assert!(empty.names(BoundaryKind::Ward).is_empty());
+        assert_eq!(
+            empty
+                .area_at(BoundaryKind::Ward, 25.42, 78.52)
+                .map(|a| a.code.clone()),
+            None
+        );
+        // What a user types names the area by its name, code or both, in any case.
+        let ward = index.area_at(BoundaryKind::Ward, 25.42, 78.52).unwrap();
+        for typed in ["Ward 10", " ward 10 ", "10", "Ward 10 (10)"] {
+            assert!(names_area(typed, &ward.name, &ward.code), "{typed}");
+        }
+        for typed in ["Ward 1", "", "Ward 100"] {
+            assert!(!names_area(typed, &ward.name, &ward.code), "{typed}");
+        }
     }
 
     #[test]

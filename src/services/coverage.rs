@@ -57,12 +57,12 @@ pub fn compute(input: &CoverageInput<'_>) -> CoverageReport {
         .clamp(1, 8);
     let index = Index::build(&prep);
     let places = parallel_map(&prep.places, threads, |p| index.place(&prep, p));
-    let ward_tree = WardTree::build(input.wards);
+    let ward_tree = crate::services::boundaries::AreaTree::build(input.wards);
     let cameras = parallel_ward_counts(&prep, threads, |lat, lon, out| {
-        ward_tree.wards_at(input.wards, lat, lon, out)
+        ward_tree.areas_at(input.wards, lat, lon, out)
     });
     prep.finish(&places, cameras, |lat, lon, out| {
-        ward_tree.wards_at(input.wards, lat, lon, out)
+        ward_tree.areas_at(input.wards, lat, lon, out)
     })
 }
 
@@ -581,46 +581,6 @@ impl Index {
             }
         }
         outcome(tally, best)
-    }
-}
-
-/// Wards' bounding boxes, so a point is tested only against the few wards around it.
-struct WardTree(RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>);
-
-impl WardTree {
-    fn build(wards: &[BoundaryArea]) -> Self {
-        // A hair wider than each ward: a point on a box edge is still tested against the polygon itself.
-        const PAD_DEG: f64 = 1e-9;
-        let boxes = wards
-            .iter()
-            .enumerate()
-            .map(|(k, w)| {
-                let (lat_lo, lon_lo, lat_hi, lon_hi) = w.bbox();
-                GeomWithData::new(
-                    Rectangle::from_corners(
-                        [lon_lo - PAD_DEG, lat_lo - PAD_DEG],
-                        [lon_hi + PAD_DEG, lat_hi + PAD_DEG],
-                    ),
-                    k as u32,
-                )
-            })
-            .collect();
-        Self(RTree::bulk_load(boxes))
-    }
-
-    /// Positions in `wards` of the wards holding the point, ascending, into `out`.
-    fn wards_at(&self, wards: &[BoundaryArea], lat: f64, lon: f64, out: &mut Vec<usize>) {
-        out.clear();
-        if !(lat.is_finite() && lon.is_finite()) {
-            return;
-        }
-        out.extend(
-            self.0
-                .locate_all_at_point([lon, lat])
-                .map(|b| b.data as usize)
-                .filter(|&k| wards[k].contains(lat, lon)),
-        );
-        out.sort_unstable();
     }
 }
 

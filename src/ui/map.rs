@@ -2,8 +2,10 @@
 //! dragging, zoom by wheel around the pointer) over an offline base map, with the cameras clustered when zoomed
 //! out (count and a ring in the worst member's colour), each camera's field of view at street zoom, black spots
 //! with their radius, toll plazas and the jail. A click selects the camera everywhere (wall, table, details);
-//! selecting elsewhere centres the map; shift-drag selects many for the wall or the table; the camera form picks
-//! its position and facing here.
+//! selecting elsewhere centres the map (a camera at street zoom, named); shift-drag selects many for the wall or
+//! the table; the camera form picks its position and facing here. A click on a camera also opens a popup with its
+//! site, health and stage and a way to its details. Names are decluttered (`map_labels`), and the legend shows
+//! every symbol drawn.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
@@ -12,6 +14,7 @@ use std::time::Instant;
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, Ui, Vec2};
 
 use super::map_base::BaseMap;
+use super::map_labels::{LabelRank, place};
 use super::{DeskApp, Screen};
 use crate::i18n::{I18n, indian_grouping};
 use crate::model::geo::{self, WorldPoint};
@@ -36,6 +39,11 @@ const MAX_SITE_SQUARES: usize = 1_500;
 const MAX_SITE_NAMES: usize = 120;
 /// How far from a marker a click still hits it.
 const HIT_PX: f64 = 10.0;
+/// From this zoom on, cameras are named beside their markers; a camera selected elsewhere is shown at least
+/// this close.
+const STREET_ZOOM: f64 = 17.0;
+/// Above this many cameras on screen only the selected camera and those with a problem are named.
+const MAX_CAMERA_LABELS: usize = 400;
 /// Range drawn for a camera whose range is not recorded.
 const DEFAULT_RANGE_M: f64 = 30.0;
 
@@ -178,9 +186,22 @@ struct PriorityPlace {
 /// Clusters being built on a thread: the result (with its build time in ms) and what it is built for.
 type ClusterJob = (Receiver<(MapIndex, f64)>, (Filters, u64));
 
+/// A label the map wrote last frame (for tests and screen readers: painted text is not in the widget tree).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnLabel {
+    pub text: String,
+    pub rect: Rect,
+    /// The camera it names, if it names one.
+    pub camera: Option<CameraId>,
+}
+
 /// What the map remembers between frames.
 #[derive(Default)]
 pub struct MapState {
+    /// The labels drawn last frame, after decluttering.
+    labels: Vec<DrawnLabel>,
+    /// The camera whose popup is open (name, site, health, stage, "Open details").
+    pub popup: Option<CameraId>,
     pub view: MapView,
     pub layers: MapLayers,
     index: Option<MapIndex>,
@@ -234,6 +255,11 @@ impl MapState {
         }
         self.pick = Some(pick);
         self.return_to = Some(return_to);
+    }
+
+    /// The labels drawn last frame (none hides another).
+    pub fn labels_drawn(&self) -> &[DrawnLabel] {
+        &self.labels
     }
 
     /// Cameras on the map now (after the filters).
@@ -476,7 +502,12 @@ fn follow_selection(app: &mut DeskApp) {
         (None, None) => None,
     };
     if let Some((lat, lon)) = at {
-        let zoom = app.map.view.zoom.max(15.0);
+        // A camera is shown where it stands, named; a site with the street around it.
+        let zoom = if selection.1.is_some() {
+            STREET_ZOOM
+        } else {
+            15.0
+        };
         app.map.view.fly_to(lat, lon, zoom);
     }
 }
@@ -650,7 +681,7 @@ fn side_ui(app: &mut DeskApp, ui: &mut Ui) {
     ui.separator();
     box_selection_ui(app, ui);
     ui.separator();
-    legend_ui(&app.i18n, ui);
+    legend_ui(&app.i18n, ui, app.map.pick.is_some());
     super::map_areas::legend_ui(app, ui);
 }
 
@@ -671,7 +702,7 @@ fn fly_to_found(app: &mut DeskApp, found: Found) {
         Found::Camera(i) => {
             if let Some(camera) = index.snapshot.cameras.get(i as usize) {
                 let (id, lat, lon) = (camera.id, camera.camera.lat_deg, camera.camera.lon_deg);
-                app.map.view.fly_to(lat, lon, 17.0);
+                app.map.view.fly_to(lat, lon, STREET_ZOOM);
                 app.select_camera(id);
                 app.map.centred_on = (app.selection.site, Some(id));
             }
@@ -710,7 +741,16 @@ fn box_selection_ui(app: &mut DeskApp, ui: &mut Ui) {
     }
 }
 
-fn legend_ui(i18n: &I18n, ui: &mut Ui) {
+/// One line per symbol `canvas_ui` paints, drawn by the same painter functions (the base map's own pictures, the
+/// scale bar and the coordinates explain themselves).
+fn legend_ui(i18n: &I18n, ui: &mut Ui, picking: bool) {
+    let line = |ui: &mut Ui, key: &str, draw: &dyn Fn(&egui::Painter, Rect)| {
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(Vec2::splat(22.0), Sense::hover());
+            draw(ui.painter(), rect);
+            ui.add(egui::Label::new(i18n.tr(key)).wrap());
+        });
+    };
     ui.label(RichText::new(i18n.tr("map-legend")).strong());
     for state in PinState::ALL {
         ui.horizontal(|ui| {
@@ -719,6 +759,37 @@ fn legend_ui(i18n: &I18n, ui: &mut Ui) {
             ui.label(i18n.tr(state.i18n_key()));
         });
     }
+    line(ui, "map-legend-selected", &|p, r| {
+        pin_shape(p, r.center(), PinState::Online, true);
+    });
+    line(ui, "map-legend-fov", &|p, r| {
+        let colour = pin_colour(PinState::Online);
+        let at = r.left_bottom() + Vec2::new(3.0, -3.0);
+        p.add(Shape::convex_polygon(
+            vec![
+                at,
+                r.right_top() + Vec2::new(-8.0, 2.0),
+                r.right_top() + Vec2::new(-1.0, 9.0),
+            ],
+            colour.gamma_multiply(0.22),
+            Stroke::new(1.0, colour.gamma_multiply(0.7)),
+        ));
+        p.circle(at, 3.0, colour, Stroke::new(1.0, Color32::from_gray(20)));
+    });
+    line(ui, "map-legend-site", &|p, r| {
+        site_square(p, r.center(), false);
+    });
+    line(ui, "map-legend-label", &|p, r| {
+        let frame = r.shrink2(Vec2::new(0.0, 5.0));
+        p.rect_filled(frame, 2.0, Color32::from_black_alpha(140));
+        p.text(
+            frame.center(),
+            Align2::CENTER_CENTER,
+            "Aa",
+            FontId::proportional(10.0),
+            Color32::from_gray(235),
+        );
+    });
     for (priority, key) in [
         (Priority::BlackSpot, "priority-black-spot"),
         (Priority::TollPlaza, "priority-toll-plaza"),
@@ -729,6 +800,20 @@ fn legend_ui(i18n: &I18n, ui: &mut Ui) {
             let (rect, _) = ui.allocate_exact_size(Vec2::splat(14.0), Sense::hover());
             place_symbol(ui.painter(), rect.center(), priority, 6.0);
             ui.label(i18n.tr(key));
+        });
+    }
+    line(ui, "map-legend-place-radius", &|p, r| {
+        let colour = place_colour(Priority::BlackSpot);
+        p.circle_filled(r.center(), 9.0, colour.gamma_multiply(0.18));
+        p.circle_stroke(r.center(), 9.0, Stroke::new(1.5, colour));
+    });
+    if picking {
+        line(ui, "map-legend-pick", &|p, r| {
+            pick_symbol(
+                p,
+                r.left_bottom() + Vec2::new(5.0, -5.0),
+                r.right_top() + Vec2::new(-6.0, 6.0),
+            );
         });
     }
     ui.horizontal(|ui| {
@@ -864,7 +949,10 @@ fn canvas_ui(app: &mut DeskApp, ui: &mut Ui) {
         base.draw(ui.ctx(), &painter, &view, rect);
     }
     let (min, max) = view.visible(rect);
-    super::map_areas::draw(app, &painter, &view, rect, min, max);
+    let mut labels: Vec<PendingLabel> = Vec::new();
+    super::map_areas::draw(app, &painter, &view, rect, (min, max), &mut labels);
+    // Area names go here, under the markers, once the labels are placed.
+    let under_markers = painter.add(Shape::Noop);
     let mut shapes: Vec<Shape> = Vec::new();
     if app.map.layers.priority_places {
         places_radius_ui(app, &view, rect, &mut shapes);
@@ -876,9 +964,9 @@ fn canvas_ui(app: &mut DeskApp, ui: &mut Ui) {
             painter.extend(std::mem::take(&mut shapes));
         }
         if view.zoom >= SITE_ZOOM {
-            sites_ui(app, &painter, &view, rect, min, max);
+            sites_ui(app, &painter, &view, rect, (min, max), &mut labels);
         }
-        cameras_ui(app, &painter, &view, rect, min, max);
+        cameras_ui(app, &painter, &view, rect, (min, max), &mut labels);
     }
     if app.map.layers.priority_places {
         for place in &app.map.places {
@@ -889,6 +977,8 @@ fn canvas_ui(app: &mut DeskApp, ui: &mut Ui) {
         }
     }
     pick_ui(app, &painter, &view, rect);
+    app.map.labels = labels_ui(&painter, under_markers, &labels);
+    popup_ui(app, ui, rect);
     if let Some(from) = app.map.drag_from
         && let Some(to) = response.interact_pointer_pos()
     {
@@ -913,6 +1003,65 @@ fn canvas_ui(app: &mut DeskApp, ui: &mut Ui) {
         ],
     );
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, described.clone()));
+}
+
+/// The clicked camera's popup beside its marker: name, site, health and stage in words, and the way to its
+/// details on the registry screen.
+fn popup_ui(app: &mut DeskApp, ui: &Ui, rect: Rect) {
+    let Some(id) = app.map.popup else { return };
+    if app.selection.camera != Some(id) || app.map.pick.is_some() {
+        // Another camera was chosen elsewhere, or the camera form took the map.
+        app.map.popup = None;
+        return;
+    }
+    let Some(index) = app.index() else { return };
+    let (Some(pos), Some(c)) = (index.camera_position(id), index.camera(id)) else {
+        app.map.popup = None;
+        return;
+    };
+    let Some(at) = app.map.screen_pos_of(pos).filter(|p| rect.contains(*p)) else {
+        return;
+    };
+    let i18n = &app.i18n;
+    let site = index
+        .site(c.site_id)
+        .map(|s| s.site.display_name())
+        .unwrap_or_default();
+    let health = i18n.tr(&index.health_state(id).i18n_key());
+    let stage = i18n.tr(&c.stage.i18n_key());
+    let label = c.camera.label.clone();
+    let mut open = false;
+    let mut close = ui.input(|i| i.key_pressed(egui::Key::Escape));
+    egui::Area::new(ui.scope_id().with("camera_popup"))
+        .order(egui::Order::Foreground)
+        .fixed_pos(at + Vec2::new(14.0, -14.0))
+        .constrain_to(rect)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_max_width(300.0);
+                ui.label(
+                    RichText::new(i18n.tr_args("map-popup-camera", &[("label", label)])).strong(),
+                );
+                ui.label(i18n.tr_args("map-popup-site", &[("site", site)]));
+                ui.label(i18n.tr_args("map-popup-health", &[("health", health)]));
+                ui.label(i18n.tr_args("map-popup-stage", &[("stage", stage)]));
+                ui.horizontal(|ui| {
+                    if ui.button(i18n.tr("map-popup-open-details")).clicked() {
+                        open = true;
+                    }
+                    if ui.button(i18n.tr("map-popup-close")).clicked() {
+                        close = true;
+                    }
+                });
+            });
+        });
+    if open {
+        app.select_camera(id);
+        app.screen = Screen::Registry;
+    }
+    if open || close {
+        app.map.popup = None;
+    }
 }
 
 fn background(ui: &Ui) -> Color32 {
@@ -1020,6 +1169,8 @@ fn click(app: &mut DeskApp, rect: Rect, p: Pos2) {
     if app.map.pick.is_some() {
         return;
     }
+    // A click elsewhere closes the popup; a click on a camera opens its own.
+    app.map.popup = None;
     let reach = HIT_PX / view.scale();
     let zoom_level = view.zoom.floor() as u8;
     if app.map.layers.cameras {
@@ -1053,6 +1204,7 @@ fn click(app: &mut DeskApp, rect: Rect, p: Pos2) {
         if let Some(id) = camera {
             app.select_camera(id);
             app.map.centred_on = (app.selection.site, Some(id));
+            app.map.popup = Some(id);
             return;
         }
     }
@@ -1088,14 +1240,19 @@ fn places_radius_ui(app: &DeskApp, view: &MapView, rect: Rect, shapes: &mut Vec<
         if px < 4.0 || !rect.expand(px).contains(at) {
             continue;
         }
-        let colour = match place.priority {
-            Priority::BlackSpot => Color32::from_rgb(0xE5, 0x39, 0x35),
-            Priority::TollPlaza => Color32::from_rgb(0x00, 0x83, 0x8F),
-            Priority::Jail => Color32::from_rgb(0x90, 0xA4, 0xAE),
-            _ => Color32::from_rgb(0x7E, 0x57, 0xC2),
-        };
+        let colour = place_colour(place.priority);
         shapes.push(Shape::circle_filled(at, px, colour.gamma_multiply(0.18)));
         shapes.push(Shape::circle_stroke(at, px, Stroke::new(1.5, colour)));
+    }
+}
+
+/// The ring colour of a priority place's ground.
+fn place_colour(priority: Priority) -> Color32 {
+    match priority {
+        Priority::BlackSpot => Color32::from_rgb(0xE5, 0x39, 0x35),
+        Priority::TollPlaza => Color32::from_rgb(0x00, 0x83, 0x8F),
+        Priority::Jail => Color32::from_rgb(0x90, 0xA4, 0xAE),
+        _ => Color32::from_rgb(0x7E, 0x57, 0xC2),
     }
 }
 
@@ -1146,8 +1303,8 @@ fn sites_ui(
     painter: &egui::Painter,
     view: &MapView,
     rect: Rect,
-    min: WorldPoint,
-    max: WorldPoint,
+    (min, max): (WorldPoint, WorldPoint),
+    labels: &mut Vec<PendingLabel>,
 ) {
     let Some(index) = app.index() else { return };
     let (lat_a, lon_a) = geo::to_lat_lon(min);
@@ -1173,27 +1330,118 @@ fn sites_ui(
     for s in in_view {
         let at = view.to_screen(rect, geo::to_world(s.site.lat_deg, s.site.lon_deg));
         let selected = app.selection.site == Some(s.id) && app.selection.camera.is_none();
-        let r = Rect::from_center_size(at, Vec2::splat(if selected { 12.0 } else { 8.0 }));
-        painter.rect_stroke(
-            r,
-            1.0,
-            Stroke::new(if selected { 3.0 } else { 1.5 }, Color32::from_gray(200)),
-            egui::StrokeKind::Middle,
-        );
-        if names && view.zoom >= 17.0 {
-            // On a dark backing: readable over any base map.
-            let galley = painter.layout_no_wrap(
+        site_square(painter, at, selected);
+        if names && view.zoom >= STREET_ZOOM {
+            labels.push(PendingLabel::backed(
+                painter,
                 s.site.display_name(),
-                FontId::proportional(11.0),
-                Color32::from_gray(235),
-            );
-            let frame = Align2::LEFT_BOTTOM
-                .anchor_size(at + Vec2::new(8.0, -8.0), galley.size())
-                .expand(2.0);
-            painter.rect_filled(frame, 2.0, Color32::from_black_alpha(140));
-            painter.galley(frame.shrink(2.0).min, galley, Color32::from_gray(235));
+                (Align2::LEFT_BOTTOM, at + Vec2::new(8.0, -8.0)),
+                if selected {
+                    LabelRank::SelectedSite
+                } else {
+                    LabelRank::Site
+                },
+                None,
+            ));
         }
     }
+}
+
+/// A site's square (larger and bolder when selected).
+fn site_square(painter: &egui::Painter, at: Pos2, selected: bool) {
+    let r = Rect::from_center_size(at, Vec2::splat(if selected { 12.0 } else { 8.0 }));
+    painter.rect_stroke(
+        r,
+        1.0,
+        Stroke::new(if selected { 3.0 } else { 1.5 }, Color32::from_gray(200)),
+        egui::StrokeKind::Middle,
+    );
+}
+
+/// A name waiting for its place: measured, anchored and ranked; `map_labels::place` decides whether it is drawn.
+pub(super) struct PendingLabel {
+    galley: Arc<egui::Galley>,
+    /// Where it would go, backing included.
+    rect: Rect,
+    rank: LabelRank,
+    /// On a dark backing (cameras and sites, readable over any base map), or plain coloured text (areas).
+    backed: bool,
+    camera: Option<CameraId>,
+}
+
+impl PendingLabel {
+    fn backed(
+        painter: &egui::Painter,
+        text: String,
+        (anchor, at): (Align2, Pos2),
+        rank: LabelRank,
+        camera: Option<CameraId>,
+    ) -> Self {
+        let galley =
+            painter.layout_no_wrap(text, FontId::proportional(11.0), Color32::from_gray(235));
+        let rect = anchor.anchor_size(at, galley.size()).expand(2.0);
+        Self {
+            galley,
+            rect,
+            rank,
+            backed: true,
+            camera,
+        }
+    }
+
+    /// An area's name, centred on its label point, in the layer's colour.
+    pub(super) fn area(painter: &egui::Painter, text: String, at: Pos2, colour: Color32) -> Self {
+        let galley = painter.layout_no_wrap(text, FontId::proportional(11.0), colour);
+        let rect = Align2::CENTER_CENTER.anchor_size(at, galley.size());
+        Self {
+            galley,
+            rect,
+            rank: LabelRank::Area,
+            backed: false,
+            camera: None,
+        }
+    }
+
+    /// A name on its dark backing.
+    fn paint(&self, painter: &egui::Painter) {
+        painter.rect_filled(self.rect, 2.0, Color32::from_black_alpha(140));
+        painter.galley(
+            self.rect.shrink(2.0).min,
+            self.galley.clone(),
+            Color32::from_gray(235),
+        );
+    }
+}
+
+/// Draws the labels that fit (the selection and problems first) and returns what was drawn. Area names go in
+/// the `under_markers` slot, so a ward's name never hides a camera.
+fn labels_ui(
+    painter: &egui::Painter,
+    under_markers: egui::layers::ShapeIdx,
+    labels: &[PendingLabel],
+) -> Vec<DrawnLabel> {
+    let rects: Vec<(Rect, LabelRank)> = labels.iter().map(|l| (l.rect, l.rank)).collect();
+    let mut drawn = Vec::new();
+    let mut areas = Vec::new();
+    for i in place(&rects) {
+        let label = &labels[i];
+        if label.backed {
+            label.paint(painter);
+        } else {
+            areas.push(Shape::galley(
+                label.rect.min,
+                label.galley.clone(),
+                Color32::from_gray(235),
+            ));
+        }
+        drawn.push(DrawnLabel {
+            text: label.galley.text().to_string(),
+            rect: label.rect,
+            camera: label.camera,
+        });
+    }
+    painter.set(under_markers, Shape::Vec(areas));
+    drawn
 }
 
 /// Cameras: clusters up to the cluster zoom, single markers beyond; the selected camera ringed.
@@ -1202,8 +1450,8 @@ fn cameras_ui(
     painter: &egui::Painter,
     view: &MapView,
     rect: Rect,
-    min: WorldPoint,
-    max: WorldPoint,
+    (min, max): (WorldPoint, WorldPoint),
+    labels: &mut Vec<PendingLabel>,
 ) {
     let (Some(map), Some(index)) = (&app.map.index, app.index()) else {
         return;
@@ -1213,12 +1461,45 @@ fn cameras_ui(
         .camera
         .and_then(|id| index.camera_position(id));
     let zoom_level = view.zoom.floor() as u8;
+    let names = view.zoom >= STREET_ZOOM;
+    let mut named = 0usize;
+    // A camera's name beside its marker at street zoom; the selected one is named below, whatever the zoom.
+    let mut name = |pin: &crate::services::map_index::MapPin, at: Pos2| {
+        if !names || Some(pin.camera_pos) == selected_pos {
+            return;
+        }
+        let is_problem = matches!(
+            pin.state,
+            PinState::Offline | PinState::AuthFailed | PinState::StreamError | PinState::Blocked
+        );
+        if !is_problem && named >= MAX_CAMERA_LABELS {
+            return;
+        }
+        let Some(c) = index.snapshot.cameras.get(pin.camera_pos as usize) else {
+            return;
+        };
+        named += 1;
+        labels.push(PendingLabel::backed(
+            painter,
+            c.camera.label.clone(),
+            (Align2::LEFT_CENTER, at + Vec2::new(9.0, 0.0)),
+            if is_problem {
+                LabelRank::Problem
+            } else {
+                LabelRank::Camera
+            },
+            Some(c.id),
+        ));
+    };
     if zoom_level <= MAX_CLUSTER_ZOOM {
         for c in map.clusters_in(zoom_level, min, max) {
             let at = view.to_screen(rect, c.centre);
             if c.count == 1 {
                 let selected = map.pin(c.first_pin).map(|p| p.camera_pos) == selected_pos;
                 pin_shape(painter, at, c.worst(), selected && selected_pos.is_some());
+                if let Some(pin) = map.pin(c.first_pin) {
+                    name(pin, at);
+                }
             } else {
                 cluster_shape(
                     painter,
@@ -1232,12 +1513,25 @@ fn cameras_ui(
     } else {
         for pin in map.pins_in(min, max) {
             let selected = Some(pin.camera_pos) == selected_pos;
-            pin_shape(
+            let at = view.to_screen(rect, pin.world);
+            pin_shape(painter, at, pin.state, selected);
+            name(pin, at);
+        }
+    }
+    // The selected camera (the one the map flew to) is always named, even where others would hide it.
+    if let Some(pos) = selected_pos
+        && let Some(pin) = map.pin_of_camera(pos)
+        && let Some(c) = index.snapshot.cameras.get(pos as usize)
+    {
+        let at = view.to_screen(rect, pin.world);
+        if rect.contains(at) {
+            labels.push(PendingLabel::backed(
                 painter,
-                view.to_screen(rect, pin.world),
-                pin.state,
-                selected,
-            );
+                c.camera.label.clone(),
+                (Align2::LEFT_CENTER, at + Vec2::new(13.0, 0.0)),
+                LabelRank::Forced,
+                Some(c.id),
+            ));
         }
     }
     // The selected camera stands out even inside a cluster.
@@ -1266,6 +1560,11 @@ fn pick_ui(app: &DeskApp, painter: &egui::Painter, view: &MapView, rect: Rect) {
     let at = view.to_screen(rect, geo::to_world(lat_deg, lon_deg));
     let (hl, hn) = geo::destination((lat_deg, lon_deg), bearing_deg, range_m);
     let handle = view.to_screen(rect, geo::to_world(hl, hn));
+    pick_symbol(painter, at, handle);
+}
+
+/// The camera being placed (amber, black ring) and its facing handle.
+fn pick_symbol(painter: &egui::Painter, at: Pos2, handle: Pos2) {
     let colour = Color32::from_rgb(0xFF, 0xC1, 0x07);
     painter.line_segment([at, handle], Stroke::new(2.5, colour));
     painter.circle(at, 6.0, colour, Stroke::new(2.0, Color32::BLACK));

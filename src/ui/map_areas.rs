@@ -6,13 +6,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 
-use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Shape, Stroke, Ui};
+use egui::{Color32, Pos2, Rect, RichText, Shape, Stroke, Ui};
 
 use super::DeskApp;
 use super::map::MapView;
 use crate::model::geo::{self, WorldPoint};
 use crate::model::{BoundaryArea, BoundaryKind};
-use crate::services::boundaries::{GeoJsonPreview, preview};
+use crate::services::boundaries::{BoundaryIndex, GeoJsonPreview, preview};
 use crate::services::desk::DeskCommand;
 
 /// Area names are written on the map only while this few areas are in view.
@@ -80,6 +80,8 @@ type FileRead = Result<(String, Arc<String>, GeoJsonPreview), String>;
 #[derive(Default)]
 pub struct Areas {
     pub shapes: Vec<AreaShape>,
+    /// The same layers for the site form: names in natural order, and the area a point falls in.
+    pub index: Arc<BoundaryIndex>,
     /// The registry revision the shapes were read for.
     pub loaded_for: Option<u64>,
     pending: bool,
@@ -92,6 +94,8 @@ pub struct Areas {
 impl Areas {
     pub fn set(&mut self, areas: &[BoundaryArea]) {
         self.shapes = areas.iter().map(AreaShape::of).collect();
+        // A box per area and a sort of the names: one pass over the points, as for the shapes above.
+        self.index = Arc::new(BoundaryIndex::new(areas.to_vec()));
         self.pending = false;
     }
 
@@ -316,14 +320,14 @@ pub fn import_ui(app: &mut DeskApp, ctx: &egui::Context) {
     }
 }
 
-/// The outlines of the areas in view, wards amber and police stations cyan, with their names when few.
+/// The outlines of the areas in view, wards amber and police stations cyan; their names (when few) join `labels`.
 pub fn draw(
     app: &DeskApp,
     painter: &egui::Painter,
     view: &MapView,
     rect: Rect,
-    min: WorldPoint,
-    max: WorldPoint,
+    (min, max): (WorldPoint, WorldPoint),
+    labels: &mut Vec<super::map::PendingLabel>,
 ) {
     let layers = app.map.layers;
     let visible: Vec<&AreaShape> = app
@@ -351,13 +355,13 @@ pub fn draw(
             if size.x < 110.0 || size.y < 40.0 {
                 continue;
             }
-            painter.text(
+            // Placed with the cameras' and sites' names, after them: a name never covers another.
+            labels.push(super::map::PendingLabel::area(
+                painter,
+                area.name.clone(),
                 view.to_screen(rect, area.label),
-                Align2::CENTER_CENTER,
-                &area.name,
-                FontId::proportional(11.0),
                 colour(area.kind).gamma_multiply(0.9),
-            );
+            ));
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod import;
 pub mod map;
 mod map_areas;
 mod map_base;
+mod map_labels;
 mod registry_screen;
 pub mod review;
 pub mod settings;

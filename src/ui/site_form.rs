@@ -1,5 +1,10 @@
 //! Add / edit a site: every field with its error beside it; Tab moves on, Enter saves, Esc cancels (asking first
 //! when something was typed).
+//!
+//! Ward and police station come from the imported boundary layers when there are any: a list of the layer's
+//! names to choose from, the area the map puts the site's point in offered with one click (and filled in when the
+//! field is empty and the point was set here), and a warning — never a refusal — when the field names another
+//! area. Typed text stays allowed: a layer may be old, and a city without layers types them.
 
 use super::DeskApp;
 use super::widgets::{
@@ -7,7 +12,10 @@ use super::widgets::{
     form_modal_ui, merge_errors, number_text, parse_number, parse_optional_number, text_row,
 };
 use crate::i18n::I18n;
-use crate::model::{Field, OwnerCategory, Priority, Site, SiteId, validate_site_in};
+use std::sync::Arc;
+
+use crate::model::{BoundaryKind, Field, OwnerCategory, Priority, Site, SiteId, validate_site_in};
+use crate::services::boundaries::{BoundaryIndex, names_area};
 use crate::services::desk::{DeskCommand, SaveProblem};
 use crate::store::SiteRecord;
 
@@ -50,11 +58,76 @@ impl SiteDraft {
     }
 }
 
+/// An area the map puts the form's point in: its name and code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OnMap {
+    name: String,
+    code: String,
+}
+
+/// What the boundary layers say about the form's point, worked out again only when the point or the layers
+/// change (a lookup is an R-tree query and a polygon test or two: microseconds, but not every frame).
+#[derive(Default)]
+struct FromMap {
+    /// Latitude and longitude text, and the layers (by address), the answer is for.
+    key: Option<(String, String, usize)>,
+    layers: Arc<BoundaryIndex>,
+    /// Per kind ([`BoundaryKind::ALL`] order): the area at the point.
+    at_point: [Option<OnMap>; 2],
+    /// Per kind: the last answer the empty field was filled from, so a field the user empties stays empty.
+    filled_from: [Option<OnMap>; 2],
+}
+
+impl FromMap {
+    fn refresh(&mut self, layers: &Arc<BoundaryIndex>, d: &SiteDraft) {
+        let key = (d.lat.clone(), d.lon.clone(), Arc::as_ptr(layers) as usize);
+        if self.key.as_ref() == Some(&key) {
+            return;
+        }
+        self.key = Some(key);
+        self.layers = layers.clone();
+        let number = |t: &str| t.trim().replace(',', ".").parse::<f64>().ok();
+        self.at_point = match (number(&d.lat), number(&d.lon)) {
+            (Some(lat), Some(lon)) => BoundaryKind::ALL.map(|kind| {
+                layers.area_at(kind, lat, lon).map(|a| OnMap {
+                    name: a.name.trim().to_string(),
+                    code: a.code.trim().to_string(),
+                })
+            }),
+            _ => [None, None],
+        };
+    }
+
+    /// Fills an empty ward or police station from the map, once per answer, when the user set the point here.
+    fn fill_empty(&mut self, d: &mut SiteDraft, point_moved: bool) {
+        for (k, kind) in BoundaryKind::ALL.into_iter().enumerate() {
+            let value = area_value(d, kind);
+            if let Some(on_map) = &self.at_point[k]
+                && point_moved
+                && self.filled_from[k].as_ref() != Some(on_map)
+            {
+                if value.trim().is_empty() {
+                    *value = on_map.name.clone();
+                }
+                self.filled_from[k] = Some(on_map.clone());
+            }
+        }
+    }
+}
+
+fn area_value(d: &mut SiteDraft, kind: BoundaryKind) -> &mut String {
+    match kind {
+        BoundaryKind::Ward => &mut d.site.ward,
+        BoundaryKind::PoliceStation => &mut d.site.police_station,
+    }
+}
+
 pub struct SiteForm {
     id: Option<SiteId>,
     expected_version: i64,
     original: SiteDraft,
     draft: SiteDraft,
+    from_map: FromMap,
     pub(super) chrome: FormChrome,
 }
 
@@ -66,6 +139,7 @@ impl SiteForm {
             expected_version: 0,
             original: draft.clone(),
             draft,
+            from_map: FromMap::default(),
             chrome: FormChrome::new(),
         }
     }
@@ -77,6 +151,7 @@ impl SiteForm {
             expected_version: record.row_version,
             original: draft.clone(),
             draft,
+            from_map: FromMap::default(),
             chrome: FormChrome::new(),
         }
     }
@@ -122,15 +197,22 @@ impl SiteForm {
             subtitle: None,
             is_demo: app.index().is_some_and(|i| i.snapshot.is_demo),
         };
+        // The layers are read by the worker when the registry changes, whether or not the map was opened.
+        super::map_areas::refresh(app, ctx);
+        self.from_map.refresh(&app.map.areas.index, &self.draft);
+        let point_moved =
+            self.draft.lat != self.original.lat || self.draft.lon != self.original.lon;
+        self.from_map.fill_empty(&mut self.draft, point_moved);
         let is_dirty = self.is_dirty();
         let draft = &mut self.draft;
+        let from_map = &self.from_map;
         let action = form_modal_ui(
             ctx,
             header,
             &app.i18n,
             &mut self.chrome,
             is_dirty,
-            |ui, m, focus| Self::fields_ui(ui, &app.i18n, m, draft, focus),
+            |ui, m, focus| Self::fields_ui(ui, &app.i18n, m, draft, from_map, focus),
         );
         match action {
             FormAction::Save => self.save(app),
@@ -145,6 +227,7 @@ impl SiteForm {
         i18n: &I18n,
         m: &FieldMessages,
         d: &mut SiteDraft,
+        from_map: &FromMap,
         focus_first: &mut bool,
     ) {
         let first = text_row(ui, i18n, m, Field::NameEn, &mut d.site.name_en, None);
@@ -215,15 +298,11 @@ impl SiteForm {
             Some("+91 98765 43210"),
         );
         text_row(ui, i18n, m, Field::Address, &mut d.site.address, None);
-        text_row(ui, i18n, m, Field::Ward, &mut d.site.ward, None);
-        text_row(
-            ui,
-            i18n,
-            m,
-            Field::PoliceStation,
-            &mut d.site.police_station,
-            None,
-        );
+        for (k, kind) in BoundaryKind::ALL.into_iter().enumerate() {
+            let names = from_map.layers.names(kind);
+            let on_map = from_map.at_point[k].as_ref();
+            area_row(ui, i18n, m, kind, area_value(d, kind), names, on_map);
+        }
         text_row(ui, i18n, m, Field::Latitude, &mut d.lat, Some("25.4486"));
         text_row(ui, i18n, m, Field::Longitude, &mut d.lon, Some("78.5697"));
         let label = field_label(ui, i18n, Field::Notes);
@@ -233,5 +312,146 @@ impl SiteForm {
             field_error_ui(ui, m, Field::Notes);
         });
         ui.end_row();
+    }
+}
+
+/// Ward or police station: typed, or chosen from the layer's names; the map's answer offered, and a warning when
+/// the field names another area.
+fn area_row(
+    ui: &mut egui::Ui,
+    i18n: &I18n,
+    m: &FieldMessages,
+    kind: BoundaryKind,
+    value: &mut String,
+    names: &[String],
+    on_map: Option<&OnMap>,
+) {
+    let (field, choose) = match kind {
+        BoundaryKind::Ward => (Field::Ward, "site-choose-ward"),
+        BoundaryKind::PoliceStation => (Field::PoliceStation, "site-choose-police-station"),
+    };
+    if names.is_empty() && on_map.is_none() {
+        // No layer of this kind: the field is plain text, as ever.
+        text_row(ui, i18n, m, field, value, None);
+        return;
+    }
+    let label = field_label(ui, i18n, field);
+    ui.vertical(|ui| {
+        ui.horizontal(|ui| {
+            ui.add(egui::TextEdit::singleline(value).desired_width(220.0))
+                .labelled_by(label);
+            let choose = i18n.tr(choose);
+            egui::ComboBox::from_id_salt(("site_area_choose", kind.code()))
+                .width(130.0)
+                .selected_text(choose.clone())
+                .show_ui(ui, |ui| {
+                    for name in names {
+                        if ui.selectable_label(value.trim() == name, name).clicked() {
+                            *value = name.clone();
+                        }
+                    }
+                })
+                .response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &choose));
+        });
+        field_error_ui(ui, m, field);
+        if let Some(on_map) = on_map
+            && !names_area(value, &on_map.name, &on_map.code)
+        {
+            if !value.trim().is_empty() {
+                ui.label(
+                    egui::RichText::new(i18n.tr_args(
+                        "site-area-disagrees",
+                        &[
+                            ("map", on_map.name.clone()),
+                            ("typed", value.trim().to_string()),
+                        ],
+                    ))
+                    .color(ui.visuals().warn_fg_color),
+                );
+            }
+            if ui
+                .button(i18n.tr_args("site-area-suggested", &[("name", on_map.name.clone())]))
+                .on_hover_text(i18n.tr("site-area-suggested-hint"))
+                .clicked()
+            {
+                *value = on_map.name.clone();
+            }
+        }
+    });
+    ui.end_row();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::BoundaryArea;
+
+    fn layers() -> Arc<BoundaryIndex> {
+        let square = |kind, name: &str, lat: f64| BoundaryArea {
+            kind,
+            name: name.into(),
+            code: String::new(),
+            polygons: vec![vec![vec![
+                (lat, 78.50),
+                (lat, 78.60),
+                (lat + 0.05, 78.60),
+                (lat + 0.05, 78.50),
+            ]]],
+        };
+        Arc::new(BoundaryIndex::new(vec![
+            square(BoundaryKind::Ward, "Ward 12", 25.40),
+            square(BoundaryKind::Ward, "Ward 7", 25.45),
+            square(BoundaryKind::PoliceStation, "Nawabad", 25.40),
+        ]))
+    }
+
+    fn draft(lat: &str) -> SiteDraft {
+        let mut d = SiteDraft::from_site(&Site::blank());
+        d.lat = lat.into();
+        d.lon = "78,55".into();
+        d
+    }
+
+    #[test]
+    fn an_empty_field_is_filled_once_from_the_map_and_only_when_the_point_was_set_here() {
+        let layers = layers();
+        let mut from_map = FromMap::default();
+        let mut d = draft("25.42");
+        from_map.refresh(&layers, &d);
+        assert_eq!(
+            from_map.at_point[0].as_ref().map(|a| a.name.as_str()),
+            Some("Ward 12"),
+            "a decimal comma is read"
+        );
+        // An old site opened for editing is left as it was.
+        from_map.fill_empty(&mut d, false);
+        assert_eq!(
+            (d.site.ward.as_str(), d.site.police_station.as_str()),
+            ("", "")
+        );
+        // A point set in the form fills both empty fields.
+        from_map.fill_empty(&mut d, true);
+        assert_eq!(
+            (d.site.ward.as_str(), d.site.police_station.as_str()),
+            ("Ward 12", "Nawabad")
+        );
+        // Emptied by the user: stays empty for the same answer, filled again when the point moves to another ward.
+        d.site.ward.clear();
+        from_map.fill_empty(&mut d, true);
+        assert_eq!(d.site.ward, "");
+        d.lat = "25.47".into();
+        from_map.refresh(&layers, &d);
+        from_map.fill_empty(&mut d, true);
+        assert_eq!(d.site.ward, "Ward 7");
+        // A typed ward is never overwritten; an unreadable point has no answer.
+        d.site.ward = "Ward 3".into();
+        d.lat = "25.42".into();
+        from_map.refresh(&layers, &d);
+        from_map.fill_empty(&mut d, true);
+        assert_eq!(d.site.ward, "Ward 3");
+        d.lat = "north".into();
+        from_map.refresh(&layers, &d);
+        assert_eq!(from_map.at_point, [None, None]);
     }
 }
