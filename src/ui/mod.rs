@@ -3,6 +3,7 @@
 //! The UI never touches SQLite: it sends [`DeskCommand`]s to the registry worker and reads the in-memory
 //! [`RegistryIndex`] each frame.
 
+mod audit_log;
 pub mod blocked;
 mod camera_form;
 pub mod exports;
@@ -138,7 +139,7 @@ pub struct DeskApp {
     fonts_installed: bool,
     /// The window title last sent (it names the registry file, the demo mark, in the current language).
     title_shown: String,
-    audit_screen: registry_screen::AuditScreen,
+    audit_screen: audit_log::AuditScreen,
     /// How long the prober's news may wait for a frame, set by the screen shown.
     prober_news_wait_ms: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -457,7 +458,7 @@ impl DeskApp {
             self.on_event(event);
         }
         if changed && self.screen == Screen::Audit {
-            registry_screen::refresh_audit(self);
+            audit_log::refresh_audit(self);
         }
     }
 
@@ -712,7 +713,7 @@ impl DeskApp {
                 Screen::Review => review::review_ui(self, ui),
                 Screen::Blocked => blocked::blocked_ui(self, ui),
                 Screen::Import => import::import_ui(self, ui),
-                Screen::Audit => registry_screen::audit_ui(self, ui),
+                Screen::Audit => audit_log::audit_ui(self, ui),
             },
         });
         self.form_ui(&ctx);
