@@ -23,4 +23,6 @@ pub mod tiles;
 pub mod weekly;
 pub mod weekly_report;
 
-pub use audit::{audit_action_words, audit_change_words, audit_summary};
+pub use audit::{
+    AUDIT_ACTIONS, audit_action_words, audit_change_words, audit_record_words, audit_summary,
+};
