@@ -1,6 +1,7 @@
 //! Audit entries as one line a person reads: what changed from what to what.
 
 use crate::i18n::I18n;
+use crate::services::export::{Cell, ExportTable};
 use crate::store::AuditEntry;
 
 /// A catalogue message, or `None` when the catalogue has no such key (`tr` hands the key back then).
@@ -242,6 +243,55 @@ pub fn audit_record_words(
         ("registry", _) => i18n.tr("audit-entity-registry"),
         (entity, _) => format!("{entity} {id}").trim().to_string(),
     }
+}
+
+/// Entries as a table in the screen's words (headers in the reader's language too: the file is for people),
+/// for the CSV/XLSX writers. `record` names each entry's record as the screen does.
+pub fn audit_table(
+    i18n: &I18n,
+    entries: &[&AuditEntry],
+    record: impl Fn(&AuditEntry) -> String,
+) -> ExportTable {
+    let headers: Vec<String> = [
+        "audit-col-when",
+        "audit-col-who",
+        "audit-col-action",
+        "audit-col-what",
+        "audit-col-change",
+    ]
+    .iter()
+    .map(|k| i18n.tr(k))
+    .collect();
+    let mut table = ExportTable::new(
+        &i18n.tr("audit-export-title"),
+        &[
+            ("when", headers[0].as_str()),
+            ("who", headers[1].as_str()),
+            ("action", headers[2].as_str()),
+            ("record", headers[3].as_str()),
+            ("change", headers[4].as_str()),
+        ],
+    );
+    let text = |s: String| {
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s)
+        }
+    };
+    table.rows = entries
+        .iter()
+        .map(|e| {
+            vec![
+                text(crate::model::ist_datetime(e.at_unix_s)),
+                text(e.by_user.clone()),
+                text(audit_action_words(i18n, &e.action)),
+                text(record(e)),
+                text(audit_change_words(i18n, e)),
+            ]
+        })
+        .collect();
+    table
 }
 
 /// "name_en: Old » New; phone: …" for edits (» because the desk's Latin font has no arrow glyph), the new values' key fields for additions.

@@ -25,4 +25,5 @@ pub mod weekly_report;
 
 pub use audit::{
     AUDIT_ACTIONS, audit_action_words, audit_change_words, audit_record_words, audit_summary,
+    audit_table,
 };
