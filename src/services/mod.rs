@@ -8,6 +8,7 @@ pub mod boundaries;
 pub mod coverage;
 pub mod demo;
 pub mod desk;
+pub mod error_words;
 pub mod export;
 pub mod import;
 pub mod map_index;

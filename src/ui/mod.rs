@@ -17,6 +17,7 @@ pub mod review;
 pub mod settings;
 mod site_form;
 mod stage_form;
+mod status;
 pub mod wall;
 pub mod weekly_report;
 mod widgets;
@@ -133,6 +134,7 @@ pub struct DeskApp {
     /// Last message for the status bar (text, is_error).
     pub status: Option<(String, bool)>,
     key_status: Option<KeyStatus>,
+    status_log: status::StatusLog,
     load_ms: Option<u128>,
     /// The user asked to close while a form had unsaved edits.
     confirm_quit: bool,
@@ -178,6 +180,7 @@ impl DeskApp {
             task: None,
             status: None,
             key_status: None,
+            status_log: Default::default(),
             load_ms: None,
             confirm_quit: false,
             fonts_installed: false,
@@ -207,7 +210,7 @@ impl DeskApp {
         if let Some(path) = &self.settings_path
             && let Err(e) = self.settings.save(path)
         {
-            self.status = Some((e.to_string(), true));
+            self.report_error("settings-save-failed", &e);
         }
     }
 
@@ -220,7 +223,7 @@ impl DeskApp {
         if let Some(settings_path) = &self.settings_path
             && let Err(e) = self.settings.save(settings_path)
         {
-            self.status = Some((e.to_string(), true));
+            self.report_error("settings-save-failed", &e);
         }
     }
 
@@ -233,7 +236,7 @@ impl DeskApp {
         if let Some(settings_path) = &self.settings_path
             && let Err(e) = self.settings.save(settings_path)
         {
-            self.status = Some((e.to_string(), true));
+            self.report_error("settings-save-failed", &e);
         }
     }
 
@@ -878,15 +881,8 @@ impl DeskApp {
                         .text(self.t(&format!("task-{task}"))),
                 );
             }
-            if let Some((text, is_error)) = &self.status {
-                ui.separator();
-                let colour = if *is_error {
-                    ui.visuals().error_fg_color
-                } else {
-                    ui.visuals().text_color()
-                };
-                ui.label(RichText::new(text).color(colour));
-            }
+            ui.separator();
+            status::status_message_ui(self, ui);
         });
     }
 }

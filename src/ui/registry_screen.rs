@@ -186,19 +186,22 @@ pub(super) fn combo_filter<T: Clone + PartialEq>(
         .as_ref()
         .and_then(|v| options.iter().find(|(o, _)| o == v))
         .map_or_else(|| any.to_string(), |(_, name)| name.clone());
-    let label_id = ui.label(label).id;
-    egui::ComboBox::from_id_salt(id)
-        .width(140.0)
-        .selected_text(selected)
-        .height(400.0)
-        .show_ui(ui, |ui| {
-            ui.selectable_value(value, None, any);
-            for (option, name) in options {
-                ui.selectable_value(value, Some(option.clone()), name);
-            }
-        })
-        .response
-        .labelled_by(label_id);
+    // One group, so a wrapping toolbar never leaves the label at a line's end and its box on the next.
+    ui.horizontal(|ui| {
+        let label_id = ui.label(label).id;
+        egui::ComboBox::from_id_salt(id)
+            .width(140.0)
+            .selected_text(selected)
+            .height(400.0)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(value, None, any);
+                for (option, name) in options {
+                    ui.selectable_value(value, Some(option.clone()), name);
+                }
+            })
+            .response
+            .labelled_by(label_id);
+    });
 }
 
 /// The filters every screen shares: search text, owner category, ward, police station, health and (where rows
@@ -226,13 +229,15 @@ pub(super) fn filters_ui(
             filters.only = None;
         }
     }
-    let label = ui.label(i18n.tr("filter-search")).id;
-    ui.add(
-        egui::TextEdit::singleline(&mut filters.text)
-            .hint_text(i18n.tr("filter-search-hint"))
-            .desired_width(200.0),
-    )
-    .labelled_by(label);
+    ui.horizontal(|ui| {
+        let label = ui.label(i18n.tr("filter-search")).id;
+        ui.add(
+            egui::TextEdit::singleline(&mut filters.text)
+                .hint_text(i18n.tr("filter-search-hint"))
+                .desired_width(200.0),
+        )
+        .labelled_by(label);
+    });
     let any = i18n.tr("filter-any");
     let named = |items: &[String]| -> Vec<(String, String)> {
         items.iter().map(|w| (w.clone(), w.clone())).collect()
