@@ -534,20 +534,17 @@ mod tests {
                 for (at, _) in text.match_indices(call) {
                     // The first quoted `word.word` after the call is its action.
                     let tail = &text[at..(at + 600).min(text.len())];
-                    let quoted = tail.split(['"', '\'']).skip(1).step_by(2);
-                    if let Some(action) = quoted
-                        .filter(|q| {
-                            let mut parts = q.split('.');
-                            let ok = |p: Option<&str>| {
-                                p.is_some_and(|p| {
-                                    !p.is_empty()
-                                        && p.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-                                })
-                            };
-                            ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
-                        })
-                        .next()
-                    {
+                    let mut quoted = tail.split(['"', '\'']).skip(1).step_by(2);
+                    if let Some(action) = quoted.find(|q| {
+                        let mut parts = q.split('.');
+                        let ok = |p: Option<&str>| {
+                            p.is_some_and(|p| {
+                                !p.is_empty()
+                                    && p.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                            })
+                        };
+                        ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
+                    }) {
                         found.insert(action.to_string());
                     }
                 }
