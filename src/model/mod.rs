@@ -52,11 +52,30 @@ pub fn ist_datetime(unix_s: i64) -> String {
     }
 }
 
+/// The unix time at which the IST day written "2026-11-25" begins (00:00 IST); `None` for anything else.
+pub fn ist_day_start_unix_s(date: &str) -> Option<i64> {
+    let day: jiff::civil::Date = date.trim().parse().ok()?;
+    // Days since 1970-01-01 (a civil date has no zone; UTC's day count is the calendar's).
+    let epoch = jiff::civil::date(1970, 1, 1);
+    let days = i64::from(epoch.until(day).ok()?.get_days());
+    Some(days * 86_400 - IST_OFFSET_S)
+}
+
 #[cfg(test)]
 mod time_tests {
     #[test]
     fn ist_is_five_and_a_half_hours_ahead() {
         // 2026-11-25 00:00:00 UTC
         assert_eq!(super::ist_datetime(1_795_564_800), "2026-11-25 05:30");
+    }
+
+    #[test]
+    fn an_ist_day_starts_at_midnight_in_india() {
+        let start = super::ist_day_start_unix_s("2026-11-25").unwrap();
+        assert_eq!(super::ist_datetime(start), "2026-11-25 00:00");
+        assert_eq!(super::ist_day_start_unix_s(" 2026-11-25 "), Some(start));
+        for bad in ["", "25/11/2026", "2026-13-01", "20th Nov", "2026-02-30"] {
+            assert_eq!(super::ist_day_start_unix_s(bad), None, "{bad}");
+        }
     }
 }

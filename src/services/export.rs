@@ -748,12 +748,14 @@ pub enum ExportList {
     Blocked,
     /// The numbers of one week.
     Weekly(crate::services::weekly::IsoWeek),
+    /// The audit log in words: the desk writes the entries its audit screen shows; built here, the whole log.
+    Audit,
 }
 
 impl ExportList {
     /// Whether the list has map positions (a GeoJSON form).
     pub fn has_points(self) -> bool {
-        !matches!(self, Self::Weekly(_))
+        !matches!(self, Self::Weekly(_) | Self::Audit)
     }
 
     /// Catalogue key of the "Wrote N … to FILE" message.
@@ -764,6 +766,7 @@ impl ExportList {
             Self::Gaps => "export-done-gaps",
             Self::Blocked => "export-done-blocked",
             Self::Weekly(_) => "export-done-weekly",
+            Self::Audit => "export-done-audit",
         }
     }
 
@@ -780,6 +783,7 @@ impl ExportList {
             Self::Gaps => format!("coverage-gaps-{day}"),
             Self::Blocked => format!("blocked-cameras-{day}"),
             Self::Weekly(week) => format!("weekly-{}", week.label()),
+            Self::Audit => format!("audit-log-{day}"),
         }
     }
 }
@@ -814,6 +818,30 @@ pub fn build_table(
         ExportList::Weekly(week) => {
             let report = crate::services::weekly::weekly_with_gaps(conn, week, now_unix_s)?;
             weekly_table(&report, i18n)
+        }
+        ExportList::Audit => {
+            let entries = crate::store::read_audit(conn, usize::MAX)?;
+            let snapshot = snapshot()?;
+            let sites: HashMap<SiteId, &str> = snapshot
+                .sites
+                .iter()
+                .map(|s| (s.id, s.site.name_en.as_str()))
+                .collect();
+            let cameras: HashMap<CameraId, (&str, SiteId)> = snapshot
+                .cameras
+                .iter()
+                .map(|c| (c.id, (c.camera.label.as_str(), c.site_id)))
+                .collect();
+            let site = |id: SiteId| sites.get(&id).map(|n| (*n).to_string());
+            let camera = |id: CameraId| {
+                cameras
+                    .get(&id)
+                    .map(|(label, s)| ((*label).to_string(), site(*s).unwrap_or_default()))
+            };
+            let entries: Vec<&crate::store::AuditEntry> = entries.iter().collect();
+            crate::services::audit::audit_table(i18n, &entries, |e| {
+                crate::services::audit::audit_record_words(i18n, e, camera, site)
+            })
         }
     })
 }

@@ -8,6 +8,7 @@ pub mod boundaries;
 pub mod coverage;
 pub mod demo;
 pub mod desk;
+pub mod error_words;
 pub mod export;
 pub mod import;
 pub mod map_index;
@@ -23,4 +24,7 @@ pub mod tiles;
 pub mod weekly;
 pub mod weekly_report;
 
-pub use audit::{audit_action_words, audit_change_words, audit_summary};
+pub use audit::{
+    AUDIT_ACTIONS, audit_action_words, audit_change_words, audit_record_words, audit_summary,
+    audit_table,
+};

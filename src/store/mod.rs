@@ -31,7 +31,7 @@ pub use records::{
     AuditEntry, CameraRecord, FollowUpRecord, PasswordEdit, RegistrySnapshot, SiteRecord,
     StageEventRecord,
 };
-pub use registry::read_snapshot;
+pub use registry::{read_audit, read_snapshot};
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 
 /// The schema version this build writes (`PRAGMA user_version`).

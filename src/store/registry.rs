@@ -865,6 +865,29 @@ impl Store {
 
 /// Reads every site and camera into memory from any connection to a registry, a read-only one included
 /// (exports, reports); `current_key_id` as in [`Store::load_snapshot`]'s password states, `None` without keys.
+/// The newest `limit` audit entries of the registry on `conn` (read-only is enough), newest first.
+pub fn read_audit(conn: &Connection, limit: usize) -> Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at_unix_s, by_user, action, entity, entity_id, before_json, after_json FROM audit
+         ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = stmt
+        .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            Ok(AuditEntry {
+                id: r.get(0)?,
+                at_unix_s: r.get(1)?,
+                by_user: r.get(2)?,
+                action: r.get(3)?,
+                entity: r.get(4)?,
+                entity_id: r.get(5)?,
+                before_json: r.get(6)?,
+                after_json: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 pub fn read_snapshot(conn: &Connection, current_key_id: Option<&str>) -> Result<RegistrySnapshot> {
     let mut sites_stmt = conn.prepare(&format!("SELECT {SITE_COLUMNS} FROM site ORDER BY id"))?;
     // Sized from a count first: a Vec grown by doubling would hold up to a third more than the rows (tens of

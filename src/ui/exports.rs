@@ -35,6 +35,9 @@ pub struct ExportState {
     pub last: Option<ExportOutcome>,
     /// Tests: write here instead of asking with the native dialog.
     pub bypass_dialog: Option<PathBuf>,
+    /// A table the screen built as it shows it (the audit log's filtered entries), written instead of one
+    /// read from the registry; taken by the export it was built for.
+    prepared: Option<(ExportList, export::ExportTable)>,
 }
 
 impl ExportState {
@@ -68,6 +71,7 @@ fn list_name(list: ExportList, i18n: &I18n) -> String {
         ExportList::Gaps => i18n.tr("export-list-gaps"),
         ExportList::Blocked => i18n.tr("export-list-blocked"),
         ExportList::Weekly(week) => i18n.tr_args("export-list-weekly", &[("week", week.label())]),
+        ExportList::Audit => i18n.tr("export-list-audit"),
     }
 }
 
@@ -81,6 +85,17 @@ fn format_name(format: ExportFormat, i18n: &I18n) -> String {
 
 /// The "Export…" menu for `lists`, and the line saying how the last export went.
 pub fn export_menu(app: &mut DeskApp, ui: &mut Ui, lists: &[ExportList]) {
+    export_menu_with(app, ui, lists, |_, _| None);
+}
+
+/// The "Export…" menu, where `prepare` may build the chosen list's table as the screen shows it (it runs once,
+/// when a list is chosen); `None` reads the list from the registry.
+pub fn export_menu_with(
+    app: &mut DeskApp,
+    ui: &mut Ui,
+    lists: &[ExportList],
+    prepare: impl FnOnce(&DeskApp, ExportList) -> Option<export::ExportTable>,
+) {
     poll(app);
     let mut chosen = None;
     let busy = app.exports.busy();
@@ -104,6 +119,7 @@ pub fn export_menu(app: &mut DeskApp, ui: &mut Ui, lists: &[ExportList]) {
         });
     });
     if let Some((list, format)) = chosen {
+        app.exports.prepared = prepare(app, list).map(|t| (list, t));
         ask_for_file(app, ui.ctx(), list, format);
     }
     if let Some((list, _)) = &app.exports.running {
@@ -193,6 +209,12 @@ fn start(
 ) {
     let db = app.db_path.clone();
     let lang = app.i18n.lang();
+    let prepared = app
+        .exports
+        .prepared
+        .take()
+        .filter(|(l, _)| *l == list)
+        .map(|(_, t)| t);
     let (tx, rx) = std::sync::mpsc::channel();
     let wake = ctx.clone();
     let spawned = std::thread::Builder::new()
@@ -200,9 +222,13 @@ fn start(
         .spawn(move || {
             crate::services::background::lower_this_thread_priority();
             let i18n = I18n::new(lang);
-            let result =
-                export::export_file(&db, list, format, &path, crate::store::now_unix_s(), &i18n)
-                    .map_err(|e| e.message(&i18n));
+            let result = match prepared {
+                Some(table) => export::write(&table, format, &path).map_err(|e| e.message(&i18n)),
+                None => {
+                    export::export_file(&db, list, format, &path, crate::store::now_unix_s(), &i18n)
+                        .map_err(|e| e.message(&i18n))
+                }
+            };
             let _ = tx.send(ExportOutcome {
                 list,
                 format,
@@ -231,7 +257,10 @@ fn poll(app: &mut DeskApp) {
                     start(app, &ctx, list, format, path);
                 }
             }
-            Ok(None) | Err(TryRecvError::Disconnected) => app.exports.dialog = None,
+            Ok(None) | Err(TryRecvError::Disconnected) => {
+                app.exports.dialog = None;
+                app.exports.prepared = None;
+            }
             Err(TryRecvError::Empty) => {}
         }
     }

@@ -411,25 +411,29 @@ fn options_ui(app: &mut DeskApp, ui: &mut Ui, table: &SourceTable) {
     };
     let mut save_profile = None;
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label(i18n.tr("import-profile")).id;
-        egui::ComboBox::from_id_salt("import_profile")
-            .selected_text(i18n.tr("import-profile-choose"))
-            .show_ui(ui, |ui| {
-                if ui.button(i18n.tr("import-profile-guess")).clicked() {
-                    *settings = crate::services::import::plan::guess_settings(table, &area);
-                }
-                for p in app.import.profiles.iter().flatten() {
-                    if ui.button(&p.name).clicked() {
-                        *settings = p.settings_for(&table.headers);
+        ui.horizontal(|ui| {
+            let label = ui.label(i18n.tr("import-profile")).id;
+            egui::ComboBox::from_id_salt("import_profile")
+                .selected_text(i18n.tr("import-profile-choose"))
+                .show_ui(ui, |ui| {
+                    if ui.button(i18n.tr("import-profile-guess")).clicked() {
+                        *settings = crate::services::import::plan::guess_settings(table, &area);
                     }
-                }
-            })
-            .response
-            .labelled_by(label);
+                    for p in app.import.profiles.iter().flatten() {
+                        if ui.button(&p.name).clicked() {
+                            *settings = p.settings_for(&table.headers);
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label);
+        });
         ui.separator();
-        let label = ui.label(i18n.tr("import-profile-name")).id;
-        ui.add(egui::TextEdit::singleline(&mut app.import.profile_name).desired_width(160.0))
-            .labelled_by(label);
+        ui.horizontal(|ui| {
+            let label = ui.label(i18n.tr("import-profile-name")).id;
+            ui.add(egui::TextEdit::singleline(&mut app.import.profile_name).desired_width(160.0))
+                .labelled_by(label);
+        });
         if ui
             .add_enabled(
                 !app.import.profile_name.trim().is_empty(),
@@ -445,38 +449,48 @@ fn options_ui(app: &mut DeskApp, ui: &mut Ui, table: &SourceTable) {
         }
     });
     ui.horizontal_wrapped(|ui| {
-        ui.label(i18n.tr("import-duplicates"));
-        ui.radio_value(
-            &mut settings.duplicates,
-            DuplicatePolicy::Skip,
-            i18n.tr("import-duplicates-skip"),
-        );
-        ui.radio_value(
-            &mut settings.duplicates,
-            DuplicatePolicy::Update,
-            i18n.tr("import-duplicates-update"),
-        );
+        ui.horizontal(|ui| {
+            ui.label(i18n.tr("import-duplicates"));
+            ui.radio_value(
+                &mut settings.duplicates,
+                DuplicatePolicy::Skip,
+                i18n.tr("import-duplicates-skip"),
+            );
+            ui.radio_value(
+                &mut settings.duplicates,
+                DuplicatePolicy::Update,
+                i18n.tr("import-duplicates-update"),
+            );
+        });
         ui.separator();
-        let label = ui.label(i18n.tr("import-default-category")).id;
-        egui::ComboBox::from_id_salt("import_category")
-            .selected_text(i18n.tr(&settings.default_category.i18n_key()))
-            .show_ui(ui, |ui| {
-                for c in OwnerCategory::ALL {
-                    ui.selectable_value(&mut settings.default_category, c, i18n.tr(&c.i18n_key()));
-                }
-            })
-            .response
-            .labelled_by(label);
-        let label = ui.label(i18n.tr("import-default-area")).id;
-        egui::ComboBox::from_id_salt("import_area")
-            .selected_text(i18n.tr(&settings.default_area.i18n_key()))
-            .show_ui(ui, |ui| {
-                for a in AreaWatched::ALL {
-                    ui.selectable_value(&mut settings.default_area, a, i18n.tr(&a.i18n_key()));
-                }
-            })
-            .response
-            .labelled_by(label);
+        ui.horizontal(|ui| {
+            let label = ui.label(i18n.tr("import-default-category")).id;
+            egui::ComboBox::from_id_salt("import_category")
+                .selected_text(i18n.tr(&settings.default_category.i18n_key()))
+                .show_ui(ui, |ui| {
+                    for c in OwnerCategory::ALL {
+                        ui.selectable_value(
+                            &mut settings.default_category,
+                            c,
+                            i18n.tr(&c.i18n_key()),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(label);
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label(i18n.tr("import-default-area")).id;
+            egui::ComboBox::from_id_salt("import_area")
+                .selected_text(i18n.tr(&settings.default_area.i18n_key()))
+                .show_ui(ui, |ui| {
+                    for a in AreaWatched::ALL {
+                        ui.selectable_value(&mut settings.default_area, a, i18n.tr(&a.i18n_key()));
+                    }
+                })
+                .response
+                .labelled_by(label);
+        });
     });
     if let Some(profile) = save_profile {
         app.send(DeskCommand::SaveImportProfile(profile));

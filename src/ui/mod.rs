@@ -3,6 +3,7 @@
 //! The UI never touches SQLite: it sends [`DeskCommand`]s to the registry worker and reads the in-memory
 //! [`RegistryIndex`] each frame.
 
+mod audit_log;
 pub mod blocked;
 mod camera_form;
 pub mod exports;
@@ -18,6 +19,7 @@ pub mod settings;
 mod shortcuts;
 mod site_form;
 mod stage_form;
+mod status;
 pub mod wall;
 pub mod weekly_report;
 mod widgets;
@@ -146,13 +148,14 @@ pub struct DeskApp {
     /// Last message for the status bar (text, is_error).
     pub status: Option<(String, bool)>,
     key_status: Option<KeyStatus>,
+    status_log: status::StatusLog,
     load_ms: Option<u128>,
     /// The user asked to close while a form had unsaved edits.
     confirm_quit: bool,
     fonts_installed: bool,
     /// The window title last sent (it names the registry file, the demo mark, in the current language).
     title_shown: String,
-    audit_screen: registry_screen::AuditScreen,
+    audit_screen: audit_log::AuditScreen,
     /// How long the prober's news may wait for a frame, set by the screen shown.
     prober_news_wait_ms: Arc<std::sync::atomic::AtomicU64>,
     /// The list of keyboard shortcuts (F1) is open.
@@ -199,6 +202,7 @@ impl DeskApp {
             task: None,
             status: None,
             key_status: None,
+            status_log: Default::default(),
             load_ms: None,
             confirm_quit: false,
             fonts_installed: false,
@@ -252,7 +256,7 @@ impl DeskApp {
         if let Some(path) = &self.settings_path
             && let Err(e) = self.settings.save(path)
         {
-            self.status = Some((e.to_string(), true));
+            self.report_error("settings-save-failed", &e);
         }
     }
 
@@ -265,7 +269,7 @@ impl DeskApp {
         if let Some(settings_path) = &self.settings_path
             && let Err(e) = self.settings.save(settings_path)
         {
-            self.status = Some((e.to_string(), true));
+            self.report_error("settings-save-failed", &e);
         }
     }
 
@@ -278,7 +282,7 @@ impl DeskApp {
         if let Some(settings_path) = &self.settings_path
             && let Err(e) = self.settings.save(settings_path)
         {
-            self.status = Some((e.to_string(), true));
+            self.report_error("settings-save-failed", &e);
         }
     }
 
@@ -506,7 +510,7 @@ impl DeskApp {
             self.on_event(event);
         }
         if changed && self.screen == Screen::Audit {
-            registry_screen::refresh_audit(self);
+            audit_log::refresh_audit(self);
         }
     }
 
@@ -790,7 +794,7 @@ impl DeskApp {
                 Screen::Review => review::review_ui(self, ui),
                 Screen::Blocked => blocked::blocked_ui(self, ui),
                 Screen::Import => import::import_ui(self, ui),
-                Screen::Audit => registry_screen::audit_ui(self, ui),
+                Screen::Audit => audit_log::audit_ui(self, ui),
             },
         });
         self.form_ui(&ctx);
@@ -1051,15 +1055,8 @@ impl DeskApp {
                         .text(self.t(&format!("task-{task}"))),
                 );
             }
-            if let Some((text, is_error)) = &self.status {
-                ui.separator();
-                let colour = if *is_error {
-                    ui.visuals().error_fg_color
-                } else {
-                    ui.visuals().text_color()
-                };
-                ui.label(RichText::new(text).color(colour));
-            }
+            ui.separator();
+            status::status_message_ui(self, ui);
         });
     }
 }

@@ -1,5 +1,5 @@
 //! The registry screen: one virtualized table of cameras or sites with filters and sorting, and a details
-//! panel for the selected site and camera. Also the audit log screen.
+//! panel for the selected site and camera.
 
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -15,7 +15,7 @@ use crate::services::export::ExportList;
 use crate::services::registry_index::{RegistryIndex, SortColumn, TableMode};
 use crate::store::{CameraRecord, SiteRecord};
 
-const ROW_HEIGHT: f32 = 22.0;
+pub(super) const ROW_HEIGHT: f32 = 22.0;
 /// Width of the details panel beside the table.
 const DETAILS_WIDTH: f32 = 360.0;
 /// Cameras in the default demo registry, as the review meeting sees Jhansi.
@@ -117,7 +117,7 @@ pub fn contrast_ratio(a: Color32, b: Color32) -> f64 {
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
-fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
+pub(super) fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
     ui.add(egui::Label::new(text).selectable(false).truncate());
 }
 
@@ -209,19 +209,22 @@ pub(super) fn combo_filter<T: Clone + PartialEq>(
         .as_ref()
         .and_then(|v| options.iter().find(|(o, _)| o == v))
         .map_or_else(|| any.to_string(), |(_, name)| name.clone());
-    let label_id = ui.label(label).id;
-    egui::ComboBox::from_id_salt(id)
-        .width(140.0)
-        .selected_text(selected)
-        .height(400.0)
-        .show_ui(ui, |ui| {
-            ui.selectable_value(value, None, any);
-            for (option, name) in options {
-                ui.selectable_value(value, Some(option.clone()), name);
-            }
-        })
-        .response
-        .labelled_by(label_id);
+    // One group, so a wrapping toolbar never leaves the label at a line's end and its box on the next.
+    ui.horizontal(|ui| {
+        let label_id = ui.label(label).id;
+        egui::ComboBox::from_id_salt(id)
+            .width(140.0)
+            .selected_text(selected)
+            .height(400.0)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(value, None, any);
+                for (option, name) in options {
+                    ui.selectable_value(value, Some(option.clone()), name);
+                }
+            })
+            .response
+            .labelled_by(label_id);
+    });
 }
 
 /// The filters every screen shares: search text, owner category, ward, police station, health and (where rows
@@ -249,13 +252,15 @@ pub(super) fn filters_ui(
             filters.only = None;
         }
     }
-    let label = ui.label(i18n.tr("filter-search")).id;
-    ui.add(
-        egui::TextEdit::singleline(&mut filters.text)
-            .hint_text(i18n.tr("filter-search-hint"))
-            .desired_width(200.0),
-    )
-    .labelled_by(label);
+    ui.horizontal(|ui| {
+        let label = ui.label(i18n.tr("filter-search")).id;
+        ui.add(
+            egui::TextEdit::singleline(&mut filters.text)
+                .hint_text(i18n.tr("filter-search-hint"))
+                .desired_width(200.0),
+        )
+        .labelled_by(label);
+    });
     let any = i18n.tr("filter-any");
     let named = |items: &[String]| -> Vec<(String, String)> {
         items.iter().map(|w| (w.clone(), w.clone())).collect()
@@ -925,176 +930,6 @@ fn camera_details_ui(app: &mut DeskApp, ui: &mut Ui, c: &CameraRecord, site: &Si
             ui.spinner();
         }
     }
-}
-
-/// State of the audit screen.
-#[derive(Default)]
-pub struct AuditScreen {
-    pub requested: bool,
-    /// Filters: who (part of a user name), what (an action kind), when (the last N days; 0 = all).
-    pub who: String,
-    pub what: Option<String>,
-    pub last_days: u32,
-}
-
-/// How many entries the audit screen reads (newest first).
-const AUDIT_LIMIT: usize = 2_000;
-
-/// Asks the worker for the newest audit entries again (after any change to the registry).
-pub fn refresh_audit(app: &mut DeskApp) {
-    app.send(DeskCommand::LoadAudit { limit: AUDIT_LIMIT });
-}
-
-/// The record an entry is about, named as a supervisor knows it ("Camera 'Main gate' at Hotel Raj Palace").
-fn audit_record_words(app: &DeskApp, e: &crate::store::AuditEntry) -> String {
-    let index = app.index();
-    let site_name = |id: i64| {
-        index
-            .and_then(|i| i.site(id))
-            .map(|s| s.site.name_en.clone())
-    };
-    match (e.entity.as_str(), e.entity_id) {
-        ("camera", Some(id)) => match index.and_then(|i| i.camera(id)) {
-            Some(c) => app.i18n.tr_args(
-                "audit-camera-at",
-                &[
-                    ("camera", c.camera.label.clone()),
-                    ("site", site_name(c.site_id).unwrap_or_default()),
-                ],
-            ),
-            None => format!("{} {id}", e.entity),
-        },
-        ("site", Some(id)) => match site_name(id) {
-            Some(name) => app.i18n.tr_args("audit-site", &[("site", name)]),
-            None => format!("{} {id}", e.entity),
-        },
-        (entity, id) => format!("{entity} {}", id.map(|i| i.to_string()).unwrap_or_default()),
-    }
-}
-
-/// The audit log: who changed what and when, newest first, in words, filtered by who / what / when.
-pub fn audit_ui(app: &mut DeskApp, ui: &mut Ui) {
-    ui.heading(app.t("audit-title"));
-    ui.label(app.t("audit-body"));
-    if !app.audit_screen.requested {
-        app.audit_screen.requested = true;
-        refresh_audit(app);
-    }
-    let mut refresh = false;
-    let mut actions: Vec<String> = app
-        .audit
-        .iter()
-        .flatten()
-        .map(|e| e.action.clone())
-        .collect();
-    actions.sort();
-    actions.dedup();
-    ui.horizontal_wrapped(|ui| {
-        if ui.button(app.i18n.tr("audit-refresh")).clicked() {
-            refresh = true;
-        }
-        ui.horizontal(|ui| {
-            let l = ui.label(app.i18n.tr("audit-filter-who"));
-            ui.add(egui::TextEdit::singleline(&mut app.audit_screen.who).desired_width(120.0))
-                .labelled_by(l.id);
-        });
-        ui.horizontal(|ui| {
-            let l = ui.label(app.i18n.tr("audit-filter-what"));
-            let shown = app.audit_screen.what.as_deref().map_or_else(
-                || app.i18n.tr("audit-filter-any"),
-                |a| crate::services::audit_action_words(&app.i18n, a),
-            );
-            egui::ComboBox::from_id_salt("audit-what")
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(
-                        &mut app.audit_screen.what,
-                        None,
-                        app.i18n.tr("audit-filter-any"),
-                    );
-                    for a in &actions {
-                        let words = crate::services::audit_action_words(&app.i18n, a);
-                        ui.selectable_value(&mut app.audit_screen.what, Some(a.clone()), words);
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-        });
-        ui.horizontal(|ui| {
-            let l = ui.label(app.i18n.tr("audit-filter-days"));
-            ui.add(egui::DragValue::new(&mut app.audit_screen.last_days).range(0..=3650))
-                .labelled_by(l.id);
-        });
-    });
-    if refresh {
-        refresh_audit(app);
-    }
-    let Some(entries) = &app.audit else {
-        ui.spinner();
-        return;
-    };
-    let who = app.audit_screen.who.trim().to_lowercase();
-    let newest = entries.iter().map(|e| e.at_unix_s).max().unwrap_or(0);
-    let now_s = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(newest, |d| i64::try_from(d.as_secs()).unwrap_or(newest));
-    let since_s = (app.audit_screen.last_days > 0)
-        .then(|| now_s - i64::from(app.audit_screen.last_days) * 86_400);
-    let rows: Vec<usize> = entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| who.is_empty() || e.by_user.to_lowercase().contains(&who))
-        .filter(|(_, e)| {
-            app.audit_screen
-                .what
-                .as_ref()
-                .is_none_or(|a| *a == e.action)
-        })
-        .filter(|(_, e)| since_s.is_none_or(|s| e.at_unix_s >= s))
-        .map(|(i, _)| i)
-        .collect();
-    ui.label(app.i18n.tr_args(
-        "audit-shown",
-        &[
-            ("shown", rows.len().to_string()),
-            ("total", entries.len().to_string()),
-        ],
-    ));
-    let i18n = &app.i18n;
-    TableBuilder::new(ui)
-        .striped(true)
-        .column(Column::initial(130.0))
-        .column(Column::initial(110.0))
-        .column(Column::initial(130.0))
-        .column(Column::initial(200.0))
-        .column(Column::remainder().clip(true))
-        .header(24.0, |mut h| {
-            for key in [
-                "audit-col-when",
-                "audit-col-who",
-                "audit-col-action",
-                "audit-col-what",
-                "audit-col-change",
-            ] {
-                h.col(|ui| {
-                    ui.strong(i18n.tr(key));
-                });
-            }
-        })
-        .body(|body| {
-            // Only the visible rows are laid out (virtualised), however long the log.
-            body.rows(ROW_HEIGHT, rows.len(), |mut row| {
-                let e = &entries[rows[row.index()]];
-                row.col(|ui| cell(ui, ist_datetime(e.at_unix_s)));
-                row.col(|ui| cell(ui, e.by_user.as_str()));
-                row.col(|ui| cell(ui, crate::services::audit_action_words(i18n, &e.action)));
-                row.col(|ui| cell(ui, audit_record_words(app, e)));
-                row.col(|ui| {
-                    let change = crate::services::audit_change_words(i18n, e);
-                    ui.label(change.clone()).on_hover_text(change);
-                });
-            });
-        });
 }
 
 #[cfg(test)]

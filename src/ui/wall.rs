@@ -514,25 +514,30 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
             filters = Filters::default();
         }
         ui.separator();
-        ui.label(i18n.tr("wall-layout"));
-        for l in WallLayout::ALL {
-            ui.selectable_value(&mut layout, l, l.name(i18n));
-        }
+        // Each label with its controls in one group: the row wraps between groups, never inside one.
+        ui.horizontal(|ui| {
+            ui.label(i18n.tr("wall-layout"));
+            for l in WallLayout::ALL {
+                ui.selectable_value(&mut layout, l, l.name(i18n));
+            }
+        });
         ui.separator();
-        let sort_label = ui.label(i18n.tr("wall-sort")).id;
-        egui::ComboBox::from_id_salt("wall_sort")
-            .selected_text(i18n.tr(order_key(order)))
-            .show_ui(ui, |ui| {
-                for o in [
-                    WallOrder::ProblemsFirst,
-                    WallOrder::Name,
-                    WallOrder::LastSeen,
-                ] {
-                    ui.selectable_value(&mut order, o, i18n.tr(order_key(o)));
-                }
-            })
-            .response
-            .labelled_by(sort_label);
+        ui.horizontal(|ui| {
+            let sort_label = ui.label(i18n.tr("wall-sort")).id;
+            egui::ComboBox::from_id_salt("wall_sort")
+                .selected_text(i18n.tr(order_key(order)))
+                .show_ui(ui, |ui| {
+                    for o in [
+                        WallOrder::ProblemsFirst,
+                        WallOrder::Name,
+                        WallOrder::LastSeen,
+                    ] {
+                        ui.selectable_value(&mut order, o, i18n.tr(order_key(o)));
+                    }
+                })
+                .response
+                .labelled_by(sort_label);
+        });
         ui.separator();
         let key = if running {
             "wall-prober-pause"

@@ -1,0 +1,151 @@
+//! The status bar's message and its history. A message is always in the desk's language: an error that
+//! carries an OS error's text is put in words from the catalogue, and the technical text is kept as details
+//! (on hover) for whoever fixes it. The last [`HISTORY_LEN`] messages can be read again, newest first.
+
+use std::collections::VecDeque;
+
+use egui::{RichText, Ui};
+
+use super::DeskApp;
+
+/// How many messages the history keeps.
+pub const HISTORY_LEN: usize = 50;
+
+/// One message as the status bar showed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusEntry {
+    pub at_unix_s: i64,
+    pub is_error: bool,
+    /// In the desk's language at the time.
+    pub text: String,
+    /// The technical text behind an error, when there is one.
+    pub details: Option<String>,
+}
+
+/// The history, and the message last taken into it (code that sets `DeskApp::status` directly is noticed by
+/// comparing with it once a frame).
+#[derive(Default)]
+pub struct StatusLog {
+    entries: VecDeque<StatusEntry>,
+    taken: Option<(String, bool)>,
+    open: bool,
+}
+
+impl DeskApp {
+    /// Shows `text` in the status bar and keeps it in the history.
+    pub fn push_status(&mut self, text: String, is_error: bool) {
+        let (text, details) =
+            match crate::services::error_words::raw_os_error_words(&self.i18n, &text) {
+                Some(words) => (words, Some(text)),
+                None => (text, None),
+            };
+        self.push_entry(text, is_error, details);
+    }
+
+    /// Shows a failure: the catalogue's `context_key` sentence with `{ $reason }` in words, the error's own text
+    /// as details.
+    pub fn report_error(&mut self, context_key: &str, error: &(dyn std::error::Error + 'static)) {
+        let (reason, details) = crate::services::error_words::error_words(&self.i18n, error);
+        let text = self.i18n.tr_args(context_key, &[("reason", reason)]);
+        self.push_entry(text, true, Some(details));
+    }
+
+    fn push_entry(&mut self, text: String, is_error: bool, details: Option<String>) {
+        self.status = Some((text.clone(), is_error));
+        self.status_log.taken = self.status.clone();
+        self.status_log.entries.push_front(StatusEntry {
+            at_unix_s: crate::store::now_unix_s(),
+            is_error,
+            text,
+            details,
+        });
+        self.status_log.entries.truncate(HISTORY_LEN);
+    }
+
+    /// The last messages, newest first.
+    pub fn status_history(&self) -> Vec<StatusEntry> {
+        self.status_log.entries.iter().cloned().collect()
+    }
+
+    /// Takes a message set straight into `status` into the history (and into words).
+    fn take_status(&mut self) {
+        if self.status != self.status_log.taken {
+            match self.status.clone() {
+                Some((text, is_error)) => self.push_status(text, is_error),
+                None => self.status_log.taken = None,
+            }
+        }
+    }
+}
+
+/// The status bar's message (cut to the room left, with the whole text and the details on hover) and the
+/// button that opens the history.
+pub fn status_message_ui(app: &mut DeskApp, ui: &mut Ui) {
+    app.take_status();
+    if ui
+        .small_button(app.i18n.tr("status-history"))
+        .on_hover_text(app.i18n.tr("status-history-title"))
+        .clicked()
+    {
+        app.status_log.open = !app.status_log.open;
+    }
+    if let Some((text, is_error)) = &app.status {
+        ui.separator();
+        let colour = if *is_error {
+            ui.visuals().error_fg_color
+        } else {
+            ui.visuals().text_color()
+        };
+        let details = app
+            .status_log
+            .entries
+            .front()
+            .filter(|e| e.text == *text)
+            .and_then(|e| e.details.clone());
+        let mut hover = text.clone();
+        if let Some(d) = details {
+            hover.push_str("\n\n");
+            hover.push_str(&app.i18n.tr_args("status-details", &[("details", d)]));
+        }
+        ui.add(egui::Label::new(RichText::new(text).color(colour)).truncate())
+            .on_hover_text(hover);
+    }
+    history_window_ui(app, ui.ctx());
+}
+
+/// The history window: time, level and text of each kept message, newest first.
+fn history_window_ui(app: &mut DeskApp, ctx: &egui::Context) {
+    let mut open = app.status_log.open;
+    let i18n = &app.i18n;
+    egui::Window::new(i18n.tr("status-history-title"))
+        .open(&mut open)
+        .default_width(640.0)
+        .vscroll(true)
+        .show(ctx, |ui| {
+            if app.status_log.entries.is_empty() {
+                ui.label(i18n.tr("status-history-empty"));
+            }
+            egui::Grid::new("status-history-grid")
+                .striped(true)
+                .num_columns(3)
+                .show(ui, |ui| {
+                    for e in &app.status_log.entries {
+                        ui.label(crate::model::ist_datetime(e.at_unix_s));
+                        let (key, colour) = if e.is_error {
+                            ("status-level-error", ui.visuals().error_fg_color)
+                        } else {
+                            ("status-level-info", ui.visuals().text_color())
+                        };
+                        ui.label(RichText::new(i18n.tr(key)).color(colour));
+                        let r = ui.add(egui::Label::new(e.text.as_str()).wrap());
+                        if let Some(d) = &e.details {
+                            r.on_hover_text(
+                                i18n.tr_args("status-details", &[("details", d.clone())]),
+                            );
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+    app.status_log.open = open;
+}
