@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{COMMON_AREAS_SQL, IST_OFFSET_S, IntegrationStage, OwnerCategory};
 use crate::store::{HealthRun, StoreError, meta_value, uptime_pct};
@@ -19,7 +19,7 @@ const DAY_S: i64 = 86_400;
 const PROBE_INTERVAL_S: i64 = 60;
 
 /// An ISO 8601 week (Monday first; week 1 holds the year's first Thursday), in India Standard Time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct IsoWeek {
     pub year: i32,
     pub week: u32,
@@ -124,7 +124,7 @@ impl std::fmt::Display for IsoWeek {
 }
 
 /// One owner category's week.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryWeek {
     /// Cameras recorded by the week's end.
     pub cameras: u64,
@@ -137,7 +137,7 @@ pub struct CategoryWeek {
 }
 
 /// The review meeting's numbers for one week.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeeklyReport {
     /// "2026-W48".
     pub week: String,
@@ -347,7 +347,7 @@ fn uptime(conn: &Connection, start: i64, end: i64) -> Result<(Option<f64>, u64),
 }
 
 /// One week of the review's charts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeekPoint {
     pub week: IsoWeek,
     /// Integrated at the week's end (the cumulative line).
@@ -378,6 +378,99 @@ pub fn series(
             })
         })
         .collect()
+}
+
+/// Weeks in the review's charts (the screen asks for this many, and the desk reads their cache at start).
+pub const REVIEW_CHART_WEEKS: usize = 12;
+/// Figures of a week not yet over are counted again when older than this, even if no stage moved: uptime
+/// changes with every probe.
+pub const LIVE_WEEK_MAX_AGE_S: i64 = 15 * 60;
+
+/// What the review screen shows for one week: the numbers and the charts' series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewFigures {
+    pub report: WeeklyReport,
+    pub series: Vec<WeekPoint>,
+}
+
+/// Figures from the review cache.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedFigures {
+    pub figures: ReviewFigures,
+    pub computed_unix_s: i64,
+    /// Counted from the registry as it stands (and, for a week not yet over, lately): no need to count again.
+    pub is_current: bool,
+}
+
+/// The cached figures of `week`, if the cache holds sound ones for it; whether they are current is judged by
+/// the registry's mark now and the clock `now_unix_s`. Unreadable or mismatched JSON counts as no cache.
+pub fn cached_figures(
+    conn: &Connection,
+    week: IsoWeek,
+    weeks: usize,
+    now_unix_s: i64,
+) -> Result<Option<CachedFigures>, StoreError> {
+    let Some(cached) = crate::store::read_review_cache(conn, &week.label(), weeks as i64)? else {
+        return Ok(None);
+    };
+    let Ok(figures) = serde_json::from_str::<ReviewFigures>(&cached.figures_json) else {
+        return Ok(None);
+    };
+    // Hostile bytes: the figures must be of the week and length asked for.
+    if figures.report.week != week.label()
+        || figures.series.len() != weeks.max(1)
+        || figures.series.last().map(|p| p.week) != Some(week)
+    {
+        return Ok(None);
+    }
+    let mark = crate::store::registry_mark(conn)?;
+    let settled = cached.computed_unix_s >= week.end_unix_s()
+        || (now_unix_s - cached.computed_unix_s).abs() < LIVE_WEEK_MAX_AGE_S;
+    Ok(Some(CachedFigures {
+        figures,
+        computed_unix_s: cached.computed_unix_s,
+        is_current: cached.mark == mark && settled,
+    }))
+}
+
+/// Counts `week`'s figures (and `weeks` weeks of charts) in one read transaction, with the registry's mark
+/// they were counted at.
+pub fn count_figures(
+    conn: &Connection,
+    week: IsoWeek,
+    weeks: usize,
+) -> Result<(ReviewFigures, crate::store::RegistryMark), StoreError> {
+    // One snapshot of the file: the mark says exactly what the figures were counted from.
+    let tx = conn.unchecked_transaction()?;
+    let mark = crate::store::registry_mark(&tx)?;
+    let report = weekly(&tx, week)?;
+    let series = series(&tx, week, weeks)?;
+    tx.finish()?;
+    Ok((ReviewFigures { report, series }, mark))
+}
+
+/// Stores counted figures in the review cache (`conn` may write).
+pub fn cache_figures(
+    conn: &Connection,
+    week: IsoWeek,
+    weeks: usize,
+    figures: &ReviewFigures,
+    mark: crate::store::RegistryMark,
+    computed_unix_s: i64,
+) -> Result<(), StoreError> {
+    let figures_json = serde_json::to_string(figures).map_err(|e| StoreError::Corrupt {
+        detail: e.to_string(),
+    })?;
+    crate::store::write_review_cache(
+        conn,
+        &week.label(),
+        weeks as i64,
+        &crate::store::CachedReview {
+            figures_json,
+            computed_unix_s,
+            mark,
+        },
+    )
 }
 
 #[cfg(test)]
