@@ -2800,11 +2800,12 @@ fn v7_registry_gets_the_review_cache_and_matches_a_fresh_file() {
         only_upgraded.is_empty() && only_fresh.is_empty(),
         "schemas differ\nonly in the upgraded file: {only_upgraded:#?}\nonly in a fresh file: {only_fresh:#?}"
     );
-    // The new table takes the review's figures, and the registry's mark reads the v7 rows.
+    // The new table takes the review's figures, and the registry's mark reads the v7 rows (the camera's
+    // 'surveyed' event, then its block).
     let mark = store::registry_mark(store.conn()).unwrap();
     assert_eq!(
         (mark.cameras, mark.sites, mark.stage_event_max_id),
-        (1, 1, 1)
+        (1, 1, 2)
     );
     let cached = store::CachedReview {
         figures_json: "{}".into(),

@@ -177,10 +177,11 @@ mod tests {
         )
         .unwrap();
         let now = registry_mark(&conn).unwrap();
+        // A new camera's first event ('surveyed') is written by the schema, then the move.
         assert_eq!(
             now,
             RegistryMark {
-                stage_event_max_id: 1,
+                stage_event_max_id: 2,
                 audit_max_id: 1,
                 cameras: 1,
                 sites: 1
