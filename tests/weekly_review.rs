@@ -264,6 +264,15 @@ fn the_demo_registrys_weeks_match_a_recount_of_its_events() {
             p.integrated_by_category.values().sum::<u64>(),
             r.integrated_this_week
         );
+        // Per category too, listing exactly the categories with cameras by the week's end.
+        for (code, f) in &r.by_category {
+            assert_eq!(
+                p.integrated_by_category.get(code).copied(),
+                (f.cameras > 0).then_some(f.integrated_this_week),
+                "{} {code}",
+                p.week
+            );
+        }
     }
     assert!(points.windows(2).all(|w| w[0].week < w[1].week));
     // The current week as of NOW is the demo's: its total is the registry's integrated count.
@@ -500,12 +509,13 @@ fn the_review_opens_on_the_last_counted_figures_and_follows_a_stage_change() {
         "the stale figure is gone"
     );
     h.get_by_label_contains("Computed at ");
-    // The cache holds the new figures, current.
-    let conn = iccc_desk::services::stats::open_read_only(&desk.db).unwrap();
-    let cached = cached_figures(&conn, week, REVIEW_CHART_WEEKS, now).unwrap();
-    let cached = cached.expect("the counted figures are cached");
-    assert_eq!(cached.figures.report, weekly(&conn, week).unwrap());
-    assert!(cached.is_current);
+    // The cache holds the new figures, current (written just after they are sent to the screen).
+    common::wait_until(&mut h, "the new figures are cached", |_| {
+        let conn = iccc_desk::services::stats::open_read_only(&desk.db).unwrap();
+        cached_figures(&conn, week, REVIEW_CHART_WEEKS, now)
+            .unwrap()
+            .is_some_and(|c| c.is_current && c.figures.report.integrated_total == 2)
+    });
 }
 
 /// A first opening with no cache: what the registry in memory tells now shows at once, with a clear word that
@@ -531,11 +541,10 @@ fn without_a_cache_the_review_shows_what_is_known_and_says_it_is_counting() {
         h.query_by_label_contains("Counting the week's figures")
             .is_none()
     );
-    assert_eq!(
-        desk.count("SELECT count(*) FROM review_cache"),
-        1,
-        "the counted week is cached for the next opening"
-    );
+    // The counted week is cached for the next opening (just after it is sent to the screen).
+    common::wait_until(&mut h, "the counted week is cached", |_| {
+        desk.count("SELECT count(*) FROM review_cache") == 1
+    });
 }
 
 /// Counts read as words in both languages: "1 gap" and "2 gaps", "1 कमी" and "2 कमियाँ".

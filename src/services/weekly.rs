@@ -356,7 +356,8 @@ pub struct WeekPoint {
     pub integrated_by_category: BTreeMap<String, u64>,
 }
 
-/// The `weeks` weeks ending with `last`, oldest first: the review's two charts.
+/// The `weeks` weeks ending with `last`, oldest first: the review's two charts. One pass over the stage history
+/// for all the weeks (a camera's stage at each week's end is its latest event before it).
 pub fn series(
     conn: &Connection,
     last: IsoWeek,
@@ -368,16 +369,47 @@ pub fn series(
         list.push(before);
     }
     list.reverse();
-    list.into_iter()
-        .map(|week| {
-            let counts = category_counts(conn, week.end_unix_s(), week.start_unix_s())?;
-            Ok(WeekPoint {
-                week,
-                integrated_total: counts.values().map(|c| c.1).sum(),
-                integrated_by_category: counts.into_iter().map(|(k, c)| (k, c.2)).collect(),
-            })
+    let mut points: Vec<WeekPoint> = list
+        .iter()
+        .map(|&week| WeekPoint {
+            week,
+            integrated_total: 0,
+            integrated_by_category: BTreeMap::new(),
         })
-        .collect()
+        .collect();
+    let bounds: Vec<(i64, i64)> = list
+        .iter()
+        .map(|w| (w.start_unix_s(), w.end_unix_s()))
+        .collect();
+    let mut camera: Vec<crate::store::ReviewMove> = Vec::new();
+    let mut count_camera = |events: &mut Vec<crate::store::ReviewMove>| {
+        // Latest first by time, then id, as the per-week query orders them.
+        events.sort_by_key(|e| (e.at_unix_s, e.id));
+        for ((start, end), point) in bounds.iter().zip(points.iter_mut()) {
+            let Some(latest) = events.iter().rev().find(|e| e.at_unix_s < *end) else {
+                continue;
+            };
+            let moved = point
+                .integrated_by_category
+                .entry(latest.owner_category.clone())
+                .or_insert(0);
+            if latest.to_stage == IntegrationStage::Integrated.code() && latest.is_common_area {
+                point.integrated_total += 1;
+                if latest.at_unix_s >= *start {
+                    *moved += 1;
+                }
+            }
+        }
+        events.clear();
+    };
+    crate::store::for_each_review_move(conn, last.end_unix_s(), |e| {
+        if camera.last().is_some_and(|c| c.camera_id != e.camera_id) {
+            count_camera(&mut camera);
+        }
+        camera.push(e);
+    })?;
+    count_camera(&mut camera);
+    Ok(points)
 }
 
 /// Weeks in the review's charts (the screen asks for this many, and the desk reads their cache at start).

@@ -115,6 +115,48 @@ pub fn write_review_cache(
     Ok(())
 }
 
+/// One stage event as the review's charts count it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewMove {
+    pub camera_id: i64,
+    pub id: i64,
+    pub at_unix_s: i64,
+    /// The stage's code, e.g. 'integrated' (checked by the caller: the file is hostile).
+    pub to_stage: String,
+    /// The camera watches a common area (only those count as integrated).
+    pub is_common_area: bool,
+    /// The code of the camera's site's owner category.
+    pub owner_category: String,
+}
+
+/// Calls `f` with every stage event before `before_unix_s` of a camera at a site, camera by camera (each
+/// camera's events in id order): one pass over the history, for figures of many weeks at once.
+pub fn for_each_review_move(
+    conn: &Connection,
+    before_unix_s: i64,
+    mut f: impl FnMut(ReviewMove),
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT e.camera_id, e.id, e.at_unix_s, e.to_stage, c.area_watched IN {}, s.owner_category
+         FROM stage_event e JOIN camera c ON c.id = e.camera_id JOIN site s ON s.id = c.site_id
+         WHERE e.at_unix_s < ?1
+         ORDER BY e.camera_id, e.id",
+        crate::model::COMMON_AREAS_SQL
+    ))?;
+    let mut rows = stmt.query([before_unix_s])?;
+    while let Some(r) = rows.next()? {
+        f(ReviewMove {
+            camera_id: r.get(0)?,
+            id: r.get(1)?,
+            at_unix_s: r.get(2)?,
+            to_stage: r.get(3)?,
+            is_common_area: r.get(4)?,
+            owner_category: r.get(5)?,
+        });
+    }
+    Ok(())
+}
+
 /// A connection that writes only the review's cache, for the review reader (whose own connection is
 /// read-only). The file must be a registry of this build's schema already: nothing is created or upgraded.
 pub fn open_review_cache_writer(path: &Path) -> Result<Connection> {
