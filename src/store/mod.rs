@@ -34,8 +34,8 @@ pub use records::{
 };
 pub use registry::read_snapshot;
 pub use review_cache::{
-    CachedReview, RegistryMark, ReviewMove, for_each_review_move, open_review_cache_writer,
-    read_review_cache, registry_mark, write_review_cache,
+    CachedReview, RegistryMark, ReviewMove, for_each_health_run_between, for_each_review_move,
+    open_review_cache_writer, read_review_cache, registry_mark, write_review_cache,
 };
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 

@@ -157,6 +157,27 @@ pub fn for_each_review_move(
     Ok(())
 }
 
+/// Calls `f` with every health run overlapping [`from_unix_s`, `to_unix_s`), camera by camera, each camera's runs
+/// in time order: (camera id, state code, run start, run end, probes).
+pub fn for_each_health_run_between(
+    conn: &Connection,
+    from_unix_s: i64,
+    to_unix_s: i64,
+    mut f: impl FnMut(i64, &str, i64, i64, u32),
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT camera_id, state, from_unix_s, to_unix_s, probes FROM health_run
+         WHERE to_unix_s >= ?1 AND from_unix_s < ?2
+         ORDER BY camera_id, from_unix_s",
+    )?;
+    let mut rows = stmt.query([from_unix_s, to_unix_s])?;
+    while let Some(r) = rows.next()? {
+        let state: String = r.get(1)?;
+        f(r.get(0)?, &state, r.get(2)?, r.get(3)?, r.get(4)?);
+    }
+    Ok(())
+}
+
 /// A connection that writes only the review's cache, for the review reader (whose own connection is
 /// read-only). The file must be a registry of this build's schema already: nothing is created or upgraded.
 pub fn open_review_cache_writer(path: &Path) -> Result<Connection> {
