@@ -1450,7 +1450,7 @@ fn run_weekly(db: &Path, request: &WeeklyRequest<'_>) -> Result<(), CliError> {
         Some(pct) => i18n.tr_args(
             "cli-weekly-uptime",
             &[
-                ("pct", format!("{pct:.1}")),
+                ("pct", crate::i18n::percent(pct)),
                 ("cameras", report.cameras_probed.to_string()),
             ],
         ),

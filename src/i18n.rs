@@ -50,21 +50,109 @@ fn parse(ftl: &str) -> FluentResource {
     FluentResource::try_new(ftl.to_string()).unwrap_or_else(|(res, _errors)| res)
 }
 
-/// Whole numbers in messages grouped the Indian way, as officials read them in both languages: 2,00,000 cameras,
-/// 12,500 probes/min. `NUMBER($id, useGrouping: "false")` in a message keeps an identifier as it is.
+/// Numbers in messages grouped the Indian way, as officials read them in both languages: 2,00,000 cameras,
+/// 12,500 probes/min, 12,34,567.5 metres. `NUMBER($id, useGrouping: "false")` in a message keeps an identifier
+/// as it is.
 fn grouped_number<M>(value: &FluentValue<'_>, _memoizer: &M) -> Option<String> {
     let FluentValue::Number(n) = value else {
         return None;
     };
-    if !n.options.use_grouping
-        || n.options.minimum_fraction_digits.is_some()
-        || n.value.fract() != 0.0
-        || n.value.abs() < 1000.0
-        || n.value.abs() > 1e15
-    {
+    if !n.options.use_grouping || !n.value.is_finite() || n.value.abs() > 1e15 {
         return None;
     }
-    Some(indian_grouping(n.value as i64))
+    if n.options.minimum_fraction_digits.is_none() && n.value.fract() == 0.0 {
+        return (n.value.abs() >= 1000.0).then(|| indian_grouping(n.value as i64));
+    }
+    // Fluent's own text keeps the digits it was given ("1234567.50"); only the whole part is grouped.
+    Some(group_decimal_text(&n.as_string()))
+}
+
+/// Groups the whole part of a plain decimal text ("-1234567.50" → "-12,34,567.50"); other text is kept.
+fn group_decimal_text(text: &str) -> String {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let is_plain = !whole.is_empty()
+        && whole.len() <= 16
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| f.bytes().all(|b| b.is_ascii_digit()));
+    let Some(whole_n) = whole.parse::<i64>().ok().filter(|_| is_plain) else {
+        return text.to_string();
+    };
+    // A value that rounded to nothing is not negative ("-0.0" reads as a fault).
+    let is_zero = whole_n == 0 && fraction.is_none_or(|f| f.bytes().all(|b| b == b'0'));
+    let mut out = String::from(if is_zero { "" } else { sign });
+    out.push_str(&indian_grouping(whole_n));
+    if let Some(f) = fraction {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A decimal with `fraction_digits` digits (rounded half away from zero on the decimal text) grouped the Indian
+/// way: 1234567.5 → "12,34,567.5". Not a number → "—".
+pub fn indian_decimal(value: f64, fraction_digits: usize) -> String {
+    if !value.is_finite() {
+        return "—".to_string();
+    }
+    let digits = fraction_digits.min(6);
+    // Rounding on the shortest decimal text that reads back as `value` (2.675 → 2.68, as a person rounds it),
+    // not on its binary expansion (2.67499…).
+    let text = format!("{value}");
+    let rounded = round_decimal_text(&text, digits).unwrap_or_else(|| format!("{value:.digits$}"));
+    group_decimal_text(&rounded)
+}
+
+/// Rounds a plain decimal text ("-2.675") to `digits` fraction digits, half away from zero.
+fn round_decimal_text(text: &str, digits: usize) -> Option<String> {
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", text),
+    };
+    let (whole, fraction) = rest.split_once('.').unwrap_or((rest, ""));
+    if whole.is_empty() || !(whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut kept: Vec<u8> = whole
+        .bytes()
+        .chain(fraction.bytes().chain(std::iter::repeat(b'0')).take(digits))
+        .collect();
+    let rounds_up = fraction.as_bytes().get(digits).is_some_and(|&d| d >= b'5');
+    if rounds_up {
+        let mut i = kept.len();
+        loop {
+            if i == 0 {
+                kept.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            if kept[i] == b'9' {
+                kept[i] = b'0';
+            } else {
+                kept[i] += 1;
+                break;
+            }
+        }
+    }
+    let split = kept.len() - digits;
+    let (w, f) = kept.split_at(split);
+    let mut out = format!("{sign}{}", String::from_utf8_lossy(w));
+    if digits > 0 {
+        out.push('.');
+        out.push_str(&String::from_utf8_lossy(f));
+    }
+    Some(out)
+}
+
+/// A percentage with one decimal, grouped the Indian way, the same in both languages: "99.5 %", "12,345.7 %".
+pub fn percent(pct: f64) -> String {
+    format!("{} %", indian_decimal(pct, 1))
 }
 
 /// 1234567 → "12,34,567": the last three digits, then groups of two.
@@ -162,6 +250,44 @@ pub fn message_ids(ftl: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimals_are_grouped_the_indian_way_and_rounded_as_written() {
+        use super::{indian_decimal, percent};
+        assert_eq!(indian_decimal(1_234_567.5, 1), "12,34,567.5");
+        assert_eq!(indian_decimal(0.5, 1), "0.5");
+        assert_eq!(indian_decimal(0.5, 0), "1");
+        assert_eq!(indian_decimal(999.0, 1), "999.0");
+        assert_eq!(indian_decimal(1_000.0, 2), "1,000.00");
+        assert_eq!(indian_decimal(100_000.0, 1), "1,00,000.0");
+        assert_eq!(indian_decimal(10_000_000.0, 0), "1,00,00,000");
+        assert_eq!(indian_decimal(-1_234.5, 1), "-1,234.5");
+        assert_eq!(indian_decimal(-12_345_678.25, 2), "-1,23,45,678.25");
+        // Rounding carries into a new group, and is done on the decimal as written (2.675 → 2.68).
+        assert_eq!(indian_decimal(99_999.96, 1), "1,00,000.0");
+        assert_eq!(indian_decimal(999.95, 1), "1,000.0");
+        assert_eq!(indian_decimal(2.675, 2), "2.68");
+        assert_eq!(indian_decimal(1_234_567.456, 2), "12,34,567.46");
+        assert_eq!(indian_decimal(-0.04, 1), "0.0");
+        assert_eq!(indian_decimal(1e-7, 2), "0.00");
+        assert_eq!(indian_decimal(f64::NAN, 1), "—");
+        assert_eq!(percent(12_345.67), "12,345.7 %");
+        assert_eq!(percent(99.5), "99.5 %");
+        // Fluent numbers with decimals are grouped by the desk's formatter too.
+        let mut args = FluentArgs::new();
+        args.set("n", FluentValue::from(1_234_567.5));
+        let res = FluentResource::try_new("m = { $n }\n".to_string()).unwrap();
+        let mut bundle = FluentBundle::new_concurrent(vec![unic_langid::langid!("hi-IN")]);
+        bundle.set_use_isolating(false);
+        bundle.set_formatter(Some(grouped_number));
+        bundle.add_resource(res).unwrap();
+        let msg = bundle.get_message("m").unwrap().value().unwrap();
+        let mut errors = Vec::new();
+        assert_eq!(
+            bundle.format_pattern(msg, Some(&args), &mut errors),
+            "12,34,567.5"
+        );
+    }
+
     #[test]
     fn whole_numbers_are_grouped_the_indian_way() {
         assert_eq!(indian_grouping(999), "999");

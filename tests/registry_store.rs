@@ -2709,8 +2709,7 @@ fn v6_registry_gets_append_only_history_and_matches_a_fresh_file() {
         .conn()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 7);
-    assert_eq!(store::SCHEMA_VERSION, 7);
+    assert_eq!(version, store::SCHEMA_VERSION);
     let mut rows_after = dump_all(store.conn());
     rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn(), t))));
     assert_eq!(rows_after, rows_before, "every v6 row is kept unchanged");
@@ -2752,6 +2751,78 @@ fn v6_registry_gets_append_only_history_and_matches_a_fresh_file() {
     assert_eq!(
         store.camera(cam.id).unwrap().camera.area_watched,
         AreaWatched::NotYetKnown
+    );
+}
+
+// ── 8. v7 → v8 ───────────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn v7_registry_gets_the_review_cache_and_matches_a_fresh_file() {
+    let desk = Desk::new();
+    build_registry_of(&desk.path, store::upgrade::V7_SCHEMA_SQL, 7);
+    {
+        let conn = desk.sql();
+        conn.execute_batch(
+            "INSERT INTO follow_up (camera_id, at_unix_s, by_user, note) VALUES (9, 1770000700, 'v7-clerk', 'called');
+             INSERT INTO camera_source (camera_id, source_ref) VALUES (9, 'police-list/17');",
+        )
+        .unwrap();
+    }
+    let extra = ["camera_health", "boundary", "follow_up", "camera_source"];
+    let rows_before = {
+        let conn = desk.sql();
+        let mut rows = dump_all(&conn);
+        rows.extend(extra.map(|t| (t.to_string(), dump(&conn, t))));
+        rows
+    };
+    let store = desk.open();
+    let version: i64 = store
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 8);
+    assert_eq!(store::SCHEMA_VERSION, 8);
+    let mut rows_after = dump_all(store.conn());
+    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn(), t))));
+    assert_eq!(rows_after, rows_before, "every v7 row is kept unchanged");
+    let integrity: String = store
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let fresh = Desk::new();
+    let fresh_store = fresh.open();
+    let upgraded = schema_of(store.conn());
+    let made_fresh = schema_of(fresh_store.conn());
+    let only_upgraded: Vec<_> = upgraded.difference(&made_fresh).collect();
+    let only_fresh: Vec<_> = made_fresh.difference(&upgraded).collect();
+    assert!(
+        only_upgraded.is_empty() && only_fresh.is_empty(),
+        "schemas differ\nonly in the upgraded file: {only_upgraded:#?}\nonly in a fresh file: {only_fresh:#?}"
+    );
+    // The new table takes the review's figures, and the registry's mark reads the v7 rows (the camera's
+    // 'surveyed' event, then its block).
+    let mark = store::registry_mark(store.conn()).unwrap();
+    assert_eq!(
+        (mark.cameras, mark.sites, mark.stage_event_max_id),
+        (1, 1, 2)
+    );
+    let cached = store::CachedReview {
+        figures_json: "{}".into(),
+        computed_unix_s: 1_770_000_800,
+        mark,
+    };
+    store::write_review_cache(store.conn(), "2026-W05", 12, &cached).unwrap();
+    assert_eq!(
+        store::read_review_cache(store.conn(), "2026-W05", 12).unwrap(),
+        Some(cached)
+    );
+    drop(store);
+    let store = desk.open();
+    assert!(
+        store::read_review_cache(store.conn(), "2026-W05", 12)
+            .unwrap()
+            .is_some()
     );
 }
 

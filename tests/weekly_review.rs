@@ -264,6 +264,15 @@ fn the_demo_registrys_weeks_match_a_recount_of_its_events() {
             p.integrated_by_category.values().sum::<u64>(),
             r.integrated_this_week
         );
+        // Per category too, listing exactly the categories with cameras by the week's end.
+        for (code, f) in &r.by_category {
+            assert_eq!(
+                p.integrated_by_category.get(code).copied(),
+                (f.cameras > 0).then_some(f.integrated_this_week),
+                "{} {code}",
+                p.week
+            );
+        }
     }
     assert!(points.windows(2).all(|w| w[0].week < w[1].week));
     // The current week as of NOW is the demo's: its total is the registry's integrated count.
@@ -387,4 +396,211 @@ fn the_supervisor_reads_the_week_on_the_review_screen() {
             .as_ref()
             .is_some_and(|r| r.week == week.label())
     });
+}
+
+/// A small registry for the review screen: a hotel with two cameras, one integrated this week and one waiting
+/// for consent.
+fn small_registry(desk: &Desk, now: i64) -> (i64, i64) {
+    let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+    let mut hotel = Site::blank();
+    hotel.name_en = "Hotel Raj Palace".into();
+    hotel.owner_category = OwnerCategory::Hotel;
+    let hotel = store.add_site(&at(now - 600), &hotel).unwrap().id;
+    camera_with_history(
+        &mut store,
+        hotel,
+        "gate",
+        now - 600,
+        &[
+            (S::OwnerContacted, now - 500),
+            (S::ConsentGiven, now - 400),
+            (S::Configured, now - 300),
+            (S::Integrated, now - 200),
+        ],
+    );
+    let waiting = camera_with_history(
+        &mut store,
+        hotel,
+        "lobby",
+        now - 600,
+        &[(S::OwnerContacted, now - 500), (S::ConsentGiven, now - 400)],
+    );
+    (hotel, waiting)
+}
+
+/// The supervisor opens the review on figures at once: the ones last counted, from the registry's cache,
+/// marked with when they were counted; a stage change makes them stale, and the newly counted figures replace
+/// them on the screen and in the cache.
+#[test]
+fn the_review_opens_on_the_last_counted_figures_and_follows_a_stage_change() {
+    use egui_kittest::kittest::Queryable as _;
+    use iccc_desk::services::weekly::{
+        REVIEW_CHART_WEEKS, cache_figures, cached_figures, count_figures,
+    };
+    let desk = Desk::new();
+    let now = iccc_desk::store::now_unix_s();
+    let week = IsoWeek::containing(now);
+    let (_, waiting) = small_registry(&desk, now);
+    // Figures counted a little earlier, standing for a registry as it is now: the cache says 4,321 integrated
+    // (no real count gives that, so a 4,321 on screen can only come from the cache).
+    {
+        let store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        let (mut figures, mark) = count_figures(store.conn(), week, REVIEW_CHART_WEEKS).unwrap();
+        assert_eq!(figures.report.integrated_total, 1);
+        figures.report.integrated_total = 4_321;
+        cache_figures(
+            store.conn(),
+            week,
+            REVIEW_CHART_WEEKS,
+            &figures,
+            mark,
+            now - 60,
+        )
+        .unwrap();
+    }
+    let mut h = desk.harness_without_simulator();
+    h.get_by_label("Weekly review").click();
+    // One frame, no waiting for the worker: the cached figures are there.
+    h.step();
+    h.get_by_label("4,321");
+    h.get_by_label_contains("Computed at ");
+    assert!(
+        h.query_by_label_contains("Counting the week's figures")
+            .is_none(),
+        "no counting page when figures are cached"
+    );
+    // They are current (the registry has not moved since): nothing is counted again.
+    common::wait_until(&mut h, "the worker confirms the cache", |app| {
+        !app.review.is_updating
+    });
+    h.get_by_label("4,321");
+
+    // Another desk moves the waiting camera on: the figures go stale and are counted again.
+    {
+        let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        let version = store.camera(waiting).unwrap().row_version;
+        let change = StageChange {
+            to: S::Configured,
+            reason: None,
+            note: String::new(),
+        };
+        let version = store
+            .change_stage(&at(now - 100), waiting, version, &change)
+            .unwrap()
+            .row_version;
+        let change = StageChange {
+            to: S::Integrated,
+            ..change
+        };
+        store
+            .change_stage(&at(now - 50), waiting, version, &change)
+            .unwrap();
+    }
+    common::wait_until(&mut h, "the new figures arrive", |app| {
+        app.review
+            .report
+            .as_ref()
+            .is_some_and(|r| r.integrated_total == 2)
+            && !app.review.is_updating
+    });
+    h.get_by_label("Integrated in total");
+    assert!(
+        h.query_by_label("4,321").is_none(),
+        "the stale figure is gone"
+    );
+    h.get_by_label_contains("Computed at ");
+    // The cache holds the new figures, current (written just after they are sent to the screen).
+    common::wait_until(&mut h, "the new figures are cached", |_| {
+        let conn = iccc_desk::services::stats::open_read_only(&desk.db).unwrap();
+        cached_figures(&conn, week, REVIEW_CHART_WEEKS, now)
+            .unwrap()
+            .is_some_and(|c| c.is_current && c.figures.report.integrated_total == 2)
+    });
+}
+
+/// A first opening with no cache: what the registry in memory tells now shows at once, with a clear word that
+/// the week's figures are being counted; then the counted figures.
+#[test]
+fn without_a_cache_the_review_shows_what_is_known_and_says_it_is_counting() {
+    use egui_kittest::kittest::Queryable as _;
+    let desk = Desk::new();
+    let now = iccc_desk::store::now_unix_s();
+    small_registry(&desk, now);
+    let mut h = desk.harness_without_simulator();
+    h.get_by_label("Weekly review").click();
+    h.step();
+    assert!(h.state().review.report.is_none());
+    h.get_by_label("Counting the week's figures from the stage history…");
+    h.get_by_label("Cameras recorded");
+    h.get_by_label("Integrated now");
+    common::wait_until(&mut h, "the week is counted", |app| {
+        app.review.report.is_some() && !app.review.is_updating
+    });
+    h.get_by_label("Integrated in total");
+    assert!(
+        h.query_by_label_contains("Counting the week's figures")
+            .is_none()
+    );
+    // The counted week is cached for the next opening (just after it is sent to the screen).
+    common::wait_until(&mut h, "the counted week is cached", |_| {
+        desk.count("SELECT count(*) FROM review_cache") == 1
+    });
+}
+
+/// Counts read as words in both languages: "1 gap" and "2 gaps", "1 कमी" and "2 कमियाँ".
+#[test]
+fn gaps_are_counted_in_words_in_english_and_hindi() {
+    use egui_kittest::kittest::Queryable as _;
+    use iccc_desk::model::Priority;
+    let desk = Desk::new();
+    let now = iccc_desk::store::now_unix_s();
+    let black_spot = |name: &str, lat: f64| {
+        let mut s = Site::blank();
+        s.name_en = name.into();
+        s.owner_category = OwnerCategory::Hotel;
+        s.priority = Priority::BlackSpot;
+        s.lat_deg = lat;
+        s.lon_deg = 78.57;
+        s
+    };
+    {
+        let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        store
+            .add_site(&at(now - 600), &black_spot("Jhokan Bagh crossing", 25.44))
+            .unwrap();
+    }
+    let mut h = desk.harness_without_simulator();
+    h.get_by_label("Weekly review").click();
+    common::wait_until(&mut h, "coverage is worked out", |app| {
+        app.review.coverage.is_some() && app.review.report.is_some()
+    });
+    h.get_by_label_contains("Coverage: 1 gap — 0 of 1 priority place watched");
+    {
+        let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        store
+            .add_site(&at(now - 500), &black_spot("Elite crossing", 25.46))
+            .unwrap();
+    }
+    common::wait_until(&mut h, "the second gap is counted", |app| {
+        app.review
+            .coverage
+            .as_ref()
+            .is_some_and(|c| c.gaps.len() == 2)
+    });
+    h.run_ok();
+    h.get_by_label_contains("Coverage: 2 gaps — 0 of 2 priority places watched");
+    assert!(h.query_by_label_contains("2 gap —").is_none());
+    h.get_by_label("हिन्दी").click();
+    h.run_ok();
+    h.get_by_label_contains("कवरेज: 2 कमियाँ —");
+    let hi = iccc_desk::i18n::I18n::new(iccc_desk::i18n::Lang::Hi);
+    let one = hi.tr_args(
+        "review-coverage",
+        &[
+            ("gaps", "1".into()),
+            ("places", "1".into()),
+            ("covered", "0".into()),
+        ],
+    );
+    assert!(one.starts_with("कवरेज: 1 कमी —"), "{one}");
 }

@@ -578,7 +578,10 @@ cli-weekly-title = Weekly review { $week } ({ $from } to { $to }, India Standard
 cli-weekly-integrated = Integrated: { $total } in total, { $week } this week, { $last } the week before
 cli-weekly-category = {"  "}{ $category }: { $total } of { $cameras } integrated ({ $week } this week, { $last } the week before)
 cli-weekly-moves = New surveys: { $surveys }; blocked this week: { $blocked }; unblocked this week: { $resolved }; blocked now: { $blocked_now }
-cli-weekly-uptime = Uptime of integrated cameras this week: { $pct } % (mean over { $cameras } probed)
+cli-weekly-uptime = Uptime of integrated cameras this week: { $pct } (mean over { $cameras ->
+    [one] 1 probed camera
+   *[other] { $cameras } probed cameras
+  })
 cli-weekly-uptime-none = Uptime of integrated cameras this week: no probe results
 nav-review = Weekly review
 review-title = Weekly review
@@ -603,7 +606,13 @@ review-col-last-week = The week before
 review-chart-cumulative = Integrated cameras, week by week
 review-chart-weekly = Integrated each week, by owner category
 review-coverage-working = Working out which priority places a camera watches…
-review-coverage = Coverage: { $gaps } gaps — { $covered } of { $places } priority places watched by a working integrated camera
+review-coverage = Coverage: { $gaps ->
+    [one] 1 gap
+   *[other] { $gaps } gaps
+  } — { $covered } of { $places ->
+    [one] 1 priority place
+   *[other] { $places } priority places
+  } watched by a working integrated camera
 review-gap-place = Place
 review-gap-kind = Kind
 review-gap-why = Why
@@ -620,6 +629,12 @@ review-ward-online = Online
 review-ward-places = Priority places
 review-ward-gaps = Gaps
 review-ward-density = Cameras per km²
+review-computed-at = Computed at { $time } IST
+review-computed-updating = Computed at { $time } IST — updating…
+review-counting = Counting the week's figures from the stage history…
+review-so-far = Now, from the registry (the week's figures follow):
+review-cameras-now = Cameras recorded
+review-integrated-now = Integrated now
 
 ## Exports (CSV, XLSX, GeoJSON)
 export-done-sites = Wrote { $rows ->
@@ -780,13 +795,22 @@ report-heading = Weekly review { $week }: camera integration
 report-dates = Monday { $from } to Sunday { $to } (India Standard Time) · for the divisional commissioner's review meeting
 report-demo-banner = DEMO DATA — invented sites, owners and people; not the real registry
 report-charts = Progress week by week
-report-of-cameras = of { $cameras } cameras recorded
+report-of-cameras = of { $cameras ->
+    [one] 1 camera
+   *[other] { $cameras } cameras
+  } recorded
 report-change = { $change } against the week before ({ $last })
 report-at-week-end = at the week's end
-report-uptime-probed = mean of { $cameras } probed cameras
+report-uptime-probed = mean of { $cameras ->
+    [one] 1 probed camera
+   *[other] { $cameras } probed cameras
+  }
 report-uptime-none = no probe results this week
 report-tile-gaps = Coverage gaps (now)
-report-gaps-of = { $covered } of { $places } priority places covered
+report-gaps-of = { $covered } of { $places ->
+    [one] 1 priority place
+   *[other] { $places } priority places
+  } covered
 report-col-change = Change
 report-axis-week = ISO week
 report-axis-cameras = Cameras

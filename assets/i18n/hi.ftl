@@ -557,7 +557,10 @@ cli-weekly-title = साप्ताहिक समीक्षा { $week } (
 cli-weekly-integrated = एकीकृत: कुल { $total }, इस सप्ताह { $week }, पिछले सप्ताह { $last }
 cli-weekly-category = {"  "}{ $category }: { $cameras } में से { $total } एकीकृत (इस सप्ताह { $week }, पिछले सप्ताह { $last })
 cli-weekly-moves = नए सर्वेक्षण: { $surveys }; इस सप्ताह रुके: { $blocked }; इस सप्ताह फिर चले: { $resolved }; अभी रुके: { $blocked_now }
-cli-weekly-uptime = इस सप्ताह एकीकृत कैमरों का अपटाइम: { $pct } % ({ $cameras } जाँचे गए कैमरों का औसत)
+cli-weekly-uptime = इस सप्ताह एकीकृत कैमरों का अपटाइम: { $pct } ({ $cameras ->
+    [one] { $cameras } जाँचे गए कैमरे
+   *[other] { $cameras } जाँचे गए कैमरों
+  } का औसत)
 cli-weekly-uptime-none = इस सप्ताह एकीकृत कैमरों का अपटाइम: जाँच के परिणाम नहीं
 nav-review = साप्ताहिक समीक्षा
 review-title = साप्ताहिक समीक्षा
@@ -582,7 +585,10 @@ review-col-last-week = पिछले सप्ताह
 review-chart-cumulative = एकीकृत कैमरे, सप्ताह दर सप्ताह
 review-chart-weekly = हर सप्ताह एकीकृत, स्वामी श्रेणी के अनुसार
 review-coverage-working = कौन-से प्राथमिक स्थान किसी कैमरे की नज़र में हैं, यह निकाला जा रहा है…
-review-coverage = कवरेज: { $gaps } कमियाँ — { $places } में से { $covered } प्राथमिक स्थान किसी चालू एकीकृत कैमरे की नज़र में
+review-coverage = कवरेज: { $gaps ->
+    [one] { $gaps } कमी
+   *[other] { $gaps } कमियाँ
+  } — { $places } में से { $covered } प्राथमिक स्थान किसी चालू एकीकृत कैमरे की नज़र में
 review-gap-place = स्थान
 review-gap-kind = प्रकार
 review-gap-why = कारण
@@ -599,6 +605,12 @@ review-ward-online = चालू
 review-ward-places = प्राथमिक स्थान
 review-ward-gaps = कमियाँ
 review-ward-density = कैमरे प्रति वर्ग कि.मी.
+review-computed-at = { $time } IST पर गिना गया
+review-computed-updating = { $time } IST पर गिना गया — नए आँकड़े गिने जा रहे हैं…
+review-counting = चरण-इतिहास से सप्ताह के आँकड़े गिने जा रहे हैं…
+review-so-far = अभी, रजिस्टर से (सप्ताह के आँकड़े आ रहे हैं):
+review-cameras-now = दर्ज कैमरे
+review-integrated-now = अभी एकीकृत
 
 ## निर्यात (CSV, XLSX, GeoJSON)
 export-done-sites = { $rows } स्थल { $path } में लिखे गए ({ $format }, { $size })
@@ -738,10 +750,16 @@ report-heading = साप्ताहिक समीक्षा { $week }: �
 report-dates = सोमवार { $from } से रविवार { $to } तक (भारतीय मानक समय) · मंडलायुक्त की समीक्षा बैठक के लिए
 report-demo-banner = डेमो डेटा — काल्पनिक स्थल, स्वामी और व्यक्ति; यह वास्तविक रजिस्टर नहीं है
 report-charts = सप्ताह दर सप्ताह प्रगति
-report-of-cameras = दर्ज { $cameras } कैमरों में से
+report-of-cameras = दर्ज { $cameras ->
+    [one] { $cameras } कैमरे
+   *[other] { $cameras } कैमरों
+  } में से
 report-change = पिछले सप्ताह ({ $last }) की तुलना में { $change }
 report-at-week-end = सप्ताह के अंत में
-report-uptime-probed = { $cameras } जाँचे गए कैमरों का औसत
+report-uptime-probed = { $cameras ->
+    [one] { $cameras } जाँचे गए कैमरे
+   *[other] { $cameras } जाँचे गए कैमरों
+  } का औसत
 report-uptime-none = इस सप्ताह जाँच के परिणाम नहीं
 report-tile-gaps = कवरेज की कमियाँ (अभी)
 report-gaps-of = { $places } में से { $covered } प्राथमिक स्थान कवर

@@ -9,9 +9,9 @@
 use std::collections::BTreeMap;
 
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::model::{COMMON_AREAS_SQL, IST_OFFSET_S, IntegrationStage, OwnerCategory};
+use crate::model::{IST_OFFSET_S, IntegrationStage, OwnerCategory};
 use crate::store::{HealthRun, StoreError, meta_value, uptime_pct};
 
 const DAY_S: i64 = 86_400;
@@ -19,7 +19,7 @@ const DAY_S: i64 = 86_400;
 const PROBE_INTERVAL_S: i64 = 60;
 
 /// An ISO 8601 week (Monday first; week 1 holds the year's first Thursday), in India Standard Time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct IsoWeek {
     pub year: i32,
     pub week: u32,
@@ -124,7 +124,7 @@ impl std::fmt::Display for IsoWeek {
 }
 
 /// One owner category's week.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryWeek {
     /// Cameras recorded by the week's end.
     pub cameras: u64,
@@ -137,7 +137,7 @@ pub struct CategoryWeek {
 }
 
 /// The review meeting's numbers for one week.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeeklyReport {
     /// "2026-W48".
     pub week: String,
@@ -171,42 +171,68 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// Each camera's latest event before `?1` (its stage at that moment), with the time of that event.
-const STAGE_AT: &str = "WITH latest AS (
-    SELECT camera_id, to_stage, at_unix_s,
-           row_number() OVER (PARTITION BY camera_id ORDER BY at_unix_s DESC, id DESC) AS rn
-    FROM stage_event WHERE at_unix_s < ?1
-  )";
+/// One week's end as the stage history tells it (each camera at its latest event before the week's end).
+#[derive(Debug, Default)]
+struct WeekEnd {
+    /// Per category code: cameras, integrated, integrated having moved there during the week.
+    by_category: BTreeMap<String, (u64, u64, u64)>,
+    /// Cameras blocked at the week's end.
+    blocked: u64,
+    /// Cameras integrated at the week's end, watching a common area, ascending (filled for `ids_of` only).
+    integrated_ids: Vec<i64>,
+}
 
-/// Per category: cameras, integrated, integrated with the move in [?2, ?1).
-fn category_counts(
+/// The ends of `weeks` in one pass over the stage history (a few weeks of charts would otherwise read the whole
+/// history once each); the integrated cameras are listed for the week at `ids_of`.
+fn week_ends(
     conn: &Connection,
-    end: i64,
-    start: i64,
-) -> Result<BTreeMap<String, (u64, u64, u64)>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{STAGE_AT}
-         SELECT s.owner_category, count(*),
-                sum(l.to_stage = 'integrated' AND c.area_watched IN {COMMON_AREAS_SQL}),
-                sum(l.to_stage = 'integrated' AND c.area_watched IN {COMMON_AREAS_SQL} AND l.at_unix_s >= ?2)
-         FROM latest l JOIN camera c ON c.id = l.camera_id JOIN site s ON s.id = c.site_id
-         WHERE l.rn = 1
-         GROUP BY s.owner_category"
-    ))?;
-    let mut rows = stmt.query([end, start])?;
-    let mut out = BTreeMap::new();
-    while let Some(r) = rows.next()? {
-        let category: String = r.get(0)?;
-        out.insert(
-            category,
-            (
-                count(r.get(1)?),
-                count(r.get::<_, Option<i64>>(2)?.unwrap_or(0)),
-                count(r.get::<_, Option<i64>>(3)?.unwrap_or(0)),
-            ),
-        );
-    }
-    Ok(out)
+    weeks: &[IsoWeek],
+    ids_of: Option<usize>,
+) -> Result<Vec<WeekEnd>, StoreError> {
+    let bounds: Vec<(i64, i64)> = weeks
+        .iter()
+        .map(|w| (w.start_unix_s(), w.end_unix_s()))
+        .collect();
+    let mut ends: Vec<WeekEnd> = weeks.iter().map(|_| WeekEnd::default()).collect();
+    let integrated = IntegrationStage::Integrated.code();
+    let blocked = IntegrationStage::Blocked.code();
+    let mut camera: Vec<crate::store::ReviewMove> = Vec::new();
+    let mut count_camera = |events: &mut Vec<crate::store::ReviewMove>| {
+        // In time order, ties by id: the latest event before a moment is the camera's stage then.
+        events.sort_by_key(|e| (e.at_unix_s, e.id));
+        for (i, ((start, end), week_end)) in bounds.iter().zip(ends.iter_mut()).enumerate() {
+            let Some(latest) = events.iter().rev().find(|e| e.at_unix_s < *end) else {
+                continue;
+            };
+            let f = week_end
+                .by_category
+                .entry(latest.owner_category.clone())
+                .or_default();
+            f.0 += 1;
+            if latest.to_stage == integrated && latest.is_common_area {
+                f.1 += 1;
+                if latest.at_unix_s >= *start {
+                    f.2 += 1;
+                }
+                if ids_of == Some(i) {
+                    week_end.integrated_ids.push(latest.camera_id);
+                }
+            }
+            if latest.to_stage == blocked {
+                week_end.blocked += 1;
+            }
+        }
+        events.clear();
+    };
+    let before = bounds.iter().map(|b| b.1).max().unwrap_or(i64::MIN);
+    crate::store::for_each_review_move(conn, before, |e| {
+        if camera.last().is_some_and(|c| c.camera_id != e.camera_id) {
+            count_camera(&mut camera);
+        }
+        camera.push(e);
+    })?;
+    count_camera(&mut camera);
+    Ok(ends)
 }
 
 /// [`weekly`] with the coverage gaps as they stand at `now_unix_s` (coverage needs today's health, so it is the
@@ -238,20 +264,23 @@ pub fn weekly_with_coverage(
 /// The week's numbers, from the stage history and the probe runs of a registry opened read-only.
 pub fn weekly(conn: &Connection, week: IsoWeek) -> Result<WeeklyReport, StoreError> {
     let (start, end) = (week.start_unix_s(), week.end_unix_s());
-    let last = week.previous();
-    let this = category_counts(conn, end, start)?;
-    let before = category_counts(conn, last.end_unix_s(), last.start_unix_s())?;
+    let mut ends = week_ends(conn, &[week.previous(), week], Some(1))?.into_iter();
+    let (Some(before), Some(this)) = (ends.next(), ends.next()) else {
+        return Err(StoreError::Corrupt {
+            detail: "week ends not counted".into(),
+        });
+    };
     let mut by_category: BTreeMap<String, CategoryWeek> = OwnerCategory::ALL
         .iter()
         .map(|c| (c.code().to_string(), CategoryWeek::default()))
         .collect();
-    for (category, (cameras, integrated, moved)) in &this {
+    for (category, (cameras, integrated, moved)) in &this.by_category {
         let f = by_category.entry(category.clone()).or_default();
         f.cameras = *cameras;
         f.integrated_total = *integrated;
         f.integrated_this_week = *moved;
     }
-    for (category, (_, _, moved)) in &before {
+    for (category, (_, _, moved)) in &before.by_category {
         by_category
             .entry(category.clone())
             .or_default()
@@ -273,15 +302,7 @@ pub fn weekly(conn: &Connection, week: IsoWeek) -> Result<WeeklyReport, StoreErr
         "SELECT count(DISTINCT camera_id) FROM stage_event
          WHERE from_stage = 'blocked' AND to_stage <> 'blocked' AND at_unix_s >= ?1 AND at_unix_s < ?2",
     )?;
-    let blocked_now: i64 = conn.query_row(
-        &format!(
-            "{STAGE_AT} SELECT count(*) FROM latest WHERE rn = 1 AND to_stage = '{}'",
-            IntegrationStage::Blocked.code()
-        ),
-        [end],
-        |r| r.get(0),
-    )?;
-    let (uptime_pct_integrated, cameras_probed) = uptime(conn, start, end)?;
+    let (uptime_pct_integrated, cameras_probed) = uptime(conn, start, end, &this.integrated_ids)?;
     Ok(WeeklyReport {
         week: week.label(),
         starts: week.dates().0,
@@ -294,7 +315,7 @@ pub fn weekly(conn: &Connection, week: IsoWeek) -> Result<WeeklyReport, StoreErr
         new_surveys,
         blocked_this_week,
         resolved_this_week,
-        blocked_now: count(blocked_now),
+        blocked_now: this.blocked,
         uptime_pct_integrated,
         cameras_probed,
         gaps: None,
@@ -302,52 +323,56 @@ pub fn weekly(conn: &Connection, week: IsoWeek) -> Result<WeeklyReport, StoreErr
     })
 }
 
-/// Mean of the per-camera uptime over [start, end) of the cameras integrated at `end` that were probed then.
-fn uptime(conn: &Connection, start: i64, end: i64) -> Result<(Option<f64>, u64), StoreError> {
-    let mut stmt = conn.prepare(&format!(
-        "{STAGE_AT}
-         SELECT r.camera_id, r.state, r.from_unix_s, r.to_unix_s, r.probes
-         FROM health_run r
-         JOIN latest l ON l.camera_id = r.camera_id AND l.rn = 1 AND l.to_stage = 'integrated'
-         JOIN camera c ON c.id = r.camera_id AND c.area_watched IN {COMMON_AREAS_SQL}
-         WHERE r.to_unix_s >= ?2 AND r.from_unix_s < ?1
-         ORDER BY r.camera_id, r.from_unix_s"
-    ))?;
-    let mut rows = stmt.query([end, start])?;
+/// Mean of the per-camera uptime over [start, end) of `integrated` (ascending camera ids: the cameras integrated
+/// at `end`) that were probed then.
+fn uptime(
+    conn: &Connection,
+    start: i64,
+    end: i64,
+    integrated: &[i64],
+) -> Result<(Option<f64>, u64), StoreError> {
     let mut total = 0.0;
     let mut cameras = 0u64;
     let mut current: Option<i64> = None;
     let mut runs: Vec<HealthRun> = Vec::new();
     let mut finish = |runs: &mut Vec<HealthRun>| {
-        if let Some(pct) = uptime_pct(runs, end, end - start, PROBE_INTERVAL_S) {
+        if !runs.is_empty()
+            && let Some(pct) = uptime_pct(runs, end, end - start, PROBE_INTERVAL_S)
+        {
             total += pct;
             cameras += 1;
         }
         runs.clear();
     };
-    while let Some(r) = rows.next()? {
-        let camera: i64 = r.get(0)?;
-        if current.is_some_and(|c| c != camera) {
-            finish(&mut runs);
-        }
-        current = Some(camera);
-        let state: String = r.get(1)?;
-        let Some(state) = crate::model::HealthState::from_code(&state) else {
-            continue;
-        };
-        runs.push(HealthRun {
-            state,
-            from_unix_s: r.get(2)?,
-            to_unix_s: r.get(3)?,
-            probes: r.get(4)?,
-        });
-    }
+    crate::store::for_each_health_run_between(
+        conn,
+        start,
+        end,
+        |camera, state, from, to, probes| {
+            if integrated.binary_search(&camera).is_err() {
+                return;
+            }
+            if current.is_some_and(|c| c != camera) {
+                finish(&mut runs);
+            }
+            current = Some(camera);
+            let Some(state) = crate::model::HealthState::from_code(state) else {
+                return;
+            };
+            runs.push(HealthRun {
+                state,
+                from_unix_s: from,
+                to_unix_s: to,
+                probes,
+            });
+        },
+    )?;
     finish(&mut runs);
     Ok(((cameras > 0).then(|| total / cameras as f64), cameras))
 }
 
 /// One week of the review's charts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeekPoint {
     pub week: IsoWeek,
     /// Integrated at the week's end (the cumulative line).
@@ -368,21 +393,231 @@ pub fn series(
         list.push(before);
     }
     list.reverse();
-    list.into_iter()
-        .map(|week| {
-            let counts = category_counts(conn, week.end_unix_s(), week.start_unix_s())?;
-            Ok(WeekPoint {
-                week,
-                integrated_total: counts.values().map(|c| c.1).sum(),
-                integrated_by_category: counts.into_iter().map(|(k, c)| (k, c.2)).collect(),
-            })
+    let ends = week_ends(conn, &list, None)?;
+    Ok(list
+        .into_iter()
+        .zip(ends)
+        .map(|(week, end)| WeekPoint {
+            week,
+            integrated_total: end.by_category.values().map(|c| c.1).sum(),
+            integrated_by_category: end.by_category.into_iter().map(|(k, c)| (k, c.2)).collect(),
         })
-        .collect()
+        .collect())
+}
+
+/// Weeks in the review's charts (the screen asks for this many, and the desk reads their cache at start).
+pub const REVIEW_CHART_WEEKS: usize = 12;
+/// Figures of a week not yet over are counted again when older than this, even if no stage moved: uptime
+/// changes with every probe.
+pub const LIVE_WEEK_MAX_AGE_S: i64 = 15 * 60;
+
+/// What the review screen shows for one week: the numbers and the charts' series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewFigures {
+    pub report: WeeklyReport,
+    pub series: Vec<WeekPoint>,
+}
+
+/// Figures from the review cache.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedFigures {
+    pub figures: ReviewFigures,
+    pub computed_unix_s: i64,
+    /// Counted from the registry as it stands (and, for a week not yet over, lately): no need to count again.
+    pub is_current: bool,
+}
+
+/// The cached figures of `week`, if the cache holds sound ones for it; whether they are current is judged by
+/// the registry's mark now and the clock `now_unix_s`. Unreadable or mismatched JSON counts as no cache.
+pub fn cached_figures(
+    conn: &Connection,
+    week: IsoWeek,
+    weeks: usize,
+    now_unix_s: i64,
+) -> Result<Option<CachedFigures>, StoreError> {
+    let Some(cached) = crate::store::read_review_cache(conn, &week.label(), weeks as i64)? else {
+        return Ok(None);
+    };
+    let Ok(figures) = serde_json::from_str::<ReviewFigures>(&cached.figures_json) else {
+        return Ok(None);
+    };
+    // Hostile bytes: the figures must be of the week and length asked for.
+    if figures.report.week != week.label()
+        || figures.series.len() != weeks.max(1)
+        || figures.series.last().map(|p| p.week) != Some(week)
+    {
+        return Ok(None);
+    }
+    let mark = crate::store::registry_mark(conn)?;
+    // Counted after the week ended (and not in the future, which only a wrong clock or a forged row gives), or
+    // lately.
+    let age_s = now_unix_s.saturating_sub(cached.computed_unix_s);
+    let settled = age_s >= -60
+        && (cached.computed_unix_s >= week.end_unix_s() || age_s < LIVE_WEEK_MAX_AGE_S);
+    Ok(Some(CachedFigures {
+        figures,
+        computed_unix_s: cached.computed_unix_s,
+        is_current: cached.mark == mark && settled,
+    }))
+}
+
+/// Counts `week`'s figures (and `weeks` weeks of charts) in one read transaction, with the registry's mark
+/// they were counted at.
+pub fn count_figures(
+    conn: &Connection,
+    week: IsoWeek,
+    weeks: usize,
+) -> Result<(ReviewFigures, crate::store::RegistryMark), StoreError> {
+    // One snapshot of the file: the mark says exactly what the figures were counted from.
+    let tx = conn.unchecked_transaction()?;
+    let mark = crate::store::registry_mark(&tx)?;
+    let report = weekly(&tx, week)?;
+    let series = series(&tx, week, weeks)?;
+    tx.finish()?;
+    Ok((ReviewFigures { report, series }, mark))
+}
+
+/// Stores counted figures in the review cache (`conn` may write).
+pub fn cache_figures(
+    conn: &Connection,
+    week: IsoWeek,
+    weeks: usize,
+    figures: &ReviewFigures,
+    mark: crate::store::RegistryMark,
+    computed_unix_s: i64,
+) -> Result<(), StoreError> {
+    let figures_json = serde_json::to_string(figures).map_err(|e| StoreError::Corrupt {
+        detail: e.to_string(),
+    })?;
+    crate::store::write_review_cache(
+        conn,
+        &week.label(),
+        weeks as i64,
+        &crate::store::CachedReview {
+            figures_json,
+            computed_unix_s,
+            mark,
+        },
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cached figures of an empty week, counted at `at` on `conn`'s registry as it stands.
+    fn cache_at(conn: &Connection, week: IsoWeek, at: i64) -> ReviewFigures {
+        let (figures, mark) = count_figures(conn, week, 3).unwrap();
+        cache_figures(conn, week, 3, &figures, mark, at).unwrap();
+        figures
+    }
+
+    #[test]
+    fn uptime_is_the_mean_over_the_cameras_integrated_at_the_weeks_end() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(crate::store::SCHEMA_SQL).unwrap();
+        let week = IsoWeek::containing(1_795_588_200);
+        let (start, end) = (week.start_unix_s(), week.end_unix_s());
+        // Camera 1 integrated before the week; camera 2 only in talks. Both were probed during the week.
+        conn.execute_batch(&format!(
+            "INSERT INTO site (name_en, owner_category, lat_deg, lon_deg, updated_by, updated_unix_s)
+               VALUES ('Hotel', 'hotel', 25.45, 78.58, 'x', 1);
+             INSERT INTO camera (site_id, label, area_watched, lat_deg, lon_deg, kind, stream_url, updated_by,
+               updated_unix_s) VALUES (1, 'Gate', 'gate', 25.45, 78.58, 'ip', 'rtsp://127.0.0.1/1', 'x', 1),
+               (1, 'Lobby', 'lobby', 25.45, 78.58, 'ip', 'rtsp://127.0.0.1/2', 'x', 1);
+             INSERT INTO stage_event (camera_id, at_unix_s, by_user, from_stage, to_stage) VALUES
+               (1, 2, 'x', 'surveyed', 'owner_contacted'), (1, 3, 'x', 'owner_contacted', 'consent_given'),
+               (1, 4, 'x', 'consent_given', 'configured'), (1, 5, 'x', 'configured', 'integrated'),
+               (2, 2, 'x', 'surveyed', 'owner_contacted');
+             INSERT INTO health_run (camera_id, state, from_unix_s, to_unix_s, probes) VALUES
+               (1, 'online', {a}, {b}, 100), (1, 'offline', {b}, {c}, 50), (2, 'online', {a}, {c}, 150);",
+            a = start + 60,
+            b = start + 6_060,
+            c = start + 9_060,
+        ))
+        .unwrap();
+        let r = weekly(&conn, week).unwrap();
+        assert_eq!((r.integrated_total, r.cameras_probed), (1, 1));
+        let runs = [
+            HealthRun {
+                state: crate::model::HealthState::Online,
+                from_unix_s: start + 60,
+                to_unix_s: start + 6_060,
+                probes: 100,
+            },
+            HealthRun {
+                state: crate::model::HealthState::Offline,
+                from_unix_s: start + 6_060,
+                to_unix_s: start + 9_060,
+                probes: 50,
+            },
+        ];
+        assert_eq!(
+            r.uptime_pct_integrated,
+            uptime_pct(&runs, end, end - start, PROBE_INTERVAL_S)
+        );
+        assert!(r.uptime_pct_integrated.is_some());
+    }
+
+    #[test]
+    fn cached_figures_are_current_until_the_registry_or_the_clock_moves() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(crate::store::SCHEMA_SQL).unwrap();
+        let week = IsoWeek::containing(1_795_588_200);
+        let t = week.start_unix_s() + 3_600;
+        assert_eq!(cached_figures(&conn, week, 3, t).unwrap(), None);
+        let figures = cache_at(&conn, week, t);
+        let got = cached_figures(&conn, week, 3, t + 60).unwrap().unwrap();
+        assert_eq!((&got.figures, got.is_current), (&figures, true));
+        // The week is not over: after 15 minutes its uptime may have moved.
+        let old = cached_figures(&conn, week, 3, t + LIVE_WEEK_MAX_AGE_S + 1).unwrap();
+        assert!(!old.unwrap().is_current);
+        // A clock or row from the future is never current.
+        assert!(
+            !cached_figures(&conn, week, 3, t - 3_600)
+                .unwrap()
+                .unwrap()
+                .is_current
+        );
+        // Counted after the week ended: current however old, until the registry moves.
+        cache_at(&conn, week, week.end_unix_s() + 10);
+        let later = week.end_unix_s() + 30 * 86_400;
+        assert!(
+            cached_figures(&conn, week, 3, later)
+                .unwrap()
+                .unwrap()
+                .is_current
+        );
+        conn.execute_batch(
+            "INSERT INTO site (name_en, owner_category, lat_deg, lon_deg, updated_by, updated_unix_s)
+               VALUES ('Hotel', 'hotel', 25.45, 78.58, 'x', 1);",
+        )
+        .unwrap();
+        let moved = cached_figures(&conn, week, 3, later).unwrap().unwrap();
+        assert!(!moved.is_current, "a new site makes the figures stale");
+        // Other weeks, other chart lengths and hostile text are no cache.
+        assert_eq!(
+            cached_figures(&conn, week.previous(), 3, later).unwrap(),
+            None
+        );
+        assert_eq!(cached_figures(&conn, week, 4, later).unwrap(), None);
+        conn.execute(
+            "UPDATE review_cache SET figures_json = '{\"report\": 1}'",
+            [],
+        )
+        .unwrap();
+        assert_eq!(cached_figures(&conn, week, 3, later).unwrap(), None);
+        conn.execute(
+            "UPDATE review_cache SET week = '2026-W47', figures_json = ?1",
+            [serde_json::to_string(&figures).unwrap()],
+        )
+        .unwrap();
+        assert_eq!(
+            cached_figures(&conn, week.previous(), 3, later).unwrap(),
+            None,
+            "figures of another week under this week's name"
+        );
+    }
 
     #[test]
     fn iso_weeks_in_india() {

@@ -338,7 +338,7 @@ fn tiles(h: &mut String, r: &WeeklyReport, coverage: &CoverageReport, i18n: &I18
     let ta = |key: &str, args: &[(&str, String)]| escape_html(&i18n.tr_args(key, args));
     let uptime = r
         .uptime_pct_integrated
-        .map_or_else(|| "—".to_string(), |p| format!("{p:.1} %"));
+        .map_or_else(|| "—".to_string(), crate::i18n::percent);
     let uptime_note = if r.uptime_pct_integrated.is_some() {
         ta(
             "report-uptime-probed",

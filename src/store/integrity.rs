@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use rusqlite::Connection;
 
-use super::upgrade::V6_SCHEMA_SQL;
+use super::upgrade::{V6_SCHEMA_SQL, V7_SCHEMA_SQL};
 use super::{SCHEMA_SQL, SCHEMA_VERSION};
 
 /// At most this many problems are asked of `quick_check` (the first names the damage; the rest are counted).
@@ -50,10 +50,12 @@ type Objects = BTreeMap<(String, String), String>;
 /// result is checked after the upgrade).
 fn expected(version: i64) -> Option<&'static Objects> {
     static V6: OnceLock<Option<Objects>> = OnceLock::new();
+    static V7: OnceLock<Option<Objects>> = OnceLock::new();
     static CURRENT: OnceLock<Option<Objects>> = OnceLock::new();
     let (cell, sql) = match version {
         SCHEMA_VERSION => (&CURRENT, SCHEMA_SQL),
         6 => (&V6, V6_SCHEMA_SQL),
+        7 => (&V7, V7_SCHEMA_SQL),
         _ => return None,
     };
     cell.get_or_init(|| {
@@ -224,5 +226,17 @@ mod tests {
         conn.execute_batch(V6_SCHEMA_SQL).unwrap();
         assert_eq!(check_guards(&conn, 6), Ok(()));
         assert!(check_guards(&conn, SCHEMA_VERSION).is_err());
+    }
+
+    #[test]
+    fn the_v7_schema_is_known() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(V7_SCHEMA_SQL).unwrap();
+        assert_eq!(check_guards(&conn, 7), Ok(()));
+        // Version 8 only adds a table, which the guards do not miss; the table itself is what differs.
+        let fresh = objects(&fresh()).unwrap();
+        let old = objects(&conn).unwrap();
+        let added: Vec<_> = fresh.keys().filter(|k| !old.contains_key(*k)).collect();
+        assert_eq!(added, [&("table".to_string(), "review_cache".to_string())]);
     }
 }

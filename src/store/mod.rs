@@ -12,6 +12,7 @@ mod integrity;
 pub use import::{import_revision, source_refs};
 mod records;
 mod registry;
+mod review_cache;
 mod secret;
 pub mod upgrade;
 
@@ -32,20 +33,25 @@ pub use records::{
     StageEventRecord,
 };
 pub use registry::{read_audit, read_snapshot};
+pub use review_cache::{
+    CachedReview, RegistryMark, ReviewMove, for_each_health_run_between, for_each_review_move,
+    open_review_cache_writer, read_review_cache, registry_mark, write_review_cache,
+};
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 /// The current schema, as a fresh registry gets it: the registry, since version 3 the health it measured, since
 /// version 4 the ward and police-station areas of the site map, since version 5 the follow-up notes, and since
 /// version 6 the source ids of imported cameras and the saved import mappings; version 7 makes the stage history
-/// append-only and adds the area "not yet known".
+/// append-only and adds the area "not yet known"; version 8 adds the weekly review's cache.
 pub const SCHEMA_SQL: &str = concat!(
     include_str!("schema.sql"),
     include_str!("health_schema.sql"),
     include_str!("boundary_schema.sql"),
     include_str!("follow_up_schema.sql"),
-    include_str!("import_schema.sql")
+    include_str!("import_schema.sql"),
+    include_str!("review_cache_schema.sql")
 );
 /// The tables version 3 added.
 pub const HEALTH_SCHEMA_SQL: &str = include_str!("health_schema.sql");
@@ -55,6 +61,8 @@ pub const BOUNDARY_SCHEMA_SQL: &str = include_str!("boundary_schema.sql");
 pub const FOLLOW_UP_SCHEMA_SQL: &str = include_str!("follow_up_schema.sql");
 /// The tables version 6 added.
 pub const IMPORT_SCHEMA_SQL: &str = include_str!("import_schema.sql");
+/// The table version 8 added.
+pub const REVIEW_CACHE_SCHEMA_SQL: &str = include_str!("review_cache_schema.sql");
 /// How long a write waits for another desk's transaction before saying the registry is busy.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(3);
 

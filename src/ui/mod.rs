@@ -589,7 +589,14 @@ impl DeskApp {
                         .collect(),
                 );
             }
-            DeskEvent::Weekly { report, series } => self.review.set(*report, series),
+            DeskEvent::Weekly {
+                report,
+                series,
+                computed_unix_s,
+                is_updating,
+            } => self
+                .review
+                .set(*report, series, computed_unix_s, is_updating),
             DeskEvent::Blocked(list) => self.blocked.on_list(*list),
             DeskEvent::FollowUpSaved(record) => {
                 self.blocked.on_note_saved(&record);

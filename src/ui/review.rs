@@ -1,7 +1,9 @@
 //! The supervisor's weekly review: the meeting's numbers for one week (Monday to Sunday, IST) — integrated in
 //! total, this week and the week before, by owner category — with the week's moves and uptime, and two charts:
 //! cumulative integrated cameras over the weeks, and cameras integrated per week stacked by owner category.
-//! Everything is counted on the worker from the stage history; this screen only shows it.
+//! Everything is counted on the worker from the stage history; this screen only shows it. The figures last
+//! counted come from the registry's review cache at once (marked "computed at HH:MM — updating…" while they are
+//! counted again), so the screen never opens on a spinner alone.
 
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -17,7 +19,7 @@ use crate::services::export::ExportList;
 use crate::services::weekly::{IsoWeek, WeekPoint, WeeklyReport};
 
 /// Weeks drawn in the charts.
-const CHART_WEEKS: usize = 12;
+const CHART_WEEKS: usize = crate::services::weekly::REVIEW_CHART_WEEKS;
 
 /// Coverage is computed again at most this often while the screen is shown (health changes every second).
 const COVERAGE_REFRESH_S: i64 = 60;
@@ -40,13 +42,101 @@ pub struct ReviewState {
     coverage_asked: Option<(u64, usize, i64)>,
     pub coverage: Option<CoverageReport>,
     pub ward_sort: WardSort,
+    /// When the figures shown were counted, unix seconds.
+    pub computed_unix_s: Option<i64>,
+    /// Newer figures are being counted (the ones shown came from the cache or an older registry).
+    pub is_updating: bool,
+    /// What the registry in memory tells at once while a week is counted for the first time: registry
+    /// revision, then cameras, integrated and blocked now.
+    now_figures: Option<(u64, [u64; 3])>,
 }
 
 impl ReviewState {
-    pub fn set(&mut self, report: WeeklyReport, series: Vec<WeekPoint>) {
+    pub fn set(
+        &mut self,
+        report: WeeklyReport,
+        series: Vec<WeekPoint>,
+        computed_unix_s: i64,
+        is_updating: bool,
+    ) {
         self.report = Some(report);
         self.series = series;
+        self.computed_unix_s = Some(computed_unix_s);
+        self.is_updating = is_updating;
     }
+}
+
+/// "14:05" for a time today in India, else "2026-11-25 14:05".
+fn computed_time(unix_s: i64, now_unix_s: i64) -> String {
+    let day = |t: i64| (t + crate::model::IST_OFFSET_S).div_euclid(86_400);
+    let full = crate::model::ist_datetime(unix_s);
+    match full.split_once(' ') {
+        Some((_, time)) if day(unix_s) == day(now_unix_s) => time.to_string(),
+        _ => full,
+    }
+}
+
+/// Cameras, integrated and blocked now, from the registry in memory (cheap; shown until the week is counted).
+fn now_figures(app: &mut DeskApp) -> [u64; 3] {
+    let Some(index) = app.index() else {
+        return [0; 3];
+    };
+    let revision = index.revision();
+    if let Some((at, figures)) = app.review.now_figures
+        && at == revision
+    {
+        return figures;
+    }
+    let cameras = &index.snapshot.cameras;
+    let figures = [
+        cameras.len() as u64,
+        cameras.iter().filter(|c| c.is_integrated()).count() as u64,
+        cameras
+            .iter()
+            .filter(|c| c.stage == crate::model::IntegrationStage::Blocked)
+            .count() as u64,
+    ];
+    app.review.now_figures = Some((revision, figures));
+    figures
+}
+
+/// One figure in a framed tile: its name, then the number large.
+fn tile_ui(ui: &mut Ui, name: &str, value: &str) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.vertical(|ui| {
+            ui.label(RichText::new(name).weak());
+            ui.label(RichText::new(value).size(22.0).strong());
+        });
+    });
+}
+
+/// While a week has never been counted: what the registry in memory tells now, and a clear word that the rest
+/// is being counted.
+fn counting_ui(app: &mut DeskApp, ui: &mut Ui, week: IsoWeek) {
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.label(app.i18n.tr("review-counting"));
+    });
+    if week != IsoWeek::containing(crate::store::now_unix_s()) {
+        return;
+    }
+    let [cameras, integrated, blocked] = now_figures(app);
+    let i18n = &app.i18n;
+    ui.label(RichText::new(i18n.tr("review-so-far")).weak());
+    ui.horizontal_wrapped(|ui| {
+        for (key, value) in [
+            ("review-cameras-now", cameras),
+            ("review-integrated-now", integrated),
+            ("review-blocked-now", blocked),
+        ] {
+            tile_ui(
+                ui,
+                &i18n.tr(key),
+                &crate::i18n::indian_grouping(value as i64),
+            );
+        }
+    });
 }
 
 /// The category's colour, the same as in the printed report.
@@ -105,6 +195,8 @@ pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
         .get_or_insert_with(|| IsoWeek::containing(crate::store::now_unix_s()));
     if app.review.asked != Some((week, revision)) {
         app.review.asked = Some((week, revision));
+        // Until the worker answers, what is shown may be older than the registry.
+        app.review.is_updating = true;
         app.send(DeskCommand::LoadWeekly {
             week,
             weeks: CHART_WEEKS,
@@ -153,9 +245,25 @@ pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
         return;
     }
     let Some(report) = app.review.report.clone().filter(|r| r.week == week.label()) else {
-        ui.spinner();
+        counting_ui(app, ui, week);
         return;
     };
+    if let Some(at) = app.review.computed_unix_s {
+        ui.horizontal(|ui| {
+            let time = computed_time(at, crate::store::now_unix_s());
+            if app.review.is_updating {
+                ui.spinner();
+                ui.label(
+                    app.i18n
+                        .tr_args("review-computed-updating", &[("time", time)]),
+                );
+            } else {
+                ui.label(
+                    RichText::new(app.i18n.tr_args("review-computed-at", &[("time", time)])).weak(),
+                );
+            }
+        });
+    }
     ui.separator();
     let i18n = &app.i18n;
     let mut ward_sort = app.review.ward_sort;
@@ -170,26 +278,16 @@ pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
                 ("review-resolved-this-week", report.resolved_this_week),
                 ("review-blocked-now", report.blocked_now),
             ] {
-                egui::Frame::group(ui.style()).show(ui, |ui| {
-                    ui.vertical(|ui| {
-                        ui.label(RichText::new(i18n.tr(key)).weak());
-                        ui.label(
-                            RichText::new(crate::i18n::indian_grouping(value as i64))
-                                .size(22.0)
-                                .strong(),
-                        );
-                    });
-                });
+                tile_ui(
+                    ui,
+                    &i18n.tr(key),
+                    &crate::i18n::indian_grouping(value as i64),
+                );
             }
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.vertical(|ui| {
-                    ui.label(RichText::new(i18n.tr("review-uptime")).weak());
-                    let text = report
-                        .uptime_pct_integrated
-                        .map_or_else(|| "—".to_string(), |p| format!("{p:.1} %"));
-                    ui.label(RichText::new(text).size(22.0).strong());
-                });
-            });
+            let uptime = report
+                .uptime_pct_integrated
+                .map_or_else(|| "—".to_string(), crate::i18n::percent);
+            tile_ui(ui, &i18n.tr("review-uptime"), &uptime);
         });
         ui.add_space(8.0);
         ui.label(RichText::new(i18n.tr("review-by-category")).strong());
@@ -325,7 +423,7 @@ fn gaps_ui(app: &DeskApp, ui: &mut Ui) {
                                 &[
                                     ("camera", c.camera_label.clone()),
                                     ("site", c.site_name_en.clone()),
-                                    ("metres", format!("{:.0}", c.distance_m)),
+                                    ("metres", crate::i18n::indian_decimal(c.distance_m, 0)),
                                     ("stage", i18n.tr(&c.stage.i18n_key())),
                                     ("phone", c.phone.clone()),
                                 ],
@@ -447,7 +545,7 @@ fn wards_ui(app: &DeskApp, ui: &mut Ui) -> WardSort {
                         }
                     });
                     row.col(|ui| {
-                        ui.label(format!("{:.1}", w.cameras_per_km2));
+                        ui.label(crate::i18n::indian_decimal(w.cameras_per_km2, 1));
                     });
                 });
             });

@@ -7,6 +7,7 @@ mod v3_to_v4;
 mod v4_to_v5;
 mod v5_to_v6;
 mod v6_to_v7;
+mod v7_to_v8;
 
 use rusqlite::Connection;
 
@@ -24,6 +25,8 @@ pub const V4_SCHEMA_SQL: &str = include_str!("v4_schema.sql");
 pub const V5_SCHEMA_SQL: &str = include_str!("v5_schema.sql");
 /// The frozen v6 schema (what v5_to_v6 builds; v6_to_v7 changes the camera table's CHECKs and adds triggers).
 pub const V6_SCHEMA_SQL: &str = include_str!("v6_schema.sql");
+/// The frozen v7 schema (what v6_to_v7 builds; version 8 only adds the weekly review's cache to it).
+pub const V7_SCHEMA_SQL: &str = include_str!("v7_schema.sql");
 
 /// Upgrades from `from_version` to [`SCHEMA_VERSION`].
 pub fn run(conn: &mut Connection, from_version: i64) -> Result<()> {
@@ -43,6 +46,7 @@ fn step(conn: &mut Connection, from: i64) -> Result<()> {
         4 => v4_to_v5::run(&tx)?,
         5 => v5_to_v6::run(&tx)?,
         6 => v6_to_v7::run(&tx)?,
+        7 => v7_to_v8::run(&tx)?,
         other => {
             return Err(StoreError::NotARegistry {
                 path: Default::default(),
