@@ -17,26 +17,24 @@ use iccc_desk::ui::DeskApp;
 /// A repaint asked for sooner than this, with nothing happening, is the desk spinning.
 const IDLE_WAKE: Duration = Duration::from_secs(1);
 
-/// Steps until a frame asks for no repaint sooner than `IDLE_WAKE` (background loads finish first), then
-/// checks that further frames without input stay quiet.
+/// Steps until ten frames in a row ask for no repaint sooner than `IDLE_WAKE`. Background work that ends late
+/// (a worker's answer on a loaded machine) is a data change and may wake the desk once; a desk that keeps
+/// asking for repaints never gets ten quiet frames and fails at the deadline.
 fn assert_settles(h: &mut Harness<'_, DeskApp>, screen: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
+    let mut quiet = 0;
+    while quiet < 10 {
         h.step();
-        if wakes_soon(h).is_none() {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{screen}: the desk keeps repainting with nothing happening ({})",
-            wakes_soon(h).unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    for _ in 0..10 {
-        h.step();
-        if let Some(why) = wakes_soon(h) {
-            panic!("{screen}: a frame without input asked for a repaint ({why})");
+        match wakes_soon(h) {
+            None => quiet += 1,
+            Some(why) => {
+                quiet = 0;
+                assert!(
+                    Instant::now() < deadline,
+                    "{screen}: the desk keeps repainting with nothing happening ({why})"
+                );
+                std::thread::sleep(Duration::from_millis(10));
+            }
         }
     }
 }

@@ -589,19 +589,25 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
                 |f| f.to_string_lossy().into_owned(),
             )
         });
-        ui.label(
-            RichText::new(match file {
-                Some(f) => i18n.tr_args("map-base-file", &[("file", f)]),
-                None => i18n.tr("map-base-none"),
-            })
-            .weak(),
+        // Whole labels: "Base map:" never ends one line with its file name on the next.
+        ui.add(
+            egui::Label::new(
+                RichText::new(match file {
+                    Some(f) => i18n.tr_args("map-base-file", &[("file", f)]),
+                    None => i18n.tr("map-base-none"),
+                })
+                .weak(),
+            )
+            .wrap_mode(egui::TextWrapMode::Extend),
         );
         let status = if app.map.job.is_some() {
             i18n.tr("map-building")
         } else {
             i18n.tr_args("map-showing", &[("cameras", app.map.cameras().to_string())])
         };
-        ui.label(RichText::new(status).weak());
+        ui.add(
+            egui::Label::new(RichText::new(status).weak()).wrap_mode(egui::TextWrapMode::Extend),
+        );
     });
     app.map.layers = layers;
     if filters != app.filters {

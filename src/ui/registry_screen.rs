@@ -197,6 +197,40 @@ fn empty_registry_ui(app: &mut DeskApp, ui: &mut Ui) {
     });
 }
 
+/// Width of a filter's combo box.
+const COMBO_FILTER_WIDTH: f32 = 140.0;
+
+/// A label and its control laid out as one block of known width, so a wrapping toolbar moves the pair to the
+/// next line whole: it never ends a line with the label and starts the next with the control, and never squeezes
+/// the pair into what is left of a line so that the control runs past the window's edge (what a nested
+/// `horizontal` does).
+pub(super) fn labelled_group<R>(
+    ui: &mut Ui,
+    label: &str,
+    control_width: f32,
+    add_contents: impl FnOnce(&mut Ui) -> R,
+) -> R {
+    let label_width = egui::WidgetText::from(label)
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        )
+        .size()
+        .x;
+    let size = egui::vec2(
+        label_width + ui.spacing().item_spacing.x + control_width,
+        ui.spacing().interact_size.y,
+    );
+    ui.allocate_ui_with_layout(
+        size,
+        egui::Layout::left_to_right(egui::Align::Center),
+        add_contents,
+    )
+    .inner
+}
+
 pub(super) fn combo_filter<T: Clone + PartialEq>(
     ui: &mut Ui,
     id: &str,
@@ -209,8 +243,7 @@ pub(super) fn combo_filter<T: Clone + PartialEq>(
         .as_ref()
         .and_then(|v| options.iter().find(|(o, _)| o == v))
         .map_or_else(|| any.to_string(), |(_, name)| name.clone());
-    // One group, so a wrapping toolbar never leaves the label at a line's end and its box on the next.
-    ui.horizontal(|ui| {
+    labelled_group(ui, label, COMBO_FILTER_WIDTH, |ui| {
         let label_id = ui.label(label).id;
         egui::ComboBox::from_id_salt(id)
             .width(140.0)
@@ -252,8 +285,9 @@ pub(super) fn filters_ui(
             filters.only = None;
         }
     }
-    ui.horizontal(|ui| {
-        let label = ui.label(i18n.tr("filter-search")).id;
+    let search = i18n.tr("filter-search");
+    labelled_group(ui, &search, 200.0, |ui| {
+        let label = ui.label(&search).id;
         ui.add(
             egui::TextEdit::singleline(&mut filters.text)
                 .hint_text(i18n.tr("filter-search-hint"))
