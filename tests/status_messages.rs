@@ -194,3 +194,24 @@ fn toolbar_labels_stay_beside_their_controls_when_narrow_in_english_and_hindi() 
         &["Category", "Ward", "Police station", "Health", "Stage"],
     );
 }
+
+#[test]
+fn the_status_and_its_history_change_language_with_the_desk() {
+    let desk = Desk::new();
+    let mut h = desk.harness();
+    h.get_by_label("Add site").click();
+    h.run_ok();
+    common::type_text(&mut h, "Hotel Raj Palace");
+    common::press(&mut h, egui::Key::Enter);
+    wait_until(&mut h, "the site is saved", |app| app.form.is_none());
+    h.get_by_label("Saved.");
+
+    h.get_by_label("हिन्दी").click();
+    h.run_ok();
+    h.get_by_label("सहेजा गया।");
+    assert!(
+        h.query_by_label("Saved.").is_none(),
+        "no English left in the status bar"
+    );
+    assert_eq!(h.state().status_history()[0].text, "सहेजा गया।");
+}

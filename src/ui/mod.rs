@@ -253,6 +253,7 @@ impl DeskApp {
         }
         self.i18n = I18n::new(lang);
         self.settings.lang = lang;
+        self.retranslate_status();
         if let Some(path) = &self.settings_path
             && let Err(e) = self.settings.save(path)
         {
@@ -557,7 +558,7 @@ impl DeskApp {
                     site: Some(id),
                     camera: None,
                 };
-                self.status = Some((self.t("status-saved"), false));
+                self.push_status_key("status-saved", &[], false);
             }
             DeskEvent::CameraSaved(record) => {
                 let (id, site_id) = (record.id, record.site_id);
@@ -570,7 +571,7 @@ impl DeskApp {
                     site: Some(site_id),
                     camera: Some(id),
                 };
-                self.status = Some((self.t("status-saved"), false));
+                self.push_status_key("status-saved", &[], false);
                 self.send(DeskCommand::LoadHistory { camera_id: id });
             }
             DeskEvent::SaveFailed(problem) => self.on_save_failed(problem),
@@ -604,11 +605,7 @@ impl DeskApp {
                     .index()
                     .and_then(|i| i.camera(record.camera_id))
                     .map_or_else(|| record.camera_id.to_string(), |c| c.camera.label.clone());
-                self.status = Some((
-                    self.i18n
-                        .tr_args("blocked-note-saved", &[("camera", camera)]),
-                    false,
-                ));
+                self.push_status_key("blocked-note-saved", &[("camera", camera)], false);
             }
             DeskEvent::FollowUpFailed { camera_id, problem } => {
                 self.blocked.on_note_failed(camera_id, problem, &self.i18n)
@@ -660,27 +657,29 @@ impl DeskApp {
                 not_simulated,
                 helpers_failed,
             } => {
-                let text = if not_simulated.is_empty() {
-                    self.i18n.tr_args(
+                if not_simulated.is_empty() {
+                    self.push_status_key(
                         "status-simulating",
                         &[
                             ("cameras", cameras.to_string()),
                             ("processes", processes.to_string()),
                         ],
-                    )
+                        false,
+                    );
                 } else {
                     // Why the helpers could not start is for whoever maintains the PC, not the operator.
                     if let Some(why) = helpers_failed {
                         eprintln!("iccc-desk: helper simulator processes could not start: {why}");
                     }
-                    self.i18n.tr_args(
+                    self.push_status_key(
                         "status-simulating-partly",
                         &[
                             ("cameras", cameras.to_string()),
                             ("left", not_simulated.len().to_string()),
                         ],
-                    )
-                };
+                        false,
+                    );
+                }
                 if let Some(m) = &self.monitor {
                     m.send(MonitorCommand::Skip(not_simulated.clone()));
                 }
@@ -689,7 +688,6 @@ impl DeskApp {
                     processes,
                     not_simulated,
                 });
-                self.status = Some((text, false));
             }
             DeskEvent::SimulatorFailed(e) => {
                 let text = self

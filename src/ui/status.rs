@@ -20,6 +20,9 @@ pub struct StatusEntry {
     pub text: String,
     /// The technical text behind an error, when there is one.
     pub details: Option<String>,
+    /// The catalogue key and arguments the text was made from, so a change of language says it again in the
+    /// new language.
+    pub source: Option<(String, Vec<(String, String)>)>,
 }
 
 /// The history, and the message last taken into it (code that sets `DeskApp::status` directly is noticed by
@@ -39,7 +42,36 @@ impl DeskApp {
                 Some(words) => (words, Some(text)),
                 None => (text, None),
             };
-        self.push_entry(text, is_error, details);
+        self.push_entry(text, is_error, details, None);
+    }
+
+    /// Shows the catalogue's `key` with `args`; it is said again in the new language when the language changes.
+    pub fn push_status_key(&mut self, key: &str, args: &[(&str, String)], is_error: bool) {
+        let text = self.i18n.tr_args(key, args);
+        let source = (
+            key.to_string(),
+            args.iter()
+                .map(|(name, value)| (name.to_string(), value.clone()))
+                .collect(),
+        );
+        self.push_entry(text, is_error, None, Some(source));
+    }
+
+    /// Says the current message and the history again in the desk's (new) language, where they came from the
+    /// catalogue.
+    pub(super) fn retranslate_status(&mut self) {
+        let current_is_newest = self.status.is_some() && self.status == self.status_log.taken;
+        for entry in &mut self.status_log.entries {
+            if let Some((key, args)) = &entry.source {
+                let args: Vec<(&str, String)> =
+                    args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+                entry.text = self.i18n.tr_args(key, &args);
+            }
+        }
+        if current_is_newest && let Some(newest) = self.status_log.entries.front() {
+            self.status = Some((newest.text.clone(), newest.is_error));
+            self.status_log.taken = self.status.clone();
+        }
     }
 
     /// Shows a failure: the catalogue's `context_key` sentence with `{ $reason }` in words, the error's own text
@@ -47,10 +79,16 @@ impl DeskApp {
     pub fn report_error(&mut self, context_key: &str, error: &(dyn std::error::Error + 'static)) {
         let (reason, details) = crate::services::error_words::error_words(&self.i18n, error);
         let text = self.i18n.tr_args(context_key, &[("reason", reason)]);
-        self.push_entry(text, true, Some(details));
+        self.push_entry(text, true, Some(details), None);
     }
 
-    fn push_entry(&mut self, text: String, is_error: bool, details: Option<String>) {
+    fn push_entry(
+        &mut self,
+        text: String,
+        is_error: bool,
+        details: Option<String>,
+        source: Option<(String, Vec<(String, String)>)>,
+    ) {
         self.status = Some((text.clone(), is_error));
         self.status_log.taken = self.status.clone();
         self.status_log.entries.push_front(StatusEntry {
@@ -58,6 +96,7 @@ impl DeskApp {
             is_error,
             text,
             details,
+            source,
         });
         self.status_log.entries.truncate(HISTORY_LEN);
     }
