@@ -11,7 +11,8 @@ use iccc_desk::model::{
     OwnerCategory, PasswordState, Priority, Problem, Site, SiteId, StageChange, StageError,
 };
 use iccc_desk::store::{
-    self, Actor, AuditEntry, KeyStatus, OpenOptions, PasswordEdit, SecretBox, Store, StoreError,
+    self, Actor, AuditEntry, KeyStatus, OpenOptions, PasswordEdit, ReportReader, SecretBox, Store,
+    StoreError,
 };
 use rusqlite::types::Value;
 use rusqlite::{Connection, params};
@@ -962,7 +963,7 @@ fn v4_registry_gets_follow_up_notes_and_matches_a_fresh_file() {
             "  owner reached; consent letter promised ",
         )
         .unwrap();
-    let details = iccc_desk::services::export::block_details(store.conn()).unwrap();
+    let details = iccc_desk::services::export::block_details(&store.reports()).unwrap();
     assert_eq!(details[&9].since_unix_s, 1_770_000_300);
     assert_eq!(
         details[&9].last_note,
@@ -2614,8 +2615,8 @@ fn a_private_camera_made_integrated_with_checks_off_is_refused_and_never_counted
     let honest = {
         let conn = desk.sql();
         (
-            iccc_desk::services::stats::compute(&conn, now).unwrap(),
-            iccc_desk::services::weekly::weekly(&conn, week).unwrap(),
+            iccc_desk::services::stats::compute(&ReportReader::on(&conn), now).unwrap(),
+            iccc_desk::services::weekly::weekly(&ReportReader::on(&conn), week).unwrap(),
         )
     };
     assert_eq!(honest.0.integrated_total, 1);
@@ -2651,12 +2652,12 @@ fn a_private_camera_made_integrated_with_checks_off_is_refused_and_never_counted
     assert_same_bytes(&desk.path, &before);
     // Every figure applies the privacy rule itself.
     let conn = desk.sql();
-    let stats = iccc_desk::services::stats::compute(&conn, now).unwrap();
+    let stats = iccc_desk::services::stats::compute(&ReportReader::on(&conn), now).unwrap();
     assert_eq!(stats.integrated_total, 0, "stats: {stats:?}");
     assert_eq!(stats.by_stage["integrated"], 0);
     assert_eq!(stats.by_category["hotel"].integrated, 0);
     assert_eq!(stats.integrated_last_7_days, 0);
-    let weekly = iccc_desk::services::weekly::weekly(&conn, week).unwrap();
+    let weekly = iccc_desk::services::weekly::weekly(&ReportReader::on(&conn), week).unwrap();
     assert_eq!(weekly.integrated_total, 0, "weekly: {weekly:?}");
     assert_eq!(weekly.integrated_this_week, 0);
     let snapshot = store::read_snapshot(&conn, None).unwrap();

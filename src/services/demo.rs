@@ -2163,10 +2163,7 @@ pub fn generate(
             max: MAX_CAMERAS,
         });
     }
-    let sites: i64 = store
-        .conn()
-        .query_row("SELECT count(*) FROM site", [], |r| r.get(0))
-        .map_err(StoreError::from)?;
+    let sites = store.reports().site_count()?;
     if sites > 0 {
         return Err(DemoError::NotEmpty {
             path: store.path().to_path_buf(),

@@ -119,20 +119,20 @@ pub fn dry_run(
     settings: &ImportSettings,
     i18n: &I18n,
 ) -> Result<DryRun, StoreError> {
-    dry_run_on(store.conn(), table, settings, i18n)
+    dry_run_on(&store.reports(), table, settings, i18n)
 }
 
-/// [`dry_run`] on any connection to the registry, a read-only one included (the desk checks on its own thread
+/// [`dry_run`] on any reader of the registry, a read-only one included (the desk checks on its own thread
 /// so the worker stays free for saves).
 pub fn dry_run_on(
-    conn: &rusqlite::Connection,
+    db: &crate::store::ReportReader<'_>,
     table: &SourceTable,
     settings: &ImportSettings,
     i18n: &I18n,
 ) -> Result<DryRun, StoreError> {
-    let revision = crate::store::import_revision(conn)?;
-    let snapshot = crate::store::read_snapshot(conn, None)?;
-    let refs = crate::store::source_refs(conn)?;
+    let revision = db.import_revision()?;
+    let snapshot = db.snapshot()?;
+    let refs = db.source_refs()?;
     let existing = Existing::new(&snapshot, &refs);
     drop(snapshot);
     Ok(DryRun {
