@@ -1621,7 +1621,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = small_registry(dir.path());
         let lobby: CameraId = store
-            .conn()
+            .conn_for_tests()
             .query_row("SELECT id FROM camera WHERE stage = 'blocked'", [], |r| {
                 r.get(0)
             })

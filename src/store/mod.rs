@@ -562,8 +562,11 @@ impl Store {
         self.key_status
     }
 
-    /// The raw connection, for services that run read-only queries (reports, stats).
-    pub fn conn(&self) -> &Connection {
+    /// The raw connection, for tests and benches only (they check the file with their own SQL). The desk reads
+    /// through [`Store::reports`] and writes through the methods here; an architecture test refuses this call
+    /// in `src/` outside the store's and the tests' modules.
+    #[doc(hidden)]
+    pub fn conn_for_tests(&self) -> &Connection {
         &self.conn
     }
 
