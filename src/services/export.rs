@@ -858,6 +858,40 @@ pub fn export_file(
     Ok(write(&table, format, target)?)
 }
 
+/// Writes `list` to `target` on a thread of its own at low priority, so the UI never opens the registry file
+/// `db`: `prepared` (the table as the screen shows it) when given, else the list read from `db` read-only. `done`
+/// gets what was written, or the message saying why not (in `lang`).
+pub fn export_on_own_thread(
+    db: PathBuf,
+    list: ExportList,
+    format: ExportFormat,
+    target: PathBuf,
+    prepared: Option<ExportTable>,
+    lang: crate::i18n::Lang,
+    done: impl FnOnce(Result<Written, String>) + Send + 'static,
+) -> io::Result<()> {
+    std::thread::Builder::new()
+        .name("export".into())
+        .spawn(move || {
+            crate::services::background::lower_this_thread_priority();
+            let i18n = I18n::new(lang);
+            let result = match prepared {
+                Some(table) => write(&table, format, &target).map_err(|e| e.message(&i18n)),
+                None => export_file(
+                    &db,
+                    list,
+                    format,
+                    &target,
+                    crate::store::now_unix_s(),
+                    &i18n,
+                )
+                .map_err(|e| e.message(&i18n)),
+            };
+            done(result);
+        })
+        .map(|_| ())
+}
+
 /// What was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Written {
