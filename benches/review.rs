@@ -115,7 +115,7 @@ fn main() {
     for _ in 0..5 {
         let started = Instant::now();
         let cached = cached_figures(
-            store.conn_for_tests(),
+            &store.reports(),
             week,
             REVIEW_CHART_WEEKS,
             iccc_desk::store::now_unix_s(),
