@@ -199,7 +199,8 @@ fn ask_for_file(app: &mut DeskApp, ctx: &egui::Context, list: ExportList, format
     }
 }
 
-/// Writes the list on its own thread; the outcome arrives by channel with a repaint.
+/// Writes the list on a services thread (it reads the registry, not the UI); the outcome arrives by channel with a
+/// repaint.
 fn start(
     app: &mut DeskApp,
     ctx: &egui::Context,
