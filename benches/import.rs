@@ -109,7 +109,7 @@ fn fresh(dir: &Path, name: &str) -> Store {
 /// The baseline: the same rows, parsed already, straight into the schema with prepared statements.
 fn plain_insert(store: &mut Store, rows: &[Row]) -> f64 {
     let started = Instant::now();
-    let conn = store.conn();
+    let conn = store.conn_for_tests();
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
     {
         let mut site_stmt = conn

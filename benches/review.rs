@@ -102,7 +102,7 @@ fn main() {
     let store = Store::open(&db, &options).expect("open");
     let started = Instant::now();
     cache_figures(
-        store.conn(),
+        store.conn_for_tests(),
         week,
         REVIEW_CHART_WEEKS,
         &figures,
@@ -115,7 +115,7 @@ fn main() {
     for _ in 0..5 {
         let started = Instant::now();
         let cached = cached_figures(
-            store.conn(),
+            &store.reports(),
             week,
             REVIEW_CHART_WEEKS,
             iccc_desk::store::now_unix_s(),

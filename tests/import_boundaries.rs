@@ -91,7 +91,7 @@ fn boundary_and_audit_rows(store: &Store) -> Vec<String> {
         "SELECT kind, name, code, rings_json, source_name, imported_unix_s, imported_by FROM boundary ORDER BY id",
         "SELECT at_unix_s, by_user, action, entity, entity_id, before_json, after_json FROM audit ORDER BY id",
     ] {
-        let mut stmt = store.conn().prepare(sql).unwrap();
+        let mut stmt = store.conn_for_tests().prepare(sql).unwrap();
         let n = stmt.column_count();
         let found = stmt
             .query_map([], |r| {
@@ -355,7 +355,7 @@ fn a_second_import_replaces_the_layer_and_leaves_the_other_kind_alone() {
     assert_eq!(thanas.len(), 10);
     assert!(thanas.iter().all(|t| t.kind == BoundaryKind::PoliceStation));
     let rows: i64 = store
-        .conn()
+        .conn_for_tests()
         .query_row("SELECT count(*) FROM boundary", [], |r| r.get(0))
         .unwrap();
     assert_eq!(rows, 20, "no stale rows");
@@ -407,7 +407,7 @@ fn a_demo_registry_has_sixty_wards_and_every_site_lies_in_the_ward_it_names() {
         wards.iter().map(|w| (w.name.as_str(), w)).collect();
     assert_eq!(by_name.len(), 60, "names are distinct");
     let sites: Vec<(String, String, f64, f64)> = store
-        .conn()
+        .conn_for_tests()
         .prepare("SELECT name_en, ward, lat_deg, lon_deg FROM site ORDER BY id")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))

@@ -29,7 +29,7 @@ fn actor() -> Actor {
 
 fn cameras(store: &Store) -> i64 {
     store
-        .conn()
+        .conn_for_tests()
         .query_row("SELECT count(*) FROM camera", [], |r| r.get(0))
         .unwrap()
 }
@@ -116,7 +116,7 @@ proptest! {
         }
         prop_assert_eq!(cameras(&store), counts.added as i64);
         let rejected: i64 = store
-            .conn()
+            .conn_for_tests()
             .query_row("SELECT count(*) FROM camera WHERE stage = 'rejected'", [], |r| r.get(0))
             .unwrap();
         prop_assert_eq!(rejected, counts.rejected_private as i64);
@@ -154,9 +154,9 @@ proptest! {
         let is_row_error = matches!(result, Err(CommitError::Row { row, .. }) if row == checked.plan.rows[k].row);
         prop_assert!(is_row_error, "{:?}", result.err());
         prop_assert_eq!(cameras(&store), 0);
-        let sites: i64 = store.conn().query_row("SELECT count(*) FROM site", [], |r| r.get(0)).unwrap();
+        let sites: i64 = store.conn_for_tests().query_row("SELECT count(*) FROM site", [], |r| r.get(0)).unwrap();
         prop_assert_eq!(sites, 0);
-        let audit: i64 = store.conn().query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).unwrap();
+        let audit: i64 = store.conn_for_tests().query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).unwrap();
         prop_assert_eq!(audit, 0);
     }
 }
@@ -193,7 +193,7 @@ fn a_cancelled_import_writes_nothing() {
     assert!(calls >= 2, "cancelled part-way, not before the start");
     assert_eq!(cameras(&store), 0);
     let audit: i64 = store
-        .conn()
+        .conn_for_tests()
         .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
         .unwrap();
     assert_eq!(audit, 0);

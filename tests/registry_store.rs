@@ -11,7 +11,8 @@ use iccc_desk::model::{
     OwnerCategory, PasswordState, Priority, Problem, Site, SiteId, StageChange, StageError,
 };
 use iccc_desk::store::{
-    self, Actor, AuditEntry, KeyStatus, OpenOptions, PasswordEdit, SecretBox, Store, StoreError,
+    self, Actor, AuditEntry, KeyStatus, OpenOptions, PasswordEdit, ReportReader, SecretBox, Store,
+    StoreError,
 };
 use rusqlite::types::Value;
 use rusqlite::{Connection, params};
@@ -222,7 +223,7 @@ fn fresh_registry_has_current_schema_wal_and_foreign_keys() {
     let desk = Desk::new();
     let store = desk.open();
     assert_eq!(store.key_status(), KeyStatus::Created);
-    let conn = store.conn();
+    let conn = store.conn_for_tests();
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
@@ -258,7 +259,7 @@ fn fresh_registry_has_current_schema_wal_and_foreign_keys() {
     assert_eq!(store.registry_uuid(), uuid);
     assert_eq!(store.key_status(), KeyStatus::Found);
     let fk: i64 = store
-        .conn()
+        .conn_for_tests()
         .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
         .unwrap();
     assert_eq!(fk, 1);
@@ -549,7 +550,7 @@ fn v1_registry_is_upgraded_with_rows_kept_and_privacy_fixed() {
     build_v1_registry(&desk.path);
 
     let store = desk.open();
-    let conn = store.conn();
+    let conn = store.conn_for_tests();
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
@@ -726,8 +727,8 @@ fn v1_registry_is_upgraded_with_rows_kept_and_privacy_fixed() {
     // Upgraded schema == fresh schema.
     let fresh = Desk::new();
     let fresh_store = fresh.open();
-    let upgraded = schema_of(store.conn());
-    let made_fresh = schema_of(fresh_store.conn());
+    let upgraded = schema_of(store.conn_for_tests());
+    let made_fresh = schema_of(fresh_store.conn_for_tests());
     let only_upgraded: Vec<_> = upgraded.difference(&made_fresh).collect();
     let only_fresh: Vec<_> = made_fresh.difference(&upgraded).collect();
     assert!(
@@ -812,23 +813,29 @@ fn v3_registry_gets_the_area_layers_and_matches_a_fresh_file() {
 
     let mut store = desk.open();
     let version: i64 = store
-        .conn()
+        .conn_for_tests()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, store::SCHEMA_VERSION);
     assert_eq!(store.registry_uuid(), V1_UUID);
     // Every row of v3 is still there, unchanged.
-    let mut rows_after = dump_all(store.conn());
-    rows_after.push(("camera_health".into(), dump(store.conn(), "camera_health")));
-    rows_after.push(("health_run".into(), dump(store.conn(), "health_run")));
+    let mut rows_after = dump_all(store.conn_for_tests());
+    rows_after.push((
+        "camera_health".into(),
+        dump(store.conn_for_tests(), "camera_health"),
+    ));
+    rows_after.push((
+        "health_run".into(),
+        dump(store.conn_for_tests(), "health_run"),
+    ));
     assert_eq!(rows_after, rows_before);
-    assert_eq!(count(store.conn(), "boundary"), 0);
+    assert_eq!(count(store.conn_for_tests(), "boundary"), 0);
 
     // Upgraded schema == fresh schema.
     let fresh = Desk::new();
     let fresh_store = fresh.open();
-    let upgraded = schema_of(store.conn());
-    let made_fresh = schema_of(fresh_store.conn());
+    let upgraded = schema_of(store.conn_for_tests());
+    let made_fresh = schema_of(fresh_store.conn_for_tests());
     let only_upgraded: Vec<_> = upgraded.difference(&made_fresh).collect();
     let only_fresh: Vec<_> = made_fresh.difference(&upgraded).collect();
     assert!(
@@ -924,22 +931,22 @@ fn v4_registry_gets_follow_up_notes_and_matches_a_fresh_file() {
 
     let mut store = desk.open();
     let version: i64 = store
-        .conn()
+        .conn_for_tests()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, store::SCHEMA_VERSION);
     assert_eq!(store.registry_uuid(), V1_UUID);
     // Every row of v4 is still there, unchanged; no notes yet.
-    let mut rows_after = dump_all(store.conn());
-    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn(), t))));
+    let mut rows_after = dump_all(store.conn_for_tests());
+    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn_for_tests(), t))));
     assert_eq!(rows_after, rows_before);
-    assert_eq!(count(store.conn(), "follow_up"), 0);
+    assert_eq!(count(store.conn_for_tests(), "follow_up"), 0);
 
     // Upgraded schema == fresh schema.
     let fresh = Desk::new();
     let fresh_store = fresh.open();
-    let upgraded = schema_of(store.conn());
-    let made_fresh = schema_of(fresh_store.conn());
+    let upgraded = schema_of(store.conn_for_tests());
+    let made_fresh = schema_of(fresh_store.conn_for_tests());
     let only_upgraded: Vec<_> = upgraded.difference(&made_fresh).collect();
     let only_fresh: Vec<_> = made_fresh.difference(&upgraded).collect();
     assert!(
@@ -962,7 +969,7 @@ fn v4_registry_gets_follow_up_notes_and_matches_a_fresh_file() {
             "  owner reached; consent letter promised ",
         )
         .unwrap();
-    let details = iccc_desk::services::export::block_details(store.conn()).unwrap();
+    let details = iccc_desk::services::export::block_details(&store.reports()).unwrap();
     assert_eq!(details[&9].since_unix_s, 1_770_000_300);
     assert_eq!(
         details[&9].last_note,
@@ -1133,7 +1140,7 @@ fn sql_refuses_to_take_a_private_area_camera_forward() {
 fn every_change_writes_one_audit_entry_and_the_log_is_append_only() {
     let desk = Desk::new();
     let mut store = desk.open();
-    let audit_count = |store: &Store| count(store.conn(), "audit");
+    let audit_count = |store: &Store| count(store.conn_for_tests(), "audit");
     assert_eq!(audit_count(&store), 0);
 
     // add_site
@@ -1687,7 +1694,7 @@ fn camera_password_never_reaches_the_registry_file_in_clear() {
     );
     assert!(check_files("before checkpoint") > 0);
     let (busy, _, _): (i64, i64, i64) = store
-        .conn()
+        .conn_for_tests()
         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
@@ -1705,7 +1712,7 @@ fn camera_password_never_reaches_the_registry_file_in_clear() {
     );
     // The ciphertext is there, with the id of its key.
     let (ct, key_id): (Vec<u8>, String) = store
-        .conn()
+        .conn_for_tests()
         .query_row(
             "SELECT password_ct, password_key_id FROM camera WHERE id = ?1",
             [cam.id],
@@ -1811,7 +1818,7 @@ fn lost_key_asks_only_for_the_passwords_again() {
         assert_eq!(now, &then);
     }
     // … and every row of the file is as it was.
-    assert_eq!(dump_all(store.conn()), rows_before);
+    assert_eq!(dump_all(store.conn_for_tests()), rows_before);
 
     // Typing the password again stores it under the new key.
     let new_password = "N3w-Pa55word-ABC";
@@ -1875,7 +1882,7 @@ fn two_desks_editing_one_row_get_a_conflict_not_a_lost_update() {
     b_edit.contact_person = "Suresh Kumar".into();
     let b_saved = b.update_site(&desk_b(), site.id, 1, &b_edit).unwrap();
     assert_eq!(b_saved.row_version, 2);
-    let audit_before = count(a.conn(), "audit");
+    let audit_before = count(a.conn_for_tests(), "audit");
     let mut a_edit = a_view.site.clone();
     a_edit.contact_person = "Mahesh Verma".into();
     let err = a.update_site(&actor(), site.id, 1, &a_edit).unwrap_err();
@@ -1883,7 +1890,7 @@ fn two_desks_editing_one_row_get_a_conflict_not_a_lost_update() {
     let row = a.site(site.id).unwrap();
     assert_eq!(row.site.contact_person, "Suresh Kumar");
     assert_eq!((row.row_version, &*row.updated_by), (2, "desk-b"));
-    assert_eq!(count(a.conn(), "audit"), audit_before);
+    assert_eq!(count(a.conn_for_tests(), "audit"), audit_before);
 
     // Camera edit.
     let cam = a
@@ -1903,7 +1910,7 @@ fn two_desks_editing_one_row_get_a_conflict_not_a_lost_update() {
     b_cam.bearing_deg = Some(180.0);
     b.update_camera(&desk_b(), cam.id, 1, &b_cam, &PasswordEdit::Keep)
         .unwrap();
-    let audit_before = count(a.conn(), "audit");
+    let audit_before = count(a.conn_for_tests(), "audit");
     let mut a_cam_edit = a_cam.camera.clone();
     a_cam_edit.bearing_deg = Some(45.0);
     let err = a
@@ -1924,14 +1931,14 @@ fn two_desks_editing_one_row_get_a_conflict_not_a_lost_update() {
         "A's password was not saved"
     );
     assert_eq!((row.row_version, &*row.updated_by), (2, "desk-b"));
-    assert_eq!(count(a.conn(), "audit"), audit_before);
+    assert_eq!(count(a.conn_for_tests(), "audit"), audit_before);
 
     // Stage change.
     let a_cam = a.camera(cam.id).unwrap();
     b.change_stage(&desk_b(), cam.id, 2, &to(IntegrationStage::OwnerContacted))
         .unwrap();
-    let audit_before = count(a.conn(), "audit");
-    let events_before = count(a.conn(), "stage_event");
+    let audit_before = count(a.conn_for_tests(), "audit");
+    let events_before = count(a.conn_for_tests(), "stage_event");
     let err = a
         .change_stage(
             &actor(),
@@ -1949,8 +1956,8 @@ fn two_desks_editing_one_row_get_a_conflict_not_a_lost_update() {
     assert_eq!(row.stage, IntegrationStage::OwnerContacted);
     assert_eq!(row.block_reason, None);
     assert_eq!((row.row_version, &*row.updated_by), (3, "desk-b"));
-    assert_eq!(count(a.conn(), "audit"), audit_before);
-    assert_eq!(count(a.conn(), "stage_event"), events_before);
+    assert_eq!(count(a.conn_for_tests(), "audit"), audit_before);
+    assert_eq!(count(a.conn_for_tests(), "stage_event"), events_before);
     let last = a.camera_history(cam.id).unwrap().pop().unwrap();
     assert_eq!(
         (last.by_user.as_str(), last.to_stage),
@@ -2352,19 +2359,19 @@ fn v5_registry_gets_import_tables_and_matches_a_fresh_file() {
     };
     let mut store = desk.open();
     let version: i64 = store
-        .conn()
+        .conn_for_tests()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, store::SCHEMA_VERSION);
-    let mut rows_after = dump_all(store.conn());
-    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn(), t))));
+    let mut rows_after = dump_all(store.conn_for_tests());
+    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn_for_tests(), t))));
     assert_eq!(rows_after, rows_before);
-    assert_eq!(count(store.conn(), "camera_source"), 0);
-    assert_eq!(count(store.conn(), "import_profile"), 0);
+    assert_eq!(count(store.conn_for_tests(), "camera_source"), 0);
+    assert_eq!(count(store.conn_for_tests(), "import_profile"), 0);
     let fresh = Desk::new();
     let fresh_store = fresh.open();
-    let upgraded = schema_of(store.conn());
-    let made_fresh = schema_of(fresh_store.conn());
+    let upgraded = schema_of(store.conn_for_tests());
+    let made_fresh = schema_of(fresh_store.conn_for_tests());
     assert_eq!(
         upgraded, made_fresh,
         "an upgraded v5 file has the schema of a fresh one"
@@ -2614,8 +2621,8 @@ fn a_private_camera_made_integrated_with_checks_off_is_refused_and_never_counted
     let honest = {
         let conn = desk.sql();
         (
-            iccc_desk::services::stats::compute(&conn, now).unwrap(),
-            iccc_desk::services::weekly::weekly(&conn, week).unwrap(),
+            iccc_desk::services::stats::compute(&ReportReader::on(&conn), now).unwrap(),
+            iccc_desk::services::weekly::weekly(&ReportReader::on(&conn), week).unwrap(),
         )
     };
     assert_eq!(honest.0.integrated_total, 1);
@@ -2651,12 +2658,12 @@ fn a_private_camera_made_integrated_with_checks_off_is_refused_and_never_counted
     assert_same_bytes(&desk.path, &before);
     // Every figure applies the privacy rule itself.
     let conn = desk.sql();
-    let stats = iccc_desk::services::stats::compute(&conn, now).unwrap();
+    let stats = iccc_desk::services::stats::compute(&ReportReader::on(&conn), now).unwrap();
     assert_eq!(stats.integrated_total, 0, "stats: {stats:?}");
     assert_eq!(stats.by_stage["integrated"], 0);
     assert_eq!(stats.by_category["hotel"].integrated, 0);
     assert_eq!(stats.integrated_last_7_days, 0);
-    let weekly = iccc_desk::services::weekly::weekly(&conn, week).unwrap();
+    let weekly = iccc_desk::services::weekly::weekly(&ReportReader::on(&conn), week).unwrap();
     assert_eq!(weekly.integrated_total, 0, "weekly: {weekly:?}");
     assert_eq!(weekly.integrated_this_week, 0);
     let snapshot = store::read_snapshot(&conn, None).unwrap();
@@ -2706,22 +2713,22 @@ fn v6_registry_gets_append_only_history_and_matches_a_fresh_file() {
     };
     let mut store = desk.open();
     let version: i64 = store
-        .conn()
+        .conn_for_tests()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, store::SCHEMA_VERSION);
-    let mut rows_after = dump_all(store.conn());
-    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn(), t))));
+    let mut rows_after = dump_all(store.conn_for_tests());
+    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn_for_tests(), t))));
     assert_eq!(rows_after, rows_before, "every v6 row is kept unchanged");
     let integrity: String = store
-        .conn()
+        .conn_for_tests()
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(integrity, "ok");
     let fresh = Desk::new();
     let fresh_store = fresh.open();
-    let upgraded = schema_of(store.conn());
-    let made_fresh = schema_of(fresh_store.conn());
+    let upgraded = schema_of(store.conn_for_tests());
+    let made_fresh = schema_of(fresh_store.conn_for_tests());
     let only_upgraded: Vec<_> = upgraded.difference(&made_fresh).collect();
     let only_fresh: Vec<_> = made_fresh.difference(&upgraded).collect();
     assert!(
@@ -2730,7 +2737,9 @@ fn v6_registry_gets_append_only_history_and_matches_a_fresh_file() {
     );
     // The upgraded file keeps its history: no delete, and the area "not yet known" is taken.
     assert_sql_refused(
-        store.conn().execute("DELETE FROM stage_event", []),
+        store
+            .conn_for_tests()
+            .execute("DELETE FROM stage_event", []),
         "delete history after the upgrade",
     );
     let site = store.site(1).unwrap();
@@ -2777,23 +2786,23 @@ fn v7_registry_gets_the_review_cache_and_matches_a_fresh_file() {
     };
     let store = desk.open();
     let version: i64 = store
-        .conn()
+        .conn_for_tests()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, 8);
     assert_eq!(store::SCHEMA_VERSION, 8);
-    let mut rows_after = dump_all(store.conn());
-    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn(), t))));
+    let mut rows_after = dump_all(store.conn_for_tests());
+    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn_for_tests(), t))));
     assert_eq!(rows_after, rows_before, "every v7 row is kept unchanged");
     let integrity: String = store
-        .conn()
+        .conn_for_tests()
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(integrity, "ok");
     let fresh = Desk::new();
     let fresh_store = fresh.open();
-    let upgraded = schema_of(store.conn());
-    let made_fresh = schema_of(fresh_store.conn());
+    let upgraded = schema_of(store.conn_for_tests());
+    let made_fresh = schema_of(fresh_store.conn_for_tests());
     let only_upgraded: Vec<_> = upgraded.difference(&made_fresh).collect();
     let only_fresh: Vec<_> = made_fresh.difference(&upgraded).collect();
     assert!(
@@ -2802,7 +2811,7 @@ fn v7_registry_gets_the_review_cache_and_matches_a_fresh_file() {
     );
     // The new table takes the review's figures, and the registry's mark reads the v7 rows (the camera's
     // 'surveyed' event, then its block).
-    let mark = store::registry_mark(store.conn()).unwrap();
+    let mark = store::registry_mark(store.conn_for_tests()).unwrap();
     assert_eq!(
         (mark.cameras, mark.sites, mark.stage_event_max_id),
         (1, 1, 2)
@@ -2812,15 +2821,15 @@ fn v7_registry_gets_the_review_cache_and_matches_a_fresh_file() {
         computed_unix_s: 1_770_000_800,
         mark,
     };
-    store::write_review_cache(store.conn(), "2026-W05", 12, &cached).unwrap();
+    store::write_review_cache(store.conn_for_tests(), "2026-W05", 12, &cached).unwrap();
     assert_eq!(
-        store::read_review_cache(store.conn(), "2026-W05", 12).unwrap(),
+        store::read_review_cache(store.conn_for_tests(), "2026-W05", 12).unwrap(),
         Some(cached)
     );
     drop(store);
     let store = desk.open();
     assert!(
-        store::read_review_cache(store.conn(), "2026-W05", 12)
+        store::read_review_cache(store.conn_for_tests(), "2026-W05", 12)
             .unwrap()
             .is_some()
     );

@@ -445,11 +445,12 @@ fn the_review_opens_on_the_last_counted_figures_and_follows_a_stage_change() {
     // (no real count gives that, so a 4,321 on screen can only come from the cache).
     {
         let store = Store::open(&desk.db, &desk.open_options()).unwrap();
-        let (mut figures, mark) = count_figures(store.conn(), week, REVIEW_CHART_WEEKS).unwrap();
+        let (mut figures, mark) =
+            count_figures(&store.reports(), week, REVIEW_CHART_WEEKS).unwrap();
         assert_eq!(figures.report.integrated_total, 1);
         figures.report.integrated_total = 4_321;
         cache_figures(
-            store.conn(),
+            &iccc_desk::store::open_review_cache_writer(&desk.db).unwrap(),
             week,
             REVIEW_CHART_WEEKS,
             &figures,

@@ -587,13 +587,13 @@ impl Index {
 /// The coverage report now of a registry opened read-only (the CLI, exports, the printable report): its
 /// snapshot, the cameras' latest health and the ward layer.
 pub fn report_from_conn(
-    conn: &rusqlite::Connection,
+    db: &crate::store::ReportReader<'_>,
     now_unix_s: i64,
     window_s: i64,
 ) -> Result<CoverageReport, crate::store::StoreError> {
-    let registry = crate::store::read_snapshot(conn, None)?;
-    let health = crate::store::health_briefs(conn)?;
-    let wards = crate::store::read_boundaries(conn, crate::model::BoundaryKind::Ward)?;
+    let registry = db.snapshot()?;
+    let health = db.health_briefs()?;
+    let wards = db.boundaries(crate::model::BoundaryKind::Ward)?;
     Ok(compute(&CoverageInput {
         registry: &registry,
         health: &health,

@@ -2163,10 +2163,7 @@ pub fn generate(
             max: MAX_CAMERAS,
         });
     }
-    let sites: i64 = store
-        .conn()
-        .query_row("SELECT count(*) FROM site", [], |r| r.get(0))
-        .map_err(StoreError::from)?;
+    let sites = store.reports().site_count()?;
     if sites > 0 {
         return Err(DemoError::NotEmpty {
             path: store.path().to_path_buf(),
@@ -2374,12 +2371,12 @@ mod tests {
             camera_columns,
             "SELECT * FROM stage_event ORDER BY id",
         ] {
-            let rows_a = dump(sa.conn(), sql);
+            let rows_a = dump(sa.conn_for_tests(), sql);
             assert!(!rows_a.is_empty());
-            assert_eq!(rows_a, dump(sb.conn(), sql), "{sql}");
+            assert_eq!(rows_a, dump(sb.conn_for_tests(), sql), "{sql}");
             assert_ne!(
                 rows_a,
-                dump(sc.conn(), sql),
+                dump(sc.conn_for_tests(), sql),
                 "another seed, another registry: {sql}"
             );
         }
@@ -2414,7 +2411,7 @@ mod tests {
         assert_eq!(summary.jails, 1);
         assert!(store.is_demo().unwrap());
 
-        let conn = store.conn();
+        let conn = store.conn_for_tests();
         let q = |sql: &str| count(conn, sql);
         assert_eq!(
             q("SELECT count(*) FROM camera WHERE stage = 'integrated'"),
@@ -2499,7 +2496,7 @@ mod tests {
         let by_name: std::collections::HashMap<&str, &BoundaryArea> =
             wards.iter().map(|w| (w.name.as_str(), w)).collect();
         let sites: Vec<(String, f64, f64)> = store
-            .conn()
+            .conn_for_tests()
             .prepare("SELECT ward, lat_deg, lon_deg FROM site ORDER BY id")
             .unwrap()
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -2625,7 +2622,7 @@ mod tests {
         let mut store = open(dir.path());
         generate(&mut store, &options(1_500, 3), &|_| true).unwrap();
         let urls: Vec<(Option<String>, Option<String>, Option<String>)> = store
-            .conn()
+            .conn_for_tests()
             .prepare("SELECT stream_url, snapshot_url, nvr_host FROM camera")
             .unwrap()
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -2674,7 +2671,10 @@ mod tests {
         assert_eq!(calls.get(), 10);
         for table in ["site", "camera", "stage_event", "audit", "boundary"] {
             assert_eq!(
-                count(store.conn(), &format!("SELECT count(*) FROM {table}")),
+                count(
+                    store.conn_for_tests(),
+                    &format!("SELECT count(*) FROM {table}")
+                ),
                 0,
                 "{table}"
             );

@@ -347,7 +347,7 @@ fn load_weekly(
     use crate::services::weekly::{cache_figures, count_figures};
     let computed_unix_s = crate::store::now_unix_s();
     let result = crate::services::stats::open_read_only(db)
-        .and_then(|conn| count_figures(&conn, week, weeks));
+        .and_then(|reader| count_figures(&reader, week, weeks));
     match result {
         Ok((figures, mark)) => {
             out.send(DeskEvent::Weekly {
@@ -377,7 +377,8 @@ fn send_cached_weekly(
 ) -> bool {
     let now = crate::store::now_unix_s();
     // An unreadable cache is no cache: the figures are counted as before.
-    let Ok(Some(cached)) = crate::services::weekly::cached_figures(store.conn(), week, weeks, now)
+    let Ok(Some(cached)) =
+        crate::services::weekly::cached_figures(&store.reports(), week, weeks, now)
     else {
         return false;
     };
@@ -403,9 +404,9 @@ fn write_report(
     let result = std::fs::create_dir_all(folder)
         .map_err(|e| ReportError::Write(crate::services::export::ExportError::from_io(&path, &e)))
         .and_then(|()| crate::services::stats::open_read_only(db).map_err(ReportError::Read))
-        .and_then(|conn| {
+        .and_then(|reader| {
             write_report_for_week(
-                &conn,
+                &reader,
                 Some(db),
                 week,
                 &crate::i18n::I18n::new(lang),
@@ -685,7 +686,7 @@ fn handle(
             }
         }
         DeskCommand::LoadBlocked { registry, order } => {
-            match crate::services::export::block_details(store.conn()) {
+            match crate::services::export::block_details(&store.reports()) {
                 Ok(details) => out.send(DeskEvent::Blocked(Box::new(
                     crate::services::blocked::blocked_list(&registry, &details, order),
                 ))),

@@ -16,11 +16,11 @@ use std::collections::HashMap;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
-
 use crate::i18n::I18n;
 use crate::model::{CameraId, CameraKind, HealthState, SiteId, ist_datetime};
-use crate::store::{CameraRecord, RegistrySnapshot, SiteRecord, StoreError};
+use crate::store::{
+    BlockedRow, CameraRecord, NoteRow, RegistrySnapshot, ReportReader, SiteRecord, StoreError,
+};
 
 /// One value of a table.
 #[derive(Debug, Clone, PartialEq)]
@@ -466,37 +466,17 @@ pub struct BlockDetail {
 
 /// The block time and newest note of every blocked camera, from the stage history and the follow-up notes. One
 /// pass over the cameras and, per blocked camera only, look-ups on the `(camera_id, id)` indexes of
-/// `stage_event` and `follow_up`: fast at 200,000 cameras. Runs on a read-only connection.
-pub fn block_details(conn: &Connection) -> Result<HashMap<CameraId, BlockDetail>, StoreError> {
-    // Newest by time, then by id within a table. A camera has a handful of events and notes, so ordering them by
-    // time after the index look-up costs nothing.
-    let mut stmt = conn.prepare(
-        "SELECT c.id,
-           (SELECT e.at_unix_s FROM stage_event e
-            WHERE e.camera_id = c.id AND e.to_stage = 'blocked' ORDER BY e.id DESC LIMIT 1),
-           n.note, n.by_user, n.at_unix_s, f.note, f.by_user, f.at_unix_s
-         FROM camera c
-         LEFT JOIN stage_event n ON n.id = (SELECT x.id FROM stage_event x
-           WHERE x.camera_id = c.id AND x.note <> '' ORDER BY x.at_unix_s DESC, x.id DESC LIMIT 1)
-         LEFT JOIN follow_up f ON f.id = (SELECT y.id FROM follow_up y
-           WHERE y.camera_id = c.id ORDER BY y.at_unix_s DESC, y.id DESC LIMIT 1)
-         WHERE c.stage = 'blocked'",
-    )?;
-    type Note = (Option<String>, Option<String>, Option<i64>);
-    let rows = stmt.query_map([], |r| {
-        let stage_note: Note = (r.get(2)?, r.get(3)?, r.get(4)?);
-        let follow_up: Note = (r.get(5)?, r.get(6)?, r.get(7)?);
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, Option<i64>>(1)?,
+/// `stage_event` and `follow_up` ([`ReportReader::blocked_rows`]): fast at 200,000 cameras.
+pub fn block_details(db: &ReportReader<'_>) -> Result<HashMap<CameraId, BlockDetail>, StoreError> {
+    let mut out = HashMap::new();
+    for row in db.blocked_rows()? {
+        let BlockedRow {
+            camera_id: id,
+            blocked_at_unix_s: since,
             stage_note,
             follow_up,
-        ))
-    })?;
-    let mut out = HashMap::new();
-    for row in rows {
-        let (id, since, stage_note, follow_up) = row?;
-        let as_note = |(note, by, at): Note| Some((note?, by.unwrap_or_default(), at?));
+        } = row;
+        let as_note = |(note, by, at): NoteRow| Some((note?, by.unwrap_or_default(), at?));
         // Ids of two tables cannot be compared, so at the same second the follow-up counts as the later one: a
         // supervisor writes it about the camera as it stands, after the stage change.
         let newest = match (as_note(stage_note), as_note(follow_up)) {
@@ -522,12 +502,9 @@ pub fn block_details(conn: &Connection) -> Result<HashMap<CameraId, BlockDetail>
 }
 
 /// The latest health state of each probed camera (read-only).
-pub fn health_states(conn: &Connection) -> Result<HashMap<CameraId, HealthState>, StoreError> {
-    let mut stmt = conn.prepare("SELECT camera_id, state FROM camera_health")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+pub fn health_states(db: &ReportReader<'_>) -> Result<HashMap<CameraId, HealthState>, StoreError> {
     let mut out = HashMap::new();
-    for row in rows {
-        let (id, state) = row?;
+    for (id, state) in db.health_state_codes()? {
         // A state this build does not know reads as "not probed" rather than failing the export.
         out.insert(
             id,
@@ -791,36 +768,36 @@ impl ExportList {
 /// Reads what `list` needs from a registry connection (read-only is enough) and builds its table. Values
 /// (categories, stages, reasons) are in `i18n`'s language; headers stay English for scripts and GIS tools.
 pub fn build_table(
-    conn: &Connection,
+    db: &ReportReader<'_>,
     list: ExportList,
     now_unix_s: i64,
     i18n: &I18n,
 ) -> Result<ExportTable, StoreError> {
-    let snapshot = || crate::store::read_snapshot(conn, None);
+    let snapshot = || db.snapshot();
     Ok(match list {
         ExportList::Sites => sites_table(&snapshot()?, i18n),
         ExportList::Cameras => {
-            let health = health_states(conn)?;
+            let health = health_states(db)?;
             cameras_table(&snapshot()?, Some(&health), i18n)
         }
         ExportList::Gaps => {
             let coverage = crate::services::coverage::report_from_conn(
-                conn,
+                db,
                 now_unix_s,
                 crate::model::coverage::DEFAULT_WINDOW_S,
             )?;
             gaps_table(&coverage, i18n)
         }
         ExportList::Blocked => {
-            let details = block_details(conn)?;
+            let details = block_details(db)?;
             blocked_table(&snapshot()?, &details, i18n)
         }
         ExportList::Weekly(week) => {
-            let report = crate::services::weekly::weekly_with_gaps(conn, week, now_unix_s)?;
+            let report = crate::services::weekly::weekly_with_gaps(db, week, now_unix_s)?;
             weekly_table(&report, i18n)
         }
         ExportList::Audit => {
-            let entries = crate::store::read_audit(conn, usize::MAX)?;
+            let entries = db.audit(usize::MAX)?;
             let snapshot = snapshot()?;
             let sites: HashMap<SiteId, &str> = snapshot
                 .sites
@@ -875,10 +852,44 @@ pub fn export_file(
     i18n: &I18n,
 ) -> Result<Written, ExportJobError> {
     let table = {
-        let conn = crate::services::stats::open_read_only(db)?;
-        build_table(&conn, list, now_unix_s, i18n)?
+        let reader = crate::services::stats::open_read_only(db)?;
+        build_table(&reader, list, now_unix_s, i18n)?
     };
     Ok(write(&table, format, target)?)
+}
+
+/// Writes `list` to `target` on a thread of its own at low priority, so the UI never opens the registry file
+/// `db`: `prepared` (the table as the screen shows it) when given, else the list read from `db` read-only. `done`
+/// gets what was written, or the message saying why not (in `lang`).
+pub fn export_on_own_thread(
+    db: PathBuf,
+    list: ExportList,
+    format: ExportFormat,
+    target: PathBuf,
+    prepared: Option<ExportTable>,
+    lang: crate::i18n::Lang,
+    done: impl FnOnce(Result<Written, String>) + Send + 'static,
+) -> io::Result<()> {
+    std::thread::Builder::new()
+        .name("export".into())
+        .spawn(move || {
+            crate::services::background::lower_this_thread_priority();
+            let i18n = I18n::new(lang);
+            let result = match prepared {
+                Some(table) => write(&table, format, &target).map_err(|e| e.message(&i18n)),
+                None => export_file(
+                    &db,
+                    list,
+                    format,
+                    &target,
+                    crate::store::now_unix_s(),
+                    &i18n,
+                )
+                .map_err(|e| e.message(&i18n)),
+            };
+            done(result);
+        })
+        .map(|_| ())
 }
 
 /// What was written.
@@ -1623,7 +1634,7 @@ mod tests {
             "{all}"
         );
 
-        let details = block_details(store.conn()).unwrap();
+        let details = block_details(&store.reports()).unwrap();
         let blocked = blocked_table(&snapshot, &details, &en);
         assert_eq!(blocked.rows.len(), 1);
         let row = &blocked.rows[0];
@@ -1644,13 +1655,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = small_registry(dir.path());
         let lobby: CameraId = store
-            .conn()
+            .conn_for_tests()
             .query_row("SELECT id FROM camera WHERE stage = 'blocked'", [], |r| {
                 r.get(0)
             })
             .unwrap();
         let blocked_at = 1_795_564_800 + 3_600;
-        let detail = |store: &Store| block_details(store.conn()).unwrap()[&lobby].clone();
+        let detail = |store: &Store| block_details(&store.reports()).unwrap()[&lobby].clone();
         assert_eq!(
             detail(&store),
             BlockDetail {
@@ -1710,7 +1721,7 @@ mod tests {
         // The export carries the note's time (IST) and author.
         let snapshot = store.load_snapshot().unwrap();
         let en = I18n::new(Lang::En);
-        let table = blocked_table(&snapshot, &block_details(store.conn()).unwrap(), &en);
+        let table = blocked_table(&snapshot, &block_details(&store.reports()).unwrap(), &en);
         let col = |key: &str| table.columns.iter().position(|c| c.key == key).unwrap();
         let row = &table.rows[0];
         assert_eq!(row[col("last_note")], text("owner will call back"));
@@ -1731,7 +1742,7 @@ mod tests {
                 },
             )
             .unwrap();
-        assert!(block_details(store.conn()).unwrap().is_empty());
+        assert!(block_details(&store.reports()).unwrap().is_empty());
     }
 
     #[test]
@@ -1740,7 +1751,7 @@ mod tests {
         let store = small_registry(dir.path());
         let snapshot = store.load_snapshot().unwrap();
         let en = I18n::new(Lang::En);
-        let health = health_states(store.conn()).unwrap();
+        let health = health_states(&store.reports()).unwrap();
         let t = cameras_table(&snapshot, Some(&health), &en);
         assert_eq!(t.columns.last().map(|c| c.key), Some("health"));
         assert_eq!(

@@ -1,20 +1,19 @@
 //! The weekly review's figures: how many cameras are integrated, how many this week, where each stage stands,
 //! which owner categories lag.
 //!
-//! Every figure is counted by SQL from `stage_event` rows: a camera's current stage is its latest event
+//! Every figure is counted by SQL ([`crate::store::ReportReader`]) from `stage_event` rows: a camera's current stage is its latest event
 //! (highest id), and "integrated in the last 7 days" is a camera that is integrated now and whose latest move
 //! into 'integrated' lies in (now − 7 days, now]. The camera table's `stage` column is never read, so the
-//! figures cannot drift from the history they summarise. Run it on a read-only connection
-//! ([`crate::store::Store::open_read_only`]): computing figures never writes.
+//! figures cannot drift from the history they summarise. The reader is read-only:
+//! computing figures never writes.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
-use crate::model::{BlockReason, COMMON_AREAS_SQL, IntegrationStage, OwnerCategory};
-use crate::store::{Store, StoreError, meta_value};
+use crate::model::{BlockReason, IntegrationStage, OwnerCategory};
+use crate::store::{ReportReader, StoreError};
 
 /// Length of the review week, seconds.
 pub const WEEK_S: i64 = 7 * 86_400;
@@ -46,49 +45,20 @@ pub struct Stats {
     pub is_demo: bool,
 }
 
-/// Opens a registry for reading the figures ([`Store::open_read_only`]: nothing is ever written), and says
+/// Opens a registry for reading the figures ([`ReportReader::open`]: nothing is ever written), and says
 /// precisely why a SQLite file that is no registry was refused (damaged, or another program's tables).
-pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
-    match Store::open_read_only(path) {
-        Err(StoreError::NotARegistry { path, detail }) => {
-            let detail = why_not_a_registry(&path).unwrap_or(detail);
-            Err(StoreError::NotARegistry { path, detail })
-        }
-        other => other,
-    }
+pub fn open_read_only(path: &Path) -> Result<ReportReader<'static>, StoreError> {
+    ReportReader::open(path)
 }
-
-/// A closer look, read-only, at a SQLite file without a registry schema version.
-fn why_not_a_registry(path: &Path) -> Option<String> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
-    let tables = conn.query_row(
-        "SELECT count(*), count(*) FILTER (WHERE name IN ('site', 'camera')) FROM sqlite_master
-         WHERE type = 'table'",
-        [],
-        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
-    );
-    match tables {
-        Err(e) => Some(e.to_string()),
-        Ok((all, 0)) if all > 0 => {
-            Some("it is a SQLite database, but holds other tables and no registry schema".into())
-        }
-        Ok(_) => None,
-    }
-}
-
-/// Each camera's latest stage event.
-const LATEST: &str = "WITH latest AS (
-    SELECT camera_id, max(id) AS event_id FROM stage_event GROUP BY camera_id
-  )";
 
 fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
 /// Computes the figures as of `now_unix_s`.
-pub fn compute(conn: &Connection, now_unix_s: i64) -> Result<Stats, StoreError> {
-    let cameras: i64 = conn.query_row("SELECT count(*) FROM camera", [], |r| r.get(0))?;
-    let sites: i64 = conn.query_row("SELECT count(*) FROM site", [], |r| r.get(0))?;
+pub fn compute(db: &ReportReader<'_>, now_unix_s: i64) -> Result<Stats, StoreError> {
+    let cameras = db.camera_count()?;
+    let sites = db.site_count()?;
 
     let mut by_stage: BTreeMap<String, u64> = IntegrationStage::ALL
         .iter()
@@ -98,66 +68,25 @@ pub fn compute(conn: &Connection, now_unix_s: i64) -> Result<Stats, StoreError> 
         .iter()
         .map(|c| (c.code().to_string(), CategoryStats::default()))
         .collect();
-    let mut stmt = conn.prepare(&format!(
-        "{LATEST}
-         SELECT s.owner_category,
-                CASE WHEN e.to_stage IN ('configured', 'integrated') AND c.area_watched NOT IN {COMMON_AREAS_SQL}
-                     THEN 'surveyed' ELSE e.to_stage END AS counted,
-                count(*)
-         FROM latest
-         JOIN stage_event e ON e.id = latest.event_id
-         JOIN camera c ON c.id = latest.camera_id
-         JOIN site s ON s.id = c.site_id
-         GROUP BY s.owner_category, counted"
-    ))?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let category: String = row.get(0)?;
-        let stage: String = row.get(1)?;
-        let n = count(row.get(2)?);
-        *by_stage.entry(stage.clone()).or_default() += n;
-        let figures = by_category.entry(category).or_default();
+    for row in db.latest_stage_counts()? {
+        let n = count(row.cameras);
+        *by_stage.entry(row.counted_stage.clone()).or_default() += n;
+        let figures = by_category.entry(row.owner_category).or_default();
         figures.cameras += n;
-        if stage == IntegrationStage::Integrated.code() {
+        if row.counted_stage == IntegrationStage::Integrated.code() {
             figures.integrated += n;
         }
     }
-    drop(rows);
-    drop(stmt);
 
     let mut blocked_by_reason: BTreeMap<String, u64> = BlockReason::ALL
         .iter()
         .map(|r| (r.code().to_string(), 0))
         .collect();
-    let mut stmt = conn.prepare(&format!(
-        "{LATEST}
-         SELECT coalesce(e.block_reason, ''), count(*)
-         FROM latest JOIN stage_event e ON e.id = latest.event_id
-         WHERE e.to_stage = 'blocked'
-         GROUP BY 1"
-    ))?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let reason: String = row.get(0)?;
-        *blocked_by_reason.entry(reason).or_default() += count(row.get(1)?);
+    for (reason, n) in db.blocked_now_by_reason()? {
+        *blocked_by_reason.entry(reason).or_default() += count(n);
     }
-    drop(rows);
-    drop(stmt);
 
-    let this_week: i64 = conn.query_row(
-        &format!(
-            "{LATEST}
-             SELECT count(*)
-             FROM latest JOIN stage_event e ON e.id = latest.event_id
-             JOIN camera c ON c.id = latest.camera_id
-             WHERE e.to_stage = 'integrated' AND c.area_watched IN {COMMON_AREAS_SQL}
-               AND (SELECT max(x.at_unix_s) FROM stage_event x
-                    WHERE x.camera_id = latest.camera_id AND x.to_stage = 'integrated')
-                   BETWEEN ?1 + 1 AND ?2"
-        ),
-        [now_unix_s - WEEK_S, now_unix_s],
-        |r| r.get(0),
-    )?;
+    let this_week = db.integrated_between(now_unix_s - WEEK_S, now_unix_s)?;
 
     let integrated_total = by_stage
         .get(IntegrationStage::Integrated.code())
@@ -172,7 +101,7 @@ pub fn compute(conn: &Connection, now_unix_s: i64) -> Result<Stats, StoreError> 
         blocked_by_reason,
         integrated_total,
         integrated_last_7_days: count(this_week),
-        is_demo: meta_value(conn, "is_demo")?.as_deref() == Some("1"),
+        is_demo: db.is_demo()?,
     })
 }
 
@@ -260,7 +189,7 @@ mod tests {
                     .unwrap();
             }
         }
-        let stats = compute(store.conn(), NOW).unwrap();
+        let stats = compute(&store.reports(), NOW).unwrap();
         assert_eq!(stats.cameras, 5);
         assert_eq!(stats.sites, 1);
         assert_eq!(stats.integrated_total, 4);
@@ -294,7 +223,7 @@ mod tests {
         let path = store.path().to_path_buf();
         drop(store);
         let conn = Store::open_read_only(&path).unwrap();
-        let stats = compute(&conn, NOW).unwrap();
+        let stats = compute(&ReportReader::on(&conn), NOW).unwrap();
 
         // camera id → (category, latest stage, latest time it moved into 'integrated')
         let mut latest: BTreeMap<i64, (String, String, Option<i64>)> = BTreeMap::new();

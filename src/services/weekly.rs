@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{IST_OFFSET_S, IntegrationStage, OwnerCategory};
-use crate::store::{HealthRun, StoreError, meta_value, uptime_pct};
+use crate::store::{HealthRun, ReportReader, StoreError, uptime_pct};
 
 const DAY_S: i64 = 86_400;
 /// Expected seconds between probes of one camera, for uptime from runs (as the wall computes it).
@@ -185,7 +185,7 @@ struct WeekEnd {
 /// The ends of `weeks` in one pass over the stage history (a few weeks of charts would otherwise read the whole
 /// history once each); the integrated cameras are listed for the week at `ids_of`.
 fn week_ends(
-    conn: &Connection,
+    db: &ReportReader<'_>,
     weeks: &[IsoWeek],
     ids_of: Option<usize>,
 ) -> Result<Vec<WeekEnd>, StoreError> {
@@ -225,7 +225,7 @@ fn week_ends(
         events.clear();
     };
     let before = bounds.iter().map(|b| b.1).max().unwrap_or(i64::MIN);
-    crate::store::for_each_review_move(conn, before, |e| {
+    db.for_each_review_move(before, |e| {
         if camera.last().is_some_and(|c| c.camera_id != e.camera_id) {
             count_camera(&mut camera);
         }
@@ -238,22 +238,22 @@ fn week_ends(
 /// [`weekly`] with the coverage gaps as they stand at `now_unix_s` (coverage needs today's health, so it is the
 /// present count whichever week is asked for).
 pub fn weekly_with_gaps(
-    conn: &Connection,
+    db: &ReportReader<'_>,
     week: IsoWeek,
     now_unix_s: i64,
 ) -> Result<WeeklyReport, StoreError> {
-    Ok(weekly_with_coverage(conn, week, now_unix_s)?.0)
+    Ok(weekly_with_coverage(db, week, now_unix_s)?.0)
 }
 
 /// [`weekly_with_gaps`], and the coverage report the gaps were counted from (the printable report lists them).
 pub fn weekly_with_coverage(
-    conn: &Connection,
+    db: &ReportReader<'_>,
     week: IsoWeek,
     now_unix_s: i64,
 ) -> Result<(WeeklyReport, crate::model::CoverageReport), StoreError> {
-    let mut report = weekly(conn, week)?;
+    let mut report = weekly(db, week)?;
     let coverage = crate::services::coverage::report_from_conn(
-        conn,
+        db,
         now_unix_s,
         crate::model::coverage::DEFAULT_WINDOW_S,
     )?;
@@ -262,9 +262,9 @@ pub fn weekly_with_coverage(
 }
 
 /// The week's numbers, from the stage history and the probe runs of a registry opened read-only.
-pub fn weekly(conn: &Connection, week: IsoWeek) -> Result<WeeklyReport, StoreError> {
+pub fn weekly(db: &ReportReader<'_>, week: IsoWeek) -> Result<WeeklyReport, StoreError> {
     let (start, end) = (week.start_unix_s(), week.end_unix_s());
-    let mut ends = week_ends(conn, &[week.previous(), week], Some(1))?.into_iter();
+    let mut ends = week_ends(db, &[week.previous(), week], Some(1))?.into_iter();
     let (Some(before), Some(this)) = (ends.next(), ends.next()) else {
         return Err(StoreError::Corrupt {
             detail: "week ends not counted".into(),
@@ -287,22 +287,13 @@ pub fn weekly(conn: &Connection, week: IsoWeek) -> Result<WeeklyReport, StoreErr
             .integrated_last_week = *moved;
     }
     let sum = |f: fn(&CategoryWeek) -> u64| by_category.values().map(f).sum::<u64>();
-    let events = |sql: &str| -> Result<u64, StoreError> {
-        Ok(count(conn.query_row(sql, [start, end], |r| r.get(0))?))
-    };
-    let new_surveys = events(
-        "SELECT count(DISTINCT camera_id) FROM stage_event
-         WHERE from_stage IS NULL AND at_unix_s >= ?1 AND at_unix_s < ?2",
-    )?;
-    let blocked_this_week = events(
-        "SELECT count(DISTINCT camera_id) FROM stage_event
-         WHERE to_stage = 'blocked' AND at_unix_s >= ?1 AND at_unix_s < ?2",
-    )?;
-    let resolved_this_week = events(
-        "SELECT count(DISTINCT camera_id) FROM stage_event
-         WHERE from_stage = 'blocked' AND to_stage <> 'blocked' AND at_unix_s >= ?1 AND at_unix_s < ?2",
-    )?;
-    let (uptime_pct_integrated, cameras_probed) = uptime(conn, start, end, &this.integrated_ids)?;
+    let events = db.week_events(start, end)?;
+    let (new_surveys, blocked_this_week, resolved_this_week) = (
+        count(events.new_surveys),
+        count(events.blocked),
+        count(events.resolved),
+    );
+    let (uptime_pct_integrated, cameras_probed) = uptime(db, start, end, &this.integrated_ids)?;
     Ok(WeeklyReport {
         week: week.label(),
         starts: week.dates().0,
@@ -319,14 +310,14 @@ pub fn weekly(conn: &Connection, week: IsoWeek) -> Result<WeeklyReport, StoreErr
         uptime_pct_integrated,
         cameras_probed,
         gaps: None,
-        is_demo: meta_value(conn, "is_demo")?.as_deref() == Some("1"),
+        is_demo: db.is_demo()?,
     })
 }
 
 /// Mean of the per-camera uptime over [start, end) of `integrated` (ascending camera ids: the cameras integrated
 /// at `end`) that were probed then.
 fn uptime(
-    conn: &Connection,
+    db: &ReportReader<'_>,
     start: i64,
     end: i64,
     integrated: &[i64],
@@ -344,29 +335,24 @@ fn uptime(
         }
         runs.clear();
     };
-    crate::store::for_each_health_run_between(
-        conn,
-        start,
-        end,
-        |camera, state, from, to, probes| {
-            if integrated.binary_search(&camera).is_err() {
-                return;
-            }
-            if current.is_some_and(|c| c != camera) {
-                finish(&mut runs);
-            }
-            current = Some(camera);
-            let Some(state) = crate::model::HealthState::from_code(state) else {
-                return;
-            };
-            runs.push(HealthRun {
-                state,
-                from_unix_s: from,
-                to_unix_s: to,
-                probes,
-            });
-        },
-    )?;
+    db.for_each_health_run_between(start, end, |camera, state, from, to, probes| {
+        if integrated.binary_search(&camera).is_err() {
+            return;
+        }
+        if current.is_some_and(|c| c != camera) {
+            finish(&mut runs);
+        }
+        current = Some(camera);
+        let Some(state) = crate::model::HealthState::from_code(state) else {
+            return;
+        };
+        runs.push(HealthRun {
+            state,
+            from_unix_s: from,
+            to_unix_s: to,
+            probes,
+        });
+    })?;
     finish(&mut runs);
     Ok(((cameras > 0).then(|| total / cameras as f64), cameras))
 }
@@ -383,7 +369,7 @@ pub struct WeekPoint {
 
 /// The `weeks` weeks ending with `last`, oldest first: the review's two charts.
 pub fn series(
-    conn: &Connection,
+    db: &ReportReader<'_>,
     last: IsoWeek,
     weeks: usize,
 ) -> Result<Vec<WeekPoint>, StoreError> {
@@ -393,7 +379,7 @@ pub fn series(
         list.push(before);
     }
     list.reverse();
-    let ends = week_ends(conn, &list, None)?;
+    let ends = week_ends(db, &list, None)?;
     Ok(list
         .into_iter()
         .zip(ends)
@@ -430,12 +416,12 @@ pub struct CachedFigures {
 /// The cached figures of `week`, if the cache holds sound ones for it; whether they are current is judged by
 /// the registry's mark now and the clock `now_unix_s`. Unreadable or mismatched JSON counts as no cache.
 pub fn cached_figures(
-    conn: &Connection,
+    db: &ReportReader<'_>,
     week: IsoWeek,
     weeks: usize,
     now_unix_s: i64,
 ) -> Result<Option<CachedFigures>, StoreError> {
-    let Some(cached) = crate::store::read_review_cache(conn, &week.label(), weeks as i64)? else {
+    let Some(cached) = db.review_cache(&week.label(), weeks as i64)? else {
         return Ok(None);
     };
     let Ok(figures) = serde_json::from_str::<ReviewFigures>(&cached.figures_json) else {
@@ -448,7 +434,7 @@ pub fn cached_figures(
     {
         return Ok(None);
     }
-    let mark = crate::store::registry_mark(conn)?;
+    let mark = db.mark()?;
     // Counted after the week ended (and not in the future, which only a wrong clock or a forged row gives), or
     // lately.
     let age_s = now_unix_s.saturating_sub(cached.computed_unix_s);
@@ -464,17 +450,17 @@ pub fn cached_figures(
 /// Counts `week`'s figures (and `weeks` weeks of charts) in one read transaction, with the registry's mark
 /// they were counted at.
 pub fn count_figures(
-    conn: &Connection,
+    db: &ReportReader<'_>,
     week: IsoWeek,
     weeks: usize,
 ) -> Result<(ReviewFigures, crate::store::RegistryMark), StoreError> {
     // One snapshot of the file: the mark says exactly what the figures were counted from.
-    let tx = conn.unchecked_transaction()?;
-    let mark = crate::store::registry_mark(&tx)?;
-    let report = weekly(&tx, week)?;
-    let series = series(&tx, week, weeks)?;
-    tx.finish()?;
-    Ok((ReviewFigures { report, series }, mark))
+    db.in_one_snapshot(|db| {
+        let mark = db.mark()?;
+        let report = weekly(db, week)?;
+        let series = series(db, week, weeks)?;
+        Ok((ReviewFigures { report, series }, mark))
+    })
 }
 
 /// Stores counted figures in the review cache (`conn` may write).
@@ -507,7 +493,7 @@ mod tests {
 
     /// The cached figures of an empty week, counted at `at` on `conn`'s registry as it stands.
     fn cache_at(conn: &Connection, week: IsoWeek, at: i64) -> ReviewFigures {
-        let (figures, mark) = count_figures(conn, week, 3).unwrap();
+        let (figures, mark) = count_figures(&ReportReader::on(conn), week, 3).unwrap();
         cache_figures(conn, week, 3, &figures, mark, at).unwrap();
         figures
     }
@@ -536,7 +522,7 @@ mod tests {
             c = start + 9_060,
         ))
         .unwrap();
-        let r = weekly(&conn, week).unwrap();
+        let r = weekly(&ReportReader::on(&conn), week).unwrap();
         assert_eq!((r.integrated_total, r.cameras_probed), (1, 1));
         let runs = [
             HealthRun {
@@ -565,16 +551,27 @@ mod tests {
         conn.execute_batch(crate::store::SCHEMA_SQL).unwrap();
         let week = IsoWeek::containing(1_795_588_200);
         let t = week.start_unix_s() + 3_600;
-        assert_eq!(cached_figures(&conn, week, 3, t).unwrap(), None);
+        assert_eq!(
+            cached_figures(&ReportReader::on(&conn), week, 3, t).unwrap(),
+            None
+        );
         let figures = cache_at(&conn, week, t);
-        let got = cached_figures(&conn, week, 3, t + 60).unwrap().unwrap();
+        let got = cached_figures(&ReportReader::on(&conn), week, 3, t + 60)
+            .unwrap()
+            .unwrap();
         assert_eq!((&got.figures, got.is_current), (&figures, true));
         // The week is not over: after 15 minutes its uptime may have moved.
-        let old = cached_figures(&conn, week, 3, t + LIVE_WEEK_MAX_AGE_S + 1).unwrap();
+        let old = cached_figures(
+            &ReportReader::on(&conn),
+            week,
+            3,
+            t + LIVE_WEEK_MAX_AGE_S + 1,
+        )
+        .unwrap();
         assert!(!old.unwrap().is_current);
         // A clock or row from the future is never current.
         assert!(
-            !cached_figures(&conn, week, 3, t - 3_600)
+            !cached_figures(&ReportReader::on(&conn), week, 3, t - 3_600)
                 .unwrap()
                 .unwrap()
                 .is_current
@@ -583,7 +580,7 @@ mod tests {
         cache_at(&conn, week, week.end_unix_s() + 10);
         let later = week.end_unix_s() + 30 * 86_400;
         assert!(
-            cached_figures(&conn, week, 3, later)
+            cached_figures(&ReportReader::on(&conn), week, 3, later)
                 .unwrap()
                 .unwrap()
                 .is_current
@@ -593,27 +590,35 @@ mod tests {
                VALUES ('Hotel', 'hotel', 25.45, 78.58, 'x', 1);",
         )
         .unwrap();
-        let moved = cached_figures(&conn, week, 3, later).unwrap().unwrap();
+        let moved = cached_figures(&ReportReader::on(&conn), week, 3, later)
+            .unwrap()
+            .unwrap();
         assert!(!moved.is_current, "a new site makes the figures stale");
         // Other weeks, other chart lengths and hostile text are no cache.
         assert_eq!(
-            cached_figures(&conn, week.previous(), 3, later).unwrap(),
+            cached_figures(&ReportReader::on(&conn), week.previous(), 3, later).unwrap(),
             None
         );
-        assert_eq!(cached_figures(&conn, week, 4, later).unwrap(), None);
+        assert_eq!(
+            cached_figures(&ReportReader::on(&conn), week, 4, later).unwrap(),
+            None
+        );
         conn.execute(
             "UPDATE review_cache SET figures_json = '{\"report\": 1}'",
             [],
         )
         .unwrap();
-        assert_eq!(cached_figures(&conn, week, 3, later).unwrap(), None);
+        assert_eq!(
+            cached_figures(&ReportReader::on(&conn), week, 3, later).unwrap(),
+            None
+        );
         conn.execute(
             "UPDATE review_cache SET week = '2026-W47', figures_json = ?1",
             [serde_json::to_string(&figures).unwrap()],
         )
         .unwrap();
         assert_eq!(
-            cached_figures(&conn, week.previous(), 3, later).unwrap(),
+            cached_figures(&ReportReader::on(&conn), week.previous(), 3, later).unwrap(),
             None,
             "figures of another week under this week's name"
         );

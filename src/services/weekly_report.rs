@@ -13,7 +13,6 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use base64::Engine as _;
-use rusqlite::Connection;
 
 use crate::i18n::{I18n, Lang, indian_grouping};
 use crate::model::{CoverageReport, GapReason, OwnerCategory, ist_datetime};
@@ -84,15 +83,15 @@ pub struct ReportData {
     pub coverage: CoverageReport,
 }
 
-/// Reads everything the report of `week` shows from a registry connection: the week's numbers and charts from
+/// Reads everything the report of `week` shows from a registry reader: the week's numbers and charts from
 /// the stage history, coverage as it is at `now_unix_s` (cameras online within the default window).
 pub fn read_report_data(
-    conn: &Connection,
+    db: &crate::store::ReportReader<'_>,
     week: IsoWeek,
     now_unix_s: i64,
 ) -> Result<ReportData, StoreError> {
-    let (report, coverage) = crate::services::weekly::weekly_with_coverage(conn, week, now_unix_s)?;
-    let series = crate::services::weekly::series(conn, week, CHART_WEEKS)?;
+    let (report, coverage) = crate::services::weekly::weekly_with_coverage(db, week, now_unix_s)?;
+    let series = crate::services::weekly::series(db, week, CHART_WEEKS)?;
     Ok(ReportData {
         report,
         series,
@@ -129,17 +128,17 @@ pub fn write_weekly_html(
     })
 }
 
-/// Reads the week from `conn` (the registry file `registry`) and writes its report to `target` (the desk's
+/// Reads the week from `db` (the registry file `registry`) and writes its report to `target` (the desk's
 /// "Printable report").
 pub fn write_report_for_week(
-    conn: &Connection,
+    db: &crate::store::ReportReader<'_>,
     registry: Option<&Path>,
     week: IsoWeek,
     i18n: &I18n,
     now_unix_s: i64,
     target: &Path,
 ) -> Result<Written, ReportError> {
-    let data = read_report_data(conn, week, now_unix_s)?;
+    let data = read_report_data(db, week, now_unix_s)?;
     Ok(write_weekly_html(
         &data.report,
         &data.series,

@@ -258,7 +258,7 @@ mod tests {
                 .is_empty()
         );
         let stored: String = store
-            .conn()
+            .conn_for_tests()
             .query_row(
                 "SELECT rings_json FROM boundary WHERE name = 'Ganj'",
                 [],

@@ -450,7 +450,7 @@ mod tests {
             // Dropped without finish: nothing stays.
         }
         let n: i64 = store
-            .conn()
+            .conn_for_tests()
             .query_row("SELECT count(*) FROM site", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 0);

@@ -115,7 +115,10 @@ mod tests {
     }
 
     fn count(store: &Store, sql: &str) -> i64 {
-        store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+        store
+            .conn_for_tests()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
     }
 
     #[test]
@@ -204,7 +207,7 @@ mod tests {
         // The schema refuses a blank note written past the store.
         assert!(
             store
-                .conn()
+                .conn_for_tests()
                 .execute(
                     "INSERT INTO follow_up (camera_id, at_unix_s, by_user, note) VALUES (?1, 1, 'x', '  ')",
                     [camera],

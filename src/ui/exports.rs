@@ -199,7 +199,8 @@ fn ask_for_file(app: &mut DeskApp, ctx: &egui::Context, list: ExportList, format
     }
 }
 
-/// Writes the list on its own thread; the outcome arrives by channel with a repaint.
+/// Writes the list on a services thread (it reads the registry, not the UI); the outcome arrives by channel with a
+/// repaint.
 fn start(
     app: &mut DeskApp,
     ctx: &egui::Context,
@@ -217,18 +218,9 @@ fn start(
         .map(|(_, t)| t);
     let (tx, rx) = std::sync::mpsc::channel();
     let wake = ctx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("export".into())
-        .spawn(move || {
-            crate::services::background::lower_this_thread_priority();
-            let i18n = I18n::new(lang);
-            let result = match prepared {
-                Some(table) => export::write(&table, format, &path).map_err(|e| e.message(&i18n)),
-                None => {
-                    export::export_file(&db, list, format, &path, crate::store::now_unix_s(), &i18n)
-                        .map_err(|e| e.message(&i18n))
-                }
-            };
+    let target = path.clone();
+    let spawned =
+        export::export_on_own_thread(db, list, format, target, prepared, lang, move |result| {
             let _ = tx.send(ExportOutcome {
                 list,
                 format,

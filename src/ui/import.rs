@@ -278,7 +278,7 @@ fn save_report(app: &mut DeskApp, ctx: &egui::Context, path: PathBuf) {
     }
 }
 
-/// Starts the check on its own thread with a read-only connection.
+/// Starts the check on a services thread (it reads the registry, not the UI).
 fn check(app: &mut DeskApp, ctx: &egui::Context) {
     let (Some(table), Some(settings)) = (app.import.table.clone(), app.import.settings.clone())
     else {
@@ -289,15 +289,8 @@ fn check(app: &mut DeskApp, ctx: &egui::Context) {
     let lang = app.i18n.lang();
     let (tx, rx) = std::sync::mpsc::channel();
     let wake = ctx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("import-check".into())
-        .spawn(move || {
-            let i18n = I18n::new(lang);
-            let result = crate::services::stats::open_read_only(&db)
-                .and_then(|conn| {
-                    crate::services::import::dry_run_on(&conn, &table, &settings, &i18n)
-                })
-                .map_err(|e| e.to_string());
+    let spawned =
+        crate::services::import::check_on_own_thread(db, table, settings, lang, move |result| {
             let _ = tx.send(result);
             wake.request_repaint();
         });

@@ -119,26 +119,48 @@ pub fn dry_run(
     settings: &ImportSettings,
     i18n: &I18n,
 ) -> Result<DryRun, StoreError> {
-    dry_run_on(store.conn(), table, settings, i18n)
+    dry_run_on(&store.reports(), table, settings, i18n)
 }
 
-/// [`dry_run`] on any connection to the registry, a read-only one included (the desk checks on its own thread
+/// [`dry_run`] on any reader of the registry, a read-only one included (the desk checks on its own thread
 /// so the worker stays free for saves).
 pub fn dry_run_on(
-    conn: &rusqlite::Connection,
+    db: &crate::store::ReportReader<'_>,
     table: &SourceTable,
     settings: &ImportSettings,
     i18n: &I18n,
 ) -> Result<DryRun, StoreError> {
-    let revision = crate::store::import_revision(conn)?;
-    let snapshot = crate::store::read_snapshot(conn, None)?;
-    let refs = crate::store::source_refs(conn)?;
+    let revision = db.import_revision()?;
+    let snapshot = db.snapshot()?;
+    let refs = db.source_refs()?;
     let existing = Existing::new(&snapshot, &refs);
     drop(snapshot);
     Ok(DryRun {
         plan: plan::plan(table, settings, &existing, i18n),
         revision,
     })
+}
+
+/// Checks `table` against the registry file `db` on a thread of its own with a read-only reader, so the registry
+/// worker stays free for saves and the UI never opens the file. `done` gets the check, or the message saying why
+/// not.
+pub fn check_on_own_thread(
+    db: std::path::PathBuf,
+    table: std::sync::Arc<SourceTable>,
+    settings: ImportSettings,
+    lang: crate::i18n::Lang,
+    done: impl FnOnce(Result<DryRun, String>) + Send + 'static,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("import-check".into())
+        .spawn(move || {
+            let i18n = I18n::new(lang);
+            let result = crate::services::stats::open_read_only(&db)
+                .and_then(|reader| dry_run_on(&reader, &table, &settings, &i18n))
+                .map_err(|e| e.to_string());
+            done(result);
+        })
+        .map(|_| ())
 }
 
 /// The report of an import as the CLI prints it in JSON and the desk shows it.
