@@ -375,7 +375,6 @@ impl From<ExportFormatArg> for ExportFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser as _;
     use std::path::Path;
 
     #[test]

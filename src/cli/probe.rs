@@ -1,15 +1,19 @@
 //! `iccc-desk probe`: sweep the configured and integrated cameras without the window and store their health,
 //! once or on a schedule, printing a line per camera and a summary per sweep.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::CliError;
 use super::args::ProbeArgs;
 use super::output::{say, terminal_text};
 use crate::i18n::{I18n, Lang};
+use crate::model::{CameraId, HealthState, ProbeTargets};
 use crate::services::probe::ProbeOptions;
 use crate::services::prober::{SweepOptions, SweepReport, due_targets, sweep};
-use crate::store::{OpenOptions, Store};
+use crate::services::result_batch::{HELD_RETRY, ResultBatcher, Written};
+use crate::store::{OpenOptions, RegistrySnapshot, Store};
 
 /// How `probe` runs.
 struct ProbeRun {
@@ -33,38 +37,9 @@ struct ProbeLine {
     error: Option<String>,
 }
 
-/// Results are written to the registry in batches of this many.
-const PROBE_BATCH: usize = 200;
-/// After the registry was found busy, the next write is tried this much later.
-const PROBE_HELD_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
 /// `probe --once` tries this many times (each waiting the store's busy timeout) before giving up on a busy
 /// registry.
 const PROBE_ONCE_WRITE_TRIES: u32 = 6;
-/// Most results held while the registry is busy; past this the oldest are dropped (their cameras are probed
-/// again anyway).
-const PROBE_MAX_HELD: usize = 100_000;
-
-/// Writes the held results. False when the registry is busy: they stay held (the newest `PROBE_MAX_HELD`).
-fn write_held(
-    store: &mut Store,
-    held: &mut Vec<crate::store::Observation>,
-) -> Result<bool, crate::store::StoreError> {
-    if held.is_empty() {
-        return Ok(true);
-    }
-    match store.record_observations(held) {
-        Ok(()) => {
-            held.clear();
-            Ok(true)
-        }
-        Err(crate::store::StoreError::Busy) => {
-            let excess = held.len().saturating_sub(PROBE_MAX_HELD);
-            held.drain(..excess);
-            Ok(false)
-        }
-        Err(e) => Err(e),
-    }
-}
 
 /// Probes once or until stopped, as the arguments say.
 pub(super) fn run_probe(db: &Path, key_dir: &Path, args: &ProbeArgs) -> Result<(), CliError> {
@@ -86,6 +61,8 @@ pub(super) fn run_probe(db: &Path, key_dir: &Path, args: &ProbeArgs) -> Result<(
     )
 }
 
+/// Sweeps until stopped (or once): results go to the registry in the desk prober's batches
+/// ([`ResultBatcher`]), and are held while another program holds the write lock.
 fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError> {
     let english = I18n::new(Lang::En);
     // Probing writes health into an existing registry; it never makes one.
@@ -96,10 +73,9 @@ fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError>
         },
     )
     .map_err(|e| CliError::from_store(db, e))?;
-    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let cancel = AtomicBool::new(false);
     // Results not yet written (the registry was busy), kept across sweeps.
-    let mut held: Vec<crate::store::Observation> = Vec::new();
-    let mut held_retry_at: Option<std::time::Instant> = None;
+    let mut batch = ResultBatcher::default();
     loop {
         let snapshot = store
             .load_snapshot()
@@ -118,112 +94,36 @@ fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError>
             }
             return Ok(());
         }
-        let due: Vec<usize> = if run.once {
-            (0..targets.len()).collect()
-        } else {
-            let mut schedule = store
-                .probe_schedule()
-                .map_err(|e| CliError::from_store(db, e))?;
-            // Cameras whose results are held were just probed: not due again yet.
-            for o in &held {
-                let failures = u32::from(o.finding.state != crate::model::HealthState::Online);
-                schedule.insert(o.camera_id, (failures, o.at_unix_s));
-            }
-            due_targets(
-                &targets,
-                &schedule,
-                crate::store::now_unix_s(),
-                run.interval_s,
-            )
-        };
-        let site_names: std::collections::HashMap<i64, String> = snapshot
-            .sites
-            .iter()
-            .map(|s| (s.id, s.site.display_name()))
-            .collect();
-        let names: std::collections::HashMap<i64, (String, String)> = snapshot
-            .cameras
-            .iter()
-            .filter(|c| targets.position(c.id).is_some())
-            .map(|c| {
-                let site = site_names.get(&c.site_id).cloned().unwrap_or_default();
-                (c.id, (c.camera.label.clone(), site))
-            })
-            .collect();
+        let due = due_now(db, &store, &targets, &batch, run)?;
+        let names = camera_names(&snapshot, &targets);
         drop(snapshot);
         let mut lines = Vec::new();
         let mut write_error = None;
+        batch.begin_sweep();
         let report = sweep(
             due.iter().map(|&i| targets.get(i)),
             &run.sweep,
             &cancel,
             |observation| {
-                let (camera, site) = names
-                    .get(&observation.camera_id)
-                    .cloned()
-                    .unwrap_or_default();
-                let f = &observation.finding;
-                let line = ProbeLine {
-                    camera_id: observation.camera_id,
-                    camera,
-                    site,
-                    state: f.state.code().to_string(),
-                    latency_ms: f.latency_ms,
-                    codec: f.codec.clone(),
-                    width_px: f.width_px,
-                    height_px: f.height_px,
-                    error: f.error.clone(),
-                };
+                let line = probe_line(&names, &observation);
                 if !run.json {
                     say(&probe_line_text(&english, &line));
                 }
                 lines.push(line);
-                held.push(observation);
-                if held.len() >= PROBE_BATCH
-                    && write_error.is_none()
-                    && held_retry_at.is_none_or(|t| std::time::Instant::now() >= t)
-                {
-                    match write_held(&mut store, &mut held) {
-                        Ok(true) => held_retry_at = None,
-                        Ok(false) => {
-                            held_retry_at = Some(std::time::Instant::now() + PROBE_HELD_RETRY);
-                        }
-                        Err(e) => write_error = Some(e),
-                    }
+                if write_error.is_some() {
+                    return;
+                }
+                // A busy registry holds the batch (said after the sweep); any other failure stops the sweep.
+                if let Err(e) = batch.add(&mut store, observation) {
+                    write_error = Some(e);
+                    cancel.store(true, Ordering::Relaxed);
                 }
             },
         );
         if let Some(e) = write_error {
             return Err(CliError::from_store(db, e));
         }
-        // A busy registry (a long import holds its write lock) keeps the results for a later try; a one-shot
-        // probe waits for it a while, a continuous one goes on with its next sweep.
-        let mut tries_left = if run.once { PROBE_ONCE_WRITE_TRIES } else { 1 };
-        loop {
-            match write_held(&mut store, &mut held) {
-                Ok(true) => break,
-                Ok(false) => {
-                    tries_left -= 1;
-                    eprintln!(
-                        "iccc-desk: the registry is busy (another program is writing to it); {} results held{}",
-                        held.len(),
-                        if tries_left > 0 || !run.once {
-                            ", written on the next try"
-                        } else {
-                            ""
-                        }
-                    );
-                    if tries_left == 0 {
-                        if run.once {
-                            return Err(CliError::from_store(db, crate::store::StoreError::Busy));
-                        }
-                        break;
-                    }
-                    std::thread::sleep(PROBE_HELD_RETRY);
-                }
-                Err(e) => return Err(CliError::from_store(db, e)),
-            }
-        }
+        write_after_sweep(db, &mut store, &mut batch, run.once)?;
         lines.sort_by_key(|l| l.camera_id);
         if run.json {
             let text =
@@ -239,6 +139,113 @@ fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError>
             return Ok(());
         }
         std::thread::sleep(std::time::Duration::from_secs(5));
+    }
+}
+
+/// Positions in `targets` of the cameras to probe in this sweep: all of them with --once, else those due.
+fn due_now(
+    db: &Path,
+    store: &Store,
+    targets: &ProbeTargets,
+    batch: &ResultBatcher,
+    run: &ProbeRun,
+) -> Result<Vec<usize>, CliError> {
+    if run.once {
+        return Ok((0..targets.len()).collect());
+    }
+    let mut schedule = store
+        .probe_schedule()
+        .map_err(|e| CliError::from_store(db, e))?;
+    // Cameras whose results are held were just probed: not due again yet.
+    for o in batch.pending() {
+        let failures = u32::from(o.finding.state != HealthState::Online);
+        schedule.insert(o.camera_id, (failures, o.at_unix_s));
+    }
+    Ok(due_targets(
+        targets,
+        &schedule,
+        crate::store::now_unix_s(),
+        run.interval_s,
+    ))
+}
+
+/// Each target camera's label and site name, for the report's lines.
+fn camera_names(
+    snapshot: &RegistrySnapshot,
+    targets: &ProbeTargets,
+) -> HashMap<CameraId, (String, String)> {
+    let site_names: HashMap<i64, String> = snapshot
+        .sites
+        .iter()
+        .map(|s| (s.id, s.site.display_name()))
+        .collect();
+    snapshot
+        .cameras
+        .iter()
+        .filter(|c| targets.position(c.id).is_some())
+        .map(|c| {
+            let site = site_names.get(&c.site_id).cloned().unwrap_or_default();
+            (c.id, (c.camera.label.clone(), site))
+        })
+        .collect()
+}
+
+/// One camera's line in the report.
+fn probe_line(
+    names: &HashMap<CameraId, (String, String)>,
+    observation: &crate::store::Observation,
+) -> ProbeLine {
+    let (camera, site) = names
+        .get(&observation.camera_id)
+        .cloned()
+        .unwrap_or_default();
+    let f = &observation.finding;
+    ProbeLine {
+        camera_id: observation.camera_id,
+        camera,
+        site,
+        state: f.state.code().to_string(),
+        latency_ms: f.latency_ms,
+        codec: f.codec.clone(),
+        width_px: f.width_px,
+        height_px: f.height_px,
+        error: f.error.clone(),
+    }
+}
+
+/// Writes what the sweep left waiting. A busy registry (a long import holds its write lock) keeps the results
+/// for a later try; a one-shot probe waits for it a while, a continuous one goes on with its next sweep.
+fn write_after_sweep(
+    db: &Path,
+    store: &mut Store,
+    batch: &mut ResultBatcher,
+    once: bool,
+) -> Result<(), CliError> {
+    let mut tries_left = if once { PROBE_ONCE_WRITE_TRIES } else { 1 };
+    loop {
+        match batch.write(store) {
+            Ok(Written::Stored(_)) => return Ok(()),
+            Ok(Written::Held(results)) => {
+                tries_left -= 1;
+                eprintln!(
+                    "iccc-desk: the registry is busy (another program is writing to it); {} results held{}",
+                    results,
+                    if tries_left > 0 || !once {
+                        ", written on the next try"
+                    } else {
+                        ""
+                    }
+                );
+                if tries_left == 0 {
+                    if once {
+                        return Err(CliError::from_store(db, crate::store::StoreError::Busy));
+                    }
+                    return Ok(());
+                }
+                std::thread::sleep(HELD_RETRY);
+            }
+            Err(e) => return Err(CliError::from_store(db, e)),
+        }
     }
 }
 
