@@ -58,12 +58,14 @@ pub(super) fn run_area(db: &Path, key_dir: &Path, change: &AreaArgs) -> Result<(
                 b.lat_deg.0, b.lon_deg.0, b.lat_deg.1, b.lon_deg.1
             )
         };
-        say(&format!(
-            "{}, {}: city box {} (S,W,N,E), country box {}",
-            area.city,
-            area.country,
-            b(&area.city_box),
-            b(&area.country_box)
+        say(&crate::i18n::I18n::new(crate::i18n::Lang::En).tr_args(
+            "cli-area",
+            &[
+                ("city", area.city.clone()),
+                ("country", area.country.clone()),
+                ("city_box", b(&area.city_box)),
+                ("country_box", b(&area.country_box)),
+            ],
         ));
     }
     Ok(())

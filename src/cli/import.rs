@@ -35,7 +35,7 @@ pub(super) fn run_import(db: &Path, key_dir: &Path, run: &ImportArgs) -> Result<
         },
     )
     .map_err(|e| CliError::from_store(db, e))?;
-    let settings = import_settings(db, &store, &table, run)?;
+    let settings = import_settings(db, &store, &table, run, &english)?;
     let source_name = run.file.file_name().map_or_else(
         || run.file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -51,7 +51,9 @@ pub(super) fn run_import(db: &Path, key_dir: &Path, run: &ImportArgs) -> Result<
             if lines {
                 progress_note(&format!("importing: {:.0} %\n", fraction * 100.0));
             } else if show_progress {
-                progress_note(&format!("\rimporting… {:.0} %", fraction * 100.0));
+                let percent = format!("{:.0}", fraction * 100.0);
+                let text = english.tr_args("cli-import-progress", &[("percent", percent)]);
+                progress_note(&format!("\r{text}"));
             }
             true
         };
@@ -89,7 +91,7 @@ pub(super) fn run_import(db: &Path, key_dir: &Path, run: &ImportArgs) -> Result<
         say(&serde_json::to_string_pretty(&report).unwrap_or_default());
         return Ok(());
     }
-    print_report(run, &report, committed, started);
+    print_report(run, &report, committed, started, &english);
     Ok(())
 }
 
@@ -100,17 +102,20 @@ fn import_settings(
     store: &Store,
     table: &Table,
     run: &ImportArgs,
+    english: &I18n,
 ) -> Result<ImportSettings, CliError> {
     use crate::model::import::{ImportField, header_key};
+    let quoted = |text: &str| format!("{text:?}");
+    let bad = |key: &str, args: &[(&str, String)]| CliError::BadInput(english.tr_args(key, args));
     let mut settings = match &run.profile {
         Some(name) => store
             .import_profile(name)
             .map_err(|e| CliError::from_store(db, e))?
             .ok_or_else(|| {
-                CliError::BadInput(format!(
-                    "no import profile named {name:?} in {}",
-                    db.display()
-                ))
+                bad(
+                    "cli-import-no-profile",
+                    &[("name", quoted(name)), ("path", db.display().to_string())],
+                )
             })?
             .settings_for(&table.headers),
         None => import::plan::guess_settings(
@@ -122,24 +127,29 @@ fn import_settings(
     };
     for m in &run.map {
         let Some((header, field)) = m.rsplit_once('=') else {
-            return Err(CliError::BadInput(format!(
-                "--map {m:?}: write HEADER=FIELD, e.g. x=longitude"
-            )));
+            return Err(bad("cli-import-map-form", &[("map", quoted(m))]));
         };
         let column = table
             .headers
             .iter()
             .position(|h| header_key(h) == header_key(header))
             .ok_or_else(|| {
-                CliError::BadInput(format!(
-                    "--map {m:?}: the file has no column {header:?} (its columns: {})",
-                    table.headers.join(", ")
-                ))
+                bad(
+                    "cli-import-map-no-column",
+                    &[
+                        ("map", quoted(m)),
+                        ("header", quoted(header)),
+                        ("columns", table.headers.join(", ")),
+                    ],
+                )
             })?;
         let field = match field.trim() {
             "-" | "" => None,
             code => Some(ImportField::from_code(code).ok_or_else(|| {
-                CliError::BadInput(format!("--map {m:?}: {code:?} is not a field"))
+                bad(
+                    "cli-import-map-no-field",
+                    &[("map", quoted(m)), ("code", quoted(code))],
+                )
             })?),
         };
         // One column per field: mapping it here unmaps it elsewhere.
@@ -156,60 +166,76 @@ fn import_settings(
         settings.duplicates = import::plan::DuplicatePolicy::Update;
     }
     if let Some(code) = &run.category {
-        settings.default_category = OwnerCategory::from_code(code).ok_or_else(|| {
-            CliError::BadInput(format!("--category {code:?} is not an owner category code"))
-        })?;
+        settings.default_category = OwnerCategory::from_code(code)
+            .ok_or_else(|| bad("cli-import-bad-category", &[("code", quoted(code))]))?;
     }
     if let Some(code) = &run.area {
         settings.default_area = crate::model::AreaWatched::from_code(code)
-            .ok_or_else(|| CliError::BadInput(format!("--area {code:?} is not an area code")))?;
+            .ok_or_else(|| bad("cli-import-bad-area", &[("code", quoted(code))]))?;
     }
     Ok(settings)
 }
 
 /// The report as text: the summary line, then one line per file note, refusal, skip and row note.
-fn print_report(run: &ImportArgs, report: &ImportReport, committed: bool, started: Instant) {
+fn print_report(
+    run: &ImportArgs,
+    report: &ImportReport,
+    committed: bool,
+    started: Instant,
+    english: &I18n,
+) {
     let verb = if committed {
-        "Imported"
+        "cli-import-imported"
     } else if run.dry_run {
-        "Checked (dry run, nothing written)"
+        "cli-import-checked"
     } else {
-        "Nothing to write from"
+        "cli-import-nothing"
     };
-    say(&format!(
-        "{verb} {}: {} rows — {} added ({} new sites, {} private-area cameras as rejected), {} updated, {} unchanged, {} skipped as duplicates, {} refused ({:.1} s)",
-        run.file.display(),
-        report.rows,
-        report.added,
-        report.new_sites,
-        report.rejected_private,
-        report.updated,
-        report.unchanged,
-        report.skipped,
-        report.refused,
-        started.elapsed().as_secs_f64()
+    let n = |v: usize| v.to_string();
+    say(&english.tr_args(
+        "cli-import-summary",
+        &[
+            ("verb", english.tr(verb)),
+            ("file", run.file.display().to_string()),
+            ("rows", n(report.rows)),
+            ("added", n(report.added)),
+            ("sites", n(report.new_sites)),
+            ("private", n(report.rejected_private)),
+            ("updated", n(report.updated)),
+            ("unchanged", n(report.unchanged)),
+            ("skipped", n(report.skipped)),
+            ("refused", n(report.refused)),
+            ("seconds", format!("{:.1}", started.elapsed().as_secs_f64())),
+        ],
     ));
-    let t = terminal_text;
+    let t = |text: &str| terminal_text(text).into_owned();
     for note in &report.file_notes {
-        say(&format!("  file: {}", t(note)));
+        say(&english.tr_args("cli-import-file-note", &[("note", t(note))]));
     }
     for r in &report.refusals {
-        say(&format!(
-            "  row {}: {}: {}",
-            r.row,
-            t(&r.field),
-            t(&r.reason)
+        say(&english.tr_args(
+            "cli-import-refusal",
+            &[
+                ("row", n(r.row)),
+                ("field", t(&r.field)),
+                ("reason", t(&r.reason)),
+            ],
         ));
     }
     for r in &report.skips {
-        say(&format!("  row {}: {}", r.row, t(&r.reason)));
+        say(&english.tr_args(
+            "cli-import-skip",
+            &[("row", n(r.row)), ("reason", t(&r.reason))],
+        ));
     }
     for r in &report.notes {
-        say(&format!(
-            "  row {}: {} (note): {}",
-            r.row,
-            t(&r.field),
-            t(&r.reason)
+        say(&english.tr_args(
+            "cli-import-row-note",
+            &[
+                ("row", n(r.row)),
+                ("field", t(&r.field)),
+                ("reason", t(&r.reason)),
+            ],
         ));
     }
 }

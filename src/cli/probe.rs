@@ -123,7 +123,7 @@ fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError>
         if let Some(e) = write_error {
             return Err(CliError::from_store(db, e));
         }
-        write_after_sweep(db, &mut store, &mut batch, run.once)?;
+        write_after_sweep(&english, db, &mut store, &mut batch, run.once)?;
         lines.sort_by_key(|l| l.camera_id);
         if run.json {
             let text =
@@ -216,6 +216,7 @@ fn probe_line(
 /// Writes what the sweep left waiting. A busy registry (a long import holds its write lock) keeps the results
 /// for a later try; a one-shot probe waits for it a while, a continuous one goes on with its next sweep.
 fn write_after_sweep(
+    english: &I18n,
     db: &Path,
     store: &mut Store,
     batch: &mut ResultBatcher,
@@ -227,15 +228,13 @@ fn write_after_sweep(
             Ok(Written::Stored(_)) => return Ok(()),
             Ok(Written::Held(results)) => {
                 tries_left -= 1;
-                eprintln!(
-                    "iccc-desk: the registry is busy (another program is writing to it); {} results held{}",
-                    results,
-                    if tries_left > 0 || !once {
-                        ", written on the next try"
-                    } else {
-                        ""
-                    }
-                );
+                let key = if tries_left > 0 || !once {
+                    "cli-probe-held"
+                } else {
+                    "cli-probe-held-last"
+                };
+                let text = english.tr_args(key, &[("results", results.to_string())]);
+                super::output::progress_note(&format!("{text}\n"));
                 if tries_left == 0 {
                     if once {
                         return Err(CliError::from_store(db, crate::store::StoreError::Busy));

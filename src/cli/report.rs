@@ -18,9 +18,12 @@ fn parse_week(week: Option<&str>, now: i64) -> Result<crate::services::weekly::I
     match week {
         None => Ok(IsoWeek::containing(now)),
         Some(text) => IsoWeek::parse(text).ok_or_else(|| {
-            CliError::BadInput(format!(
-                "--week {text:?} is not a week: write it as YYYY-Www, e.g. {}",
-                IsoWeek::containing(now).label()
+            CliError::BadInput(I18n::new(Lang::En).tr_args(
+                "cli-error-bad-week",
+                &[
+                    ("text", format!("{text:?}")),
+                    ("example", IsoWeek::containing(now).label()),
+                ],
             ))
         }),
     }
@@ -30,7 +33,7 @@ fn parse_week(week: Option<&str>, now: i64) -> Result<crate::services::weekly::I
 fn weekly_format(json: bool, format: Option<WeeklyFormat>) -> Result<WeeklyFormat, CliError> {
     match (json, format) {
         (true, Some(f)) if f != WeeklyFormat::Json => Err(CliError::BadInput(
-            "--json and --format name two different formats: give one".into(),
+            I18n::new(Lang::En).tr("cli-error-json-and-format"),
         )),
         (true, _) => Ok(WeeklyFormat::Json),
         (false, f) => Ok(f.unwrap_or(WeeklyFormat::Text)),
@@ -65,7 +68,7 @@ fn weekly(db: &Path, request: &WeeklyRequest<'_>) -> Result<(), CliError> {
     let week = parse_week(request.week, now)?;
     if request.output.is_some() && request.format != WeeklyFormat::Html {
         return Err(CliError::BadInput(
-            "-o is for --format html; text and JSON are printed on stdout".into(),
+            I18n::new(Lang::En).tr("cli-error-output-needs-html"),
         ));
     }
     if request.format == WeeklyFormat::Html {
@@ -163,9 +166,12 @@ pub(super) fn run_stats(db: &Path, as_json: bool, now: i64) -> Result<(), CliErr
 fn registry_read_error(db: &Path, e: StoreError) -> CliError {
     match e {
         // A SQLite file without the registry's tables reads as "no such table".
-        StoreError::Sql(e) => CliError::BadInput(format!(
-            "{} is not an iccc-desk registry (its tables cannot be read): {e}",
-            db.display()
+        StoreError::Sql(e) => CliError::BadInput(I18n::new(Lang::En).tr_args(
+            "cli-error-not-a-registry",
+            &[
+                ("path", db.display().to_string()),
+                ("detail", e.to_string()),
+            ],
         )),
         e => CliError::from_store(db, e),
     }
@@ -239,12 +245,12 @@ fn export_list(db: &Path, request: ExportRequest<'_>, output: &Path) -> Result<(
     } = request;
     if week.is_some() && what != ExportWhat::Weekly {
         return Err(CliError::BadInput(
-            "--week is for `export weekly` only; the other lists are as they stand now".into(),
+            I18n::new(Lang::En).tr("cli-error-week-only-weekly"),
         ));
     }
     if format == ExportFormat::GeoJson && what == ExportWhat::Weekly {
         return Err(CliError::BadInput(
-            "the week's numbers have no map positions: export them as --format csv or xlsx".into(),
+            I18n::new(Lang::En).tr("cli-error-weekly-geojson"),
         ));
     }
     let list = match what {

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use super::CliError;
 use super::args::SimulateArgs;
 use super::output::say;
+use crate::i18n::{I18n, Lang};
 use crate::model::ist_datetime;
 use crate::services::simulator::{
     ShardSet, SimError, SimOptions, SimReport, SimStats, Simulator, shards_for,
@@ -24,14 +25,14 @@ pub(super) fn run_simulate(db: &Path, key_dir: &Path, args: &SimulateArgs) -> Re
         background: args.background,
     };
     let duration = args.duration_s.map(Duration::from_secs);
+    let english = I18n::new(Lang::En);
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
 
     if !db.exists() {
-        return Err(CliError::BadInput(format!(
-            "{}: no such file (write a demo registry first: iccc-desk demo --db {})",
-            db.display(),
-            db.display()
+        return Err(CliError::BadInput(english.tr_args(
+            "cli-sim-no-registry",
+            &[("path", db.display().to_string())],
         )));
     }
     // Signals first, so a Ctrl-C during the start still closes every socket; a second Ctrl-C exits at once.
@@ -89,7 +90,7 @@ pub(super) fn run_simulate(db: &Path, key_dir: &Path, args: &SimulateArgs) -> Re
         }
         Err(e) => return Err(sim_error(e)),
     };
-    say_start(&report, key_dir);
+    say_start(&report, key_dir, &english);
     let began = Instant::now();
     let mut last = stats();
     let mut next_line = began + Duration::from_secs(60);
@@ -98,17 +99,24 @@ pub(super) fn run_simulate(db: &Path, key_dir: &Path, args: &SimulateArgs) -> Re
         if Instant::now() >= next_line {
             next_line += Duration::from_secs(60);
             let now = stats();
-            say(&format!(
-                "{} IST: {} requests in the last minute ({} RTSP, {} snapshot), {} SDPs and {} pictures sent, {} \
-                 logins refused; {} connections open",
-                ist_datetime(crate::store::now_unix_s()),
-                now.requests() - last.requests(),
-                now.rtsp_requests - last.rtsp_requests,
-                now.snapshot_requests - last.snapshot_requests,
-                now.descriptions - last.descriptions,
-                now.snapshots - last.snapshots,
-                now.logins_refused - last.logins_refused,
-                now.open_connections,
+            say(&english.tr_args(
+                "cli-sim-minute",
+                &[
+                    ("time", ist_datetime(crate::store::now_unix_s())),
+                    ("requests", (now.requests() - last.requests()).to_string()),
+                    ("rtsp", (now.rtsp_requests - last.rtsp_requests).to_string()),
+                    (
+                        "snapshot",
+                        (now.snapshot_requests - last.snapshot_requests).to_string(),
+                    ),
+                    ("sdps", (now.descriptions - last.descriptions).to_string()),
+                    ("pictures", (now.snapshots - last.snapshots).to_string()),
+                    (
+                        "refused",
+                        (now.logins_refused - last.logins_refused).to_string(),
+                    ),
+                    ("open", now.open_connections.to_string()),
+                ],
             ));
             last = now;
         }
@@ -116,44 +124,41 @@ pub(super) fn run_simulate(db: &Path, key_dir: &Path, args: &SimulateArgs) -> Re
     let total = stats();
     // Dropping the closure stops the simulator (or its processes).
     drop(stats);
-    say(&format!(
-        "Stopped after {:.0} s: {} requests served over {} connections",
-        began.elapsed().as_secs_f64(),
-        total.requests(),
-        total.connections
+    say(&english.tr_args(
+        "cli-sim-stopped",
+        &[
+            ("seconds", format!("{:.0}", began.elapsed().as_secs_f64())),
+            ("requests", total.requests().to_string()),
+            ("connections", total.connections.to_string()),
+        ],
     ));
     Ok(())
 }
 
 /// The start line, and a line for each kind of camera left unanswered and why.
-fn say_start(report: &SimReport, key_dir: &Path) {
+fn say_start(report: &SimReport, key_dir: &Path, english: &I18n) {
     say(&report.line());
+    let count = |key: &str, n: usize, more: &[(&str, String)]| {
+        let mut args = vec![("count", n.to_string())];
+        args.extend(more.iter().cloned());
+        say(&english.tr_args(key, &args));
+    };
     if let (n, Some(example)) = (report.skipped, &report.skipped_example)
         && n > 0
     {
-        say(&format!(
-            "Not simulated: {n} cameras whose address is not on 127.0.0.0/8 ({example})"
-        ));
+        count("cli-sim-not-loopback", n, &[("example", example.clone())]);
     }
     if report.over_file_limit > 0 {
-        say(&format!(
-            "Not simulated: {} cameras beyond the open-file limit; raise the hard limit to simulate them all",
-            report.over_file_limit
-        ));
+        count("cli-sim-over-file-limit", report.over_file_limit, &[]);
     }
     if report.unbindable > 0 {
-        say(&format!(
-            "{} listening sockets on ports below 1024 (NVRs' port 554) need privileges and are left closed, so \
-             their cameras look offline; run as root or lower net.ipv4.ip_unprivileged_port_start to answer there",
-            report.unbindable
-        ));
+        count("cli-sim-unbindable", report.unbindable, &[]);
     }
     if report.passwords_unreadable > 0 {
-        say(&format!(
-            "{} cameras' passwords cannot be read with the keys in {}; those cameras keep passwords of their own, \
-             so logins to them fail",
+        count(
+            "cli-sim-passwords-unreadable",
             report.passwords_unreadable,
-            key_dir.display()
-        ));
+            &[("dir", key_dir.display().to_string())],
+        );
     }
 }
