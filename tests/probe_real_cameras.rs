@@ -856,6 +856,78 @@ fn continuous_probe_holds_results_while_the_registry_is_busy() {
     assert_eq!(reader.health().unwrap()[&dead].state, HealthState::Offline);
 }
 
+/// A slow (paced) `probe --once` writes its results as the sweep goes, in the desk prober's batches (full, or
+/// half a second old), rather than only at the end: a long sweep shows progress in the registry and loses
+/// little if it is stopped.
+#[test]
+fn a_paced_probe_writes_its_results_as_it_goes_like_the_desk() {
+    use iccc_desk::model::Site;
+    use iccc_desk::store::{Actor, OpenOptions, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("registry.sqlite");
+    let keys = dir.path().join("keys");
+    {
+        let mut store = Store::open(
+            &db,
+            &OpenOptions {
+                key_dir: keys.clone(),
+            },
+        )
+        .unwrap();
+        let actor = Actor {
+            user: "test".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let mut site = Site::blank();
+        site.name_en = "Jhansi Fort".into();
+        let site = store.add_site(&actor, &site).unwrap();
+        for label in ["Gate", "Rampart", "Museum"] {
+            common::add_integrated_camera(
+                &mut store,
+                site.id,
+                label,
+                format!("rtsp://127.0.0.1:{}/Streaming/Channels/101", closed_port()),
+                String::new(),
+                PASS,
+            );
+        }
+    }
+    // 20 probes a minute: the three start 3 s apart, and each refused connection answers at once.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iccc-desk"))
+        .args([
+            "probe",
+            "--once",
+            "--max-per-min",
+            "20",
+            "--timeout-ms",
+            "1000",
+            "--db",
+        ])
+        .arg(&db)
+        .arg("--key-dir")
+        .arg(&keys)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let reader = Store::open(&db, &OpenOptions { key_dir: keys }).unwrap();
+    let mut seen_during_sweep = 0;
+    while child.try_wait().unwrap().is_none() {
+        let stored = reader.health().unwrap().len();
+        if stored < 3 {
+            seen_during_sweep = seen_during_sweep.max(stored);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(child.wait().unwrap().success());
+    assert_eq!(reader.health().unwrap().len(), 3, "every result stored");
+    assert!(
+        seen_during_sweep > 0,
+        "no result reached the registry before the sweep ended"
+    );
+}
+
 /// The desk's prober while a long import holds the registry's write lock: it says the results are held, does not
 /// stop, and writes them once the lock goes.
 #[test]

@@ -392,6 +392,37 @@ cli-error-no-home = No home directory was found for the default registry file; n
 cli-probe-line = camera { NUMBER($id, useGrouping: "false") } { $camera } at { $site }: { $state } ({ $detail })
 cli-probe-summary = Probed { $probed } cameras in { $seconds } s ({ $rate } probes/min): { $counts }
 cli-probe-nothing = No configured or integrated camera has a stream or snapshot address to probe.
+cli-import-imported = Imported
+cli-import-checked = Checked (dry run, nothing written)
+cli-import-nothing = Nothing to write from
+cli-import-summary = { $verb } { $file }: { NUMBER($rows, useGrouping: "false") } rows — { NUMBER($added, useGrouping: "false") } added ({ NUMBER($sites, useGrouping: "false") } new sites, { NUMBER($private, useGrouping: "false") } private-area cameras as rejected), { NUMBER($updated, useGrouping: "false") } updated, { NUMBER($unchanged, useGrouping: "false") } unchanged, { NUMBER($skipped, useGrouping: "false") } skipped as duplicates, { NUMBER($refused, useGrouping: "false") } refused ({ $seconds } s)
+cli-import-file-note = {"  "}file: { $note }
+cli-import-refusal = {"  "}row { NUMBER($row, useGrouping: "false") }: { $field }: { $reason }
+cli-import-skip = {"  "}row { NUMBER($row, useGrouping: "false") }: { $reason }
+cli-import-row-note = {"  "}row { NUMBER($row, useGrouping: "false") }: { $field } (note): { $reason }
+cli-import-progress = importing… { $percent } %
+cli-import-no-profile = no import profile named { $name } in { $path }
+cli-import-map-form = --map { $map }: write HEADER=FIELD, e.g. x=longitude
+cli-import-map-no-column = --map { $map }: the file has no column { $header } (its columns: { $columns })
+cli-import-map-no-field = --map { $map }: { $code } is not a field
+cli-import-bad-category = --category { $code } is not an owner category code
+cli-import-bad-area = --area { $code } is not an area code
+cli-probe-held = iccc-desk: the registry is busy (another program is writing to it); { NUMBER($results, useGrouping: "false") } results held, written on the next try
+cli-probe-held-last = iccc-desk: the registry is busy (another program is writing to it); { NUMBER($results, useGrouping: "false") } results held
+cli-sim-no-registry = { $path }: no such file (write a demo registry first: iccc-desk demo --db { $path })
+cli-sim-not-loopback = Not simulated: { NUMBER($count, useGrouping: "false") } cameras whose address is not on 127.0.0.0/8 ({ $example })
+cli-sim-over-file-limit = Not simulated: { NUMBER($count, useGrouping: "false") } cameras beyond the open-file limit; raise the hard limit to simulate them all
+cli-sim-unbindable = { NUMBER($count, useGrouping: "false") } listening sockets on ports below 1024 (NVRs' port 554) need privileges and are left closed, so their cameras look offline; run as root or lower net.ipv4.ip_unprivileged_port_start to answer there
+cli-sim-passwords-unreadable = { NUMBER($count, useGrouping: "false") } cameras' passwords cannot be read with the keys in { $dir }; those cameras keep passwords of their own, so logins to them fail
+cli-sim-minute = { $time } IST: { NUMBER($requests, useGrouping: "false") } requests in the last minute ({ NUMBER($rtsp, useGrouping: "false") } RTSP, { NUMBER($snapshot, useGrouping: "false") } snapshot), { NUMBER($sdps, useGrouping: "false") } SDPs and { NUMBER($pictures, useGrouping: "false") } pictures sent, { NUMBER($refused, useGrouping: "false") } logins refused; { NUMBER($open, useGrouping: "false") } connections open
+cli-sim-stopped = Stopped after { NUMBER($seconds, useGrouping: "false") } s: { NUMBER($requests, useGrouping: "false") } requests served over { NUMBER($connections, useGrouping: "false") } connections
+cli-area = { $city }, { $country }: city box { $city_box } (S,W,N,E), country box { $country_box }
+cli-error-bad-week = --week { $text } is not a week: write it as YYYY-Www, e.g. { $example }
+cli-error-json-and-format = --json and --format name two different formats: give one
+cli-error-output-needs-html = -o is for --format html; text and JSON are printed on stdout
+cli-error-not-a-registry = { $path } is not an iccc-desk registry (its tables cannot be read): { $detail }
+cli-error-week-only-weekly = --week is for `export weekly` only; the other lists are as they stand now
+cli-error-weekly-geojson = the week's numbers have no map positions: export them as --format csv or xlsx
 
 ## Site map: offline base map (MBTiles file)
 map-tiles-error-missing = The base map file { $path } was not found.

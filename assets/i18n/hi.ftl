@@ -389,6 +389,37 @@ cli-error-no-home = डिफ़ॉल्ट रजिस्टर फ़ाइ�
 cli-probe-line = कैमरा { NUMBER($id, useGrouping: "false") } { $camera }, { $site }: { $state } ({ $detail })
 cli-probe-summary = { $seconds } s में { $probed } कैमरे जाँचे ({ $rate } जाँच/मिनट): { $counts }
 cli-probe-nothing = जाँचने के लिए किसी कॉन्फ़िगर या एकीकृत कैमरे का स्ट्रीम या स्नैपशॉट पता नहीं है।
+cli-import-imported = आयात किया
+cli-import-checked = जाँचा (ड्राई रन, कुछ नहीं लिखा गया)
+cli-import-nothing = लिखने को कुछ नहीं
+cli-import-summary = { $verb } { $file }: { NUMBER($rows, useGrouping: "false") } पंक्तियाँ — { NUMBER($added, useGrouping: "false") } जोड़ी गईं ({ NUMBER($sites, useGrouping: "false") } नए स्थल, { NUMBER($private, useGrouping: "false") } निजी-क्षेत्र कैमरे अस्वीकृत के रूप में), { NUMBER($updated, useGrouping: "false") } अद्यतन, { NUMBER($unchanged, useGrouping: "false") } अपरिवर्तित, { NUMBER($skipped, useGrouping: "false") } दोहराव के कारण छोड़ी गईं, { NUMBER($refused, useGrouping: "false") } अस्वीकृत ({ $seconds } सेकंड)
+cli-import-file-note = {"  "}फ़ाइल: { $note }
+cli-import-refusal = {"  "}पंक्ति { NUMBER($row, useGrouping: "false") }: { $field }: { $reason }
+cli-import-skip = {"  "}पंक्ति { NUMBER($row, useGrouping: "false") }: { $reason }
+cli-import-row-note = {"  "}पंक्ति { NUMBER($row, useGrouping: "false") }: { $field } (टिप्पणी): { $reason }
+cli-import-progress = आयात हो रहा है… { $percent } %
+cli-import-no-profile = { $path } में { $name } नाम की कोई आयात प्रोफ़ाइल नहीं है
+cli-import-map-form = --map { $map }: HEADER=FIELD लिखें, जैसे x=longitude
+cli-import-map-no-column = --map { $map }: फ़ाइल में { $header } कॉलम नहीं है (उसके कॉलम: { $columns })
+cli-import-map-no-field = --map { $map }: { $code } कोई फ़ील्ड नहीं है
+cli-import-bad-category = --category { $code } किसी स्वामी श्रेणी का कोड नहीं है
+cli-import-bad-area = --area { $code } किसी क्षेत्र का कोड नहीं है
+cli-probe-held = iccc-desk: रजिस्टर व्यस्त है (कोई दूसरा प्रोग्राम उसमें लिख रहा है); { NUMBER($results, useGrouping: "false") } परिणाम रोके गए, अगली कोशिश में लिखे जाएँगे
+cli-probe-held-last = iccc-desk: रजिस्टर व्यस्त है (कोई दूसरा प्रोग्राम उसमें लिख रहा है); { NUMBER($results, useGrouping: "false") } परिणाम रोके गए
+cli-sim-no-registry = { $path }: ऐसी कोई फ़ाइल नहीं (पहले डेमो रजिस्टर लिखें: iccc-desk demo --db { $path })
+cli-sim-not-loopback = सिम्युलेट नहीं किए: { NUMBER($count, useGrouping: "false") } कैमरे जिनका पता 127.0.0.0/8 पर नहीं है ({ $example })
+cli-sim-over-file-limit = सिम्युलेट नहीं किए: खुली-फ़ाइल सीमा से आगे के { NUMBER($count, useGrouping: "false") } कैमरे; सबको सिम्युलेट करने के लिए हार्ड सीमा बढ़ाएँ
+cli-sim-unbindable = 1024 से नीचे के पोर्ट (NVR का पोर्ट 554) पर { NUMBER($count, useGrouping: "false") } सुनने वाले सॉकेट को विशेषाधिकार चाहिए और वे बंद रखे गए हैं, इसलिए उनके कैमरे ऑफ़लाइन दिखते हैं; वहाँ उत्तर देने के लिए root के रूप में चलाएँ या net.ipv4.ip_unprivileged_port_start घटाएँ
+cli-sim-passwords-unreadable = { NUMBER($count, useGrouping: "false") } कैमरों के पासवर्ड { $dir } की कुंजियों से नहीं पढ़े जा सकते; उन कैमरों के अपने पासवर्ड रहते हैं, इसलिए उनमें लॉगिन विफल होते हैं
+cli-sim-minute = { $time } IST: पिछले मिनट में { NUMBER($requests, useGrouping: "false") } अनुरोध ({ NUMBER($rtsp, useGrouping: "false") } RTSP, { NUMBER($snapshot, useGrouping: "false") } स्नैपशॉट), { NUMBER($sdps, useGrouping: "false") } SDP और { NUMBER($pictures, useGrouping: "false") } चित्र भेजे, { NUMBER($refused, useGrouping: "false") } लॉगिन अस्वीकृत; { NUMBER($open, useGrouping: "false") } कनेक्शन खुले
+cli-sim-stopped = { NUMBER($seconds, useGrouping: "false") } सेकंड बाद रुका: { NUMBER($connections, useGrouping: "false") } कनेक्शनों पर { NUMBER($requests, useGrouping: "false") } अनुरोधों का उत्तर दिया
+cli-area = { $city }, { $country }: शहर का बॉक्स { $city_box } (S,W,N,E), देश का बॉक्स { $country_box }
+cli-error-bad-week = --week { $text } कोई सप्ताह नहीं है: उसे YYYY-Www के रूप में लिखें, जैसे { $example }
+cli-error-json-and-format = --json और --format दो अलग प्रारूप बताते हैं: एक दें
+cli-error-output-needs-html = -o केवल --format html के लिए है; टेक्स्ट और JSON stdout पर छपते हैं
+cli-error-not-a-registry = { $path } iccc-desk रजिस्टर नहीं है (उसकी तालिकाएँ पढ़ी नहीं जा सकतीं): { $detail }
+cli-error-week-only-weekly = --week केवल `export weekly` के लिए है; बाकी सूचियाँ जैसी अभी हैं वैसी ही हैं
+cli-error-weekly-geojson = सप्ताह के आँकड़ों की नक्शे पर कोई जगह नहीं: उन्हें --format csv या xlsx में निर्यात करें
 
 ## साइट मैप: ऑफ़लाइन बेस मैप (MBTiles फ़ाइल)
 map-tiles-error-missing = बेस मैप फ़ाइल { $path } नहीं मिली।

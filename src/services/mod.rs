@@ -17,6 +17,7 @@ pub mod monitor;
 pub mod probe;
 pub mod prober;
 pub mod registry_index;
+pub mod result_batch;
 pub mod simulator;
 pub mod stats;
 pub mod thumbs;

@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::prober::{ProbeSchedule, SweepOptions, is_due, sweep};
+use super::result_batch::{ResultBatcher, Written};
 use crate::model::CameraId;
-use crate::store::{HealthRecord, Observation, OpenOptions, Store, StoreError};
+use crate::store::{HealthRecord, Observation, OpenOptions, Store};
 
 /// How the monitor runs.
 #[derive(Debug, Clone, Copy)]
@@ -95,10 +96,7 @@ pub struct HealthMonitor {
     shared: Arc<Shared>,
 }
 
-/// Results go to the registry and the UI in batches of this many, or after this long, whichever comes first (a
-/// slow or paced sweep still shows its results within a second).
-const BATCH: usize = 100;
-const BATCH_AGE: Duration = Duration::from_millis(500);
+// Results go to the registry and the UI in the batches of [`ResultBatcher`] (shared with `iccc-desk probe`).
 /// The camera list is read again this often, and whenever the registry changed.
 const TARGETS_REFRESH: Duration = Duration::from_secs(600);
 
@@ -282,8 +280,7 @@ fn run(
     // Kept in memory and updated from our own results, so scheduling never re-reads every camera's health.
     let mut schedule: ProbeSchedule = store.probe_schedule().map_err(|e| e.to_string())?;
     // Results not yet written (the registry was busy); kept across sweeps.
-    let mut pending: Vec<Observation> = Vec::with_capacity(BATCH);
-    let mut last_held_try: Option<Instant> = None;
+    let mut batch = ResultBatcher::default();
     loop {
         match commands.recv_timeout(Duration::from_secs(1)) {
             Ok(
@@ -295,13 +292,9 @@ fn run(
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         }
         // Held results are tried again between sweeps too (each try may wait the store's busy timeout).
-        if !pending.is_empty() && last_held_try.is_none_or(|t| t.elapsed() >= HELD_RETRY) {
-            last_held_try = Some(Instant::now());
-            if let Flushed::Held = flush(&mut store, &mut pending, &mut schedule, out)? {
-                out(MonitorEvent::Held {
-                    results: pending.len(),
-                });
-            }
+        if !batch.is_empty() && batch.may_try() {
+            let written = batch.write(&mut store).map_err(|e| e.to_string())?;
+            deliver(&store, written, &mut schedule, out)?;
         }
         // Cameras are read again when the registry changed (not when another prober wrote health).
         let version = store.data_version().unwrap_or(seen_version);
@@ -371,29 +364,23 @@ fn run(
         });
         let cancel = AtomicBool::new(false);
         let mut failure = None;
-        let mut flushed_at = Instant::now();
-        let mut held_until: Option<Instant> = None;
+        batch.begin_sweep();
         let report = sweep(next, &options.sweep, &cancel, |o| {
-            pending.push(o);
             probed += 1;
-            let due_to_write = pending.len() >= BATCH || flushed_at.elapsed() >= BATCH_AGE;
-            if due_to_write && failure.is_none() && held_until.is_none_or(|t| Instant::now() >= t) {
-                match flush(&mut store, &mut pending, &mut schedule, out) {
-                    Ok(Flushed::Written) => held_until = None,
-                    Ok(Flushed::Held) => {
-                        held_until = Some(Instant::now() + HELD_RETRY);
-                        out(MonitorEvent::Held {
-                            results: pending.len(),
-                        });
-                    }
-                    Err(e) => {
-                        failure = Some(e);
-                        cancel.store(true, Ordering::Relaxed);
-                    }
-                }
+            if failure.is_some() {
+                return;
             }
-            if pending.is_empty() {
-                flushed_at = Instant::now();
+            let delivered = match batch.add(&mut store, o) {
+                Ok(Some(written)) => deliver(&store, written, &mut schedule, out),
+                Ok(None) => Ok(()),
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(e) = delivered {
+                failure = Some(e);
+                cancel.store(true, Ordering::Relaxed);
+                return;
+            }
+            if batch.is_empty() {
                 let minutes = sweep_started.elapsed().as_secs_f64() / 60.0;
                 out(MonitorEvent::Progress {
                     probed,
@@ -409,20 +396,23 @@ fn run(
         if let Some(e) = failure {
             return Err(e);
         }
-        // Results held by a busy registry stay in `pending` and go with the next sweep's first write; the
-        // schedule skips them meanwhile, so the cameras are not probed again for nothing.
-        let flushed = flush(&mut store, &mut pending, &mut schedule, out)?;
+        // Results held by a busy registry stay in the batch and go with a later write; the schedule skips them
+        // meanwhile, so the cameras are not probed again for nothing.
+        let held = match batch.write(&mut store).map_err(|e| e.to_string())? {
+            Written::Stored(stored) => {
+                updated(&store, stored, &mut schedule, out)?;
+                None
+            }
+            Written::Held(results) => Some(results),
+        };
         out(MonitorEvent::Rate {
             probes_per_min: report.probes_per_min,
             cameras: ids.len(),
         });
         // After the sweep's figures, so the wall keeps saying that results are held.
-        if let Flushed::Held = flushed {
-            last_held_try = Some(Instant::now());
-            out(MonitorEvent::Held {
-                results: pending.len(),
-            });
-            for o in &pending {
+        if let Some(results) = held {
+            out(MonitorEvent::Held { results });
+            for o in batch.pending() {
                 let failures = u32::from(o.finding.state != crate::model::HealthState::Online);
                 schedule.insert(o.camera_id, (failures, o.at_unix_s));
             }
@@ -430,35 +420,35 @@ fn run(
     }
 }
 
-/// After the registry was found busy, the next write is tried this much later (each try waits up to the
-/// store's busy timeout, which would otherwise slow the sweep to a crawl).
-const HELD_RETRY: Duration = Duration::from_secs(5);
-
-/// Whether a batch went to the registry.
-enum Flushed {
-    Written,
-    /// Another program holds the write lock: the batch stays in `pending` for a later try.
-    Held,
-}
-
-/// Stores a batch and sends the cameras' new health to the UI.
-fn flush(
-    store: &mut Store,
-    pending: &mut Vec<Observation>,
+/// Tells the UI what a write did: the cameras' new health, or that results are held.
+fn deliver(
+    store: &Store,
+    written: Written,
     schedule: &mut ProbeSchedule,
     out: &dyn Fn(MonitorEvent),
-) -> Result<Flushed, String> {
-    if pending.is_empty() {
-        return Ok(Flushed::Written);
+) -> Result<(), String> {
+    match written {
+        Written::Stored(stored) => updated(store, stored, schedule, out),
+        Written::Held(results) => {
+            out(MonitorEvent::Held { results });
+            Ok(())
+        }
     }
-    match store.record_observations(pending) {
-        Ok(()) => {}
-        Err(StoreError::Busy) => return Ok(Flushed::Held),
-        Err(e) => return Err(e.to_string()),
+}
+
+/// Sends the stored cameras' new health (with their thumbnails) to the UI and notes it in the schedule.
+fn updated(
+    store: &Store,
+    stored: Vec<Observation>,
+    schedule: &mut ProbeSchedule,
+    out: &dyn Fn(MonitorEvent),
+) -> Result<(), String> {
+    if stored.is_empty() {
+        return Ok(());
     }
-    let ids: Vec<CameraId> = pending.iter().map(|o| o.camera_id).collect();
+    let ids: Vec<CameraId> = stored.iter().map(|o| o.camera_id).collect();
     let mut thumbs: HashMap<CameraId, Arc<Vec<u8>>> = HashMap::new();
-    for o in pending.drain(..) {
+    for o in stored {
         if let Some(t) = o.finding.thumbnail_jpeg {
             thumbs.insert(o.camera_id, Arc::new(t));
         }
@@ -475,7 +465,7 @@ fn flush(
         })
         .collect();
     out(MonitorEvent::Updated(updates));
-    Ok(Flushed::Written)
+    Ok(())
 }
 
 #[cfg(test)]

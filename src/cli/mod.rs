@@ -1,0 +1,165 @@
+//! The command line: open the desk, write the demo registry, print the review figures, probe or simulate cameras.
+//!
+//! `main` only parses [`Args`] and calls [`run`]. A problem with the registry file the user named (not SQLite,
+//! damaged, read-only, from a newer build, missing, already holding data) is one line on stderr that names the
+//! file and says why, exit code 2, and the file is left exactly as it was; any other failure exits with 1.
+
+//!
+//! One module per command: [`args`] (the clap types), [`import`], [`probe`], [`simulate`], [`report`] (stats,
+//! weekly report, export), [`demo`] and [`area`]; [`output`] holds how lines are printed.
+
+mod area;
+pub mod args;
+mod demo;
+mod import;
+mod output;
+mod probe;
+mod report;
+mod simulate;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub use args::{Args, Command, ReportCommand};
+pub use output::terminal_text;
+pub use report::stats_table;
+
+use crate::i18n::{I18n, Lang};
+use crate::store::StoreError;
+
+/// Environment variable naming the password key directory (`--key-dir` wins over it).
+pub const KEY_DIR_ENV: &str = "ICCC_DESK_KEY_DIR";
+
+/// Why a command failed, and the exit code that says so.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Something wrong with what the user gave (a file, a size): exit code 2.
+    #[error("{0}")]
+    BadInput(String),
+    /// Anything else: exit code 1.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::BadInput(_) => 2,
+            Self::Failed(_) => 1,
+        }
+    }
+
+    /// A store error about `path`, as one line that names the file.
+    pub(crate) fn from_store(path: &Path, e: StoreError) -> Self {
+        // SQLite finding the file damaged while reading is the same refusal as the check on open finding it.
+        let e = match e {
+            StoreError::Sql(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) =>
+            {
+                StoreError::Damaged {
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
+                }
+            }
+            e => e,
+        };
+        let is_bad_input = matches!(
+            e,
+            StoreError::NotARegistry { .. }
+                | StoreError::NewerSchema { .. }
+                | StoreError::ReadOnly { .. }
+                | StoreError::CannotOpen { .. }
+                | StoreError::Secret(_)
+                | StoreError::Damaged { .. }
+                | StoreError::GuardsChanged { .. }
+                | StoreError::Missing { .. }
+                | StoreError::Corrupt { .. }
+        );
+        let text = e.to_string();
+        let shown = path.display().to_string();
+        let text = if text.contains(&shown) {
+            text
+        } else {
+            format!("{shown}: {text}")
+        };
+        if is_bad_input {
+            Self::BadInput(text)
+        } else {
+            Self::Failed(text)
+        }
+    }
+}
+
+/// The registry file used when `--db` is not given: `registry.sqlite` in the user's data directory.
+pub fn default_db_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("in", "ICCC", "iccc-desk")
+        .map(|d| d.data_dir().join("registry.sqlite"))
+}
+
+/// The password key directory used when neither `--key-dir` nor `ICCC_DESK_KEY_DIR` is given.
+pub fn default_key_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("in", "ICCC", "iccc-desk").map(|d| d.config_dir().join("keys"))
+}
+
+fn resolve_paths(args: &Args) -> Result<(PathBuf, PathBuf), CliError> {
+    let no_home = || CliError::BadInput(I18n::new(Lang::En).tr("cli-error-no-home"));
+    let db = match &args.registry.db {
+        Some(db) => db.clone(),
+        None => default_db_path().ok_or_else(no_home)?,
+    };
+    let key_dir = match (&args.registry.key_dir, std::env::var_os(KEY_DIR_ENV)) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(dir)) if !dir.is_empty() => PathBuf::from(dir),
+        _ => default_key_dir().ok_or_else(no_home)?,
+    };
+    Ok((db, key_dir))
+}
+
+/// Runs the parsed command line; prints any failure as one line on stderr.
+pub fn run(args: Args) -> ExitCode {
+    match run_command(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let line = e.to_string().replace(['\n', '\r'], " ");
+            output::progress_note(&format!("iccc-desk: {}\n", terminal_text(&line)));
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run_command(args: Args) -> Result<(), CliError> {
+    let (db, key_dir) = resolve_paths(&args)?;
+    // No export or report may be written over the registry or its password keys.
+    crate::services::export::protect_registry(&db, &key_dir);
+    let Some(command) = args.command else {
+        return crate::ui::run_desk(db, key_dir, !args.no_simulator)
+            .map_err(|e| CliError::Failed(format!("{e:#}")));
+    };
+    match command {
+        Command::Demo(a) => demo::run_demo(&db, &key_dir, &a),
+        Command::Import(a) => import::run_import(&db, &key_dir, &a),
+        Command::Area(a) => area::run_area(&db, &key_dir, &a),
+        Command::Probe(a) => probe::run_probe(&db, &key_dir, &a),
+        Command::Simulate(a) => simulate::run_simulate(&db, &key_dir, &a),
+        Command::Report {
+            report: ReportCommand::Weekly(a),
+        } => report::run_weekly(&db, &a),
+        Command::Export(a) => report::run_export(&db, &a),
+        Command::Stats(a) => report::run_stats(&db, a.json, a.now.or_clock()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_paths_are_per_user() {
+        if let (Some(db), Some(keys)) = (default_db_path(), default_key_dir()) {
+            assert!(db.ends_with("registry.sqlite"), "{}", db.display());
+            assert!(keys.ends_with("keys"), "{}", keys.display());
+            assert_ne!(db.parent(), Some(keys.as_path()));
+        }
+    }
+}
