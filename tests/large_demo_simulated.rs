@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use common::{Desk, wait_until};
+use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use iccc_desk::ui::DeskApp;
 
@@ -142,16 +143,6 @@ fn cameras_nobody_can_answer_for_are_shown_as_not_simulated_never_offline() {
         "the status is in words: {status}"
     );
 
-    // On the wall, a camera nobody answers for says so instead of "offline" or "never seen online".
-    h.get_by_label("Camera wall").click();
-    h.run_ok();
-    assert!(
-        !h.query_all_by_label("Not simulated")
-            .collect::<Vec<_>>()
-            .is_empty(),
-        "the wall shows cameras that are not simulated"
-    );
-
     // The prober never records them as offline: once it has probed every simulated camera (the first sweep),
     // none of the others has a health record.
     let first = sim.not_simulated[0];
@@ -175,5 +166,27 @@ fn cameras_nobody_can_answer_for_are_shown_as_not_simulated_never_offline() {
     assert_eq!(
         probed_left_out, 0,
         "no camera that is not simulated was probed (e.g. {first})"
+    );
+
+    // On the wall, a camera nobody answers for says so instead of "offline" or "never seen online". After the
+    // first sweep every simulated camera has been probed, so "Not probed yet" leaves only the others.
+    h.get_by_label("Camera wall").click();
+    h.run_ok();
+    h.get_by_role_and_label(Role::ComboBox, "Health").click();
+    h.run_ok();
+    h.get_all_by_label("Not probed yet")
+        .last()
+        .expect("the health filter's choice")
+        .click();
+    h.run_ok();
+    assert!(
+        !h.query_all_by_label("Not simulated")
+            .collect::<Vec<_>>()
+            .is_empty(),
+        "the wall shows cameras that are not simulated"
+    );
+    assert!(
+        h.query_by_label_contains("never seen online").is_none(),
+        "no camera that is not simulated passes for one never seen online"
     );
 }

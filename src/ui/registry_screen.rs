@@ -118,7 +118,78 @@ pub fn contrast_ratio(a: Color32, b: Color32) -> f64 {
 }
 
 pub(super) fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
-    ui.add(egui::Label::new(text).selectable(false).truncate());
+    let text: egui::WidgetText = text.into();
+    let full = text.text().to_string();
+    let galley = one_line_at_words(ui, text, ui.available_width());
+    let response = ui.add(egui::Label::new(galley.clone()).selectable(false));
+    if galley.elided {
+        response.on_hover_text(full);
+    }
+}
+
+/// Lays `text` out on one line of at most `max_width`: when it does not fit it is cut after the last whole word
+/// that fits and ends in "…", never in the middle of a word (only a first word longer than the line is cut where
+/// it must). Layouts are cached by egui, so a table redrawn with the same widths costs no new layout.
+pub(super) fn one_line_at_words(
+    ui: &Ui,
+    text: egui::WidgetText,
+    max_width: f32,
+) -> std::sync::Arc<egui::Galley> {
+    let job = std::sync::Arc::unwrap_or_clone(text.into_layout_job(
+        ui.style(),
+        egui::FontSelection::Default,
+        egui::Align::Center,
+    ));
+    let layout = |job: egui::text::LayoutJob| ui.ctx().fonts_mut(|fonts| fonts.layout_job(job));
+    let mut whole = job.clone();
+    whole.wrap = egui::text::TextWrapping::no_max_width();
+    let whole = layout(whole);
+    if whole.size().x <= max_width {
+        return whole;
+    }
+    // Where a word ends: before each space that follows a non-space.
+    let ends: Vec<usize> = job
+        .text
+        .char_indices()
+        .filter(|&(i, c)| c == ' ' && i > 0 && !job.text[..i].ends_with(' '))
+        .map(|(i, _)| i)
+        .collect();
+    let cut_at = |end: usize| {
+        let mut cut = job.clone();
+        cut.text = format!("{}…", &job.text[..end]);
+        let len = cut.text.len();
+        for section in &mut cut.sections {
+            let range = &mut section.byte_range;
+            range.start = egui::epaint::text::ByteIndex(range.start.0.min(end));
+            range.end = egui::epaint::text::ByteIndex(range.end.0.min(end));
+        }
+        if let Some(last) = cut.sections.last_mut() {
+            last.byte_range.end = egui::epaint::text::ByteIndex(len);
+        }
+        cut.wrap = egui::text::TextWrapping::no_max_width();
+        let mut galley = layout(cut);
+        std::sync::Arc::make_mut(&mut galley).elided = true;
+        galley
+    };
+    // The longest prefix of whole words that fits with its "…" (the widths grow with the prefix).
+    let (mut lo, mut hi) = (0usize, ends.len());
+    let mut best = None;
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let galley = cut_at(ends[mid]);
+        if galley.size().x <= max_width {
+            best = Some(galley);
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    best.unwrap_or_else(|| {
+        // Not even the first word fits: cut it where the line ends.
+        let mut job = job;
+        job.wrap = egui::text::TextWrapping::truncate_at_width(max_width);
+        layout(job)
+    })
 }
 
 /// The registry screen.
@@ -969,6 +1040,40 @@ fn camera_details_ui(app: &mut DeskApp, ui: &mut Ui, c: &CameraRecord, site: &Si
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A cell too narrow for its text ends in "…" after a whole word, never inside one.
+    #[test]
+    fn a_cell_is_cut_between_words() {
+        let ctx = egui::Context::default();
+        let mut shown = Vec::new();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            for width in [60.0, 90.0, 130.0, 170.0] {
+                let galley =
+                    one_line_at_words(ui, "Jeevan Jyoti Nursing Home, Sipri Bazar".into(), width);
+                // What is drawn: the glyphs of the one row, "…" included.
+                let drawn: String = galley
+                    .rows
+                    .iter()
+                    .flat_map(|r| r.glyphs.iter().map(|g| g.chr))
+                    .collect();
+                shown.push((width, drawn, galley.elided));
+            }
+        });
+        // No renderer here to take the font atlas.
+        output.textures_delta.clear();
+        let words = ["Jeevan", "Jyoti", "Nursing", "Home,", "Sipri", "Bazar"];
+        for (width, text, elided) in shown {
+            assert!(elided, "{width}: {text}");
+            let kept = text.trim_end_matches('…').trim_end();
+            assert!(!kept.is_empty(), "{width}: something is shown");
+            for word in kept.split(' ') {
+                assert!(
+                    words.contains(&word),
+                    "{width}: {text:?} cuts the word {word:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn table_keys_move_by_one_by_a_page_and_to_either_end() {
