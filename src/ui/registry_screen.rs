@@ -123,6 +123,10 @@ pub(super) fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
     let galley = one_line_at_words(ui, text, ui.available_width());
     let response = ui.add(egui::Label::new(galley.clone()).selectable(false));
     if galley.elided {
+        // A screen reader (and a test) reads the whole text, as the hover shows it.
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::WidgetType::Label, true, full.as_str())
+        });
         response.on_hover_text(full);
     }
 }
