@@ -124,9 +124,7 @@ pub(super) fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
     let response = ui.add(egui::Label::new(galley.clone()).selectable(false));
     if galley.elided {
         // A screen reader (and a test) reads the whole text, as the hover shows it.
-        response.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::WidgetType::Label, true, full.as_str())
-        });
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, full.as_str()));
         response.on_hover_text(full);
     }
 }
