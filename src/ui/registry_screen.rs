@@ -129,6 +129,23 @@ pub(super) fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
     }
 }
 
+/// A row's name as a selectable button, cut between words like [`cell`], the whole name on hover and for
+/// screen readers.
+fn name_cell(ui: &mut Ui, selected: bool, name: String) -> egui::Response {
+    let padding = 2.0 * ui.spacing().button_padding.x;
+    let galley = one_line_at_words(ui, name.as_str().into(), ui.available_width() - padding);
+    let response = ui.add(egui::Button::selectable(
+        selected,
+        egui::WidgetText::from(galley.clone()),
+    ));
+    if galley.elided {
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(egui::Role::Button, true, selected, name.as_str())
+        });
+    }
+    response.on_hover_text(name)
+}
+
 /// Lays `text` out on one line of at most `max_width`: when it does not fit it is cut after the last whole word
 /// that fits and ends in "…", never in the middle of a word (only a first word longer than the line is cut where
 /// it must). Layouts are cached by egui, so a table redrawn with the same widths costs no new layout.
@@ -711,11 +728,7 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
                         row.set_selected(selected);
                         row.col(|ui| {
                             let name = site.map_or_else(String::new, |s| s.site.display_name());
-                            if ui
-                                .add(egui::Button::selectable(selected, name.as_str()).truncate())
-                                .on_hover_text(name)
-                                .clicked()
-                            {
+                            if name_cell(ui, selected, name).clicked() {
                                 clicked_camera = Some(c.id);
                             }
                         });
@@ -758,11 +771,7 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
                         row.set_selected(selected);
                         row.col(|ui| {
                             let name = s.site.display_name();
-                            if ui
-                                .add(egui::Button::selectable(selected, name.as_str()).truncate())
-                                .on_hover_text(name)
-                                .clicked()
-                            {
+                            if name_cell(ui, selected, name).clicked() {
                                 clicked_site = Some(s.id);
                             }
                         });
