@@ -370,7 +370,7 @@ mod tests {
         cam_v["password"] = json!("set");
         let mut analogue = cam.clone();
         analogue.kind = CameraKind::Analogue {
-            nvr_host: "10.0.0.5".into(),
+            nvr_host: "127.1.2.55".into(),
             channel: 4,
         };
         let analogue_v = serde_json::to_value(&analogue).unwrap();
