@@ -376,6 +376,9 @@ fn not_simulated_badge(ui: &mut Ui, i18n: &I18n) {
         });
 }
 
+/// Width of the wall's order box.
+const SORT_COMBO_WIDTH: f32 = 140.0;
+
 /// Whether health changes wait for the operator: the pointer is over the tiles or a tile is selected.
 fn is_order_held(app: &DeskApp, ctx: &egui::Context) -> bool {
     let pointer_on_tiles = app
@@ -522,9 +525,11 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
             }
         });
         ui.separator();
-        ui.horizontal(|ui| {
-            let sort_label = ui.label(i18n.tr("wall-sort")).id;
+        let sort = i18n.tr("wall-sort");
+        super::registry_screen::labelled_group(ui, &sort, SORT_COMBO_WIDTH, |ui| {
+            let sort_label = ui.label(&sort).id;
             egui::ComboBox::from_id_salt("wall_sort")
+                .width(SORT_COMBO_WIDTH)
                 .selected_text(i18n.tr(order_key(order)))
                 .show_ui(ui, |ui| {
                     for o in [
