@@ -12,8 +12,8 @@ use iccc_desk::model::{
     AreaWatched, BoundaryArea, BoundaryKind, Camera, CameraKind, GapReason, HealthState,
     IntegrationStage, OwnerCategory, PasswordState, Priority, Site,
 };
-use iccc_desk::services::coverage::{CoverageInput, compute, naive};
 use iccc_desk::services::demo::SplitMix64;
+use iccc_desk::services::review::coverage::{CoverageInput, compute, naive};
 use iccc_desk::store::{CameraRecord, HealthBrief, RegistrySnapshot, SiteRecord};
 
 /// 2026-11-25 05:30 IST.

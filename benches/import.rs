@@ -15,8 +15,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use iccc_desk::i18n::{I18n, Lang};
-use iccc_desk::services::import::plan::ImportSettings;
-use iccc_desk::services::import::{commit::commit, dry_run, read_file};
+use iccc_desk::services::exchange::import::plan::ImportSettings;
+use iccc_desk::services::exchange::import::{commit::commit, dry_run, read_file};
 use iccc_desk::store::{Actor, OpenOptions, Store};
 
 const CATEGORIES: [&str; 6] = [

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use iccc_desk::services::demo::{DemoOptions, generate};
-use iccc_desk::services::weekly::{
+use iccc_desk::services::review::weekly::{
     IsoWeek, REVIEW_CHART_WEEKS, cache_figures, cached_figures, count_figures,
 };
 use iccc_desk::store::{Actor, OpenOptions, Store};
@@ -75,7 +75,7 @@ fn main() {
 
     // 1. The full count, as the review reader does it (its read-only connection first runs SQLite's check).
     let started = Instant::now();
-    let conn = iccc_desk::services::stats::open_read_only(&db).expect("read-only");
+    let conn = iccc_desk::services::review::weekly::open_read_only(&db).expect("read-only");
     let t_check = started.elapsed();
     let mut counts = Vec::new();
     let mut counted = None;

@@ -163,11 +163,12 @@ fn a_change_made_through_the_desk_appears_without_reopening() {
     let camera_id = two_people_two_days(&desk);
     let mut h = open_audit(&desk);
     assert!(h.query_by_label_contains("Follow-up noted").is_none());
-    h.state()
-        .send(iccc_desk::services::desk::DeskCommand::AddFollowUp {
+    h.state().send(
+        iccc_desk::services::registry_worker::DeskCommand::AddFollowUp {
             camera_id,
             note: "owner will call back Monday".into(),
-        });
+        },
+    );
     wait_until(&mut h, "the new entry shows", |app| {
         app.audit.as_ref().is_some_and(|a| a.len() == 4)
     });

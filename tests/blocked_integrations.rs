@@ -14,8 +14,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use iccc_desk::i18n::{I18n, Lang, indian_grouping};
 use iccc_desk::model::{IntegrationStage, ist_datetime};
-use iccc_desk::services::blocked::BlockedCamera;
 use iccc_desk::services::demo::{DemoOptions, generate};
+use iccc_desk::services::review::blocked::BlockedCamera;
 use iccc_desk::store::Store;
 use iccc_desk::ui::DeskApp;
 
@@ -255,7 +255,7 @@ fn the_supervisor_chases_blocked_owners_category_by_category() {
     assert_ne!(first_camera(h.state()).camera_id, first.camera_id);
     assert_eq!(
         h.state().blocked.list.as_ref().unwrap().order(),
-        iccc_desk::services::blocked::BlockedOrder::NewestFirst
+        iccc_desk::services::review::blocked::BlockedOrder::NewestFirst
     );
 }
 

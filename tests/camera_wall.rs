@@ -230,7 +230,7 @@ fn health_written_elsewhere_never_reloads_the_registry() {
 /// instead of dying silently with the wall's health frozen.
 #[test]
 fn a_prober_that_stops_is_shown_on_the_wall_and_started_again() {
-    use iccc_desk::services::monitor::MonitorCommand;
+    use iccc_desk::services::health::monitor::MonitorCommand;
     let desk = Desk::new();
     let dead = {
         let actor = Actor {

@@ -8,8 +8,8 @@ use iccc_desk::model::coverage::{
     CANDIDATE_RADIUS_M, MAX_CANDIDATES, Sight, place_radius_m, sight,
 };
 use iccc_desk::model::{BoundaryKind, Finding, GapReason, HealthState, IntegrationStage, Priority};
-use iccc_desk::services::coverage::{CoverageInput, compute, naive};
 use iccc_desk::services::demo::{DemoOptions, generate};
+use iccc_desk::services::review::coverage::{CoverageInput, compute, naive};
 use iccc_desk::store::{Observation, OpenOptions, Store};
 
 /// 2026-11-25 05:30 IST: the fixed "now" of the run.

@@ -15,8 +15,8 @@ use std::path::PathBuf;
 
 use iccc_desk::i18n::{I18n, Lang};
 use iccc_desk::model::{BoundaryArea, BoundaryKind};
-use iccc_desk::services::boundaries::{self, BoundaryError};
 use iccc_desk::services::demo::{self, DemoOptions};
+use iccc_desk::services::map::boundaries::{self, BoundaryError};
 use iccc_desk::store::{Actor, OpenOptions, Store};
 use serde_json::Value;
 use tempfile::TempDir;

@@ -888,7 +888,7 @@ fn x_y_mapped_by_hand_win_and_their_metres_name_the_service_areas_zone() {
 fn the_services_choose_latitude_longitude_over_projected_x_y() {
     use iccc_desk::i18n::{I18n, Lang};
     use iccc_desk::model::{LatLonBox, ServiceArea};
-    use iccc_desk::services::import::{self, plan::RowAction};
+    use iccc_desk::services::exchange::import::{self, plan::RowAction};
     use iccc_desk::store::{Actor, OpenOptions, Store};
 
     let dir = Dir::new();

@@ -3,10 +3,10 @@
 //! said it would add — all of them, or (when the registry refuses one while writing) none.
 
 use iccc_desk::i18n::{I18n, Lang};
-use iccc_desk::services::import::commit::{CommitError, commit};
-use iccc_desk::services::import::dry_run;
-use iccc_desk::services::import::plan::{ImportSettings, RowAction};
-use iccc_desk::services::import::read::{SourceFormat, read};
+use iccc_desk::services::exchange::import::commit::{CommitError, commit};
+use iccc_desk::services::exchange::import::dry_run;
+use iccc_desk::services::exchange::import::plan::{ImportSettings, RowAction};
+use iccc_desk::services::exchange::import::read::{SourceFormat, read};
 use iccc_desk::store::{Actor, OpenOptions, Store};
 use proptest::prelude::*;
 

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use iccc_desk::i18n::{I18n, Lang};
 use iccc_desk::model::geo::TileId;
-use iccc_desk::services::mbtiles::{MbTiles, MbTilesError, TileFormat, source_for};
-use iccc_desk::services::tiles::{TileEvent, TileLoader};
+use iccc_desk::services::map::mbtiles::{MbTiles, MbTilesError, TileFormat, source_for};
+use iccc_desk::services::map::tiles::{TileEvent, TileLoader};
 use rusqlite::{Connection, params};
 
 const PLAIN: &str = concat!(

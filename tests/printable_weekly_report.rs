@@ -136,7 +136,7 @@ fn the_cli_writes_the_report_in_english_and_hindi_with_the_json_numbers() {
             format!(
                 "Wrote the weekly report for 2026-W48 to {} (HTML, {})\n",
                 target.display(),
-                iccc_desk::services::export::size_text(size)
+                iccc_desk::services::exchange::export::size_text(size)
             )
         );
         assert!(size > 300_000, "the font is embedded: {size} bytes");
@@ -256,7 +256,7 @@ fn a_report_that_cannot_be_written_says_why_and_leaves_nothing() {
 fn printable_report_on_the_review_screen_writes_the_file() {
     use egui_kittest::kittest::Queryable as _;
     use iccc_desk::services::demo::{DemoOptions, generate};
-    use iccc_desk::services::weekly::IsoWeek;
+    use iccc_desk::services::review::weekly::IsoWeek;
 
     let desk = common::Desk::new();
     let now = iccc_desk::store::now_unix_s();

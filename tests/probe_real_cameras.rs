@@ -13,7 +13,7 @@ use common::real_servers::{
 };
 use iccc_desk::model::ProbeTarget;
 use iccc_desk::model::{Credentials, HealthState};
-use iccc_desk::services::probe::{
+use iccc_desk::services::health::probe::{
     Deadline, ProbeOptions, probe_camera, probe_rtsp, probe_snapshot,
 };
 use url::Url;
@@ -320,10 +320,10 @@ fn probe_command_sweeps_the_registry_and_stores_health() {
 #[test]
 fn probe_now_goes_before_a_long_sweep() {
     use iccc_desk::model::Site;
-    use iccc_desk::services::monitor::{
+    use iccc_desk::services::health::monitor::{
         HealthMonitor, MonitorCommand, MonitorEvent, MonitorOptions,
     };
-    use iccc_desk::services::prober::SweepOptions;
+    use iccc_desk::services::health::prober::SweepOptions;
     use iccc_desk::store::{Actor, OpenOptions, Store};
 
     let camera = RtspCamera::start(Auth::Digest, USER, PASS);
@@ -933,7 +933,7 @@ fn a_paced_probe_writes_its_results_as_it_goes_like_the_desk() {
 #[test]
 fn desk_prober_holds_results_while_the_registry_is_busy() {
     use iccc_desk::model::Site;
-    use iccc_desk::services::monitor::{HealthMonitor, MonitorEvent, MonitorOptions};
+    use iccc_desk::services::health::monitor::{HealthMonitor, MonitorEvent, MonitorOptions};
     use iccc_desk::store::{Actor, OpenOptions, Store};
 
     let dir = tempfile::tempdir().unwrap();

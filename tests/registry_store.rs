@@ -969,7 +969,7 @@ fn v4_registry_gets_follow_up_notes_and_matches_a_fresh_file() {
             "  owner reached; consent letter promised ",
         )
         .unwrap();
-    let details = iccc_desk::services::export::block_details(&store.reports()).unwrap();
+    let details = iccc_desk::services::exchange::export::block_details(&store.reports()).unwrap();
     assert_eq!(details[&9].since_unix_s, 1_770_000_300);
     assert_eq!(
         details[&9].last_note,
@@ -2611,18 +2611,18 @@ fn a_private_camera_made_integrated_with_checks_off_is_refused_and_never_counted
     let desk = Desk::new();
     let (store, gate, _lobby) = registry_with_history(&desk);
     let snapshot = store.load_snapshot().unwrap();
-    let honest_sites = iccc_desk::services::export::sites_table(
+    let honest_sites = iccc_desk::services::exchange::export::sites_table(
         &snapshot,
         &iccc_desk::i18n::I18n::new(iccc_desk::i18n::Lang::En),
     );
     drop(store);
     let now = T0 + 1_000;
-    let week = iccc_desk::services::weekly::IsoWeek::containing(now);
+    let week = iccc_desk::services::review::weekly::IsoWeek::containing(now);
     let honest = {
         let conn = desk.sql();
         (
-            iccc_desk::services::stats::compute(&ReportReader::on(&conn), now).unwrap(),
-            iccc_desk::services::weekly::weekly(&ReportReader::on(&conn), week).unwrap(),
+            iccc_desk::services::review::weekly::compute(&ReportReader::on(&conn), now).unwrap(),
+            iccc_desk::services::review::weekly::weekly(&ReportReader::on(&conn), week).unwrap(),
         )
     };
     assert_eq!(honest.0.integrated_total, 1);
@@ -2658,16 +2658,18 @@ fn a_private_camera_made_integrated_with_checks_off_is_refused_and_never_counted
     assert_same_bytes(&desk.path, &before);
     // Every figure applies the privacy rule itself.
     let conn = desk.sql();
-    let stats = iccc_desk::services::stats::compute(&ReportReader::on(&conn), now).unwrap();
+    let stats =
+        iccc_desk::services::review::weekly::compute(&ReportReader::on(&conn), now).unwrap();
     assert_eq!(stats.integrated_total, 0, "stats: {stats:?}");
     assert_eq!(stats.by_stage["integrated"], 0);
     assert_eq!(stats.by_category["hotel"].integrated, 0);
     assert_eq!(stats.integrated_last_7_days, 0);
-    let weekly = iccc_desk::services::weekly::weekly(&ReportReader::on(&conn), week).unwrap();
+    let weekly =
+        iccc_desk::services::review::weekly::weekly(&ReportReader::on(&conn), week).unwrap();
     assert_eq!(weekly.integrated_total, 0, "weekly: {weekly:?}");
     assert_eq!(weekly.integrated_this_week, 0);
     let snapshot = store::read_snapshot(&conn, None).unwrap();
-    let sites = iccc_desk::services::export::sites_table(
+    let sites = iccc_desk::services::exchange::export::sites_table(
         &snapshot,
         &iccc_desk::i18n::I18n::new(iccc_desk::i18n::Lang::En),
     );

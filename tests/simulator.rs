@@ -10,10 +10,10 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use iccc_desk::model::{Credentials, HealthState};
+use iccc_desk::services::demo::simulator::{Behaviour, CameraPlan, SimOptions, Simulator};
 use iccc_desk::services::demo::{self, DemoOptions};
-use iccc_desk::services::probe::{Deadline, ProbeOptions, probe_camera, probe_snapshot};
-use iccc_desk::services::prober::{SweepOptions, sweep};
-use iccc_desk::services::simulator::{Behaviour, CameraPlan, SimOptions, Simulator};
+use iccc_desk::services::health::probe::{Deadline, ProbeOptions, probe_camera, probe_snapshot};
+use iccc_desk::services::health::prober::{SweepOptions, sweep};
 use iccc_desk::store::{OpenOptions, Store};
 
 /// The demo's addresses are fixed: one simulator at a time in this binary.

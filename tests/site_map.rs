@@ -159,9 +159,7 @@ fn a_camera_chosen_on_the_wall_is_centred_on_the_map() {
 /// Stops the prober, so the markers' and the popup's health stay as they are while a test reads them.
 fn hold_health(h: &mut Harness<'_, DeskApp>) {
     if let Some(monitor) = &h.state().monitor {
-        monitor.send(iccc_desk::services::monitor::MonitorCommand::SetRunning(
-            false,
-        ));
+        monitor.send(iccc_desk::services::health::monitor::MonitorCommand::SetRunning(false));
     }
 }
 
@@ -604,9 +602,7 @@ fn the_map_screen_looks_as_it_should() {
     let mut h = desk.harness_without_simulator();
     // No probe results may change the markers while the picture is taken.
     if let Some(monitor) = &h.state().monitor {
-        monitor.send(iccc_desk::services::monitor::MonitorCommand::SetRunning(
-            false,
-        ));
+        monitor.send(iccc_desk::services::health::monitor::MonitorCommand::SetRunning(false));
     }
     open_map(&mut h, 3_200);
     h.state_mut().set_base_map(plain.into());

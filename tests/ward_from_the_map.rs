@@ -14,7 +14,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use iccc_desk::model::BoundaryKind;
-use iccc_desk::services::boundaries;
+use iccc_desk::services::map::boundaries;
 use iccc_desk::store::{Actor, Store};
 use iccc_desk::ui::DeskApp;
 

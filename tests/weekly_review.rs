@@ -12,7 +12,7 @@ use iccc_desk::model::{
     AreaWatched, BlockReason, Camera, IntegrationStage as S, OwnerCategory, Site, StageChange,
 };
 use iccc_desk::services::demo::{DemoOptions, generate};
-use iccc_desk::services::weekly::{IsoWeek, weekly};
+use iccc_desk::services::review::weekly::{IsoWeek, weekly};
 use iccc_desk::store::{Actor, PasswordEdit, Store};
 
 /// Wednesday 2026-11-25, noon IST: in 2026-W48.
@@ -127,7 +127,7 @@ fn a_weeks_numbers_follow_the_stage_history() {
     );
     drop(store);
 
-    let conn = iccc_desk::services::stats::open_read_only(&desk.db).unwrap();
+    let conn = iccc_desk::services::review::weekly::open_read_only(&desk.db).unwrap();
     let r = weekly(&conn, week).unwrap();
     assert_eq!(r.week, "2026-W48");
     assert_eq!(
@@ -233,7 +233,7 @@ fn the_demo_registrys_weeks_match_a_recount_of_its_events() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    let conn = iccc_desk::services::stats::open_read_only(&desk.db).unwrap();
+    let conn = iccc_desk::services::review::weekly::open_read_only(&desk.db).unwrap();
     let mut week = IsoWeek::containing(NOW);
     for _ in 0..6 {
         let r = weekly(&conn, week).unwrap();
@@ -254,7 +254,8 @@ fn the_demo_registrys_weeks_match_a_recount_of_its_events() {
         week = week.previous();
     }
     // The charts' series agrees with the weeks, oldest first.
-    let points = iccc_desk::services::weekly::series(&conn, IsoWeek::containing(NOW), 6).unwrap();
+    let points =
+        iccc_desk::services::review::weekly::series(&conn, IsoWeek::containing(NOW), 6).unwrap();
     assert_eq!(points.len(), 6);
     assert_eq!(points[5].week, IsoWeek::containing(NOW));
     for p in &points {
@@ -385,7 +386,7 @@ fn the_supervisor_reads_the_week_on_the_review_screen() {
             .is_some_and(|r| r.week == before.label())
     });
     let shown = h.state().review.report.clone().unwrap();
-    let conn = iccc_desk::services::stats::open_read_only(&desk.db).unwrap();
+    let conn = iccc_desk::services::review::weekly::open_read_only(&desk.db).unwrap();
     assert_eq!(shown, weekly(&conn, before).unwrap());
     h.get_by_role_and_label(egui::accesskit::Role::Button, "This week")
         .click();
@@ -434,7 +435,7 @@ fn small_registry(desk: &Desk, now: i64) -> (i64, i64) {
 #[test]
 fn the_review_opens_on_the_last_counted_figures_and_follows_a_stage_change() {
     use egui_kittest::kittest::Queryable as _;
-    use iccc_desk::services::weekly::{
+    use iccc_desk::services::review::weekly::{
         REVIEW_CHART_WEEKS, cache_figures, cached_figures, count_figures,
     };
     let desk = Desk::new();
@@ -512,7 +513,7 @@ fn the_review_opens_on_the_last_counted_figures_and_follows_a_stage_change() {
     h.get_by_label_contains("Computed at ");
     // The cache holds the new figures, current (written just after they are sent to the screen).
     common::wait_until(&mut h, "the new figures are cached", |_| {
-        let conn = iccc_desk::services::stats::open_read_only(&desk.db).unwrap();
+        let conn = iccc_desk::services::review::weekly::open_read_only(&desk.db).unwrap();
         cached_figures(&conn, week, REVIEW_CHART_WEEKS, now)
             .unwrap()
             .is_some_and(|c| c.is_current && c.figures.report.integrated_total == 2)

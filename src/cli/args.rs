@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::i18n::Lang;
 use crate::services::demo;
-use crate::services::export::ExportFormat;
+use crate::services::exchange::export::ExportFormat;
 
 /// Camera-integration desk for the ICCC of a Safe City programme (Jhansi).
 ///
@@ -344,7 +344,7 @@ pub enum ImportFormatArg {
     Overpass,
 }
 
-impl From<ImportFormatArg> for crate::services::import::read::SourceFormat {
+impl From<ImportFormatArg> for crate::services::exchange::import::read::SourceFormat {
     fn from(f: ImportFormatArg) -> Self {
         match f {
             ImportFormatArg::Csv => Self::Csv,

@@ -10,10 +10,10 @@ use super::args::ImportArgs;
 use super::output::{progress_note, say, terminal_text};
 use crate::i18n::{I18n, Lang};
 use crate::model::OwnerCategory;
-use crate::services::export;
-use crate::services::import::plan::ImportSettings;
-use crate::services::import::read::SourceTable as Table;
-use crate::services::import::{self, ImportReport};
+use crate::services::exchange::export;
+use crate::services::exchange::import::plan::ImportSettings;
+use crate::services::exchange::import::read::SourceTable as Table;
+use crate::services::exchange::import::{self, ImportReport};
 use crate::store::{Actor, OpenOptions, Store};
 
 /// Imports (or, with --dry-run, checks) the file and prints the report.

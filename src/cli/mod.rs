@@ -131,7 +131,7 @@ pub fn run(args: Args) -> ExitCode {
 pub fn run_command(args: Args) -> Result<(), CliError> {
     let (db, key_dir) = resolve_paths(&args)?;
     // No export or report may be written over the registry or its password keys.
-    crate::services::export::protect_registry(&db, &key_dir);
+    crate::services::exchange::export::protect_registry(&db, &key_dir);
     let Some(command) = args.command else {
         return crate::ui::run_desk(db, key_dir, !args.no_simulator)
             .map_err(|e| CliError::Failed(format!("{e:#}")));

@@ -10,9 +10,9 @@ use super::args::ProbeArgs;
 use super::output::{say, terminal_text};
 use crate::i18n::{I18n, Lang};
 use crate::model::{CameraId, HealthState, ProbeTargets};
-use crate::services::probe::ProbeOptions;
-use crate::services::prober::{SweepOptions, SweepReport, due_targets, sweep};
-use crate::services::result_batch::{HELD_RETRY, ResultBatcher, Written};
+use crate::services::health::probe::ProbeOptions;
+use crate::services::health::prober::{SweepOptions, SweepReport, due_targets, sweep};
+use crate::services::health::result_batch::{HELD_RETRY, ResultBatcher, Written};
 use crate::store::{OpenOptions, RegistrySnapshot, Store};
 
 /// How `probe` runs.
@@ -276,7 +276,7 @@ fn probe_line_text(english: &I18n, line: &ProbeLine) -> String {
 }
 
 fn probe_summary_text(english: &I18n, report: &SweepReport) -> String {
-    let counts: Vec<String> = crate::services::prober::state_order()
+    let counts: Vec<String> = crate::services::health::prober::state_order()
         .iter()
         .filter_map(|s| {
             let n = report.by_state.get(s.code())?;

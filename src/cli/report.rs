@@ -8,13 +8,13 @@ use super::args::{ExportArgs, ExportWhat, WeeklyArgs, WeeklyFormat};
 use super::output::say;
 use crate::i18n::{I18n, Lang};
 use crate::model::{BlockReason, IntegrationStage, OwnerCategory, ist_datetime};
-use crate::services::export::{self, ExportFormat, ExportList};
-use crate::services::stats::{self, Stats};
+use crate::services::exchange::export::{self, ExportFormat, ExportList};
+use crate::services::review::weekly::{self, Stats};
 use crate::store::StoreError;
 
 /// The week `--week` names, or the week of `now`.
-fn parse_week(week: Option<&str>, now: i64) -> Result<crate::services::weekly::IsoWeek, CliError> {
-    use crate::services::weekly::IsoWeek;
+fn parse_week(week: Option<&str>, now: i64) -> Result<weekly::IsoWeek, CliError> {
+    use weekly::IsoWeek;
     match week {
         None => Ok(IsoWeek::containing(now)),
         Some(text) => IsoWeek::parse(text).ok_or_else(|| {
@@ -80,9 +80,9 @@ fn weekly(db: &Path, request: &WeeklyRequest<'_>) -> Result<(), CliError> {
         };
         return run_weekly_html(db, week, request.lang, now, output);
     }
-    let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
-    let report = crate::services::weekly::weekly_with_gaps(&conn, week, now)
-        .map_err(|e| registry_read_error(db, e))?;
+    let conn = weekly::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+    let report =
+        weekly::weekly_with_gaps(&conn, week, now).map_err(|e| registry_read_error(db, e))?;
     drop(conn);
     if request.format == WeeklyFormat::Json {
         let text = serde_json::to_string_pretty(&report)
@@ -149,8 +149,8 @@ fn weekly(db: &Path, request: &WeeklyRequest<'_>) -> Result<(), CliError> {
 
 /// `stats`: the review's figures as a table or JSON.
 pub(super) fn run_stats(db: &Path, as_json: bool, now: i64) -> Result<(), CliError> {
-    let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
-    let stats = stats::compute(&conn, now).map_err(|e| registry_read_error(db, e))?;
+    let conn = weekly::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+    let stats = weekly::compute(&conn, now).map_err(|e| registry_read_error(db, e))?;
     drop(conn);
     if as_json {
         let text = serde_json::to_string_pretty(&stats)
@@ -188,20 +188,23 @@ struct ExportRequest<'a> {
 /// Writes the printable HTML report of `week` into `output` (atomically) and says so in one line.
 fn run_weekly_html(
     db: &Path,
-    week: crate::services::weekly::IsoWeek,
+    week: weekly::IsoWeek,
     lang: Lang,
     now: i64,
     output: &Path,
 ) -> Result<(), CliError> {
     let english = I18n::new(Lang::En);
-    let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
-    let (report, coverage) = crate::services::weekly::weekly_with_coverage(&conn, week, now)
-        .map_err(|e| registry_read_error(db, e))?;
-    let series =
-        crate::services::weekly::series(&conn, week, crate::services::weekly_report::CHART_WEEKS)
-            .map_err(|e| registry_read_error(db, e))?;
+    let conn = weekly::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+    let (report, coverage) =
+        weekly::weekly_with_coverage(&conn, week, now).map_err(|e| registry_read_error(db, e))?;
+    let series = weekly::series(
+        &conn,
+        week,
+        crate::services::review::weekly_report::CHART_WEEKS,
+    )
+    .map_err(|e| registry_read_error(db, e))?;
     drop(conn);
-    let written = crate::services::weekly_report::write_weekly_html(
+    let written = crate::services::review::weekly_report::write_weekly_html(
         &report,
         &series,
         &coverage,
@@ -263,7 +266,7 @@ fn export_list(db: &Path, request: ExportRequest<'_>, output: &Path) -> Result<(
     let english = I18n::new(Lang::En);
     // Read-only: an export never changes the registry, and needs no password key.
     let table = {
-        let conn = stats::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+        let conn = weekly::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
         export::build_table(&conn, list, now_unix_s, &english)
             .map_err(|e| registry_read_error(db, e))?
     };

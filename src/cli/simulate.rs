@@ -9,7 +9,7 @@ use super::args::SimulateArgs;
 use super::output::say;
 use crate::i18n::{I18n, Lang};
 use crate::model::ist_datetime;
-use crate::services::simulator::{
+use crate::services::demo::simulator::{
     ShardSet, SimError, SimOptions, SimReport, SimStats, Simulator, shards_for,
 };
 use crate::store::{OpenOptions, Store};
@@ -60,7 +60,7 @@ pub(super) fn run_simulate(db: &Path, key_dir: &Path, args: &SimulateArgs) -> Re
     drop(store);
     if options.shard.is_some() {
         // A shard process: its parent reads the JSON lines.
-        crate::services::simulator::serve_shard(started.map_err(sim_error)?, &stop);
+        crate::services::demo::simulator::serve_shard(started.map_err(sim_error)?, &stop);
         return Ok(());
     }
     let (report, stats): (SimReport, Box<dyn Fn() -> SimStats>) = match started {

@@ -2,7 +2,7 @@
 //! a place is a gap, and the report the supervisor reads (gaps with cameras that could close them, per-ward
 //! figures).
 //!
-//! The rule every computation shares (the indexed one and the all-pairs reference in `services::coverage`):
+//! The rule every computation shares (the indexed one and the all-pairs reference in `services::review::coverage`):
 //!
 //! * A camera **reaches** a place when the great-circle distance from the camera to the place's centre is at most
 //!   the camera's range plus the place's radius. A camera without a usable range counts

@@ -1,7 +1,7 @@
 //! Audit entries as one line a person reads: what changed from what to what.
 
 use crate::i18n::I18n;
-use crate::services::export::{Cell, ExportTable};
+use crate::services::exchange::export::{Cell, ExportTable};
 use crate::store::AuditEntry;
 
 /// A catalogue message, or `None` when the catalogue has no such key (`tr` hands the key back then).

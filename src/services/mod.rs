@@ -1,29 +1,23 @@
-//! Background work and computations over the registry: the desk's worker thread, the in-memory index the
-//! screens read, the demo registry and the figures. No egui here.
+//! Background work and computations over the registry, grouped by capability. No egui here.
+//!
+//! - [`registry_worker`]: the desk's one writer thread, and [`registry_index`], the in-memory index the screens read;
+//! - [`health`]: probing cameras, the prober thread, thumbnails;
+//! - [`map`]: base-map tiles, the spatial index, ward and police-station boundaries;
+//! - [`review`]: coverage gaps, the weekly figures and report, blocked integrations;
+//! - [`exchange`]: import and export of lists;
+//! - [`demo`]: the demo registry and the camera simulator that answers for it;
+//! - the audit log's words, error words shown to people, background-thread priority.
 
 mod audit;
 pub mod background;
-pub mod blocked;
-pub mod boundaries;
-pub mod coverage;
 pub mod demo;
-pub mod desk;
 pub mod error_words;
-pub mod export;
-pub mod import;
-pub mod map_index;
-pub mod mbtiles;
-pub mod monitor;
-pub mod probe;
-pub mod prober;
+pub mod exchange;
+pub mod health;
+pub mod map;
 pub mod registry_index;
-pub mod result_batch;
-pub mod simulator;
-pub mod stats;
-pub mod thumbs;
-pub mod tiles;
-pub mod weekly;
-pub mod weekly_report;
+pub mod registry_worker;
+pub mod review;
 
 pub use audit::{
     AUDIT_ACTIONS, audit_action_words, audit_change_words, audit_record_words, audit_summary,

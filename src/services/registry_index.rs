@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock, mpsc};
 
 use crate::model::geo::{self, WorldPoint};
 use crate::model::{CameraId, HealthState, IntegrationStage, OwnerCategory, SiteId};
-use crate::services::map_index::{MapPin, PinState};
+use crate::services::map::map_index::{MapPin, PinState};
 use crate::store::{CameraRecord, HealthBrief, RegistrySnapshot, SiteRecord};
 
 /// A search hit: a position in `snapshot.sites` or `snapshot.cameras`.

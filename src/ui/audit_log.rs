@@ -7,8 +7,8 @@ use egui_extras::{Column, TableBuilder};
 use super::DeskApp;
 use super::registry_screen::{ROW_HEIGHT, cell};
 use crate::model::ist_datetime;
-use crate::services::desk::DeskCommand;
-use crate::services::export::ExportList;
+use crate::services::exchange::export::ExportList;
+use crate::services::registry_worker::DeskCommand;
 use crate::store::AuditEntry;
 
 /// State of the audit screen.

@@ -14,10 +14,10 @@ use super::stage_form::StageForm;
 use super::{DeskApp, OpenForm};
 use crate::i18n::{I18n, indian_grouping};
 use crate::model::{CameraId, Field, FieldError, check_follow_up_note, ist_datetime};
-use crate::services::blocked::{
+use crate::services::registry_worker::{DeskCommand, SaveProblem};
+use crate::services::review::blocked::{
     BlockedCamera, BlockedList, BlockedOrder, BlockedOwner, BlockedRow, days_blocked,
 };
-use crate::services::desk::{DeskCommand, SaveProblem};
 use crate::store::FollowUpRecord;
 
 /// Every line of the list is this tall: `show_rows` needs one height to place the rows in view.
@@ -165,7 +165,11 @@ pub fn blocked_ui(app: &mut DeskApp, ui: &mut Ui) {
             );
         }
         ui.separator();
-        super::exports::export_menu(app, ui, &[crate::services::export::ExportList::Blocked]);
+        super::exports::export_menu(
+            app,
+            ui,
+            &[crate::services::exchange::export::ExportList::Blocked],
+        );
         // Last in the row, so its coming and going never moves the buttons under the pointer.
         if app.blocked.is_loading() {
             ui.spinner();

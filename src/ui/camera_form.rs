@@ -14,7 +14,7 @@ use crate::model::{
     AreaWatched, Camera, CameraId, CameraKind, Field, FieldError, PasswordState, Problem, SiteId,
     validate_camera_in,
 };
-use crate::services::desk::{DeskCommand, SaveProblem};
+use crate::services::registry_worker::{DeskCommand, SaveProblem};
 use crate::store::{CameraRecord, PasswordEdit};
 
 #[derive(Clone, PartialEq)]

@@ -11,7 +11,7 @@ use egui::{RichText, Ui};
 
 use super::DeskApp;
 use crate::i18n::I18n;
-use crate::services::export::{self, ExportFormat, ExportList, Written};
+use crate::services::exchange::export::{self, ExportFormat, ExportList, Written};
 
 /// How one export ended.
 #[derive(Debug, Clone)]

@@ -17,11 +17,11 @@ use super::DeskApp;
 use crate::i18n::I18n;
 use crate::model::import::{DuplicatePolicy, ImportField, ImportProfile, ImportSettings};
 use crate::model::{AreaWatched, OwnerCategory};
-use crate::services::desk::DeskCommand;
-use crate::services::import::commit::Written;
-use crate::services::import::plan::ImportPlan;
-use crate::services::import::read::SourceTable;
-use crate::services::import::{DryRun, ImportReport, LineKind};
+use crate::services::exchange::import::commit::Written;
+use crate::services::exchange::import::plan::ImportPlan;
+use crate::services::exchange::import::read::SourceTable;
+use crate::services::exchange::import::{DryRun, ImportReport, LineKind};
+use crate::services::registry_worker::DeskCommand;
 
 /// Source rows shown under the mapping.
 const PREVIEW_ROWS: usize = 5;
@@ -89,8 +89,8 @@ pub fn open_file(app: &mut DeskApp, ctx: &egui::Context, path: PathBuf) {
     let spawned = std::thread::Builder::new()
         .name("import-read".into())
         .spawn(move || {
-            let result =
-                crate::services::import::read_file(&path, None, None).map_err(|e| e.to_string());
+            let result = crate::services::exchange::import::read_file(&path, None, None)
+                .map_err(|e| e.to_string());
             let _ = tx.send(result);
             wake.request_repaint();
         });
@@ -124,8 +124,9 @@ fn poll(app: &mut DeskApp, ctx: &egui::Context) {
                     .index()
                     .map(|i| i.snapshot.area.clone())
                     .unwrap_or_default();
-                app.import.settings =
-                    Some(crate::services::import::plan::guess_settings(&table, &area));
+                app.import.settings = Some(
+                    crate::services::exchange::import::plan::guess_settings(&table, &area),
+                );
                 app.import.table = Some(Arc::new(table));
             }
             Ok(Err(e)) => {
@@ -266,7 +267,7 @@ fn save_report(app: &mut DeskApp, ctx: &egui::Context, path: PathBuf) {
         .name("import-report".into())
         .spawn(move || {
             let i18n = I18n::new(lang);
-            let result = crate::services::export::write_csv(&report.table(&i18n), &path)
+            let result = crate::services::exchange::export::write_csv(&report.table(&i18n), &path)
                 .map(|_| path)
                 .map_err(|e| e.message(&i18n));
             let _ = tx.send(result);
@@ -289,11 +290,16 @@ fn check(app: &mut DeskApp, ctx: &egui::Context) {
     let lang = app.i18n.lang();
     let (tx, rx) = std::sync::mpsc::channel();
     let wake = ctx.clone();
-    let spawned =
-        crate::services::import::check_on_own_thread(db, table, settings, lang, move |result| {
+    let spawned = crate::services::exchange::import::check_on_own_thread(
+        db,
+        table,
+        settings,
+        lang,
+        move |result| {
             let _ = tx.send(result);
             wake.request_repaint();
-        });
+        },
+    );
     match spawned {
         Ok(_) => app.import.checking = Some(rx),
         Err(e) => app.import.check_error = Some(e.to_string()),
@@ -410,7 +416,8 @@ fn options_ui(app: &mut DeskApp, ui: &mut Ui, table: &SourceTable) {
                 .selected_text(i18n.tr("import-profile-choose"))
                 .show_ui(ui, |ui| {
                     if ui.button(i18n.tr("import-profile-guess")).clicked() {
-                        *settings = crate::services::import::plan::guess_settings(table, &area);
+                        *settings =
+                            crate::services::exchange::import::plan::guess_settings(table, &area);
                     }
                     for p in app.import.profiles.iter().flatten() {
                         if ui.button(&p.name).clicked() {
@@ -509,7 +516,7 @@ pub fn preview_text(cell: &str, secret: bool) -> String {
     }
     let one_line = cell.replace(['\n', '\r'], " ");
     if one_line.contains("://") {
-        crate::services::export::strip_credentials(&one_line)
+        crate::services::exchange::export::strip_credentials(&one_line)
     } else {
         one_line
     }
@@ -784,7 +791,10 @@ fn lines_ui(r: &ImportReport, i18n: &I18n, ui: &mut Ui) {
                     ui.label(RichText::new(i18n.tr(kind.i18n_key())).color(colour));
                 });
                 row.col(|ui| {
-                    ui.label(crate::services::import::field_name(&line.field, i18n));
+                    ui.label(crate::services::exchange::import::field_name(
+                        &line.field,
+                        i18n,
+                    ));
                 });
                 row.col(|ui| {
                     ui.label(&line.reason);

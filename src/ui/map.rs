@@ -19,7 +19,7 @@ use super::{DeskApp, Screen};
 use crate::i18n::{I18n, indian_grouping};
 use crate::model::geo::{self, WorldPoint};
 use crate::model::{CITY_LAT_DEG, CITY_LON_DEG, CameraId, Priority, SiteId};
-use crate::services::map_index::{MAX_CLUSTER_ZOOM, MapIndex, PinState};
+use crate::services::map::map_index::{MAX_CLUSTER_ZOOM, MapIndex, PinState};
 use crate::services::registry_index::{Filters, Found};
 use std::path::PathBuf;
 
@@ -1470,7 +1470,7 @@ fn cameras_ui(
     let names = view.zoom >= STREET_ZOOM;
     let mut named = 0usize;
     // A camera's name beside its marker at street zoom; the selected one is named below, whatever the zoom.
-    let mut name = |pin: &crate::services::map_index::MapPin, at: Pos2| {
+    let mut name = |pin: &crate::services::map::map_index::MapPin, at: Pos2| {
         if !names || Some(pin.camera_pos) == selected_pos {
             return;
         }

@@ -12,8 +12,8 @@ use super::DeskApp;
 use super::map::MapView;
 use crate::model::geo::{self, WorldPoint};
 use crate::model::{BoundaryArea, BoundaryKind};
-use crate::services::boundaries::{BoundaryIndex, GeoJsonPreview, preview};
-use crate::services::desk::DeskCommand;
+use crate::services::map::boundaries::{BoundaryIndex, GeoJsonPreview, preview};
+use crate::services::registry_worker::DeskCommand;
 
 /// Area names are written on the map only while this few areas are in view.
 const MAX_AREA_NAMES: usize = 80;
@@ -116,9 +116,9 @@ impl Areas {
                     |f| f.to_string_lossy().into_owned(),
                 );
                 // A device or FIFO is refused before it is opened; the size is capped as for camera lists.
-                let result = crate::services::import::read_limited(
+                let result = crate::services::exchange::import::read_limited(
                     &path,
-                    crate::services::import::MAX_FILE_BYTES,
+                    crate::services::exchange::import::MAX_FILE_BYTES,
                 )
                 .map_err(|e| e.to_string())
                 .and_then(|bytes| {

@@ -12,8 +12,8 @@ use egui::{Color32, Pos2, Rect, TextureHandle};
 use super::map::MapView;
 use crate::i18n::I18n;
 use crate::model::geo::{TileId, tiles_covering};
-use crate::services::mbtiles::{MbTilesError, MbTilesInfo, source_for};
-use crate::services::tiles::{TileEvent, TileLoader};
+use crate::services::map::mbtiles::{MbTilesError, MbTilesInfo, source_for};
+use crate::services::map::tiles::{TileEvent, TileLoader};
 
 /// Tile textures kept (256×256, 256 KB each): a full-HD screen of tiles and their parents, twice over.
 const MAX_TILE_TEXTURES: usize = 160;

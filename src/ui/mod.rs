@@ -31,9 +31,13 @@ use egui::{Color32, RichText};
 
 use crate::i18n::{I18n, Lang};
 use crate::model::{CameraId, SiteId};
-use crate::services::desk::{DemoCameras, DeskCommand, DeskEvent, DeskService, SaveProblem};
-use crate::services::monitor::{HealthMonitor, MonitorCommand, MonitorEvent, MonitorOptions};
+use crate::services::health::monitor::{
+    HealthMonitor, MonitorCommand, MonitorEvent, MonitorOptions,
+};
 use crate::services::registry_index::{Filters, RegistryIndex};
+use crate::services::registry_worker::{
+    DemoCameras, DeskCommand, DeskEvent, DeskService, SaveProblem,
+};
 use crate::store::{AuditEntry, HealthBrief, KeyStatus, StageEventRecord};
 
 pub use settings::Settings;
@@ -89,7 +93,7 @@ pub struct Selection {
     pub camera: Option<CameraId>,
 }
 
-/// The demo cameras the desk answers for (see [`crate::services::simulator::start_for_desk`]).
+/// The demo cameras the desk answers for (see [`crate::services::demo::simulator::start_for_desk`]).
 #[derive(Debug, Clone)]
 pub struct DemoSimulation {
     pub cameras: usize,

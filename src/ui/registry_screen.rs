@@ -10,9 +10,9 @@ use super::stage_form::StageForm;
 use super::{DEMO_COLOUR, DeskApp, OpenForm, Selection};
 use crate::i18n::I18n;
 use crate::model::{HealthState, IntegrationStage, OwnerCategory, PasswordState, ist_datetime};
-use crate::services::desk::DeskCommand;
-use crate::services::export::ExportList;
+use crate::services::exchange::export::ExportList;
 use crate::services::registry_index::{RegistryIndex, SortColumn, TableMode};
+use crate::services::registry_worker::DeskCommand;
 use crate::store::{CameraRecord, SiteRecord};
 
 pub(super) const ROW_HEIGHT: f32 = 22.0;

@@ -13,13 +13,13 @@ use std::sync::Arc;
 
 use super::DeskApp;
 use crate::model::{BoundaryArea, CoverageReport, OwnerCategory, WardCoverage};
-use crate::services::coverage::{CoverageJob, CoverageWorker};
-use crate::services::desk::DeskCommand;
-use crate::services::export::ExportList;
-use crate::services::weekly::{IsoWeek, WeekPoint, WeeklyReport};
+use crate::services::exchange::export::ExportList;
+use crate::services::registry_worker::DeskCommand;
+use crate::services::review::coverage::{CoverageJob, CoverageWorker};
+use crate::services::review::weekly::{IsoWeek, WeekPoint, WeeklyReport};
 
 /// Weeks drawn in the charts.
-const CHART_WEEKS: usize = crate::services::weekly::REVIEW_CHART_WEEKS;
+const CHART_WEEKS: usize = crate::services::review::weekly::REVIEW_CHART_WEEKS;
 
 /// Coverage is computed again at most this often while the screen is shown (health changes every second).
 const COVERAGE_REFRESH_S: i64 = 60;
@@ -141,7 +141,7 @@ fn counting_ui(app: &mut DeskApp, ui: &mut Ui, week: IsoWeek) {
 
 /// The category's colour, the same as in the printed report.
 fn category_colour(c: OwnerCategory) -> Color32 {
-    let (r, g, b) = crate::services::weekly_report::category_rgb(c);
+    let (r, g, b) = crate::services::review::weekly_report::category_rgb(c);
     Color32::from_rgb(r, g, b)
 }
 

@@ -15,8 +15,8 @@ use crate::i18n::I18n;
 use std::sync::Arc;
 
 use crate::model::{BoundaryKind, Field, OwnerCategory, Priority, Site, SiteId, validate_site_in};
-use crate::services::boundaries::{BoundaryIndex, names_area};
-use crate::services::desk::{DeskCommand, SaveProblem};
+use crate::services::map::boundaries::{BoundaryIndex, names_area};
+use crate::services::registry_worker::{DeskCommand, SaveProblem};
 use crate::store::SiteRecord;
 
 /// What the user is typing: the site's text fields plus numbers still as text.

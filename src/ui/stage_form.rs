@@ -9,7 +9,7 @@ use crate::i18n::I18n;
 use crate::model::{
     BlockReason, CameraId, IntegrationStage, StageChange, StageError, StagePosition,
 };
-use crate::services::desk::{DeskCommand, SaveProblem};
+use crate::services::registry_worker::{DeskCommand, SaveProblem};
 use crate::store::CameraRecord;
 
 pub struct StageForm {

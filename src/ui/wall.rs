@@ -11,10 +11,10 @@ use egui::{Color32, CornerRadius, Rect, RichText, Sense, Stroke, TextureHandle, 
 use super::DeskApp;
 use crate::i18n::I18n;
 use crate::model::{CameraId, HealthState, IntegrationStage, ist_datetime};
-use crate::services::desk::DeskCommand;
-use crate::services::monitor::MonitorCommand;
+use crate::services::health::monitor::MonitorCommand;
+use crate::services::health::thumbs::ThumbDecoder;
 use crate::services::registry_index::{Filters, RegistryIndex, WallOrder};
-use crate::services::thumbs::ThumbDecoder;
+use crate::services::registry_worker::DeskCommand;
 use crate::store::{HealthRecord, HealthRun, uptime_pct};
 
 /// Snapshot JPEGs kept in memory (about 10 KB each).

@@ -1,5 +1,5 @@
 //! The review screen's "Printable report" button: the registry worker writes the shown week's report (see
-//! [`crate::services::weekly_report`]) in the desk's language into the user's cache folder
+//! [`crate::services::review::weekly_report`]) in the desk's language into the user's cache folder
 //! (`~/.cache/iccc-desk/reports/weekly-2026-W48-en.html` on Linux), then the system's viewer opens it for
 //! printing. Nothing here waits: the worker reads and writes, and the viewer is started and waited for on a
 //! thread of its own. When no viewer starts, the status line says so and names the file.
@@ -14,10 +14,10 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 use egui::Ui;
 
 use super::DeskApp;
-use crate::services::desk::DeskCommand;
-use crate::services::export::{Written, size_text};
-use crate::services::weekly::IsoWeek;
-use crate::services::weekly_report::{ReportError, report_file_name};
+use crate::services::exchange::export::{Written, size_text};
+use crate::services::registry_worker::DeskCommand;
+use crate::services::review::weekly::IsoWeek;
+use crate::services::review::weekly_report::{ReportError, report_file_name};
 
 /// Environment variable that keeps the desk from opening written reports in a viewer ("1", or any value but
 /// "0" and empty).
@@ -263,7 +263,7 @@ mod tests {
         let mut app = desk();
         app.printable.writing.set(true);
         let path = PathBuf::from("/proc/x.html");
-        let e = crate::services::export::ExportError::ReadOnly {
+        let e = crate::services::exchange::export::ExportError::ReadOnly {
             path: path.clone(),
             folder: PathBuf::from("/proc"),
             detail: "permission denied".into(),

@@ -7,7 +7,7 @@ use egui::{Response, RichText, Ui};
 
 use crate::i18n::I18n;
 use crate::model::{Field, FieldError, Problem};
-use crate::services::desk::SaveProblem;
+use crate::services::registry_worker::SaveProblem;
 
 /// What the site and camera forms share besides their fields: messages beside the fields, the banner above the
 /// buttons, whether a save is on its way, and whether we are asking before throwing edits away.

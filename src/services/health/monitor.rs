@@ -145,7 +145,7 @@ impl HealthMonitor {
             .name("health-monitor".into())
             .spawn(move || {
                 // The sweep's workers start from this thread and inherit its priority.
-                super::background::lower_this_thread_priority();
+                crate::services::background::lower_this_thread_priority();
                 let out = |e: MonitorEvent| {
                     let _ = ev_tx.send(e);
                     wake();

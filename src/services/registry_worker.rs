@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use crate::model::{
     BoundaryArea, BoundaryKind, Camera, CameraId, FieldErrors, Site, SiteId, StageChange,
 };
-use crate::services::blocked::{BlockedList, BlockedOrder};
-use crate::services::boundaries::BoundaryError;
+use crate::services::demo::simulator::DeskSimulation;
+use crate::services::map::boundaries::BoundaryError;
 use crate::services::registry_index::{Filters, RegistryIndex};
-use crate::services::simulator::DeskSimulation;
+use crate::services::review::blocked::{BlockedList, BlockedOrder};
 use crate::store::{
     Actor, AuditEntry, CameraRecord, FollowUpRecord, HealthRecord, HealthRun, KeyStatus,
     OpenOptions, PasswordEdit, RegistrySnapshot, SiteRecord, StageEventRecord, Store, StoreError,
@@ -60,7 +60,7 @@ pub enum DeskCommand {
     LoadBoundaries,
     /// The weekly review's numbers for `week` and the `weeks` weeks of charts ending with it.
     LoadWeekly {
-        week: crate::services::weekly::IsoWeek,
+        week: crate::services::review::weekly::IsoWeek,
         weeks: usize,
     },
     /// The blocked integrations for the Blocked screen: the worker reads each blocked camera's block time and
@@ -76,7 +76,7 @@ pub enum DeskCommand {
     /// Write a checked import (its dry run made on the registry at `revision`) in one transaction; answered with
     /// progress events and [`DeskEvent::ImportCommitted`]. `cancel_task` stops it with nothing written.
     ImportCommit {
-        plan: Arc<crate::services::import::plan::ImportPlan>,
+        plan: Arc<crate::services::exchange::import::plan::ImportPlan>,
         revision: i64,
         source_name: String,
     },
@@ -87,7 +87,7 @@ pub enum DeskCommand {
     /// Write the printable weekly report of `week` in `lang` to `path` (its folder is made when missing), with
     /// coverage as it is now.
     WriteWeeklyReport {
-        week: crate::services::weekly::IsoWeek,
+        week: crate::services::review::weekly::IsoWeek,
         lang: crate::i18n::Lang,
         path: PathBuf,
     },
@@ -163,7 +163,7 @@ pub enum DeskEvent {
     Simulating {
         cameras: usize,
         processes: usize,
-        /// Cameras nobody answers for (see [`crate::services::simulator::DeskSimulationStart`]), sorted.
+        /// Cameras nobody answers for (see [`crate::services::demo::simulator::DeskSimulationStart`]), sorted.
         not_simulated: Arc<Vec<CameraId>>,
         helpers_failed: Option<String>,
     },
@@ -179,8 +179,8 @@ pub enum DeskEvent {
     /// A week's review figures: from the cache at once (`is_updating` when they are being counted again), or
     /// just counted.
     Weekly {
-        report: Box<crate::services::weekly::WeeklyReport>,
-        series: Vec<crate::services::weekly::WeekPoint>,
+        report: Box<crate::services::review::weekly::WeeklyReport>,
+        series: Vec<crate::services::review::weekly::WeekPoint>,
         /// When they were counted, unix seconds.
         computed_unix_s: i64,
         /// Newer figures are being counted and will follow.
@@ -199,13 +199,15 @@ pub enum DeskEvent {
         problem: SaveProblem,
     },
     /// The import was written (what), or why not (nothing of it was).
-    ImportCommitted(Result<crate::services::import::commit::Written, String>),
+    ImportCommitted(Result<crate::services::exchange::import::commit::Written, String>),
     ImportProfiles(Vec<crate::model::import::ImportProfile>),
     /// The printable weekly report was written to `path`, or why not (nothing was left there then).
     WeeklyReportWritten {
         path: PathBuf,
-        result:
-            Result<crate::services::export::Written, crate::services::weekly_report::ReportError>,
+        result: Result<
+            crate::services::exchange::export::Written,
+            crate::services::review::weekly_report::ReportError,
+        >,
     },
     /// The file was refused (the areas stay as they were).
     BoundaryImportRefused(BoundaryError),
@@ -233,7 +235,7 @@ impl DeskService {
     /// Starts the worker: it opens `db`, loads the snapshot and waits for commands.
     /// `wake` is called after each event is sent (the UI passes its repaint request).
     /// `demo`: whether the desk answers for a demo registry's cameras on loopback while it is open (see
-    /// [`crate::services::simulator`]).
+    /// [`crate::services::demo::simulator`]).
     pub fn start(
         db: PathBuf,
         key_dir: PathBuf,
@@ -295,11 +297,11 @@ struct Outbox {
 /// 2-core machine) that must not hold up the worker's saves.
 enum ReviewJob {
     Weekly {
-        week: crate::services::weekly::IsoWeek,
+        week: crate::services::review::weekly::IsoWeek,
         weeks: usize,
     },
     Report {
-        week: crate::services::weekly::IsoWeek,
+        week: crate::services::review::weekly::IsoWeek,
         lang: crate::i18n::Lang,
         path: PathBuf,
     },
@@ -340,13 +342,13 @@ fn start_review_reader(db: PathBuf, out: Outbox) -> Option<Sender<ReviewJob>> {
 /// Counts the week's figures, sends them, then keeps them in the review cache for the next opening.
 fn load_weekly(
     db: &std::path::Path,
-    week: crate::services::weekly::IsoWeek,
+    week: crate::services::review::weekly::IsoWeek,
     weeks: usize,
     out: &Outbox,
 ) {
-    use crate::services::weekly::{cache_figures, count_figures};
+    use crate::services::review::weekly::{cache_figures, count_figures};
     let computed_unix_s = crate::store::now_unix_s();
-    let result = crate::services::stats::open_read_only(db)
+    let result = crate::services::review::weekly::open_read_only(db)
         .and_then(|reader| count_figures(&reader, week, weeks));
     match result {
         Ok((figures, mark)) => {
@@ -371,14 +373,14 @@ fn load_weekly(
 /// Sends the cached figures of `week`, if any; true when they are current (nothing to count again).
 fn send_cached_weekly(
     store: &Store,
-    week: crate::services::weekly::IsoWeek,
+    week: crate::services::review::weekly::IsoWeek,
     weeks: usize,
     out: &Outbox,
 ) -> bool {
     let now = crate::store::now_unix_s();
     // An unreadable cache is no cache: the figures are counted as before.
     let Ok(Some(cached)) =
-        crate::services::weekly::cached_figures(&store.reports(), week, weeks, now)
+        crate::services::review::weekly::cached_figures(&store.reports(), week, weeks, now)
     else {
         return false;
     };
@@ -393,17 +395,23 @@ fn send_cached_weekly(
 
 fn write_report(
     db: &std::path::Path,
-    week: crate::services::weekly::IsoWeek,
+    week: crate::services::review::weekly::IsoWeek,
     lang: crate::i18n::Lang,
     path: PathBuf,
     out: &Outbox,
 ) {
-    use crate::services::weekly_report::{ReportError, write_report_for_week};
+    use crate::services::review::weekly_report::{ReportError, write_report_for_week};
     // The desk picked the folder (the user's cache), so it may make it; `create_dir_all("")` is a no-op.
     let folder = path.parent().unwrap_or(std::path::Path::new(""));
     let result = std::fs::create_dir_all(folder)
-        .map_err(|e| ReportError::Write(crate::services::export::ExportError::from_io(&path, &e)))
-        .and_then(|()| crate::services::stats::open_read_only(db).map_err(ReportError::Read))
+        .map_err(|e| {
+            ReportError::Write(crate::services::exchange::export::ExportError::from_io(
+                &path, &e,
+            ))
+        })
+        .and_then(|()| {
+            crate::services::review::weekly::open_read_only(db).map_err(ReportError::Read)
+        })
         .and_then(|reader| {
             write_report_for_week(
                 &reader,
@@ -482,8 +490,8 @@ fn worker(
     // This week's review figures as last counted, ahead of the registry, so the review opens on them.
     send_cached_weekly(
         &store,
-        crate::services::weekly::IsoWeek::containing(crate::store::now_unix_s()),
-        crate::services::weekly::REVIEW_CHART_WEEKS,
+        crate::services::review::weekly::IsoWeek::containing(crate::store::now_unix_s()),
+        crate::services::review::weekly::REVIEW_CHART_WEEKS,
         out,
     );
     out.send(DeskEvent::Opened {
@@ -547,7 +555,7 @@ fn start_simulator(
     let DemoCameras::Simulated { program } = demo else {
         return None;
     };
-    match crate::services::simulator::start_for_desk(store, key_dir, program.as_deref()) {
+    match crate::services::demo::simulator::start_for_desk(store, key_dir, program.as_deref()) {
         Ok(started) => {
             out.send(DeskEvent::Simulating {
                 cameras: started.cameras,
@@ -686,9 +694,9 @@ fn handle(
             }
         }
         DeskCommand::LoadBlocked { registry, order } => {
-            match crate::services::export::block_details(&store.reports()) {
+            match crate::services::exchange::export::block_details(&store.reports()) {
                 Ok(details) => out.send(DeskEvent::Blocked(Box::new(
-                    crate::services::blocked::blocked_list(&registry, &details, order),
+                    crate::services::review::blocked::blocked_list(&registry, &details, order),
                 ))),
                 Err(e) => out.send(DeskEvent::TaskFailed {
                     task: "blocked",
@@ -718,7 +726,7 @@ fn handle(
                 });
                 !cancel.load(Ordering::Relaxed)
             };
-            let result = crate::services::import::commit::commit(
+            let result = crate::services::exchange::import::commit::commit(
                 store,
                 &actor,
                 &plan,
@@ -779,7 +787,7 @@ fn handle(
             name_property,
             code_property,
         } => {
-            let areas = match crate::services::boundaries::read_areas(
+            let areas = match crate::services::map::boundaries::read_areas(
                 &text,
                 kind,
                 &name_property,

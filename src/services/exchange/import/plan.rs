@@ -130,7 +130,7 @@ pub struct Existing {
 }
 
 fn normal_url(url: &str) -> String {
-    crate::services::export::strip_credentials(url)
+    crate::services::exchange::export::strip_credentials(url)
         .trim()
         .trim_end_matches('/')
         .to_lowercase()
@@ -484,7 +484,7 @@ fn split_credentials(url: &str) -> (String, Option<String>, Option<String>) {
     let user = (!parsed.username().is_empty()).then(|| decode(parsed.username()));
     let password = parsed.password().map(decode);
     (
-        crate::services::export::strip_credentials(url),
+        crate::services::exchange::export::strip_credentials(url),
         user,
         password,
     )
@@ -1196,7 +1196,7 @@ mod tests {
     use super::*;
     use crate::i18n::Lang;
     use crate::model::LatLonBox;
-    use crate::services::import::read::{SourceFormat, read};
+    use crate::services::exchange::import::read::{SourceFormat, read};
 
     fn trafford() -> ServiceArea {
         ServiceArea {

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use crate::model::{BlockReason, CameraId, IntegrationStage, OwnerCategory, SiteId};
-use crate::services::export::BlockDetail;
+use crate::services::exchange::export::BlockDetail;
 use crate::store::RegistrySnapshot;
 
 /// Seconds in a day, for "blocked for N days".
@@ -154,7 +154,7 @@ pub struct BlockedList {
 }
 
 /// Builds the list from the cameras blocked in `snapshot`; `details` from
-/// [`crate::services::export::block_details`] (a camera without one shows no time and no note).
+/// [`crate::services::exchange::export::block_details`] (a camera without one shows no time and no note).
 pub fn blocked_list(
     snapshot: &RegistrySnapshot,
     details: &HashMap<CameraId, BlockDetail>,

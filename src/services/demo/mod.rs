@@ -17,6 +17,8 @@
 //! Everything is written through [`crate::store::BulkWriter`] in one transaction: a cancelled or failed run
 //! leaves the registry as empty as it was.
 
+pub mod simulator;
+
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::LazyLock;

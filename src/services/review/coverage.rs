@@ -57,7 +57,7 @@ pub fn compute(input: &CoverageInput<'_>) -> CoverageReport {
         .clamp(1, 8);
     let index = Index::build(&prep);
     let places = parallel_map(&prep.places, threads, |p| index.place(&prep, p));
-    let ward_tree = crate::services::boundaries::AreaTree::build(input.wards);
+    let ward_tree = crate::services::map::boundaries::AreaTree::build(input.wards);
     let cameras = parallel_ward_counts(&prep, threads, |lat, lon, out| {
         ward_tree.areas_at(input.wards, lat, lon, out)
     });

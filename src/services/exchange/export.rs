@@ -659,7 +659,10 @@ pub fn gaps_table(report: &crate::model::CoverageReport, i18n: &I18n) -> ExportT
 
 /// The week's numbers for the review meeting: one row per owner category and a last row for all of them, which
 /// alone carries the week-wide figures (surveys, blocks, uptime, gaps). No map positions (no GeoJSON form).
-pub fn weekly_table(report: &crate::services::weekly::WeeklyReport, i18n: &I18n) -> ExportTable {
+pub fn weekly_table(
+    report: &crate::services::review::weekly::WeeklyReport,
+    i18n: &I18n,
+) -> ExportTable {
     let mut table = ExportTable::new(
         "Weekly review",
         &[
@@ -724,7 +727,7 @@ pub enum ExportList {
     Gaps,
     Blocked,
     /// The numbers of one week.
-    Weekly(crate::services::weekly::IsoWeek),
+    Weekly(crate::services::review::weekly::IsoWeek),
     /// The audit log in words: the desk writes the entries its audit screen shows; built here, the whole log.
     Audit,
 }
@@ -781,7 +784,7 @@ pub fn build_table(
             cameras_table(&snapshot()?, Some(&health), i18n)
         }
         ExportList::Gaps => {
-            let coverage = crate::services::coverage::report_from_conn(
+            let coverage = crate::services::review::coverage::report_from_conn(
                 db,
                 now_unix_s,
                 crate::model::coverage::DEFAULT_WINDOW_S,
@@ -793,7 +796,7 @@ pub fn build_table(
             blocked_table(&snapshot()?, &details, i18n)
         }
         ExportList::Weekly(week) => {
-            let report = crate::services::weekly::weekly_with_gaps(db, week, now_unix_s)?;
+            let report = crate::services::review::weekly::weekly_with_gaps(db, week, now_unix_s)?;
             weekly_table(&report, i18n)
         }
         ExportList::Audit => {
@@ -852,7 +855,7 @@ pub fn export_file(
     i18n: &I18n,
 ) -> Result<Written, ExportJobError> {
     let table = {
-        let reader = crate::services::stats::open_read_only(db)?;
+        let reader = crate::services::review::weekly::open_read_only(db)?;
         build_table(&reader, list, now_unix_s, i18n)?
     };
     Ok(write(&table, format, target)?)

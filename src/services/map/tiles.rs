@@ -12,7 +12,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crate::model::geo::TileId;
-use crate::services::mbtiles::{MbTiles, MbTilesError, MbTilesInfo};
+use crate::services::map::mbtiles::{MbTiles, MbTilesError, MbTilesInfo};
 
 /// Widest or tallest tile picture decoded (retina tiles are 512 px; 2048 allows 4× and stays at 16 MiB RGBA).
 pub const MAX_TILE_SIDE_PX: u32 = 2_048;

@@ -16,14 +16,15 @@ use base64::Engine as _;
 
 use crate::i18n::{I18n, Lang, indian_grouping};
 use crate::model::{CoverageReport, GapReason, OwnerCategory, ist_datetime};
-use crate::services::export::{ExportError, Written, write_atomically};
-use crate::services::weekly::{IsoWeek, WeekPoint, WeeklyReport};
+use crate::services::exchange::export::{ExportError, Written, write_atomically};
+use crate::services::review::weekly::{IsoWeek, WeekPoint, WeeklyReport};
 use crate::store::StoreError;
 
 /// Weeks drawn in the report's charts (as on the review screen).
 pub const CHART_WEEKS: usize = 12;
 
-const DEVANAGARI_TTF: &[u8] = include_bytes!("../../assets/fonts/NotoSansDevanagari-Regular.ttf");
+const DEVANAGARI_TTF: &[u8] =
+    include_bytes!("../../../assets/fonts/NotoSansDevanagari-Regular.ttf");
 
 /// The colours of the owner categories in every chart (review screen and printed report), in the order of
 /// [`OwnerCategory::ALL`]: distinguishable side by side, and still apart when printed.
@@ -90,8 +91,9 @@ pub fn read_report_data(
     week: IsoWeek,
     now_unix_s: i64,
 ) -> Result<ReportData, StoreError> {
-    let (report, coverage) = crate::services::weekly::weekly_with_coverage(db, week, now_unix_s)?;
-    let series = crate::services::weekly::series(db, week, CHART_WEEKS)?;
+    let (report, coverage) =
+        crate::services::review::weekly::weekly_with_coverage(db, week, now_unix_s)?;
+    let series = crate::services::review::weekly::series(db, week, CHART_WEEKS)?;
     Ok(ReportData {
         report,
         series,
@@ -854,7 +856,7 @@ mod tests {
 
     use super::*;
     use crate::model::{Candidate, CoverageGap, IntegrationStage, Priority};
-    use crate::services::weekly::CategoryWeek;
+    use crate::services::review::weekly::CategoryWeek;
 
     /// 2026-11-25 12:00 IST.
     const NOW: i64 = 1_795_588_200;

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::i18n::I18n;
-use crate::services::export::{Cell, ExportTable};
+use crate::services::exchange::export::{Cell, ExportTable};
 use crate::store::{Store, StoreError};
 use plan::{Existing, ImportPlan, ImportSettings, PlanCounts, Refusal, RowAction};
 use read::{ReadError, SourceFormat, SourceTable};
@@ -155,7 +155,7 @@ pub fn check_on_own_thread(
         .name("import-check".into())
         .spawn(move || {
             let i18n = I18n::new(lang);
-            let result = crate::services::stats::open_read_only(&db)
+            let result = crate::services::review::weekly::open_read_only(&db)
                 .and_then(|reader| dry_run_on(&reader, &table, &settings, &i18n))
                 .map_err(|e| e.to_string());
             done(result);

@@ -1436,7 +1436,7 @@ impl Builder {
                 .name(format!("camera-sim-{t}"))
                 .spawn(move || {
                     if background {
-                        super::background::lower_this_thread_priority();
+                        crate::services::background::lower_this_thread_priority();
                     }
                     worker.run()
                 });
@@ -2726,7 +2726,7 @@ impl Worker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::services::probe::video_track;
+    use crate::services::health::probe::video_track;
 
     #[test]
     fn sps_encodes_the_picture_size() {
