@@ -185,7 +185,8 @@ impl<T, E> TaskHandle<T, E> {
         self.shared.is_cancelled.store(true, Ordering::Relaxed);
     }
 
-    /// Never blocks: the outcome once the task ended, or the handle back while it runs.
+    /// Never blocks: the outcome once the task ended, or the handle back while it runs. A cancelled handle
+    /// answers [`TaskError::Cancelled`] at once, whether or not its thread has stopped yet.
     pub fn try_finish(mut self) -> Result<Result<T, TaskError<E>>, Self> {
         let name = self.name;
         if self.is_cancelled() {
