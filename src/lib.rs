@@ -138,6 +138,36 @@ mod architecture_tests {
         assert!(found.is_empty(), "the UI opens the registry: {found:#?}");
     }
 
+    /// A screen's background work goes through `ui/task.rs` (named, cancellable, a panic or a refused thread
+    /// becomes an error, the window is woken); no other UI file starts a thread of its own.
+    #[test]
+    fn ui_threads_start_only_in_the_task_helper() {
+        let mut files = Vec::new();
+        rust_files(&src().join("ui"), &mut files);
+        let mut found = Vec::new();
+        for path in &files {
+            if path.ends_with("ui/task.rs") {
+                continue;
+            }
+            let code = code_of(path);
+            // `std::thread` also catches `use std::thread::{Builder, spawn}` followed by a bare `spawn(`.
+            for word in [
+                "std::thread",
+                "thread::Builder",
+                "thread::spawn",
+                "thread::scope",
+            ] {
+                if code.contains(word) {
+                    found.push(format!("{}: {word}", path.display()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "UI threads started outside ui/task.rs: {found:#?}"
+        );
+    }
+
     #[test]
     fn registry_sql_lives_in_the_store() {
         let mut files = Vec::new();
