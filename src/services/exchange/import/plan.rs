@@ -1456,6 +1456,166 @@ mod tests {
         }
     }
 
+    /// Every refusal and note a row's reading can give, each field once, pinned word for word and in the order
+    /// they are reported (the point first, then the camera's fields, then the site's, then the registry's rules).
+    #[test]
+    fn every_field_refusal_and_note_names_its_row_field_and_reason() {
+        let (_, p) = csv_plan(
+            "id,site,camera,category,area,direction,fov,range,lat,lon,wkt,phone,nvr,channel,stream_url,snapshot_url,operator,notes\n\
+             1,Hotel A,Gate,xyz,balcony,190-100,,,25.4486,78.5697,,12,,,rtsp://u:p@127.0.0.1/1,http://v:q@127.0.0.1/s.jpg,Op One,Back door\n\
+             2,Hotel A,Lobby,hotel,lobby,up,400,abc,25.4487,78.5698,,,,,,,,\n\
+             3,,,,,90;180,0,1,25.4488,78.5699,,,,,,,,\n\
+             ,,,,,,,,25.4489,78.5700,,,,,,,,\n\
+             5,,Bad WKT,,,,,,,,POINT(abc),,,,,,,\n\
+             6,,No lat,,,up,,,,78.5,,,,,,,,\n\
+             7,,Bad lon,,,,,,25.4,east,,,,,,,,\n\
+             8,,DVR,,,,,,25.4490,78.5701,,,127.0.0.2,x,,,,\n\
+             9,,Web,,,,,,25.4491,78.5702,,,,5,http://127.0.0.3/live,,,\n",
+            &existing_in(ServiceArea::default()),
+        );
+        let lines = |list: &[Refusal]| -> Vec<(usize, String, String)> {
+            list.iter()
+                .map(|r| (r.row, r.field.clone(), r.reason.clone()))
+                .collect()
+        };
+        let line =
+            |row: usize, field: &str, reason: &str| (row, field.to_string(), reason.to_string());
+        let direction = "\"up\" is not a direction (degrees, or a compass point such as N, SW, south); \
+                         imported without a facing.";
+        assert_eq!(
+            lines(&p.refusals),
+            vec![
+                line(3, "direction", direction),
+                line(
+                    3,
+                    "field_of_view",
+                    "\"400\" is not a number from 1 to 360; imported without it."
+                ),
+                line(
+                    3,
+                    "range",
+                    "\"abc\" is not a number from 1 to 2,000; imported without it."
+                ),
+                line(
+                    4,
+                    "field_of_view",
+                    "\"0\" is not a number from 1 to 360; imported without it."
+                ),
+                line(6, "point_wkt", "\"POINT(abc)\" is not a coordinate."),
+                line(
+                    7,
+                    "latitude",
+                    "No coordinates: map the latitude and longitude columns (or a WKT point)."
+                ),
+                line(7, "direction", direction),
+                line(8, "longitude", "\"east\" is not a coordinate."),
+                line(9, "nvr_channel", "\"x\" is not an NVR channel number."),
+                line(10, "nvr_host", "This field is required."),
+                line(10, "stream_url", "Must start with rtsp://, not http://."),
+            ],
+            "refusals"
+        );
+        let moved = "The user name and password in the address were taken out of it and stored apart (the \
+                     password encrypted).";
+        assert_eq!(
+            lines(&p.notes),
+            vec![
+                line(
+                    2,
+                    "area_watched",
+                    "\"balcony\" is not an area the desk knows; recorded as Not yet known (set before integrating)."
+                ),
+                line(
+                    2,
+                    "direction",
+                    "The range \"190-100\" was read as facing 325° with a 270° field of view."
+                ),
+                line(2, "stream_url", moved),
+                line(2, "snapshot_url", moved),
+                line(
+                    2,
+                    "owner_category",
+                    "\"xyz\" is not an owner category the desk knows; recorded as Public place."
+                ),
+                line(
+                    2,
+                    "phone",
+                    "\"12\" is not an Indian phone number; left empty."
+                ),
+                line(
+                    4,
+                    "direction",
+                    "Several directions \"90;180\": the first, 90°, was taken."
+                ),
+            ],
+            "notes"
+        );
+        let labels: Vec<Option<&str>> = p
+            .rows
+            .iter()
+            .map(|r| r.camera.as_ref().map(|c| c.label.as_str()))
+            .collect();
+        // Rows 2 to 5 are added (a refused direction, field of view or range drops only the value); the label
+        // falls back to the source id, then to the row number.
+        assert_eq!(
+            labels,
+            vec![
+                Some("Gate"),
+                Some("Lobby"),
+                Some("Camera 3"),
+                Some("Camera of row 5"),
+                None,
+                None,
+                None,
+                None,
+                None
+            ]
+        );
+        // The first address's credentials fill the user name and password; the addresses are kept without them.
+        let gate = p.rows[0].camera.as_ref().unwrap();
+        assert_eq!(
+            (gate.username.as_str(), p.rows[0].password.as_deref()),
+            ("u", Some("p"))
+        );
+        assert_eq!(gate.stream_url, "rtsp://127.0.0.1/1");
+        assert_eq!(gate.snapshot_url, "http://127.0.0.1/s.jpg");
+        assert_eq!(p.new_sites[0].notes, "Operator: Op One\nBack door");
+        assert_eq!(p.new_sites[0].phone, "");
+
+        // A file with no point at all, and a map feature whose geometry is not a point.
+        let (_, p) = csv_plan("name\nGate\n", &existing_in(ServiceArea::default()));
+        assert_eq!(
+            lines(&p.refusals),
+            vec![line(
+                2,
+                "latitude",
+                "No coordinates: map the latitude and longitude columns (or a WKT point)."
+            )]
+        );
+        let table = read(
+            br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"A"},
+                "geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}"#,
+            SourceFormat::GeoJson,
+            None,
+        )
+        .unwrap();
+        let settings = ImportSettings::guessed(&table.headers);
+        let p = plan(
+            &table,
+            &settings,
+            &existing_in(ServiceArea::default()),
+            &I18n::new(Lang::En),
+        );
+        assert_eq!(
+            lines(&p.refusals),
+            vec![line(
+                1,
+                "latitude",
+                "\"the geometry is a LineString, not a Point\" is not a coordinate."
+            )]
+        );
+    }
+
     #[test]
     fn a_plan_never_prints_a_password() {
         let (_, p) = csv_plan(
