@@ -205,7 +205,6 @@ mod architecture_tests {
         "services/registry_worker.rs::handle",
         "ui/mod.rs::on_event",
         "services/health/monitor.rs::run",
-        "services/demo/simulator.rs::launch",
     ];
 
     /// The name of the function a line declares (`pub(crate) async fn name(`), if it declares one.

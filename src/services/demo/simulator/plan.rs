@@ -422,6 +422,8 @@ impl Builder {
         self.by_addr.clear();
     }
 
+    /// Starts the simulator: fits the plan to the open-file limit, binds every listener, and starts the
+    /// event-loop threads.
     pub(super) fn launch(
         mut self,
         started: Instant,
@@ -441,6 +443,45 @@ impl Builder {
         let threads = std::thread::available_parallelism()
             .map_or(2, |n| n.get())
             .clamp(2, 4);
+        let needed = self.fit_file_limit(fit_file_limit)?;
+        self.info.threads = threads;
+        self.info.addresses = self
+            .listeners
+            .iter()
+            .map(|l| *l.addr.ip())
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        let sockets = self.bind_listeners(needed)?;
+        let (polls, wakers, locals) = spread_over_threads(sockets, threads)?;
+        let (a, b) = (
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos() as u64,
+            std::process::id() as u64,
+        );
+        let shared = Arc::new(Shared {
+            seed: self.seed,
+            secret: hash3(a, b, self.seed),
+            cameras: self.cameras,
+            by_id: self.by_id,
+            listeners: self.listeners,
+            stop: AtomicBool::new(false),
+            counters: Counters::default(),
+        });
+        let handles = start_workers(&shared, polls, locals, &wakers, background)?;
+        self.info.started_in = started.elapsed();
+        Ok(Simulator {
+            shared,
+            threads: handles,
+            wakers,
+            info: self.info,
+        })
+    }
+
+    /// Makes sure the process may open a socket per listener (raising the soft limit); when the hard limit is too
+    /// low and `fit_file_limit` allows, keeps only the cameras whose sockets fit. Returns the open files needed.
+    fn fit_file_limit(&mut self, fit_file_limit: bool) -> Result<u64, SimError> {
         let reserve = file_reserve();
         let mut listeners = self.listeners.len();
         let mut needed = listeners as u64 + reserve;
@@ -476,15 +517,13 @@ impl Builder {
             Err(e) => return Err(e),
         };
         self.info.listeners = listeners;
-        self.info.threads = threads;
-        self.info.addresses = self
-            .listeners
-            .iter()
-            .map(|l| *l.addr.ip())
-            .collect::<std::collections::HashSet<_>>()
-            .len();
+        Ok(needed)
+    }
 
-        // Bind everything now, so the caller hears about a busy address or a low limit at once.
+    /// Binds every listener now, so the caller hears about a busy address or a low limit at once. An address the
+    /// system forbids is counted and left unbound.
+    fn bind_listeners(&mut self, needed: u64) -> Result<Vec<Option<TcpListener>>, SimError> {
+        let listeners = self.listeners.len();
         let mut sockets: Vec<Option<TcpListener>> = Vec::with_capacity(listeners);
         for meta in &mut self.listeners {
             match TcpListener::bind(SocketAddr::V4(meta.addr)) {
@@ -497,89 +536,88 @@ impl Builder {
                 Err(e) => return Err(bind_error(meta.addr, &e, needed, listeners)),
             }
         }
-        let mut polls = Vec::new();
-        let mut wakers = Vec::new();
-        let mut locals: Vec<Vec<Local>> = (0..threads).map(|_| Vec::new()).collect();
-        for _ in 0..threads {
-            let poll = Poll::new().map_err(|e| SimError::Io(e.to_string()))?;
-            let waker =
-                Waker::new(poll.registry(), WAKER).map_err(|e| SimError::Io(e.to_string()))?;
-            polls.push(poll);
-            wakers.push(Arc::new(waker));
-        }
-        for (i, sock) in sockets.into_iter().enumerate() {
-            let t = i % threads;
-            let token = Token(locals[t].len());
-            let mut sock = sock;
-            if let Some(s) = sock.as_mut() {
-                polls[t]
-                    .registry()
-                    .register(s, token, Interest::READABLE)
-                    .map_err(|e| SimError::Io(e.to_string()))?;
-            }
-            locals[t].push(Local {
-                global: i as u32,
-                sock,
-            });
-        }
-        let (a, b) = (
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_nanos() as u64,
-            std::process::id() as u64,
-        );
-        let shared = Arc::new(Shared {
-            seed: self.seed,
-            secret: hash3(a, b, self.seed),
-            cameras: self.cameras,
-            by_id: self.by_id,
-            listeners: self.listeners,
-            stop: AtomicBool::new(false),
-            counters: Counters::default(),
-        });
-        let mut handles = Vec::new();
-        for (t, (poll, listeners)) in polls.into_iter().zip(locals).enumerate() {
-            let worker = Worker {
-                shared: Arc::clone(&shared),
-                poll,
-                listeners,
-                conns: Vec::new(),
-                free: Vec::new(),
-                held: Vec::new(),
-                max_conns: MAX_CONNECTIONS / threads,
-                slot: i64::MIN,
-            };
-            let handle = std::thread::Builder::new()
-                .name(format!("camera-sim-{t}"))
-                .spawn(move || {
-                    if background {
-                        crate::services::background::lower_this_thread_priority();
-                    }
-                    worker.run()
-                });
-            match handle {
-                Ok(h) => handles.push(h),
-                Err(e) => {
-                    shared.stop.store(true, Ordering::SeqCst);
-                    for w in &wakers {
-                        let _ = w.wake();
-                    }
-                    for h in handles {
-                        let _ = h.join();
-                    }
-                    return Err(SimError::Io(e.to_string()));
-                }
-            }
-        }
-        self.info.started_in = started.elapsed();
-        Ok(Simulator {
-            shared,
-            threads: handles,
-            wakers,
-            info: self.info,
-        })
+        Ok(sockets)
     }
+}
+
+/// One poll (with its waker) per event-loop thread, and the listeners dealt out among them in turn.
+type ThreadSetup = (Vec<Poll>, Vec<Arc<Waker>>, Vec<Vec<Local>>);
+
+fn spread_over_threads(
+    sockets: Vec<Option<TcpListener>>,
+    threads: usize,
+) -> Result<ThreadSetup, SimError> {
+    let mut polls = Vec::new();
+    let mut wakers = Vec::new();
+    let mut locals: Vec<Vec<Local>> = (0..threads).map(|_| Vec::new()).collect();
+    for _ in 0..threads {
+        let poll = Poll::new().map_err(|e| SimError::Io(e.to_string()))?;
+        let waker = Waker::new(poll.registry(), WAKER).map_err(|e| SimError::Io(e.to_string()))?;
+        polls.push(poll);
+        wakers.push(Arc::new(waker));
+    }
+    for (i, sock) in sockets.into_iter().enumerate() {
+        let t = i % threads;
+        let token = Token(locals[t].len());
+        let mut sock = sock;
+        if let Some(s) = sock.as_mut() {
+            polls[t]
+                .registry()
+                .register(s, token, Interest::READABLE)
+                .map_err(|e| SimError::Io(e.to_string()))?;
+        }
+        locals[t].push(Local {
+            global: i as u32,
+            sock,
+        });
+    }
+    Ok((polls, wakers, locals))
+}
+
+/// Starts one event-loop thread per poll; if the system refuses one, stops those already started.
+fn start_workers(
+    shared: &Arc<Shared>,
+    polls: Vec<Poll>,
+    locals: Vec<Vec<Local>>,
+    wakers: &[Arc<Waker>],
+    background: bool,
+) -> Result<Vec<JoinHandle<()>>, SimError> {
+    let threads = polls.len();
+    let mut handles = Vec::new();
+    for (t, (poll, listeners)) in polls.into_iter().zip(locals).enumerate() {
+        let worker = Worker {
+            shared: Arc::clone(shared),
+            poll,
+            listeners,
+            conns: Vec::new(),
+            free: Vec::new(),
+            held: Vec::new(),
+            max_conns: MAX_CONNECTIONS / threads,
+            slot: i64::MIN,
+        };
+        let handle = std::thread::Builder::new()
+            .name(format!("camera-sim-{t}"))
+            .spawn(move || {
+                if background {
+                    crate::services::background::lower_this_thread_priority();
+                }
+                worker.run()
+            });
+        match handle {
+            Ok(h) => handles.push(h),
+            Err(e) => {
+                shared.stop.store(true, Ordering::SeqCst);
+                for w in wakers {
+                    let _ = w.wake();
+                }
+                for h in handles {
+                    let _ = h.join();
+                }
+                return Err(SimError::Io(e.to_string()));
+            }
+        }
+    }
+    Ok(handles)
 }
 
 pub(super) fn bind_error(
