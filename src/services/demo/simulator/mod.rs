@@ -80,6 +80,18 @@ impl Behaviour {
         Self::StreamError,
     ];
 
+    /// The catalogue key of the behaviour's name.
+    pub fn i18n_key(self) -> &'static str {
+        match self {
+            Self::Healthy => "sim-behaviour-healthy",
+            Self::Offline => "sim-behaviour-offline",
+            Self::WrongPassword => "sim-behaviour-wrong-password",
+            Self::Slow => "sim-behaviour-slow",
+            Self::Flaky => "sim-behaviour-flaky",
+            Self::StreamError => "sim-behaviour-stream-error",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Self::Healthy => "healthy",
@@ -339,27 +351,24 @@ impl SimReport {
     }
 
     /// The start line: "Simulating N cameras on M loopback addresses; behaviours: …".
-    pub fn line(&self) -> String {
+    pub fn line(&self, i18n: &crate::i18n::I18n) -> String {
         let mix: Vec<String> = self
             .mix
             .iter()
-            .map(|(b, n)| format!("{} {}", thousands(*n as u64), b.name()))
+            .map(|(b, n)| format!("{} {}", thousands(*n as u64), i18n.tr(b.i18n_key())))
             .collect();
-        let processes = if self.processes > 1 {
-            format!(" in {} processes", self.processes)
-        } else {
-            String::new()
-        };
-        format!(
-            "Simulating {} cameras on {} loopback addresses; behaviours: {} ({:.0}% re-drawn each minute; {} \
-             listening sockets on {} threads{processes}, ready in {:.1} s)",
-            thousands(self.cameras as u64),
-            thousands(self.addresses as u64),
-            mix.join(", "),
-            REROLL_SHARE * 100.0,
-            thousands(self.listeners as u64),
-            self.threads,
-            self.started_ms as f64 / 1000.0,
+        i18n.tr_args(
+            "cli-sim-started",
+            &[
+                ("cameras", thousands(self.cameras as u64)),
+                ("addresses", thousands(self.addresses as u64)),
+                ("mix", mix.join(", ")),
+                ("reroll", format!("{:.0}", REROLL_SHARE * 100.0)),
+                ("listeners", thousands(self.listeners as u64)),
+                ("threads", self.threads.to_string()),
+                ("processes", self.processes.to_string()),
+                ("seconds", format!("{:.1}", self.started_ms as f64 / 1000.0)),
+            ],
         )
     }
 }
@@ -594,9 +603,10 @@ impl Simulator {
         }
     }
 
-    /// The start line: "Simulating N cameras on M loopback addresses; behaviours: …".
+    /// The start line in English: "Simulating N cameras on M loopback addresses; behaviours: …".
     pub fn summary(&self) -> String {
-        self.report().line()
+        self.report()
+            .line(&crate::i18n::I18n::new(crate::i18n::Lang::En))
     }
 }
 
@@ -606,6 +616,53 @@ impl Simulator {
 mod tests {
     use super::*;
     use crate::services::health::probe::video_track;
+
+    fn a_report() -> SimReport {
+        SimReport {
+            cameras: 3_200,
+            addresses: 1_900,
+            listeners: 5_100,
+            mix: vec![(Behaviour::Healthy, 2_750), (Behaviour::WrongPassword, 96)],
+            processes: 2,
+            threads: 4,
+            started_ms: 1_300,
+            ..SimReport::default()
+        }
+    }
+
+    #[test]
+    fn the_start_line_comes_from_the_catalogue() {
+        use crate::i18n::{I18n, Lang};
+        let english = a_report().line(&I18n::new(Lang::En));
+        assert_eq!(
+            english,
+            "Simulating 3,200 cameras on 1,900 loopback addresses; behaviours: 2,750 healthy, 96 wrong password \
+             (5% re-drawn each minute; 5,100 listening sockets on 4 threads in 2 processes, ready in 1.3 s)"
+        );
+        let one = SimReport {
+            processes: 1,
+            ..a_report()
+        };
+        assert!(
+            one.line(&I18n::new(Lang::En))
+                .contains("on 4 threads, ready in"),
+            "one process is not named"
+        );
+        let hindi = a_report().line(&I18n::new(Lang::Hi));
+        for english_word in [
+            "Simulating",
+            "cameras",
+            "healthy",
+            "wrong password",
+            "threads",
+        ] {
+            assert!(!hindi.contains(english_word), "{english_word} in {hindi}");
+        }
+        assert!(
+            hindi.contains("3,200") && hindi.contains("2,750"),
+            "{hindi}"
+        );
+    }
 
     #[test]
     fn sps_encodes_the_picture_size() {
