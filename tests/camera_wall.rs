@@ -202,7 +202,10 @@ fn health_written_elsewhere_never_reloads_the_registry() {
             .unwrap();
         // The desk looks for other desks' changes every 2 s (of its clock).
         manual.advance(Duration::from_millis(2_500));
-        assert!(manual.settle(SETTLE), "the desk's threads are still at work");
+        assert!(
+            manual.settle(SETTLE),
+            "the desk's threads are still at work"
+        );
         h.step();
     }
     assert_eq!(
