@@ -850,6 +850,8 @@ fn continuous_probe_holds_results_while_the_registry_is_busy() {
     while !written && Instant::now() < until {
         written = reader.health().unwrap().contains_key(&dead);
         if !written {
+            // Kept: `iccc-desk probe` is another process on the computer's clock (it tries again after 5 s);
+            // nothing but its registry file says when it wrote.
             std::thread::sleep(Duration::from_millis(200));
         }
     }
@@ -923,6 +925,8 @@ fn a_paced_probe_writes_its_results_as_it_goes_like_the_desk() {
         if stored < 3 {
             seen_during_sweep = seen_during_sweep.max(stored);
         }
+        // Kept: the paced sweep is another process on the computer's clock; its registry file is all there
+        // is to watch.
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(child.wait().unwrap().success());
