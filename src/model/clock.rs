@@ -42,6 +42,16 @@ impl Clock {
         }
     }
 
+    /// Wall time, milliseconds since the Unix epoch (0 if the system clock is before 1970).
+    pub fn now_unix_ms(&self) -> i64 {
+        match self {
+            Self::System => SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64),
+            Self::Manual(m) => m.now_unix_ms(),
+        }
+    }
+
     /// Monotonic time, for elapsed times and deadlines.
     pub fn now(&self) -> Instant {
         match self {
@@ -129,8 +139,12 @@ impl ManualClock {
     }
 
     pub fn now_unix_s(&self) -> i64 {
+        self.now_unix_ms().div_euclid(1000)
+    }
+
+    pub fn now_unix_ms(&self) -> i64 {
         let s = self.lock();
-        (s.start_unix_ms + s.elapsed.as_millis() as i64).div_euclid(1000)
+        s.start_unix_ms + s.elapsed.as_millis() as i64
     }
 
     pub fn now(&self) -> Instant {
@@ -252,6 +266,7 @@ mod tests {
         assert_eq!(clock.now_unix_s(), 1_795_564_859);
         manual.advance(Duration::from_millis(1_500));
         assert_eq!(other.now_unix_s(), 1_795_564_860);
+        assert_eq!(other.now_unix_ms(), 1_795_564_860_500);
         assert_eq!(other.since(at), Duration::from_millis(1_500));
         manual.set_unix_s(1_795_564_800);
         assert_eq!(clock.now_unix_s(), 1_795_564_800, "wall time goes back");

@@ -562,7 +562,12 @@ fn start_simulator(
     let DemoCameras::Simulated { program } = demo else {
         return None;
     };
-    match crate::services::demo::simulator::start_for_desk(store, key_dir, program.as_deref()) {
+    match crate::services::demo::simulator::start_for_desk(
+        store,
+        key_dir,
+        program.as_deref(),
+        out.clock.clone(),
+    ) {
         Ok(started) => {
             out.send(DeskEvent::Simulating {
                 cameras: started.cameras,

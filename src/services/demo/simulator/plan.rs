@@ -143,6 +143,8 @@ pub(super) struct Shared {
     pub(super) listeners: Vec<ListenerMeta>,
     pub(super) stop: AtomicBool,
     pub(super) counters: Counters,
+    /// Wall time of the cameras (their minute, their pictures' clock).
+    pub(super) clock: Clock,
 }
 
 impl Shared {
@@ -190,6 +192,7 @@ pub(super) struct Builder {
     pub(super) listeners: Vec<ListenerMeta>,
     pub(super) by_addr: HashMap<SocketAddrV4, u32>,
     pub(super) info: StartInfo,
+    pub(super) clock: Clock,
 }
 
 pub(super) const IP_SIZES: [((u32, u32), f64); 4] = [
@@ -210,6 +213,7 @@ impl Builder {
             listeners: Vec::new(),
             by_addr: HashMap::new(),
             info: StartInfo::default(),
+            clock: Clock::system(),
         }
     }
 
@@ -537,6 +541,7 @@ impl Builder {
             listeners: self.listeners,
             stop: AtomicBool::new(false),
             counters: Counters::default(),
+            clock: self.clock,
         });
         let mut handles = Vec::new();
         for (t, (poll, listeners)) in polls.into_iter().zip(locals).enumerate() {
