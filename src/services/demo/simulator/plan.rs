@@ -545,7 +545,7 @@ impl Builder {
         });
         let mut handles = Vec::new();
         for (t, (poll, listeners)) in polls.into_iter().zip(locals).enumerate() {
-            let worker = Worker {
+            let mut worker = Worker {
                 shared: Arc::clone(&shared),
                 poll,
                 listeners,
@@ -555,6 +555,9 @@ impl Builder {
                 max_conns: MAX_CONNECTIONS / threads,
                 slot: i64::MIN,
             };
+            // This minute's offline cameras stop listening before `start` returns: a prober that connects at
+            // once must not reach a listener that is about to close (its connection would be reset).
+            worker.tick(Instant::now());
             let handle = std::thread::Builder::new()
                 .name(format!("camera-sim-{t}"))
                 .spawn(move || {
