@@ -94,7 +94,8 @@ impl Desk {
 
 /// Steps the UI until the background worker has done its part (at most 20 s; the worker answers in ms).
 /// Between frames it waits, as eframe does, for the desk to ask for one (a background thread's wake, or a
-/// frame's own repaint request once its delay is up): a desk that would sit still in a window fails here too.
+/// frame's own repaint request once its delay is up). Some conditions have no signal (a file a background
+/// thread writes after its news reached the screen): those are looked at again after [`UNSIGNALLED`].
 pub fn wait_until(harness: &mut Harness<'_, DeskApp>, what: &str, done: impl Fn(&DeskApp) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
     let repaints = Repaints::listen(harness);
@@ -105,11 +106,15 @@ pub fn wait_until(harness: &mut Harness<'_, DeskApp>, what: &str, done: impl Fn(
             return;
         }
         assert!(
-            repaints.wait_until_due(deadline),
+            Instant::now() < deadline,
             "timed out waiting until {what}"
         );
+        repaints.wait_until_due(deadline.min(Instant::now() + UNSIGNALLED));
     }
 }
+
+/// How long [`wait_until`] waits for a repaint request before it looks at its condition anyway.
+pub const UNSIGNALLED: Duration = Duration::from_millis(50);
 
 /// The desk's requests to be drawn again, as a window would get them.
 #[derive(Default)]
