@@ -105,10 +105,7 @@ pub fn wait_until(harness: &mut Harness<'_, DeskApp>, what: &str, done: impl Fn(
             harness.run_ok();
             return;
         }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting until {what}"
-        );
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
         repaints.wait_until_due(deadline.min(Instant::now() + UNSIGNALLED));
     }
 }
