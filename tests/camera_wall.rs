@@ -6,12 +6,16 @@ mod common;
 
 use common::real_servers::{Auth, RtspCamera, SnapshotServer, closed_port, test_jpeg};
 use common::{Desk, wait_until};
+use std::time::Duration;
+
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use iccc_desk::model::{HealthState, Site};
+use iccc_desk::model::{HealthState, ManualClock, Site};
 use iccc_desk::store::{Actor, Store};
 
 const PASS: &str = "Wall#Pass-2026";
+/// Longest real wait for the desk's threads to finish what a clock step started (a stuck test, not a speed check).
+const SETTLE: Duration = Duration::from_secs(30);
 
 #[test]
 fn wall_shows_measured_health_filters_by_ward_and_hides_passwords() {
@@ -178,9 +182,12 @@ fn health_written_elsewhere_never_reloads_the_registry() {
         String::new(),
         PASS,
     );
-    let mut h = desk.harness();
+    let manual = ManualClock::starting_at(1_795_564_900);
+    let mut h = desk.harness_with_clock(manual.clock());
     let opened = h.state().index().unwrap().snapshot.clone();
     let revision = other.registry_revision().unwrap();
+    // The registry worker, and the prober, wait on the desk's clock.
+    assert!(manual.wait_for_waiters(2, SETTLE));
     for round in 0..3 {
         other
             .record_observations(&[Observation {
@@ -193,12 +200,13 @@ fn health_written_elsewhere_never_reloads_the_registry() {
                 },
             }])
             .unwrap();
-        // The desk looks for other desks' changes every 2 s.
-        let until = std::time::Instant::now() + std::time::Duration::from_millis(2_500);
-        while std::time::Instant::now() < until {
-            h.step();
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        // The desk looks for other desks' changes every 2 s (of its clock).
+        manual.advance(Duration::from_millis(2_500));
+        assert!(
+            manual.settle(SETTLE),
+            "the desk's threads are still at work"
+        );
+        h.step();
     }
     assert_eq!(
         other.registry_revision().unwrap(),
@@ -215,6 +223,7 @@ fn health_written_elsewhere_never_reloads_the_registry() {
     s.name_en = "Orchha Gate Black Spot".into();
     other.add_site(&actor, &s).unwrap();
     assert!(other.registry_revision().unwrap() > revision);
+    manual.advance(Duration::from_millis(2_500));
     wait_until(&mut h, "the other desk's site appears", |app| {
         app.index().is_some_and(|i| {
             i.snapshot
@@ -311,7 +320,8 @@ fn wall_order_holds_under_the_pointer_until_the_operator_refreshes_it() {
             })
             .collect()
     };
-    let mut h = desk.harness();
+    let manual = ManualClock::starting_at(1_795_564_900);
+    let mut h = desk.harness_with_clock(manual.clock());
     // Health comes from this test only, so the order is known.
     h.state_mut().monitor = None;
     let health = |id: i64, state: H| HealthBrief {
@@ -331,11 +341,8 @@ fn wall_order_holds_under_the_pointer_until_the_operator_refreshes_it() {
     h.run_ok();
     h.state_mut().apply_health(vec![health(ids[2], H::Offline)]);
     // Longer than the wall's wait between re-orders.
-    let until = std::time::Instant::now() + std::time::Duration::from_millis(2_500);
-    while std::time::Instant::now() < until {
-        h.step();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    h.step();
+    manual.advance(Duration::from_millis(2_500));
     h.run_ok();
     assert_eq!(
         h.state().wall_camera_ids(),
@@ -359,11 +366,8 @@ fn wall_order_holds_under_the_pointer_until_the_operator_refreshes_it() {
     h.get_by_label("Camera wall").hover();
     h.run_ok();
     h.state_mut().apply_health(vec![health(ids[1], H::Offline)]);
-    let until = std::time::Instant::now() + std::time::Duration::from_millis(2_500);
-    while std::time::Instant::now() < until {
-        h.step();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    h.step();
+    manual.advance(Duration::from_millis(2_500));
     h.run_ok();
     assert_eq!(h.state().wall_camera_ids(), vec![ids[2], ids[0], ids[1]]);
     h.get_by_role_and_label(Role::Button, "1 changed — refresh order");

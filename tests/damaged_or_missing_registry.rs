@@ -197,13 +197,14 @@ fn the_desk_says_in_one_line_which_file_it_refused_and_writes_nothing() {
         );
     let shown = desk.db.display().to_string();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let repaints = common::Repaints::listen(&h);
+    h.step();
     while h.query_by_label_contains("safeguards").is_none() {
         assert!(
-            std::time::Instant::now() < deadline,
+            repaints.wait_until_due(deadline),
             "timed out waiting for the refusal"
         );
         h.step();
-        std::thread::sleep(std::time::Duration::from_millis(10));
     }
     h.run_ok();
     h.get_by_label("The registry could not be opened");
@@ -265,13 +266,14 @@ fn the_desk_refuses_a_private_camera_made_integrated_with_the_checks_off() {
             .without_demo_simulator(),
         );
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let repaints = common::Repaints::listen(&h);
+    h.step();
     while h.query_by_label_contains("is damaged").is_none() {
         assert!(
-            std::time::Instant::now() < deadline,
+            repaints.wait_until_due(deadline),
             "timed out waiting for the refusal"
         );
         h.step();
-        std::thread::sleep(std::time::Duration::from_millis(10));
     }
     h.run_ok();
     let line = format!(

@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{Desk, wait_until};
@@ -22,6 +21,7 @@ const IDLE_WAKE: Duration = Duration::from_secs(1);
 /// asking for repaints never gets ten quiet frames and fails at the deadline.
 fn assert_settles(h: &mut Harness<'_, DeskApp>, screen: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
+    let repaints = common::Repaints::listen(h);
     let mut quiet = 0;
     while quiet < 10 {
         h.step();
@@ -29,11 +29,11 @@ fn assert_settles(h: &mut Harness<'_, DeskApp>, screen: &str) {
             None => quiet += 1,
             Some(why) => {
                 quiet = 0;
+                // The next frame when the desk asked for it, as a window draws it.
                 assert!(
-                    Instant::now() < deadline,
+                    repaints.wait_until_due(deadline),
                     "{screen}: the desk keeps repainting with nothing happening ({why})"
                 );
-                std::thread::sleep(Duration::from_millis(10));
             }
         }
     }
@@ -52,32 +52,13 @@ fn wakes_soon(h: &Harness<'_, DeskApp>) -> Option<String> {
 /// Frames a window would draw in `window`: steps whenever the desk asked for a repaint and its delay is up,
 /// as eframe does (wakes from background threads included).
 fn frames_drawn(h: &mut Harness<'_, DeskApp>, window: Duration) -> u32 {
-    let due: Arc<Mutex<Option<Instant>>> = Arc::default();
-    let wake = due.clone();
-    h.ctx.set_request_repaint_callback(move |info| {
-        let at = Instant::now() + info.delay;
-        let mut due = wake.lock().unwrap_or_else(|e| e.into_inner());
-        if due.is_none_or(|d| at < d) {
-            *due = Some(at);
-        }
-    });
+    let repaints = common::Repaints::listen(h);
     let end = Instant::now() + window;
     let mut frames = 0;
-    while Instant::now() < end {
-        let now = Instant::now();
-        let fire = {
-            let mut due = due.lock().unwrap_or_else(|e| e.into_inner());
-            let fire = due.is_some_and(|d| d <= now);
-            if fire {
-                *due = None;
-            }
-            fire
-        };
-        if fire {
-            h.step();
-            frames += 1;
-        }
-        std::thread::sleep(Duration::from_millis(2));
+    // A measurement over real time: the desk's own waits (the prober's news at most once a second) are egui's.
+    while repaints.wait_until_due(end) {
+        h.step();
+        frames += 1;
     }
     frames
 }

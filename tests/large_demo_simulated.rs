@@ -149,13 +149,14 @@ fn cameras_nobody_can_answer_for_are_shown_as_not_simulated_never_offline() {
     // A sweep of a thousand cameras, some of them slow on purpose, takes longer than the usual wait on a busy
     // 2-core machine: give it minutes (this is a deadline for a stuck test, not a speed check).
     let deadline = std::time::Instant::now() + Duration::from_secs(240);
+    let repaints = common::Repaints::listen(&h);
+    h.step();
     while h.state().wall.probes_per_min.is_none() {
         assert!(
-            std::time::Instant::now() < deadline,
+            repaints.wait_until_due(deadline),
             "the prober's first sweep never ended"
         );
         h.step();
-        std::thread::sleep(Duration::from_millis(20));
     }
     assert!(desk.count("SELECT count(*) FROM camera_health") > 100);
     let ids: Vec<String> = sim.not_simulated.iter().map(|id| id.to_string()).collect();

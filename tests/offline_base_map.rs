@@ -6,7 +6,7 @@
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use iccc_desk::i18n::{I18n, Lang};
@@ -24,23 +24,34 @@ const CORRUPT: &str = concat!(
     "/../shared/data/mbtiles/node-mbtiles_corrupt.mbtiles"
 );
 
-/// Collects the loader's events until `done` says enough; fails (instead of hanging) after ten seconds.
-fn events_until(loader: &TileLoader, done: impl Fn(&[TileEvent]) -> bool) -> Vec<TileEvent> {
+/// Collects the loader's events until `done` says enough, waiting for its wakes; fails (instead of hanging)
+/// after ten seconds.
+fn events_until(
+    loader: &TileLoader,
+    woken: &mpsc::Receiver<()>,
+    done: impl Fn(&[TileEvent]) -> bool,
+) -> Vec<TileEvent> {
     let deadline = Instant::now() + Duration::from_secs(10);
-    let mut events = Vec::new();
+    let mut events = loader.poll();
     while !done(&events) {
+        let left = deadline.saturating_duration_since(Instant::now());
         assert!(
-            Instant::now() < deadline,
+            woken.recv_timeout(left).is_ok(),
             "the loader did not answer: {events:?}"
         );
         events.extend(loader.poll());
-        std::thread::sleep(Duration::from_millis(2));
     }
     events
 }
 
-fn no_wake() -> Arc<dyn Fn() + Send + Sync> {
-    Arc::new(|| {})
+/// The loader's wake callback, and the channel where each wake arrives.
+fn wake_channel() -> (Arc<dyn Fn() + Send + Sync>, mpsc::Receiver<()>) {
+    let (tx, rx) = mpsc::channel();
+    let tx = Mutex::new(tx);
+    let wake = move || {
+        let _ = tx.lock().unwrap_or_else(|e| e.into_inner()).send(());
+    };
+    (Arc::new(wake), rx)
 }
 
 fn picture(format: image::ImageFormat) -> Vec<u8> {
@@ -96,9 +107,10 @@ fn open_error(path: &Path) -> MbTilesError {
         let text = I18n::new(lang).tr_args(error.i18n_key(), &error.i18n_args());
         assert!(text.contains(&name), "{lang:?}: {text}");
     }
-    let loader = TileLoader::open(path.to_path_buf(), no_wake());
+    let (wake, woken) = wake_channel();
+    let loader = TileLoader::open(path.to_path_buf(), wake);
     loader.want(vec![TileId { z: 0, x: 0, y: 0 }]);
-    let events = events_until(&loader, |events| !events.is_empty());
+    let events = events_until(&loader, &woken, |events| !events.is_empty());
     match &events[..] {
         [TileEvent::Opened(Err(from_loader))] => {
             assert_eq!(from_loader.i18n_key(), error.i18n_key())
@@ -125,7 +137,8 @@ fn the_shared_base_map_opens_and_its_tiles_arrive_decoded() {
     let over_zoomed = source_for(jhansi_at_6, info).unwrap();
     assert_eq!(over_zoomed, TileId { z: 4, x: 11, y: 6 });
 
-    let loader = TileLoader::open(PathBuf::from(PLAIN), no_wake());
+    let (wake, woken) = wake_channel();
+    let loader = TileLoader::open(PathBuf::from(PLAIN), wake);
     let wanted = vec![
         over_zoomed,
         TileId { z: 0, x: 0, y: 0 },
@@ -134,7 +147,7 @@ fn the_shared_base_map_opens_and_its_tiles_arrive_decoded() {
         TileId { z: 3, x: 5, y: 3 },
     ];
     loader.want(wanted.clone());
-    let events = events_until(&loader, |events| events.len() == 1 + wanted.len());
+    let events = events_until(&loader, &woken, |events| events.len() == 1 + wanted.len());
     let TileEvent::Opened(Ok(opened)) = &events[0] else {
         panic!("{:?}", events[0]);
     };
@@ -172,7 +185,8 @@ fn files_from_other_tools_open_with_what_they_have() {
     let info = MbTiles::open(&jpeg).unwrap().info().clone();
     assert_eq!(info.format, TileFormat::Jpeg);
     assert_eq!((info.min_zoom, info.max_zoom, info.tile_count), (12, 12, 1));
-    let loader = TileLoader::open(jpeg, no_wake());
+    let (wake, woken) = wake_channel();
+    let loader = TileLoader::open(jpeg, wake);
     let jhansi = TileId {
         z: 12,
         x: 2941,
@@ -186,7 +200,7 @@ fn files_from_other_tools_open_with_what_they_have() {
             y: 1748,
         },
     ]);
-    let events = events_until(&loader, |events| events.len() == 3);
+    let events = events_until(&loader, &woken, |events| events.len() == 3);
     assert!(
         matches!(&events[1], TileEvent::Loaded(t) if t.tile == jhansi && t.width_px == 256),
         "{:?}",
@@ -215,9 +229,10 @@ fn files_from_other_tools_open_with_what_they_have() {
         (info.name, info.bounds_deg, info.attribution),
         (None, None, None)
     );
-    let loader = TileLoader::open(bare, no_wake());
+    let (wake, woken) = wake_channel();
+    let loader = TileLoader::open(bare, wake);
     loader.want(vec![TileId { z: 3, x: 5, y: 3 }]);
-    let events = events_until(&loader, |events| events.len() == 2);
+    let events = events_until(&loader, &woken, |events| events.len() == 2);
     assert!(matches!(events[1], TileEvent::Loaded(_)), "{:?}", events[1]);
 }
 
@@ -365,9 +380,10 @@ fn use_the_map(path: &Path) {
     for &tile in &tiles {
         mbtiles.tile(tile).unwrap();
     }
-    let loader = TileLoader::open(path.to_path_buf(), no_wake());
+    let (wake, woken) = wake_channel();
+    let loader = TileLoader::open(path.to_path_buf(), wake);
     loader.want(tiles.clone());
-    events_until(&loader, |events| events.len() == 1 + tiles.len());
+    events_until(&loader, &woken, |events| events.len() == 1 + tiles.len());
 }
 
 #[test]

@@ -12,7 +12,7 @@ use common::real_servers::{
     closed_port, jpeg_answerer, rtsp_answerer, test_jpeg,
 };
 use iccc_desk::model::ProbeTarget;
-use iccc_desk::model::{Credentials, HealthState};
+use iccc_desk::model::{Credentials, HealthState, ManualClock};
 use iccc_desk::services::health::probe::{
     Deadline, ProbeOptions, probe_camera, probe_rtsp, probe_snapshot,
 };
@@ -363,6 +363,7 @@ fn probe_now_goes_before_a_long_sweep() {
         )
     };
     // One probe a second: the scheduled sweep of 41 cameras takes 40 s.
+    let (wake, woken) = wake_channel();
     let monitor = HealthMonitor::start(
         db,
         options.key_dir,
@@ -374,7 +375,7 @@ fn probe_now_goes_before_a_long_sweep() {
                 ..SweepOptions::default()
             },
         },
-        std::sync::Arc::new(|| {}),
+        wake,
     );
     let next_update = |deadline: Instant| -> Vec<(i64, HealthState)> {
         while Instant::now() < deadline {
@@ -386,7 +387,11 @@ fn probe_now_goes_before_a_long_sweep() {
                         .collect();
                 }
                 Some(MonitorEvent::Failed(e)) => panic!("the monitor failed: {e}"),
-                _ => std::thread::sleep(Duration::from_millis(20)),
+                Some(_) => {}
+                // The monitor wakes the UI after each event.
+                None => {
+                    let _ = woken.recv_timeout(deadline.saturating_duration_since(Instant::now()));
+                }
             }
         }
         Vec::new()
@@ -845,6 +850,8 @@ fn continuous_probe_holds_results_while_the_registry_is_busy() {
     while !written && Instant::now() < until {
         written = reader.health().unwrap().contains_key(&dead);
         if !written {
+            // Kept: `iccc-desk probe` is another process on the computer's clock (it tries again after 5 s);
+            // nothing but its registry file says when it wrote.
             std::thread::sleep(Duration::from_millis(200));
         }
     }
@@ -918,6 +925,8 @@ fn a_paced_probe_writes_its_results_as_it_goes_like_the_desk() {
         if stored < 3 {
             seen_during_sweep = seen_during_sweep.max(stored);
         }
+        // Kept: the paced sweep is another process on the computer's clock; its registry file is all there
+        // is to watch.
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(child.wait().unwrap().success());
@@ -961,39 +970,75 @@ fn desk_prober_holds_results_while_the_registry_is_busy() {
     };
     let importer = rusqlite::Connection::open(&db).unwrap();
     importer.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let monitor = HealthMonitor::start(
+    // The prober's waits (between sweeps, before a retry) follow this clock, moved on by the test.
+    let manual = ManualClock::starting_at(1_795_564_900);
+    let (wake, woken) = wake_channel();
+    let monitor = HealthMonitor::start_with_clock(
         db,
         options.key_dir,
         MonitorOptions::default(),
-        std::sync::Arc::new(|| {}),
+        manual.clock(),
+        wake,
     );
     let mut events = Vec::new();
-    let mut wait_for = |what: &str, want: &dyn Fn(&MonitorEvent) -> bool| {
-        let until = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < until {
-            match monitor.try_recv() {
-                Some(e) => {
-                    let found = want(&e);
-                    events.push(format!("{e:?}"));
-                    assert!(
-                        !matches!(e, MonitorEvent::Failed(_) | MonitorEvent::Restarting { .. }),
-                        "the prober stopped: {events:?}"
-                    );
-                    if found {
-                        return;
-                    }
-                }
-                None => std::thread::sleep(Duration::from_millis(20)),
-            }
-        }
-        panic!("no {what} within 60 s: {events:?}");
+    let take_events = |events: &mut Vec<String>| -> Vec<MonitorEvent> {
+        let taken: Vec<MonitorEvent> = std::iter::from_fn(|| monitor.try_recv()).collect();
+        events.extend(taken.iter().map(|e| format!("{e:?}")));
+        assert!(
+            !taken
+                .iter()
+                .any(|e| matches!(e, MonitorEvent::Failed(_) | MonitorEvent::Restarting { .. })),
+            "the prober stopped: {events:?}"
+        );
+        taken
     };
-    wait_for("'held' report", &|e| {
-        matches!(e, MonitorEvent::Held { results: 1 })
-    });
-    importer.execute_batch("COMMIT").unwrap();
-    wait_for(
-        "update of the held camera",
-        &|e| matches!(e, MonitorEvent::Updated(u) if u.iter().any(|u| u.record.camera_id == dead && u.record.state == HealthState::Offline)),
+    let settle = Duration::from_secs(60);
+    assert!(
+        manual.wait_for_waiters(1, settle),
+        "the prober waits for its first sweep"
     );
+    manual.advance(Duration::from_secs(1));
+    // The sweep's write waits out the store's busy timeout before the prober reports the result held.
+    let until = Instant::now() + settle;
+    while !events
+        .iter()
+        .any(|e: &String| e.starts_with("Held { results: 1 }"))
+    {
+        assert!(
+            Instant::now() < until,
+            "no 'held' report within 60 s: {events:?}"
+        );
+        let _ = woken.recv_timeout(until.saturating_duration_since(Instant::now()));
+        take_events(&mut events);
+    }
+    importer.execute_batch("COMMIT").unwrap();
+    let is_written = |e: &MonitorEvent| matches!(e, MonitorEvent::Updated(u) if u.iter().any(|u| u.record.camera_id == dead && u.record.state == HealthState::Offline));
+
+    // The lock has gone, but a busy registry is tried again only 5 s (of the prober's clock) later.
+    manual.advance(Duration::from_millis(4_999));
+    assert!(manual.settle(settle));
+    assert!(
+        !take_events(&mut events).iter().any(is_written),
+        "written before 5 s: {events:?}"
+    );
+    manual.advance(Duration::from_millis(1_001));
+    assert!(manual.settle(settle));
+    assert!(
+        take_events(&mut events).iter().any(is_written),
+        "the held result was not written 5 s later: {events:?}"
+    );
+}
+
+/// A wake callback for a service, and the channel where each wake arrives (a test waits on it instead of
+/// polling).
+fn wake_channel() -> (
+    std::sync::Arc<dyn Fn() + Send + Sync>,
+    std::sync::mpsc::Receiver<()>,
+) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let wake = move || {
+        let _ = tx.lock().unwrap_or_else(|e| e.into_inner()).send(());
+    };
+    (std::sync::Arc::new(wake), rx)
 }

@@ -23,6 +23,7 @@ pub(super) fn run_simulate(db: &Path, key_dir: &Path, args: &SimulateArgs) -> Re
         fit_file_limit: args.fit_file_limit,
         shard: args.shard,
         background: args.background,
+        ..Default::default()
     };
     let duration = args.duration_s.map(Duration::from_secs);
     let english = I18n::new(Lang::En);

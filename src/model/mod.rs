@@ -6,6 +6,7 @@
 mod area;
 mod boundary;
 mod camera;
+pub mod clock;
 pub mod coverage;
 pub mod geo;
 mod health;
@@ -17,6 +18,7 @@ mod validate;
 pub use area::{LatLonBox, ServiceArea};
 pub use boundary::{BoundaryArea, BoundaryKind, BoundaryPolygons};
 pub use camera::{AreaWatched, COMMON_AREAS_SQL, Camera, CameraKind, PasswordState, counted_stage};
+pub use clock::{Clock, ManualClock};
 pub use coverage::{Candidate, CoverageGap, CoverageReport, GapReason, WardCoverage};
 pub use health::{Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url};
 pub use site::{OwnerCategory, Priority, Site};

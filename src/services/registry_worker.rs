@@ -10,7 +10,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use crate::model::{
-    BoundaryArea, BoundaryKind, Camera, CameraId, FieldErrors, Site, SiteId, StageChange,
+    BoundaryArea, BoundaryKind, Camera, CameraId, Clock, FieldErrors, Site, SiteId, StageChange,
 };
 use crate::services::demo::simulator::DeskSimulation;
 use crate::services::map::boundaries::BoundaryError;
@@ -240,6 +240,7 @@ impl DeskService {
         db: PathBuf,
         key_dir: PathBuf,
         demo: DemoCameras,
+        clock: Clock,
         wake: Arc<dyn Fn() + Send + Sync>,
     ) -> Self {
         let (cmd_tx, cmd_rx) = mpsc::channel();
@@ -249,7 +250,11 @@ impl DeskService {
         let spawned = std::thread::Builder::new()
             .name("registry-worker".into())
             .spawn(move || {
-                let out = Outbox { tx: ev_tx, wake };
+                let out = Outbox {
+                    tx: ev_tx,
+                    wake,
+                    clock,
+                };
                 worker(&db, &key_dir, &demo, &cmd_rx, &out, &worker_cancel);
             });
         if let Err(e) = spawned {
@@ -291,6 +296,8 @@ impl DeskService {
 struct Outbox {
     tx: Sender<DeskEvent>,
     wake: Arc<dyn Fn() + Send + Sync>,
+    /// The desk's clock, which the worker and the review reader read (and wait on) too.
+    clock: Clock,
 }
 
 /// Work for the review reader: long reads of the whole stage history (4 to 11 s at 200,000 cameras on a loaded
@@ -347,7 +354,7 @@ fn load_weekly(
     out: &Outbox,
 ) {
     use crate::services::review::weekly::{cache_figures, count_figures};
-    let computed_unix_s = crate::store::now_unix_s();
+    let computed_unix_s = out.clock.now_unix_s();
     let result = crate::services::review::weekly::open_read_only(db)
         .and_then(|reader| count_figures(&reader, week, weeks));
     match result {
@@ -377,7 +384,7 @@ fn send_cached_weekly(
     weeks: usize,
     out: &Outbox,
 ) -> bool {
-    let now = crate::store::now_unix_s();
+    let now = out.clock.now_unix_s();
     // An unreadable cache is no cache: the figures are counted as before.
     let Ok(Some(cached)) =
         crate::services::review::weekly::cached_figures(&store.reports(), week, weeks, now)
@@ -418,7 +425,7 @@ fn write_report(
                 Some(db),
                 week,
                 &crate::i18n::I18n::new(lang),
-                crate::store::now_unix_s(),
+                out.clock.now_unix_s(),
                 &path,
             )
         });
@@ -490,7 +497,7 @@ fn worker(
     // This week's review figures as last counted, ahead of the registry, so the review opens on them.
     send_cached_weekly(
         &store,
-        crate::services::review::weekly::IsoWeek::containing(crate::store::now_unix_s()),
+        crate::services::review::weekly::IsoWeek::containing(out.clock.now_unix_s()),
         crate::services::review::weekly::REVIEW_CHART_WEEKS,
         out,
     );
@@ -507,7 +514,7 @@ fn worker(
     let mut seen_version = store.data_version().unwrap_or(0);
     let mut seen_revision = store.registry_revision().unwrap_or(0);
     loop {
-        let command = match commands.recv_timeout(EXTERNAL_POLL) {
+        let command = match out.clock.recv_timeout(commands, EXTERNAL_POLL) {
             Ok(c) => c,
             Err(RecvTimeoutError::Timeout) => {
                 if check_fails(&mut check, false) {
@@ -555,7 +562,12 @@ fn start_simulator(
     let DemoCameras::Simulated { program } = demo else {
         return None;
     };
-    match crate::services::demo::simulator::start_for_desk(store, key_dir, program.as_deref()) {
+    match crate::services::demo::simulator::start_for_desk(
+        store,
+        key_dir,
+        program.as_deref(),
+        out.clock.clone(),
+    ) {
         Ok(started) => {
             out.send(DeskEvent::Simulating {
                 cameras: started.cameras,
@@ -603,7 +615,7 @@ fn handle(
     cancel: &AtomicBool,
     review: &mut Option<Sender<ReviewJob>>,
 ) {
-    let actor = Actor::os_user_now();
+    let actor = Actor::os_user_at(out.clock.now_unix_s());
     match command {
         DeskCommand::LoadDemo { cameras, seed } => {
             cancel.store(false, Ordering::Relaxed);
@@ -805,7 +817,7 @@ fn handle(
             }
         }
         DeskCommand::LoadHealthRuns { camera_id } => {
-            let since = crate::store::now_unix_s() - 7 * 24 * 3600;
+            let since = out.clock.now_unix_s() - 7 * 24 * 3600;
             let runs = store.health_runs(camera_id, since).unwrap_or_default();
             let record = store.health_of(&[camera_id]).ok().and_then(|mut r| r.pop());
             out.send(DeskEvent::HealthRuns {

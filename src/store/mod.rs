@@ -78,6 +78,11 @@ pub struct Actor {
 impl Actor {
     /// The OS user at the current time (the desk has no roles of its own yet).
     pub fn os_user_now() -> Self {
+        Self::os_user_at(now_unix_s())
+    }
+
+    /// The operating-system user, acting at `now_unix_s` (the desk's clock).
+    pub fn os_user_at(now_unix_s: i64) -> Self {
         // The account database first (env vars can be missing or forged in a service), then the environment.
         let user = whoami::username()
             .ok()
@@ -88,19 +93,14 @@ impl Actor {
             })
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "unknown".to_string());
-        Self {
-            user,
-            now_unix_s: now_unix_s(),
-        }
+        Self { user, now_unix_s }
     }
 }
 
-/// Seconds since the Unix epoch.
+/// Seconds since the Unix epoch, by the computer's clock (code that a test drives takes a
+/// [`crate::model::Clock`] instead).
 pub fn now_unix_s() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    crate::model::Clock::system().now_unix_s()
 }
 
 #[derive(Debug, thiserror::Error)]

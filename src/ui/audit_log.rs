@@ -207,9 +207,11 @@ fn shown_rows(app: &DeskApp, entries: &[AuditEntry]) -> Vec<usize> {
     let screen = &app.audit_screen;
     let who = screen.who.trim().to_lowercase();
     let newest = entries.iter().map(|e| e.at_unix_s).max().unwrap_or(0);
-    let now_s = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(newest, |d| i64::try_from(d.as_secs()).unwrap_or(newest));
+    // A clock before 1970 reads 0: the newest entry stands in for "now".
+    let now_s = match app.clock.now_unix_s() {
+        0 => newest,
+        s => s,
+    };
     let since_s = (screen.last_days > 0).then(|| now_s - i64::from(screen.last_days) * 86_400);
     // A date that does not parse narrows nothing (the screen says how to write one).
     let from_s = date_bound(&screen.from).0;

@@ -186,7 +186,7 @@ pub fn blocked_ui(app: &mut DeskApp, ui: &mut Ui) {
         return;
     }
     ui.separator();
-    let now = crate::store::now_unix_s();
+    let now = app.clock.now_unix_s();
     summary_ui(list, i18n, ui, now);
     ui.add_space(6.0);
     order_ui(app, ui);

@@ -178,7 +178,7 @@ fn ask_for_file(app: &mut DeskApp, ctx: &egui::Context, list: ExportList, format
     let filter = format_name(format, &app.i18n);
     let file_name = format!(
         "{}.{}",
-        list.file_stem(crate::store::now_unix_s()),
+        list.file_stem(app.clock.now_unix_s()),
         extension(format)
     );
     let start_dir = app

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use egui::{Color32, RichText};
 
 use crate::i18n::{I18n, Lang};
-use crate::model::{CameraId, SiteId};
+use crate::model::{CameraId, Clock, SiteId};
 use crate::services::health::monitor::{
     HealthMonitor, MonitorCommand, MonitorEvent, MonitorOptions,
 };
@@ -167,6 +167,8 @@ pub struct DeskApp {
     pub shortcuts_open: bool,
     /// A form a shortcut asked for while another form held typing: it opens once the user discards that typing.
     form_after_discard: Option<OpenForm>,
+    /// Where the desk's time comes from (the computer's, or a test's).
+    pub(crate) clock: Clock,
 }
 
 impl DeskApp {
@@ -216,7 +218,20 @@ impl DeskApp {
             prober_news_wait_ms: Arc::new(std::sync::atomic::AtomicU64::new(PROBER_NEWS_WAIT_MS)),
             shortcuts_open: false,
             form_after_discard: None,
+            clock: Clock::system(),
         }
+    }
+
+    /// Runs the desk on `clock` instead of the computer's (tests: a [`crate::model::ManualClock`]). Its
+    /// background work (registry worker, prober) follows the same clock. Before the first frame only.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock the desk reads.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Leaves a demo registry's cameras to a simulator elsewhere (benchmarks, `iccc-desk simulate`).
@@ -378,6 +393,7 @@ impl DeskApp {
                 self.db_path.clone(),
                 self.key_dir.clone(),
                 self.demo_cameras.clone(),
+                self.clock.clone(),
                 Arc::new(move || repaint.request_repaint()),
             ));
         }
@@ -395,7 +411,8 @@ impl DeskApp {
             .map(|pos| (pos, index.pin_state(pos)))
             .collect();
         self.map.on_pin_states(pins);
-        self.wall.on_changes(index, &self.i18n, &changes);
+        self.wall
+            .on_changes(index, &self.i18n, &changes, self.clock.now_unix_s());
     }
 
     /// Starts the prober once the registry is open; it keeps the wall's health fresh.
@@ -405,10 +422,11 @@ impl DeskApp {
         }
         let Some(ctx) = self.ctx.clone() else { return };
         let news_wait_ms = self.prober_news_wait_ms.clone();
-        self.monitor = Some(HealthMonitor::start(
+        self.monitor = Some(HealthMonitor::start_with_clock(
             self.db_path.clone(),
             self.key_dir.clone(),
             MonitorOptions::default(),
+            self.clock.clone(),
             // A sweep reports many times a second; one frame a second shows it (each frame costs a full
             // redraw, which on a software-rendered control-room PC is most of a core at frame rate).
             Arc::new(move || {

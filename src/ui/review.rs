@@ -118,7 +118,7 @@ fn counting_ui(app: &mut DeskApp, ui: &mut Ui, week: IsoWeek) {
         ui.spinner();
         ui.label(app.i18n.tr("review-counting"));
     });
-    if week != IsoWeek::containing(crate::store::now_unix_s()) {
+    if week != IsoWeek::containing(app.clock.now_unix_s()) {
         return;
     }
     let [cameras, integrated, blocked] = now_figures(app);
@@ -153,7 +153,7 @@ fn refresh_coverage(app: &mut DeskApp, ctx: &egui::Context) {
         let wake = ctx.clone();
         app.review.coverage_worker = CoverageWorker::spawn(move || wake.request_repaint()).ok();
     }
-    let now = crate::store::now_unix_s();
+    let now = app.clock.now_unix_s();
     let Some(index) = app.index() else { return };
     let key = (
         index.revision(),
@@ -192,7 +192,7 @@ pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
     let week = *app
         .review
         .week
-        .get_or_insert_with(|| IsoWeek::containing(crate::store::now_unix_s()));
+        .get_or_insert_with(|| IsoWeek::containing(app.clock.now_unix_s()));
     if app.review.asked != Some((week, revision)) {
         app.review.asked = Some((week, revision));
         // Until the worker answers, what is shown may be older than the registry.
@@ -218,7 +218,7 @@ pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
             ))
             .strong(),
         );
-        let now = IsoWeek::containing(crate::store::now_unix_s());
+        let now = IsoWeek::containing(app.clock.now_unix_s());
         if ui
             .add_enabled(week < now, egui::Button::new(i18n.tr("review-next-week")))
             .clicked()
@@ -250,7 +250,7 @@ pub fn review_ui(app: &mut DeskApp, ui: &mut Ui) {
     };
     if let Some(at) = app.review.computed_unix_s {
         ui.horizontal(|ui| {
-            let time = computed_time(at, crate::store::now_unix_s());
+            let time = computed_time(at, app.clock.now_unix_s());
             if app.review.is_updating {
                 ui.spinner();
                 ui.label(

@@ -92,7 +92,7 @@ impl DeskApp {
         self.status = Some((text.clone(), is_error));
         self.status_log.taken = self.status.clone();
         self.status_log.entries.push_front(StatusEntry {
-            at_unix_s: crate::store::now_unix_s(),
+            at_unix_s: self.clock.now_unix_s(),
             is_error,
             text,
             details,

@@ -281,6 +281,7 @@ impl WallState {
         index: &RegistryIndex,
         i18n: &I18n,
         changes: &[(CameraId, HealthState, HealthState)],
+        now_unix_s: i64,
     ) {
         if changes.is_empty() {
             return;
@@ -288,7 +289,7 @@ impl WallState {
         self.health_version += 1;
         self.changed_since_order
             .extend(changes.iter().map(|&(id, _, _)| id));
-        let now = crate::store::now_unix_s();
+        let now = now_unix_s;
         for &(id, before, after) in changes {
             // The first probe of a camera is not news.
             if before == HealthState::NotProbed {
@@ -418,7 +419,7 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
     let due = app
         .wall
         .rows_at
-        .is_none_or(|t| t.elapsed() >= HEALTH_REORDER);
+        .is_none_or(|t| app.clock.since(t) >= HEALTH_REORDER);
     // Tiles never move under the pointer or away from a selection (a double-click would open another camera):
     // the operator applies the new order with the "N changed" button.
     let wanted = (key.0, key.1, app.wall.health_version);
@@ -437,7 +438,7 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
         } else {
             app.wall.rows = task();
             app.wall.rows_for = Some(wanted);
-            app.wall.rows_at = Some(std::time::Instant::now());
+            app.wall.rows_at = Some(app.clock.now());
         }
     } else if health_changed && !due && !held {
         ui.ctx().request_repaint_after(HEALTH_REORDER);
@@ -450,7 +451,7 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
             Ok(Ok(rows)) => {
                 app.wall.rows = rows;
                 app.wall.rows_for = Some(key);
-                app.wall.rows_at = Some(std::time::Instant::now());
+                app.wall.rows_at = Some(app.clock.now());
             }
             Ok(Err(e)) => {
                 // The tiles shown stay; not retried for the same view (a panicking job would loop).
@@ -748,7 +749,7 @@ fn tile_ui(app: &mut DeskApp, ui: &mut Ui, id: CameraId, rect: Rect, missing: &m
     } else {
         "wall-no-picture"
     };
-    let now = crate::store::now_unix_s();
+    let now = app.clock.now_unix_s();
     // Nobody answers for it (a demo beyond the open-file limit): not a camera that went offline.
     let not_simulated = app.is_not_simulated(id);
     let seen = match last_online {
@@ -905,7 +906,7 @@ fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
             row("field-snapshot-url", camera.camera.snapshot_url.clone());
             row("field-stage", i18n.tr(&camera.stage.i18n_key()));
             if let Some(h) = &health {
-                let now = crate::store::now_unix_s();
+                let now = app.clock.now_unix_s();
                 row("wall-last-probe", ago(i18n, now, h.last_probe_unix_s));
                 row("wall-latency", format!("{} ms", h.latency_ms));
                 let mut video = h.codec.clone().unwrap_or_default();
@@ -919,7 +920,7 @@ fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
     ui.separator();
     match &app.wall.runs {
         Some((cid, runs)) if *cid == id => {
-            let now = crate::store::now_unix_s();
+            let now = app.clock.now_unix_s();
             let pct = |window: i64| {
                 uptime_pct(runs, now, window, PROBE_INTERVAL_S)
                     .map_or_else(|| "—".to_string(), |p| format!("{p:.1} %"))

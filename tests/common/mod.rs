@@ -5,6 +5,7 @@
 pub mod real_servers;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
@@ -59,6 +60,19 @@ impl Desk {
         )
     }
 
+    /// A desk (no demo simulator) whose time is `clock`: the test moves it on instead of sleeping.
+    pub fn harness_with_clock(&self, clock: iccc_desk::model::Clock) -> Harness<'static, DeskApp> {
+        self.harness_of(
+            DeskApp::new(
+                self.db.clone(),
+                self.keys.clone(),
+                Some(self.settings.clone()),
+            )
+            .without_demo_simulator()
+            .with_clock(clock),
+        )
+    }
+
     fn harness_of(&self, app: DeskApp) -> Harness<'static, DeskApp> {
         let mut harness = Harness::builder()
             .with_size([1400.0, 900.0])
@@ -79,8 +93,12 @@ impl Desk {
 }
 
 /// Steps the UI until the background worker has done its part (at most 20 s; the worker answers in ms).
+/// Between frames it waits, as eframe does, for the desk to ask for one (a background thread's wake, or a
+/// frame's own repaint request once its delay is up). Some conditions have no signal (a file a background
+/// thread writes after its news reached the screen): those are looked at again after [`UNSIGNALLED`].
 pub fn wait_until(harness: &mut Harness<'_, DeskApp>, what: &str, done: impl Fn(&DeskApp) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
+    let repaints = Repaints::listen(harness);
     loop {
         harness.step();
         if done(harness.state()) {
@@ -88,7 +106,56 @@ pub fn wait_until(harness: &mut Harness<'_, DeskApp>, what: &str, done: impl Fn(
             return;
         }
         assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(10));
+        repaints.wait_until_due(deadline.min(Instant::now() + UNSIGNALLED));
+    }
+}
+
+/// How long [`wait_until`] waits for a repaint request before it looks at its condition anyway.
+pub const UNSIGNALLED: Duration = Duration::from_millis(50);
+
+/// The desk's requests to be drawn again, as a window would get them.
+#[derive(Default)]
+pub struct Repaints {
+    /// When the earliest requested frame is due.
+    due: Mutex<Option<Instant>>,
+    asked: Condvar,
+}
+
+impl Repaints {
+    /// Listens to the desk's repaint requests from now on (the next frame picks up whatever came before).
+    pub fn listen(harness: &Harness<'_, DeskApp>) -> Arc<Self> {
+        let repaints = Arc::new(Self::default());
+        let heard = repaints.clone();
+        harness.ctx.set_request_repaint_callback(move |info| {
+            let at = Instant::now() + info.delay;
+            let mut due = heard.due.lock().unwrap_or_else(|e| e.into_inner());
+            if due.is_none_or(|d| at < d) {
+                *due = Some(at);
+            }
+            heard.asked.notify_all();
+        });
+        repaints
+    }
+
+    /// Blocks until a requested frame is due; false if `deadline` came first.
+    pub fn wait_until_due(&self, deadline: Instant) -> bool {
+        let mut due = self.due.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let now = Instant::now();
+            if due.is_some_and(|d| d <= now) {
+                *due = None;
+                return true;
+            }
+            if now >= deadline {
+                return false;
+            }
+            let until = due.map_or(deadline, |d| d.min(deadline));
+            due = self
+                .asked
+                .wait_timeout(due, until - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
     }
 }
 

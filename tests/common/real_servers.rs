@@ -106,6 +106,7 @@ fn stop_child(child: &mut Option<Child>, stdin: &mut Option<ChildStdin>) -> bool
         if let Ok(Some(_)) = c.try_wait() {
             return true;
         }
+        // Kept: std cannot wait for a child with a timeout; the child exits within milliseconds.
         thread::sleep(Duration::from_millis(5));
     }
     let _ = c.kill();
@@ -302,6 +303,7 @@ impl RtspCamera {
                     panic!("the RTSP test camera cannot run here: {SETUP_HINT}. Its log:\n{log}")
                 }
                 Some(EXIT_CANNOT_LISTEN) if self.port != 0 && Instant::now() < deadline => {
+                    // Kept: the port is still held by an earlier run; nothing signals when the kernel frees it.
                     thread::sleep(Duration::from_millis(100));
                 }
                 _ => panic!("RTSP test camera exited at start ({status}); its log:\n{log}"),
@@ -430,6 +432,7 @@ impl SnapshotServer {
                 self.port,
                 read_log(&self.dir.path().join("error.log"))
             );
+            // Kept: the port is freed by the kernel after the old server exits; nothing signals when.
             thread::sleep(Duration::from_millis(100));
         }
     }
@@ -491,6 +494,7 @@ impl SnapshotServer {
                     read_log(&error_log)
                 );
             }
+            // Kept: Apache is another process; nothing signals its readiness but the port answering.
             thread::sleep(Duration::from_millis(5));
         }
     }
@@ -646,6 +650,7 @@ fn accept_loop(
                     handlers.push(handler);
                 }
             }
+            // Kept: the accept loop is non-blocking so that it sees the stop flag; a real server's idle wait.
             Err(_) => thread::sleep(Duration::from_millis(10)),
         }
         handlers.retain(|h| !h.is_finished());
@@ -687,6 +692,7 @@ impl Conn {
             if !self.alive() {
                 return false;
             }
+            // Kept: a deliberately slow camera (protocol behaviour under test), in short steps to see a stop.
             thread::sleep(Duration::from_millis(20).min(until - Instant::now()));
         }
         self.alive()
@@ -960,6 +966,7 @@ impl CannedServer {
                                 handlers.push(thread::spawn(move || conn.serve_canned(&*answer)));
                             }
                         }
+                        // Kept: the accept loop is non-blocking so that it sees the stop flag; a real server's idle wait.
                         Err(_) => thread::sleep(Duration::from_millis(5)),
                     }
                     handlers.retain(|h| !h.is_finished());
@@ -1210,6 +1217,7 @@ impl LighttpdSnapshotServer {
                     read_log(&error_log)
                 );
             }
+            // Kept: lighttpd is another process; nothing signals its readiness but the port answering.
             thread::sleep(Duration::from_millis(5));
         }
     }

@@ -9,9 +9,9 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::prober::{ProbeSchedule, SweepOptions, is_due, sweep};
+use super::prober::{ProbeSchedule, SweepOptions, is_due, sweep_on};
 use super::result_batch::{ResultBatcher, Written};
-use crate::model::CameraId;
+use crate::model::{CameraId, Clock};
 use crate::store::{HealthRecord, Observation, OpenOptions, Store};
 
 /// How the monitor runs.
@@ -133,6 +133,17 @@ impl HealthMonitor {
         options: MonitorOptions,
         wake: Arc<dyn Fn() + Send + Sync>,
     ) -> Self {
+        Self::start_with_clock(db, key_dir, options, Clock::system(), wake)
+    }
+
+    /// [`HealthMonitor::start`] on `clock`: the schedule, the batches and the waits between sweeps follow it.
+    pub fn start_with_clock(
+        db: PathBuf,
+        key_dir: PathBuf,
+        options: MonitorOptions,
+        clock: Clock,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> Self {
         let (cmd_tx, cmd_rx) = mpsc::channel();
         let (ev_tx, ev_rx) = mpsc::channel();
         let shared = Arc::new(Shared {
@@ -151,9 +162,19 @@ impl HealthMonitor {
                     wake();
                 };
                 supervise(
-                    || run(&db, &key_dir, options, &cmd_rx, &thread_shared, &out),
+                    || {
+                        run(
+                            &db,
+                            &key_dir,
+                            options,
+                            &clock,
+                            &cmd_rx,
+                            &thread_shared,
+                            &out,
+                        )
+                    },
                     &out,
-                    |pause| match cmd_rx.recv_timeout(pause) {
+                    |pause| match clock.recv_timeout(&cmd_rx, pause) {
                         Err(RecvTimeoutError::Disconnected) => false,
                         // A command during the pause (the operator pressed something): start again now.
                         Ok(_) | Err(RecvTimeoutError::Timeout) => true,
@@ -252,6 +273,7 @@ fn run(
     db: &std::path::Path,
     key_dir: &std::path::Path,
     options: MonitorOptions,
+    clock: &Clock,
     commands: &Receiver<MonitorCommand>,
     shared: &Shared,
     out: &dyn Fn(MonitorEvent),
@@ -280,9 +302,9 @@ fn run(
     // Kept in memory and updated from our own results, so scheduling never re-reads every camera's health.
     let mut schedule: ProbeSchedule = store.probe_schedule().map_err(|e| e.to_string())?;
     // Results not yet written (the registry was busy); kept across sweeps.
-    let mut batch = ResultBatcher::default();
+    let mut batch = ResultBatcher::with_clock(super::result_batch::MAX_HELD, clock.clone());
     loop {
-        match commands.recv_timeout(Duration::from_secs(1)) {
+        match clock.recv_timeout(commands, Duration::from_secs(1)) {
             Ok(
                 MonitorCommand::SetRunning(_)
                 | MonitorCommand::ProbeNow(_)
@@ -306,13 +328,13 @@ fn run(
                 loaded_at = None;
             }
         }
-        if loaded_at.is_none_or(|t| t.elapsed() >= TARGETS_REFRESH) {
+        if loaded_at.is_none_or(|t| clock.since(t) >= TARGETS_REFRESH) {
             ids = store.probe_target_ids().map_err(|e| e.to_string())?;
-            loaded_at = Some(Instant::now());
+            loaded_at = Some(clock.now());
         }
         let running = &shared.running;
         let due: Vec<CameraId> = if running.load(Ordering::Relaxed) {
-            let now = crate::store::now_unix_s();
+            let now = clock.now_unix_s();
             let skip = shared
                 .skip
                 .lock()
@@ -365,7 +387,7 @@ fn run(
         let cancel = AtomicBool::new(false);
         let mut failure = None;
         batch.begin_sweep();
-        let report = sweep(next, &options.sweep, &cancel, |o| {
+        let report = sweep_on(next, &options.sweep, clock, &cancel, |o| {
             probed += 1;
             if failure.is_some() {
                 return;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::probe::{ProbeOptions, probe_camera};
-use crate::model::{CameraId, Finding, HealthState, ProbeTarget, ProbeTargets};
+use crate::model::{CameraId, Clock, Finding, HealthState, ProbeTarget, ProbeTargets};
 use crate::store::Observation;
 
 /// How a sweep runs.
@@ -33,7 +33,8 @@ impl Default for SweepOptions {
     }
 }
 
-/// Spaces probe starts evenly: each worker takes the next start time, then sleeps until it.
+/// Spaces probe starts evenly: each worker takes the next start time, then sleeps until it. Real time, not the
+/// sweep's clock: the pace protects the computer's CPU and network, which a test's clock does not slow down.
 struct Pacer {
     gap: Duration,
     next: Mutex<Instant>,
@@ -90,7 +91,29 @@ where
     T: IntoIterator<Item = ProbeTarget>,
     T::IntoIter: Send,
 {
-    sweep_with(targets, options, cancel, &probe_camera, on_result)
+    sweep_with(
+        targets,
+        options,
+        &Clock::system(),
+        cancel,
+        &probe_camera,
+        on_result,
+    )
+}
+
+/// [`sweep`] stamping each result with `clock`'s time (the desk's prober on a test's clock).
+pub fn sweep_on<T>(
+    targets: T,
+    options: &SweepOptions,
+    clock: &Clock,
+    cancel: &AtomicBool,
+    on_result: impl FnMut(Observation),
+) -> SweepReport
+where
+    T: IntoIterator<Item = ProbeTarget>,
+    T::IntoIter: Send,
+{
+    sweep_with(targets, options, clock, cancel, &probe_camera, on_result)
 }
 
 /// The text of a caught panic.
@@ -124,6 +147,7 @@ fn probe_guarded(
 pub fn sweep_with<T>(
     targets: T,
     options: &SweepOptions,
+    clock: &Clock,
     cancel: &AtomicBool,
     probe: &(dyn Fn(&ProbeTarget, &ProbeOptions) -> Finding + Sync),
     mut on_result: impl FnMut(Observation),
@@ -160,7 +184,7 @@ where
                     let finding = probe_guarded(probe, &target, &options.probe);
                     let observation = Observation {
                         camera_id: target.camera_id,
-                        at_unix_s: crate::store::now_unix_s(),
+                        at_unix_s: clock.now_unix_s(),
                         finding,
                     };
                     if tx.send(observation).is_err() {
@@ -316,7 +340,9 @@ mod tests {
             concurrency: 3,
             ..Default::default()
         };
-        let report = sweep_with(targets, &options, &cancel, &probe, |o| seen.push(o));
+        let report = sweep_with(targets, &options, &Clock::system(), &cancel, &probe, |o| {
+            seen.push(o)
+        });
         assert_eq!(report.probed, 10);
         let broken = seen.iter().find(|o| o.camera_id == 3).unwrap();
         assert_eq!(broken.finding.state, HealthState::StreamError);

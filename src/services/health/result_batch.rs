@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::model::Clock;
 use crate::store::{Observation, Store, StoreError};
 
 /// Results are written in batches of this many, or after [`BATCH_AGE`], whichever comes first.
@@ -36,6 +37,8 @@ pub struct ResultBatcher {
     /// After a busy registry: no write is tried before this.
     retry_at: Option<Instant>,
     max_held: usize,
+    /// Batch ages and retries are measured on this clock.
+    clock: Clock,
 }
 
 impl Default for ResultBatcher {
@@ -47,11 +50,17 @@ impl Default for ResultBatcher {
 impl ResultBatcher {
     /// A batcher that holds at most `max_held` results while the registry is busy.
     pub fn new(max_held: usize) -> Self {
+        Self::with_clock(max_held, Clock::system())
+    }
+
+    /// [`ResultBatcher::new`] measuring batch ages and retries on `clock`.
+    pub fn with_clock(max_held: usize, clock: Clock) -> Self {
         Self {
             pending: Vec::with_capacity(BATCH),
-            last_write_at: Instant::now(),
+            last_write_at: clock.now(),
             retry_at: None,
             max_held: max_held.max(1),
+            clock,
         }
     }
 
@@ -66,12 +75,12 @@ impl ResultBatcher {
 
     /// A sweep begins: its first batch is measured from now.
     pub fn begin_sweep(&mut self) {
-        self.last_write_at = Instant::now();
+        self.last_write_at = self.clock.now();
     }
 
     /// Whether a write may be tried now: not within [`HELD_RETRY`] of finding the registry busy.
     pub fn may_try(&self) -> bool {
-        self.retry_at.is_none_or(|t| Instant::now() >= t)
+        self.retry_at.is_none_or(|t| self.clock.now() >= t)
     }
 
     /// Takes one result; writes the batch when it is full or old enough (and the registry was not just found
@@ -82,7 +91,8 @@ impl ResultBatcher {
         observation: Observation,
     ) -> Result<Option<Written>, StoreError> {
         self.pending.push(observation);
-        let batch_due = self.pending.len() >= BATCH || self.last_write_at.elapsed() >= BATCH_AGE;
+        let batch_due =
+            self.pending.len() >= BATCH || self.clock.since(self.last_write_at) >= BATCH_AGE;
         if !batch_due || !self.may_try() {
             return Ok(None);
         }
@@ -98,13 +108,13 @@ impl ResultBatcher {
         match store.record_observations(&self.pending) {
             Ok(()) => {
                 self.retry_at = None;
-                self.last_write_at = Instant::now();
+                self.last_write_at = self.clock.now();
                 Ok(Written::Stored(std::mem::take(&mut self.pending)))
             }
             Err(StoreError::Busy) => {
                 let excess = self.pending.len().saturating_sub(self.max_held);
                 self.pending.drain(..excess);
-                self.retry_at = Some(Instant::now() + HELD_RETRY);
+                self.retry_at = Some(self.clock.now() + HELD_RETRY);
                 Ok(Written::Held(self.pending.len()))
             }
             Err(e) => Err(e),
@@ -129,14 +139,13 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_busy_registry_holds_the_newest_results_and_a_later_write_stores_them() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("registry.sqlite");
+    /// A registry with one camera; its id.
+    fn registry(dir: &std::path::Path) -> (Store, i64) {
+        let db = dir.join("registry.sqlite");
         let mut store = Store::open(
             &db,
             &OpenOptions {
-                key_dir: dir.path().join("keys"),
+                key_dir: dir.join("keys"),
             },
         )
         .unwrap();
@@ -153,6 +162,14 @@ mod tests {
             .add_camera(&actor, site.id, &camera, &PasswordEdit::Keep)
             .unwrap()
             .id;
+        (store, camera)
+    }
+
+    #[test]
+    fn a_busy_registry_holds_the_newest_results_and_a_later_write_stores_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("registry.sqlite");
+        let (mut store, camera) = registry(dir.path());
 
         // Another program's long write transaction.
         let importer = rusqlite::Connection::open(&db).unwrap();
@@ -174,5 +191,57 @@ mod tests {
         assert!(batch.is_empty() && batch.may_try());
         let health = store.health().unwrap();
         assert_eq!(health[&camera].last_probe_unix_s, 1_795_564_803);
+    }
+
+    /// Driven by a manual clock: a batch is written when it is half a second old (not before), and after a busy
+    /// registry no write is tried for 5 s of clock time, even with a full batch waiting.
+    #[test]
+    fn batches_wait_for_their_age_and_a_busy_registry_is_tried_again_after_5_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("registry.sqlite");
+        let (mut store, camera) = registry(dir.path());
+        let manual = crate::model::ManualClock::starting_at(1_795_564_800);
+        let mut batch = ResultBatcher::with_clock(MAX_HELD, manual.clock());
+        batch.begin_sweep();
+        assert!(batch.add(&mut store, offline(camera, 1)).unwrap().is_none());
+        manual.advance(BATCH_AGE - Duration::from_millis(1));
+        assert!(
+            batch.add(&mut store, offline(camera, 2)).unwrap().is_none(),
+            "not yet half a second"
+        );
+        manual.advance(Duration::from_millis(1));
+        let Some(Written::Stored(stored)) = batch.add(&mut store, offline(camera, 3)).unwrap()
+        else {
+            panic!("a batch half a second old is written");
+        };
+        assert_eq!(stored.len(), 3);
+
+        let importer = rusqlite::Connection::open(&db).unwrap();
+        importer.execute_batch("BEGIN IMMEDIATE").unwrap();
+        manual.advance(BATCH_AGE);
+        assert!(matches!(
+            batch.add(&mut store, offline(camera, 4)).unwrap(),
+            Some(Written::Held(1))
+        ));
+        importer.execute_batch("COMMIT").unwrap();
+        manual.advance(HELD_RETRY - Duration::from_millis(1));
+        assert!(!batch.may_try());
+        for at in 5..5 + BATCH as i64 {
+            assert!(
+                batch
+                    .add(&mut store, offline(camera, at))
+                    .unwrap()
+                    .is_none(),
+                "no write within 5 s of a busy registry"
+            );
+        }
+        manual.advance(Duration::from_millis(1));
+        assert!(batch.may_try());
+        let Some(Written::Stored(stored)) = batch.add(&mut store, offline(camera, 999)).unwrap()
+        else {
+            panic!("tried again after 5 s");
+        };
+        assert_eq!(stored.len(), BATCH + 2);
+        assert_eq!(store.health().unwrap()[&camera].last_probe_unix_s, 999);
     }
 }

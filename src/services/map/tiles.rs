@@ -247,17 +247,33 @@ mod tests {
         bytes
     }
 
-    /// Collects events until `done` says enough, or fails after a few seconds.
-    fn events_until(loader: &TileLoader, done: impl Fn(&[TileEvent]) -> bool) -> Vec<TileEvent> {
+    /// A wake that says so on a channel.
+    fn wake_channel() -> (Arc<dyn Fn() + Send + Sync>, mpsc::Receiver<()>) {
+        let (tx, rx) = mpsc::channel();
+        let tx = Mutex::new(tx);
+        (
+            Arc::new(move || {
+                let _ = tx.lock().unwrap().send(());
+            }),
+            rx,
+        )
+    }
+
+    /// Collects events until `done` says enough, waiting for the loader's wakes; fails after a few seconds.
+    fn events_until(
+        loader: &TileLoader,
+        woken: &mpsc::Receiver<()>,
+        done: impl Fn(&[TileEvent]) -> bool,
+    ) -> Vec<TileEvent> {
         let deadline = Instant::now() + Duration::from_secs(10);
-        let mut events = Vec::new();
+        let mut events = loader.poll();
         while !done(&events) {
+            let left = deadline.saturating_duration_since(Instant::now());
             assert!(
-                Instant::now() < deadline,
+                woken.recv_timeout(left).is_ok(),
                 "no answer from the loader: {events:?}"
             );
             events.extend(loader.poll());
-            std::thread::sleep(Duration::from_millis(2));
         }
         events
     }
@@ -312,13 +328,15 @@ mod tests {
         // The loader waits in `wake` after opening until the test lets it go.
         let (gate, held) = mpsc::channel::<()>();
         let held = Mutex::new(held);
+        let (wake, woken) = wake_channel();
         let loader = TileLoader::open(
             PathBuf::from(PLAIN),
             Arc::new(move || {
+                wake();
                 let _ = held.lock().unwrap().recv();
             }),
         );
-        let opened = events_until(&loader, |events| !events.is_empty());
+        let opened = events_until(&loader, &woken, |events| !events.is_empty());
         assert!(
             matches!(&opened[..], [TileEvent::Opened(Ok(_))]),
             "{opened:?}"
@@ -333,9 +351,15 @@ mod tests {
         ];
         loader.want(in_view);
         drop(gate);
-        let events = events_until(&loader, |events| events.len() == 3);
-        std::thread::sleep(Duration::from_millis(50));
-        assert!(loader.poll().is_empty(), "the duplicate is loaded once");
+        let events = events_until(&loader, &woken, |events| events.len() == 3);
+        // One more wish: its tile is the next event (a second load of the duplicate would come first).
+        let sentinel = TileId { z: 1, x: 0, y: 0 };
+        loader.want(vec![sentinel]);
+        let after = events_until(&loader, &woken, |events| !events.is_empty());
+        assert!(
+            matches!(&after[..], [TileEvent::Loaded(DecodedTile { tile, .. }) | TileEvent::Missing(tile)] if *tile == sentinel),
+            "the duplicate is loaded once: {after:?}"
+        );
         let answered: Vec<(TileId, &str)> = events
             .iter()
             .map(|e| match e {
@@ -365,21 +389,27 @@ mod tests {
     fn dropping_the_loader_ends_its_thread() {
         let wakes = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&wakes);
+        let (tx, woken) = mpsc::channel();
+        let tx = Mutex::new(tx);
+        // The thread holds the only reference to `wake`: the channel closes when the thread lets it go.
         let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
             counter.fetch_add(1, Ordering::Relaxed);
+            let _ = tx.lock().unwrap().send(());
         });
-        let loader = TileLoader::open(PathBuf::from(PLAIN), Arc::clone(&wake));
-        events_until(&loader, |events| !events.is_empty());
+        let loader = TileLoader::open(PathBuf::from(PLAIN), wake);
+        events_until(&loader, &woken, |events| !events.is_empty());
         assert!(wakes.load(Ordering::Relaxed) >= 1);
         drop(loader);
-        // The thread held the other reference to `wake`; it lets go when it ends.
         let deadline = Instant::now() + Duration::from_secs(10);
-        while Arc::strong_count(&wake) > 1 {
-            assert!(
-                Instant::now() < deadline,
-                "the loader thread is still running"
-            );
-            std::thread::sleep(Duration::from_millis(2));
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match woken.recv_timeout(left) {
+                Ok(()) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    panic!("the loader thread is still running")
+                }
+            }
         }
     }
 }

@@ -292,7 +292,7 @@ impl Worker {
         for i in idle {
             self.close(i);
         }
-        let slot = slot_of(unix_now().0);
+        let slot = slot_of(unix_now(&self.shared.clock).0);
         if slot == self.slot {
             return;
         }

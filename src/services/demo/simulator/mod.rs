@@ -42,7 +42,7 @@ use md5::{Digest as _, Md5};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 
-use crate::model::{CameraId, CameraKind, HealthState, PasswordState, nvr_channel_url};
+use crate::model::{CameraId, CameraKind, Clock, HealthState, PasswordState, nvr_channel_url};
 use crate::services::demo::SplitMix64;
 use crate::store::{Store, StoreError};
 
@@ -184,11 +184,10 @@ fn slow_delay_ms(seed: u64, id: CameraId, slot: i64) -> u64 {
         + hash3(seed ^ 0x510F, id as u64, slot as u64) % (SLOW_DELAY_MS.1 - SLOW_DELAY_MS.0 + 1)
 }
 
-fn unix_now() -> (i64, u32) {
-    let d = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    (d.as_secs() as i64, d.subsec_millis())
+/// Wall time on `clock`: whole seconds, and the milliseconds into the second.
+fn unix_now(clock: &Clock) -> (i64, u32) {
+    let ms = clock.now_unix_ms();
+    (ms.div_euclid(1000), ms.rem_euclid(1000) as u32)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -399,7 +398,7 @@ struct StartInfo {
 }
 
 /// How the simulator starts.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SimOptions {
     /// Seed of the behaviour mix.
     pub seed: u64,
@@ -414,6 +413,10 @@ pub struct SimOptions {
     /// Run the simulator's threads at a lower CPU priority, as background work of a desk window (the desk's own
     /// prober runs at the same priority, so the two share the cores fairly and the window comes first).
     pub background: bool,
+    /// The wall time the cameras live by: their minute's behaviours and the time drawn on their pictures
+    /// (tests: a [`crate::model::ManualClock`], so a minute turns only when the test says). Delays that are
+    /// the cameras' protocol behaviour (a slow camera, an idle connection closed) stay in real time.
+    pub clock: Clock,
 }
 
 impl Simulator {
@@ -434,6 +437,7 @@ impl Simulator {
         let started = Instant::now();
         let snapshot = store.load_snapshot()?;
         let mut builder = Builder::new(options.seed);
+        builder.clock = options.clock.clone();
         for c in &snapshot.cameras {
             let stream = url::Url::parse(c.camera.stream_url.trim())
                 .ok()
@@ -596,7 +600,7 @@ impl Simulator {
             skipped_example: self.info.skipped_example.clone(),
             passwords_unreadable: self.info.passwords_unreadable,
             over_file_limit: self.info.over_file_limit,
-            mix: self.mix_at(unix_now().0),
+            mix: self.mix_at(unix_now(&self.shared.clock).0),
             processes: 1,
             threads: self.info.threads,
             started_ms: self.info.started_in.as_millis() as u64,
@@ -727,6 +731,7 @@ mod tests {
             listeners: Vec::new(),
             stop: AtomicBool::new(false),
             counters: Counters::default(),
+            clock: Clock::system(),
         };
         (shared, cam)
     }

@@ -143,6 +143,8 @@ pub(super) struct Shared {
     pub(super) listeners: Vec<ListenerMeta>,
     pub(super) stop: AtomicBool,
     pub(super) counters: Counters,
+    /// Wall time of the cameras (their minute, their pictures' clock).
+    pub(super) clock: Clock,
 }
 
 impl Shared {
@@ -190,6 +192,7 @@ pub(super) struct Builder {
     pub(super) listeners: Vec<ListenerMeta>,
     pub(super) by_addr: HashMap<SocketAddrV4, u32>,
     pub(super) info: StartInfo,
+    pub(super) clock: Clock,
 }
 
 pub(super) const IP_SIZES: [((u32, u32), f64); 4] = [
@@ -210,6 +213,7 @@ impl Builder {
             listeners: Vec::new(),
             by_addr: HashMap::new(),
             info: StartInfo::default(),
+            clock: Clock::system(),
         }
     }
 
@@ -468,6 +472,7 @@ impl Builder {
             listeners: self.listeners,
             stop: AtomicBool::new(false),
             counters: Counters::default(),
+            clock: self.clock,
         });
         let handles = start_workers(&shared, polls, locals, &wakers, background)?;
         self.info.started_in = started.elapsed();
@@ -585,7 +590,7 @@ fn start_workers(
     let threads = polls.len();
     let mut handles = Vec::new();
     for (t, (poll, listeners)) in polls.into_iter().zip(locals).enumerate() {
-        let worker = Worker {
+        let mut worker = Worker {
             shared: Arc::clone(shared),
             poll,
             listeners,
@@ -595,6 +600,9 @@ fn start_workers(
             max_conns: MAX_CONNECTIONS / threads,
             slot: i64::MIN,
         };
+        // This minute's offline cameras stop listening before `start` returns: a prober that connects at once
+        // must not reach a listener that is about to close (its connection would be reset).
+        worker.tick(Instant::now());
         let handle = std::thread::Builder::new()
             .name(format!("camera-sim-{t}"))
             .spawn(move || {

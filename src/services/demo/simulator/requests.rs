@@ -232,7 +232,7 @@ impl Shared {
     }
 
     pub(super) fn respond(&self, l: u32, req: &Request) -> Reply {
-        let (unix_s, unix_ms) = unix_now();
+        let (unix_s, unix_ms) = unix_now(&self.clock);
         let slot = slot_of(unix_s);
         let proto = self.listeners[l as usize].proto;
         let cam_idx = self.camera_for(l, req);

@@ -71,14 +71,17 @@ pub struct DeskSimulationStart {
 /// open-file limit, `program` (this program, or `None` when there is none to run) is started as helper
 /// processes `program simulate --shard I/N`, so every camera is simulated; failing that, the cameras that fit
 /// are simulated here and the rest are named in [`DeskSimulationStart::not_simulated`].
+/// `clock` is the in-process cameras' wall time; helper processes live by the computer's.
 pub fn start_for_desk(
     store: &Store,
     key_dir: &std::path::Path,
     program: Option<&std::path::Path>,
+    clock: crate::model::Clock,
 ) -> Result<DeskSimulationStart, SimError> {
     let options = SimOptions {
         seed: DESK_SEED,
         background: true,
+        clock,
         ..Default::default()
     };
     let (listeners, hard) = match Simulator::start_with(store, &options) {
@@ -133,7 +136,7 @@ pub fn start_for_desk(
         store,
         &SimOptions {
             fit_file_limit: true,
-            ..options
+            ..options.clone()
         },
     )?;
     let mut not_simulated = sim.over_file_limit_ids().to_vec();

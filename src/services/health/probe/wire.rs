@@ -467,11 +467,13 @@ mod tests {
         std::thread::spawn(move || {
             if let Ok((mut s, _)) = listener.accept() {
                 for (bytes, pause_ms) in pieces {
+                    // A camera that sends its answer late or in pieces: the protocol behaviour under test.
                     std::thread::sleep(Duration::from_millis(pause_ms));
                     if s.write_all(&bytes).is_err() {
                         return;
                     }
                 }
+                // Holds the connection open a while, as a camera does, so the client sees no early close.
                 std::thread::sleep(Duration::from_millis(300));
             }
         });
