@@ -838,7 +838,7 @@ pub enum ExportJobError {
 impl ExportJobError {
     pub fn message(&self, i18n: &I18n) -> String {
         match self {
-            Self::Read(e) => e.to_string(),
+            Self::Read(e) => e.words(i18n),
             Self::Write(e) => e.message(i18n),
         }
     }
