@@ -945,3 +945,14 @@ simulator-error-in-use = { $address } is already in use: is another simulator (o
 # A failed task or import in the status bar: the error's own sentence (it says what was not done).
 status-task-failed = { $error }
 status-import-failed = { $error }
+
+## The command line's own failures and progress lines
+cli-error-line = iccc-desk: { $message }
+cli-error-in-file = { $path }: { $error }
+cli-error-flag = --{ $flag }: { $error }
+cli-error-json-results = cannot write the results as JSON: { $detail }
+cli-error-json-report = cannot write the report as JSON: { $detail }
+cli-error-json-figures = cannot write the figures as JSON: { $detail }
+cli-error-ctrl-c = cannot catch Ctrl-C: { $detail }
+cli-error-no-program = cannot find this program: { $detail }
+cli-import-progress-line = importing: { $percent } %

@@ -890,3 +890,14 @@ demo-error-size = डेमो रजिस्टर में { $min } से {
 simulator-error-in-use = { $address } पहले से उपयोग में है: क्या कोई दूसरा सिम्युलेटर (या डेमो रजिस्टर दिखाती डेस्क) चल रहा है?
 status-task-failed = { $error }
 status-import-failed = { $error }
+
+## कमांड लाइन की अपनी त्रुटियाँ और प्रगति की पंक्तियाँ
+cli-error-line = iccc-desk: { $message }
+cli-error-in-file = { $path }: { $error }
+cli-error-flag = --{ $flag }: { $error }
+cli-error-json-results = परिणाम JSON में नहीं लिखे जा सके: { $detail }
+cli-error-json-report = रिपोर्ट JSON में नहीं लिखी जा सकी: { $detail }
+cli-error-json-figures = आँकड़े JSON में नहीं लिखे जा सके: { $detail }
+cli-error-ctrl-c = Ctrl-C पकड़ा नहीं जा सका: { $detail }
+cli-error-no-program = यह प्रोग्राम खोजा नहीं जा सका: { $detail }
+cli-import-progress-line = आयात: { $percent } %

@@ -106,6 +106,21 @@ fn known_words(i18n: &I18n, e: &(dyn Error + 'static)) -> Option<String> {
             WorkerError::Import(e) => known_words(i18n, e),
         };
     }
+    if let Some(e) = e.downcast_ref::<crate::services::health::monitor::MonitorError>() {
+        use crate::services::health::monitor::MonitorError;
+        return match e {
+            MonitorError::Store(e) => Some(e.words(i18n)),
+            // A defect's own text: English in an English desk, "see the details" in another.
+            MonitorError::Panicked(_) => None,
+            MonitorError::Thread(source) => Some(i18n.tr_args(
+                "worker-error-thread",
+                &[
+                    ("thread", "health-monitor".to_string()),
+                    ("reason", i18n.tr(io_kind_key(source.kind()))),
+                ],
+            )),
+        };
+    }
     if let Some(e) = e.downcast_ref::<CommitError>() {
         return Some(match e {
             CommitError::RegistryChanged => i18n.tr("import-error-registry-changed"),

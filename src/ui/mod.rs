@@ -467,16 +467,18 @@ impl DeskApp {
                     due,
                     probes_per_min,
                 } => self.wall.sweep_progress = Some((probed, due, probes_per_min)),
-                MonitorEvent::Failed(e) => self.status = Some((e, true)),
+                MonitorEvent::Failed(e) => self.report_worker_error("status-task-failed", &e),
                 MonitorEvent::Restarting {
                     error,
                     restarts,
                     retry_in_s,
                 } => {
+                    let (words, _) =
+                        crate::services::error_words::error_text(&self.i18n, &error);
                     let text = self.i18n.tr_args(
                         "wall-prober-restarting",
                         &[
-                            ("error", error),
+                            ("error", words),
                             ("restarts", restarts.to_string()),
                             ("seconds", retry_in_s.to_string()),
                         ],
