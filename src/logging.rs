@@ -40,7 +40,11 @@ pub fn init() {
         Err(e) => {
             use std::io::Write as _;
             // A closed stderr must not stop the program either.
-            let _ = writeln!(std::io::stderr(), "iccc-desk: no log in {}: {e}", dir.display());
+            let _ = writeln!(
+                std::io::stderr(),
+                "iccc-desk: no log in {}: {e}",
+                dir.display()
+            );
             return;
         }
     };

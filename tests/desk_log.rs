@@ -105,7 +105,11 @@ fn probes_and_imports_are_logged_in_the_data_folder_without_passwords() {
     let dir = Dir::new();
     let camera = registry_with_a_dead_camera(&dir);
     let out = dir.run(&["probe", "--once", "--timeout-ms", "1000"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let list = dir.path("police-list.csv");
     std::fs::write(
@@ -118,12 +122,19 @@ fn probes_and_imports_are_logged_in_the_data_folder_without_passwords() {
     )
     .unwrap();
     let out = dir.run(&["import", list.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let logs = dir.logs();
     assert_eq!(logs.len(), 1, "one file for today: {logs:?}");
     let (name, text) = &logs[0];
-    assert!(name.starts_with("iccc-desk.") && name.ends_with(".log"), "{name}");
+    assert!(
+        name.starts_with("iccc-desk.") && name.ends_with(".log"),
+        "{name}"
+    );
     // The probe's finding for the camera, and the import's outcome with its file's name.
     assert!(
         text.lines()
@@ -143,19 +154,30 @@ fn only_the_last_seven_log_files_are_kept() {
     let dir = Dir::new();
     std::fs::create_dir_all(dir.log_dir()).unwrap();
     for day in 1..=12 {
-        let old = dir.log_dir().join(format!("iccc-desk.2026-01-{day:02}.log"));
+        let old = dir
+            .log_dir()
+            .join(format!("iccc-desk.2026-01-{day:02}.log"));
         std::fs::write(old, "old\n").unwrap();
     }
     // Something else in the folder is not the desk's to delete.
     std::fs::write(dir.log_dir().join("notes.txt"), "mine\n").unwrap();
     registry_with_a_dead_camera(&dir);
     let out = dir.run(&["stats"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let logs: Vec<_> = dir
         .logs()
         .into_iter()
         .filter(|(n, _)| n.starts_with("iccc-desk."))
         .collect();
-    assert_eq!(logs.len(), 7, "{:?}", logs.iter().map(|l| &l.0).collect::<Vec<_>>());
+    assert_eq!(
+        logs.len(),
+        7,
+        "{:?}",
+        logs.iter().map(|l| &l.0).collect::<Vec<_>>()
+    );
     assert!(Path::new(&dir.log_dir().join("notes.txt")).exists());
 }

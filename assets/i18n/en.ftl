@@ -956,3 +956,7 @@ cli-error-json-figures = cannot write the figures as JSON: { $detail }
 cli-error-ctrl-c = cannot catch Ctrl-C: { $detail }
 cli-error-no-program = cannot find this program: { $detail }
 cli-import-progress-line = importing: { $percent } %
+map-tile-error-unreadable = tile { $tile } cannot be read: { $detail }
+map-tile-error-not-a-picture = tile { $tile } is not a PNG, JPEG or WebP picture
+map-tile-error-undecodable = tile { $tile } is not a picture that decodes: { $detail }
+map-tile-error-too-large = tile { $tile } is { NUMBER($width, useGrouping: "false") }×{ NUMBER($height, useGrouping: "false") } pixels, more than the { NUMBER($max, useGrouping: "false") }×{ NUMBER($max, useGrouping: "false") } a map tile may have

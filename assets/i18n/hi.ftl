@@ -901,3 +901,7 @@ cli-error-json-figures = आँकड़े JSON में नहीं लि�
 cli-error-ctrl-c = Ctrl-C पकड़ा नहीं जा सका: { $detail }
 cli-error-no-program = यह प्रोग्राम खोजा नहीं जा सका: { $detail }
 cli-import-progress-line = आयात: { $percent } %
+map-tile-error-unreadable = टाइल { $tile } पढ़ी नहीं जा सकी (विवरण देखें)
+map-tile-error-not-a-picture = टाइल { $tile } PNG, JPEG या WebP चित्र नहीं है
+map-tile-error-undecodable = टाइल { $tile } ऐसा चित्र नहीं है जो खुल सके (विवरण देखें)
+map-tile-error-too-large = टाइल { $tile } { $width }×{ $height } पिक्सेल की है, किसी नक्शा टाइल की सीमा { $max }×{ $max } से अधिक

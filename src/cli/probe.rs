@@ -144,10 +144,9 @@ fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError>
             let text =
                 serde_json::to_string(&serde_json::json!({"cameras": lines, "summary": report}))
                     .map_err(|e| {
-                        CliError::Failed(english.tr_args(
-                            "cli-error-json-results",
-                            &[("detail", e.to_string())],
-                        ))
+                        CliError::Failed(
+                            english.tr_args("cli-error-json-results", &[("detail", e.to_string())]),
+                        )
                     })?;
             say(&text);
         } else if report.probed > 0 || run.once {

@@ -277,6 +277,11 @@ fn export_list(db: &Path, request: ExportRequest<'_>, output: &Path) -> Result<(
     };
     let written =
         export::write(&table, format, output).map_err(|e| CliError::Failed(e.message(&english)))?;
+    tracing::info!(
+        rows = written.rows,
+        "export written to {}",
+        output.display()
+    );
     say(&english.tr_args(
         list.done_key(),
         &[

@@ -78,13 +78,12 @@ pub(super) fn run_simulate(db: &Path, key_dir: &Path, args: &SimulateArgs) -> Re
         }) if !options.fit_file_limit
             && let Some(n) = shards_for(listeners, hard) =>
         {
-            let exe = std::env::current_exe()
-                .map_err(|e| {
-                    CliError::Failed(
-                        crate::i18n::I18n::new(crate::i18n::Lang::En)
-                            .tr_args("cli-error-no-program", &[("detail", e.to_string())]),
-                    )
-                })?;
+            let exe = std::env::current_exe().map_err(|e| {
+                CliError::Failed(
+                    crate::i18n::I18n::new(crate::i18n::Lang::En)
+                        .tr_args("cli-error-no-program", &[("detail", e.to_string())]),
+                )
+            })?;
             let set = ShardSet::spawn(n, |i, n| {
                 let mut c = std::process::Command::new(&exe);
                 c.arg("simulate")

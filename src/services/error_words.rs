@@ -223,6 +223,49 @@ mod tests {
     }
 
     #[test]
+    fn worker_errors_are_said_in_the_desks_language() {
+        use crate::services::exchange::import::commit::CommitError;
+        use crate::services::registry_worker::WorkerError;
+        use crate::store::StoreError;
+        let (en, hi) = (I18n::new(Lang::En), I18n::new(Lang::Hi));
+        let guards = || StoreError::GuardsChanged {
+            path: "/data/registry.sqlite".into(),
+            detail: "trigger stage_event_no_update is missing".into(),
+        };
+        let e = WorkerError::Store(guards());
+        let (words, details) = error_text(&hi, &e);
+        assert_eq!(words, guards().words(&hi));
+        assert!(!words.contains("trigger"), "{words}");
+        assert!(details.contains("stage_event_no_update"), "{details}");
+        // English says what the error itself says.
+        assert_eq!(error_text(&en, &e).0, guards().to_string());
+        // An import row refused by the registry, inside the worker's error.
+        let e = WorkerError::Import(CommitError::Row {
+            row: 7,
+            source: StoreError::Busy,
+        });
+        let (words, _) = error_text(&hi, &e);
+        assert!(words.contains(&StoreError::Busy.words(&hi)), "{words}");
+        assert!(!words.contains("busy"), "{words}");
+        assert_eq!(
+            error_text(&en, &e).0,
+            "row 7: ".to_string() + &StoreError::Busy.to_string()
+        );
+        // A thread the system refused: the OS error's kind in words.
+        let e = WorkerError::Thread {
+            thread: "review-reader",
+            source: io::Error::from(io::ErrorKind::OutOfMemory),
+        };
+        assert!(error_text(&hi, &e).0.contains(&hi.tr("error-io-other")));
+        // An error the catalogue does not know: its own text in English only.
+        #[derive(Debug, thiserror::Error)]
+        #[error("the frobnicator jammed")]
+        struct Unknown;
+        assert_eq!(error_text(&en, &Unknown).0, "the frobnicator jammed");
+        assert_eq!(error_text(&hi, &Unknown).0, hi.tr("error-io-other"));
+    }
+
+    #[test]
     fn a_chain_is_read_down_to_its_io_error() {
         #[derive(Debug, thiserror::Error)]
         #[error("cannot save settings")]

@@ -43,7 +43,7 @@ pub struct ImportState {
     pub table: Option<Arc<SourceTable>>,
     pub settings: Option<ImportSettings>,
     pub read_error: Option<String>,
-    checking: Option<Receiver<Result<DryRun, String>>>,
+    checking: Option<Receiver<Result<DryRun, crate::store::StoreError>>>,
     pub checked: Option<Checked>,
     pub check_error: Option<String>,
     /// The writing is under way on the worker.
@@ -158,7 +158,7 @@ fn poll(app: &mut DeskApp, ctx: &egui::Context) {
             }
             Ok(Err(e)) => {
                 app.import.checking = None;
-                app.import.check_error = Some(e);
+                app.import.check_error = Some(e.words(&app.i18n));
             }
             Err(TryRecvError::Disconnected) => app.import.checking = None,
             Err(TryRecvError::Empty) => {}

@@ -473,8 +473,7 @@ impl DeskApp {
                     restarts,
                     retry_in_s,
                 } => {
-                    let (words, _) =
-                        crate::services::error_words::error_text(&self.i18n, &error);
+                    let (words, _) = crate::services::error_words::error_text(&self.i18n, &error);
                     let text = self.i18n.tr_args(
                         "wall-prober-restarting",
                         &[

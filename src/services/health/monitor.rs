@@ -241,9 +241,7 @@ pub fn supervise(
         let error = match outcome {
             Ok(Ok(())) => return,
             Ok(Err(e)) => e,
-            Err(payload) => {
-                MonitorError::Panicked(super::prober::panic_text(payload.as_ref()))
-            }
+            Err(payload) => MonitorError::Panicked(super::prober::panic_text(payload.as_ref())),
         };
         restarts = restarts.saturating_add(1);
         // 1, 2, 4 … 60 s: a lasting fault (registry gone) is not retried in a busy loop.
@@ -278,18 +276,14 @@ fn run(
         &OpenOptions {
             key_dir: key_dir.to_path_buf(),
         },
-    )
-    ?;
+    )?;
     // A second connection reads each camera when its turn comes (the first one writes the results meanwhile).
-    let reader = Mutex::new(
-        Store::open(
-            db,
-            &OpenOptions {
-                key_dir: key_dir.to_path_buf(),
-            },
-        )
-        ?,
-    );
+    let reader = Mutex::new(Store::open(
+        db,
+        &OpenOptions {
+            key_dir: key_dir.to_path_buf(),
+        },
+    )?);
     let mut ids: Vec<CameraId> = Vec::new();
     let mut loaded_at: Option<Instant> = None;
     let mut seen_version = -1;
