@@ -29,12 +29,10 @@ pub fn log_dir() -> Option<PathBuf> {
 /// a read-only disk) is no reason to stop the desk or a command: it is said once on stderr and left out.
 pub fn init() {
     let Some(dir) = log_dir() else { return };
-    let appender = tracing_appender::rolling::Builder::new()
-        .rotation(tracing_appender::rolling::Rotation::DAILY)
-        .filename_prefix("iccc-desk")
-        .filename_suffix("log")
-        .max_log_files(KEPT_LOG_FILES)
-        .build(&dir);
+    // Made first: the appender looks for old files to delete before it makes the folder, and says so on stderr.
+    let appender = std::fs::create_dir_all(&dir)
+        .map_err(|e| e.to_string())
+        .and_then(|()| build_appender(&dir).map_err(|e| e.to_string()));
     let appender = match appender {
         Ok(a) => a,
         Err(e) => {
@@ -55,4 +53,16 @@ pub fn init() {
         .with_target(false)
         .finish();
     let _ = tracing::subscriber::set_global_default(subscriber);
+}
+
+/// Daily files `iccc-desk.YYYY-MM-DD.log`; at start, all but the newest [`KEPT_LOG_FILES`] are deleted.
+fn build_appender(
+    dir: &std::path::Path,
+) -> Result<tracing_appender::rolling::RollingFileAppender, tracing_appender::rolling::InitError> {
+    tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("iccc-desk")
+        .filename_suffix("log")
+        .max_log_files(KEPT_LOG_FILES)
+        .build(dir)
 }
