@@ -8,30 +8,7 @@ use std::io;
 
 use crate::i18n::I18n;
 
-/// Catalogue key of the words for an I/O error kind.
-pub fn io_kind_key(kind: io::ErrorKind) -> &'static str {
-    use io::ErrorKind as K;
-    match kind {
-        K::ConnectionRefused => "error-io-connection-refused",
-        K::TimedOut | K::WouldBlock => "error-io-timed-out",
-        K::NotFound => "error-io-not-found",
-        K::PermissionDenied => "error-io-permission-denied",
-        K::AlreadyExists => "error-io-already-exists",
-        K::NotADirectory => "error-io-not-a-folder",
-        K::IsADirectory => "error-io-is-a-folder",
-        K::StorageFull | K::QuotaExceeded => "error-io-disk-full",
-        K::ReadOnlyFilesystem => "error-io-read-only",
-        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
-            "error-io-connection-lost"
-        }
-        K::HostUnreachable | K::NetworkUnreachable | K::NetworkDown | K::AddrNotAvailable => {
-            "error-io-unreachable"
-        }
-        K::AddrInUse => "error-io-address-in-use",
-        K::InvalidData | K::InvalidInput => "error-io-invalid-data",
-        _ => "error-io-other",
-    }
-}
+pub use crate::i18n::io_kind_key;
 
 /// Why `error` happened in words (the first I/O error in its chain decides), and the technical text: the
 /// whole chain as the code printed it.

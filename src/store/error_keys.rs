@@ -110,10 +110,7 @@ impl SecretError {
             Self::KeyFile { path, source } => vec![
                 ("path", path.display().to_string()),
                 ("detail", source.to_string()),
-                (
-                    "reason",
-                    i18n.tr(crate::services::error_words::io_kind_key(source.kind())),
-                ),
+                ("reason", i18n.tr(crate::i18n::io_kind_key(source.kind()))),
             ],
             Self::BadKeyFile { path, why } => vec![
                 ("path", path.display().to_string()),
