@@ -140,6 +140,36 @@ mod architecture_tests {
         assert!(found.is_empty(), "the UI opens the registry: {found:#?}");
     }
 
+    /// A screen's background work goes through `ui/task.rs` (named, cancellable, a panic or a refused thread
+    /// becomes an error, the window is woken); no other UI file starts a thread of its own.
+    #[test]
+    fn ui_threads_start_only_in_the_task_helper() {
+        let mut files = Vec::new();
+        rust_files(&src().join("ui"), &mut files);
+        let mut found = Vec::new();
+        for path in &files {
+            if path.ends_with("ui/task.rs") {
+                continue;
+            }
+            let code = code_of(path);
+            // `std::thread` also catches `use std::thread::{Builder, spawn}` followed by a bare `spawn(`.
+            for word in [
+                "std::thread",
+                "thread::Builder",
+                "thread::spawn",
+                "thread::scope",
+            ] {
+                if code.contains(word) {
+                    found.push(format!("{}: {word}", path.display()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "UI threads started outside ui/task.rs: {found:#?}"
+        );
+    }
+
     #[test]
     fn registry_sql_lives_in_the_store() {
         let mut files = Vec::new();
@@ -165,6 +195,129 @@ mod architecture_tests {
         assert!(
             found.is_empty(),
             "registry SQL outside the store: {found:#?}"
+        );
+    }
+
+    /// The longest a function may be, in lines from its `fn` line to its closing brace.
+    const MAX_FUNCTION_LINES: usize = 150;
+    /// Functions still longer than [`MAX_FUNCTION_LINES`], as `path under src::name`, each being split by
+    /// someone. This list only ever shrinks: never add to it (split the new function instead), and take a
+    /// function off it once it is short (the test fails on an entry that no longer needs to be here).
+    const LONG_FUNCTIONS_BEING_SPLIT: &[&str] =
+        &["ui/mod.rs::on_event", "services/health/monitor.rs::run"];
+
+    /// The name of the function a line declares (`pub(crate) async fn name(`), if it declares one.
+    fn declared_fn(line: &str) -> Option<&str> {
+        let mut rest = line.trim_start();
+        if rest.starts_with("//") {
+            return None;
+        }
+        loop {
+            let word_end = rest.find([' ', '(']).unwrap_or(rest.len());
+            let word = &rest[..word_end];
+            if word == "fn" {
+                let name = rest[word_end..].trim_start();
+                let end = name
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(name.len());
+                return (end > 0).then(|| &name[..end]);
+            }
+            let qualifier = matches!(word, "pub" | "const" | "async" | "unsafe" | "extern")
+                || word.starts_with("pub(")
+                || word.starts_with('"');
+            if !qualifier {
+                return None;
+            }
+            rest = rest[word.len()..].trim_start();
+            // `pub(crate)` and `pub(in path)`: skip to the closing parenthesis.
+            if word == "pub" && rest.starts_with('(') {
+                rest = rest[rest.find(')')? + 1..].trim_start();
+            }
+        }
+    }
+
+    /// Every function of `code` (formatted by rustfmt) with its length in lines, `fn` line to closing brace.
+    /// A body closes at the first line that is its `fn` line's indent followed by `}`; a function without a
+    /// body (a trait's declaration) ends at its `;`.
+    fn function_lengths(code: &str) -> Vec<(String, usize)> {
+        let lines: Vec<&str> = code.lines().collect();
+        let mut out = Vec::new();
+        for (start, line) in lines.iter().enumerate() {
+            let Some(name) = declared_fn(line) else {
+                continue;
+            };
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let Some(open) = (start..lines.len()).find(|&i| {
+                let t = lines[i].trim_end();
+                t.ends_with('{') || t.ends_with(';') || t.ends_with('}')
+            }) else {
+                continue;
+            };
+            let opening = lines[open].trim_end();
+            if opening.ends_with(';') {
+                continue;
+            }
+            let end = if opening.ends_with('}') {
+                open
+            } else {
+                let close = format!("{indent}}}");
+                (open + 1..lines.len())
+                    .find(|&i| lines[i].trim_end() == close)
+                    .unwrap_or(lines.len() - 1)
+            };
+            out.push((name.to_string(), end - start + 1));
+        }
+        out
+    }
+
+    #[test]
+    fn no_function_is_longer_than_150_lines() {
+        let mut files = Vec::new();
+        rust_files(&src(), &mut files);
+        files.sort();
+        let mut too_long = Vec::new();
+        let mut still_long = Vec::new();
+        for path in &files {
+            let relative = path.strip_prefix(src()).expect("under src");
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            for (name, lines) in function_lengths(&code_of(path)) {
+                if lines <= MAX_FUNCTION_LINES {
+                    continue;
+                }
+                let key = format!("{relative}::{name}");
+                if LONG_FUNCTIONS_BEING_SPLIT.contains(&key.as_str()) {
+                    still_long.push(key);
+                } else {
+                    too_long.push(format!("{key} ({lines} lines)"));
+                }
+            }
+        }
+        assert!(
+            too_long.is_empty(),
+            "functions longer than {MAX_FUNCTION_LINES} lines (split them along their steps): {too_long:#?}"
+        );
+        let short_now: Vec<&&str> = LONG_FUNCTIONS_BEING_SPLIT
+            .iter()
+            .filter(|f| !still_long.iter().any(|l| l == *f))
+            .collect();
+        assert!(
+            short_now.is_empty(),
+            "no longer long (or gone): take them off LONG_FUNCTIONS_BEING_SPLIT: {short_now:#?}"
+        );
+    }
+
+    #[test]
+    fn the_length_scanner_measures_fn_line_to_closing_brace() {
+        let code = "pub(crate) async fn a(\n    x: u8,\n) -> u8 {\n    x\n}\n\
+                    trait T {\n    fn b(&self);\n    fn c(&self) {}\n}\n\
+                    // fn not_code() {\nimpl S {\n    pub fn d() {\n        let s = \"}\";\n    }\n}\n";
+        assert_eq!(
+            function_lengths(code),
+            vec![
+                ("a".to_string(), 5),
+                ("c".to_string(), 1),
+                ("d".to_string(), 3)
+            ]
         );
     }
 

@@ -416,6 +416,16 @@ cli-sim-unbindable = { NUMBER($count, useGrouping: "false") } listening sockets 
 cli-sim-passwords-unreadable = { NUMBER($count, useGrouping: "false") } cameras' passwords cannot be read with the keys in { $dir }; those cameras keep passwords of their own, so logins to them fail
 cli-sim-minute = { $time } IST: { NUMBER($requests, useGrouping: "false") } requests in the last minute ({ NUMBER($rtsp, useGrouping: "false") } RTSP, { NUMBER($snapshot, useGrouping: "false") } snapshot), { NUMBER($sdps, useGrouping: "false") } SDPs and { NUMBER($pictures, useGrouping: "false") } pictures sent, { NUMBER($refused, useGrouping: "false") } logins refused; { NUMBER($open, useGrouping: "false") } connections open
 cli-sim-stopped = Stopped after { NUMBER($seconds, useGrouping: "false") } s: { NUMBER($requests, useGrouping: "false") } requests served over { NUMBER($connections, useGrouping: "false") } connections
+cli-sim-started = Simulating { $cameras } cameras on { $addresses } loopback addresses; behaviours: { $mix } ({ $reroll }% re-drawn each minute; { $listeners } listening sockets on { $threads } threads{ $processes ->
+    [one] {""}
+   *[other] {" "}in { $processes } processes
+}, ready in { $seconds } s)
+sim-behaviour-healthy = healthy
+sim-behaviour-offline = offline
+sim-behaviour-wrong-password = wrong password
+sim-behaviour-slow = slow
+sim-behaviour-flaky = flaky
+sim-behaviour-stream-error = stream error
 cli-area = { $city }, { $country }: city box { $city_box } (S,W,N,E), country box { $country_box }
 cli-error-bad-week = --week { $text } is not a week: write it as YYYY-Www, e.g. { $example }
 cli-error-json-and-format = --json and --format name two different formats: give one

@@ -413,6 +413,16 @@ cli-sim-unbindable = 1024 से नीचे के पोर्ट (NVR का
 cli-sim-passwords-unreadable = { NUMBER($count, useGrouping: "false") } कैमरों के पासवर्ड { $dir } की कुंजियों से नहीं पढ़े जा सकते; उन कैमरों के अपने पासवर्ड रहते हैं, इसलिए उनमें लॉगिन विफल होते हैं
 cli-sim-minute = { $time } IST: पिछले मिनट में { NUMBER($requests, useGrouping: "false") } अनुरोध ({ NUMBER($rtsp, useGrouping: "false") } RTSP, { NUMBER($snapshot, useGrouping: "false") } स्नैपशॉट), { NUMBER($sdps, useGrouping: "false") } SDP और { NUMBER($pictures, useGrouping: "false") } चित्र भेजे, { NUMBER($refused, useGrouping: "false") } लॉगिन अस्वीकृत; { NUMBER($open, useGrouping: "false") } कनेक्शन खुले
 cli-sim-stopped = { NUMBER($seconds, useGrouping: "false") } सेकंड बाद रुका: { NUMBER($connections, useGrouping: "false") } कनेक्शनों पर { NUMBER($requests, useGrouping: "false") } अनुरोधों का उत्तर दिया
+cli-sim-started = { $addresses } लूपबैक पतों पर { $cameras } कैमरे सिम्युलेट हो रहे हैं; व्यवहार: { $mix } (हर मिनट { $reroll }% फिर से तय; { $threads } थ्रेड पर { $listeners } सुनने वाले सॉकेट{ $processes ->
+    [one] {""}
+   *[other] , { $processes } प्रक्रियाओं में
+}, { $seconds } सेकंड में तैयार)
+sim-behaviour-healthy = ठीक
+sim-behaviour-offline = ऑफ़लाइन
+sim-behaviour-wrong-password = गलत पासवर्ड
+sim-behaviour-slow = धीमा
+sim-behaviour-flaky = रुक-रुक कर चलने वाला
+sim-behaviour-stream-error = स्ट्रीम त्रुटि
 cli-area = { $city }, { $country }: शहर का बॉक्स { $city_box } (S,W,N,E), देश का बॉक्स { $country_box }
 cli-error-bad-week = --week { $text } कोई सप्ताह नहीं है: उसे YYYY-Www के रूप में लिखें, जैसे { $example }
 cli-error-json-and-format = --json और --format दो अलग प्रारूप बताते हैं: एक दें

@@ -149,7 +149,7 @@ pub(super) fn run_simulate(db: &Path, key_dir: &Path, args: &SimulateArgs) -> Re
 
 /// The start line, and a line for each kind of camera left unanswered and why.
 fn say_start(report: &SimReport, key_dir: &Path, english: &I18n) {
-    say(&report.line());
+    say(&report.line(english));
     let count = |key: &str, n: usize, more: &[(&str, String)]| {
         let mut args = vec![("count", n.to_string())];
         args.extend(more.iter().cloned());

@@ -128,169 +128,245 @@ impl ImportField {
         format!("import-field-{}", self.code().replace('_', "-"))
     }
 
-    /// Headers that mean this field, lower-case, with spaces, `_`, `-`, `:` and `.` removed; English, Hindi,
-    /// and the tags of OpenStreetMap.
+    /// Headers that mean this field (see [`HEADER_WORDS`]).
     fn header_words(self) -> &'static [&'static str] {
-        match self {
-            Self::SourceId => &[
-                "cameraid",
-                "camid",
-                "cctvid",
-                "id",
-                "sourceid",
-                "cameracode",
-                "cameranumber",
-                "camerano",
-                "fid",
-                "objectid",
-                "osmid",
-                "कैमराआईडी",
-                "कैमरासंख्या",
-                "क्रमांक",
-            ],
-            Self::Label => &[
-                "label",
-                "cameraname",
-                "name",
-                "camera",
-                "location",
-                "locationname",
-                "description",
-                "कैमरानाम",
-                "कैमरा",
-                "स्थान",
-            ],
-            Self::SiteName => &[
-                "site",
-                "sitename",
-                "premises",
-                "establishment",
-                "building",
-                "स्थल",
-                "प्रतिष्ठान",
-                "भवन",
-            ],
-            Self::SiteNameHi => &["sitenamehi", "namehi", "hindiname", "हिंदीनाम", "नाम"],
-            Self::Operator => &[
-                "operator",
-                "owner",
-                "ownername",
-                "organisation",
-                "organization",
-                "संचालक",
-                "मालिक",
-                "स्वामी",
-            ],
-            Self::OwnerCategory => &[
-                "ownercategory",
-                "category",
-                "ownertype",
-                "type",
-                "श्रेणी",
-                "स्वामीश्रेणी",
-            ],
-            // Only names that say "latitude"/"longitude"; the axis letters are `LAT_AXIS_WORDS`/`LON_AXIS_WORDS`.
-            Self::Latitude => &[
-                "lat",
-                "latitude",
-                "latdeg",
-                "latitudedeg",
-                "latdd",
-                "latwgs84",
-                "wgs84lat",
-                "wgs84latitude",
-                "gpslat",
-                "gpslatitude",
-                "@lat",
-                "lattitude",
-                "latitud",
-                "अक्षांश",
-                "akshansh",
-            ],
-            Self::Longitude => &[
-                "lon",
-                "lng",
-                "long",
-                "longitude",
-                "londeg",
-                "longitudedeg",
-                "londd",
-                "lonwgs84",
-                "wgs84lon",
-                "wgs84longitude",
-                "gpslon",
-                "gpslng",
-                "gpslongitude",
-                "@lon",
-                "longtitude",
-                "longitute",
-                "longitud",
-                "देशांतर",
-                "देशान्तर",
-                "deshantar",
-            ],
-            Self::PointWkt => &["wkt", "geometry", "geom", "point", "the_geom", "thegeom"],
-            Self::Direction => &[
-                "direction",
-                "bearing",
-                "bearingdeg",
-                "heading",
-                "azimuth",
-                "cameradirection",
-                "surveillancedirection",
-                "दिशा",
-            ],
-            // Not OSM's `camera:angle`: that is the tilt below the horizon.
-            Self::FieldOfView => &[
-                "fov",
-                "fovdeg",
-                "fieldofview",
-                "viewangle",
-                "horizontalangle",
-            ],
-            Self::Range => &["range", "rangem", "distance", "viewingdistance", "दूरी"],
-            Self::AreaWatched => &[
-                "areawatched",
-                "area",
-                "surveillance",
-                "coverage",
-                "watches",
-                "क्षेत्र",
-            ],
-            Self::Address => &["address", "postaladdress", "street", "पता"],
-            Self::Ward => &["ward", "wardname", "areaname", "वार्ड"],
-            Self::PoliceStation => &["policestation", "thana", "ps", "थाना", "पुलिसथाना"],
-            Self::ContactPerson => &[
-                "contact",
-                "contactperson",
-                "contactname",
-                "incharge",
-                "संपर्क",
-                "संपर्कव्यक्ति",
-            ],
-            Self::Phone => &[
-                "phone",
-                "mobile",
-                "phoneno",
-                "mobileno",
-                "contactnumber",
-                "telephone",
-                "फोन",
-                "मोबाइल",
-            ],
-            // Not a bare "url": in OpenStreetMap that is a web page (a webcam's), never a camera stream.
-            Self::StreamUrl => &["streamurl", "rtsp", "rtspurl", "stream", "rtspaddress"],
-            Self::SnapshotUrl => &["snapshoturl", "snapshot", "jpegurl", "imageurl"],
-            Self::NvrHost => &["nvr", "nvrhost", "nvrip", "dvr", "dvrip", "recorder"],
-            Self::NvrChannel => &["channel", "nvrchannel", "ch", "चैनल"],
-            Self::Make => &["make", "manufacturer", "brand", "cameramake"],
-            Self::Model => &["model", "cameramodel"],
-            Self::Username => &["username", "user", "login"],
-            Self::Password => &["password", "pass", "pwd"],
-            Self::Notes => &["notes", "note", "remarks", "comment", "comments", "टिप्पणी"],
-        }
+        HEADER_WORDS
+            .iter()
+            .find(|(field, _)| *field == self)
+            .map_or(&[], |(_, words)| words)
     }
 }
+
+/// Headers that mean each field, lower-case, with spaces, `_`, `-`, `:` and `.` removed; English, Hindi, and the
+/// tags of OpenStreetMap. In the order of [`ImportField::ALL`], every field once (a test checks): a header the
+/// table lists twice means the first field that lists it.
+const HEADER_WORDS: [(ImportField, &[&str]); 27] = [
+    (
+        ImportField::SourceId,
+        &[
+            "cameraid",
+            "camid",
+            "cctvid",
+            "id",
+            "sourceid",
+            "cameracode",
+            "cameranumber",
+            "camerano",
+            "fid",
+            "objectid",
+            "osmid",
+            "कैमराआईडी",
+            "कैमरासंख्या",
+            "क्रमांक",
+        ],
+    ),
+    (
+        ImportField::Label,
+        &[
+            "label",
+            "cameraname",
+            "name",
+            "camera",
+            "location",
+            "locationname",
+            "description",
+            "कैमरानाम",
+            "कैमरा",
+            "स्थान",
+        ],
+    ),
+    (
+        ImportField::SiteName,
+        &[
+            "site",
+            "sitename",
+            "premises",
+            "establishment",
+            "building",
+            "स्थल",
+            "प्रतिष्ठान",
+            "भवन",
+        ],
+    ),
+    (
+        ImportField::SiteNameHi,
+        &["sitenamehi", "namehi", "hindiname", "हिंदीनाम", "नाम"],
+    ),
+    (
+        ImportField::Operator,
+        &[
+            "operator",
+            "owner",
+            "ownername",
+            "organisation",
+            "organization",
+            "संचालक",
+            "मालिक",
+            "स्वामी",
+        ],
+    ),
+    (
+        ImportField::OwnerCategory,
+        &[
+            "ownercategory",
+            "category",
+            "ownertype",
+            "type",
+            "श्रेणी",
+            "स्वामीश्रेणी",
+        ],
+    ),
+    // Only names that say "latitude"/"longitude"; the axis letters are `LAT_AXIS_WORDS`/`LON_AXIS_WORDS`.
+    (
+        ImportField::Latitude,
+        &[
+            "lat",
+            "latitude",
+            "latdeg",
+            "latitudedeg",
+            "latdd",
+            "latwgs84",
+            "wgs84lat",
+            "wgs84latitude",
+            "gpslat",
+            "gpslatitude",
+            "@lat",
+            "lattitude",
+            "latitud",
+            "अक्षांश",
+            "akshansh",
+        ],
+    ),
+    (
+        ImportField::Longitude,
+        &[
+            "lon",
+            "lng",
+            "long",
+            "longitude",
+            "londeg",
+            "longitudedeg",
+            "londd",
+            "lonwgs84",
+            "wgs84lon",
+            "wgs84longitude",
+            "gpslon",
+            "gpslng",
+            "gpslongitude",
+            "@lon",
+            "longtitude",
+            "longitute",
+            "longitud",
+            "देशांतर",
+            "देशान्तर",
+            "deshantar",
+        ],
+    ),
+    (
+        ImportField::PointWkt,
+        &["wkt", "geometry", "geom", "point", "the_geom", "thegeom"],
+    ),
+    (
+        ImportField::Direction,
+        &[
+            "direction",
+            "bearing",
+            "bearingdeg",
+            "heading",
+            "azimuth",
+            "cameradirection",
+            "surveillancedirection",
+            "दिशा",
+        ],
+    ),
+    // Not OSM's `camera:angle`: that is the tilt below the horizon.
+    (
+        ImportField::FieldOfView,
+        &[
+            "fov",
+            "fovdeg",
+            "fieldofview",
+            "viewangle",
+            "horizontalangle",
+        ],
+    ),
+    (
+        ImportField::Range,
+        &["range", "rangem", "distance", "viewingdistance", "दूरी"],
+    ),
+    (
+        ImportField::AreaWatched,
+        &[
+            "areawatched",
+            "area",
+            "surveillance",
+            "coverage",
+            "watches",
+            "क्षेत्र",
+        ],
+    ),
+    (
+        ImportField::Address,
+        &["address", "postaladdress", "street", "पता"],
+    ),
+    (ImportField::Ward, &["ward", "wardname", "areaname", "वार्ड"]),
+    (
+        ImportField::PoliceStation,
+        &["policestation", "thana", "ps", "थाना", "पुलिसथाना"],
+    ),
+    (
+        ImportField::ContactPerson,
+        &[
+            "contact",
+            "contactperson",
+            "contactname",
+            "incharge",
+            "संपर्क",
+            "संपर्कव्यक्ति",
+        ],
+    ),
+    (
+        ImportField::Phone,
+        &[
+            "phone",
+            "mobile",
+            "phoneno",
+            "mobileno",
+            "contactnumber",
+            "telephone",
+            "फोन",
+            "मोबाइल",
+        ],
+    ),
+    // Not a bare "url": in OpenStreetMap that is a web page (a webcam's), never a camera stream.
+    (
+        ImportField::StreamUrl,
+        &["streamurl", "rtsp", "rtspurl", "stream", "rtspaddress"],
+    ),
+    (
+        ImportField::SnapshotUrl,
+        &["snapshoturl", "snapshot", "jpegurl", "imageurl"],
+    ),
+    (
+        ImportField::NvrHost,
+        &["nvr", "nvrhost", "nvrip", "dvr", "dvrip", "recorder"],
+    ),
+    (
+        ImportField::NvrChannel,
+        &["channel", "nvrchannel", "ch", "चैनल"],
+    ),
+    (
+        ImportField::Make,
+        &["make", "manufacturer", "brand", "cameramake"],
+    ),
+    (ImportField::Model, &["model", "cameramodel"]),
+    (ImportField::Username, &["username", "user", "login"]),
+    (ImportField::Password, &["password", "pass", "pwd"]),
+    (
+        ImportField::Notes,
+        &["notes", "note", "remarks", "comment", "comments", "टिप्पणी"],
+    ),
+];
 
 /// What to do with a row that matches a camera already in the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -415,9 +491,10 @@ fn guess_key(header: &str) -> String {
 /// The field a header most likely means. `tag:` prefixes from Overpass (`tag:camera:direction`) are ignored.
 pub fn guess_field(header: &str) -> Option<ImportField> {
     let key = guess_key(header);
-    ImportField::ALL
-        .into_iter()
-        .find(|f| f.header_words().contains(&key.as_str()))
+    HEADER_WORDS
+        .iter()
+        .find(|(_, words)| words.contains(&key.as_str()))
+        .map(|(field, _)| *field)
         .or_else(|| coordinate_header(header).map(|(f, _)| f))
 }
 
@@ -878,6 +955,24 @@ pub fn parse_direction(text: &str) -> Result<Option<Direction>, DirectionProblem
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_header_words_name_every_field_once_in_order() {
+        // The table replaced a `match`: what the compiler checked there (every field, once) is checked here, and
+        // the order, which decides a header two fields list.
+        let fields: Vec<ImportField> = HEADER_WORDS.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ImportField::ALL.to_vec());
+        for (field, words) in HEADER_WORDS {
+            assert!(!words.is_empty(), "{field:?}");
+            assert_eq!(field.header_words(), words);
+        }
+        assert_eq!(guess_field("Camera ID"), Some(ImportField::SourceId));
+        assert_eq!(guess_field("थाना"), Some(ImportField::PoliceStation));
+        assert_eq!(
+            guess_field("tag:camera:direction"),
+            Some(ImportField::Direction)
+        );
+    }
 
     const JHANSI: LatLonBox = LatLonBox {
         lat_deg: (25.39, 25.51),

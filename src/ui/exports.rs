@@ -10,6 +10,8 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use egui::{RichText, Ui};
 
 use super::DeskApp;
+use super::task::TaskError;
+use super::widgets::FileDialog;
 use crate::i18n::I18n;
 use crate::services::exchange::export::{self, ExportFormat, ExportList, Written};
 
@@ -28,7 +30,7 @@ pub struct ExportOutcome {
 pub struct ExportState {
     /// The list and format being exported, and the save dialog's answer (the file, or `None` if the user
     /// cancelled).
-    dialog: Option<(ExportList, ExportFormat, Receiver<Option<PathBuf>>)>,
+    dialog: Option<(ExportList, ExportFormat, FileDialog)>,
     /// An export being written.
     running: Option<(ExportList, Receiver<ExportOutcome>)>,
     /// The newest export's outcome, shown beside the button until the next one.
@@ -195,10 +197,7 @@ fn ask_for_file(app: &mut DeskApp, ctx: &egui::Context, list: ExportList, format
         }
         dialog.save_file()
     });
-    match asked {
-        Some(rx) => app.exports.dialog = Some((list, format, rx)),
-        None => app.status = Some((app.i18n.tr("export-no-dialog"), true)),
-    }
+    app.exports.dialog = Some((list, format, asked));
 }
 
 /// Writes the list on a services thread (it reads the registry, not the UI); the outcome arrives by channel with a
@@ -239,11 +238,10 @@ fn start(
 
 /// Takes the dialog's answer and the export's outcome when they arrive.
 fn poll(app: &mut DeskApp) {
-    if let Some((list, format, rx)) = &app.exports.dialog {
-        let (list, format) = (*list, *format);
-        match rx.try_recv() {
-            Ok(Some(path)) => {
-                app.exports.dialog = None;
+    if let Some((list, format, asked)) = app.exports.dialog.take() {
+        match asked.try_finish() {
+            Err(asked) => app.exports.dialog = Some((list, format, asked)),
+            Ok(Ok(Some(path))) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     app.remember_export_dir(dir.to_path_buf());
                 }
@@ -251,11 +249,16 @@ fn poll(app: &mut DeskApp) {
                     start(app, &ctx, list, format, path);
                 }
             }
-            Ok(None) | Err(TryRecvError::Disconnected) => {
-                app.exports.dialog = None;
+            Ok(answer) => {
                 app.exports.prepared = None;
+                match answer {
+                    Err(TaskError::NotStarted { .. }) => {
+                        app.status = Some((app.i18n.tr("export-no-dialog"), true));
+                    }
+                    Err(e) => app.status = Some((e.to_string(), true)),
+                    Ok(_) => {}
+                }
             }
-            Err(TryRecvError::Empty) => {}
         }
     }
     if let Some((_, rx)) = &app.exports.running {

@@ -14,13 +14,16 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use super::DeskApp;
+use super::task::{self, TaskError, TaskHandle};
+use super::widgets::FileDialog;
 use crate::i18n::I18n;
 use crate::model::import::{DuplicatePolicy, ImportField, ImportProfile, ImportSettings};
 use crate::model::{AreaWatched, OwnerCategory};
+use crate::services::exchange::export::ExportError;
 use crate::services::exchange::import::commit::Written;
 use crate::services::exchange::import::plan::ImportPlan;
 use crate::services::exchange::import::read::SourceTable;
-use crate::services::exchange::import::{DryRun, ImportReport, LineKind};
+use crate::services::exchange::import::{DryRun, FileError, ImportReport, LineKind};
 use crate::services::registry_worker::{DeskCommand, WorkerError};
 
 /// Source rows shown under the mapping.
@@ -39,7 +42,8 @@ pub struct Checked {
 pub struct ImportState {
     /// The file being imported.
     pub file: Option<PathBuf>,
-    reading: Option<Receiver<Result<SourceTable, String>>>,
+    /// The file being read; opening another drops (cancels) it.
+    reading: Option<TaskHandle<SourceTable, FileError>>,
     pub table: Option<Arc<SourceTable>>,
     pub settings: Option<ImportSettings>,
     pub read_error: Option<String>,
@@ -54,11 +58,11 @@ pub struct ImportState {
     profiles_asked: bool,
     /// The name typed for "Save mapping as profile".
     pub profile_name: String,
-    dialog: Option<Receiver<Option<PathBuf>>>,
-    report_dialog: Option<Receiver<Option<PathBuf>>>,
+    dialog: Option<FileDialog>,
+    report_dialog: Option<FileDialog>,
     /// Where the last report was saved, or why not.
     pub report_saved: Option<Result<PathBuf, String>>,
-    report_saving: Option<Receiver<Result<PathBuf, String>>>,
+    report_saving: Option<TaskHandle<PathBuf, ExportError>>,
     /// Tests: the file "Choose file…" picks and where "Save report…" writes, instead of the native dialogs.
     pub bypass_dialog: Option<PathBuf>,
 }
@@ -84,20 +88,9 @@ pub fn open_file(app: &mut DeskApp, ctx: &egui::Context, path: PathBuf) {
         bypass_dialog: app.import.bypass_dialog.take(),
         ..ImportState::default()
     };
-    let (tx, rx) = std::sync::mpsc::channel();
-    let wake = ctx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("import-read".into())
-        .spawn(move || {
-            let result = crate::services::exchange::import::read_file(&path, None, None)
-                .map_err(|e| e.to_string());
-            let _ = tx.send(result);
-            wake.request_repaint();
-        });
-    match spawned {
-        Ok(_) => app.import.reading = Some(rx),
-        Err(e) => app.import.read_error = Some(e.to_string()),
-    }
+    app.import.reading = Some(task::spawn(ctx, "import-read", move |_| {
+        crate::services::exchange::import::read_file(&path, None, None)
+    }));
 }
 
 /// Files dropped on the window open on the import screen.
@@ -116,26 +109,19 @@ pub fn take_dropped_files(app: &mut DeskApp, ctx: &egui::Context) {
 }
 
 fn poll(app: &mut DeskApp, ctx: &egui::Context) {
-    if let Some(rx) = &app.import.reading {
-        match rx.try_recv() {
-            Ok(Ok(table)) => {
-                app.import.reading = None;
-                let area = app
-                    .index()
-                    .map(|i| i.snapshot.area.clone())
-                    .unwrap_or_default();
-                app.import.settings = Some(
-                    crate::services::exchange::import::plan::guess_settings(&table, &area),
-                );
-                app.import.table = Some(Arc::new(table));
-            }
-            Ok(Err(e)) => {
-                app.import.reading = None;
-                app.import.read_error = Some(e);
-            }
-            Err(TryRecvError::Disconnected) => app.import.reading = None,
-            Err(TryRecvError::Empty) => {}
+    match task::poll(&mut app.import.reading) {
+        Some(Ok(table)) => {
+            let area = app
+                .index()
+                .map(|i| i.snapshot.area.clone())
+                .unwrap_or_default();
+            app.import.settings = Some(crate::services::exchange::import::plan::guess_settings(
+                &table, &area,
+            ));
+            app.import.table = Some(Arc::new(table));
         }
+        Some(Err(e)) => app.import.read_error = Some(e.to_string()),
+        None => {}
     }
     if let Some(rx) = &app.import.checking {
         match rx.try_recv() {
@@ -164,35 +150,23 @@ fn poll(app: &mut DeskApp, ctx: &egui::Context) {
             Err(TryRecvError::Empty) => {}
         }
     }
-    if let Some(rx) = &app.import.dialog {
-        match rx.try_recv() {
-            Ok(Some(path)) => {
-                app.import.dialog = None;
-                open_file(app, ctx, path);
-            }
-            Ok(None) | Err(TryRecvError::Disconnected) => app.import.dialog = None,
-            Err(TryRecvError::Empty) => {}
-        }
+    match task::poll(&mut app.import.dialog) {
+        Some(Ok(Some(path))) => open_file(app, ctx, path),
+        Some(Ok(None)) | None => {}
+        Some(Err(e)) => app.status = Some((e.to_string(), true)),
     }
-    if let Some(rx) = &app.import.report_saving {
-        match rx.try_recv() {
-            Ok(result) => {
-                app.import.report_saving = None;
-                app.import.report_saved = Some(result);
-            }
-            Err(TryRecvError::Disconnected) => app.import.report_saving = None,
-            Err(TryRecvError::Empty) => {}
+    match task::poll(&mut app.import.report_saving) {
+        Some(Ok(path)) => app.import.report_saved = Some(Ok(path)),
+        Some(Err(TaskError::Failed(e))) => {
+            app.import.report_saved = Some(Err(e.message(&app.i18n)));
         }
+        Some(Err(e)) => app.import.report_saved = Some(Err(e.to_string())),
+        None => {}
     }
-    if let Some(rx) = &app.import.report_dialog {
-        match rx.try_recv() {
-            Ok(Some(path)) => {
-                app.import.report_dialog = None;
-                save_report(app, ctx, path);
-            }
-            Ok(None) | Err(TryRecvError::Disconnected) => app.import.report_dialog = None,
-            Err(TryRecvError::Empty) => {}
-        }
+    match task::poll(&mut app.import.report_dialog) {
+        Some(Ok(Some(path))) => save_report(app, ctx, path),
+        Some(Ok(None)) | None => {}
+        Some(Err(e)) => app.import.report_saved = Some(Err(e.to_string())),
     }
 }
 
@@ -228,7 +202,7 @@ fn native_dialog(
     title: String,
     save_name: Option<String>,
     filter: (String, &'static [&'static str]),
-) -> Option<Receiver<Option<PathBuf>>> {
+) -> FileDialog {
     super::widgets::file_dialog(ctx, move || {
         let dialog = rfd::FileDialog::new()
             .set_title(title)
@@ -246,7 +220,7 @@ fn choose_file(app: &mut DeskApp, ctx: &egui::Context) {
         return;
     }
     if app.import.dialog.is_none() {
-        app.import.dialog = native_dialog(
+        app.import.dialog = Some(native_dialog(
             ctx,
             app.i18n.tr("import-choose-title"),
             None,
@@ -254,7 +228,7 @@ fn choose_file(app: &mut DeskApp, ctx: &egui::Context) {
                 app.i18n.tr("import-choose-filter"),
                 &["csv", "txt", "tsv", "xlsx", "xls", "ods", "geojson", "json"],
             ),
-        );
+        ));
     }
 }
 
@@ -265,22 +239,10 @@ fn save_report(app: &mut DeskApp, ctx: &egui::Context, path: PathBuf) {
     };
     let report = checked.report.clone();
     let lang = app.i18n.lang();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let wake = ctx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("import-report".into())
-        .spawn(move || {
-            let i18n = I18n::new(lang);
-            let result = crate::services::exchange::export::write_csv(&report.table(&i18n), &path)
-                .map(|_| path)
-                .map_err(|e| e.message(&i18n));
-            let _ = tx.send(result);
-            wake.request_repaint();
-        });
-    match spawned {
-        Ok(_) => app.import.report_saving = Some(rx),
-        Err(e) => app.import.report_saved = Some(Err(e.to_string())),
-    }
+    app.import.report_saving = Some(task::spawn(ctx, "import-report", move |_| {
+        let i18n = I18n::new(lang);
+        crate::services::exchange::export::write_csv(&report.table(&i18n), &path).map(|_| path)
+    }));
 }
 
 /// Starts the check on a services thread (it reads the registry, not the UI).
@@ -745,12 +707,12 @@ fn results_ui(app: &mut DeskApp, ui: &mut Ui, ctx: &egui::Context) {
                     || "import".to_string(),
                     |s| s.to_string_lossy().into_owned(),
                 );
-            app.import.report_dialog = native_dialog(
+            app.import.report_dialog = Some(native_dialog(
                 ctx,
                 app.i18n.tr("import-save-report"),
                 Some(format!("{name}-import-report.csv")),
                 ("CSV".to_string(), &["csv"]),
-            );
+            ));
         }
     }
 }

@@ -7,14 +7,16 @@
 //! site, health and stage and a way to its details. Names are decluttered (`map_labels`), and the legend shows
 //! every symbol drawn.
 
+use std::convert::Infallible;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Instant;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, Ui, Vec2};
 
 use super::map_base::BaseMap;
 use super::map_labels::{LabelRank, place};
+use super::task::{self, TaskHandle};
+use super::widgets::FileDialog;
 use super::{DeskApp, Screen};
 use crate::i18n::{I18n, indian_grouping};
 use crate::model::geo::{self, WorldPoint};
@@ -184,7 +186,7 @@ struct PriorityPlace {
 }
 
 /// Clusters being built on a thread: the result (with its build time in ms) and what it is built for.
-type ClusterJob = (Receiver<(MapIndex, f64)>, (Filters, u64));
+type ClusterJob = (TaskHandle<(MapIndex, f64), Infallible>, (Filters, u64));
 
 /// A label the map wrote last frame (for tests and screen readers: painted text is not in the widget tree).
 #[derive(Debug, Clone, PartialEq)]
@@ -219,7 +221,8 @@ pub struct MapState {
     centred_on: (Option<SiteId>, Option<CameraId>),
     search: String,
     found: Vec<Found>,
-    find_job: Option<Receiver<Vec<Found>>>,
+    /// The newest search; a newer one replaces it, and the older answer is dropped.
+    find_job: Option<TaskHandle<Vec<Found>, Infallible>>,
     /// Where the pointer is, for the coordinates line.
     hover: Option<(f64, f64)>,
     /// The screen the camera form was on when it asked for a pick.
@@ -231,7 +234,7 @@ pub struct MapState {
     /// The remembered base map was opened (or there was none).
     base_restored: bool,
     /// A file dialog open on its own thread.
-    dialog: Option<Receiver<Option<PathBuf>>>,
+    dialog: Option<FileDialog>,
     /// Ward and police-station outlines, and their import.
     pub areas: super::map_areas::Areas,
     /// The city the view was first placed on (a registry serving another city opens there).
@@ -352,14 +355,10 @@ pub fn map_ui(app: &mut DeskApp, ui: &mut Ui) {
 
 /// The MBTiles file dialog answers (it runs on its own thread so the window keeps drawing).
 fn poll_dialog(app: &mut DeskApp) {
-    let Some(rx) = &app.map.dialog else { return };
-    match rx.try_recv() {
-        Ok(Some(path)) => {
-            app.map.dialog = None;
-            app.set_base_map(path);
-        }
-        Ok(None) | Err(TryRecvError::Disconnected) => app.map.dialog = None,
-        Err(TryRecvError::Empty) => {}
+    match task::poll(&mut app.map.dialog) {
+        Some(Ok(Some(path))) => app.set_base_map(path),
+        Some(Ok(None)) | None => {}
+        Some(Err(e)) => app.status = Some((e.to_string(), true)),
     }
 }
 
@@ -373,7 +372,7 @@ fn choose_base_map(app: &mut DeskApp, ctx: &egui::Context) {
         .remembered_base_map()
         .and_then(std::path::Path::parent)
         .map(std::path::Path::to_path_buf);
-    app.map.dialog = super::widgets::file_dialog(ctx, move || {
+    app.map.dialog = Some(super::widgets::file_dialog(ctx, move || {
         let mut dialog = rfd::FileDialog::new()
             .set_title(title)
             .add_filter(filter, &["mbtiles"]);
@@ -381,7 +380,7 @@ fn choose_base_map(app: &mut DeskApp, ctx: &egui::Context) {
             dialog = dialog.set_directory(dir);
         }
         dialog.pick_file()
-    });
+    }));
 }
 
 /// While the camera form waits: what to do, and the way back.
@@ -429,22 +428,26 @@ fn refresh_index(app: &mut DeskApp, ctx: &egui::Context) {
         return;
     };
     let key = (app.filters.clone(), index.revision());
-    if let Some((rx, job_key)) = &app.map.job {
-        match rx.try_recv() {
-            Ok((built, ms)) => {
-                let job_key = job_key.clone();
+    if let Some((job, job_key)) = app.map.job.take() {
+        match job.try_finish() {
+            Ok(Ok((built, ms))) => {
                 app.map.index = Some(built);
                 app.map.rebuild_ms = Some(ms);
                 app.map.built_for = Some(job_key);
-                app.map.job = None;
             }
-            Err(TryRecvError::Empty) => {
-                ctx.request_repaint_after(std::time::Duration::from_millis(15));
-                if *job_key == key {
+            Ok(Err(e)) => {
+                // Not again for the same filters and revision: a build that panics would otherwise loop.
+                app.status = Some((e.to_string(), true));
+                app.map.built_for = Some(job_key);
+            }
+            Err(job) => {
+                let current = job_key == key;
+                // A build for older filters is replaced below, which drops (cancels) it.
+                app.map.job = Some((job, job_key));
+                if current {
                     return;
                 }
             }
-            Err(TryRecvError::Disconnected) => app.map.job = None,
         }
     }
     if app.map.built_for.as_ref() == Some(&key) {
@@ -471,19 +474,12 @@ fn refresh_index(app: &mut DeskApp, ctx: &egui::Context) {
         .collect();
     let task = index.map_pins_task(&app.filters);
     let cameras = snapshot.cameras.len();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let wake = ctx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("map-clusters".into())
-        .spawn(move || {
-            let started = Instant::now();
-            let built = MapIndex::build(task(), cameras);
-            let _ = tx.send((built, started.elapsed().as_secs_f64() * 1e3));
-            wake.request_repaint();
-        });
-    if spawned.is_ok() {
-        app.map.job = Some((rx, key));
-    }
+    let job = task::spawn(ctx, "map-clusters", move |_| {
+        let started = Instant::now();
+        let built = MapIndex::build(task(), cameras);
+        Ok((built, started.elapsed().as_secs_f64() * 1e3))
+    });
+    app.map.job = Some((job, key));
 }
 
 /// A camera or site selected on another screen (or by a search) is brought into view.
@@ -513,15 +509,10 @@ fn follow_selection(app: &mut DeskApp) {
 }
 
 fn poll_find(app: &mut DeskApp) {
-    if let Some(rx) = &app.map.find_job {
-        match rx.try_recv() {
-            Ok(found) => {
-                app.map.found = found;
-                app.map.find_job = None;
-            }
-            Err(TryRecvError::Empty) => {}
-            Err(TryRecvError::Disconnected) => app.map.find_job = None,
-        }
+    match task::poll(&mut app.map.find_job) {
+        Some(Ok(found)) => app.map.found = found,
+        Some(Err(e)) => app.status = Some((e.to_string(), true)),
+        None => {}
     }
 }
 
@@ -635,17 +626,7 @@ fn side_ui(app: &mut DeskApp, ui: &mut Ui) {
     if response.changed() {
         if let Some(index) = app.index() {
             let task = index.find_task(&app.map.search, 8);
-            let (tx, rx) = std::sync::mpsc::channel();
-            let wake = ui.ctx().clone();
-            let spawned = std::thread::Builder::new()
-                .name("map-find".into())
-                .spawn(move || {
-                    let _ = tx.send(task());
-                    wake.request_repaint();
-                });
-            if spawned.is_ok() {
-                app.map.find_job = Some(rx);
-            }
+            app.map.find_job = Some(task::spawn(ui.ctx(), "map-find", move |_| Ok(task())));
         }
         if app.map.search.trim().is_empty() {
             app.map.found.clear();

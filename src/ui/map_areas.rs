@@ -4,15 +4,17 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::{Color32, Pos2, Rect, RichText, Shape, Stroke, Ui};
 
 use super::DeskApp;
 use super::map::MapView;
+use super::task::{self, TaskHandle};
+use super::widgets::FileDialog;
 use crate::model::geo::{self, WorldPoint};
 use crate::model::{BoundaryArea, BoundaryKind};
-use crate::services::map::boundaries::{BoundaryIndex, GeoJsonPreview, preview};
+use crate::services::exchange::import::FileError;
+use crate::services::map::boundaries::{BoundaryError, BoundaryIndex, GeoJsonPreview, preview};
 use crate::services::registry_worker::DeskCommand;
 
 /// Area names are written on the map only while this few areas are in view.
@@ -73,8 +75,23 @@ pub struct ImportDialog {
     pub busy: bool,
 }
 
-/// A GeoJSON file read on its thread: its name, text and preview, or why it cannot be used.
-type FileRead = Result<(String, Arc<String>, GeoJsonPreview), String>;
+/// A GeoJSON file read on its thread: its name, text and preview.
+type FileRead = (String, Arc<String>, GeoJsonPreview);
+
+/// Why a boundary file cannot be used.
+#[derive(Debug, thiserror::Error)]
+enum BoundaryFileError {
+    #[error(transparent)]
+    Read(#[from] FileError),
+    #[error("{name}: the file is not UTF-8 text")]
+    NotUtf8 { name: String },
+    #[error("{name}: {source}")]
+    NotBoundaries {
+        name: String,
+        #[source]
+        source: BoundaryError,
+    },
+}
 
 /// Boundaries the map holds, and the import in progress.
 #[derive(Default)]
@@ -86,9 +103,9 @@ pub struct Areas {
     pub loaded_for: Option<u64>,
     pending: bool,
     pub import: Option<ImportDialog>,
-    /// A file being read and previewed on its own thread (path, or why it cannot be read).
-    reading: Option<Receiver<FileRead>>,
-    dialog: Option<Receiver<Option<PathBuf>>>,
+    /// A file being read and previewed on its own thread.
+    reading: Option<TaskHandle<FileRead, BoundaryFileError>>,
+    dialog: Option<FileDialog>,
 }
 
 impl Areas {
@@ -106,35 +123,25 @@ impl Areas {
     /// Reads and previews a GeoJSON file off the UI thread; the import dialog opens with what it holds (tests
     /// and the file dialog both come here).
     pub fn open_file(&mut self, path: PathBuf, ctx: &egui::Context) {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let wake = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("boundary-file".into())
-            .spawn(move || {
-                let name = path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |f| f.to_string_lossy().into_owned(),
-                );
-                // A device or FIFO is refused before it is opened; the size is capped as for camera lists.
-                let result = crate::services::exchange::import::read_limited(
-                    &path,
-                    crate::services::exchange::import::MAX_FILE_BYTES,
-                )
-                .map_err(|e| e.to_string())
-                .and_then(|bytes| {
-                    String::from_utf8(bytes)
-                        .map_err(|_| format!("{name}: the file is not UTF-8 text"))
-                })
-                .and_then(|text| {
-                    let p = preview(&text).map_err(|e| format!("{name}: {e}"))?;
-                    Ok((name, Arc::new(text), p))
-                });
-                let _ = tx.send(result);
-                wake.request_repaint();
-            });
-        if spawned.is_ok() {
-            self.reading = Some(rx);
-        }
+        // A newer file replaces one still being read; the older answer is dropped with its handle.
+        self.reading = Some(task::spawn(ctx, "boundary-file", move |_| {
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            );
+            // A device or FIFO is refused before it is opened; the size is capped as for camera lists.
+            let bytes = crate::services::exchange::import::read_limited(
+                &path,
+                crate::services::exchange::import::MAX_FILE_BYTES,
+            )?;
+            let Ok(text) = String::from_utf8(bytes) else {
+                return Err(BoundaryFileError::NotUtf8 { name });
+            };
+            match preview(&text) {
+                Ok(p) => Ok((name, Arc::new(text), p)),
+                Err(source) => Err(BoundaryFileError::NotBoundaries { name, source }),
+            }
+        }));
     }
 }
 
@@ -148,57 +155,45 @@ pub fn refresh(app: &mut DeskApp, ctx: &egui::Context) {
         app.map.areas.loaded_for = Some(revision);
         app.send(DeskCommand::LoadBoundaries);
     }
-    if let Some(rx) = &app.map.areas.dialog {
-        match rx.try_recv() {
-            Ok(Some(path)) => {
-                app.map.areas.dialog = None;
-                app.map.areas.open_file(path, ctx);
-            }
-            Ok(None) | Err(TryRecvError::Disconnected) => app.map.areas.dialog = None,
-            Err(TryRecvError::Empty) => {}
-        }
+    match task::poll(&mut app.map.areas.dialog) {
+        Some(Ok(Some(path))) => app.map.areas.open_file(path, ctx),
+        Some(Ok(None)) | None => {}
+        Some(Err(e)) => app.status = Some((e.to_string(), true)),
     }
-    if let Some(rx) = &app.map.areas.reading {
-        match rx.try_recv() {
-            Ok(result) => {
-                app.map.areas.reading = None;
-                let dialog = match result {
-                    Ok((source_name, text, preview)) => ImportDialog {
-                        source_name,
-                        text,
-                        kind: BoundaryKind::Ward,
-                        name_property: preview
-                            .guessed_name
-                            .clone()
-                            .or_else(|| preview.property_names.first().cloned())
-                            .unwrap_or_default(),
-                        code_property: preview.guessed_code.clone(),
-                        preview,
-                        error: None,
-                        busy: false,
-                    },
-                    Err(message) => ImportDialog {
-                        source_name: String::new(),
-                        text: Arc::new(String::new()),
-                        preview: GeoJsonPreview {
-                            features: 0,
-                            property_names: Vec::new(),
-                            sample: Vec::new(),
-                            guessed_name: None,
-                            guessed_code: None,
-                        },
-                        kind: BoundaryKind::Ward,
-                        name_property: String::new(),
-                        code_property: None,
-                        error: Some(message),
-                        busy: false,
-                    },
-                };
-                app.map.areas.import = Some(dialog);
-            }
-            Err(TryRecvError::Disconnected) => app.map.areas.reading = None,
-            Err(TryRecvError::Empty) => {}
-        }
+    if let Some(result) = task::poll(&mut app.map.areas.reading) {
+        let dialog = match result {
+            Ok((source_name, text, preview)) => ImportDialog {
+                source_name,
+                text,
+                kind: BoundaryKind::Ward,
+                name_property: preview
+                    .guessed_name
+                    .clone()
+                    .or_else(|| preview.property_names.first().cloned())
+                    .unwrap_or_default(),
+                code_property: preview.guessed_code.clone(),
+                preview,
+                error: None,
+                busy: false,
+            },
+            Err(e) => ImportDialog {
+                source_name: String::new(),
+                text: Arc::new(String::new()),
+                preview: GeoJsonPreview {
+                    features: 0,
+                    property_names: Vec::new(),
+                    sample: Vec::new(),
+                    guessed_name: None,
+                    guessed_code: None,
+                },
+                kind: BoundaryKind::Ward,
+                name_property: String::new(),
+                code_property: None,
+                error: Some(e.to_string()),
+                busy: false,
+            },
+        };
+        app.map.areas.import = Some(dialog);
     }
 }
 
@@ -209,12 +204,12 @@ pub fn choose_file(app: &mut DeskApp, ctx: &egui::Context) {
     }
     let title = app.i18n.tr("map-areas-choose-title");
     let filter = app.i18n.tr("map-areas-filter");
-    app.map.areas.dialog = super::widgets::file_dialog(ctx, move || {
+    app.map.areas.dialog = Some(super::widgets::file_dialog(ctx, move || {
         rfd::FileDialog::new()
             .set_title(title)
             .add_filter(filter, &["geojson", "json"])
             .pick_file()
-    });
+    }));
 }
 
 /// The import dialog: what the file holds, which properties name the areas, the kind of layer.

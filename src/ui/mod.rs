@@ -20,6 +20,7 @@ mod shortcuts;
 mod site_form;
 mod stage_form;
 mod status;
+pub mod task;
 pub mod wall;
 pub mod weekly_report;
 mod widgets;

@@ -647,6 +647,23 @@ fn keyboard_selection(app: &mut DeskApp, ui: &Ui, page: usize) -> Option<usize> 
     Some(next)
 }
 
+/// What the table's header and rows read while they are drawn, in one place so each drawing step takes one
+/// argument.
+struct TableContext<'a> {
+    index: &'a RegistryIndex,
+    i18n: &'a I18n,
+    visuals: &'a egui::Visuals,
+    selection: Selection,
+}
+
+/// Clicks in the table, applied once it is drawn: the table borrows the index and the selection they change.
+#[derive(Default)]
+struct TableClicks {
+    sort: Option<SortColumn>,
+    site: Option<crate::model::SiteId>,
+    camera: Option<crate::model::CameraId>,
+}
+
 fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
     // Rows the body shows at once: the height below the header (and the sideways scroll bar) over a row's pitch.
     let row_pitch = ROW_HEIGHT + ui.spacing().item_spacing.y;
@@ -662,15 +679,61 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
         ui.vertical_centered(|ui| ui.label(RichText::new(i18n.tr("table-no-match")).weak()));
         return;
     }
-    let mut clicked_sort = None;
-    let mut clicked_site = None;
-    let mut clicked_camera = None;
-    let selection = app.selection;
+    let mut clicks = TableClicks::default();
     let columns: &[TableColumn] = match index.mode {
         TableMode::Cameras => &CAMERA_COLUMNS,
         TableMode::Sites => &SITE_COLUMNS,
     };
     let visuals = ui.visuals().clone();
+    let cx = TableContext {
+        index,
+        i18n,
+        visuals: &visuals,
+        selection: app.selection,
+    };
+    table_builder(ui, index.mode, columns, scroll_to)
+        .header(HEADER_HEIGHT, |mut header| {
+            for c in columns {
+                header.col(|ui| table_header_cell_ui(ui, &cx, c, &mut clicks));
+            }
+        })
+        .body(|body| {
+            let snap = &index.snapshot;
+            // Only the rows in view are laid out, however many there are (200,000 cameras stay smooth).
+            body.rows(ROW_HEIGHT, index.rows.len(), |mut row| {
+                let i = index.rows[row.index()] as usize;
+                match index.mode {
+                    TableMode::Cameras => {
+                        camera_row_ui(&mut row, &cx, &snap.cameras[i], &mut clicks)
+                    }
+                    TableMode::Sites => site_row_ui(&mut row, &cx, &snap.sites[i], &mut clicks),
+                }
+            });
+        });
+    if let Some(column) = clicks.sort {
+        let filters = app.filters.clone();
+        if let Some(index) = app.index_mut() {
+            index.sort_by(column, &filters);
+        }
+    }
+    if let Some(id) = clicks.camera {
+        app.select_camera(id);
+    }
+    if let Some(id) = clicks.site {
+        app.selection = Selection {
+            site: Some(id),
+            camera: None,
+        };
+    }
+}
+
+/// The table's frame: columns sharing out the width, a solid scroll bar, and the row to scroll to.
+fn table_builder<'a>(
+    ui: &'a mut Ui,
+    mode: TableMode,
+    columns: &[TableColumn],
+    scroll_to: Option<usize>,
+) -> TableBuilder<'a> {
     // First widths share out the width there is, so every column fits when the table opens; each can then be
     // dragged wider or narrower (the table scrolls sideways when they no longer fit).
     let spacing = ui.spacing().item_spacing.x * (columns.len() - 1) as f32;
@@ -681,7 +744,7 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
         ..egui::style::ScrollStyle::solid()
     };
     let mut builder = TableBuilder::new(ui)
-        .id_salt(("registry_table", index.mode == TableMode::Sites))
+        .id_salt(("registry_table", mode == TableMode::Sites))
         .striped(true)
         .sense(egui::Sense::click())
         .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
@@ -699,110 +762,98 @@ fn table_ui(app: &mut DeskApp, ui: &mut Ui) {
         builder = builder.scroll_to_row(row, None);
     }
     builder
-        .header(HEADER_HEIGHT, |mut header| {
-            for c in columns {
-                header.col(|ui| match c.sort {
-                    Some(column) => {
-                        if sort_header(ui, i18n, index, column, c.key) {
-                            clicked_sort = Some(column);
-                        }
-                    }
-                    None => {
-                        let name = i18n.tr(c.key);
-                        ui.add(egui::Label::new(RichText::new(&name).strong()).truncate())
-                            .on_hover_text(name);
-                    }
-                });
+}
+
+/// One column's header: a sort button where the column sorts, else its name.
+fn table_header_cell_ui(ui: &mut Ui, cx: &TableContext, c: &TableColumn, clicks: &mut TableClicks) {
+    match c.sort {
+        Some(column) => {
+            if sort_header(ui, cx.i18n, cx.index, column, c.key) {
+                clicks.sort = Some(column);
             }
-        })
-        .body(|body| {
-            let snap = &index.snapshot;
-            // Only the rows in view are laid out, however many there are (200,000 cameras stay smooth).
-            body.rows(ROW_HEIGHT, index.rows.len(), |mut row| {
-                let i = index.rows[row.index()] as usize;
-                match index.mode {
-                    TableMode::Cameras => {
-                        let c = &snap.cameras[i];
-                        let site = index.site(c.site_id);
-                        let selected = selection.camera == Some(c.id);
-                        row.set_selected(selected);
-                        row.col(|ui| {
-                            let name = site.map_or_else(String::new, |s| s.site.display_name());
-                            if name_cell(ui, selected, name).clicked() {
-                                clicked_camera = Some(c.id);
-                            }
-                        });
-                        row.col(|ui| cell(ui, c.camera.label.as_str()));
-                        row.col(|ui| {
-                            cell(
-                                ui,
-                                site.map_or_else(String::new, |s| {
-                                    i18n.tr(&s.site.owner_category.i18n_key())
-                                }),
-                            )
-                        });
-                        row.col(|ui| {
-                            cell(
-                                ui,
-                                RichText::new(i18n.tr(&c.stage.i18n_key()))
-                                    .color(stage_text_colour(c.stage, &visuals, selected)),
-                            )
-                        });
-                        row.col(|ui| {
-                            let health = index.health_state(c.id);
-                            cell(
-                                ui,
-                                RichText::new(i18n.tr(&health.i18n_key()))
-                                    .color(health_text_colour(health, &visuals, selected)),
-                            )
-                        });
-                        row.col(|ui| cell(ui, i18n.tr(&c.camera.area_watched.i18n_key())));
-                        row.col(|ui| cell(ui, site.map_or("", |s| s.site.ward.as_str())));
-                        row.col(|ui| cell(ui, site.map_or("", |s| s.site.police_station.as_str())));
-                        row.col(|ui| cell(ui, ist_datetime(c.updated_unix_s)));
-                        if row.response().clicked() {
-                            clicked_camera = Some(c.id);
-                        }
-                    }
-                    TableMode::Sites => {
-                        let s = &snap.sites[i];
-                        let counts = index.site_counts(s.id);
-                        let selected = selection.site == Some(s.id);
-                        row.set_selected(selected);
-                        row.col(|ui| {
-                            let name = s.site.display_name();
-                            if name_cell(ui, selected, name).clicked() {
-                                clicked_site = Some(s.id);
-                            }
-                        });
-                        row.col(|ui| cell(ui, i18n.tr(&s.site.owner_category.i18n_key())));
-                        row.col(|ui| cell(ui, i18n.tr(&s.site.priority.i18n_key())));
-                        row.col(|ui| cell(ui, counts.cameras.to_string()));
-                        row.col(|ui| cell(ui, counts.integrated.to_string()));
-                        row.col(|ui| cell(ui, s.site.ward.as_str()));
-                        row.col(|ui| cell(ui, s.site.police_station.as_str()));
-                        row.col(|ui| cell(ui, ist_datetime(s.updated_unix_s)));
-                        if row.response().clicked() {
-                            clicked_site = Some(s.id);
-                        }
-                    }
-                }
-            });
-        });
-    if let Some(column) = clicked_sort {
-        let filters = app.filters.clone();
-        if let Some(index) = app.index_mut() {
-            index.sort_by(column, &filters);
+        }
+        None => {
+            let name = cx.i18n.tr(c.key);
+            ui.add(egui::Label::new(RichText::new(&name).strong()).truncate())
+                .on_hover_text(name);
         }
     }
-    if let Some(id) = clicked_camera {
-        app.select_camera(id);
+}
+
+/// One camera's row, in the order of [`CAMERA_COLUMNS`].
+fn camera_row_ui(
+    row: &mut egui_extras::TableRow,
+    cx: &TableContext,
+    c: &CameraRecord,
+    clicks: &mut TableClicks,
+) {
+    let (index, i18n, visuals) = (cx.index, cx.i18n, cx.visuals);
+    let site = index.site(c.site_id);
+    let selected = cx.selection.camera == Some(c.id);
+    row.set_selected(selected);
+    row.col(|ui| {
+        let name = site.map_or_else(String::new, |s| s.site.display_name());
+        if name_cell(ui, selected, name).clicked() {
+            clicks.camera = Some(c.id);
+        }
+    });
+    row.col(|ui| cell(ui, c.camera.label.as_str()));
+    row.col(|ui| {
+        cell(
+            ui,
+            site.map_or_else(String::new, |s| i18n.tr(&s.site.owner_category.i18n_key())),
+        )
+    });
+    row.col(|ui| {
+        cell(
+            ui,
+            RichText::new(i18n.tr(&c.stage.i18n_key()))
+                .color(stage_text_colour(c.stage, visuals, selected)),
+        )
+    });
+    row.col(|ui| {
+        let health = index.health_state(c.id);
+        cell(
+            ui,
+            RichText::new(i18n.tr(&health.i18n_key()))
+                .color(health_text_colour(health, visuals, selected)),
+        )
+    });
+    row.col(|ui| cell(ui, i18n.tr(&c.camera.area_watched.i18n_key())));
+    row.col(|ui| cell(ui, site.map_or("", |s| s.site.ward.as_str())));
+    row.col(|ui| cell(ui, site.map_or("", |s| s.site.police_station.as_str())));
+    row.col(|ui| cell(ui, ist_datetime(c.updated_unix_s)));
+    if row.response().clicked() {
+        clicks.camera = Some(c.id);
     }
-    if let Some(id) = clicked_site {
-        app.selection = Selection {
-            site: Some(id),
-            camera: None,
-        };
+}
+
+/// One site's row, in the order of [`SITE_COLUMNS`].
+fn site_row_ui(
+    row: &mut egui_extras::TableRow,
+    cx: &TableContext,
+    s: &SiteRecord,
+    clicks: &mut TableClicks,
+) {
+    let i18n = cx.i18n;
+    let counts = cx.index.site_counts(s.id);
+    let selected = cx.selection.site == Some(s.id);
+    row.set_selected(selected);
+    row.col(|ui| {
+        let name = s.site.display_name();
+        if name_cell(ui, selected, name).clicked() {
+            clicks.site = Some(s.id);
+        }
+    });
+    row.col(|ui| cell(ui, i18n.tr(&s.site.owner_category.i18n_key())));
+    row.col(|ui| cell(ui, i18n.tr(&s.site.priority.i18n_key())));
+    row.col(|ui| cell(ui, counts.cameras.to_string()));
+    row.col(|ui| cell(ui, counts.integrated.to_string()));
+    row.col(|ui| cell(ui, s.site.ward.as_str()));
+    row.col(|ui| cell(ui, s.site.police_station.as_str()));
+    row.col(|ui| cell(ui, ist_datetime(s.updated_unix_s)));
+    if row.response().clicked() {
+        clicks.site = Some(s.id);
     }
 }
 

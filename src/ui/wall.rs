@@ -9,6 +9,7 @@ use std::sync::Arc;
 use egui::{Color32, CornerRadius, Rect, RichText, Sense, Stroke, TextureHandle, Ui, Vec2};
 
 use super::DeskApp;
+use super::task::{self, TaskHandle};
 use crate::i18n::I18n;
 use crate::model::{CameraId, HealthState, IntegrationStage, ist_datetime};
 use crate::services::health::monitor::MonitorCommand;
@@ -203,7 +204,7 @@ impl ThumbCache {
 
 /// Wall rows computed on a thread.
 struct WallJob {
-    rows: std::sync::mpsc::Receiver<Vec<u32>>,
+    rows: TaskHandle<Vec<u32>, std::convert::Infallible>,
     key: (Filters, WallOrder, u64),
 }
 
@@ -428,18 +429,11 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
         let task = index.wall_rows_task(&wanted.0, wanted.1);
         if index.is_large() {
             // A big wall is filtered and sorted on a thread; the tiles shown stay until it answers.
-            let (tx, rx) = std::sync::mpsc::channel();
-            let spawned = std::thread::Builder::new()
-                .name("wall-rows".into())
-                .spawn(move || {
-                    let _ = tx.send(task());
-                });
-            if spawned.is_ok() {
-                app.wall.job = Some(WallJob {
-                    rows: rx,
-                    key: wanted,
-                });
-            }
+            // A job for an older filter or order is replaced here, which drops (cancels) it.
+            app.wall.job = Some(WallJob {
+                rows: task::spawn(ui.ctx(), "wall-rows", move |_| Ok(task())),
+                key: wanted,
+            });
         } else {
             app.wall.rows = task();
             app.wall.rows_for = Some(wanted);
@@ -451,18 +445,20 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
     if recompute {
         app.wall.changed_since_order.clear();
     }
-    if let Some(job) = &app.wall.job {
-        match job.rows.try_recv() {
-            Ok(rows) => {
+    if let Some(WallJob { rows, key }) = app.wall.job.take() {
+        match rows.try_finish() {
+            Ok(Ok(rows)) => {
                 app.wall.rows = rows;
-                app.wall.rows_for = app.wall.job.take().map(|j| j.key);
+                app.wall.rows_for = Some(key);
                 app.wall.rows_at = Some(std::time::Instant::now());
             }
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                ui.ctx()
-                    .request_repaint_after(std::time::Duration::from_millis(10));
+            Ok(Err(e)) => {
+                // The tiles shown stay; not retried for the same view (a panicking job would loop).
+                app.status = Some((e.to_string(), true));
+                app.wall.rows_for = Some(key);
             }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => app.wall.job = None,
+            // The task wakes the window when it ends.
+            Err(rows) => app.wall.job = Some(WallJob { rows, key }),
         }
     }
     let Some(index) = app.index() else { return };

@@ -9,11 +9,11 @@
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use egui::Ui;
 
 use super::DeskApp;
+use super::task::{self, TaskHandle};
 use crate::services::exchange::export::{Written, size_text};
 use crate::services::registry_worker::DeskCommand;
 use crate::services::review::weekly::IsoWeek;
@@ -34,8 +34,8 @@ pub struct PrintableState {
     /// A report is being written; the button waits. A `Cell` because the button is drawn while the review
     /// screen holds the desk borrowed.
     writing: Cell<bool>,
-    /// How the viewer launch for the last report ended (`Err` holds why it did not start).
-    viewer: Option<(PathBuf, Receiver<Result<(), String>>)>,
+    /// The viewer launch for the last report, until it ends.
+    viewer: Option<(PathBuf, TaskHandle<(), ViewerError>)>,
 }
 
 impl Default for PrintableState {
@@ -62,6 +62,31 @@ impl PrintableState {
         let folder = self.folder.clone().unwrap_or_else(default_folder);
         folder.join(report_file_name(week, lang))
     }
+}
+
+/// Why the system's viewer did not open a report.
+#[derive(Debug, thiserror::Error)]
+pub enum ViewerError {
+    /// The launcher could not be started (not installed, not executable).
+    #[error("{program}: {source}")]
+    Start {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Waiting for the launcher failed.
+    #[error("{program}: {source}")]
+    Wait {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The launcher said it could not open the file.
+    #[error("{program}: {status}")]
+    Refused {
+        program: String,
+        status: std::process::ExitStatus,
+    },
 }
 
 /// `reports/` in the user's cache folder for iccc-desk; the system's temporary folder when there is no home.
@@ -114,35 +139,33 @@ pub(super) fn on_written(app: &mut DeskApp, path: PathBuf, result: Result<Writte
         return;
     }
     app.status = Some((app.i18n.tr_args("review-printable-opening", &args), false));
-    let wake = app.ctx.clone();
-    let outcome = open_in_viewer(path.clone(), move || {
-        if let Some(ctx) = &wake {
-            ctx.request_repaint();
-        }
-    });
-    app.printable.viewer = Some((path, outcome));
+    // Without a window (unit tests) nobody is woken; the next poll still finds the outcome.
+    let ctx = app.ctx.clone().unwrap_or_default();
+    let launch = open_in_viewer(&ctx, path.clone());
+    app.printable.viewer = Some((path, launch));
 }
 
 /// Once a frame: when the viewer did not start, say so and where the file is.
 pub(super) fn poll_viewer(app: &mut DeskApp) {
-    let Some((path, outcome)) = &app.printable.viewer else {
+    let Some((path, launch)) = app.printable.viewer.take() else {
         return;
     };
-    let failed = match outcome.try_recv() {
-        Err(TryRecvError::Empty) => return,
-        Ok(Ok(())) | Err(TryRecvError::Disconnected) => None,
-        Ok(Err(detail)) => Some(detail),
+    let detail = match launch.try_finish() {
+        Err(launch) => {
+            app.printable.viewer = Some((path, launch));
+            return;
+        }
+        Ok(Ok(())) => return,
+        // Why the launcher failed, or that its thread could not start.
+        Ok(Err(e)) => e.to_string(),
     };
-    if let Some(detail) = failed {
-        app.status = Some((
-            app.i18n.tr_args(
-                "review-printable-no-viewer",
-                &[("path", path.display().to_string()), ("detail", detail)],
-            ),
-            true,
-        ));
-    }
-    app.printable.viewer = None;
+    app.status = Some((
+        app.i18n.tr_args(
+            "review-printable-no-viewer",
+            &[("path", path.display().to_string()), ("detail", detail)],
+        ),
+        true,
+    ));
 }
 
 /// The platform's "open this file with its usual program" command.
@@ -169,38 +192,26 @@ fn viewer_command(path: &Path) -> Command {
 }
 
 /// Starts the viewer on `path` from a thread of its own, which also waits for the launcher to exit (so no zombie
-/// process is left) and reports whether it started. `wake` is called when the outcome is there.
-fn open_in_viewer(path: PathBuf, wake: impl Fn() + Send + 'static) -> Receiver<Result<(), String>> {
-    let (tx, rx) = mpsc::channel();
-    let launch = move || {
+/// process is left) and reports whether it started.
+fn open_in_viewer(ctx: &egui::Context, path: PathBuf) -> TaskHandle<(), ViewerError> {
+    task::spawn(ctx, "report-viewer", move |_| {
         let mut command = viewer_command(&path);
         let program = command.get_program().to_string_lossy().into_owned();
-        let outcome = match command
+        let mut child = match command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
         {
-            Err(e) => Err(format!("{program}: {e}")),
-            Ok(mut child) => match child.wait() {
-                Ok(status) if status.success() => Ok(()),
-                Ok(status) => Err(format!("{program}: {status}")),
-                Err(e) => Err(format!("{program}: {e}")),
-            },
+            Ok(child) => child,
+            Err(source) => return Err(ViewerError::Start { program, source }),
         };
-        let _ = tx.send(outcome);
-        wake();
-    };
-    if let Err(e) = std::thread::Builder::new()
-        .name("report-viewer".into())
-        .spawn(launch)
-    {
-        // The closure (and its sender) is gone with the failed spawn; report through a fresh channel.
-        let (tx, rx) = mpsc::channel();
-        let _ = tx.send(Err(e.to_string()));
-        return rx;
-    }
-    rx
+        match child.wait() {
+            Ok(status) if status.success() => Ok(()),
+            Ok(status) => Err(ViewerError::Refused { program, status }),
+            Err(source) => Err(ViewerError::Wait { program, source }),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -241,12 +252,23 @@ mod tests {
         );
 
         // The viewer launcher reported that it could not start: the path is shown instead.
-        let (tx, rx) = mpsc::channel();
-        app.printable.viewer = Some((path.clone(), rx));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let launch = task::spawn(&egui::Context::default(), "t-viewer", move |_| {
+            let source =
+                std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+            let _ = rx.recv();
+            Err::<(), _>(ViewerError::Start {
+                program: "xdg-open".into(),
+                source,
+            })
+        });
+        app.printable.viewer = Some((path.clone(), launch));
         poll_viewer(&mut app);
         assert!(app.printable.viewer.is_some(), "still waiting");
-        tx.send(Err("xdg-open: No such file or directory".into()))
-            .unwrap();
+        tx.send(()).unwrap();
+        if let Some((_, launch)) = &mut app.printable.viewer {
+            launch.block_until_ended();
+        }
         poll_viewer(&mut app);
         let (text, is_error) = app.status.clone().unwrap();
         assert!(is_error);

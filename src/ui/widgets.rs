@@ -365,23 +365,16 @@ pub fn form_keys(ui: &Ui, dropdown_open: bool) -> (bool, bool) {
     })
 }
 
+/// A native file dialog on its own thread: the path, or `None` when the user cancelled.
+pub type FileDialog = super::task::TaskHandle<Option<std::path::PathBuf>, std::convert::Infallible>;
+
 /// Runs a native file dialog (`ask`, which builds and shows it) on a thread of its own, so GTK's loop never
-/// freezes a frame; its answer (the path, or `None` when the user cancelled) comes by the returned channel, with a
-/// repaint. `None` when the system refused the thread.
+/// freezes a frame; its answer comes with a repaint.
 pub fn file_dialog(
     ctx: &egui::Context,
     ask: impl FnOnce() -> Option<std::path::PathBuf> + Send + 'static,
-) -> Option<std::sync::mpsc::Receiver<Option<std::path::PathBuf>>> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let wake = ctx.clone();
-    std::thread::Builder::new()
-        .name("file-dialog".into())
-        .spawn(move || {
-            let _ = tx.send(ask());
-            wake.request_repaint();
-        })
-        .ok()?;
-    Some(rx)
+) -> FileDialog {
+    super::task::spawn(ctx, "file-dialog", move |_| Ok(ask()))
 }
 
 #[cfg(test)]
