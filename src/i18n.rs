@@ -237,6 +237,32 @@ impl I18n {
     }
 }
 
+/// Catalogue key of the words for an I/O error kind (every layer may say one; `services::error_words` reads
+/// whole error chains with it).
+pub fn io_kind_key(kind: std::io::ErrorKind) -> &'static str {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::ConnectionRefused => "error-io-connection-refused",
+        K::TimedOut | K::WouldBlock => "error-io-timed-out",
+        K::NotFound => "error-io-not-found",
+        K::PermissionDenied => "error-io-permission-denied",
+        K::AlreadyExists => "error-io-already-exists",
+        K::NotADirectory => "error-io-not-a-folder",
+        K::IsADirectory => "error-io-is-a-folder",
+        K::StorageFull | K::QuotaExceeded => "error-io-disk-full",
+        K::ReadOnlyFilesystem => "error-io-read-only",
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
+            "error-io-connection-lost"
+        }
+        K::HostUnreachable | K::NetworkUnreachable | K::NetworkDown | K::AddrNotAvailable => {
+            "error-io-unreachable"
+        }
+        K::AddrInUse => "error-io-address-in-use",
+        K::InvalidData | K::InvalidInput => "error-io-invalid-data",
+        _ => "error-io-other",
+    }
+}
+
 /// Message ids defined in one Fluent file.
 pub fn message_ids(ftl: &str) -> Vec<String> {
     let res = parse(ftl);

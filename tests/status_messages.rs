@@ -215,3 +215,50 @@ fn the_status_and_its_history_change_language_with_the_desk() {
     );
     assert_eq!(h.state().status_history()[0].text, "सहेजा गया।");
 }
+
+/// A registry the worker refuses to open (its safeguards were dropped outside the desk), on a desk set to Hindi.
+#[test]
+fn a_registry_worker_refusal_reads_in_hindi_without_the_english_sentence() {
+    let desk = common::Desk::new();
+    {
+        let store = iccc_desk::store::Store::open(&desk.db, &desk.open_options()).unwrap();
+        drop(store);
+    }
+    desk.sql()
+        .execute_batch("DROP TRIGGER stage_event_no_update;")
+        .unwrap();
+    std::fs::write(&desk.settings, r#"{"lang":"Hi"}"#).unwrap();
+    let app = DeskApp::new(
+        desk.db.clone(),
+        desk.keys.clone(),
+        Some(desk.settings.clone()),
+    );
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(|ui, app: &mut DeskApp| app.ui(ui), app);
+    wait_until(&mut h, "the refusal", |app| {
+        matches!(app.registry, iccc_desk::ui::RegistryState::Failed(_))
+    });
+    h.run_ok();
+    let hi = I18n::new(Lang::Hi);
+    h.get_by_label(&hi.tr("registry-open-failed"));
+    let expected = hi.tr_args(
+        "store-error-guards-changed",
+        &[("path", desk.db.display().to_string())],
+    );
+    assert_ne!(
+        expected, "store-error-guards-changed",
+        "no Hindi words for it"
+    );
+    h.get_by_label_contains(&expected);
+    for english in [
+        "safeguards",
+        "nothing was written",
+        "restore it from a backup",
+    ] {
+        assert!(
+            h.query_by_label_contains(english).is_none(),
+            "English left on the screen: {english}"
+        );
+    }
+}

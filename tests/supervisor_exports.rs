@@ -141,7 +141,8 @@ fn the_supervisor_exports_gaps_weekly_numbers_and_cameras_from_the_desk() {
         .clone()
         .unwrap()
         .result
-        .expect_err("refused");
+        .expect_err("refused")
+        .message(&h.state().i18n);
     assert!(err.contains("does not exist"), "{err}");
     assert!(h.get_all_by_label_contains("does not exist").count() >= 1);
     assert!(!out.path().join("no-such-folder").exists());

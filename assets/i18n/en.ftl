@@ -919,3 +919,54 @@ import-col-row = Row
 import-col-what = What
 import-col-field = Field
 import-col-why = Why
+
+## Registry (database) errors: the English sentences are the errors' own text (the CLI prints them)
+store-error-not-a-registry = { $path } is not an iccc-desk registry (not a readable SQLite database): { $detail }
+store-error-newer-schema = { $path } was written by a newer iccc-desk (schema version { $found }; this build knows up to { $supported }); it was not changed
+store-error-read-only = { $path } is read-only: the desk needs to write to the registry (check the file's permissions)
+store-error-cannot-open = cannot open { $path }: { $detail }
+store-error-busy = the registry is busy: another desk kept it locked for more than { $seconds } s; try again
+store-error-conflict = { $entity } { NUMBER($id, useGrouping: "false") } was changed by { $user } at { $time } IST after you opened it; your edit was not saved
+store-error-not-found = { $entity } { NUMBER($id, useGrouping: "false") } does not exist (it may have been removed by another desk)
+store-error-invalid = { NUMBER($count, useGrouping: "false") } field problem(s): { $fields }
+store-error-stage = stage change refused: { $detail }
+store-error-database = registry database error: { $detail }
+store-error-corrupt = the registry's data is damaged: { $detail }
+store-error-bad-service-area = service area refused: { $detail }
+store-error-damaged = { $path } is damaged (SQLite's integrity check: { $detail }); nothing was written to it: restore it from a backup
+store-error-guards-changed = { $path }: the registry's safeguards were changed outside the desk ({ $detail }); nothing was written to it: restore it from a backup
+store-error-missing = { $path }: no such registry file (nothing was created); give an existing registry, or make one with the desk or `iccc-desk demo`
+store-error-key-file = cannot read or write the password key file { $path }: { $detail }
+store-error-bad-key-file = the password key file { $path } is damaged: { $detail }
+store-error-undecryptable = the stored password cannot be decrypted (wrong key or damaged data)
+store-error-bad-registry-uuid = the registry's id { $shown } is not a hex id; refusing to use it to name a password key file
+store-error-key-file-not-plain = the password key file { $path } is not a plain file (a symlink or folder?); refusing to use it
+store-error-key-folder-not-private = the password key folder { $dir } belongs to another user and others can write in it (mode { NUMBER($mode, useGrouping: "false") }); refusing to keep the key there
+
+## Worker, import and demo errors as the desk shows them
+worker-error-thread = The desk could not start a background task ({ $thread }): { $reason }
+import-error-registry-changed = the registry changed after the check (another desk saved something); check the file again before importing
+import-error-cancelled = the import was cancelled; the registry is as it was
+import-error-row = row { NUMBER($row, useGrouping: "false") }: { $reason }
+demo-error-not-empty = { $path } already holds { NUMBER($sites, useGrouping: "false") } site(s): the demo registry is written only into an empty registry file
+demo-error-cancelled = the demo registry was cancelled; nothing was written
+demo-error-size = a demo registry has { NUMBER($min, useGrouping: "false") } to { NUMBER($max, useGrouping: "false") } cameras, not { NUMBER($cameras, useGrouping: "false") }
+simulator-error-in-use = { $address } is already in use: is another simulator (or a desk showing the demo registry) running?
+# A failed task or import in the status bar: the error's own sentence (it says what was not done).
+status-task-failed = { $error }
+status-import-failed = { $error }
+
+## The command line's own failures and progress lines
+cli-error-line = iccc-desk: { $message }
+cli-error-in-file = { $path }: { $error }
+cli-error-flag = --{ $flag }: { $error }
+cli-error-json-results = cannot write the results as JSON: { $detail }
+cli-error-json-report = cannot write the report as JSON: { $detail }
+cli-error-json-figures = cannot write the figures as JSON: { $detail }
+cli-error-ctrl-c = cannot catch Ctrl-C: { $detail }
+cli-error-no-program = cannot find this program: { $detail }
+cli-import-progress-line = importing: { $percent } %
+map-tile-error-unreadable = tile { $tile } cannot be read: { $detail }
+map-tile-error-not-a-picture = tile { $tile } is not a PNG, JPEG or WebP picture
+map-tile-error-undecodable = tile { $tile } is not a picture that decodes: { $detail }
+map-tile-error-too-large = tile { $tile } is { NUMBER($width, useGrouping: "false") }×{ NUMBER($height, useGrouping: "false") } pixels, more than the { NUMBER($max, useGrouping: "false") }×{ NUMBER($max, useGrouping: "false") } a map tile may have

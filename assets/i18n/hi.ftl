@@ -865,3 +865,53 @@ import-col-row = पंक्ति
 import-col-what = क्या
 import-col-field = फ़ील्ड
 import-col-why = कारण
+
+## रजिस्टर (डेटाबेस) की त्रुटियाँ: SQLite और सिस्टम का अंग्रेज़ी विवरण "विवरण" में रहता है
+store-error-not-a-registry = { $path } iccc-desk रजिस्टर नहीं है (यह पढ़ने योग्य SQLite फ़ाइल नहीं है)।
+store-error-newer-schema = { $path } iccc-desk के नए संस्करण ने लिखी है (स्कीमा संस्करण { $found }; यह संस्करण { $supported } तक जानता है); फ़ाइल बदली नहीं गई।
+store-error-read-only = { $path } केवल पढ़ने योग्य है: डेस्क को रजिस्टर में लिखना होता है (फ़ाइल की अनुमतियाँ जाँचें)।
+store-error-cannot-open = { $path } नहीं खुल सकी (विवरण देखें)।
+store-error-busy = रजिस्टर व्यस्त है: किसी दूसरी डेस्क ने उसे { $seconds } सेकंड से अधिक रोके रखा; फिर से कोशिश करें।
+store-error-conflict = आपके खोलने के बाद { $user } ने इसे { $time } IST पर बदल दिया; आपका बदलाव सहेजा नहीं गया।
+store-error-not-found = यह प्रविष्टि ({ $id }) अब नहीं है (शायद किसी दूसरी डेस्क ने हटा दी)।
+store-error-invalid = { $count } फ़ील्ड में समस्या: { $fields }
+store-error-stage = चरण नहीं बदला: { $reason }
+store-error-database = रजिस्टर डेटाबेस में त्रुटि (विवरण देखें)।
+store-error-corrupt = रजिस्टर का डेटा क्षतिग्रस्त है (विवरण देखें)।
+store-error-bad-service-area = सेवा क्षेत्र अस्वीकार (विवरण देखें)।
+store-error-damaged = { $path } क्षतिग्रस्त है (SQLite की जाँच में); इसमें कुछ नहीं लिखा गया: इसे बैकअप से वापस लाएँ।
+store-error-guards-changed = { $path }: रजिस्टर की सुरक्षा-व्यवस्था डेस्क के बाहर बदली गई; इसमें कुछ नहीं लिखा गया: इसे बैकअप से वापस लाएँ।
+store-error-missing = { $path }: ऐसी कोई रजिस्टर फ़ाइल नहीं (कुछ नहीं बनाया गया); मौजूदा रजिस्टर दें, या डेस्क या `iccc-desk demo` से नया बनाएँ।
+store-error-key-file = पासवर्ड कुंजी फ़ाइल { $path } पढ़ी या लिखी नहीं जा सकी: { $reason }
+store-error-bad-key-file = पासवर्ड कुंजी फ़ाइल { $path } क्षतिग्रस्त है (विवरण देखें)।
+store-error-undecryptable = सहेजा गया पासवर्ड खोला नहीं जा सका (गलत कुंजी या क्षतिग्रस्त डेटा)।
+store-error-bad-registry-uuid = रजिस्टर की पहचान { $shown } हेक्स पहचान नहीं है; इससे पासवर्ड कुंजी फ़ाइल का नाम नहीं बनाया जाएगा।
+store-error-key-file-not-plain = पासवर्ड कुंजी फ़ाइल { $path } साधारण फ़ाइल नहीं है (सिमलिंक या फ़ोल्डर?); इसका उपयोग नहीं होगा।
+store-error-key-folder-not-private = पासवर्ड कुंजी फ़ोल्डर { $dir } किसी दूसरे उपयोगकर्ता का है और उसमें दूसरे भी लिख सकते हैं (मोड { $mode }); कुंजी वहाँ नहीं रखी जाएगी।
+
+## डेस्क के कामों, आयात और डेमो की त्रुटियाँ
+worker-error-thread = डेस्क पृष्ठभूमि का काम ({ $thread }) शुरू नहीं कर सकी: { $reason }
+import-error-registry-changed = जाँच के बाद रजिस्टर बदल गया (किसी दूसरी डेस्क ने कुछ सहेजा); आयात से पहले फ़ाइल फिर से जाँचें।
+import-error-cancelled = आयात रद्द हुआ; रजिस्टर पहले जैसा है।
+import-error-row = पंक्ति { $row }: { $reason }
+demo-error-not-empty = { $path } में पहले से { $sites } स्थल हैं: डेमो रजिस्टर केवल खाली रजिस्टर फ़ाइल में लिखा जाता है।
+demo-error-cancelled = डेमो रजिस्टर रद्द हुआ; कुछ नहीं लिखा गया।
+demo-error-size = डेमो रजिस्टर में { $min } से { $max } कैमरे होते हैं, { $cameras } नहीं।
+simulator-error-in-use = { $address } पहले से उपयोग में है: क्या कोई दूसरा सिम्युलेटर (या डेमो रजिस्टर दिखाती डेस्क) चल रहा है?
+status-task-failed = { $error }
+status-import-failed = { $error }
+
+## कमांड लाइन की अपनी त्रुटियाँ और प्रगति की पंक्तियाँ
+cli-error-line = iccc-desk: { $message }
+cli-error-in-file = { $path }: { $error }
+cli-error-flag = --{ $flag }: { $error }
+cli-error-json-results = परिणाम JSON में नहीं लिखे जा सके: { $detail }
+cli-error-json-report = रिपोर्ट JSON में नहीं लिखी जा सकी: { $detail }
+cli-error-json-figures = आँकड़े JSON में नहीं लिखे जा सके: { $detail }
+cli-error-ctrl-c = Ctrl-C पकड़ा नहीं जा सका: { $detail }
+cli-error-no-program = यह प्रोग्राम खोजा नहीं जा सका: { $detail }
+cli-import-progress-line = आयात: { $percent } %
+map-tile-error-unreadable = टाइल { $tile } पढ़ी नहीं जा सकी (विवरण देखें)
+map-tile-error-not-a-picture = टाइल { $tile } PNG, JPEG या WebP चित्र नहीं है
+map-tile-error-undecodable = टाइल { $tile } ऐसा चित्र नहीं है जो खुल सके (विवरण देखें)
+map-tile-error-too-large = टाइल { $tile } { $width }×{ $height } पिक्सेल की है, किसी नक्शा टाइल की सीमा { $max }×{ $max } से अधिक

@@ -30,7 +30,12 @@ pub(super) fn run_area(db: &Path, key_dir: &Path, change: &AreaArgs) -> Result<(
         .map_err(|e| CliError::from_store(db, e))?;
     if changes {
         let parse = |flag: &str, text: &str| {
-            LatLonBox::parse(text).map_err(|e| CliError::BadInput(format!("--{flag}: {e}")))
+            LatLonBox::parse(text).map_err(|e| {
+                CliError::BadInput(crate::i18n::I18n::new(crate::i18n::Lang::En).tr_args(
+                    "cli-error-flag",
+                    &[("flag", flag.to_string()), ("error", e)],
+                ))
+            })
         };
         if let Some(city) = &change.city {
             area.city = city.clone();

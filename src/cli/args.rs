@@ -84,6 +84,22 @@ pub enum Command {
     Simulate(SimulateArgs),
 }
 
+impl Command {
+    /// The subcommand's name, for the log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Demo(_) => "demo",
+            Self::Stats(_) => "stats",
+            Self::Report { .. } => "report",
+            Self::Export(_) => "export",
+            Self::Import(_) => "import",
+            Self::Area(_) => "area",
+            Self::Probe(_) => "probe",
+            Self::Simulate(_) => "simulate",
+        }
+    }
+}
+
 /// `iccc-desk demo`.
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {

@@ -49,7 +49,9 @@ pub(super) fn run_import(db: &Path, key_dir: &Path, run: &ImportArgs) -> Result<
         let lines = run.progress;
         let mut progress = |fraction: f32| {
             if lines {
-                progress_note(&format!("importing: {:.0} %\n", fraction * 100.0));
+                let percent = format!("{:.0}", fraction * 100.0);
+                let text = english.tr_args("cli-import-progress-line", &[("percent", percent)]);
+                progress_note(&format!("{text}\n"));
             } else if show_progress {
                 let percent = format!("{:.0}", fraction * 100.0);
                 let text = english.tr_args("cli-import-progress", &[("percent", percent)]);
@@ -65,7 +67,19 @@ pub(super) fn run_import(db: &Path, key_dir: &Path, run: &ImportArgs) -> Result<
             checked.revision,
             &mut progress,
         )
-        .map_err(|e| CliError::Failed(format!("{}: {e}", run.file.display())))?;
+        .map_err(|e| {
+            tracing::warn!(file = %source_name, "import not written: {e}");
+            CliError::Failed(english.tr_args(
+                "cli-error-in-file",
+                &[
+                    ("path", run.file.display().to_string()),
+                    (
+                        "error",
+                        crate::services::error_words::error_text(&english, &e).0,
+                    ),
+                ],
+            ))
+        })?;
         if show_progress && !lines {
             progress_note("\n");
         }
@@ -82,6 +96,17 @@ pub(super) fn run_import(db: &Path, key_dir: &Path, run: &ImportArgs) -> Result<
         &table,
         &checked.plan,
         committed,
+    );
+    // Counts only: a row's cells may carry a camera's password or an address with one.
+    tracing::info!(
+        file = %source_name,
+        committed,
+        rows = report.rows,
+        added = report.added,
+        updated = report.updated,
+        refused = report.refused,
+        "import checked{}",
+        if committed { " and written" } else { "" }
     );
     if let Some(path) = &run.report {
         export::write_csv(&report.table(&english), path)

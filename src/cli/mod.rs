@@ -75,7 +75,7 @@ impl CliError {
                 | StoreError::Missing { .. }
                 | StoreError::Corrupt { .. }
         );
-        let text = e.to_string();
+        let text = e.words(&I18n::new(Lang::En));
         let shown = path.display().to_string();
         let text = if text.contains(&shown) {
             text
@@ -115,13 +115,21 @@ fn resolve_paths(args: &Args) -> Result<(PathBuf, PathBuf), CliError> {
     Ok((db, key_dir))
 }
 
-/// Runs the parsed command line; prints any failure as one line on stderr.
+/// Runs the parsed command line; prints any failure as one line on stderr (and writes it to the log).
 pub fn run(args: Args) -> ExitCode {
+    crate::logging::init();
+    let command = args.command.as_ref().map_or("desk", Command::name);
+    tracing::info!(command, "started");
     match run_command(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            tracing::warn!(command, "failed: {e}");
             let line = e.to_string().replace(['\n', '\r'], " ");
-            output::progress_note(&format!("iccc-desk: {}\n", terminal_text(&line)));
+            let text = I18n::new(Lang::En).tr_args(
+                "cli-error-line",
+                &[("message", terminal_text(&line).into_owned())],
+            );
+            output::progress_note(&format!("{text}\n"));
             ExitCode::from(e.exit_code())
         }
     }

@@ -37,6 +37,10 @@ struct ProbeLine {
     error: Option<String>,
 }
 
+/// Cameras not online written to the log per sweep (the rest are counted in the sweep's summary line), so a
+/// city-wide outage cannot fill the disk.
+const LOGGED_PROBLEMS_PER_SWEEP: usize = 100;
+
 /// `probe --once` tries this many times (each waiting the store's busy timeout) before giving up on a busy
 /// registry.
 const PROBE_ONCE_WRITE_TRIES: u32 = 6;
@@ -99,6 +103,7 @@ fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError>
         drop(snapshot);
         let mut lines = Vec::new();
         let mut write_error = None;
+        let mut logged = 0;
         batch.begin_sweep();
         let report = sweep(
             due.iter().map(|&i| targets.get(i)),
@@ -106,6 +111,16 @@ fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError>
             &cancel,
             |observation| {
                 let line = probe_line(&names, &observation);
+                if line.state != HealthState::Online.code() && logged < LOGGED_PROBLEMS_PER_SWEEP {
+                    logged += 1;
+                    // The finding's reason never holds the password (the probe leaves it out).
+                    tracing::info!(
+                        "camera {} {}: {}",
+                        line.camera_id,
+                        line.state,
+                        line.error.as_deref().unwrap_or("")
+                    );
+                }
                 if !run.json {
                     say(&probe_line_text(&english, &line));
                 }
@@ -129,11 +144,16 @@ fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError>
             let text =
                 serde_json::to_string(&serde_json::json!({"cameras": lines, "summary": report}))
                     .map_err(|e| {
-                        CliError::Failed(format!("cannot write the results as JSON: {e}"))
+                        CliError::Failed(
+                            english.tr_args("cli-error-json-results", &[("detail", e.to_string())]),
+                        )
                     })?;
             say(&text);
         } else if report.probed > 0 || run.once {
             say(&probe_summary_text(&english, &report));
+        }
+        if report.probed > 0 {
+            tracing::info!("{}", probe_summary_text(&english, &report));
         }
         if run.once {
             return Ok(());

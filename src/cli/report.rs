@@ -86,7 +86,7 @@ fn weekly(db: &Path, request: &WeeklyRequest<'_>) -> Result<(), CliError> {
     drop(conn);
     if request.format == WeeklyFormat::Json {
         let text = serde_json::to_string_pretty(&report)
-            .map_err(|e| CliError::Failed(format!("cannot write the report as JSON: {e}")))?;
+            .map_err(|e| json_error("cli-error-json-report", &e))?;
         say(&text);
         return Ok(());
     }
@@ -147,6 +147,11 @@ fn weekly(db: &Path, request: &WeeklyRequest<'_>) -> Result<(), CliError> {
     Ok(())
 }
 
+/// JSON that could not be written (`key` says of what).
+fn json_error(key: &str, e: &serde_json::Error) -> CliError {
+    CliError::Failed(I18n::new(Lang::En).tr_args(key, &[("detail", e.to_string())]))
+}
+
 /// `stats`: the review's figures as a table or JSON.
 pub(super) fn run_stats(db: &Path, as_json: bool, now: i64) -> Result<(), CliError> {
     let conn = weekly::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
@@ -154,7 +159,7 @@ pub(super) fn run_stats(db: &Path, as_json: bool, now: i64) -> Result<(), CliErr
     drop(conn);
     if as_json {
         let text = serde_json::to_string_pretty(&stats)
-            .map_err(|e| CliError::Failed(format!("cannot write the figures as JSON: {e}")))?;
+            .map_err(|e| json_error("cli-error-json-figures", &e))?;
         say(&text);
     } else {
         say(stats_table(db, &stats, &I18n::new(Lang::En)).trim_end());
@@ -272,6 +277,11 @@ fn export_list(db: &Path, request: ExportRequest<'_>, output: &Path) -> Result<(
     };
     let written =
         export::write(&table, format, output).map_err(|e| CliError::Failed(e.message(&english)))?;
+    tracing::info!(
+        rows = written.rows,
+        "export written to {}",
+        output.display()
+    );
     say(&english.tr_args(
         list.done_key(),
         &[

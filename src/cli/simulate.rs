@@ -41,7 +41,12 @@ pub(super) fn run_simulate(db: &Path, key_dir: &Path, args: &SimulateArgs) -> Re
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop))
             .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&stop)))
-            .map_err(|e| CliError::Failed(format!("cannot catch Ctrl-C: {e}")))?;
+            .map_err(|e| {
+                CliError::Failed(
+                    crate::i18n::I18n::new(crate::i18n::Lang::En)
+                        .tr_args("cli-error-ctrl-c", &[("detail", e.to_string())]),
+                )
+            })?;
     }
     let store = Store::open(
         db,
@@ -53,7 +58,10 @@ pub(super) fn run_simulate(db: &Path, key_dir: &Path, args: &SimulateArgs) -> Re
     let sim_error = |e: SimError| match e {
         SimError::Store(e) => CliError::from_store(db, e),
         e @ (SimError::NothingToSimulate | SimError::NotLoopback { .. }) => {
-            CliError::BadInput(format!("{}: {e}", db.display()))
+            CliError::BadInput(crate::i18n::I18n::new(crate::i18n::Lang::En).tr_args(
+                "cli-error-in-file",
+                &[("path", db.display().to_string()), ("error", e.to_string())],
+            ))
         }
         e => CliError::Failed(e.to_string()),
     };
@@ -71,8 +79,12 @@ pub(super) fn run_simulate(db: &Path, key_dir: &Path, args: &SimulateArgs) -> Re
         }) if !options.fit_file_limit
             && let Some(n) = shards_for(listeners, hard) =>
         {
-            let exe = std::env::current_exe()
-                .map_err(|e| CliError::Failed(format!("cannot find this program: {e}")))?;
+            let exe = std::env::current_exe().map_err(|e| {
+                CliError::Failed(
+                    crate::i18n::I18n::new(crate::i18n::Lang::En)
+                        .tr_args("cli-error-no-program", &[("detail", e.to_string())]),
+                )
+            })?;
             let set = ShardSet::spawn(n, |i, n| {
                 let mut c = std::process::Command::new(&exe);
                 c.arg("simulate")

@@ -111,7 +111,8 @@ pub enum SaveProblem {
         by_user: String,
         at_unix_s: i64,
     },
-    Other(String),
+    /// Anything else (the file busy, the camera gone); shared so the problem can be copied to the form.
+    Other(Arc<StoreError>),
 }
 
 impl From<StoreError> for SaveProblem {
@@ -122,7 +123,57 @@ impl From<StoreError> for SaveProblem {
             StoreError::Conflict {
                 by_user, at_unix_s, ..
             } => Self::Conflict { by_user, at_unix_s },
-            other => Self::Other(other.to_string()),
+            other => Self::Other(Arc::new(other)),
+        }
+    }
+}
+
+/// Why the worker (or a task it ran) failed, with the error that caused it; the UI says it in the desk's
+/// language when it shows it ([`crate::services::error_words::error_text`]).
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The system refused a thread (too many threads, no memory).
+    #[error("cannot start the {thread} thread: {source}")]
+    Thread {
+        thread: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The demo registry was not written (not for a registry error: that is [`Self::Store`]).
+    #[error(transparent)]
+    Demo(crate::services::demo::DemoError),
+    /// The demo cameras are not simulated (not for a registry error: that is [`Self::Store`]).
+    #[error(transparent)]
+    Simulator(crate::services::demo::simulator::SimError),
+    #[error(transparent)]
+    Import(crate::services::exchange::import::commit::CommitError),
+}
+
+impl From<crate::services::demo::DemoError> for WorkerError {
+    fn from(e: crate::services::demo::DemoError) -> Self {
+        match e {
+            crate::services::demo::DemoError::Store(e) => Self::Store(e),
+            e => Self::Demo(e),
+        }
+    }
+}
+
+impl From<crate::services::demo::simulator::SimError> for WorkerError {
+    fn from(e: crate::services::demo::simulator::SimError) -> Self {
+        match e {
+            crate::services::demo::simulator::SimError::Store(e) => Self::Store(e),
+            e => Self::Simulator(e),
+        }
+    }
+}
+
+impl From<crate::services::exchange::import::commit::CommitError> for WorkerError {
+    fn from(e: crate::services::exchange::import::commit::CommitError) -> Self {
+        match e {
+            crate::services::exchange::import::commit::CommitError::Store(e) => Self::Store(e),
+            e => Self::Import(e),
         }
     }
 }
@@ -136,7 +187,8 @@ pub enum DeskEvent {
         key_status: KeyStatus,
         load_ms: u128,
     },
-    OpenFailed(String),
+    /// The registry was not opened (or was refused by the check that followed the opening).
+    OpenFailed(Arc<WorkerError>),
     /// A long task's progress, 0..=1.
     Progress {
         task: &'static str,
@@ -144,7 +196,7 @@ pub enum DeskEvent {
     },
     TaskFailed {
         task: &'static str,
-        error: String,
+        error: WorkerError,
     },
     /// Another desk committed: here is the registry as it is now.
     Reloaded(Box<RegistryIndex>),
@@ -167,7 +219,7 @@ pub enum DeskEvent {
         not_simulated: Arc<Vec<CameraId>>,
         helpers_failed: Option<String>,
     },
-    SimulatorFailed(String),
+    SimulatorFailed(WorkerError),
     /// One camera's latest health and its runs over the last 7 days (for the details panel).
     HealthRuns {
         camera_id: CameraId,
@@ -199,7 +251,7 @@ pub enum DeskEvent {
         problem: SaveProblem,
     },
     /// The import was written (what), or why not (nothing of it was).
-    ImportCommitted(Result<crate::services::exchange::import::commit::Written, String>),
+    ImportCommitted(Result<crate::services::exchange::import::commit::Written, Arc<WorkerError>>),
     ImportProfiles(Vec<crate::model::import::ImportProfile>),
     /// The printable weekly report was written to `path`, or why not (nothing was left there then).
     WeeklyReportWritten {
@@ -211,7 +263,7 @@ pub enum DeskEvent {
     },
     /// The file was refused (the areas stay as they were).
     BoundaryImportRefused(BoundaryError),
-    BoundaryImportFailed(String),
+    BoundaryImportFailed(StoreError),
 }
 
 /// How the desk answers for a demo registry's cameras.
@@ -260,9 +312,11 @@ impl DeskService {
         if let Err(e) = spawned {
             // Without the worker nothing can be read; say so on the first frame.
             let (tx, rx) = mpsc::channel();
-            let _ = tx.send(DeskEvent::OpenFailed(format!(
-                "cannot start the registry worker: {e}"
-            )));
+            tracing::error!("cannot start the registry worker thread: {e}");
+            let _ = tx.send(DeskEvent::OpenFailed(Arc::new(WorkerError::Thread {
+                thread: "registry-worker",
+                source: e,
+            })));
             return Self {
                 commands: cmd_tx,
                 events: rx,
@@ -316,7 +370,7 @@ enum ReviewJob {
 
 /// Starts the review reader: its own read-only connection, a lowered priority, and only the newest of several
 /// waiting weekly requests (a supervisor paging back through the weeks) is computed.
-fn start_review_reader(db: PathBuf, out: Outbox) -> Option<Sender<ReviewJob>> {
+fn start_review_reader(db: PathBuf, out: Outbox) -> std::io::Result<Sender<ReviewJob>> {
     let (tx, rx) = mpsc::channel::<ReviewJob>();
     std::thread::Builder::new()
         .name("review-reader".into())
@@ -341,9 +395,8 @@ fn start_review_reader(db: PathBuf, out: Outbox) -> Option<Sender<ReviewJob>> {
                     }
                 }
             }
-        })
-        .ok()?;
-    Some(tx)
+        })?;
+    Ok(tx)
 }
 
 /// Counts the week's figures, sends them, then keeps them in the review cache for the next opening.
@@ -370,10 +423,7 @@ fn load_weekly(
                 cache_figures(&conn, week, weeks, &figures, mark, computed_unix_s)
             });
         }
-        Err(e) => out.send(DeskEvent::TaskFailed {
-            task: "weekly",
-            error: e.to_string(),
-        }),
+        Err(e) => out.task_failed("weekly", e.into()),
     }
 }
 
@@ -437,6 +487,18 @@ impl Outbox {
         let _ = self.tx.send(event);
         (self.wake)();
     }
+
+    /// Reports a failed task to the UI and to the log.
+    fn task_failed(&self, task: &'static str, error: WorkerError) {
+        tracing::warn!(task, "task failed: {error}");
+        self.send(DeskEvent::TaskFailed { task, error });
+    }
+
+    /// Reports that the registry cannot be shown, to the UI and to the log.
+    fn open_failed(&self, error: WorkerError) {
+        tracing::error!("the registry was not opened: {error}");
+        self.send(DeskEvent::OpenFailed(Arc::new(error)));
+    }
 }
 
 /// Reads the registry and builds the indexes the table needs (all rows, default order).
@@ -451,7 +513,7 @@ fn load(store: &Store, out: &Outbox) -> Option<Box<RegistryIndex>> {
             Some(Box::new(index))
         }
         Err(e) => {
-            out.send(DeskEvent::OpenFailed(e.to_string()));
+            out.open_failed(e.into());
             None
         }
     }
@@ -474,7 +536,7 @@ fn worker(
     let (mut store, check) = match Store::open_checking_later(db, &options) {
         Ok(s) => s,
         Err(e) => {
-            out.send(DeskEvent::OpenFailed(e.to_string()));
+            out.open_failed(e.into());
             return;
         }
     };
@@ -485,7 +547,7 @@ fn worker(
         }
         match check.take().map(crate::store::PendingCheck::wait) {
             Some(Err(e)) => {
-                out.send(DeskEvent::OpenFailed(e.to_string()));
+                out.open_failed(e.into());
                 true
             }
             _ => false,
@@ -578,7 +640,8 @@ fn start_simulator(
             Some(started.simulation)
         }
         Err(e) => {
-            out.send(DeskEvent::SimulatorFailed(e.to_string()));
+            tracing::warn!("the demo cameras are not simulated: {e}");
+            out.send(DeskEvent::SimulatorFailed(e.into()));
             None
         }
     }
@@ -586,28 +649,38 @@ fn start_simulator(
 
 /// Hands a job to the review reader, starting it on first use.
 fn review_job(store: &Store, out: &Outbox, review: &mut Option<Sender<ReviewJob>>, job: ReviewJob) {
-    if review.is_none() {
-        *review = start_review_reader(store.path().to_path_buf(), out.clone());
-    }
-    let job = match review.as_ref() {
-        Some(tx) => match tx.send(job) {
-            Ok(()) => return,
-            Err(mpsc::SendError(job)) => job,
+    let sent = match review {
+        Some(tx) => tx.send(job).map_err(|mpsc::SendError(job)| {
+            (job, std::io::Error::other("the review reader stopped"))
+        }),
+        None => match start_review_reader(store.path().to_path_buf(), out.clone()) {
+            Ok(tx) => {
+                let sent = tx.send(job).map_err(|mpsc::SendError(job)| {
+                    (job, std::io::Error::other("the review reader stopped"))
+                });
+                *review = Some(tx);
+                sent
+            }
+            Err(e) => Err((job, e)),
         },
-        None => job,
     };
+    let Err((job, refused)) = sent else { return };
     // No reader thread (the system refused one): say so rather than leave the screen waiting.
     *review = None;
     let task = match job {
         ReviewJob::Weekly { .. } => "weekly",
         ReviewJob::Report { .. } => "weekly report",
     };
-    out.send(DeskEvent::TaskFailed {
+    out.task_failed(
         task,
-        error: "cannot start the review reader thread".into(),
-    });
+        WorkerError::Thread {
+            thread: "review-reader",
+            source: refused,
+        },
+    );
 }
 
+/// One command; each family of commands has its own function.
 fn handle(
     store: &mut Store,
     command: DeskCommand,
@@ -616,6 +689,100 @@ fn handle(
     review: &mut Option<Sender<ReviewJob>>,
 ) {
     let actor = Actor::os_user_at(out.clock.now_unix_s());
+    match command {
+        DeskCommand::SaveSite { .. }
+        | DeskCommand::SaveCamera { .. }
+        | DeskCommand::ChangeStage { .. }
+        | DeskCommand::AddFollowUp { .. } => handle_save(store, &actor, command, out),
+        DeskCommand::LoadDemo { .. }
+        | DeskCommand::ImportCommit { .. }
+        | DeskCommand::LoadImportProfiles
+        | DeskCommand::SaveImportProfile(_)
+        | DeskCommand::ImportBoundaries { .. } => handle_file(store, &actor, command, out, cancel),
+        DeskCommand::LoadWeekly { week, weeks } => {
+            // The cached figures at once; counted again in the background unless they are current.
+            if !send_cached_weekly(store, week, weeks, out) {
+                review_job(store, out, review, ReviewJob::Weekly { week, weeks });
+            }
+        }
+        DeskCommand::WriteWeeklyReport { week, lang, path } => {
+            review_job(store, out, review, ReviewJob::Report { week, lang, path });
+        }
+        DeskCommand::LoadHistory { .. }
+        | DeskCommand::LoadAudit { .. }
+        | DeskCommand::LoadThumbnails(_)
+        | DeskCommand::LoadHealthRuns { .. }
+        | DeskCommand::LoadBoundaries
+        | DeskCommand::LoadBlocked { .. } => handle_load(store, command, out),
+    }
+}
+
+/// Saves of one row by the operator: answered with the saved record or why it was not saved.
+fn handle_save(store: &mut Store, actor: &Actor, command: DeskCommand, out: &Outbox) {
+    match command {
+        DeskCommand::SaveSite {
+            id,
+            expected_version,
+            site,
+        } => {
+            let result = match id {
+                None => store.add_site(actor, &site),
+                Some(id) => store.update_site(actor, id, expected_version, &site),
+            };
+            out.send(match result {
+                Ok(r) => DeskEvent::SiteSaved(r),
+                Err(e) => DeskEvent::SaveFailed(e.into()),
+            });
+        }
+        DeskCommand::SaveCamera {
+            id,
+            site_id,
+            expected_version,
+            camera,
+            password,
+        } => {
+            let result = match id {
+                None => store.add_camera(actor, site_id, &camera, &password),
+                Some(id) => store.update_camera(actor, id, expected_version, &camera, &password),
+            };
+            out.send(match result {
+                Ok(r) => DeskEvent::CameraSaved(r),
+                Err(e) => DeskEvent::SaveFailed(e.into()),
+            });
+        }
+        DeskCommand::ChangeStage {
+            id,
+            expected_version,
+            change,
+        } => {
+            out.send(
+                match store.change_stage(actor, id, expected_version, &change) {
+                    Ok(r) => DeskEvent::CameraSaved(r),
+                    Err(e) => DeskEvent::SaveFailed(e.into()),
+                },
+            );
+        }
+        DeskCommand::AddFollowUp { camera_id, note } => {
+            out.send(match store.add_follow_up(actor, camera_id, &note) {
+                Ok(record) => DeskEvent::FollowUpSaved(record),
+                Err(e) => DeskEvent::FollowUpFailed {
+                    camera_id,
+                    problem: e.into(),
+                },
+            });
+        }
+        _ => {}
+    }
+}
+
+/// Work with whole files and many rows: the demo registry, an import, import profiles, boundary layers.
+fn handle_file(
+    store: &mut Store,
+    actor: &Actor,
+    command: DeskCommand,
+    out: &Outbox,
+    cancel: &AtomicBool,
+) {
     match command {
         DeskCommand::LoadDemo { cameras, seed } => {
             cancel.store(false, Ordering::Relaxed);
@@ -634,96 +801,13 @@ fn handle(
             };
             match crate::services::demo::generate(store, &options, &progress) {
                 Ok(_) => {
+                    tracing::info!(cameras, "demo registry written");
                     if let Some(s) = load(store, out) {
                         out.send(DeskEvent::Reloaded(s));
                     }
                 }
-                Err(e) => out.send(DeskEvent::TaskFailed {
-                    task: "demo",
-                    error: e.to_string(),
-                }),
+                Err(e) => out.task_failed("demo", e.into()),
             }
-        }
-        DeskCommand::SaveSite {
-            id,
-            expected_version,
-            site,
-        } => {
-            let result = match id {
-                None => store.add_site(&actor, &site),
-                Some(id) => store.update_site(&actor, id, expected_version, &site),
-            };
-            out.send(match result {
-                Ok(r) => DeskEvent::SiteSaved(r),
-                Err(e) => DeskEvent::SaveFailed(e.into()),
-            });
-        }
-        DeskCommand::SaveCamera {
-            id,
-            site_id,
-            expected_version,
-            camera,
-            password,
-        } => {
-            let result = match id {
-                None => store.add_camera(&actor, site_id, &camera, &password),
-                Some(id) => store.update_camera(&actor, id, expected_version, &camera, &password),
-            };
-            out.send(match result {
-                Ok(r) => DeskEvent::CameraSaved(r),
-                Err(e) => DeskEvent::SaveFailed(e.into()),
-            });
-        }
-        DeskCommand::ChangeStage {
-            id,
-            expected_version,
-            change,
-        } => {
-            out.send(
-                match store.change_stage(&actor, id, expected_version, &change) {
-                    Ok(r) => DeskEvent::CameraSaved(r),
-                    Err(e) => DeskEvent::SaveFailed(e.into()),
-                },
-            );
-        }
-        DeskCommand::LoadThumbnails(ids) => {
-            let thumbs = ids
-                .into_iter()
-                .filter_map(|id| {
-                    store
-                        .thumbnail(id)
-                        .ok()
-                        .flatten()
-                        .map(|t| (id, Arc::new(t)))
-                })
-                .collect();
-            out.send(DeskEvent::Thumbnails(thumbs));
-        }
-        DeskCommand::LoadWeekly { week, weeks } => {
-            // The cached figures at once; counted again in the background unless they are current.
-            if !send_cached_weekly(store, week, weeks, out) {
-                review_job(store, out, review, ReviewJob::Weekly { week, weeks });
-            }
-        }
-        DeskCommand::LoadBlocked { registry, order } => {
-            match crate::services::exchange::export::block_details(&store.reports()) {
-                Ok(details) => out.send(DeskEvent::Blocked(Box::new(
-                    crate::services::review::blocked::blocked_list(&registry, &details, order),
-                ))),
-                Err(e) => out.send(DeskEvent::TaskFailed {
-                    task: "blocked",
-                    error: e.to_string(),
-                }),
-            }
-        }
-        DeskCommand::AddFollowUp { camera_id, note } => {
-            out.send(match store.add_follow_up(&actor, camera_id, &note) {
-                Ok(record) => DeskEvent::FollowUpSaved(record),
-                Err(e) => DeskEvent::FollowUpFailed {
-                    camera_id,
-                    problem: e.into(),
-                },
-            });
         }
         DeskCommand::ImportCommit {
             plan,
@@ -740,15 +824,25 @@ fn handle(
             };
             let result = crate::services::exchange::import::commit::commit(
                 store,
-                &actor,
+                actor,
                 &plan,
                 &source_name,
                 revision,
                 &mut progress,
             );
+            // The file's name only: its rows may carry camera addresses and passwords.
+            match &result {
+                Ok(w) => tracing::info!(
+                    sites = w.sites,
+                    added = w.cameras_added,
+                    updated = w.cameras_updated,
+                    "import written"
+                ),
+                Err(e) => tracing::warn!("import not written: {e}"),
+            }
             let committed = result.is_ok();
             out.send(DeskEvent::ImportCommitted(
-                result.map_err(|e| e.to_string()),
+                result.map_err(|e| Arc::new(e.into())),
             ));
             if committed && let Some(s) = load(store, out) {
                 out.send(DeskEvent::Reloaded(s));
@@ -756,41 +850,16 @@ fn handle(
         }
         DeskCommand::LoadImportProfiles => match store.import_profiles() {
             Ok(p) => out.send(DeskEvent::ImportProfiles(p)),
-            Err(e) => out.send(DeskEvent::TaskFailed {
-                task: "import profiles",
-                error: e.to_string(),
-            }),
+            Err(e) => out.task_failed("import profiles", e.into()),
         },
         DeskCommand::SaveImportProfile(profile) => {
             match store
-                .save_import_profile(&actor, &profile)
+                .save_import_profile(actor, &profile)
                 .and_then(|()| store.import_profiles())
             {
                 Ok(p) => out.send(DeskEvent::ImportProfiles(p)),
-                Err(e) => out.send(DeskEvent::TaskFailed {
-                    task: "import profiles",
-                    error: e.to_string(),
-                }),
+                Err(e) => out.task_failed("import profiles", e.into()),
             }
-        }
-        DeskCommand::WriteWeeklyReport { week, lang, path } => {
-            review_job(store, out, review, ReviewJob::Report { week, lang, path });
-        }
-        DeskCommand::LoadBoundaries => {
-            let mut areas = Vec::new();
-            for kind in BoundaryKind::ALL {
-                match store.boundaries(kind) {
-                    Ok(mut layer) => areas.append(&mut layer),
-                    Err(e) => {
-                        out.send(DeskEvent::TaskFailed {
-                            task: "boundaries",
-                            error: e.to_string(),
-                        });
-                        return;
-                    }
-                }
-            }
-            out.send(DeskEvent::Boundaries(areas));
         }
         DeskCommand::ImportBoundaries {
             kind,
@@ -807,14 +876,62 @@ fn handle(
             ) {
                 Ok(areas) => areas,
                 Err(e) => {
+                    tracing::warn!("boundary file refused: {e}");
                     out.send(DeskEvent::BoundaryImportRefused(e));
                     return;
                 }
             };
-            match store.import_boundaries(&actor, kind, &source_name, &areas) {
-                Ok(count) => out.send(DeskEvent::BoundariesImported { kind, count }),
-                Err(e) => out.send(DeskEvent::BoundaryImportFailed(e.to_string())),
+            match store.import_boundaries(actor, kind, &source_name, &areas) {
+                Ok(count) => {
+                    tracing::info!(count, "boundary areas imported");
+                    out.send(DeskEvent::BoundariesImported { kind, count })
+                }
+                Err(e) => {
+                    tracing::warn!("boundary areas not imported: {e}");
+                    out.send(DeskEvent::BoundaryImportFailed(e))
+                }
             }
+        }
+        _ => {}
+    }
+}
+
+/// Reads for the screens: history, audit, thumbnails, health runs, boundaries, the blocked list.
+fn handle_load(store: &mut Store, command: DeskCommand, out: &Outbox) {
+    match command {
+        DeskCommand::LoadThumbnails(ids) => {
+            let thumbs = ids
+                .into_iter()
+                .filter_map(|id| {
+                    store
+                        .thumbnail(id)
+                        .ok()
+                        .flatten()
+                        .map(|t| (id, Arc::new(t)))
+                })
+                .collect();
+            out.send(DeskEvent::Thumbnails(thumbs));
+        }
+        DeskCommand::LoadBlocked { registry, order } => {
+            match crate::services::exchange::export::block_details(&store.reports()) {
+                Ok(details) => out.send(DeskEvent::Blocked(Box::new(
+                    crate::services::review::blocked::blocked_list(&registry, &details, order),
+                ))),
+                Err(e) => out.task_failed("blocked", e.into()),
+            }
+        }
+        DeskCommand::LoadBoundaries => {
+            let mut areas = Vec::new();
+            for kind in BoundaryKind::ALL {
+                match store.boundaries(kind) {
+                    Ok(mut layer) => areas.append(&mut layer),
+                    Err(e) => {
+                        out.task_failed("boundaries", e.into());
+                        return;
+                    }
+                }
+            }
+            out.send(DeskEvent::Boundaries(areas));
         }
         DeskCommand::LoadHealthRuns { camera_id } => {
             let since = out.clock.now_unix_s() - 7 * 24 * 3600;
@@ -828,10 +945,7 @@ fn handle(
         }
         DeskCommand::LoadAudit { limit } => match store.audit_entries(None, limit) {
             Ok(entries) => out.send(DeskEvent::Audit(entries)),
-            Err(e) => out.send(DeskEvent::TaskFailed {
-                task: "audit",
-                error: e.to_string(),
-            }),
+            Err(e) => out.task_failed("audit", e.into()),
         },
         DeskCommand::LoadHistory { camera_id } => {
             let events = store.camera_history(camera_id).unwrap_or_default();
@@ -844,5 +958,6 @@ fn handle(
                 audit,
             });
         }
+        _ => {}
     }
 }

@@ -5,6 +5,7 @@
 
 mod boundary;
 mod bulk;
+mod error_keys;
 mod follow_up;
 mod health;
 mod import;

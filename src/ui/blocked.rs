@@ -124,7 +124,7 @@ impl BlockedState {
                 "form-conflict",
                 &[("user", by_user), ("time", ist_datetime(at_unix_s))],
             )),
-            SaveProblem::Other(text) => NoteProblem::Text(text),
+            SaveProblem::Other(e) => NoteProblem::Text(e.words(i18n)),
         };
         self.note_error = Some((camera_id, problem));
     }

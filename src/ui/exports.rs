@@ -21,8 +21,8 @@ pub struct ExportOutcome {
     pub list: ExportList,
     pub format: ExportFormat,
     pub path: PathBuf,
-    /// What was written, or the message saying why not (in the desk's language).
-    pub result: Result<Written, String>,
+    /// What was written, or why not (said in the desk's language when shown).
+    pub result: Result<Written, std::sync::Arc<export::ExportJobError>>,
 }
 
 /// The screens' shared export state.
@@ -135,7 +135,9 @@ pub fn export_menu_with(
     {
         match &outcome.result {
             Ok(_) => ui.label(RichText::new(outcome_text(outcome, &app.i18n)).weak()),
-            Err(e) => ui.label(RichText::new(e).color(ui.visuals().error_fg_color)),
+            Err(e) => {
+                ui.label(RichText::new(e.message(&app.i18n)).color(ui.visuals().error_fg_color))
+            }
         };
     }
 }
@@ -158,7 +160,7 @@ fn outcome_text(outcome: &ExportOutcome, i18n: &I18n) -> String {
                 None => done,
             }
         }
-        Err(e) => e.clone(),
+        Err(e) => e.message(i18n),
     }
 }
 
@@ -224,7 +226,7 @@ fn start(
                 list,
                 format,
                 path,
-                result,
+                result: result.map_err(std::sync::Arc::new),
             });
             wake.request_repaint();
         });

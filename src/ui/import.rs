@@ -24,7 +24,7 @@ use crate::services::exchange::import::commit::Written;
 use crate::services::exchange::import::plan::ImportPlan;
 use crate::services::exchange::import::read::SourceTable;
 use crate::services::exchange::import::{DryRun, FileError, ImportReport, LineKind};
-use crate::services::registry_worker::DeskCommand;
+use crate::services::registry_worker::{DeskCommand, WorkerError};
 
 /// Source rows shown under the mapping.
 const PREVIEW_ROWS: usize = 5;
@@ -47,12 +47,12 @@ pub struct ImportState {
     pub table: Option<Arc<SourceTable>>,
     pub settings: Option<ImportSettings>,
     pub read_error: Option<String>,
-    checking: Option<Receiver<Result<DryRun, String>>>,
+    checking: Option<Receiver<Result<DryRun, crate::store::StoreError>>>,
     pub checked: Option<Checked>,
     pub check_error: Option<String>,
     /// The writing is under way on the worker.
     pub committing: bool,
-    pub outcome: Option<Result<Written, String>>,
+    pub outcome: Option<Result<Written, Arc<WorkerError>>>,
     /// The saved profiles, once the worker has read them.
     pub profiles: Option<Vec<ImportProfile>>,
     profiles_asked: bool,
@@ -144,7 +144,7 @@ fn poll(app: &mut DeskApp, ctx: &egui::Context) {
             }
             Ok(Err(e)) => {
                 app.import.checking = None;
-                app.import.check_error = Some(e);
+                app.import.check_error = Some(e.words(&app.i18n));
             }
             Err(TryRecvError::Disconnected) => app.import.checking = None,
             Err(TryRecvError::Empty) => {}
@@ -171,7 +171,7 @@ fn poll(app: &mut DeskApp, ctx: &egui::Context) {
 }
 
 /// The worker wrote the import (or did not).
-pub fn on_committed(app: &mut DeskApp, result: Result<Written, String>) {
+pub fn on_committed(app: &mut DeskApp, result: Result<Written, Arc<WorkerError>>) {
     app.import.committing = false;
     app.task = None;
     let text = match &result {
@@ -183,9 +183,13 @@ pub fn on_committed(app: &mut DeskApp, result: Result<Written, String>) {
                 ("sites", w.sites.to_string()),
             ],
         ),
-        Err(e) => e.clone(),
+        Err(e) => {
+            app.report_worker_error("status-import-failed", e.as_ref());
+            app.import.outcome = Some(result);
+            return;
+        }
     };
-    app.status = Some((text, result.is_err()));
+    app.status = Some((text, false));
     if result.is_ok() {
         // What was checked is now in the registry: a second click must not write it twice.
         app.import.checked = None;
@@ -586,7 +590,10 @@ fn results_ui(app: &mut DeskApp, ui: &mut Ui, ctx: &egui::Context) {
                 ],
             ))
             .strong(),
-            Err(e) => RichText::new(e).color(ui.visuals().error_fg_color),
+            Err(e) => {
+                RichText::new(crate::services::error_words::error_text(&app.i18n, e.as_ref()).0)
+                    .color(ui.visuals().error_fg_color)
+            }
         };
         ui.label(text);
     }

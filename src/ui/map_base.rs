@@ -29,7 +29,7 @@ pub struct BaseMap {
     absent: HashSet<TileId>,
     /// Tiles that could not be drawn, with the last reason (shown as a count).
     pub failed: usize,
-    pub last_failure: Option<String>,
+    pub last_failure: Option<crate::services::map::tiles::TileError>,
     frame: u64,
 }
 
@@ -178,7 +178,13 @@ impl BaseMap {
                 "map-base-tiles-failed",
                 &[
                     ("count", self.failed.to_string()),
-                    ("reason", self.last_failure.clone().unwrap_or_default()),
+                    (
+                        "reason",
+                        self.last_failure
+                            .as_ref()
+                            .map(|e| e.message(i18n))
+                            .unwrap_or_default(),
+                    ),
                 ],
             )
         })

@@ -62,7 +62,8 @@ pub enum Screen {
 /// Where the registry stands.
 pub enum RegistryState {
     Opening,
-    Failed(String),
+    /// Why not, said in the desk's language when shown.
+    Failed(Arc<crate::services::registry_worker::WorkerError>),
     Open(Box<RegistryIndex>),
 }
 
@@ -485,16 +486,17 @@ impl DeskApp {
                     due,
                     probes_per_min,
                 } => self.wall.sweep_progress = Some((probed, due, probes_per_min)),
-                MonitorEvent::Failed(e) => self.status = Some((e, true)),
+                MonitorEvent::Failed(e) => self.report_worker_error("status-task-failed", &e),
                 MonitorEvent::Restarting {
                     error,
                     restarts,
                     retry_in_s,
                 } => {
+                    let (words, _) = crate::services::error_words::error_text(&self.i18n, &error);
                     let text = self.i18n.tr_args(
                         "wall-prober-restarting",
                         &[
-                            ("error", error),
+                            ("error", words),
                             ("restarts", restarts.to_string()),
                             ("seconds", retry_in_s.to_string()),
                         ],
@@ -551,7 +553,7 @@ impl DeskApp {
                 self.start_monitor();
                 self.load_ms = Some(load_ms);
             }
-            DeskEvent::OpenFailed(message) => self.registry = RegistryState::Failed(message),
+            DeskEvent::OpenFailed(error) => self.registry = RegistryState::Failed(error),
             DeskEvent::Progress { task, fraction } => self.task = Some((task, fraction)),
             DeskEvent::ImportCommitted(result) => import::on_committed(self, result),
             DeskEvent::ImportProfiles(profiles) => self.import.profiles = Some(profiles),
@@ -560,7 +562,7 @@ impl DeskApp {
                     self.blocked.on_list_failed();
                 }
                 self.task = None;
-                self.status = Some((error, true));
+                self.report_worker_error("status-task-failed", &error);
             }
             DeskEvent::Reloaded(mut index) => {
                 self.task = None;
@@ -658,10 +660,10 @@ impl DeskApp {
                     dialog.error = Some(message);
                 }
             }
-            DeskEvent::BoundaryImportFailed(message) => {
+            DeskEvent::BoundaryImportFailed(error) => {
                 if let Some(dialog) = &mut self.map.areas.import {
                     dialog.busy = false;
-                    dialog.error = Some(message);
+                    dialog.error = Some(error.words(&self.i18n));
                 }
             }
             DeskEvent::HealthRuns {
@@ -713,10 +715,7 @@ impl DeskApp {
                 });
             }
             DeskEvent::SimulatorFailed(e) => {
-                let text = self
-                    .i18n
-                    .tr_args("status-simulator-failed", &[("error", e)]);
-                self.status = Some((text, true));
+                self.report_worker_error("status-simulator-failed", &e);
             }
             DeskEvent::History {
                 camera_id,
@@ -741,7 +740,7 @@ impl DeskApp {
                     ("time", crate::model::ist_datetime(*at_unix_s)),
                 ],
             )),
-            SaveProblem::Other(text) => Some(text.clone()),
+            SaveProblem::Other(e) => Some(e.words(&self.i18n)),
             _ => None,
         };
         match &mut self.form {
@@ -807,12 +806,14 @@ impl DeskApp {
                     ui.label(self.t("registry-opening"));
                 });
             }
-            RegistryState::Failed(message) => {
-                let message = message.clone();
+            RegistryState::Failed(error) => {
+                let (message, details) =
+                    crate::services::error_words::error_text(&self.i18n, error.as_ref());
                 ui.vertical_centered(|ui| {
                     ui.add_space(40.0);
                     ui.heading(self.t("registry-open-failed"));
-                    ui.label(RichText::new(message).color(ui.visuals().error_fg_color));
+                    ui.label(RichText::new(message).color(ui.visuals().error_fg_color))
+                        .on_hover_text(details);
                 });
             }
             RegistryState::Open(_) => match self.screen {

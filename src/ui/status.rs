@@ -82,6 +82,18 @@ impl DeskApp {
         self.push_entry(text, true, Some(details), None);
     }
 
+    /// Shows a worker's failure: the catalogue's `context_key` sentence with `{ $error }` the error in the desk's
+    /// language, the error's own text as details.
+    pub fn report_worker_error(
+        &mut self,
+        context_key: &str,
+        error: &(dyn std::error::Error + 'static),
+    ) {
+        let (words, details) = crate::services::error_words::error_text(&self.i18n, error);
+        let text = self.i18n.tr_args(context_key, &[("error", words)]);
+        self.push_entry(text, true, Some(details), None);
+    }
+
     fn push_entry(
         &mut self,
         text: String,

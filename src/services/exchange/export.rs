@@ -838,7 +838,7 @@ pub enum ExportJobError {
 impl ExportJobError {
     pub fn message(&self, i18n: &I18n) -> String {
         match self {
-            Self::Read(e) => e.to_string(),
+            Self::Read(e) => e.words(i18n),
             Self::Write(e) => e.message(i18n),
         }
     }
@@ -863,7 +863,7 @@ pub fn export_file(
 
 /// Writes `list` to `target` on a thread of its own at low priority, so the UI never opens the registry file
 /// `db`: `prepared` (the table as the screen shows it) when given, else the list read from `db` read-only. `done`
-/// gets what was written, or the message saying why not (in `lang`).
+/// gets what was written, or why not (said with [`ExportJobError::message`]).
 pub fn export_on_own_thread(
     db: PathBuf,
     list: ExportList,
@@ -871,7 +871,7 @@ pub fn export_on_own_thread(
     target: PathBuf,
     prepared: Option<ExportTable>,
     lang: crate::i18n::Lang,
-    done: impl FnOnce(Result<Written, String>) + Send + 'static,
+    done: impl FnOnce(Result<Written, ExportJobError>) + Send + 'static,
 ) -> io::Result<()> {
     std::thread::Builder::new()
         .name("export".into())
@@ -879,7 +879,7 @@ pub fn export_on_own_thread(
             crate::services::background::lower_this_thread_priority();
             let i18n = I18n::new(lang);
             let result = match prepared {
-                Some(table) => write(&table, format, &target).map_err(|e| e.message(&i18n)),
+                Some(table) => write(&table, format, &target).map_err(ExportJobError::from),
                 None => export_file(
                     &db,
                     list,
@@ -887,9 +887,13 @@ pub fn export_on_own_thread(
                     &target,
                     crate::store::now_unix_s(),
                     &i18n,
-                )
-                .map_err(|e| e.message(&i18n)),
+                ),
             };
+            // The target's path only: an export never holds a password, and its rows are not logged.
+            match &result {
+                Ok(w) => tracing::info!(rows = w.rows, "export written to {}", target.display()),
+                Err(e) => tracing::warn!("export to {} not written: {e}", target.display()),
+            }
             done(result);
         })
         .map(|_| ())

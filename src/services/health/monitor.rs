@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use super::prober::{ProbeSchedule, SweepOptions, is_due, sweep_on};
 use super::result_batch::{ResultBatcher, Written};
 use crate::model::{CameraId, Clock};
-use crate::store::{HealthRecord, Observation, OpenOptions, Store};
+use crate::store::{HealthRecord, Observation, OpenOptions, Store, StoreError};
 
 /// How the monitor runs.
 #[derive(Debug, Clone, Copy)]
@@ -73,11 +73,11 @@ pub enum MonitorEvent {
         due: usize,
         probes_per_min: f64,
     },
-    Failed(String),
+    Failed(MonitorError),
     /// The prober stopped (an error, or a defect that panicked) and starts again after a pause; the wall shows
     /// this until a sweep completes again.
     Restarting {
-        error: String,
+        error: MonitorError,
         /// Restarts since the desk opened.
         restarts: u32,
         retry_in_s: u64,
@@ -87,6 +87,20 @@ pub enum MonitorEvent {
     Held {
         results: usize,
     },
+}
+
+/// Why the prober stopped; the UI says it in the desk's language
+/// ([`crate::services::error_words::error_text`]).
+#[derive(Debug, thiserror::Error)]
+pub enum MonitorError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A defect that panicked, with the panic's text.
+    #[error("internal error: {0}")]
+    Panicked(String),
+    /// The system refused the prober's thread.
+    #[error("cannot start the prober: {0}")]
+    Thread(std::io::Error),
 }
 
 /// The UI's handle on the monitor thread.
@@ -183,9 +197,8 @@ impl HealthMonitor {
             });
         if let Err(e) = spawned {
             let (tx, rx) = mpsc::channel();
-            let _ = tx.send(MonitorEvent::Failed(format!(
-                "cannot start the prober: {e}"
-            )));
+            tracing::error!("cannot start the prober: {e}");
+            let _ = tx.send(MonitorEvent::Failed(MonitorError::Thread(e)));
             return Self {
                 commands: cmd_tx,
                 events: rx,
@@ -239,7 +252,7 @@ const MAX_RESTART_PAUSE: Duration = Duration::from_secs(60);
 /// (the prober is the desk's only source of fresh health; a silent death would leave the wall stale).
 /// `pause` waits before a restart and answers false when the desk went away. Returns when `body` ends cleanly.
 pub fn supervise(
-    mut body: impl FnMut() -> Result<(), String>,
+    mut body: impl FnMut() -> Result<(), MonitorError>,
     out: &dyn Fn(MonitorEvent),
     mut pause: impl FnMut(Duration) -> bool,
 ) {
@@ -249,15 +262,17 @@ pub fn supervise(
         let error = match outcome {
             Ok(Ok(())) => return,
             Ok(Err(e)) => e,
-            Err(payload) => format!(
-                "internal error: {}",
-                super::prober::panic_text(payload.as_ref())
-            ),
+            Err(payload) => MonitorError::Panicked(super::prober::panic_text(payload.as_ref())),
         };
         restarts = restarts.saturating_add(1);
         // 1, 2, 4 … 60 s: a lasting fault (registry gone) is not retried in a busy loop.
         let retry =
             Duration::from_secs(1u64 << restarts.saturating_sub(1).min(6)).min(MAX_RESTART_PAUSE);
+        tracing::warn!(
+            restarts,
+            retry_in_s = retry.as_secs(),
+            "prober stopped, restarting: {error}"
+        );
         out(MonitorEvent::Restarting {
             error,
             restarts,
@@ -277,30 +292,26 @@ fn run(
     commands: &Receiver<MonitorCommand>,
     shared: &Shared,
     out: &dyn Fn(MonitorEvent),
-) -> Result<(), String> {
+) -> Result<(), MonitorError> {
     let mut store = Store::open(
         db,
         &OpenOptions {
             key_dir: key_dir.to_path_buf(),
         },
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     // A second connection reads each camera when its turn comes (the first one writes the results meanwhile).
-    let reader = Mutex::new(
-        Store::open(
-            db,
-            &OpenOptions {
-                key_dir: key_dir.to_path_buf(),
-            },
-        )
-        .map_err(|e| e.to_string())?,
-    );
+    let reader = Mutex::new(Store::open(
+        db,
+        &OpenOptions {
+            key_dir: key_dir.to_path_buf(),
+        },
+    )?);
     let mut ids: Vec<CameraId> = Vec::new();
     let mut loaded_at: Option<Instant> = None;
     let mut seen_version = -1;
     let mut seen_revision = -1;
     // Kept in memory and updated from our own results, so scheduling never re-reads every camera's health.
-    let mut schedule: ProbeSchedule = store.probe_schedule().map_err(|e| e.to_string())?;
+    let mut schedule: ProbeSchedule = store.probe_schedule()?;
     // Results not yet written (the registry was busy); kept across sweeps.
     let mut batch = ResultBatcher::with_clock(super::result_batch::MAX_HELD, clock.clone());
     loop {
@@ -315,7 +326,7 @@ fn run(
         }
         // Held results are tried again between sweeps too (each try may wait the store's busy timeout).
         if !batch.is_empty() && batch.may_try() {
-            let written = batch.write(&mut store).map_err(|e| e.to_string())?;
+            let written = batch.write(&mut store)?;
             deliver(&store, written, &mut schedule, out)?;
         }
         // Cameras are read again when the registry changed (not when another prober wrote health).
@@ -329,7 +340,7 @@ fn run(
             }
         }
         if loaded_at.is_none_or(|t| clock.since(t) >= TARGETS_REFRESH) {
-            ids = store.probe_target_ids().map_err(|e| e.to_string())?;
+            ids = store.probe_target_ids()?;
             loaded_at = Some(clock.now());
         }
         let running = &shared.running;
@@ -395,7 +406,7 @@ fn run(
             let delivered = match batch.add(&mut store, o) {
                 Ok(Some(written)) => deliver(&store, written, &mut schedule, out),
                 Ok(None) => Ok(()),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(e.into()),
             };
             if let Err(e) = delivered {
                 failure = Some(e);
@@ -420,7 +431,7 @@ fn run(
         }
         // Results held by a busy registry stay in the batch and go with a later write; the schedule skips them
         // meanwhile, so the cameras are not probed again for nothing.
-        let held = match batch.write(&mut store).map_err(|e| e.to_string())? {
+        let held = match batch.write(&mut store)? {
             Written::Stored(stored) => {
                 updated(&store, stored, &mut schedule, out)?;
                 None
@@ -448,7 +459,7 @@ fn deliver(
     written: Written,
     schedule: &mut ProbeSchedule,
     out: &dyn Fn(MonitorEvent),
-) -> Result<(), String> {
+) -> Result<(), MonitorError> {
     match written {
         Written::Stored(stored) => updated(store, stored, schedule, out),
         Written::Held(results) => {
@@ -464,7 +475,7 @@ fn updated(
     stored: Vec<Observation>,
     schedule: &mut ProbeSchedule,
     out: &dyn Fn(MonitorEvent),
-) -> Result<(), String> {
+) -> Result<(), MonitorError> {
     if stored.is_empty() {
         return Ok(());
     }
@@ -475,7 +486,7 @@ fn updated(
             thumbs.insert(o.camera_id, Arc::new(t));
         }
     }
-    let records = store.health_of(&ids).map_err(|e| e.to_string())?;
+    let records = store.health_of(&ids)?;
     for r in &records {
         schedule.insert(r.camera_id, (r.failures_in_row, r.last_probe_unix_s));
     }
@@ -505,7 +516,7 @@ mod tests {
                 runs.set(runs.get() + 1);
                 match runs.get() {
                     1 => panic!("attempt to add with overflow"),
-                    2 => Err("the registry is damaged".to_string()),
+                    2 => Err(StoreError::Busy.into()),
                     _ => Ok(()),
                 }
             },
@@ -522,7 +533,7 @@ mod tests {
             .filter_map(|e| match e {
                 MonitorEvent::Restarting {
                     error, restarts, ..
-                } => Some((error.clone(), *restarts)),
+                } => Some((error.to_string(), *restarts)),
                 _ => None,
             })
             .collect();
@@ -533,7 +544,7 @@ mod tests {
                     "internal error: attempt to add with overflow".to_string(),
                     1
                 ),
-                ("the registry is damaged".to_string(), 2),
+                (StoreError::Busy.to_string(), 2),
             ]
         );
         assert_eq!(
@@ -548,7 +559,7 @@ mod tests {
         supervise(
             || {
                 runs.set(runs.get() + 1);
-                Err("fails every time".to_string())
+                Err(MonitorError::Panicked("fails every time".into()))
             },
             &|_| {},
             |_| false,

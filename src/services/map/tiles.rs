@@ -37,11 +37,73 @@ pub enum TileEvent {
     Loaded(DecodedTile),
     /// The file has no such tile.
     Missing(TileId),
-    /// The tile is there but is not a picture that decodes (the text says why).
+    /// The tile is there but is not a picture that decodes, or could not be read.
     Failed {
         tile: TileId,
-        error: String,
+        error: TileError,
     },
+}
+
+/// Why a tile is not drawn; said in the desk's language by [`TileError::message`].
+#[derive(Debug, thiserror::Error)]
+pub enum TileError {
+    #[error(transparent)]
+    Read(#[from] super::mbtiles::MbTilesError),
+    #[error("tile {}/{}/{} cannot be read: {source}", .tile.z, .tile.x, .tile.y)]
+    Unreadable {
+        tile: TileId,
+        source: std::io::Error,
+    },
+    #[error("tile {}/{}/{} is not a PNG, JPEG or WebP picture", .tile.z, .tile.x, .tile.y)]
+    NotAPicture { tile: TileId },
+    #[error("tile {}/{}/{} is not a picture that decodes: {source}", .tile.z, .tile.x, .tile.y)]
+    Undecodable {
+        tile: TileId,
+        source: image::ImageError,
+    },
+    #[error(
+        "tile {}/{}/{} is {width_px}×{height_px} pixels, more than the {MAX_TILE_SIDE_PX}×{MAX_TILE_SIDE_PX} a map tile may have",
+        .tile.z, .tile.x, .tile.y
+    )]
+    TooLarge {
+        tile: TileId,
+        width_px: u32,
+        height_px: u32,
+    },
+}
+
+impl TileError {
+    /// The error in `i18n`'s language (the decoder's English detail only in English).
+    pub fn message(&self, i18n: &crate::i18n::I18n) -> String {
+        let name = |t: &TileId| format!("{}/{}/{}", t.z, t.x, t.y);
+        match self {
+            Self::Read(e) => i18n.tr_args(e.i18n_key(), &e.i18n_args()),
+            Self::Unreadable { tile, source } => i18n.tr_args(
+                "map-tile-error-unreadable",
+                &[("tile", name(tile)), ("detail", source.to_string())],
+            ),
+            Self::NotAPicture { tile } => {
+                i18n.tr_args("map-tile-error-not-a-picture", &[("tile", name(tile))])
+            }
+            Self::Undecodable { tile, source } => i18n.tr_args(
+                "map-tile-error-undecodable",
+                &[("tile", name(tile)), ("detail", source.to_string())],
+            ),
+            Self::TooLarge {
+                tile,
+                width_px,
+                height_px,
+            } => i18n.tr_args(
+                "map-tile-error-too-large",
+                &[
+                    ("tile", name(tile)),
+                    ("width", width_px.to_string()),
+                    ("height", height_px.to_string()),
+                    ("max", MAX_TILE_SIDE_PX.to_string()),
+                ],
+            ),
+        }
+    }
 }
 
 /// The tiles still to load, shared by the UI and the loader thread.
@@ -181,28 +243,29 @@ fn load(mbtiles: &MbTiles, tile: TileId) -> TileEvent {
         },
         Err(e) => TileEvent::Failed {
             tile,
-            error: e.to_string(),
+            error: e.into(),
         },
     }
 }
 
 /// Decodes a PNG, JPEG or WebP tile, refusing oversized pictures before their pixels are allocated.
-pub fn decode(tile: TileId, bytes: &[u8]) -> Result<DecodedTile, String> {
-    let name = format!("tile {}/{}/{}", tile.z, tile.x, tile.y);
+pub fn decode(tile: TileId, bytes: &[u8]) -> Result<DecodedTile, TileError> {
     let guessed = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| format!("{name} cannot be read: {e}"))?;
+        .map_err(|source| TileError::Unreadable { tile, source })?;
     let Some(format) = guessed.format() else {
-        return Err(format!("{name} is not a PNG, JPEG or WebP picture"));
+        return Err(TileError::NotAPicture { tile });
     };
     // The header alone gives the size: a 20000×20000 picture is refused before 1.6 GB is asked for.
     let (width_px, height_px) = guessed
         .into_dimensions()
-        .map_err(|e| format!("{name} is not a picture that decodes: {e}"))?;
+        .map_err(|source| TileError::Undecodable { tile, source })?;
     if width_px > MAX_TILE_SIDE_PX || height_px > MAX_TILE_SIDE_PX {
-        return Err(format!(
-            "{name} is {width_px}×{height_px} pixels, more than the {MAX_TILE_SIDE_PX}×{MAX_TILE_SIDE_PX} a map tile may have"
-        ));
+        return Err(TileError::TooLarge {
+            tile,
+            width_px,
+            height_px,
+        });
     }
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
@@ -212,7 +275,7 @@ pub fn decode(tile: TileId, bytes: &[u8]) -> Result<DecodedTile, String> {
     reader.limits(limits);
     let picture = reader
         .decode()
-        .map_err(|e| format!("{name} is not a picture that decodes: {e}"))?;
+        .map_err(|source| TileError::Undecodable { tile, source })?;
     let rgba = picture.into_rgba8();
     Ok(DecodedTile {
         tile,
@@ -306,18 +369,20 @@ mod tests {
         let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
         // Marker, length (2), precision (1), then height and width.
         jpeg[sof + 5..sof + 9].copy_from_slice(&[0x4E, 0x20, 0x4E, 0x20]);
-        let error = decode(TILE, &jpeg).unwrap_err();
+        let error = decode(TILE, &jpeg).unwrap_err().to_string();
         assert!(error.contains("20000×20000"), "{error}");
         assert!(error.contains("3/5/2"), "{error}");
     }
 
     #[test]
     fn bytes_that_are_no_picture_say_so() {
-        let error = decode(TILE, b"<html>404 Not Found</html>").unwrap_err();
+        let error = decode(TILE, b"<html>404 Not Found</html>")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("not a PNG, JPEG or WebP"), "{error}");
         let mut broken = encoded(image::ImageFormat::Png, 32, 32);
         broken.truncate(60);
-        let error = decode(TILE, &broken).unwrap_err();
+        let error = decode(TILE, &broken).unwrap_err().to_string();
         assert!(error.contains("not a picture that decodes"), "{error}");
     }
 

@@ -1,0 +1,183 @@
+//! Whoever maintains the desk's PC reads its log: one file a day in the data folder, the last 7 kept, with
+//! each command's outcome (probe findings, imports) and never a camera's password.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PASS: &str = "Hidden-Pa55-731";
+const URL_PASS: &str = "In-Url-Pa55-482";
+
+struct Dir {
+    dir: tempfile::TempDir,
+}
+
+impl Dir {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The data folder as the platform names it (`$XDG_DATA_HOME/iccc-desk`).
+    fn log_dir(&self) -> PathBuf {
+        self.path("xdg-data").join("iccc-desk").join("logs")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_iccc-desk"))
+            .args(args)
+            .arg("--db")
+            .arg(self.path("registry.sqlite"))
+            .arg("--key-dir")
+            .arg(self.path("keys"))
+            .env_remove("ICCC_DESK_LOG_DIR")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.path("xdg-data"))
+            .env("XDG_CONFIG_HOME", self.path("xdg-config"))
+            .output()
+            .unwrap()
+    }
+
+    /// Every log file's text, in name order.
+    fn logs(&self) -> Vec<(String, String)> {
+        let Ok(entries) = std::fs::read_dir(self.log_dir()) else {
+            return Vec::new();
+        };
+        let mut logs: Vec<_> = entries
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&p).unwrap_or_default())
+            })
+            .collect();
+        logs.sort();
+        logs
+    }
+}
+
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+fn registry_with_a_dead_camera(dir: &Dir) -> i64 {
+    use iccc_desk::store::{Actor, OpenOptions, Store};
+    let mut store = Store::open(
+        &dir.path("registry.sqlite"),
+        &OpenOptions {
+            key_dir: dir.path("keys"),
+        },
+    )
+    .unwrap();
+    let mut site = iccc_desk::model::Site::blank();
+    site.name_en = "Hotel Raj Palace".into();
+    let actor = Actor {
+        user: "setup".into(),
+        now_unix_s: 1_795_564_800,
+    };
+    let site = store.add_site(&actor, &site).unwrap();
+    common::add_integrated_camera(
+        &mut store,
+        site.id,
+        "Parking",
+        format!("rtsp://127.0.0.1:{}/Streaming/Channels/101", closed_port()),
+        String::new(),
+        PASS,
+    )
+}
+
+fn assert_no_secret(logs: &[(String, String)]) {
+    for (name, text) in logs {
+        for secret in [PASS, URL_PASS] {
+            assert!(!text.contains(secret), "{name} holds a password:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn probes_and_imports_are_logged_in_the_data_folder_without_passwords() {
+    let dir = Dir::new();
+    let camera = registry_with_a_dead_camera(&dir);
+    let out = dir.run(&["probe", "--once", "--timeout-ms", "1000"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let list = dir.path("police-list.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "site,camera,latitude,longitude,password,stream_url\n\
+             City Hospital,Entrance,25.4500,78.5700,{PASS},rtsp://127.0.0.9:554/2\n\
+             City Hospital,Gate,25.4501,78.5701,,rtsp://admin:{URL_PASS}@127.0.0.9:554/3\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.run(&["import", list.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let logs = dir.logs();
+    assert_eq!(logs.len(), 1, "one file for today: {logs:?}");
+    let (name, text) = &logs[0];
+    assert!(
+        name.starts_with("iccc-desk.") && name.ends_with(".log"),
+        "{name}"
+    );
+    // The probe's finding for the camera, and the import's outcome with its file's name.
+    assert!(
+        text.lines()
+            .any(|l| l.contains(&format!("camera {camera}")) && l.contains("offline")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("import") && l.contains("police-list.csv")),
+        "{text}"
+    );
+    assert_no_secret(&logs);
+}
+
+#[test]
+fn only_the_last_seven_log_files_are_kept() {
+    let dir = Dir::new();
+    std::fs::create_dir_all(dir.log_dir()).unwrap();
+    for day in 1..=12 {
+        let old = dir
+            .log_dir()
+            .join(format!("iccc-desk.2026-01-{day:02}.log"));
+        std::fs::write(old, "old\n").unwrap();
+    }
+    // Something else in the folder is not the desk's to delete.
+    std::fs::write(dir.log_dir().join("notes.txt"), "mine\n").unwrap();
+    registry_with_a_dead_camera(&dir);
+    let out = dir.run(&["stats"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let logs: Vec<_> = dir
+        .logs()
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("iccc-desk."))
+        .collect();
+    assert_eq!(
+        logs.len(),
+        7,
+        "{:?}",
+        logs.iter().map(|l| &l.0).collect::<Vec<_>>()
+    );
+    assert!(Path::new(&dir.log_dir().join("notes.txt")).exists());
+}
