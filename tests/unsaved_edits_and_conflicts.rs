@@ -99,3 +99,55 @@ fn escape_with_unsaved_typing_asks_before_discarding() {
     press(&mut h, Key::Escape);
     assert!(h.state().form.is_none());
 }
+
+#[test]
+fn another_desks_new_site_shows_even_when_this_desk_saves_right_after() {
+    use iccc_desk::model::ManualClock;
+    use std::time::Duration;
+    let desk = Desk::new();
+    let id = seed(&desk);
+    // The desk's clock stands still, so its 2 s look for other desks' changes happens only when the test says.
+    let manual = ManualClock::starting_at(1_795_564_900);
+    let mut h = desk.harness_with_clock(manual.clock());
+    assert!(manual.wait_for_waiters(1, Duration::from_secs(10)));
+
+    // Another desk adds a site ...
+    let mut other = Store::open(&desk.db, &desk.open_options()).unwrap();
+    let mut added = Site::blank();
+    added.name_en = "Jhansi Railway Station".into();
+    added.owner_category = iccc_desk::model::OwnerCategory::PublicPlace;
+    let actor = Actor {
+        user: "desk-b".into(),
+        now_unix_s: 1_795_565_000,
+    };
+    other.add_site(&actor, &added).unwrap();
+    // ... and before this desk looks, its operator saves an edit of their own.
+    h.get_by_label("Sites").click();
+    h.run_ok();
+    h.get_by_label("District Hospital").click();
+    h.run_ok();
+    h.get_by_label("Edit site").click();
+    h.run_ok();
+    h.get_by_label("Owner / contact person").focus();
+    h.run_ok();
+    type_text(&mut h, "Dr. R. K. Singh");
+    press(&mut h, Key::Enter);
+    wait_until(&mut h, "the edit is saved", |app| {
+        app.form.is_none()
+            && app
+                .index()
+                .and_then(|i| i.site(id))
+                .is_some_and(|s| s.site.contact_person == "Dr. R. K. Singh")
+    });
+
+    manual.advance(Duration::from_secs(3));
+    assert!(manual.settle(Duration::from_secs(10)));
+    wait_until(&mut h, "the other desk's site is shown", |app| {
+        app.index().is_some_and(|i| {
+            i.snapshot
+                .sites
+                .iter()
+                .any(|s| s.site.name_en == "Jhansi Railway Station")
+        })
+    });
+}

@@ -573,8 +573,7 @@ fn worker(
         simulator = start_simulator(&store, demo, key_dir, out);
     }
     let mut review: Option<Sender<ReviewJob>> = None;
-    let mut seen_version = store.data_version().unwrap_or(0);
-    let mut seen_revision = store.registry_revision().unwrap_or(0);
+    let mut others = OtherWriters::new(&store);
     loop {
         let command = match out.clock.recv_timeout(commands, EXTERNAL_POLL) {
             Ok(c) => c,
@@ -582,19 +581,7 @@ fn worker(
                 if check_fails(&mut check, false) {
                     return;
                 }
-                let now = store.data_version().unwrap_or(seen_version);
-                if now != seen_version {
-                    seen_version = now;
-                    // Another connection wrote: reload only for a registry change, never for the health results
-                    // a prober writes every second.
-                    let revision = store.registry_revision().unwrap_or(seen_revision);
-                    if revision != seen_revision {
-                        seen_revision = revision;
-                        if let Some(s) = load(&store, out) {
-                            out.send(DeskEvent::Reloaded(s));
-                        }
-                    }
-                }
+                others.look(&store, out);
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => return,
@@ -607,9 +594,52 @@ fn worker(
         if loads_demo && simulator.is_none() && store.is_demo().unwrap_or(false) {
             simulator = start_simulator(&store, demo, key_dir, out);
         }
-        // Our own commits do not bump data_version for this connection; keep the marks in step anyway.
-        seen_version = store.data_version().unwrap_or(seen_version);
-        seen_revision = store.registry_revision().unwrap_or(seen_revision);
+        others.after_own_command(&store);
+    }
+}
+
+/// What the worker last saw of other connections' writes (other desks, `iccc-desk import`, the prober), so it
+/// reloads when another desk changed the registry.
+struct OtherWriters {
+    /// `PRAGMA data_version`: moves when another connection commits (never for this connection's commits).
+    version: i64,
+    /// The newest audit id: moves with every registry change (never with health results).
+    revision: i64,
+}
+
+impl OtherWriters {
+    fn new(store: &Store) -> Self {
+        Self {
+            version: store.data_version().unwrap_or(0),
+            revision: store.registry_revision().unwrap_or(0),
+        }
+    }
+
+    /// Reloads when another connection changed the registry since the last look; never for the health results
+    /// a prober writes every second.
+    fn look(&mut self, store: &Store, out: &Outbox) {
+        let now = store.data_version().unwrap_or(self.version);
+        if now == self.version {
+            return;
+        }
+        self.version = now;
+        let revision = store.registry_revision().unwrap_or(self.revision);
+        if revision != self.revision {
+            self.revision = revision;
+            if let Some(s) = load(store, out) {
+                out.send(DeskEvent::Reloaded(s));
+            }
+        }
+    }
+
+    /// After one of this desk's own commands. Its own changes move the revision; when nobody else committed
+    /// since the last look, the revision is all ours and the mark moves on. When somebody did (another desk's
+    /// change just before our save), the marks stay, so the next look reloads and shows their change too.
+    fn after_own_command(&mut self, store: &Store) {
+        let now = store.data_version().unwrap_or(self.version);
+        if now == self.version {
+            self.revision = store.registry_revision().unwrap_or(self.revision);
+        }
     }
 }
 
