@@ -200,12 +200,6 @@ mod architecture_tests {
 
     /// The longest a function may be, in lines from its `fn` line to its closing brace.
     const MAX_FUNCTION_LINES: usize = 150;
-    /// Functions still longer than [`MAX_FUNCTION_LINES`], as `path under src::name`, each being split by
-    /// someone. This list only ever shrinks: never add to it (split the new function instead), and take a
-    /// function off it once it is short (the test fails on an entry that no longer needs to be here).
-    const LONG_FUNCTIONS_BEING_SPLIT: &[&str] =
-        &["ui/mod.rs::on_event", "services/health/monitor.rs::run"];
-
     /// The name of the function a line declares (`pub(crate) async fn name(`), if it declares one.
     fn declared_fn(line: &str) -> Option<&str> {
         let mut rest = line.trim_start();
@@ -276,7 +270,6 @@ mod architecture_tests {
         rust_files(&src(), &mut files);
         files.sort();
         let mut too_long = Vec::new();
-        let mut still_long = Vec::new();
         for path in &files {
             let relative = path.strip_prefix(src()).expect("under src");
             let relative = relative.to_string_lossy().replace('\\', "/");
@@ -284,25 +277,12 @@ mod architecture_tests {
                 if lines <= MAX_FUNCTION_LINES {
                     continue;
                 }
-                let key = format!("{relative}::{name}");
-                if LONG_FUNCTIONS_BEING_SPLIT.contains(&key.as_str()) {
-                    still_long.push(key);
-                } else {
-                    too_long.push(format!("{key} ({lines} lines)"));
-                }
+                too_long.push(format!("{relative}::{name} ({lines} lines)"));
             }
         }
         assert!(
             too_long.is_empty(),
             "functions longer than {MAX_FUNCTION_LINES} lines (split them along their steps): {too_long:#?}"
-        );
-        let short_now: Vec<&&str> = LONG_FUNCTIONS_BEING_SPLIT
-            .iter()
-            .filter(|f| !still_long.iter().any(|l| l == *f))
-            .collect();
-        assert!(
-            short_now.is_empty(),
-            "no longer long (or gone): take them off LONG_FUNCTIONS_BEING_SPLIT: {short_now:#?}"
         );
     }
 

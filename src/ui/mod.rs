@@ -543,16 +543,10 @@ impl DeskApp {
     fn on_event(&mut self, event: DeskEvent) {
         match event {
             DeskEvent::Opened {
-                mut index,
+                index,
                 key_status,
                 load_ms,
-            } => {
-                index.request(&self.filters);
-                self.registry = RegistryState::Open(index);
-                self.key_status = Some(key_status);
-                self.start_monitor();
-                self.load_ms = Some(load_ms);
-            }
+            } => self.on_opened(index, key_status, load_ms),
             DeskEvent::OpenFailed(error) => self.registry = RegistryState::Failed(error),
             DeskEvent::Progress { task, fraction } => self.task = Some((task, fraction)),
             DeskEvent::ImportCommitted(result) => import::on_committed(self, result),
@@ -564,41 +558,9 @@ impl DeskApp {
                 self.task = None;
                 self.report_worker_error("status-task-failed", &error);
             }
-            DeskEvent::Reloaded(mut index) => {
-                self.task = None;
-                if let Some(old) = self.index() {
-                    index.set_order(old.mode, old.sort, old.ascending);
-                }
-                index.request(&self.filters);
-                self.registry = RegistryState::Open(index);
-            }
-            DeskEvent::SiteSaved(record) => {
-                let id = record.id;
-                let filters = self.filters.clone();
-                if let Some(index) = self.index_mut() {
-                    index.upsert_site(record, &filters);
-                }
-                self.form = None;
-                self.selection = Selection {
-                    site: Some(id),
-                    camera: None,
-                };
-                self.push_status_key("status-saved", &[], false);
-            }
-            DeskEvent::CameraSaved(record) => {
-                let (id, site_id) = (record.id, record.site_id);
-                let filters = self.filters.clone();
-                if let Some(index) = self.index_mut() {
-                    index.upsert_camera(record, &filters);
-                }
-                self.form = None;
-                self.selection = Selection {
-                    site: Some(site_id),
-                    camera: Some(id),
-                };
-                self.push_status_key("status-saved", &[], false);
-                self.send(DeskCommand::LoadHistory { camera_id: id });
-            }
+            DeskEvent::Reloaded(index) => self.on_reloaded(index),
+            DeskEvent::SiteSaved(record) => self.on_site_saved(record),
+            DeskEvent::CameraSaved(record) => self.on_camera_saved(record),
             DeskEvent::SaveFailed(problem) => self.on_save_failed(problem),
             DeskEvent::Audit(entries) => self.audit = Some(entries),
             DeskEvent::Thumbnails(thumbs) => {
@@ -606,15 +568,7 @@ impl DeskApp {
                     self.wall.thumbs.insert_jpeg(id, jpeg);
                 }
             }
-            DeskEvent::Boundaries(areas) => {
-                self.map.areas.set(&areas);
-                self.review.wards = Arc::new(
-                    areas
-                        .into_iter()
-                        .filter(|a| a.kind == crate::model::BoundaryKind::Ward)
-                        .collect(),
-                );
-            }
+            DeskEvent::Boundaries(areas) => self.on_boundaries(areas),
             DeskEvent::Weekly {
                 report,
                 series,
@@ -624,14 +578,7 @@ impl DeskApp {
                 .review
                 .set(*report, series, computed_unix_s, is_updating),
             DeskEvent::Blocked(list) => self.blocked.on_list(*list),
-            DeskEvent::FollowUpSaved(record) => {
-                self.blocked.on_note_saved(&record);
-                let camera = self
-                    .index()
-                    .and_then(|i| i.camera(record.camera_id))
-                    .map_or_else(|| record.camera_id.to_string(), |c| c.camera.label.clone());
-                self.push_status_key("blocked-note-saved", &[("camera", camera)], false);
-            }
+            DeskEvent::FollowUpSaved(record) => self.on_follow_up_saved(&record),
             DeskEvent::FollowUpFailed { camera_id, problem } => {
                 self.blocked.on_note_failed(camera_id, problem, &self.i18n)
             }
@@ -639,32 +586,15 @@ impl DeskApp {
                 weekly_report::on_written(self, path, result);
             }
             DeskEvent::BoundariesImported { kind, count } => {
-                self.map.areas.import = None;
-                self.status = Some((
-                    self.i18n.tr_args(
-                        "map-areas-imported",
-                        &[
-                            ("count", count.to_string()),
-                            ("kind", self.i18n.tr(&kind.i18n_key())),
-                        ],
-                    ),
-                    false,
-                ));
-                // Read the layers again (the registry's revision also moves, so the map would anyway).
-                self.map.areas.loaded_for = None;
+                self.on_boundaries_imported(kind, count)
             }
             DeskEvent::BoundaryImportRefused(e) => {
                 let message = self.i18n.tr_args(e.i18n_key(), &e.i18n_args());
-                if let Some(dialog) = &mut self.map.areas.import {
-                    dialog.busy = false;
-                    dialog.error = Some(message);
-                }
+                self.on_boundary_import_ended(message);
             }
             DeskEvent::BoundaryImportFailed(error) => {
-                if let Some(dialog) = &mut self.map.areas.import {
-                    dialog.busy = false;
-                    dialog.error = Some(error.words(&self.i18n));
-                }
+                let message = error.words(&self.i18n);
+                self.on_boundary_import_ended(message);
             }
             DeskEvent::HealthRuns {
                 camera_id,
@@ -681,39 +611,7 @@ impl DeskApp {
                 processes,
                 not_simulated,
                 helpers_failed,
-            } => {
-                if not_simulated.is_empty() {
-                    self.push_status_key(
-                        "status-simulating",
-                        &[
-                            ("cameras", cameras.to_string()),
-                            ("processes", processes.to_string()),
-                        ],
-                        false,
-                    );
-                } else {
-                    // Why the helpers could not start is for whoever maintains the PC, not the operator.
-                    if let Some(why) = helpers_failed {
-                        eprintln!("iccc-desk: helper simulator processes could not start: {why}");
-                    }
-                    self.push_status_key(
-                        "status-simulating-partly",
-                        &[
-                            ("cameras", cameras.to_string()),
-                            ("left", not_simulated.len().to_string()),
-                        ],
-                        false,
-                    );
-                }
-                if let Some(m) = &self.monitor {
-                    m.send(MonitorCommand::Skip(not_simulated.clone()));
-                }
-                self.simulation = Some(DemoSimulation {
-                    cameras,
-                    processes,
-                    not_simulated,
-                });
-            }
+            } => self.on_simulating(cameras, processes, not_simulated, helpers_failed),
             DeskEvent::SimulatorFailed(e) => {
                 self.report_worker_error("status-simulator-failed", &e);
             }
@@ -729,6 +627,134 @@ impl DeskApp {
                 })
             }
         }
+    }
+
+    fn on_opened(&mut self, mut index: Box<RegistryIndex>, key_status: KeyStatus, load_ms: u128) {
+        index.request(&self.filters);
+        self.registry = RegistryState::Open(index);
+        self.key_status = Some(key_status);
+        self.start_monitor();
+        self.load_ms = Some(load_ms);
+    }
+
+    /// Another desk changed the registry (or this one reloaded it): the rows follow, in the order chosen here.
+    fn on_reloaded(&mut self, mut index: Box<RegistryIndex>) {
+        self.task = None;
+        if let Some(old) = self.index() {
+            index.set_order(old.mode, old.sort, old.ascending);
+        }
+        index.request(&self.filters);
+        self.registry = RegistryState::Open(index);
+    }
+
+    fn on_site_saved(&mut self, record: crate::store::SiteRecord) {
+        let id = record.id;
+        let filters = self.filters.clone();
+        if let Some(index) = self.index_mut() {
+            index.upsert_site(record, &filters);
+        }
+        self.form = None;
+        self.selection = Selection {
+            site: Some(id),
+            camera: None,
+        };
+        self.push_status_key("status-saved", &[], false);
+    }
+
+    fn on_camera_saved(&mut self, record: crate::store::CameraRecord) {
+        let (id, site_id) = (record.id, record.site_id);
+        let filters = self.filters.clone();
+        if let Some(index) = self.index_mut() {
+            index.upsert_camera(record, &filters);
+        }
+        self.form = None;
+        self.selection = Selection {
+            site: Some(site_id),
+            camera: Some(id),
+        };
+        self.push_status_key("status-saved", &[], false);
+        self.send(DeskCommand::LoadHistory { camera_id: id });
+    }
+
+    fn on_boundaries(&mut self, areas: Vec<crate::model::BoundaryArea>) {
+        self.map.areas.set(&areas);
+        self.review.wards = Arc::new(
+            areas
+                .into_iter()
+                .filter(|a| a.kind == crate::model::BoundaryKind::Ward)
+                .collect(),
+        );
+    }
+
+    fn on_follow_up_saved(&mut self, record: &crate::store::FollowUpRecord) {
+        self.blocked.on_note_saved(record);
+        let camera = self
+            .index()
+            .and_then(|i| i.camera(record.camera_id))
+            .map_or_else(|| record.camera_id.to_string(), |c| c.camera.label.clone());
+        self.push_status_key("blocked-note-saved", &[("camera", camera)], false);
+    }
+
+    fn on_boundaries_imported(&mut self, kind: crate::model::BoundaryKind, count: usize) {
+        self.map.areas.import = None;
+        self.push_status_key(
+            "map-areas-imported",
+            &[
+                ("count", count.to_string()),
+                ("kind", self.i18n.tr(&kind.i18n_key())),
+            ],
+            false,
+        );
+        // Read the layers again (the registry's revision also moves, so the map would anyway).
+        self.map.areas.loaded_for = None;
+    }
+
+    /// A boundary file was refused or could not be written: the import dialog says why and can be tried again.
+    fn on_boundary_import_ended(&mut self, message: String) {
+        if let Some(dialog) = &mut self.map.areas.import {
+            dialog.busy = false;
+            dialog.error = Some(message);
+        }
+    }
+
+    fn on_simulating(
+        &mut self,
+        cameras: usize,
+        processes: usize,
+        not_simulated: Arc<Vec<crate::model::CameraId>>,
+        helpers_failed: Option<String>,
+    ) {
+        if not_simulated.is_empty() {
+            self.push_status_key(
+                "status-simulating",
+                &[
+                    ("cameras", cameras.to_string()),
+                    ("processes", processes.to_string()),
+                ],
+                false,
+            );
+        } else {
+            // Why the helpers could not start is for whoever maintains the PC (the log), not the operator.
+            if let Some(why) = helpers_failed {
+                tracing::warn!("helper simulator processes could not start: {why}");
+            }
+            self.push_status_key(
+                "status-simulating-partly",
+                &[
+                    ("cameras", cameras.to_string()),
+                    ("left", not_simulated.len().to_string()),
+                ],
+                false,
+            );
+        }
+        if let Some(m) = &self.monitor {
+            m.send(MonitorCommand::Skip(not_simulated.clone()));
+        }
+        self.simulation = Some(DemoSimulation {
+            cameras,
+            processes,
+            not_simulated,
+        });
     }
 
     fn on_save_failed(&mut self, problem: SaveProblem) {

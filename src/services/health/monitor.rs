@@ -306,10 +306,7 @@ fn run(
             key_dir: key_dir.to_path_buf(),
         },
     )?);
-    let mut ids: Vec<CameraId> = Vec::new();
-    let mut loaded_at: Option<Instant> = None;
-    let mut seen_version = -1;
-    let mut seen_revision = -1;
+    let mut targets = Targets::new();
     // Kept in memory and updated from our own results, so scheduling never re-reads every camera's health.
     let mut schedule: ProbeSchedule = store.probe_schedule()?;
     // Results not yet written (the registry was busy); kept across sweeps.
@@ -329,36 +326,10 @@ fn run(
             let written = batch.write(&mut store)?;
             deliver(&store, written, &mut schedule, out)?;
         }
-        // Cameras are read again when the registry changed (not when another prober wrote health).
-        let version = store.data_version().unwrap_or(seen_version);
-        if version != seen_version {
-            seen_version = version;
-            let revision = store.registry_revision().unwrap_or(seen_revision);
-            if revision != seen_revision {
-                seen_revision = revision;
-                loaded_at = None;
-            }
-        }
-        if loaded_at.is_none_or(|t| clock.since(t) >= TARGETS_REFRESH) {
-            ids = store.probe_target_ids()?;
-            loaded_at = Some(clock.now());
-        }
+        targets.refresh(&store, clock)?;
         let running = &shared.running;
-        let due: Vec<CameraId> = if running.load(Ordering::Relaxed) {
-            let now = clock.now_unix_s();
-            let skip = shared
-                .skip
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone();
-            ids.iter()
-                .copied()
-                .filter(|id| skip.binary_search(id).is_err())
-                .filter(|id| {
-                    let (failures, last) = schedule.get(id).copied().unzip();
-                    is_due(failures.unwrap_or(0), last, now, options.interval_s)
-                })
-                .collect()
+        let due = if running.load(Ordering::Relaxed) {
+            due_cameras(&targets.ids, &schedule, shared, options.interval_s, clock)
         } else {
             Vec::new()
         };
@@ -429,28 +400,113 @@ fn run(
         if let Some(e) = failure {
             return Err(e);
         }
-        // Results held by a busy registry stay in the batch and go with a later write; the schedule skips them
-        // meanwhile, so the cameras are not probed again for nothing.
-        let held = match batch.write(&mut store)? {
-            Written::Stored(stored) => {
-                updated(&store, stored, &mut schedule, out)?;
-                None
-            }
-            Written::Held(results) => Some(results),
-        };
-        out(MonitorEvent::Rate {
-            probes_per_min: report.probes_per_min,
-            cameras: ids.len(),
-        });
-        // After the sweep's figures, so the wall keeps saying that results are held.
-        if let Some(results) = held {
-            out(MonitorEvent::Held { results });
-            for o in batch.pending() {
-                let failures = u32::from(o.finding.state != crate::model::HealthState::Online);
-                schedule.insert(o.camera_id, (failures, o.at_unix_s));
-            }
+        end_sweep(
+            &mut store,
+            &mut batch,
+            &mut schedule,
+            report.probes_per_min,
+            targets.ids.len(),
+            out,
+        )?;
+    }
+}
+
+/// The cameras to probe and when they were read.
+struct Targets {
+    ids: Vec<CameraId>,
+    loaded_at: Option<Instant>,
+    seen_version: i64,
+    seen_revision: i64,
+}
+
+impl Targets {
+    fn new() -> Self {
+        Self {
+            ids: Vec::new(),
+            loaded_at: None,
+            seen_version: -1,
+            seen_revision: -1,
         }
     }
+
+    /// Reads the cameras again when the registry changed (not when another prober wrote health), and every
+    /// [`TARGETS_REFRESH`] anyway.
+    fn refresh(&mut self, store: &Store, clock: &Clock) -> Result<(), StoreError> {
+        let version = store.data_version().unwrap_or(self.seen_version);
+        if version != self.seen_version {
+            self.seen_version = version;
+            let revision = store.registry_revision().unwrap_or(self.seen_revision);
+            if revision != self.seen_revision {
+                self.seen_revision = revision;
+                self.loaded_at = None;
+            }
+        }
+        if self
+            .loaded_at
+            .is_none_or(|t| clock.since(t) >= TARGETS_REFRESH)
+        {
+            self.ids = store.probe_target_ids()?;
+            self.loaded_at = Some(clock.now());
+        }
+        Ok(())
+    }
+}
+
+/// The cameras whose probe is due now, those the desk said to skip left out.
+fn due_cameras(
+    ids: &[CameraId],
+    schedule: &ProbeSchedule,
+    shared: &Shared,
+    interval_s: i64,
+    clock: &Clock,
+) -> Vec<CameraId> {
+    let now = clock.now_unix_s();
+    let skip = shared
+        .skip
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    ids.iter()
+        .copied()
+        .filter(|id| skip.binary_search(id).is_err())
+        .filter(|id| {
+            let (failures, last) = schedule.get(id).copied().unzip();
+            is_due(failures.unwrap_or(0), last, now, interval_s)
+        })
+        .collect()
+}
+
+/// Writes what the sweep left in the batch and tells the UI the sweep's rate. Results held by a busy registry
+/// stay in the batch and go with a later write; the schedule skips them meanwhile, so the cameras are not
+/// probed again for nothing.
+fn end_sweep(
+    store: &mut Store,
+    batch: &mut ResultBatcher,
+    schedule: &mut ProbeSchedule,
+    probes_per_min: f64,
+    cameras: usize,
+    out: &dyn Fn(MonitorEvent),
+) -> Result<(), MonitorError> {
+    let held = match batch.write(store)? {
+        Written::Stored(stored) => {
+            updated(store, stored, schedule, out)?;
+            None
+        }
+        Written::Held(results) => Some(results),
+    };
+    out(MonitorEvent::Rate {
+        probes_per_min,
+        cameras,
+    });
+    // After the sweep's figures, so the wall keeps saying that results are held.
+    if let Some(results) = held {
+        out(MonitorEvent::Held { results });
+        for o in batch.pending() {
+            let failures = u32::from(o.finding.state != crate::model::HealthState::Online);
+            schedule.insert(o.camera_id, (failures, o.at_unix_s));
+        }
+    }
+    Ok(())
 }
 
 /// Tells the UI what a write did: the cameras' new health, or that results are held.
