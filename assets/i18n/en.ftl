@@ -945,6 +945,8 @@ store-error-key-folder-not-private = the password key folder { $dir } belongs to
 
 ## Worker, import and demo errors as the desk shows them
 worker-error-thread = The desk could not start a background task ({ $thread }): { $reason }
+task-cancelled = The background task { $task } was cancelled.
+task-panicked = The background task { $task } stopped on an internal error (see the details); what it was doing is not shown.
 import-error-registry-changed = the registry changed after the check (another desk saved something); check the file again before importing
 import-error-cancelled = the import was cancelled; the registry is as it was
 import-error-row = row { NUMBER($row, useGrouping: "false") }: { $reason }

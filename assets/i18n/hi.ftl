@@ -891,6 +891,8 @@ store-error-key-folder-not-private = पासवर्ड कुंजी फ�
 
 ## डेस्क के कामों, आयात और डेमो की त्रुटियाँ
 worker-error-thread = डेस्क पृष्ठभूमि का काम ({ $thread }) शुरू नहीं कर सकी: { $reason }
+task-cancelled = पृष्ठभूमि का काम { $task } रद्द किया गया।
+task-panicked = पृष्ठभूमि का काम { $task } एक आंतरिक गड़बड़ी से रुक गया (विवरण देखें); उसका परिणाम नहीं दिखाया गया।
 import-error-registry-changed = जाँच के बाद रजिस्टर बदल गया (किसी दूसरी डेस्क ने कुछ सहेजा); आयात से पहले फ़ाइल फिर से जाँचें।
 import-error-cancelled = आयात रद्द हुआ; रजिस्टर पहले जैसा है।
 import-error-row = पंक्ति { $row }: { $reason }

@@ -5,12 +5,11 @@
 //! [`ExportState::bypass_dialog`] to a path, and everything after the dialog is the same code a user runs.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::{RichText, Ui};
 
 use super::DeskApp;
-use super::task::TaskError;
+use super::task::{self, TaskError, TaskHandle};
 use super::widgets::FileDialog;
 use crate::i18n::I18n;
 use crate::services::exchange::export::{self, ExportFormat, ExportList, Written};
@@ -25,6 +24,14 @@ pub struct ExportOutcome {
     pub result: Result<Written, std::sync::Arc<export::ExportJobError>>,
 }
 
+/// An export being written, and what its outcome will say.
+struct Running {
+    list: ExportList,
+    format: ExportFormat,
+    path: PathBuf,
+    task: TaskHandle<Written, export::ExportJobError>,
+}
+
 /// The screens' shared export state.
 #[derive(Default)]
 pub struct ExportState {
@@ -32,7 +39,7 @@ pub struct ExportState {
     /// cancelled).
     dialog: Option<(ExportList, ExportFormat, FileDialog)>,
     /// An export being written.
-    running: Option<(ExportList, Receiver<ExportOutcome>)>,
+    running: Option<Running>,
     /// The newest export's outcome, shown beside the button until the next one.
     pub last: Option<ExportOutcome>,
     /// Tests: write here instead of asking with the native dialog.
@@ -124,7 +131,7 @@ pub fn export_menu_with(
         app.exports.prepared = prepare(app, list).map(|t| (list, t));
         ask_for_file(app, ui.ctx(), list, format);
     }
-    if let Some((list, _)) = &app.exports.running {
+    if let Some(Running { list, .. }) = &app.exports.running {
         ui.spinner();
         ui.label(
             app.i18n
@@ -200,8 +207,7 @@ fn ask_for_file(app: &mut DeskApp, ctx: &egui::Context, list: ExportList, format
     app.exports.dialog = Some((list, format, asked));
 }
 
-/// Writes the list on a services thread (it reads the registry, not the UI); the outcome arrives by channel with a
-/// repaint.
+/// Writes the list on a background task (it reads the registry file read-only; the UI never opens it).
 fn start(
     app: &mut DeskApp,
     ctx: &egui::Context,
@@ -217,23 +223,26 @@ fn start(
         .take()
         .filter(|(l, _)| *l == list)
         .map(|(_, t)| t);
-    let (tx, rx) = std::sync::mpsc::channel();
-    let wake = ctx.clone();
     let target = path.clone();
-    let spawned =
-        export::export_on_own_thread(db, list, format, target, prepared, lang, move |result| {
-            let _ = tx.send(ExportOutcome {
-                list,
-                format,
-                path,
-                result: result.map_err(std::sync::Arc::new),
-            });
-            wake.request_repaint();
-        });
-    match spawned {
-        Ok(_) => app.exports.running = Some((list, rx)),
-        Err(e) => app.status = Some((e.to_string(), true)),
-    }
+    let now_unix_s = app.clock.now_unix_s();
+    let task = task::spawn(ctx, "export", move |_| {
+        crate::services::background::lower_this_thread_priority();
+        export::export_job(
+            &db,
+            list,
+            format,
+            &target,
+            prepared,
+            now_unix_s,
+            &I18n::new(lang),
+        )
+    });
+    app.exports.running = Some(Running {
+        list,
+        format,
+        path,
+        task,
+    });
 }
 
 /// Takes the dialog's answer and the export's outcome when they arrive.
@@ -255,22 +264,44 @@ fn poll(app: &mut DeskApp) {
                     Err(TaskError::NotStarted { .. }) => {
                         app.status = Some((app.i18n.tr("export-no-dialog"), true));
                     }
-                    Err(e) => app.status = Some((e.to_string(), true)),
+                    Err(e) => app.report_task_error(&e),
                     Ok(_) => {}
                 }
             }
         }
     }
-    if let Some((_, rx)) = &app.exports.running {
-        match rx.try_recv() {
-            Ok(outcome) => {
-                app.exports.running = None;
-                let text = outcome_text(&outcome, &app.i18n);
-                app.status = Some((text, outcome.result.is_err()));
-                app.exports.last = Some(outcome);
+    if let Some(running) = app.exports.running.take() {
+        let Running {
+            list,
+            format,
+            path,
+            task,
+        } = running;
+        let result = match task.try_finish() {
+            Err(task) => {
+                app.exports.running = Some(Running {
+                    list,
+                    format,
+                    path,
+                    task,
+                });
+                return;
             }
-            Err(TryRecvError::Disconnected) => app.exports.running = None,
-            Err(TryRecvError::Empty) => {}
-        }
+            Ok(Ok(written)) => Ok(written),
+            Ok(Err(TaskError::Failed(e))) => Err(std::sync::Arc::new(e)),
+            Ok(Err(e)) => {
+                app.report_task_error(&e);
+                return;
+            }
+        };
+        let outcome = ExportOutcome {
+            list,
+            format,
+            path,
+            result,
+        };
+        let text = outcome_text(&outcome, &app.i18n);
+        app.status = Some((text, outcome.result.is_err()));
+        app.exports.last = Some(outcome);
     }
 }

@@ -8,7 +8,6 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -47,7 +46,7 @@ pub struct ImportState {
     pub table: Option<Arc<SourceTable>>,
     pub settings: Option<ImportSettings>,
     pub read_error: Option<String>,
-    checking: Option<Receiver<Result<DryRun, crate::store::StoreError>>>,
+    checking: Option<TaskHandle<DryRun, crate::store::StoreError>>,
     pub checked: Option<Checked>,
     pub check_error: Option<String>,
     /// The writing is under way on the worker.
@@ -120,53 +119,47 @@ fn poll(app: &mut DeskApp, ctx: &egui::Context) {
             ));
             app.import.table = Some(Arc::new(table));
         }
-        Some(Err(e)) => app.import.read_error = Some(e.to_string()),
+        Some(Err(e)) => app.import.read_error = Some(e.words(&app.i18n).0),
         None => {}
     }
-    if let Some(rx) = &app.import.checking {
-        match rx.try_recv() {
-            Ok(Ok(dry)) => {
-                app.import.checking = None;
-                if let Some(table) = &app.import.table {
-                    let file = app
-                        .import
-                        .file
-                        .as_ref()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default();
-                    let report = ImportReport::new(&file, table, &dry.plan, false);
-                    app.import.checked = Some(Checked {
-                        plan: Arc::new(dry.plan),
-                        revision: dry.revision,
-                        report,
-                    });
-                }
+    match task::poll(&mut app.import.checking) {
+        Some(Ok(dry)) => {
+            if let Some(table) = &app.import.table {
+                let file = app
+                    .import
+                    .file
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                let report = ImportReport::new(&file, table, &dry.plan, false);
+                app.import.checked = Some(Checked {
+                    plan: Arc::new(dry.plan),
+                    revision: dry.revision,
+                    report,
+                });
             }
-            Ok(Err(e)) => {
-                app.import.checking = None;
-                app.import.check_error = Some(e.words(&app.i18n));
-            }
-            Err(TryRecvError::Disconnected) => app.import.checking = None,
-            Err(TryRecvError::Empty) => {}
         }
+        Some(Err(TaskError::Failed(e))) => app.import.check_error = Some(e.words(&app.i18n)),
+        Some(Err(e)) => app.import.check_error = Some(e.words(&app.i18n).0),
+        None => {}
     }
     match task::poll(&mut app.import.dialog) {
         Some(Ok(Some(path))) => open_file(app, ctx, path),
         Some(Ok(None)) | None => {}
-        Some(Err(e)) => app.status = Some((e.to_string(), true)),
+        Some(Err(e)) => app.report_task_error(&e),
     }
     match task::poll(&mut app.import.report_saving) {
         Some(Ok(path)) => app.import.report_saved = Some(Ok(path)),
         Some(Err(TaskError::Failed(e))) => {
             app.import.report_saved = Some(Err(e.message(&app.i18n)));
         }
-        Some(Err(e)) => app.import.report_saved = Some(Err(e.to_string())),
+        Some(Err(e)) => app.import.report_saved = Some(Err(e.words(&app.i18n).0)),
         None => {}
     }
     match task::poll(&mut app.import.report_dialog) {
         Some(Ok(Some(path))) => save_report(app, ctx, path),
         Some(Ok(None)) | None => {}
-        Some(Err(e)) => app.import.report_saved = Some(Err(e.to_string())),
+        Some(Err(e)) => app.import.report_saved = Some(Err(e.words(&app.i18n).0)),
     }
 }
 
@@ -245,7 +238,7 @@ fn save_report(app: &mut DeskApp, ctx: &egui::Context, path: PathBuf) {
     }));
 }
 
-/// Starts the check on a services thread (it reads the registry, not the UI).
+/// Starts the check on a background task (it reads the registry file read-only; the UI never opens it).
 fn check(app: &mut DeskApp, ctx: &egui::Context) {
     let (Some(table), Some(settings)) = (app.import.table.clone(), app.import.settings.clone())
     else {
@@ -254,22 +247,15 @@ fn check(app: &mut DeskApp, ctx: &egui::Context) {
     app.import.stale();
     let db = app.db_path.clone();
     let lang = app.i18n.lang();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let wake = ctx.clone();
-    let spawned = crate::services::exchange::import::check_on_own_thread(
-        db,
-        table,
-        settings,
-        lang,
-        move |result| {
-            let _ = tx.send(result);
-            wake.request_repaint();
-        },
-    );
-    match spawned {
-        Ok(_) => app.import.checking = Some(rx),
-        Err(e) => app.import.check_error = Some(e.to_string()),
-    }
+    // A newer check replaces (and so cancels) an older one.
+    app.import.checking = Some(task::spawn(ctx, "import-check", move |_| {
+        crate::services::exchange::import::check_against_file(
+            &db,
+            &table,
+            &settings,
+            &I18n::new(lang),
+        )
+    }));
 }
 
 /// A mapping choice in words: the field's name, or "not imported".

@@ -82,6 +82,15 @@ impl DeskApp {
         self.push_entry(text, true, Some(details), None);
     }
 
+    /// Shows a background task that did not end well, in the desk's language, its technical text as details.
+    pub fn report_task_error<E: std::error::Error + 'static>(
+        &mut self,
+        error: &super::task::TaskError<E>,
+    ) {
+        let (text, details) = error.words(&self.i18n);
+        self.push_entry(text, true, Some(details), None);
+    }
+
     /// Shows a worker's failure: the catalogue's `context_key` sentence with `{ $error }` the error in the desk's
     /// language, the error's own text as details.
     pub fn report_worker_error(

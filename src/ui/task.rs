@@ -44,6 +44,32 @@ pub enum TaskError<E> {
     Panicked { name: &'static str, message: String },
 }
 
+impl<E: std::error::Error + 'static> TaskError<E> {
+    /// The error as one sentence in the desk's language, and the technical text as details.
+    /// The task's own error is said as the workers' errors are ([`crate::services::error_words::error_text`]);
+    /// a refused thread, a cancel and a panic come from the catalogue, naming the task.
+    pub fn words(&self, i18n: &crate::i18n::I18n) -> (String, String) {
+        use crate::services::error_words::{error_text, io_kind_key};
+        let words = match self {
+            Self::Failed(e) => return error_text(i18n, e),
+            Self::NotStarted { name, source } => i18n.tr_args(
+                "worker-error-thread",
+                &[
+                    ("thread", (*name).to_string()),
+                    ("reason", i18n.tr(io_kind_key(source.kind()))),
+                ],
+            ),
+            Self::Cancelled { name } => {
+                i18n.tr_args("task-cancelled", &[("task", (*name).to_string())])
+            }
+            Self::Panicked { name, .. } => {
+                i18n.tr_args("task-panicked", &[("task", (*name).to_string())])
+            }
+        };
+        (words, self.to_string())
+    }
+}
+
 /// What the task and its handle share.
 #[derive(Default)]
 struct Shared {
@@ -410,5 +436,48 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_task_that_did_not_end_well_is_said_in_the_desks_language() {
+        use crate::i18n::{I18n, Lang};
+        let hindi = I18n::new(Lang::Hi);
+        let ctx = egui::Context::default();
+        let panicked = ended(spawn(
+            &ctx,
+            "wall-rows",
+            |_| -> Result<(), std::io::Error> { panic!("index out of bounds") },
+        ))
+        .unwrap_err();
+        let refuse = |_: &'static str, _: Job| Err(std::io::Error::other("no more threads"));
+        let refused = ended(spawn_with(
+            &ctx,
+            "map-find",
+            |_| Ok::<(), std::io::Error>(()),
+            refuse,
+        ))
+        .unwrap_err();
+        let failed: TaskError<std::io::Error> =
+            TaskError::Failed(std::io::Error::from(std::io::ErrorKind::NotFound));
+        for e in [&panicked, &refused, &failed] {
+            let (words, details) = e.words(&hindi);
+            for english in [
+                "stopped",
+                "internal error",
+                "could not start",
+                "not found",
+                "refused",
+            ] {
+                assert!(!words.contains(english), "{english} in {words}");
+            }
+            assert!(!details.is_empty(), "the technical text stays as details");
+        }
+        assert!(panicked.words(&hindi).1.contains("index out of bounds"));
+        let english = I18n::new(Lang::En);
+        assert!(
+            panicked.words(&english).0.contains("wall-rows"),
+            "{}",
+            panicked.words(&english).0
+        );
     }
 }

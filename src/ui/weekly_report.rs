@@ -157,7 +157,7 @@ pub(super) fn poll_viewer(app: &mut DeskApp) {
         }
         Ok(Ok(())) => return,
         // Why the launcher failed, or that its thread could not start.
-        Ok(Err(e)) => e.to_string(),
+        Ok(Err(e)) => e.words(&app.i18n).0,
     };
     app.status = Some((
         app.i18n.tr_args(

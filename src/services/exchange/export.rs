@@ -861,42 +861,28 @@ pub fn export_file(
     Ok(write(&table, format, target)?)
 }
 
-/// Writes `list` to `target` on a thread of its own at low priority, so the UI never opens the registry file
-/// `db`: `prepared` (the table as the screen shows it) when given, else the list read from `db` read-only. `done`
-/// gets what was written, or why not (said with [`ExportJobError::message`]).
-pub fn export_on_own_thread(
-    db: PathBuf,
+/// Writes `list` to `target` without the UI opening the registry file `db` (the desk runs it as a background
+/// task): `prepared` (the table as the screen shows it) when given, else the list read from `db` read-only, as
+/// of `now_unix_s`.
+pub fn export_job(
+    db: &Path,
     list: ExportList,
     format: ExportFormat,
-    target: PathBuf,
+    target: &Path,
     prepared: Option<ExportTable>,
-    lang: crate::i18n::Lang,
-    done: impl FnOnce(Result<Written, ExportJobError>) + Send + 'static,
-) -> io::Result<()> {
-    std::thread::Builder::new()
-        .name("export".into())
-        .spawn(move || {
-            crate::services::background::lower_this_thread_priority();
-            let i18n = I18n::new(lang);
-            let result = match prepared {
-                Some(table) => write(&table, format, &target).map_err(ExportJobError::from),
-                None => export_file(
-                    &db,
-                    list,
-                    format,
-                    &target,
-                    crate::store::now_unix_s(),
-                    &i18n,
-                ),
-            };
-            // The target's path only: an export never holds a password, and its rows are not logged.
-            match &result {
-                Ok(w) => tracing::info!(rows = w.rows, "export written to {}", target.display()),
-                Err(e) => tracing::warn!("export to {} not written: {e}", target.display()),
-            }
-            done(result);
-        })
-        .map(|_| ())
+    now_unix_s: i64,
+    i18n: &I18n,
+) -> Result<Written, ExportJobError> {
+    let result = match prepared {
+        Some(table) => write(&table, format, target).map_err(ExportJobError::from),
+        None => export_file(db, list, format, target, now_unix_s, i18n),
+    };
+    // The target's path only: an export never holds a password, and its rows are not logged.
+    match &result {
+        Ok(w) => tracing::info!(rows = w.rows, "export written to {}", target.display()),
+        Err(e) => tracing::warn!("export to {} not written: {e}", target.display()),
+    }
+    result
 }
 
 /// What was written.

@@ -141,27 +141,20 @@ pub fn dry_run_on(
     })
 }
 
-/// Checks `table` against the registry file `db` on a thread of its own with a read-only reader, so the registry
-/// worker stays free for saves and the UI never opens the file. `done` gets the check, or why not.
-pub fn check_on_own_thread(
-    db: std::path::PathBuf,
-    table: std::sync::Arc<SourceTable>,
-    settings: ImportSettings,
-    lang: crate::i18n::Lang,
-    done: impl FnOnce(Result<DryRun, StoreError>) + Send + 'static,
-) -> std::io::Result<()> {
-    std::thread::Builder::new()
-        .name("import-check".into())
-        .spawn(move || {
-            let i18n = I18n::new(lang);
-            let result = crate::services::review::weekly::open_read_only(&db)
-                .and_then(|reader| dry_run_on(&reader, &table, &settings, &i18n));
-            if let Err(e) = &result {
-                tracing::warn!("import check failed: {e}");
-            }
-            done(result);
-        })
-        .map(|_| ())
+/// Checks `table` against the registry file `db` with a read-only reader, so the registry worker stays free
+/// for saves and the UI never opens the file (the desk runs it as a background task).
+pub fn check_against_file(
+    db: &std::path::Path,
+    table: &SourceTable,
+    settings: &ImportSettings,
+    i18n: &I18n,
+) -> Result<DryRun, StoreError> {
+    let result = crate::services::review::weekly::open_read_only(db)
+        .and_then(|reader| dry_run_on(&reader, table, settings, i18n));
+    if let Err(e) = &result {
+        tracing::warn!("import check failed: {e}");
+    }
+    result
 }
 
 /// The report of an import as the CLI prints it in JSON and the desk shows it.
