@@ -273,7 +273,7 @@ mod tests {
         let (text, is_error) = app.status.clone().unwrap();
         assert!(is_error);
         assert!(
-            text.contains("no viewer could open it (xdg-open: No such file or directory)")
+            text.contains("no viewer could open it (the file, folder or address was not found)")
                 && text.contains("open /tmp/reports/weekly-2026-W48-en.html yourself"),
             "{text}"
         );
