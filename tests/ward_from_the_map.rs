@@ -85,14 +85,17 @@ fn the_ward_comes_from_the_map_and_a_disagreeing_one_is_warned_about() {
     // A ward typed from memory, wrong; the point then falls in another ward.
     h.get_by_label("Add site").click();
     h.run_ok();
+    // The form asks for the layers, read in the background; it is filled once they are in, as an operator
+    // would see it. (Were they to arrive mid-typing, the warning appearing under the Ward field moves the
+    // fields below it, and a click already on its way to Longitude could land on "Suggested".)
+    wait_until(&mut h, "the ward layer is read", |app| {
+        app.map.areas.count(BoundaryKind::Ward) == 112
+    });
     type_text(&mut h, "Hotel Clarks Avadh");
     type_into(&mut h, "Ward", "Airport");
     type_into(&mut h, "Police station", "Hazratganj");
     type_into(&mut h, "Latitude", HAZRATGANJ.0);
     type_into(&mut h, "Longitude", HAZRATGANJ.1);
-    wait_until(&mut h, "the ward layer is read", |app| {
-        app.map.areas.count(BoundaryKind::Ward) == 112
-    });
     h.get_by_label(&format!(
         "The map puts this point in {MAP_WARD}, not Airport."
     ));
