@@ -547,7 +547,12 @@ impl DeskApp {
                 key_status,
                 load_ms,
             } => self.on_opened(index, key_status, load_ms),
-            DeskEvent::OpenFailed(error) => self.registry = RegistryState::Failed(error),
+            DeskEvent::OpenFailed(error) => {
+                // A refused registry (damaged, changed safeguards) is not probed: the prober would only fail
+                // on it again and again.
+                self.monitor = None;
+                self.registry = RegistryState::Failed(error);
+            }
             DeskEvent::Progress { task, fraction } => self.task = Some((task, fraction)),
             DeskEvent::ImportCommitted(result) => import::on_committed(self, result),
             DeskEvent::ImportProfiles(profiles) => self.import.profiles = Some(profiles),
