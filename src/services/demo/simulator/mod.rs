@@ -225,6 +225,21 @@ pub enum SimError {
     Bind { addr: SocketAddrV4, detail: String },
     #[error("the simulator cannot start: {0}")]
     Io(String),
+    #[error("the simulator cannot start: simulator process {index} failed: {problem}")]
+    Shard {
+        index: usize,
+        #[source]
+        problem: ShardProblem,
+    },
+}
+
+/// Why a helper simulator process did not become ready.
+#[derive(Debug, thiserror::Error)]
+pub enum ShardProblem {
+    #[error("its ready line cannot be read ({0})")]
+    BadReady(#[source] serde_json::Error),
+    #[error("it stopped before it was ready")]
+    StoppedEarly,
 }
 
 /// What a simulated camera is planned to do at a moment (for tests and for the desk's own checks).

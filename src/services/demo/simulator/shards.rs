@@ -175,7 +175,7 @@ impl ShardSet {
                 .map(|_| std::sync::Mutex::new(SimStats::default()))
                 .collect(),
         );
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<SimReport, String>)>();
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<SimReport, ShardProblem>)>();
         let mut set = ShardSet {
             children: Vec::new(),
             stats: Arc::clone(&stats),
@@ -203,7 +203,7 @@ impl ShardSet {
                     };
                     if let Some(r) = v.get("ready") {
                         let report = serde_json::from_value::<SimReport>(r.clone())
-                            .map_err(|e| e.to_string());
+                            .map_err(ShardProblem::BadReady);
                         ready = true;
                         let _ = tx.send((i, report));
                     } else if let Some(s) = v.get("stats")
@@ -214,7 +214,7 @@ impl ShardSet {
                     }
                 }
                 if !ready {
-                    let _ = tx.send((i, Err("it stopped before it was ready".into())));
+                    let _ = tx.send((i, Err(ShardProblem::StoppedEarly)));
                 } else if let Ok(mut slot) = stats[i].lock() {
                     slot.open_connections = 0;
                 }
@@ -224,9 +224,7 @@ impl ShardSet {
         for _ in 0..n {
             match rx.recv() {
                 Ok((_, Ok(report))) => set.report.merge(&report),
-                Ok((i, Err(e))) => {
-                    return Err(SimError::Io(format!("simulator process {i} failed: {e}")));
-                }
+                Ok((index, Err(problem))) => return Err(SimError::Shard { index, problem }),
                 Err(_) => return Err(SimError::Io("the simulator processes stopped".into())),
             }
         }
