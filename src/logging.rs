@@ -31,6 +31,7 @@ pub fn init() {
     let Some(dir) = log_dir() else { return };
     // Made first: the appender looks for old files to delete before it makes the folder, and says so on stderr.
     let appender = std::fs::create_dir_all(&dir)
+        .and_then(|()| make_private(&dir))
         .map_err(|e| e.to_string())
         .and_then(|()| build_appender(&dir).map_err(|e| e.to_string()));
     let appender = match appender {
@@ -53,6 +54,21 @@ pub fn init() {
         .with_target(false)
         .finish();
     let _ = tracing::subscriber::set_global_default(subscriber);
+}
+
+/// The log names cameras, sites, files and users: only this account may read it (0700 on Unix, as the key
+/// folder).
+fn make_private(dir: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        if std::fs::metadata(dir)?.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// Daily files `iccc-desk.YYYY-MM-DD.log`; at start, all but the newest [`KEPT_LOG_FILES`] are deleted.

@@ -181,3 +181,29 @@ fn only_the_last_seven_log_files_are_kept() {
     );
     assert!(Path::new(&dir.log_dir().join("notes.txt")).exists());
 }
+
+/// The log names cameras, sites, files and users: on a shared control-room PC other accounts must not read it.
+#[cfg(unix)]
+#[test]
+fn the_log_folder_is_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = Dir::new();
+    registry_with_a_dead_camera(&dir);
+    let out = dir.run(&["report", "weekly"]);
+    assert!(!dir.logs().is_empty(), "{out:?}");
+    let mode = std::fs::metadata(dir.log_dir())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o700, "log folder mode {mode:o}");
+    // A folder made before (by an older version, or by hand) is made private too.
+    std::fs::set_permissions(dir.log_dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir.run(&["report", "weekly"]);
+    let mode = std::fs::metadata(dir.log_dir())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o700, "log folder mode {mode:o} after a second run");
+}
