@@ -91,14 +91,7 @@ where
     T: IntoIterator<Item = ProbeTarget>,
     T::IntoIter: Send,
 {
-    sweep_with(
-        targets,
-        options,
-        &Clock::system(),
-        cancel,
-        &probe_camera,
-        on_result,
-    )
+    sweep_on(targets, options, &Clock::system(), cancel, on_result)
 }
 
 /// [`sweep`] stamping each result with `clock`'s time (the desk's prober on a test's clock).
