@@ -34,12 +34,7 @@ impl Clock {
 
     /// Wall time, whole seconds since the Unix epoch (0 if the system clock is before 1970).
     pub fn now_unix_s(&self) -> i64 {
-        match self {
-            Self::System => SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64),
-            Self::Manual(m) => m.now_unix_s(),
-        }
+        self.now_unix_ms().div_euclid(1000)
     }
 
     /// Wall time, milliseconds since the Unix epoch (0 if the system clock is before 1970).
@@ -175,44 +170,27 @@ impl ManualClock {
     /// Waits (in real time, at most `limit`) until at least `threads` threads wait on this clock (a background
     /// thread just started has not reached its first wait yet). False if `limit` passed first.
     pub fn wait_for_waiters(&self, threads: usize, limit: Duration) -> bool {
-        let until = Instant::now() + limit;
-        let mut s = self.lock();
-        while s.waiting.len() < threads {
-            let now = Instant::now();
-            if now >= until {
-                return false;
-            }
-            s = self
-                .shared
-                .changed
-                .wait_timeout(s, until - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-        true
+        self.wait_until(limit, |s| s.waiting.len() >= threads)
     }
 
     /// Waits (in real time, at most `limit`) until every thread whose clock wait the last advance ended has
     /// done its work and waits again (or went away by its channel closing). False if `limit` passed first.
     pub fn settle(&self, limit: Duration) -> bool {
-        let until = Instant::now() + limit;
-        let mut s = self.lock();
-        loop {
+        self.wait_until(limit, |s| {
             let due = s.waiting.iter().any(|&(_, end)| end <= s.elapsed);
-            if !due && s.woken.is_empty() {
-                return true;
-            }
-            let now = Instant::now();
-            if now >= until {
-                return false;
-            }
-            s = self
-                .shared
-                .changed
-                .wait_timeout(s, until - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
+            !due && s.woken.is_empty()
+        })
+    }
+
+    /// Waits (in real time, at most `limit`) until `done` holds of the clock's state; false if `limit` passed
+    /// first.
+    fn wait_until(&self, limit: Duration, done: impl Fn(&State) -> bool) -> bool {
+        let (s, _) = self
+            .shared
+            .changed
+            .wait_timeout_while(self.lock(), limit, |s| !done(s))
+            .unwrap_or_else(|e| e.into_inner());
+        done(&s)
     }
 
     fn recv_timeout<T>(&self, rx: &Receiver<T>, timeout: Duration) -> Result<T, RecvTimeoutError> {
