@@ -151,18 +151,6 @@ pub fn probe_rtsp(url: &Url, credentials: Option<&Credentials>, deadline: &Deadl
         for c in &challenges {
             builder = builder.challenges(c);
         }
-        let mut client = match builder.build() {
-            Ok(c) => c,
-            Err(e) => {
-                return finding(
-                    HealthState::StreamError,
-                    deadline,
-                    Some(format!(
-                        "RTSP: cannot answer the camera's login challenge: {e}"
-                    )),
-                );
-            }
-        };
         let params = http_auth::PasswordParams {
             username: &credentials.username,
             password: &credentials.password,
@@ -170,7 +158,7 @@ pub fn probe_rtsp(url: &Url, credentials: Option<&Credentials>, deadline: &Deadl
             method: "DESCRIBE",
             body: Some(&[]),
         };
-        let authorization = match client.respond(&params) {
+        let authorization = match builder.build().and_then(|mut c| c.respond(&params)) {
             Ok(a) => a,
             Err(e) => {
                 return finding(
