@@ -349,6 +349,58 @@ fn a_big_demo_runs_and_counts_this_week_from_the_clock() {
     within(int(&stats, "sites"), 8_000, 400, "sites");
 }
 
+#[test]
+fn a_demo_from_the_command_line_has_a_week_of_probes_so_its_figures_look_like_a_working_city() {
+    let dir = Dir::new();
+    let db = dir.path("registry.sqlite");
+    let now = format!("--now-unix-s={NOW}");
+    ok(&dir.run(&db, &["demo", &now]));
+    let report: Value =
+        serde_json::from_str(&ok(&dir.run(&db, &["report", "weekly", "--json", &now])))
+            .expect("weekly JSON");
+    // Probed for the week: the integrated cameras' uptime is there, and most of them are working.
+    let uptime = report["uptime_pct_integrated"].as_f64().expect("an uptime");
+    assert!((80.0..99.0).contains(&uptime), "uptime {uptime}");
+    assert!(
+        int(&report, "cameras_probed") > 2_000,
+        "{}",
+        report["cameras_probed"]
+    );
+    // Gaps are the places without a working camera, not every place the demo has (51).
+    let gaps = int(&report, "gaps");
+    assert!(gaps < 20, "{gaps} gaps");
+
+    let conn =
+        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let q = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).expect(sql) };
+    // Only the cameras the prober looks after have health, every one of them has, and nothing is probed after now.
+    assert_eq!(
+        q(
+            "SELECT count(*) FROM camera_health h JOIN camera c ON c.id = h.camera_id
+           WHERE c.stage NOT IN ('configured', 'integrated')"
+        ),
+        0
+    );
+    assert_eq!(
+        q(
+            "SELECT count(*) FROM camera c LEFT JOIN camera_health h ON h.camera_id = c.id
+           WHERE c.stage = 'integrated' AND h.camera_id IS NULL"
+        ),
+        0
+    );
+    assert_eq!(
+        q(&format!(
+            "SELECT count(*) FROM health_run WHERE to_unix_s > {NOW} OR from_unix_s < {NOW} - 8 * 86400"
+        )),
+        0
+    );
+    // A few cameras are down now, as in any city.
+    let down = q("SELECT count(*) FROM camera_health WHERE state <> 'online'");
+    let all = q("SELECT count(*) FROM camera_health");
+    assert!(down > 0 && down * 5 < all, "{down} of {all} down");
+}
+
 /// Runs `args` on a copy of a bad file: exit code 2, one line on stderr naming the file, bytes unchanged.
 fn refuses(dir: &Dir, db: &Path, args: &[&str], why: &str) -> String {
     refuses_as(None, dir, db, args, why)
@@ -441,7 +493,7 @@ fn bad_registry_files_are_refused_unchanged() {
     assert!(e.contains("already holds"), "{e}");
     // A bad size is clap's usage error (also exit code 2) and writes nothing.
     let fresh = dir.path("fresh.sqlite");
-    let output = dir.run(&fresh, &["demo", "--cameras", "200001"]);
+    let output = dir.run(&fresh, &["demo", "--cameras", "500001"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(!fresh.exists());
 }

@@ -362,6 +362,64 @@ impl Store {
     }
 }
 
+impl super::BulkWriter<'_> {
+    /// Writes a camera's health history as the prober would have left it: `runs` oldest first (each a state and
+    /// the first and last probe that found it), and the latest probe's `latest` finding (its state is the last
+    /// run's). For a generated registry (the demo's week of probing); a camera without runs is left unprobed.
+    pub fn add_health_history(
+        &mut self,
+        camera_id: CameraId,
+        runs: &[HealthRun],
+        latest: &Finding,
+    ) -> Result<()> {
+        let Some(last) = runs.last() else {
+            return Ok(());
+        };
+        let tx = self.tx();
+        let mut insert_run = tx.prepare_cached(
+            "INSERT INTO health_run (camera_id, state, from_unix_s, to_unix_s, probes) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for run in runs {
+            insert_run.execute(params![
+                camera_id,
+                run.state.code(),
+                run.from_unix_s,
+                run.to_unix_s,
+                run.probes
+            ])?;
+        }
+        let last_online = runs
+            .iter()
+            .rev()
+            .find(|r| r.state == HealthState::Online)
+            .map(|r| r.to_unix_s);
+        let failures_in_row = if last.state == HealthState::Online {
+            0
+        } else {
+            last.probes
+        };
+        tx.prepare_cached(
+            "INSERT INTO camera_health (camera_id, state, since_unix_s, last_probe_unix_s, last_online_unix_s,
+               latency_ms, codec, width_px, height_px, error, failures_in_row)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            camera_id,
+            last.state.code(),
+            last.from_unix_s,
+            last.to_unix_s,
+            last_online,
+            latest.latency_ms,
+            latest.codec,
+            latest.width_px,
+            latest.height_px,
+            latest.error,
+            failures_in_row,
+        ])?;
+        Ok(())
+    }
+}
+
 /// [`Store::health_states`] on any connection, e.g. a read-only one (exports, reports).
 pub fn health_briefs(conn: &Connection) -> Result<Vec<HealthBrief>> {
     let mut stmt =

@@ -19,6 +19,7 @@
 
 mod addresses;
 mod cameras;
+mod health;
 mod history;
 mod jhansi;
 mod plan;
@@ -30,7 +31,7 @@ pub use addresses::{ip_camera_host, nvr_host};
 pub use rng::SplitMix64;
 pub use wards::{DEMO_WARDS_SOURCE, demo_wards};
 // Each section reads the others' items through `use super::*`.
-use {addresses::*, cameras::*, history::*, jhansi::*, plan::*, wards::*};
+use {addresses::*, cameras::*, health::*, history::*, jhansi::*, plan::*, wards::*};
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -48,8 +49,8 @@ use crate::store::{Actor, BulkStageEvent, Store, StoreError};
 pub const DEFAULT_CAMERAS: usize = 3_200;
 /// Fewest cameras a demo registry takes (the fixed priority places need some).
 pub const MIN_CAMERAS: usize = 100;
-/// Most cameras a demo registry takes (a big city's registry).
-pub const MAX_CAMERAS: usize = 200_000;
+/// Most cameras a demo registry takes (a state's registry, for the benches).
+pub const MAX_CAMERAS: usize = 500_000;
 /// Every demo site's notes begin with this.
 pub const DEMO_NOTE: &str = "DEMO DATA — invented for demonstration";
 
@@ -217,7 +218,11 @@ pub fn generate(
                     change,
                 })
                 .collect();
-            writer.add_camera(site_id, &camera, password.as_deref(), operator, t0, &later)?;
+            let camera_id =
+                writer.add_camera(site_id, &camera, password.as_deref(), operator, t0, &later)?;
+            if let Some(configured_unix_s) = probed_since(&camera, &later) {
+                write_health_week(&mut writer, camera_id, configured_unix_s, now)?;
+            }
             written += 1;
         }
         let percent = written * 100 / total;
@@ -252,6 +257,23 @@ pub fn generate(
         blocked: plan.blocked,
         rejected: plan.rejected,
     })
+}
+
+/// When the prober began to look after a camera that ends configured or integrated on a common area: its move
+/// into 'configured'. `None` for the others.
+fn probed_since(camera: &Camera, later: &[BulkStageEvent]) -> Option<i64> {
+    let last = later.last()?;
+    let probed = matches!(
+        last.change.to,
+        IntegrationStage::Configured | IntegrationStage::Integrated
+    ) && camera.area_watched.is_common();
+    if !probed {
+        return None;
+    }
+    let configured = later
+        .iter()
+        .find(|e| e.change.to == IntegrationStage::Configured);
+    Some(configured.map_or(last.at_unix_s, |e| e.at_unix_s))
 }
 
 fn counts_cameras(plan: &Plan) -> usize {

@@ -24,7 +24,8 @@ mod shards;
 mod snapshot;
 
 pub use shards::{
-    DeskSimulation, DeskSimulationStart, ShardSet, serve_shard, shards_for, start_for_desk,
+    DESK_SEED, DeskSimulation, DeskSimulationStart, ShardSet, serve_shard, shards_for,
+    start_for_desk,
 };
 // Each section reads the others' items through `use super::*`.
 use {event_loop::*, plan::*, requests::*, sdp::*, shards::*, snapshot::*};
@@ -176,6 +177,28 @@ fn acts_in(seed: u64, id: CameraId, slot: i64) -> Behaviour {
         Behaviour::Flaky if (slot + id).rem_euclid(2) == 0 => Behaviour::Healthy,
         Behaviour::Flaky => Behaviour::Offline,
         b => b,
+    }
+}
+
+/// What a probe with the stored password finds of a simulated camera at `unix_s`, for a camera whose registry
+/// knows its password and whose address can be listened on (a slow camera wakes within the probe's time limit).
+/// The demo registry's week of health history is written from this, so the history and the simulator the desk
+/// starts afterwards tell the same story.
+pub fn probed_state_at(seed: u64, id: CameraId, unix_s: i64) -> HealthState {
+    match acts_in(seed, id, slot_of(unix_s)) {
+        Behaviour::Healthy | Behaviour::Slow | Behaviour::Flaky => HealthState::Online,
+        Behaviour::Offline => HealthState::Offline,
+        Behaviour::WrongPassword => HealthState::AuthFailed,
+        Behaviour::StreamError => HealthState::StreamError,
+    }
+}
+
+/// How long a probe of a simulated camera takes at `unix_s`, milliseconds (a slow camera's wake-up delay).
+pub fn probe_latency_ms(seed: u64, id: CameraId, unix_s: i64) -> u32 {
+    let slot = slot_of(unix_s);
+    match acts_in(seed, id, slot) {
+        Behaviour::Slow => slow_delay_ms(seed, id, slot) as u32,
+        _ => 2 + (hash3(seed ^ 0x1A7E, id as u64, slot as u64) % 40) as u32,
     }
 }
 

@@ -150,8 +150,8 @@ pub fn start_for_desk(
     })
 }
 
-/// The behaviour seed of the desk's demo simulation.
-pub(super) const DESK_SEED: u64 = 1;
+/// The behaviour seed of the desk's demo simulation (the demo registry's health week is written from it too).
+pub const DESK_SEED: u64 = 1;
 
 /// Simulator processes (this program, each serving one shard with [`serve_shard`]) for a registry whose
 /// sockets do not fit in one process's open-file limit. Dropping it stops them.
