@@ -942,3 +942,91 @@ fn the_services_choose_latitude_longitude_over_projected_x_y() {
         1
     );
 }
+
+#[test]
+fn rows_possibly_listed_twice_are_named_and_skipped_when_asked() {
+    // A thana's geotagging drive: one pole under two ids (2 m apart, one name with a typo), one pole number on two
+    // rows 1 m apart under different names, and two cameras of one pole that are really two ("cam 1", "cam 2").
+    let dir = Dir::new();
+    let first = dir.path("sipri_bazar.csv");
+    std::fs::write(
+        &first,
+        "Camera ID,Camera Name,Pole No,Latitude,Longitude,Area\n\
+         SB-1,Sipri Bazar Chauraha,P-101,25.452000,78.560000,road outside\n\
+         SB-2,Sipri Bazaar Chauraha,P-102,25.452018,78.560000,road outside\n\
+         SB-3,Bus stand gate,P-103,25.452500,78.561000,gate\n\
+         SB-4,Tempo stand,P-103,25.452509,78.561000,road outside\n\
+         SB-5,Elite Pole 17 cam 1,P-104,25.453000,78.562000,road outside\n\
+         SB-6,Elite Pole 17 cam 2,P-104b,25.453000,78.562000,road outside\n",
+    )
+    .unwrap();
+    // Kept (the default): all six are added, the two are named.
+    let kept = Dir::new();
+    let dry = kept.json(&["import", first.to_str().unwrap()]);
+    assert_eq!(dry["added"], 6, "{dry:#}");
+    assert_eq!(kept.count("SELECT count(*) FROM camera"), 6);
+    assert_eq!(dry["possible_duplicates"], 2, "{dry:#}");
+    let notes: Vec<(i64, String)> = dry["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["reason"].as_str().unwrap().starts_with("Possibly"))
+        .map(|n| {
+            (
+                n["row"].as_i64().unwrap(),
+                n["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].0, 3);
+    assert!(
+        notes[0].1.contains("row 2") && notes[0].1.contains("2 m away"),
+        "{notes:?}"
+    );
+    assert_eq!(notes[1].0, 5);
+    assert!(
+        notes[1].1.contains("row 4") && notes[1].1.contains("Pole No"),
+        "{notes:?}"
+    );
+
+    // The same file with --skip-near-duplicates: the two are left out, with the same words.
+    let out = dir.json(&["import", first.to_str().unwrap(), "--skip-near-duplicates"]);
+    assert_eq!(
+        (out["added"].as_i64(), out["skipped"].as_i64()),
+        (Some(4), Some(2)),
+        "{out:#}"
+    );
+    let skipped: Vec<i64> = out["skips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["row"].as_i64().unwrap())
+        .collect();
+    assert_eq!(skipped, vec![3, 5]);
+    assert_eq!(dir.count("SELECT count(*) FROM camera"), 4);
+
+    // Next week's list names the same pole again under a new id, 3 m off: the registry camera is named.
+    let second = dir.path("sipri_bazar_week2.csv");
+    std::fs::write(
+        &second,
+        "Camera ID,Camera Name,Latitude,Longitude,Area\n\
+         SB-101,SIPRI BAZAR CHAURAHA,25.451973,78.560000,road outside\n",
+    )
+    .unwrap();
+    let id: i64 = dir
+        .sql()
+        .query_row(
+            "SELECT id FROM camera WHERE label = 'Sipri Bazar Chauraha'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let text = dir.ok(&["import", second.to_str().unwrap(), "--dry-run"]);
+    assert!(
+        text.contains(&format!(
+            "registry camera {id} (Sipri Bazar Chauraha): 3 m away"
+        )) && text.contains("1 possibly listed twice"),
+        "{text}"
+    );
+}

@@ -266,3 +266,61 @@ fn a_list_with_x_y_metres_beside_latitude_longitude_maps_the_degrees_and_imports
         1
     );
 }
+
+#[test]
+fn rows_possibly_listed_twice_are_named_and_the_operator_leaves_them_out() {
+    let desk = Desk::new();
+    let list = desk.dir.path().join("sipri-bazar.csv");
+    std::fs::write(
+        &list,
+        "Camera ID,Camera Name,Pole No,Latitude,Longitude,Area\n\
+         SB-1,Sipri Bazar Chauraha,P-101,25.452000,78.560000,road outside\n\
+         SB-2,Sipri Bazaar Chauraha,P-102,25.452018,78.560000,road outside\n\
+         SB-3,Bus stand gate,P-103,25.452500,78.561000,gate\n\
+         SB-4,Tempo stand,P-103,25.452509,78.561000,road outside\n",
+    )
+    .unwrap();
+    let mut h = desk.harness_without_simulator();
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(list.clone())));
+    h.run_ok();
+    common::wait_until(&mut h, "the file is read", |app| app.import.table.is_some());
+
+    h.get_by_label("Check the rows").click();
+    h.run_ok();
+    common::wait_until(&mut h, "the rows are checked", |app| {
+        app.import.checked.is_some()
+    });
+    let report = &h.state().import.checked.as_ref().unwrap().report;
+    assert_eq!((report.added, report.possible_duplicates), (4, 2));
+    h.get_by_label("Possibly listed twice");
+    h.get_by_label_contains("Possibly the same camera as row 2: 2 m away");
+    h.get_by_label_contains("Possibly the same camera as row 4: 1 m away, the same Pole No");
+
+    // Leave them out: the check is made again, and the two are skipped with the same words.
+    h.get_by_label("Skip rows possibly listed twice").click();
+    h.run_ok();
+    assert!(
+        h.state().import.checked.is_none(),
+        "a changed option needs a new check"
+    );
+    h.get_by_label("Check the rows").click();
+    h.run_ok();
+    common::wait_until(&mut h, "the rows are checked again", |app| {
+        app.import.checked.is_some()
+    });
+    let report = &h.state().import.checked.as_ref().unwrap().report;
+    assert_eq!((report.added, report.skipped), (2, 2));
+    h.get_by_label("Import 2 cameras").click();
+    h.run_ok();
+    common::wait_until(&mut h, "the import is written", |app| {
+        app.import.outcome.is_some() && app.index().is_some_and(|i| i.snapshot.cameras.len() == 2)
+    });
+    assert_eq!(
+        desk.count(
+            "SELECT count(*) FROM camera WHERE label IN ('Sipri Bazar Chauraha', 'Bus stand gate')"
+        ),
+        2
+    );
+}

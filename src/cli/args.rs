@@ -225,6 +225,10 @@ pub struct ImportArgs {
     /// Rows matching a camera already in the registry update it (default: they are skipped).
     #[arg(long)]
     pub update_duplicates: bool,
+    /// Rows that are possibly a camera already listed (a few metres from another row or a registry camera,
+    /// with an alike name or the same pole or asset number) are skipped; by default they are added with a note.
+    #[arg(long)]
+    pub skip_near_duplicates: bool,
     /// Owner category of new sites whose row does not say (a code, e.g. public_place, hotel).
     #[arg(long, value_name = "CODE")]
     pub category: Option<String>,

@@ -190,6 +190,9 @@ fn import_settings(
     if run.update_duplicates {
         settings.duplicates = import::plan::DuplicatePolicy::Update;
     }
+    if run.skip_near_duplicates {
+        settings.near_duplicates = import::plan::NearDuplicatePolicy::Skip;
+    }
     if let Some(code) = &run.category {
         settings.default_category = OwnerCategory::from_code(code)
             .ok_or_else(|| bad("cli-import-bad-category", &[("code", quoted(code))]))?;
@@ -230,6 +233,7 @@ fn print_report(
             ("unchanged", n(report.unchanged)),
             ("skipped", n(report.skipped)),
             ("refused", n(report.refused)),
+            ("possible", n(report.possible_duplicates)),
             ("seconds", format!("{:.1}", started.elapsed().as_secs_f64())),
         ],
     ));

@@ -379,12 +379,27 @@ pub enum DuplicatePolicy {
     Skip,
 }
 
+/// What to do with a row that is possibly a camera already listed (a few metres from another row or a registry
+/// camera, with an alike name or the same id-like value; see [`super::near_duplicate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NearDuplicatePolicy {
+    /// Add it, with a note naming the other row or camera.
+    #[default]
+    Keep,
+    /// Leave it out, with the same words as its reason.
+    Skip,
+}
+
 /// How a source is read into cameras: which column means what, and the defaults for what the file lacks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportSettings {
     /// One entry per source column.
     pub mapping: Vec<Option<ImportField>>,
     pub duplicates: DuplicatePolicy,
+    /// Profiles saved before this setting existed keep possible duplicates.
+    #[serde(default)]
+    pub near_duplicates: NearDuplicatePolicy,
     /// Owner category of new sites whose row does not say.
     pub default_category: OwnerCategory,
     /// What a camera watches when its row does not say.
@@ -398,6 +413,8 @@ pub struct ImportProfile {
     /// Header (as [`header_key`] reduces it) → field.
     pub columns: std::collections::BTreeMap<String, ImportField>,
     pub duplicates: DuplicatePolicy,
+    #[serde(default)]
+    pub near_duplicates: NearDuplicatePolicy,
     pub default_category: OwnerCategory,
     pub default_area: AreaWatched,
 }
@@ -413,6 +430,7 @@ impl ImportProfile {
                 .filter_map(|(h, f)| f.map(|f| (header_key(h), f)))
                 .collect(),
             duplicates: settings.duplicates,
+            near_duplicates: settings.near_duplicates,
             default_category: settings.default_category,
             default_area: settings.default_area,
         }
@@ -427,6 +445,7 @@ impl ImportProfile {
                 .map(|h| self.columns.get(&header_key(h)).copied())
                 .collect(),
             duplicates: self.duplicates,
+            near_duplicates: self.near_duplicates,
             default_category: self.default_category,
             default_area: self.default_area,
         }
@@ -439,6 +458,7 @@ impl ImportSettings {
         Self {
             mapping: guess_mapping(headers),
             duplicates: DuplicatePolicy::Skip,
+            near_duplicates: NearDuplicatePolicy::Keep,
             default_category: OwnerCategory::PublicPlace,
             // Privacy default: a camera nobody described is not assumed to watch a public place.
             default_area: AreaWatched::NotYetKnown,

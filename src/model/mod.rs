@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod geo;
 mod health;
 pub mod import;
+pub mod near_duplicate;
 mod site;
 mod stage;
 mod validate;

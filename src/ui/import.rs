@@ -16,7 +16,9 @@ use super::DeskApp;
 use super::task::{self, TaskError, TaskHandle};
 use super::widgets::FileDialog;
 use crate::i18n::I18n;
-use crate::model::import::{DuplicatePolicy, ImportField, ImportProfile, ImportSettings};
+use crate::model::import::{
+    DuplicatePolicy, ImportField, ImportProfile, ImportSettings, NearDuplicatePolicy,
+};
 use crate::model::{AreaWatched, OwnerCategory};
 use crate::services::exchange::export::ExportError;
 use crate::services::exchange::import::commit::Written;
@@ -415,6 +417,19 @@ fn options_ui(app: &mut DeskApp, ui: &mut Ui, table: &SourceTable) {
             );
         });
         ui.separator();
+        let mut skip_near = settings.near_duplicates == NearDuplicatePolicy::Skip;
+        if ui
+            .checkbox(&mut skip_near, i18n.tr("import-near-duplicates-skip"))
+            .on_hover_text(i18n.tr("import-near-duplicates-hover"))
+            .changed()
+        {
+            settings.near_duplicates = if skip_near {
+                NearDuplicatePolicy::Skip
+            } else {
+                NearDuplicatePolicy::Keep
+            };
+        }
+        ui.separator();
         ui.horizontal(|ui| {
             let label = ui.label(i18n.tr("import-default-category")).id;
             egui::ComboBox::from_id_salt("import_category")
@@ -598,6 +613,7 @@ fn results_ui(app: &mut DeskApp, ui: &mut Ui, ctx: &egui::Context) {
             ("import-count-refuse", r.refused),
             ("import-count-sites", r.new_sites),
             ("import-count-private", r.rejected_private),
+            ("import-count-possible-duplicates", r.possible_duplicates),
         ] {
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.vertical(|ui| {

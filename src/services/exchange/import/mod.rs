@@ -170,6 +170,8 @@ pub struct ImportReport {
     pub refused: usize,
     pub new_sites: usize,
     pub rejected_private: usize,
+    /// Rows that are possibly a camera already listed (counted in `added` with a note, or in `skipped`).
+    pub possible_duplicates: usize,
     /// Refused rows and refused fields, each with the row, the field and why.
     pub refusals: Vec<Refusal>,
     /// Values used but not as written.
@@ -192,6 +194,7 @@ impl ImportReport {
             refused,
             new_sites,
             rejected_private,
+            possible_duplicates,
         } = plan.counts;
         Self {
             file: file.to_string(),
@@ -204,6 +207,7 @@ impl ImportReport {
             refused,
             new_sites,
             rejected_private,
+            possible_duplicates,
             refusals: plan.refusals.clone(),
             notes: plan.notes.clone(),
             skips: plan

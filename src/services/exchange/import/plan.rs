@@ -13,7 +13,10 @@ use crate::model::import::{
     CoordinateName, CoordinatePair, CoordinateProblem, ImportField, PairValues, check_point,
     choose_pair, coordinate_pairs, parse_coordinate, parse_direction, parse_wkt_point,
 };
-pub use crate::model::import::{DuplicatePolicy, ImportProfile, ImportSettings, normal_source_id};
+pub use crate::model::import::{
+    DuplicatePolicy, ImportProfile, ImportSettings, NearDuplicatePolicy, normal_source_id,
+};
+use crate::model::near_duplicate::{NearBecause, NearGrid, NearKey, is_id_like_header};
 use crate::model::{
     AreaWatched, Camera, CameraId, CameraKind, FieldError, IntegrationStage, OwnerCategory,
     Priority, ServiceArea, Site, SiteId, normalise_phone, validate_camera_in, validate_site_in,
@@ -99,6 +102,9 @@ pub struct PlanCounts {
     pub new_sites: usize,
     /// Of the added, watching a private area (imported as rejected).
     pub rejected_private: usize,
+    /// Rows that are possibly a camera already listed (kept with a note, or skipped: see
+    /// [`NearDuplicatePolicy`]); counted in `added` or `skipped` too.
+    pub possible_duplicates: usize,
 }
 
 /// The dry run's result.
@@ -126,6 +132,8 @@ pub struct Existing {
     cameras: HashMap<CameraId, (Camera, IntegrationStage)>,
     /// Cameras with a stored password (readable or not), which an address change drops.
     with_password: std::collections::HashSet<CameraId>,
+    /// Every camera by its point, for possible duplicates a few metres away.
+    near: NearGrid<CameraId>,
     area: ServiceArea,
 }
 
@@ -172,6 +180,10 @@ impl Existing {
             }
             e.by_point_label
                 .insert(point_key(cam.lat_deg, cam.lon_deg, &cam.label), c.id);
+            e.near.insert(
+                NearKey::new(cam.lat_deg, cam.lon_deg, &cam.label, cam.bearing_deg),
+                c.id,
+            );
             e.cameras.insert(c.id, (cam.clone(), c.stage));
             if c.password != crate::model::PasswordState::None {
                 e.with_password.insert(c.id);
@@ -1118,6 +1130,11 @@ struct Planner<'a> {
     seen: HashMap<(SameBy, String), usize>,
     /// Named new sites, so rows of one premises share it.
     new_site_by_name: HashMap<String, usize>,
+    /// Rows added so far by their point (row number), for possible duplicates a few metres apart.
+    near_rows: NearGrid<usize>,
+    /// Unmapped columns whose header says they hold an id (pole number, asset id…).
+    id_columns: Vec<usize>,
+    headers: &'a [String],
 }
 
 /// The dry run of importing `table` into a registry that holds `existing`.
@@ -1141,6 +1158,9 @@ pub fn plan(
         },
         seen: HashMap::new(),
         new_site_by_name: HashMap::new(),
+        near_rows: NearGrid::default(),
+        id_columns: id_like_columns(&table.headers, settings),
+        headers: &table.headers,
     };
     for row in &table.rows {
         let planned = planner.plan_row(row);
@@ -1149,6 +1169,19 @@ pub fn plan(
     let mut out = planner.out;
     out.counts.new_sites = out.new_sites.len();
     out
+}
+
+/// Columns no field is mapped to whose header says they hold an id ("Pole No", "Asset ID").
+fn id_like_columns(headers: &[String], settings: &ImportSettings) -> Vec<usize> {
+    headers
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| {
+            settings.mapping.get(*i).copied().flatten().is_none()
+                && is_id_like_header(&crate::model::import::header_key(h))
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 impl Planner<'_> {
@@ -1216,9 +1249,84 @@ impl Planner<'_> {
                 }
                 DuplicatePolicy::Update => self.plan_update(&mut planned, reading, camera_id),
             },
-            None => self.plan_add(&mut planned, reading),
+            None => {
+                let near = self.near_key(row, &reading.camera);
+                if let Some(why) = self.possible_duplicate(&near) {
+                    self.out.counts.possible_duplicates += 1;
+                    if self.settings.near_duplicates == NearDuplicatePolicy::Skip {
+                        planned.action = RowAction::Skip { reason: why };
+                        self.out.counts.skipped += 1;
+                        return planned;
+                    }
+                    self.out.notes.push(Refusal {
+                        row: n,
+                        field: "row".into(),
+                        reason: why,
+                    });
+                }
+                self.plan_add(&mut planned, reading);
+                self.near_rows.insert(near, n);
+            }
         }
         planned
+    }
+
+    /// The row's camera as the possible-duplicate check sees it, with its id-like cells.
+    fn near_key(&self, row: &SourceRow, camera: &Camera) -> NearKey {
+        let mut key = NearKey::new(
+            camera.lat_deg,
+            camera.lon_deg,
+            &camera.label,
+            camera.bearing_deg,
+        );
+        key.ids = self
+            .id_columns
+            .iter()
+            .filter_map(|&c| {
+                let v = normal_source_id(row.cells.get(c)?);
+                (!v.is_empty()).then_some((c, v))
+            })
+            .collect();
+        key
+    }
+
+    /// Words naming the row or registry camera this one is possibly the same as (the nearest; a row of the file
+    /// first), or `None`.
+    fn possible_duplicate(&self, key: &NearKey) -> Option<String> {
+        let i18n = self.i18n;
+        let because = |why: NearBecause| match why {
+            NearBecause::AlikeNames => i18n.tr("import-near-why-names"),
+            NearBecause::SameId(col) => i18n.tr_args(
+                "import-near-why-id",
+                &[("column", self.headers.get(col).cloned().unwrap_or_default())],
+            ),
+        };
+        if let Some((row, d, why)) = self.near_rows.possibly_same(key) {
+            return Some(i18n.tr_args(
+                "import-near-duplicate-row",
+                &[
+                    ("row", row.to_string()),
+                    ("distance", format!("{d:.0}")),
+                    ("why", because(why)),
+                ],
+            ));
+        }
+        let (id, d, why) = self.existing.near.possibly_same(key)?;
+        let label = self
+            .existing
+            .cameras
+            .get(&id)
+            .map(|(c, _)| c.label.clone())
+            .unwrap_or_default();
+        Some(i18n.tr_args(
+            "import-near-duplicate-camera",
+            &[
+                ("id", id.to_string()),
+                ("label", label),
+                ("distance", format!("{d:.0}")),
+                ("why", because(why)),
+            ],
+        ))
     }
 
     /// A row that matches registry camera `camera_id`, under "update": the file's values written over the
@@ -1552,6 +1660,93 @@ mod tests {
         let p = plan(&table, &settings, &existing, &I18n::new(Lang::En));
         assert_eq!(p.rows[2].action, RowAction::Update { camera_id: 7 });
         assert_eq!(p.rows[2].camera.as_ref().unwrap().lon_deg, -2.31);
+    }
+
+    #[test]
+    fn rows_possibly_listed_twice_are_named_and_can_be_skipped() {
+        // Trafford, about 1.1 m per 1e-5 degree of latitude.
+        let text = "camera_id,name,pole_no,lat,lon,direction\n\
+                    C-1,Elite Chauraha,P-17,53.460000,-2.280000,90\n\
+                    C-2,elite chauraha.,P-18,53.460020,-2.280010,100\n\
+                    C-3,Junction camera,P-17,53.460010,-2.280000,\n\
+                    C-4,Elite Chauraha cam 2,P-19,53.460000,-2.280000,90\n\
+                    C-5,Elite Chauraha,P-20,53.460005,-2.280000,270\n\
+                    C-6,Elite Chauraha,P-21,53.460100,-2.280000,90\n";
+        let (table, p) = csv_plan(text, &existing_in(trafford()));
+        // Rows 3 (a name that reads the same, 2 m) and 4 (pole P-17 again, 1 m) are possibly row 2; row 5 is
+        // "cam 2" of the same pole, row 6 (half a metre off) faces the other way, row 7 stands 11 m off: three more cameras.
+        assert_eq!(p.counts.added, 6);
+        assert_eq!(p.counts.possible_duplicates, 2);
+        let near: Vec<(usize, &str)> = p
+            .notes
+            .iter()
+            .filter(|n| n.reason.starts_with("Possibly the same camera"))
+            .map(|n| (n.row, n.reason.as_str()))
+            .collect();
+        assert_eq!(near.len(), 2, "{near:?}");
+        assert_eq!(near[0].0, 3);
+        assert!(
+            near[0].1.contains("row 2")
+                && near[0].1.contains("2 m away")
+                && near[0].1.contains("name"),
+            "{}",
+            near[0].1
+        );
+        assert_eq!(near[1].0, 4);
+        assert!(
+            near[1].1.contains("row 2") && near[1].1.contains("pole_no"),
+            "{}",
+            near[1].1
+        );
+
+        // Skipped when asked: the same words as the reason, nothing added for them.
+        let mut settings = ImportSettings::guessed(&table.headers);
+        settings.near_duplicates = NearDuplicatePolicy::Skip;
+        let p = plan(
+            &table,
+            &settings,
+            &existing_in(trafford()),
+            &I18n::new(Lang::En),
+        );
+        assert_eq!((p.counts.added, p.counts.skipped), (4, 2));
+        assert!(
+            matches!(&p.rows[1].action, RowAction::Skip { reason } if reason.contains("row 2")),
+            "{:?}",
+            p.rows[1].action
+        );
+
+        // Against the registry: a camera 3 m from row 2 with the same name is named by id and label.
+        let mut snapshot = RegistrySnapshot {
+            area: trafford(),
+            ..RegistrySnapshot::default()
+        };
+        let mut cam = Camera::blank_at(53.459975, -2.280000);
+        cam.label = "ELITE CHAURAHA".into();
+        snapshot.cameras.push(crate::store::CameraRecord {
+            id: 41,
+            site_id: 1,
+            camera: cam,
+            stage: IntegrationStage::Integrated,
+            blocked_from: None,
+            block_reason: None,
+            password: crate::model::PasswordState::None,
+            row_version: 1,
+            updated_by: "x".into(),
+            updated_unix_s: 0,
+        });
+        let existing = Existing::new(&snapshot, &HashMap::new());
+        let (_, p) = csv_plan(
+            "name,lat,lon\nElite Chauraha,53.460000,-2.280000\n",
+            &existing,
+        );
+        assert_eq!(p.counts.possible_duplicates, 1);
+        assert!(
+            p.notes.iter().any(|n| n.row == 2
+                && n.reason.contains("registry camera 41 (ELITE CHAURAHA)")
+                && n.reason.contains("3 m away")),
+            "{:?}",
+            p.notes
+        );
     }
 
     #[test]
