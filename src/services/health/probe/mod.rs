@@ -5,6 +5,7 @@
 //! ends that probe with a clear status and never stalls the prober. Errors never contain credentials: requests
 //! are never echoed, and URLs are kept without them.
 
+mod login;
 mod rtsp;
 mod sdp;
 mod snapshot;

@@ -5,6 +5,7 @@ use std::net::TcpStream;
 
 use url::Url;
 
+use super::login;
 use super::sdp::{VideoTrack, video_track};
 use super::wire::{self, Answer, Deadline, WireError};
 use super::{Credentials, Finding};
@@ -146,30 +147,20 @@ pub fn probe_rtsp(url: &Url, credentials: Option<&Credentials>, deadline: &Deadl
                 Some("RTSP: the camera asks for a password and none is stored".into()),
             );
         };
-        let challenges: Vec<&str> = answer.headers_named("www-authenticate").collect();
-        let mut builder = http_auth::PasswordClient::builder();
-        for c in &challenges {
-            builder = builder.challenges(c);
-        }
-        let params = http_auth::PasswordParams {
-            username: &credentials.username,
-            password: &credentials.password,
-            uri: &target,
-            method: "DESCRIBE",
-            body: Some(&[]),
-        };
-        let authorization = match builder.build().and_then(|mut c| c.respond(&params)) {
-            Ok(a) => a,
-            Err(e) => {
-                return finding(
-                    HealthState::StreamError,
-                    deadline,
-                    Some(format!(
-                        "RTSP: cannot answer the camera's login challenge: {e}"
-                    )),
-                );
-            }
-        };
+        let challenges = answer.headers_named("www-authenticate");
+        let authorization =
+            match login::answer_challenges(challenges, credentials, "DESCRIBE", &target) {
+                Ok(a) => a,
+                Err(e) => {
+                    return finding(
+                        HealthState::StreamError,
+                        deadline,
+                        Some(format!(
+                            "RTSP: cannot answer the camera's login challenge: {e}"
+                        )),
+                    );
+                }
+            };
         answer = match session.request("DESCRIBE", &target, Some(&authorization)) {
             Ok(a) => a,
             Err(e) => return wire_finding(e, deadline),
@@ -218,26 +209,5 @@ pub fn probe_rtsp(url: &Url, credentials: Option<&Credentials>, deadline: &Deadl
             deadline,
             Some("RTSP: the stream has no video track".into()),
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    proptest::proptest! {
-        /// A camera's login challenge is hostile text too: answering it never panics.
-        #[test]
-        fn hostile_challenges_never_panic(challenge in "(Digest|Basic|digest) [ -~]{0,120}") {
-            let mut builder = http_auth::PasswordClient::builder();
-            builder = builder.challenges(&challenge);
-            if let Ok(mut client) = builder.build() {
-                let _ = client.respond(&http_auth::PasswordParams {
-                    username: "admin",
-                    password: "secret",
-                    uri: "rtsp://127.0.0.1/x",
-                    method: "DESCRIBE",
-                    body: Some(&[]),
-                });
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@
 
 use image::ImageReader;
 
+use super::login;
 use super::wire::{self, Answer, Deadline, WireError};
 use super::{Credentials, Finding};
 use crate::model::HealthState;
@@ -89,23 +90,12 @@ pub fn probe_snapshot(
                 "the camera asks for a password and none is stored".into(),
             );
         };
-        let mut builder = http_auth::PasswordClient::builder();
-        for c in answer.headers_named("www-authenticate") {
-            builder = builder.challenges(c);
-        }
         let target = match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
             None => url.path().to_string(),
         };
-        let authorization = builder.build().and_then(|mut client| {
-            client.respond(&http_auth::PasswordParams {
-                username: &credentials.username,
-                password: &credentials.password,
-                uri: &target,
-                method: "GET",
-                body: Some(&[]),
-            })
-        });
+        let challenges = answer.headers_named("www-authenticate");
+        let authorization = login::answer_challenges(challenges, credentials, "GET", &target);
         let authorization = match authorization {
             Ok(a) => a,
             Err(e) => {
