@@ -85,3 +85,115 @@ fn digest_with_auth_int_is_answered_as_rfc_7616_says() {
         }
     }
 }
+
+/// Item 4 of issue 19: a camera answering another protocol version is told apart from garbage: the finding
+/// names the version the desk does not speak.
+#[test]
+fn other_protocol_versions_are_named() {
+    let rtsp2 = CannedServer::start(
+        LOOPBACK,
+        Arc::new(|head: &str| {
+            Some(format!("RTSP/2.0 200 OK\r\nCSeq: {}\r\n\r\n", cseq_of(head)).into_bytes())
+        }),
+    );
+    let f = rtsp_of(&rtsp2.url("rtsp", "/live"));
+    assert_eq!(f.state, HealthState::StreamError, "{f:?}");
+    let error = f.error.unwrap_or_default();
+    assert!(
+        error.contains("answers RTSP/2.0, which the desk does not speak"),
+        "{error}"
+    );
+    let http2 = CannedServer::start(
+        LOOPBACK,
+        Arc::new(|_: &str| Some(b"HTTP/2 200\r\ncontent-length: 0\r\n\r\n".to_vec())),
+    );
+    let f = probe_snapshot(&url(&http2.url("http", "/snap.jpg")), None, &deadline());
+    let error = f.error.unwrap_or_default();
+    assert!(
+        error.contains("answers HTTP/2, which the desk does not speak"),
+        "{error}"
+    );
+}
+
+fn rtsp_of(text: &str) -> Finding {
+    probe_rtsp(&url(text), Some(&creds(PASS)), &deadline())
+}
+
+/// No line break, control character or endless text from a camera reaches a finding.
+fn assert_tame(f: &Finding, what: &str) {
+    for text in [f.error.as_deref(), f.codec.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{202e}'),
+            "{what}: {text:?}"
+        );
+        assert!(
+            text.chars().count() <= 600,
+            "{what}: {} chars",
+            text.chars().count()
+        );
+    }
+}
+
+/// Item 6 of issue 19: a status line, reason phrase, header or SDP line with line breaks or control characters
+/// cannot forge a line in the log or the CLI output, and a 15 KB reason is not stored whole — RTSP and HTTP.
+#[test]
+fn camera_text_is_escaped_and_capped() {
+    let forged = "Gone\n2026-12-07T10:00:00Z  INFO iccc_desk: forged \u{1b}[2J\u{2028}\u{202e}";
+    let long = "x".repeat(15 * 1024);
+    for reason in [forged.to_string(), long.clone()] {
+        let answer = reason.clone();
+        let rtsp = CannedServer::start(
+            LOOPBACK,
+            Arc::new(move |head: &str| {
+                let status = if head.starts_with("OPTIONS") {
+                    "200 OK".to_string()
+                } else {
+                    format!("404 {answer}")
+                };
+                Some(format!("RTSP/1.0 {status}\r\nCSeq: {}\r\n\r\n", cseq_of(head)).into_bytes())
+            }),
+        );
+        let f = rtsp_of(&rtsp.url("rtsp", "/live"));
+        assert_eq!(f.state, HealthState::StreamError, "{f:?}");
+        assert!(
+            f.error.as_deref().unwrap_or("").contains("404 Gone") || reason == long,
+            "{f:?}"
+        );
+        assert_tame(&f, "RTSP reason");
+        let answer = reason.clone();
+        let http = CannedServer::start(
+            LOOPBACK,
+            Arc::new(move |_: &str| {
+                Some(format!("HTTP/1.1 404 {answer}\r\nContent-Length: 0\r\n\r\n").into_bytes())
+            }),
+        );
+        let f = probe_snapshot(&url(&http.url("http", "/snap.jpg")), None, &deadline());
+        assert_eq!(f.state, HealthState::StreamError, "{f:?}");
+        assert_tame(&f, "HTTP reason");
+    }
+    // A header value and an SDP's codec name.
+    let http = CannedServer::start(
+        LOOPBACK,
+        Arc::new(|_: &str| {
+            Some(b"HTTP/1.1 200 OK\r\nContent-Length: 5\n2026 INFO forged\r\n\r\n".to_vec())
+        }),
+    );
+    let f = probe_snapshot(&url(&http.url("http", "/snap.jpg")), None, &deadline());
+    assert_tame(&f, "Content-Length");
+    let sdp: &'static str = Box::leak(
+        format!("v=0\r\ns=cam\u{1b}[2J\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264\u{1b}[2J{}/90000\r\n", "Z".repeat(2000))
+            .into_boxed_str(),
+    );
+    let rtsp = CannedServer::start(LOOPBACK, rtsp_answerer(sdp));
+    let f = rtsp_of(&rtsp.url("rtsp", "/live"));
+    assert_tame(&f, "SDP codec");
+    assert!(
+        f.codec.as_deref().unwrap_or("").chars().count() <= 32,
+        "{f:?}"
+    );
+}
