@@ -86,6 +86,187 @@ fn digest_with_auth_int_is_answered_as_rfc_7616_says() {
     }
 }
 
+/// An answerer that sends `status` with `Location: <where>` to requests for `from` (once logged in, when
+/// `login` is given) and hands everything else to `rest`.
+fn redirecting(
+    from: &'static str,
+    status: &'static str,
+    location: Arc<OnceLock<String>>,
+    login: Option<DigestCamera>,
+    rest: Answerer,
+) -> Answerer {
+    Arc::new(move |head: &str| {
+        let mut request = head.lines().next().unwrap_or("").split_whitespace();
+        let (method, uri) = (request.next().unwrap_or(""), request.next().unwrap_or(""));
+        let path = uri.find("://").map_or(uri, |i| {
+            let after = &uri[i + 3..];
+            after.find('/').map_or("/", |j| &after[j..])
+        });
+        if method == "OPTIONS" || path != from {
+            return rest(head);
+        }
+        if let Some(camera) = &login {
+            let authorized = head.lines().skip(1).find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.trim()
+                    .eq_ignore_ascii_case("authorization")
+                    .then(|| v.trim().to_string())
+            });
+            if !authorized.is_some_and(|a| camera.verifies(method, uri, &a)) {
+                return rest(head);
+            }
+        }
+        let to = location.get().cloned().unwrap_or_default();
+        let first = if uri.contains("://") {
+            format!("RTSP/1.0 {status}\r\nCSeq: {}\r\n", cseq_of(head))
+        } else {
+            format!("HTTP/1.1 {status}\r\nConnection: close\r\n")
+        };
+        Some(format!("{first}Location: {to}\r\nContent-Length: 0\r\n\r\n").into_bytes())
+    })
+}
+
+fn digest_camera(is_rtsp: bool) -> DigestCamera {
+    DigestCamera {
+        algorithm: "MD5",
+        qop: "auth",
+        user: USER,
+        pass: PASS,
+        body: if is_rtsp {
+            SDP.as_bytes().to_vec()
+        } else {
+            test_jpeg(320, 240)
+        },
+    }
+}
+
+/// Item 2 of issue 19: a snapshot or stream that moved on the same camera (301/302/303/307/308, relative or
+/// absolute Location) is followed with the stored login; a loop is given up after 3 and said.
+#[test]
+fn redirects_on_the_same_camera_are_followed_with_the_login() {
+    for is_rtsp in [true, false] {
+        let statuses: &[&str] = if is_rtsp {
+            &["301 Moved Permanently", "302 Moved Temporarily"]
+        } else {
+            &[
+                "301 Moved Permanently",
+                "302 Found",
+                "303 See Other",
+                "307 Temporary Redirect",
+                "308 Permanent Redirect",
+            ]
+        };
+        for status in statuses {
+            for absolute in [true, false] {
+                let (camera, heads) = digest_camera(is_rtsp).answerer();
+                let location = Arc::new(OnceLock::new());
+                let server = CannedServer::start(
+                    LOOPBACK,
+                    redirecting("/old", status, location.clone(), None, camera),
+                );
+                let scheme = if is_rtsp { "rtsp" } else { "http" };
+                let to = if absolute {
+                    server.url(scheme, "/Streaming/Channels/101")
+                } else {
+                    "/Streaming/Channels/101".to_string()
+                };
+                location.set(to).unwrap();
+                let case = format!("{status} absolute={absolute} rtsp={is_rtsp}");
+                let f = probe(&server, is_rtsp, "/old", PASS);
+                assert_eq!(f.state, HealthState::Online, "{case}: {f:?}");
+                assert!(!authorized_heads(&heads).is_empty(), "{case}");
+            }
+        }
+        // A loop: moved, moved, moved, moved: said, not followed for ever.
+        let location = Arc::new(OnceLock::new());
+        let server = CannedServer::start(
+            LOOPBACK,
+            redirecting(
+                "/old",
+                "302 Found",
+                location.clone(),
+                None,
+                digest_camera(is_rtsp).answerer().0,
+            ),
+        );
+        let scheme = if is_rtsp { "rtsp" } else { "http" };
+        location.set(server.url(scheme, "/old")).unwrap();
+        let f = probe(&server, is_rtsp, "/old", PASS);
+        assert_eq!(f.state, HealthState::StreamError, "{f:?}");
+        let error = f.error.unwrap_or_default();
+        assert!(
+            error.contains(&format!("moved to {}", server.url(scheme, "/old")))
+                && error.contains("more than 3 redirects"),
+            "{error}"
+        );
+    }
+}
+
+/// Item 2 of issue 19: a camera that sends the desk to another host (here another loopback port) never gets
+/// the stored password sent there; when that host asks for one, the finding says where the camera moved.
+#[test]
+fn a_redirect_to_another_host_never_carries_the_password() {
+    for is_rtsp in [true, false] {
+        let scheme = if is_rtsp { "rtsp" } else { "http" };
+        // The other host asks for a password (the same one, which it must never get).
+        let (other, other_heads) = digest_camera(is_rtsp).answerer();
+        let other = CannedServer::start(LOOPBACK, other);
+        let location = Arc::new(OnceLock::new());
+        location
+            .set(other.url(scheme, "/Streaming/Channels/101"))
+            .unwrap();
+        let (first, first_heads) = digest_camera(is_rtsp).answerer();
+        let camera = CannedServer::start(
+            LOOPBACK,
+            redirecting(
+                "/old",
+                "302 Found",
+                location.clone(),
+                Some(digest_camera(is_rtsp)),
+                first,
+            ),
+        );
+        // The camera sends the desk on only after a good login (else the finding would be "refused").
+        let f = probe(&camera, is_rtsp, "/old", PASS);
+        assert!(!first_heads.lock().unwrap().is_empty(), "rtsp={is_rtsp}");
+        assert!(
+            authorized_heads(&other_heads).is_empty(),
+            "the login went to another host (rtsp={is_rtsp}): {:?}",
+            other_heads.lock().unwrap()
+        );
+        assert_eq!(f.state, HealthState::StreamError, "{f:?}");
+        let error = f.error.unwrap_or_default();
+        assert!(
+            error.contains(&format!(
+                "moved to {}",
+                other.url(scheme, "/Streaming/Channels/101")
+            )) && error.contains("another host"),
+            "{error}"
+        );
+        // The other host asks for nothing: followed, and the camera is online.
+        let open = if is_rtsp {
+            rtsp_answerer(SDP)
+        } else {
+            jpeg_answerer(test_jpeg(320, 240))
+        };
+        let open = CannedServer::start(LOOPBACK, open);
+        let location = Arc::new(OnceLock::new());
+        location.set(open.url(scheme, "/live")).unwrap();
+        let camera = CannedServer::start(
+            LOOPBACK,
+            redirecting(
+                "/old",
+                "301 Moved Permanently",
+                location,
+                None,
+                digest_camera(is_rtsp).answerer().0,
+            ),
+        );
+        let f = probe(&camera, is_rtsp, "/old", PASS);
+        assert_eq!(f.state, HealthState::Online, "rtsp={is_rtsp}: {f:?}");
+    }
+}
+
 /// Item 4 of issue 19: a camera answering another protocol version is told apart from garbage: the finding
 /// names the version the desk does not speak.
 #[test]
@@ -117,6 +298,53 @@ fn other_protocol_versions_are_named() {
 
 fn rtsp_of(text: &str) -> Finding {
     probe_rtsp(&url(text), Some(&creds(PASS)), &deadline())
+}
+
+/// Item 5 of issue 19: a one-client listener (as `ffmpeg -rtsp_flags listen` is) answers OPTIONS, hangs up on
+/// DESCRIBE and is gone: the camera's finding is the hang-up, not the refused reconnect.
+#[test]
+fn a_failed_reconnect_keeps_the_first_error() {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut got = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let mut answered = false;
+        loop {
+            let n = s.read(&mut chunk).unwrap_or(0);
+            if n == 0 {
+                return;
+            }
+            got.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&got).into_owned();
+            if !answered && text.contains("\r\n\r\n") {
+                s.write_all(
+                    format!(
+                        "RTSP/1.0 200 OK\r\nCSeq: {}\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n",
+                        cseq_of(&text)
+                    )
+                    .as_bytes(),
+                )
+                .unwrap();
+                answered = true;
+            }
+            if text.contains("DESCRIBE ") && text.ends_with("\r\n\r\n") {
+                // Gone before the client sees the hang-up: its reconnect is refused.
+                drop(listener);
+                return;
+            }
+        }
+    });
+    let f = rtsp_of(&format!("rtsp://127.0.0.1:{port}/live"));
+    server.join().unwrap();
+    assert_eq!(f.state, HealthState::StreamError, "{f:?}");
+    let error = f.error.unwrap_or_default();
+    assert!(
+        error.contains("closed") && !error.contains("cannot connect"),
+        "{error}"
+    );
 }
 
 /// No line break, control character or endless text from a camera reaches a finding.

@@ -6,6 +6,7 @@
 //! are never echoed, and URLs are kept without them.
 
 mod login;
+mod redirect;
 mod rtsp;
 mod sdp;
 mod snapshot;
