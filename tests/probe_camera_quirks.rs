@@ -267,6 +267,97 @@ fn a_redirect_to_another_host_never_carries_the_password() {
     }
 }
 
+/// A JPEG of `width`×`height` as stored, red at its stored top-left corner and green at its top-right, with an
+/// EXIF APP1 segment (written here by hand, big-endian TIFF) giving `orientation`.
+fn oriented_jpeg(width: u32, height: u32, orientation: u16) -> Vec<u8> {
+    let block = width / 4;
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        if y < block && x < block {
+            image::Rgb([255, 0, 0])
+        } else if y < block && x >= width - block {
+            image::Rgb([0, 255, 0])
+        } else {
+            image::Rgb([128, 128, 128])
+        }
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&img)
+        .unwrap();
+    let mut tiff = b"MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+    tiff.extend_from_slice(&[0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1]);
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&u16::try_from(app1.len() + 2).unwrap().to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// Item 3 of issue 19: a snapshot's EXIF orientation (all 8 values) is applied: the thumbnail stands as the
+/// camera's picture is meant to be seen, and the size is the seen size.
+#[test]
+fn snapshot_orientation_is_applied_to_thumbnail_and_size() {
+    // Where the stored top-left (red) and top-right (green) corners are seen, per the EXIF specification.
+    let seen = [
+        (1, "TL", "TR"),
+        (2, "TR", "TL"),
+        (3, "BR", "BL"),
+        (4, "BL", "BR"),
+        (5, "TL", "BL"),
+        (6, "TR", "BR"),
+        (7, "BR", "TR"),
+        (8, "BL", "TL"),
+    ];
+    for (orientation, red_at, green_at) in seen {
+        let jpeg = oriented_jpeg(640, 320, orientation);
+        let server = CannedServer::start(LOOPBACK, jpeg_answerer(jpeg));
+        let f = probe_snapshot(&url(&server.url("http", "/snap.jpg")), None, &deadline());
+        assert_eq!(f.state, HealthState::Online, "{orientation}: {f:?}");
+        let turned = orientation >= 5;
+        let want = if turned { (320, 640) } else { (640, 320) };
+        assert_eq!(
+            (f.width_px, f.height_px),
+            (Some(want.0), Some(want.1)),
+            "{orientation}"
+        );
+        let thumb = image::load_from_memory(&f.thumbnail_jpeg.unwrap())
+            .unwrap()
+            .to_rgb8();
+        let (w, h) = thumb.dimensions();
+        assert_eq!(w > h, !turned, "{orientation}: thumbnail {w}×{h}");
+        let corner = |at: &str| {
+            let x = if at.ends_with('L') {
+                w / 10
+            } else {
+                w - 1 - w / 10
+            };
+            let y = if at.starts_with('T') {
+                h / 20
+            } else {
+                h - 1 - h / 20
+            };
+            let p = thumb.get_pixel(x, y).0;
+            if p[0] > 200 && p[1] < 80 {
+                "red"
+            } else if p[1] > 200 && p[0] < 80 {
+                "green"
+            } else {
+                "grey"
+            }
+        };
+        assert_eq!(
+            (corner(red_at), corner(green_at)),
+            ("red", "green"),
+            "orientation {orientation}"
+        );
+    }
+}
+
 /// Item 4 of issue 19: a camera answering another protocol version is told apart from garbage: the finding
 /// names the version the desk does not speak.
 #[test]

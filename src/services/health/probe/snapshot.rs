@@ -1,7 +1,7 @@
 //! HTTP snapshot probe: GET the JPEG (answering a Digest or Basic challenge), decode it, and make a small
 //! thumbnail for the wall, all off the UI thread.
 
-use image::ImageReader;
+use image::{ImageDecoder as _, ImageReader};
 
 use super::wire::{self, Answer, Deadline, WireError, camera_text};
 use super::{Credentials, Finding};
@@ -188,7 +188,8 @@ fn has_jpeg_end(bytes: &[u8]) -> bool {
     tail.windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
-/// Decodes a snapshot and returns a small JPEG thumbnail with the picture's own size.
+/// Decodes a snapshot, turns it as its EXIF orientation says, and returns a small JPEG thumbnail with the
+/// picture's size as seen.
 pub fn thumbnail(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
     let mut reader = ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
@@ -215,9 +216,15 @@ pub fn thumbnail(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
         }
         Some(_) => {}
     }
-    let picture = reader
-        .decode()
-        .map_err(|e| format!("the image does not decode (truncated or damaged): {e}"))?;
+    let damaged =
+        |e: image::ImageError| format!("the image does not decode (truncated or damaged): {e}");
+    let mut decoder = reader.into_decoder().map_err(damaged)?;
+    // A camera mounted on its side says so in EXIF; an orientation that cannot be read leaves the picture as is.
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    picture.apply_orientation(orientation);
     let (w, h) = (picture.width(), picture.height());
     let small = picture
         .thumbnail(THUMBNAIL_BOX_PX.0, THUMBNAIL_BOX_PX.1)
