@@ -516,3 +516,165 @@ fn camera_text_is_escaped_and_capped() {
         "{f:?}"
     );
 }
+
+/// A registry with two integrated cameras on closed ports, the second's password sealed for the first (a copied
+/// ciphertext, which never opens). Returns the desk, and the ids of the good and the unreadable camera.
+fn registry_with_an_unreadable_password() -> (common::Desk, i64, i64) {
+    use iccc_desk::model::Site;
+    use iccc_desk::store::{Actor, Store};
+    let desk = common::Desk::new();
+    let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+    let actor = Actor {
+        user: "setup".into(),
+        now_unix_s: 1_795_564_800,
+    };
+    let mut site = Site::blank();
+    site.name_en = "Jhansi Railway Station".into();
+    let site = store.add_site(&actor, &site).unwrap();
+    let mut add = |label: &str| {
+        common::add_integrated_camera(
+            &mut store,
+            site.id,
+            label,
+            format!("rtsp://127.0.0.1:{}/Streaming/Channels/101", closed_port()),
+            String::new(),
+            PASS,
+        )
+    };
+    let good = add("Platform 1");
+    let unreadable = add("Platform 2");
+    drop(store);
+    desk.sql()
+        .execute(
+            "UPDATE camera SET password_ct = (SELECT password_ct FROM camera WHERE id = ?1) WHERE id = ?2",
+            [good, unreadable],
+        )
+        .unwrap();
+    (desk, good, unreadable)
+}
+
+/// Item 7 of issue 19: `iccc-desk probe` with one password it cannot decrypt probes every camera; that one's
+/// finding says to re-enter the password, and it is stored as its health.
+#[test]
+fn probe_command_reports_an_unreadable_password_and_goes_on() {
+    use iccc_desk::store::Store;
+    let (desk, good, unreadable) = registry_with_an_unreadable_password();
+    for json in [true, false] {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_iccc-desk"));
+        command.args(["probe", "--once", "--timeout-ms", "2000", "--db"]);
+        command.arg(&desk.db).arg("--key-dir").arg(&desk.keys);
+        if json {
+            command.arg("--json");
+        }
+        let output = command.output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stdout}{stderr}");
+        if json {
+            let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+            assert_eq!(report["summary"]["probed"], 2, "{stdout}");
+            let camera = |id: i64| {
+                report["cameras"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["camera_id"] == id)
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            assert_eq!(camera(good)["state"], "offline", "{stdout}");
+            assert_eq!(camera(unreadable)["state"], "auth_failed", "{stdout}");
+            assert_eq!(
+                camera(unreadable)["error"],
+                "password unreadable: re-enter it",
+                "{stdout}"
+            );
+        } else {
+            assert!(
+                stdout
+                    .lines()
+                    .any(|l| l.contains("Platform 2")
+                        && l.contains("password unreadable: re-enter it")),
+                "{stdout}"
+            );
+            assert!(stdout.lines().any(|l| l.contains("Platform 1")), "{stdout}");
+        }
+    }
+    let store = Store::open(&desk.db, &desk.open_options()).unwrap();
+    let health = store.health().unwrap();
+    assert_eq!(health[&unreadable].state, HealthState::AuthFailed);
+    assert_eq!(
+        health[&unreadable].error.as_deref(),
+        Some("password unreadable: re-enter it")
+    );
+    assert_eq!(health[&good].state, HealthState::Offline);
+}
+
+/// Item 7 of issue 19: the desk's prober gives the camera with an unreadable password that finding (stored as
+/// its health and sent to the screens) instead of skipping it, and probes the others.
+#[test]
+fn desk_prober_reports_an_unreadable_password() {
+    use iccc_desk::services::health::monitor::{HealthMonitor, MonitorEvent, MonitorOptions};
+    use iccc_desk::store::Store;
+    let (desk, good, unreadable) = registry_with_an_unreadable_password();
+    let manual = ManualClock::starting_at(1_795_564_900);
+    let (wake, woken) = wake_channel();
+    let monitor = HealthMonitor::start_with_clock(
+        desk.db.clone(),
+        desk.keys.clone(),
+        MonitorOptions::default(),
+        manual.clock(),
+        wake,
+    );
+    let settle = Duration::from_secs(60);
+    assert!(
+        manual.wait_for_waiters(1, settle),
+        "the prober waits for its first sweep"
+    );
+    manual.advance(Duration::from_secs(1));
+    let mut seen = std::collections::HashMap::new();
+    let mut events = Vec::new();
+    let until = std::time::Instant::now() + settle;
+    while !(seen.contains_key(&good) && seen.contains_key(&unreadable)) {
+        assert!(
+            std::time::Instant::now() < until,
+            "not both probed: {events:?}"
+        );
+        let _ = woken.recv_timeout(until.saturating_duration_since(std::time::Instant::now()));
+        for e in std::iter::from_fn(|| monitor.try_recv()) {
+            events.push(format!("{e:?}"));
+            assert!(
+                !matches!(e, MonitorEvent::Failed(_) | MonitorEvent::Restarting { .. }),
+                "the prober stopped: {events:?}"
+            );
+            if let MonitorEvent::Updated(updates) = e {
+                for u in updates {
+                    seen.insert(u.record.camera_id, u.record);
+                }
+            }
+        }
+    }
+    assert_eq!(seen[&unreadable].state, HealthState::AuthFailed);
+    assert_eq!(
+        seen[&unreadable].error.as_deref(),
+        Some("password unreadable: re-enter it")
+    );
+    assert_eq!(seen[&good].state, HealthState::Offline);
+    drop(monitor);
+    let store = Store::open(&desk.db, &desk.open_options()).unwrap();
+    assert_eq!(
+        store.health().unwrap()[&unreadable].state,
+        HealthState::AuthFailed
+    );
+}
+
+/// A wake callback for a service, and the channel where each wake arrives (a test waits on it instead of
+/// polling).
+fn wake_channel() -> (Arc<dyn Fn() + Send + Sync>, std::sync::mpsc::Receiver<()>) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let wake = move || {
+        let _ = tx.lock().unwrap_or_else(|e| e.into_inner()).send(());
+    };
+    (Arc::new(wake), rx)
+}

@@ -10,7 +10,7 @@ use super::args::ProbeArgs;
 use super::output::{say, terminal_text};
 use crate::i18n::{I18n, Lang};
 use crate::model::{CameraId, HealthState, ProbeTargets};
-use crate::services::health::probe::ProbeOptions;
+use crate::services::health::probe::{ProbeOptions, finding_text};
 use crate::services::health::prober::{SweepOptions, SweepReport, due_targets, sweep};
 use crate::services::health::result_batch::{HELD_RETRY, ResultBatcher, Written};
 use crate::store::{OpenOptions, RegistrySnapshot, Store};
@@ -282,7 +282,7 @@ fn probe_line_text(english: &I18n, line: &ProbeLine) -> String {
     }
     detail.push(format!("{} ms", line.latency_ms));
     if let Some(e) = &line.error {
-        detail.push(terminal_text(e).into_owned());
+        detail.push(terminal_text(&finding_text(e, english)).into_owned());
     }
     english.tr_args(
         "cli-probe-line",
