@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use common::digest_check::{DigestCamera, authorized_heads};
 use common::real_servers::{
-    Answerer, CannedServer, closed_port, cseq_of, jpeg_answerer, rtsp_answerer, test_jpeg,
+    Answerer, CannedServer, LighttpdSnapshotServer, closed_port, cseq_of, jpeg_answerer,
+    rtsp_answerer, test_jpeg,
 };
 use iccc_desk::model::{Credentials, Finding, HealthState, ManualClock};
 use iccc_desk::services::health::probe::{Deadline, probe_rtsp, probe_snapshot};
@@ -83,6 +84,27 @@ fn digest_with_auth_int_is_answered_as_rfc_7616_says() {
                 assert_eq!(f.state, HealthState::AuthFailed, "{case}: {f:?}");
             }
         }
+    }
+}
+
+/// Item 1, the same kind: lighttpd (a real server, Debian's) asks for Digest MD5 or SHA-256 on a snapshot; the
+/// right password gets the picture, a wrong one is refused.
+#[test]
+fn lighttpd_digest_md5_and_sha_256_snapshots() {
+    for algorithm in ["MD5", "SHA-256"] {
+        let server = LighttpdSnapshotServer::start_with_algorithm(
+            "127.0.0.1",
+            algorithm,
+            USER,
+            PASS,
+            &test_jpeg(640, 360),
+        );
+        let snapshot = url(&server.hikvision_url());
+        let f = probe_snapshot(&snapshot, Some(&creds(PASS)), &deadline());
+        assert_eq!(f.state, HealthState::Online, "{algorithm}: {f:?}");
+        assert_eq!((f.width_px, f.height_px), (Some(640), Some(360)));
+        let f = probe_snapshot(&snapshot, Some(&creds("wrong-password")), &deadline());
+        assert_eq!(f.state, HealthState::AuthFailed, "{algorithm}: {f:?}");
     }
 }
 
