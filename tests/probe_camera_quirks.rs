@@ -539,6 +539,71 @@ fn camera_text_is_escaped_and_capped() {
     );
 }
 
+/// Item 6 as the operator meets it: `iccc-desk probe` on a camera whose reason phrase carries a forged log line
+/// prints one line for the camera, and the desk's log holds the reason escaped on the camera's own line.
+#[test]
+fn forged_lines_never_reach_the_cli_output_or_the_log() {
+    use iccc_desk::model::Site;
+    use iccc_desk::store::{Actor, Store};
+    let forged = "2026-12-07T10:00:00.000000Z  INFO iccc_desk: forged";
+    let camera = CannedServer::start(
+        LOOPBACK,
+        Arc::new(move |head: &str| {
+            let status = if head.starts_with("OPTIONS") {
+                "200 OK".to_string()
+            } else {
+                format!("404 Gone\n{forged}")
+            };
+            Some(format!("RTSP/1.0 {status}\r\nCSeq: {}\r\n\r\n", cseq_of(head)).into_bytes())
+        }),
+    );
+    let desk = common::Desk::new();
+    let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+    let actor = Actor {
+        user: "setup".into(),
+        now_unix_s: 1_795_564_800,
+    };
+    let mut site = Site::blank();
+    site.name_en = "Jhansi Railway Station".into();
+    let site = store.add_site(&actor, &site).unwrap();
+    common::add_integrated_camera(
+        &mut store,
+        site.id,
+        "Platform 1",
+        camera.url("rtsp", "/live"),
+        String::new(),
+        PASS,
+    );
+    drop(store);
+    let logs = desk.dir.path().join("logs");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_iccc-desk"))
+        .args(["probe", "--once", "--timeout-ms", "2000", "--db"])
+        .arg(&desk.db)
+        .arg("--key-dir")
+        .arg(&desk.keys)
+        .env("ICCC_DESK_LOG_DIR", &logs)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("Platform 1") && l.contains("404 Gone")),
+        "{stdout}"
+    );
+    assert!(!stdout.lines().any(|l| l.starts_with("2026-")), "{stdout}");
+    let mut log = String::new();
+    for entry in std::fs::read_dir(&logs).unwrap() {
+        log.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    assert!(log.contains("404 Gone\\u000a2026-12-07"), "{log}");
+    assert!(
+        !log.lines().any(|l| l.starts_with("2026-12-07T10:00:00")),
+        "{log}"
+    );
+}
+
 /// A registry with two integrated cameras on closed ports, the second's password sealed for the first (a copied
 /// ciphertext, which never opens). Returns the desk, and the ids of the good and the unreadable camera.
 fn registry_with_an_unreadable_password() -> (common::Desk, i64, i64) {
