@@ -147,6 +147,7 @@ fn a_camera_with_stream_and_snapshot_gets_state_and_thumbnail() {
         stream_url: Some(url(&camera.url())),
         snapshot_url: Some(url(&server.hikvision_url())),
         credentials: Some(creds(PASS)),
+        password_unreadable: false,
     };
     let f = probe_camera(&target, &ProbeOptions::default());
     assert_eq!(f.state, HealthState::Online, "{f:?}");
@@ -570,6 +571,7 @@ fn silent_servers_end_each_probe_within_its_deadline() {
             stream_url: stream.as_deref().map(url),
             snapshot_url: snapshot.as_deref().map(url),
             credentials: Some(creds(PASS)),
+            password_unreadable: false,
         };
         let started = Instant::now();
         let f = probe_camera(&target, &ProbeOptions { timeout: limit });
@@ -642,6 +644,7 @@ fn ipv6_cameras_are_probed() {
         stream_url: Some(url(&camera.url())),
         snapshot_url: Some(url(&snapshot_url)),
         credentials: Some(creds(PASS)),
+        password_unreadable: false,
     };
     let f = probe_camera(&target, &ProbeOptions::default());
     assert_eq!(f.state, HealthState::Online, "{f:?}");

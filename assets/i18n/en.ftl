@@ -457,6 +457,8 @@ health-offline = Offline
 health-auth-failed = Auth failed
 health-stream-error = Stream error
 health-not-probed = Not probed yet
+# A camera whose stored password cannot be decrypted (its finding, shown under "Last error").
+probe-password-unreadable = password unreadable: re-enter it
 
 ## Camera wall
 nav-wall = Camera wall

@@ -454,6 +454,8 @@ health-offline = ऑफ़लाइन
 health-auth-failed = लॉगिन विफल
 health-stream-error = स्ट्रीम त्रुटि
 health-not-probed = अभी जाँचा नहीं
+# A camera whose stored password cannot be decrypted (its finding, shown under "Last error").
+probe-password-unreadable = पासवर्ड पढ़ा नहीं जा सकता: उसे फिर से दर्ज करें
 
 ## कैमरा वॉल
 nav-wall = कैमरा वॉल

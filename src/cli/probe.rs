@@ -10,7 +10,7 @@ use super::args::ProbeArgs;
 use super::output::{say, terminal_text};
 use crate::i18n::{I18n, Lang};
 use crate::model::{CameraId, HealthState, ProbeTargets};
-use crate::services::health::probe::ProbeOptions;
+use crate::services::health::probe::{ProbeOptions, finding_text};
 use crate::services::health::prober::{SweepOptions, SweepReport, due_targets, sweep};
 use crate::services::health::result_batch::{HELD_RETRY, ResultBatcher, Written};
 use crate::store::{OpenOptions, RegistrySnapshot, Store};
@@ -273,15 +273,16 @@ fn probe_line_text(english: &I18n, line: &ProbeLine) -> String {
         .map(|s| english.tr(&s.i18n_key()))
         .unwrap_or_else(|| line.state.clone());
     let mut detail = Vec::new();
+    // A camera's words (codec, reason) are escaped where they are read; the terminal gets them escaped again.
     if let Some(codec) = &line.codec {
-        detail.push(codec.clone());
+        detail.push(terminal_text(codec).into_owned());
     }
     if let (Some(w), Some(h)) = (line.width_px, line.height_px) {
         detail.push(format!("{w}×{h}"));
     }
     detail.push(format!("{} ms", line.latency_ms));
     if let Some(e) = &line.error {
-        detail.push(e.clone());
+        detail.push(terminal_text(&finding_text(e, english)).into_owned());
     }
     english.tr_args(
         "cli-probe-line",

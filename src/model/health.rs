@@ -112,6 +112,9 @@ pub struct ProbeTarget {
     pub stream_url: Option<Url>,
     pub snapshot_url: Option<Url>,
     pub credentials: Option<Credentials>,
+    /// A password is stored but cannot be decrypted (sealed for another camera, or damaged): the camera is not
+    /// probed, and its finding asks for the password again.
+    pub password_unreadable: bool,
 }
 
 /// Every camera to probe, packed: one text buffer and four spans per camera instead of two parsed URLs and two
@@ -124,6 +127,8 @@ pub struct ProbeTargets {
     /// 0 is absent. `None` credentials are both empty.
     spans: Vec<[(u32, u32); 4]>,
     text: String,
+    /// Positions of the cameras whose stored password cannot be decrypted (few, in order).
+    unreadable: Vec<usize>,
 }
 
 impl std::fmt::Debug for ProbeTargets {
@@ -172,6 +177,9 @@ impl ProbeTargets {
             span(user),
             span(pass),
         ];
+        if target.password_unreadable {
+            self.unreadable.push(self.camera_ids.len());
+        }
         self.camera_ids.push(target.camera_id);
         self.spans.push(spans);
     }
@@ -182,6 +190,7 @@ impl ProbeTargets {
             camera_ids: Vec::with_capacity(cameras),
             spans: Vec::with_capacity(cameras),
             text: String::with_capacity(bytes),
+            unreadable: Vec::new(),
         }
     }
 
@@ -213,6 +222,7 @@ impl ProbeTargets {
             stream_url: url(stream),
             snapshot_url: url(snapshot),
             credentials,
+            password_unreadable: self.unreadable.binary_search(&i).is_ok(),
         }
     }
 
@@ -257,6 +267,7 @@ mod tests {
                     username: "admin".into(),
                     password: "पासवर्ड 1".into(),
                 }),
+                password_unreadable: false,
             },
             ProbeTarget {
                 camera_id: 9,
@@ -264,6 +275,7 @@ mod tests {
                 snapshot_url: Url::parse("http://127.0.0.2/ISAPI/Streaming/channels/101/picture")
                     .ok(),
                 credentials: None,
+                password_unreadable: false,
             },
             ProbeTarget {
                 camera_id: 11,
@@ -273,6 +285,7 @@ mod tests {
                     username: "viewer".into(),
                     password: String::new(),
                 }),
+                password_unreadable: false,
             },
         ];
         let packed: ProbeTargets = targets.iter().cloned().collect();

@@ -167,9 +167,18 @@ impl Store {
         let username: String = r.get(6)?;
         let sealed: Option<Vec<u8>> = r.get(7)?;
         let key_id: Option<String> = r.get(8)?;
+        // One password that does not open (sealed for another camera, or damaged) is that camera's finding,
+        // never the end of the whole list.
+        let mut password_unreadable = false;
         let password = match (sealed, key_id) {
             (Some(ct), Some(key_id)) if key_id == self.secrets.key_id() => {
-                Some(self.secrets.open(&ct, camera_id)?)
+                match self.secrets.open(&ct, camera_id) {
+                    Ok(password) => Some(password),
+                    Err(_) => {
+                        password_unreadable = true;
+                        None
+                    }
+                }
             }
             _ => None,
         };
@@ -186,6 +195,7 @@ impl Store {
             stream_url,
             snapshot_url,
             credentials,
+            password_unreadable,
         }))
     }
 

@@ -13,6 +13,7 @@ use super::task::{self, TaskHandle};
 use crate::i18n::I18n;
 use crate::model::{CameraId, HealthState, IntegrationStage, ist_datetime};
 use crate::services::health::monitor::MonitorCommand;
+use crate::services::health::probe::finding_text;
 use crate::services::health::thumbs::ThumbDecoder;
 use crate::services::registry_index::{Filters, RegistryIndex, WallOrder};
 use crate::services::registry_worker::DeskCommand;
@@ -914,7 +915,8 @@ fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
                     video = format!("{video} {w}×{hh}");
                 }
                 row("wall-video", video.trim().to_string());
-                row("wall-last-error", h.error.clone().unwrap_or_default());
+                let error = h.error.as_deref().unwrap_or_default();
+                row("wall-last-error", finding_text(error, i18n));
             }
         });
     ui.separator();

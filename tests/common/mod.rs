@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod digest_check;
 pub mod real_servers;
 
 use std::path::{Path, PathBuf};

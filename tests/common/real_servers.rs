@@ -1086,6 +1086,8 @@ const LIGHTTPD: &str = "/usr/sbin/lighttpd";
 /// vendor's Digest beside Apache's. Dropping it stops the server.
 pub struct LighttpdSnapshotServer {
     address: &'static str,
+    /// Digest algorithm asked for: `MD5` or `SHA-256`.
+    algorithm: &'static str,
     port: u16,
     dir: tempfile::TempDir,
     child: Option<Child>,
@@ -1096,6 +1098,17 @@ impl LighttpdSnapshotServer {
     /// Starts lighttpd on `address` ("127.0.0.1" or "::1") and a free port, and waits (at most 10 s) until it
     /// accepts connections.
     pub fn start_on(address: &'static str, user: &str, pass: &str, jpeg: &[u8]) -> Self {
+        Self::start_with_algorithm(address, "MD5", user, pass, jpeg)
+    }
+
+    /// As [`LighttpdSnapshotServer::start_on`], asking for Digest with `algorithm` (`MD5` or `SHA-256`).
+    pub fn start_with_algorithm(
+        address: &'static str,
+        algorithm: &'static str,
+        user: &str,
+        pass: &str,
+        jpeg: &[u8],
+    ) -> Self {
         assert!(
             Path::new(LIGHTTPD).exists(),
             "the lighttpd snapshot server needs {LIGHTTPD}: {SETUP_HINT}"
@@ -1113,7 +1126,8 @@ impl LighttpdSnapshotServer {
             fs::create_dir_all(file.parent().expect("a folder")).expect("htdocs folders");
             fs::write(&file, jpeg).expect("write snapshot");
         }
-        let ha1 = md5_hex(&format!("{user}:{SNAPSHOT_REALM}:{pass}"));
+        let ha1 =
+            super::digest_check::hash_hex(algorithm, &format!("{user}:{SNAPSHOT_REALM}:{pass}"));
         fs::write(
             dir.path().join("htdigest"),
             format!("{user}:{SNAPSHOT_REALM}:{ha1}\n"),
@@ -1121,6 +1135,7 @@ impl LighttpdSnapshotServer {
         .expect("write htdigest");
         let mut server = LighttpdSnapshotServer {
             address,
+            algorithm,
             port: 0,
             dir,
             child: None,
@@ -1173,7 +1188,8 @@ impl LighttpdSnapshotServer {
         let conf = template
             .replace("@DIR@", dir.to_str().expect("temp dir path is UTF-8"))
             .replace("@PORT@", &self.port.to_string())
-            .replace("@BIND@", &bind);
+            .replace("@BIND@", &bind)
+            .replace("@ALGORITHM@", self.algorithm);
         let conf_path = dir.join("lighttpd.conf");
         fs::write(&conf_path, conf).expect("write lighttpd.conf");
         let error_log = dir.join("error.log");

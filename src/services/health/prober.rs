@@ -292,6 +292,7 @@ mod tests {
                 stream_url: url::Url::parse(&format!("rtsp://127.0.0.1:{closed}/cam{i}")).ok(),
                 snapshot_url: None,
                 credentials: None,
+                password_unreadable: false,
             })
             .collect();
         let cancel = AtomicBool::new(false);
@@ -316,6 +317,7 @@ mod tests {
                 stream_url: None,
                 snapshot_url: None,
                 credentials: None,
+                password_unreadable: false,
             })
             .collect();
         let probe = |t: &ProbeTarget, _: &ProbeOptions| {

@@ -5,6 +5,8 @@
 //! ends that probe with a clear status and never stalls the prober. Errors never contain credentials: requests
 //! are never echoed, and URLs are kept without them.
 
+mod login;
+mod redirect;
 mod rtsp;
 mod sdp;
 mod snapshot;
@@ -19,6 +21,20 @@ pub use rtsp::{RTSPS_NOT_SUPPORTED, probe_rtsp};
 pub use sdp::{VideoTrack, video_track};
 pub use snapshot::{MAX_SNAPSHOT_BYTES, THUMBNAIL_BOX_PX, probe_snapshot, thumbnail};
 pub use wire::Deadline;
+
+/// The finding of a camera whose stored password cannot be decrypted, as stored (English, like every finding);
+/// screens show it in their language by [`finding_text`].
+pub const PASSWORD_UNREADABLE: &str = "password unreadable: re-enter it";
+
+/// A stored finding's reason in the desk's language: the findings the desk itself words come from the
+/// catalogue; what a camera answered stays as the camera said it.
+pub fn finding_text(error: &str, i18n: &crate::i18n::I18n) -> String {
+    if error == PASSWORD_UNREADABLE {
+        i18n.tr("probe-password-unreadable")
+    } else {
+        error.to_string()
+    }
+}
 
 /// Limits of one probe.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +55,14 @@ impl Default for ProbeOptions {
 /// Probes a camera: the stream decides its state; the snapshot adds the thumbnail (and decides the state of a
 /// camera that has only a snapshot URL).
 pub fn probe_camera(target: &ProbeTarget, options: &ProbeOptions) -> Finding {
+    // Without its password the camera would only refuse us; say what the operator can fix, and send nothing.
+    if target.password_unreadable {
+        return Finding {
+            state: HealthState::AuthFailed,
+            error: Some(PASSWORD_UNREADABLE.into()),
+            ..Default::default()
+        };
+    }
     let creds = target.credentials.as_ref();
     let deadline = Deadline::after(options.timeout);
     let stream = target
@@ -97,12 +121,32 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_password_is_the_camera_s_finding_in_both_languages() {
+        let t = ProbeTarget {
+            camera_id: 1,
+            stream_url: url::Url::parse("rtsp://127.0.0.1:1/x").ok(),
+            snapshot_url: None,
+            credentials: None,
+            password_unreadable: true,
+        };
+        let f = probe_camera(&t, &ProbeOptions::default());
+        assert_eq!(f.state, HealthState::AuthFailed);
+        assert_eq!(f.error.as_deref(), Some(PASSWORD_UNREADABLE));
+        let en = crate::i18n::I18n::new(crate::i18n::Lang::En);
+        assert_eq!(finding_text(PASSWORD_UNREADABLE, &en), PASSWORD_UNREADABLE);
+        let hi = crate::i18n::I18n::new(crate::i18n::Lang::Hi);
+        assert_ne!(finding_text(PASSWORD_UNREADABLE, &hi), PASSWORD_UNREADABLE);
+        assert_eq!(finding_text("RTSP: 404 Gone", &hi), "RTSP: 404 Gone");
+    }
+
+    #[test]
     fn nothing_to_probe_is_a_stream_error() {
         let t = ProbeTarget {
             camera_id: 1,
             stream_url: None,
             snapshot_url: None,
             credentials: None,
+            password_unreadable: false,
         };
         let f = probe_camera(&t, &ProbeOptions::default());
         assert_eq!(f.state, HealthState::StreamError);

@@ -4,6 +4,11 @@ use base64::Engine as _;
 use h264_reader::nal::Nal as _;
 use h264_reader::nal::sps::SeqParameterSet;
 
+use super::wire::camera_text;
+
+/// Longest codec name kept, characters ("H264", "MPEG4-GENERIC" are far shorter).
+const MAX_CODEC_CHARS: usize = 32;
+
 /// The video track of an SDP, as far as the desk cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VideoTrack {
@@ -39,7 +44,11 @@ pub fn video_track(sdp: &str) -> Option<VideoTrack> {
         if let Some(rest) = line.strip_prefix("a=rtpmap:") {
             let (pt, enc) = rest.split_once(' ').unwrap_or((rest, ""));
             if codec.is_none() && payload_types.iter().any(|p| p == pt) {
-                codec = enc.split('/').next().map(|c| c.to_ascii_uppercase());
+                // The camera's own word, kept and shown: escaped and cut like any text it sends.
+                codec = enc
+                    .split('/')
+                    .next()
+                    .map(|c| camera_text(&c.to_ascii_uppercase(), MAX_CODEC_CHARS));
             }
         } else if let Some(rest) = line.strip_prefix("a=fmtp:") {
             for param in rest.split(';') {

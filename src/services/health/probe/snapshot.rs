@@ -1,16 +1,21 @@
 //! HTTP snapshot probe: GET the JPEG (answering a Digest or Basic challenge), decode it, and make a small
 //! thumbnail for the wall, all off the UI thread.
 
-use image::ImageReader;
+use image::{ImageDecoder as _, ImageReader};
 
-use super::wire::{self, Answer, Deadline, WireError};
+use super::wire::{self, Answer, Deadline, WireError, camera_text};
 use super::{Credentials, Finding};
+use super::{login, redirect};
 use crate::model::HealthState;
 
 /// Largest snapshot accepted, bytes (a 4K JPEG is well under this).
 pub const MAX_SNAPSHOT_BYTES: usize = 8 * 1024 * 1024;
 /// Largest snapshot side decoded, pixels (a 16K picture; a header claiming more is refused before decoding).
 const MAX_SNAPSHOT_SIDE_PX: u32 = 16_384;
+/// HTTP's own port, for a URL without one.
+const HTTP_PORT: u16 = 80;
+/// Longest reason kept in a finding, characters (every part a camera sent is already escaped and cut).
+const MAX_ERROR_CHARS: usize = 500;
 /// Thumbnails fit in this box, pixels, keeping the picture's aspect.
 pub const THUMBNAIL_BOX_PX: (u32, u32) = (320, 180);
 
@@ -47,7 +52,7 @@ fn failed(state: HealthState, deadline: &Deadline, error: String) -> Finding {
     Finding {
         state,
         latency_ms: deadline.elapsed_ms() as u32,
-        error: Some(format!("snapshot: {error}")),
+        error: Some(camera_text(&format!("snapshot: {error}"), MAX_ERROR_CHARS)),
         ..Default::default()
     }
 }
@@ -61,7 +66,42 @@ fn wire_failed(e: WireError, deadline: &Deadline) -> Finding {
     failed(state, deadline, e.to_string())
 }
 
-/// Fetches and decodes one snapshot.
+/// GET `url`, answering a login challenge with `login` when given. The answer is the last GET's (a 401 only
+/// when there was no login to give); a refused login or a failed exchange is the finding.
+fn fetch(
+    url: &url::Url,
+    login: Option<&Credentials>,
+    deadline: &Deadline,
+) -> Result<Answer, Finding> {
+    let answer = get(url, None, deadline).map_err(|e| wire_failed(e, deadline))?;
+    let (401, Some(credentials)) = (answer.status, login) else {
+        return Ok(answer);
+    };
+    let target = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    };
+    let challenges = answer.headers_named("www-authenticate");
+    let authorization =
+        login::answer_challenges(challenges, credentials, "GET", &target).map_err(|e| {
+            failed(
+                HealthState::StreamError,
+                deadline,
+                format!("cannot answer the login challenge: {e}"),
+            )
+        })?;
+    let answer = get(url, Some(&authorization), deadline).map_err(|e| wire_failed(e, deadline))?;
+    if answer.status == 401 {
+        return Err(failed(
+            HealthState::AuthFailed,
+            deadline,
+            "the camera refused the stored user name and password".into(),
+        ));
+    }
+    Ok(answer)
+}
+
+/// Fetches and decodes one snapshot, following a few redirects.
 pub fn probe_snapshot(
     url: &url::Url,
     credentials: Option<&Credentials>,
@@ -77,57 +117,51 @@ pub fn probe_snapshot(
             ),
         );
     }
-    let mut answer = match get(url, None, deadline) {
-        Ok(a) => a,
-        Err(e) => return wire_failed(e, deadline),
-    };
-    if answer.status == 401 {
-        let Some(credentials) = credentials else {
-            return failed(
-                HealthState::AuthFailed,
-                deadline,
-                "the camera asks for a password and none is stored".into(),
-            );
-        };
-        let mut builder = http_auth::PasswordClient::builder();
-        for c in answer.headers_named("www-authenticate") {
-            builder = builder.challenges(c);
-        }
-        let target = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_string(),
-        };
-        let authorization = builder.build().and_then(|mut client| {
-            client.respond(&http_auth::PasswordParams {
-                username: &credentials.username,
-                password: &credentials.password,
-                uri: &target,
-                method: "GET",
-                body: Some(&[]),
-            })
-        });
-        let authorization = match authorization {
+    let mut current = url.clone();
+    let mut hops = 0;
+    let answer = loop {
+        // The stored login goes only where it was stored for: the same scheme, host and port.
+        let login = credentials.filter(|_| redirect::same_origin(url, &current, HTTP_PORT));
+        let answer = match fetch(&current, login, deadline) {
             Ok(a) => a,
-            Err(e) => {
+            Err(f) => return f,
+        };
+        if answer.status == 401 {
+            return match credentials {
+                Some(_) => failed(
+                    HealthState::StreamError,
+                    deadline,
+                    format!(
+                        "moved to {}, another host, which asks for a password; the stored password is sent only to {}",
+                        redirect::shown(&current),
+                        redirect::host_port(url, HTTP_PORT)
+                    ),
+                ),
+                None => failed(
+                    HealthState::AuthFailed,
+                    deadline,
+                    "the camera asks for a password and none is stored".into(),
+                ),
+            };
+        }
+        if !redirect::is_redirect(answer.status) {
+            break answer;
+        }
+        match redirect::next_hop(&current, &answer, hops, "http") {
+            Ok(next) => current = next,
+            Err(why) => {
                 return failed(
                     HealthState::StreamError,
                     deadline,
-                    format!("cannot answer the login challenge: {e}"),
+                    format!(
+                        "the camera answered {} {}: {why}",
+                        answer.status, answer.reason
+                    ),
                 );
             }
-        };
-        answer = match get(url, Some(&authorization), deadline) {
-            Ok(a) => a,
-            Err(e) => return wire_failed(e, deadline),
-        };
-        if answer.status == 401 {
-            return failed(
-                HealthState::AuthFailed,
-                deadline,
-                "the camera refused the stored user name and password".into(),
-            );
         }
-    }
+        hops += 1;
+    };
     if answer.status != 200 {
         return failed(
             HealthState::StreamError,
@@ -154,7 +188,8 @@ fn has_jpeg_end(bytes: &[u8]) -> bool {
     tail.windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
-/// Decodes a snapshot and returns a small JPEG thumbnail with the picture's own size.
+/// Decodes a snapshot, turns it as its EXIF orientation says, and returns a small JPEG thumbnail with the
+/// picture's size as seen.
 pub fn thumbnail(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
     let mut reader = ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
@@ -181,9 +216,15 @@ pub fn thumbnail(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
         }
         Some(_) => {}
     }
-    let picture = reader
-        .decode()
-        .map_err(|e| format!("the image does not decode (truncated or damaged): {e}"))?;
+    let damaged =
+        |e: image::ImageError| format!("the image does not decode (truncated or damaged): {e}");
+    let mut decoder = reader.into_decoder().map_err(damaged)?;
+    // A camera mounted on its side says so in EXIF; an orientation that cannot be read leaves the picture as is.
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    picture.apply_orientation(orientation);
     let (w, h) = (picture.width(), picture.height());
     let small = picture
         .thumbnail(THUMBNAIL_BOX_PX.0, THUMBNAIL_BOX_PX.1)

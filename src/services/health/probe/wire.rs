@@ -161,6 +161,65 @@ impl Answer {
     }
 }
 
+/// Longest reason phrase kept from a status line, characters.
+const MAX_REASON_CHARS: usize = 200;
+
+/// Text a camera sent (a reason phrase, a header, a codec name) as the desk may keep, log and show it: control
+/// characters, Unicode line and paragraph separators and bidirectional overrides written as `\u000a`, so the
+/// text cannot start a forged line in the log or the terminal nor reorder it; at most `max_chars` characters,
+/// ending "…" when cut.
+pub fn camera_text(text: &str, max_chars: usize) -> String {
+    let is_unsafe = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    let mut out = String::with_capacity(text.len().min(max_chars.saturating_mul(4)));
+    let mut chars = 0usize;
+    let mut rest = text.chars().peekable();
+    while let Some(c) = rest.next() {
+        let escaped = is_unsafe(c).then(|| format!("\\u{:04x}", u32::from(c)));
+        let len = escaped.as_ref().map_or(1, |e| e.len());
+        // Room for the "…" is kept while more text follows.
+        let room = if rest.peek().is_some() {
+            max_chars.saturating_sub(1)
+        } else {
+            max_chars
+        };
+        if chars + len > room {
+            out.push('…');
+            return out;
+        }
+        chars += len;
+        match escaped {
+            Some(e) => out.push_str(&e),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// The error for an answer that does not start with `protocol`: the same protocol in another version is named
+/// ("answers RTSP/2.0"), anything else previewed.
+fn not_our_protocol(bytes: &[u8], protocol: &str) -> WireError {
+    let name = protocol.split('/').next().unwrap_or(protocol);
+    let first = bytes
+        .split(|b| b.is_ascii_whitespace())
+        .next()
+        .unwrap_or_default();
+    let version = first.strip_prefix(format!("{name}/").as_bytes());
+    if let Some(v) = version
+        && !v.is_empty()
+        && v.len() <= 8
+        && v.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+    {
+        return WireError::Malformed(format!(
+            "answers {name}/{}, which the desk does not speak",
+            String::from_utf8_lossy(v)
+        ));
+    }
+    WireError::Malformed(format!("not a {name} answer: \"{}\"", preview(bytes)))
+}
+
 /// A short, printable view of bytes that were not what we expected.
 fn preview(bytes: &[u8]) -> String {
     bytes
@@ -296,11 +355,12 @@ pub fn read_answer<S: Source>(
             break i;
         }
         if r.buf.len() >= protocol.len() && !r.buf.starts_with(protocol.as_bytes()) {
-            return Err(WireError::Malformed(format!(
-                "not a {} answer: \"{}\"",
-                protocol.split('/').next().unwrap_or(protocol),
-                preview(&r.buf)
-            )));
+            // "RTSP/2.0 200": wait for the whole version before naming it.
+            let name_slash = protocol.split_inclusive('/').next().unwrap_or(protocol);
+            let version_read = r.buf.iter().any(u8::is_ascii_whitespace) || r.buf.len() >= 16;
+            if version_read || !r.buf.starts_with(name_slash.as_bytes()) {
+                return Err(not_our_protocol(&r.buf, protocol));
+            }
         }
         if r.buf.len() > MAX_HEADER_BYTES {
             return Err(WireError::TooLarge {
@@ -321,11 +381,7 @@ pub fn read_answer<S: Source>(
     let mut parts = status_line.splitn(3, ' ');
     let version = parts.next().unwrap_or_default();
     if !version.starts_with(protocol) {
-        return Err(WireError::Malformed(format!(
-            "not a {} answer: \"{}\"",
-            protocol.split('/').next().unwrap_or(protocol),
-            preview(status_line.as_bytes())
-        )));
+        return Err(not_our_protocol(status_line.as_bytes(), protocol));
     }
     let status: u16 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(|| {
         WireError::Malformed(format!(
@@ -333,7 +389,8 @@ pub fn read_answer<S: Source>(
             preview(status_line.as_bytes())
         ))
     })?;
-    let reason = parts.next().unwrap_or_default().to_string();
+    // The reason phrase is the camera's own words: escaped and cut here, before anything keeps or shows it.
+    let reason = camera_text(parts.next().unwrap_or_default(), MAX_REASON_CHARS);
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
@@ -349,8 +406,9 @@ pub fn read_answer<S: Source>(
     let content_length = answer
         .header("content-length")
         .map(|v| {
-            v.parse::<usize>()
-                .map_err(|_| WireError::Malformed(format!("bad Content-Length \"{v}\"")))
+            v.parse::<usize>().map_err(|_| {
+                WireError::Malformed(format!("bad Content-Length \"{}\"", camera_text(v, 40)))
+            })
         })
         .transpose()?;
     let chunked = answer
@@ -602,6 +660,41 @@ mod tests {
         let mut source: &[u8] = bytes;
         let deadline = Deadline::after(Duration::from_secs(5));
         read_answer(&mut source, &deadline, "HTTP/1.", 4096, until_close)
+    }
+
+    #[test]
+    fn camera_text_escapes_line_breaks_and_is_cut_with_room_for_the_ellipsis() {
+        assert_eq!(
+            camera_text("Gone\n2026 INFO x", 200),
+            "Gone\\u000a2026 INFO x"
+        );
+        assert_eq!(camera_text("a\u{202e}b\u{2028}", 200), "a\\u202eb\\u2028");
+        assert_eq!(camera_text("abcd", 4), "abcd");
+        assert_eq!(camera_text("abcde", 4), "abc…");
+        // An escape is never cut in half.
+        assert_eq!(camera_text("ab\u{1b}cd", 6), "ab…");
+        let long = camera_text(&"x".repeat(15 * 1024), 200);
+        assert_eq!(long.chars().count(), 200);
+    }
+
+    #[test]
+    fn another_version_of_the_protocol_is_named() {
+        let e = parse(b"HTTP/2 200\r\n\r\n", false).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "answers HTTP/2, which the desk does not speak"
+        );
+        let mut source: &[u8] = b"RTSP/2.0 200 OK\r\nCSeq: 1\r\n\r\n";
+        let deadline = Deadline::after(Duration::from_secs(5));
+        let e = read_answer(&mut source, &deadline, "RTSP/1.0", 4096, false).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "answers RTSP/2.0, which the desk does not speak"
+        );
+        let e = parse(b"HTTP/9x 200\r\n\r\n", false).unwrap_err();
+        assert!(e.to_string().starts_with("not a HTTP answer"), "{e}");
+        let a = parse(b"HTTP/1.1 404 Gone\n2026 INFO forged\r\n\r\n", false).unwrap();
+        assert_eq!(a.reason, "Gone\\u000a2026 INFO forged");
     }
 
     proptest::proptest! {
