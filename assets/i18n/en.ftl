@@ -944,7 +944,6 @@ store-error-bad-key-file = the password key file { $path } is damaged: { $detail
 store-error-undecryptable = the stored password cannot be decrypted (wrong key or damaged data)
 store-error-bad-registry-uuid = the registry's id { $shown } is not a hex id; refusing to use it to name a password key file
 store-error-key-file-not-plain = the password key file { $path } is not a plain file (a symlink or folder?); refusing to use it
-store-error-key-folder-not-private = the password key folder { $dir } belongs to another user and others can write in it (mode { NUMBER($mode, useGrouping: "false") }); refusing to keep the key there
 
 ## Worker, import and demo errors as the desk shows them
 worker-error-thread = The desk could not start a background task ({ $thread }): { $reason }
