@@ -31,7 +31,8 @@ pub(super) fn run_import(db: &Path, key_dir: &Path, run: &ImportArgs) -> Result<
         // A dry run only looks: it never makes a registry.
         Store::open_existing
     } else {
-        Store::open
+        // A missing registry is made for the import; an empty file is not taken for one.
+        Store::open_unless_empty
     };
     let mut store = open(
         db,
