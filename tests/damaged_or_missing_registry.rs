@@ -189,6 +189,52 @@ fn an_empty_file_is_not_taken_for_a_registry() {
     assert!(out.status.success(), "area: {}", text(&out.stderr));
 }
 
+/// A `--db` that names a named pipe, a device or a folder is refused at once by every command (a pipe used to
+/// hang each of them for ever, waiting for a writer).
+#[cfg(unix)]
+#[test]
+fn a_db_that_is_not_a_plain_file_is_refused_at_once() {
+    let dir = Dir::new();
+    let fifo = dir.path("fifo.sqlite");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let folder = dir.path("folder.sqlite");
+    std::fs::create_dir(&folder).unwrap();
+    let csv = dir.camera_list();
+    let csv = csv.to_str().unwrap();
+    for db in [fifo, folder] {
+        for args in [
+            vec!["stats"],
+            vec!["area"],
+            vec!["demo", "--cameras", "100"],
+            vec!["import", "--dry-run", csv],
+            vec!["probe", "--once"],
+        ] {
+            // Through `timeout`, so a command that still hangs fails here instead of stopping the suite.
+            let out = Command::new("timeout")
+                .arg("60")
+                .arg(env!("CARGO_BIN_EXE_iccc-desk"))
+                .arg("--db")
+                .arg(&db)
+                .arg("--key-dir")
+                .arg(dir.path("keys"))
+                .args(&args)
+                .env("HOME", dir.dir.path())
+                .env("XDG_DATA_HOME", dir.path("xdg-data"))
+                .env("XDG_CONFIG_HOME", dir.path("xdg-config"))
+                .output()
+                .unwrap();
+            let line = assert_refused(&out, &db, &args.join(" "));
+            assert!(line.contains("not a plain file"), "{args:?}: {line}");
+        }
+    }
+}
+
 #[test]
 fn looking_at_a_missing_registry_creates_nothing() {
     let dir = Dir::new();

@@ -239,6 +239,13 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// Refuses, without opening it for writing, a file that is not a SQLite database.
 fn check_header(path: &Path) -> Result<()> {
     use std::io::Read as _;
+    // A named pipe would block the open below for ever, a device never end: only a plain file is looked at.
+    if std::fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
+        return Err(StoreError::NotARegistry {
+            path: path.to_path_buf(),
+            detail: "it is not a plain file (a folder, a device, a named pipe or a socket)".into(),
+        });
+    }
     let mut header = [0u8; 16];
     let mut file = std::fs::File::open(path).map_err(|e| StoreError::CannotOpen {
         path: path.to_path_buf(),
