@@ -2,12 +2,13 @@
 //!
 //! Layers, dependencies pointing one way: [`model`] ← [`store`] ← [`services`] ← [`ui`]. Nothing below `ui`
 //! imports egui. [`i18n`] is the one string catalogue every layer speaks through; [`logging`] starts the log
-//! every layer writes to through `tracing`.
+//! every layer writes to through `tracing`; [`private_folder`] the folders only this account reads (log, keys).
 
 pub mod cli;
 pub mod i18n;
 pub mod logging;
 pub mod model;
+pub mod private_folder;
 pub mod services;
 pub mod store;
 pub mod ui;

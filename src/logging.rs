@@ -1,5 +1,6 @@
 //! The desk's log, for whoever maintains the PC: one plain-text file a day in the data folder
-//! (`<data dir>/logs/iccc-desk.YYYY-MM-DD.log`, or the folder `ICCC_DESK_LOG_DIR` names), the last
+//! (`<data dir>/logs/iccc-desk.YYYY-MM-DD.log`, or the folder `ICCC_DESK_LOG_DIR` names; in a folder others can
+//! reach, a private `iccc-desk-<uid>` folder inside it), the last
 //! [`KEPT_LOG_FILES`] kept. Worker task failures, prober restarts, probe findings, imports and exports are written
 //! at info or warn. Never logged: a camera's password, a URL with its `user:password@` part (addresses go
 //! through [`crate::services::exchange::export::strip_credentials`]), or a row of an imported file.
@@ -30,10 +31,11 @@ pub fn log_dir() -> Option<PathBuf> {
 pub fn init() {
     let Some(dir) = log_dir() else { return };
     // Made first: the appender looks for old files to delete before it makes the folder, and says so on stderr.
-    let appender = std::fs::create_dir_all(&dir)
-        .and_then(|()| make_private(&dir))
+    // The log names cameras, sites, files and users: it goes in a folder only this account may read, never by
+    // changing the mode of a folder someone else made (crate::private_folder).
+    let appender = crate::private_folder::private_folder(&dir)
         .map_err(|e| e.to_string())
-        .and_then(|()| build_appender(&dir).map_err(|e| e.to_string()));
+        .and_then(|dir| build_appender(&dir).map_err(|e| e.to_string()));
     let appender = match appender {
         Ok(a) => a,
         Err(e) => {
@@ -54,21 +56,6 @@ pub fn init() {
         .with_target(false)
         .finish();
     let _ = tracing::subscriber::set_global_default(subscriber);
-}
-
-/// The log names cameras, sites, files and users: only this account may read it (0700 on Unix, as the key
-/// folder).
-fn make_private(dir: &std::path::Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        if std::fs::metadata(dir)?.permissions().mode() & 0o077 != 0 {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 /// Daily files `iccc-desk.YYYY-MM-DD.log`; at start, all but the newest [`KEPT_LOG_FILES`] are deleted.

@@ -143,6 +143,98 @@ fn a_registry_whose_guards_were_dropped_is_refused_before_any_write() {
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
+/// A 0-byte `--db` (a mistyped name, a file `touch` made) is not a registry: every command but `demo` refuses it
+/// unchanged, and no password key is made for it.
+#[test]
+fn an_empty_file_is_not_taken_for_a_registry() {
+    let dir = Dir::new();
+    let db = dir.path("empty.sqlite");
+    std::fs::write(&db, b"").unwrap();
+    let csv = dir.camera_list();
+    let csv = csv.to_str().unwrap();
+    let out_csv = dir.path("sites.csv");
+    let out_csv = out_csv.to_str().unwrap();
+    let keys = dir.path("keys");
+    let no_key = || {
+        std::fs::read_dir(&keys).map_or(true, |entries| {
+            entries
+                .flatten()
+                .all(|e| !e.file_name().to_string_lossy().ends_with(".key"))
+        })
+    };
+    for args in [
+        vec!["import", "--dry-run", csv],
+        vec!["import", csv],
+        vec!["area"],
+        vec!["area", "--city", "Gwalior"],
+        vec!["probe", "--once"],
+        vec!["simulate", "--duration-s", "1"],
+        vec!["stats"],
+        vec!["report", "weekly"],
+        vec!["export", "sites", "--format", "csv", "-o", out_csv],
+    ] {
+        let out = dir.run(&db, &args);
+        let line = assert_refused(&out, &db, &args.join(" "));
+        assert!(line.contains("empty"), "{args:?}: {line}");
+        assert_eq!(std::fs::metadata(&db).unwrap().len(), 0, "{args:?}");
+        for suffix in ["-wal", "-shm", "-journal"] {
+            assert!(!sibling(&db, suffix).exists(), "{args:?} made {suffix}");
+        }
+        assert!(no_key(), "{args:?} made a password key");
+    }
+    // `demo` makes a registry of it, as it would of a missing file.
+    let out = dir.run(&db, &["demo", "--cameras", "100"]);
+    assert!(out.status.success(), "demo: {}", text(&out.stderr));
+    let out = dir.run(&db, &["area"]);
+    assert!(out.status.success(), "area: {}", text(&out.stderr));
+}
+
+/// A `--db` that names a named pipe, a device or a folder is refused at once by every command (a pipe used to
+/// hang each of them for ever, waiting for a writer).
+#[cfg(unix)]
+#[test]
+fn a_db_that_is_not_a_plain_file_is_refused_at_once() {
+    let dir = Dir::new();
+    let fifo = dir.path("fifo.sqlite");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let folder = dir.path("folder.sqlite");
+    std::fs::create_dir(&folder).unwrap();
+    let csv = dir.camera_list();
+    let csv = csv.to_str().unwrap();
+    for db in [fifo, folder] {
+        for args in [
+            vec!["stats"],
+            vec!["area"],
+            vec!["demo", "--cameras", "100"],
+            vec!["import", "--dry-run", csv],
+            vec!["probe", "--once"],
+        ] {
+            // Through `timeout`, so a command that still hangs fails here instead of stopping the suite.
+            let out = Command::new("timeout")
+                .arg("60")
+                .arg(env!("CARGO_BIN_EXE_iccc-desk"))
+                .arg("--db")
+                .arg(&db)
+                .arg("--key-dir")
+                .arg(dir.path("keys"))
+                .args(&args)
+                .env("HOME", dir.dir.path())
+                .env("XDG_DATA_HOME", dir.path("xdg-data"))
+                .env("XDG_CONFIG_HOME", dir.path("xdg-config"))
+                .output()
+                .unwrap();
+            let line = assert_refused(&out, &db, &args.join(" "));
+            assert!(line.contains("not a plain file"), "{args:?}: {line}");
+        }
+    }
+}
+
 #[test]
 fn looking_at_a_missing_registry_creates_nothing() {
     let dir = Dir::new();

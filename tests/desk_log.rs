@@ -152,7 +152,12 @@ fn probes_and_imports_are_logged_in_the_data_folder_without_passwords() {
 #[test]
 fn only_the_last_seven_log_files_are_kept() {
     let dir = Dir::new();
-    std::fs::create_dir_all(dir.log_dir()).unwrap();
+    // The folder as the desk makes it (0700; an open one would get a private folder inside it).
+    std::fs::create_dir_all(dir.log_dir().parent().unwrap()).unwrap();
+    let mut folder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+    folder.create(dir.log_dir()).unwrap();
     for day in 1..=12 {
         let old = dir
             .log_dir()
@@ -197,13 +202,58 @@ fn the_log_folder_is_private() {
         .mode()
         & 0o777;
     assert_eq!(mode, 0o700, "log folder mode {mode:o}");
-    // A folder made before (by an older version, or by hand) is made private too.
+}
+
+/// `ICCC_DESK_LOG_DIR` and `--key-dir` naming a shared folder (mode 1777, or 0755 made by hand) leave it as it
+/// is: others keep their access, and the log and the key go in a private folder `iccc-desk-<uid>` inside it.
+#[cfg(unix)]
+#[test]
+fn a_shared_log_or_key_folder_keeps_its_mode_and_gets_a_private_folder_inside() {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let dir = Dir::new();
+    let shared = dir.path("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().mode() & 0o7777;
+    let own = shared.join(iccc_desk::private_folder::own_folder_name());
+    let out = Command::new(env!("CARGO_BIN_EXE_iccc-desk"))
+        .args(["demo", "--cameras", "100", "--db"])
+        .arg(dir.path("registry.sqlite"))
+        .arg("--key-dir")
+        .arg(&shared)
+        .env("ICCC_DESK_LOG_DIR", &shared)
+        .env("HOME", dir.dir.path())
+        .env("XDG_DATA_HOME", dir.path("xdg-data"))
+        .env("XDG_CONFIG_HOME", dir.path("xdg-config"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(mode(&shared), 0o1777, "the shared folder is left as it was");
+    assert_eq!(mode(&own), 0o700);
+    let names: Vec<String> = std::fs::read_dir(&own)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.ends_with(".log")),
+        "the log is in the private folder: {names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.ends_with(".key")),
+        "the key is in the private folder: {names:?}"
+    );
+    // Nothing but the private folder was put in the shared one.
+    assert_eq!(std::fs::read_dir(&shared).unwrap().count(), 1);
+    // The default log folder, opened by hand to 0755, is not narrowed again.
+    dir.run(&["report", "weekly"]);
     std::fs::set_permissions(dir.log_dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
     dir.run(&["report", "weekly"]);
-    let mode = std::fs::metadata(dir.log_dir())
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777;
-    assert_eq!(mode, 0o700, "log folder mode {mode:o} after a second run");
+    assert_eq!(mode(&dir.log_dir()), 0o755);
+    assert_eq!(
+        mode(
+            &dir.log_dir()
+                .join(iccc_desk::private_folder::own_folder_name())
+        ),
+        0o700
+    );
 }

@@ -558,3 +558,111 @@ fn an_export_or_report_never_replaces_the_registry_its_keys_or_a_device() {
             .is_fifo()
     );
 }
+
+/// Another database's write-ahead log or rollback journal is never replaced, whether it is known by its first
+/// bytes or by its name beside the database; a refused target is refused before any work (an import is not
+/// committed, the registry is not read).
+#[test]
+fn another_databases_wal_or_journal_is_never_replaced_and_a_refused_target_stops_the_work_first() {
+    let dir = Dir::new();
+    let store = iccc_desk::store::Store::open(
+        &dir.db(),
+        &iccc_desk::store::OpenOptions {
+            key_dir: dir.path("keys"),
+        },
+    )
+    .expect("a new registry");
+    drop(store);
+    // Another program's database (a base map, a second registry) with its side files.
+    let other = dir.path("other.sqlite");
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let mut wal_head = vec![0x37, 0x7f, 0x06, 0x82, 0, 0x2d, 0xe2, 0x18];
+    wal_head.resize(64, 0);
+    let journal_head = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7, 0, 0, 0, 0];
+    let targets = [
+        (
+            dir.path("other.sqlite-wal"),
+            b"anything".to_vec(),
+            "side file",
+        ),
+        (dir.path("other.sqlite-journal"), Vec::new(), "side file"),
+        (dir.path("other.sqlite-shm"), vec![0; 32], "side file"),
+        (
+            dir.path("copied-wal.csv"),
+            wal_head.clone(),
+            "write-ahead log",
+        ),
+        (
+            dir.path("journal.csv"),
+            journal_head.to_vec(),
+            "rollback journal",
+        ),
+    ];
+    for (target, body, why) in &targets {
+        std::fs::write(target, body).unwrap();
+        let out = export(&dir, "sites", "csv", target);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", target.display());
+        assert!(
+            err.contains(&target.display().to_string()) && err.contains(why),
+            "{}: {err}",
+            target.display()
+        );
+        assert_eq!(&std::fs::read(target).unwrap(), body, "left as it was");
+    }
+    // A `-wal` name with no database beside it is an ordinary name.
+    let lone = dir.path("notes.csv-wal");
+    ok(&export(&dir, "sites", "csv", &lone));
+
+    // `import --report` to a refused target: nothing is imported, and the line says why.
+    let list = dir.path("list.csv");
+    std::fs::write(
+        &list,
+        "site,camera,latitude,longitude,area watched\nRailway Station,Gate 2,25.4486,78.5696,gate\n",
+    )
+    .unwrap();
+    let cameras = || count(&dir.db(), "SELECT count(*) FROM camera");
+    for target in [PathBuf::from("/dev/null"), dir.db(), targets[0].0.clone()] {
+        let out = dir.run(&[
+            "import",
+            list.to_str().unwrap(),
+            "--report",
+            target.to_str().unwrap(),
+        ]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", target.display());
+        assert!(
+            err.contains(&target.display().to_string()),
+            "{}: {err}",
+            target.display()
+        );
+        assert_eq!(cameras(), 0, "{}: nothing was imported", target.display());
+    }
+    // `export -o` and `report weekly -o` refuse the target before the registry is looked at: a missing
+    // registry is not what they complain of.
+    let missing = dir.path("no-such-registry.sqlite");
+    for args in [
+        vec!["export", "sites", "--format", "csv", "-o", "/dev/null"],
+        vec!["report", "weekly", "--format", "html", "-o", "/dev/null"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_iccc-desk"))
+            .arg("--db")
+            .arg(&missing)
+            .arg("--key-dir")
+            .arg(dir.path("keys"))
+            .args(&args)
+            .env("HOME", dir.dir.path())
+            .env("XDG_DATA_HOME", dir.path("xdg-data"))
+            .env("XDG_CONFIG_HOME", dir.path("xdg-config"))
+            .output()
+            .unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("/dev/null"), "{args:?}: {err}");
+        assert!(!err.contains("no such registry"), "{args:?}: {err}");
+        assert!(!missing.exists());
+    }
+}

@@ -582,6 +582,22 @@ fn ward_boundaries_are_imported_from_geojson_and_projected_files_refused() {
     h.get_by_label_contains("Web Mercator (EPSG:3857)");
     h.get_by_label("Cancel").click();
     h.run_ok();
+    // A layer over 128 MB (sparse here: nothing is written) is refused on its size before it is read, naming
+    // the file and the limit.
+    let huge = dir.path().join("india_villages.geojson");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(129 * 1024 * 1024)
+        .unwrap();
+    h.state_mut().map.areas.open_file(huge, &ctx);
+    wait_until(&mut h, "the large file is looked at", |app| {
+        app.map.areas.import.is_some()
+    });
+    h.get_by_label_contains(
+        "india_villages.geojson is 129 MB or more; the desk reads files of this kind up to 128 MB",
+    );
+    h.get_by_label("Cancel").click();
+    h.run_ok();
     assert_eq!(
         desk.count("SELECT count(*) FROM boundary WHERE kind = 'ward'"),
         112,

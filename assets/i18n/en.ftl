@@ -598,6 +598,9 @@ boundary-error-utm = The coordinates look like UTM metres (6-digit eastings, 7-d
 boundary-error-unknown-coordinates = Feature { $feature } has the coordinate { $x }, { $y }: not longitude/latitude, nor Web Mercator or UTM metres.
 boundary-error-swapped = The coordinates seem to be latitude, longitude: as written they fall outside India, swapped they fall inside (feature { $feature } has { $x }, { $y }). GeoJSON puts the longitude first; export the layer again.
 boundary-error-missing-name = Feature { $feature } has no value for the name property “{ $property }”.
+boundary-error-too-many-features = The file holds { $found } features; the desk reads at most { $limit } (refused to protect memory).
+boundary-error-too-many-vertices = The file holds { $found } vertices; the desk reads at most { $limit } (refused to protect memory). Simplify the layer (e.g. QGIS “Simplify”) and export it again.
+boundary-error-too-many-values = The file holds { $found } JSON values (properties and coordinates); the desk reads at most { $limit } (refused to protect memory).
 map-layer-wards = Wards
 map-layer-police = Police-station areas
 map-areas-choose = Import boundaries…
@@ -950,7 +953,6 @@ store-error-bad-key-file = the password key file { $path } is damaged: { $detail
 store-error-undecryptable = the stored password cannot be decrypted (wrong key or damaged data)
 store-error-bad-registry-uuid = the registry's id { $shown } is not a hex id; refusing to use it to name a password key file
 store-error-key-file-not-plain = the password key file { $path } is not a plain file (a symlink or folder?); refusing to use it
-store-error-key-folder-not-private = the password key folder { $dir } belongs to another user and others can write in it (mode { NUMBER($mode, useGrouping: "false") }); refusing to keep the key there
 
 ## Worker, import and demo errors as the desk shows them
 worker-error-thread = The desk could not start a background task ({ $thread }): { $reason }

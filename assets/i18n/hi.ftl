@@ -580,6 +580,9 @@ boundary-error-utm = निर्देशांक UTM मीटर जैस�
 boundary-error-unknown-coordinates = फ़ीचर { $feature } में निर्देशांक { $x }, { $y } है: यह न देशांतर/अक्षांश है, न वेब मर्केटर या UTM मीटर।
 boundary-error-swapped = निर्देशांक अक्षांश, देशांतर क्रम में लगते हैं: जैसे लिखे हैं वैसे भारत के बाहर पड़ते हैं, अदल-बदल कर भारत के भीतर (फ़ीचर { $feature } में { $x }, { $y })। GeoJSON में देशांतर पहले आता है, इसलिए परत को दोबारा निर्यात करें।
 boundary-error-missing-name = फ़ीचर { $feature } में नाम वाले गुण “{ $property }” का कोई मान नहीं है।
+boundary-error-too-many-features = फ़ाइल में { $found } फ़ीचर हैं; डेस्क अधिकतम { $limit } पढ़ता है (मेमोरी बचाने के लिए अस्वीकार)।
+boundary-error-too-many-vertices = फ़ाइल में { $found } शीर्ष-बिंदु हैं; डेस्क अधिकतम { $limit } पढ़ता है (मेमोरी बचाने के लिए अस्वीकार)। परत को सरल करें (जैसे QGIS “Simplify”) और फिर से निर्यात करें।
+boundary-error-too-many-values = फ़ाइल में { $found } JSON मान (गुण और निर्देशांक) हैं; डेस्क अधिकतम { $limit } पढ़ता है (मेमोरी बचाने के लिए अस्वीकार)।
 map-layer-wards = वार्ड
 map-layer-police = थाना क्षेत्र
 map-areas-choose = सीमाएँ आयात करें…
@@ -896,7 +899,6 @@ store-error-bad-key-file = पासवर्ड कुंजी फ़ाइल
 store-error-undecryptable = सहेजा गया पासवर्ड खोला नहीं जा सका (गलत कुंजी या क्षतिग्रस्त डेटा)।
 store-error-bad-registry-uuid = रजिस्टर की पहचान { $shown } हेक्स पहचान नहीं है; इससे पासवर्ड कुंजी फ़ाइल का नाम नहीं बनाया जाएगा।
 store-error-key-file-not-plain = पासवर्ड कुंजी फ़ाइल { $path } साधारण फ़ाइल नहीं है (सिमलिंक या फ़ोल्डर?); इसका उपयोग नहीं होगा।
-store-error-key-folder-not-private = पासवर्ड कुंजी फ़ोल्डर { $dir } किसी दूसरे उपयोगकर्ता का है और उसमें दूसरे भी लिख सकते हैं (मोड { $mode }); कुंजी वहाँ नहीं रखी जाएगी।
 
 ## डेस्क के कामों, आयात और डेमो की त्रुटियाँ
 worker-error-thread = डेस्क पृष्ठभूमि का काम ({ $thread }) शुरू नहीं कर सकी: { $reason }

@@ -14,7 +14,8 @@ pub(super) fn run_area(db: &Path, key_dir: &Path, change: &AreaArgs) -> Result<(
     let as_json = change.json;
     // Showing the area only looks: it never makes a registry.
     let open = if changes {
-        Store::open
+        // A missing registry is made to hold the area; an empty file is not taken for one.
+        Store::open_unless_empty
     } else {
         Store::open_existing
     };

@@ -66,7 +66,7 @@ pub enum Command {
     /// Export a list of the registry as CSV (Excel, Hindi intact), XLSX or GeoJSON; the file is only read, and
     /// the export appears complete or not at all. Never a camera password or username.
     Export(ExportArgs),
-    /// Import a list of cameras (CSV, XLSX/XLS/ODS, GeoJSON points, OpenStreetMap Overpass JSON): map its
+    /// Import a list of cameras (CSV, XLSX/XLSM/ODS, GeoJSON points, OpenStreetMap Overpass JSON): map its
     /// columns, check every row, then add or update the good rows in one transaction (or, with --dry-run, only
     /// report). Prints how many rows are added, updated and refused, and each refusal's row, field and reason.
     /// Exit code 0 even when rows are refused; non-zero only when the file or the registry cannot be read.
@@ -358,7 +358,7 @@ pub enum ExportWhat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportFormatArg {
     Csv,
-    /// XLSX, XLS or ODS.
+    /// XLSX, XLSM or ODS (XLS and XLSB are refused: save them as XLSX).
     Xlsx,
     Geojson,
     Overpass,

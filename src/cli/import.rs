@@ -20,13 +20,19 @@ use crate::store::{Actor, OpenOptions, Store};
 pub(super) fn run_import(db: &Path, key_dir: &Path, run: &ImportArgs) -> Result<(), CliError> {
     let english = I18n::new(Lang::En);
     let started = Instant::now();
+    // The report's file is checked before anything is read or written: a refused one (the registry,
+    // `/dev/null`) must not be found out after the import was committed.
+    if let Some(path) = &run.report {
+        export::check_target(path).map_err(|e| CliError::Failed(e.message(&english)))?;
+    }
     let table = import::read_file(&run.file, run.format.map(Into::into), run.sheet.as_deref())
         .map_err(|e| CliError::BadInput(e.to_string()))?;
     let open = if run.dry_run {
         // A dry run only looks: it never makes a registry.
         Store::open_existing
     } else {
-        Store::open
+        // A missing registry is made for the import; an empty file is not taken for one.
+        Store::open_unless_empty
     };
     let mut store = open(
         db,

@@ -78,6 +78,9 @@ fn weekly(db: &Path, request: &WeeklyRequest<'_>) -> Result<(), CliError> {
                 &[("week", week.label())],
             )));
         };
+        // Refused before the registry is read.
+        export::check_target(output)
+            .map_err(|e| CliError::Failed(e.message(&I18n::new(Lang::En))))?;
         return run_weekly_html(db, week, request.lang, now, output);
     }
     let conn = weekly::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
@@ -269,6 +272,8 @@ fn export_list(db: &Path, request: ExportRequest<'_>, output: &Path) -> Result<(
         ExportWhat::Weekly => ExportList::Weekly(parse_week(week, now_unix_s)?),
     };
     let english = I18n::new(Lang::En);
+    // Refused before the registry is read.
+    export::check_target(output).map_err(|e| CliError::Failed(e.message(&english)))?;
     // Read-only: an export never changes the registry, and needs no password key.
     let table = {
         let conn = weekly::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;

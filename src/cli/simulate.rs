@@ -48,7 +48,8 @@ pub(super) fn run_simulate(db: &Path, key_dir: &Path, args: &SimulateArgs) -> Re
                 )
             })?;
     }
-    let store = Store::open(
+    // Simulating only reads the cameras of an existing (demo) registry; it never makes one.
+    let store = Store::open_existing(
         db,
         &OpenOptions {
             key_dir: key_dir.to_path_buf(),

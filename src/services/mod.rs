@@ -6,6 +6,7 @@
 //! - [`review`]: coverage gaps, the weekly figures and report, blocked integrations;
 //! - [`exchange`]: import and export of lists;
 //! - [`demo`]: the demo registry and the camera simulator that answers for it;
+//! - [`json_count`]: what a JSON file holds, counted before it is parsed (imports, boundaries);
 //! - the audit log's words, error words shown to people, background-thread priority.
 
 mod audit;
@@ -14,6 +15,7 @@ pub mod demo;
 pub mod error_words;
 pub mod exchange;
 pub mod health;
+pub mod json_count;
 pub mod map;
 pub mod registry_index;
 pub mod registry_worker;

@@ -100,7 +100,6 @@ impl SecretError {
             Self::Undecryptable => "store-error-undecryptable",
             Self::BadRegistryUuid { .. } => "store-error-bad-registry-uuid",
             Self::KeyFileNotPlain { .. } => "store-error-key-file-not-plain",
-            Self::KeyFolderNotPrivate { .. } => "store-error-key-folder-not-private",
         }
     }
 
@@ -119,10 +118,6 @@ impl SecretError {
             Self::Undecryptable => Vec::new(),
             Self::BadRegistryUuid { shown } => vec![("shown", shown.clone())],
             Self::KeyFileNotPlain { path } => vec![("path", path.display().to_string())],
-            Self::KeyFolderNotPrivate { dir, mode } => vec![
-                ("dir", dir.display().to_string()),
-                ("mode", format!("{mode:o}")),
-            ],
         }
     }
 }
@@ -181,10 +176,6 @@ mod tests {
                 shown: "../x".into(),
             }),
             StoreError::Secret(SecretError::KeyFileNotPlain { path: path.clone() }),
-            StoreError::Secret(SecretError::KeyFolderNotPrivate {
-                dir: path.clone(),
-                mode: 0o777,
-            }),
             StoreError::Sql(rusqlite::Error::InvalidQuery),
             StoreError::Corrupt {
                 detail: "stage 'x' unknown".into(),

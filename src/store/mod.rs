@@ -239,6 +239,13 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// Refuses, without opening it for writing, a file that is not a SQLite database.
 fn check_header(path: &Path) -> Result<()> {
     use std::io::Read as _;
+    // A named pipe would block the open below for ever, a device never end: only a plain file is looked at.
+    if std::fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
+        return Err(StoreError::NotARegistry {
+            path: path.to_path_buf(),
+            detail: "it is not a plain file (a folder, a device, a named pipe or a socket)".into(),
+        });
+    }
     let mut header = [0u8; 16];
     let mut file = std::fs::File::open(path).map_err(|e| StoreError::CannotOpen {
         path: path.to_path_buf(),
@@ -259,6 +266,18 @@ fn check_header(path: &Path) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// An existing file of 0 bytes is not a registry for a command that only uses one (a mistyped `--db`, a file
+/// `touch` made): it is refused unchanged, and no key is made for it.
+fn refuse_empty(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == 0 => Err(StoreError::NotARegistry {
+            path: path.to_path_buf(),
+            detail: "the file is empty (0 bytes); nothing was written to it".into(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn is_read_only(path: &Path) -> bool {
@@ -506,6 +525,13 @@ impl Store {
                 path: path.to_path_buf(),
             });
         }
+        Self::open_unless_empty(path, options)
+    }
+
+    /// Opens (or creates, when missing) a registry like [`Self::open`], but refuses an existing empty file:
+    /// only the commands that make a registry (`demo`, the desk's first open) turn an empty file into one.
+    pub fn open_unless_empty(path: &Path, options: &OpenOptions) -> Result<Self> {
+        refuse_empty(path)?;
         Self::open(path, options)
     }
 
@@ -517,6 +543,7 @@ impl Store {
                 detail: "no such file".into(),
             });
         }
+        refuse_empty(path)?;
         check_header(path)?;
         let conn = Connection::open_with_flags(
             path,

@@ -82,6 +82,10 @@ impl ReportReader<'static> {
 
 /// A closer look, read-only, at a SQLite file without a registry schema version.
 fn why_not_a_registry(path: &Path) -> Option<String> {
+    // Never a named pipe (SQLite's open would wait for a writer for ever) or an empty file: the refusal says why.
+    if !std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.len() > 0) {
+        return None;
+    }
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
     let tables = conn.query_row(
         "SELECT count(*), count(*) FILTER (WHERE name IN ('site', 'camera')) FROM sqlite_master

@@ -52,12 +52,6 @@ pub enum SecretError {
         "the password key file {path} is not a plain file (a symlink or folder?); refusing to use it"
     )]
     KeyFileNotPlain { path: PathBuf },
-    /// The key folder belongs to another user and others may write in it: whoever can write there can
-    /// swap the key or plant files beside it.
-    #[error(
-        "the password key folder {dir} belongs to another user and others can write in it (mode {mode:o}); refusing to keep the key there"
-    )]
-    KeyFolderNotPrivate { dir: PathBuf, mode: u32 },
 }
 
 /// Whether `uuid` is safe to use in a file name: 8 to 64 ASCII hex digits, optionally in hyphenated groups
@@ -135,7 +129,18 @@ impl SecretBox {
                 shown: format!("{:?}", registry_uuid.chars().take(80).collect::<String>()),
             });
         }
-        let path = Self::key_path(key_dir, registry_uuid);
+        // The folder only this account reads: `key_dir` itself, or a private folder inside a shared one (whose
+        // mode is never changed).
+        let key_folder = crate::private_folder::private_folder(key_dir).map_err(|source| {
+            SecretError::KeyFile {
+                path: key_dir.to_path_buf(),
+                source,
+            }
+        })?;
+        let path = Self::key_path(&key_folder, registry_uuid);
+        if key_folder != key_dir {
+            adopt_key_beside(key_dir, &path);
+        }
         let aad = format!("iccc-desk registry {registry_uuid}").into_bytes();
         let registry_uuid = registry_uuid.to_string();
         // A symlink planted where the key goes could point at another user's file or at a key of the
@@ -146,7 +151,6 @@ impl SecretBox {
             }
             _ => {}
         }
-        secure_key_folder(key_dir)?;
         match read_key_file(&path) {
             Ok(text) => {
                 let mut lines = text.lines();
@@ -279,43 +283,26 @@ impl SecretBox {
     }
 }
 
-/// Makes an existing key folder of ours private (0700: another user could list it, or plant and swap
-/// files in it) and refuses one that another user owns while others can write in it (changing its mode is
-/// its owner's call). A missing folder is made 0700 when the key is written.
-fn secure_key_folder(dir: &Path) -> Result<(), SecretError> {
+/// Moves this account's key file for `path` from `key_dir` (where it was kept before `key_dir` was shared or
+/// opened up) into the private folder, so its passwords still open. A key file there that another account
+/// made is left alone and never read: it could be a key of someone else's making.
+fn adopt_key_beside(key_dir: &Path, path: &Path) {
+    let Some(name) = path.file_name() else { return };
+    let old = key_dir.join(name);
+    let Ok(meta) = fs::symlink_metadata(&old) else {
+        return;
+    };
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
-        if dir.as_os_str().is_empty() {
-            return Ok(());
-        }
-        let failed = |source| SecretError::KeyFile {
-            path: dir.to_path_buf(),
-            source,
-        };
-        let meta = match fs::metadata(dir) {
-            Ok(meta) => meta,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(failed(e)),
-        };
-        let mode = meta.mode() & 0o7777;
-        if mode & 0o077 == 0 {
-            return Ok(());
-        }
+        use std::os::unix::fs::MetadataExt as _;
         // SAFETY: geteuid has no preconditions and cannot fail.
-        let me = unsafe { libc::geteuid() };
-        if meta.uid() == me {
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(failed)?;
-        } else if mode & 0o022 != 0 {
-            return Err(SecretError::KeyFolderNotPrivate {
-                dir: dir.to_path_buf(),
-                mode,
-            });
+        if meta.uid() != unsafe { libc::geteuid() } {
+            return;
         }
     }
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
+    if meta.file_type().is_file() && !path.exists() {
+        let _ = fs::rename(&old, path);
+    }
 }
 
 /// Reads the key file without following a symlink, first making it readable by its owner only (0600) when
@@ -521,29 +508,51 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn an_open_key_folder_of_ours_is_made_private_and_an_open_key_file_is_tightened() {
+    fn an_open_key_folder_keeps_its_mode_and_the_key_goes_in_a_private_folder_inside() {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = tempfile::tempdir().unwrap();
         let keys = dir.path().join("keys");
         fs::create_dir(&keys).unwrap();
-        fs::set_permissions(&keys, fs::Permissions::from_mode(0o777)).unwrap();
-        // Making a key in an open folder makes the folder private first.
+        fs::set_permissions(&keys, fs::Permissions::from_mode(0o1777)).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        let own = keys.join(crate::private_folder::own_folder_name());
         SecretBox::load_or_create(&keys, R1).unwrap();
-        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&keys), 0o700);
-        // Reading a key from an open folder, and a key file others can read, tightens both.
-        fs::set_permissions(&keys, fs::Permissions::from_mode(0o755)).unwrap();
-        let key = SecretBox::key_path(&keys, R1);
+        assert_eq!(
+            mode(&keys),
+            0o1777,
+            "a folder this program did not make keeps its mode"
+        );
+        assert_eq!(mode(&own), 0o700);
+        let key = SecretBox::key_path(&own, R1);
+        assert_eq!(mode(&key), 0o600);
+        // A key file others can read is tightened (it is ours), and found again.
         fs::set_permissions(&key, fs::Permissions::from_mode(0o644)).unwrap();
         let (_, status) = SecretBox::load_or_create(&keys, R1).unwrap();
         assert_eq!(status, KeyStatus::Found);
-        assert_eq!(mode(&keys), 0o700);
         assert_eq!(mode(&key), 0o600);
+        assert_eq!(mode(&keys), 0o1777);
     }
 
     #[cfg(unix)]
     #[test]
-    fn a_key_folder_someone_else_owns_and_others_can_write_is_refused() {
+    fn a_key_kept_in_a_folder_that_was_opened_later_is_moved_inside_and_still_opens() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys");
+        let (first, _) = SecretBox::load_or_create(&keys, R1).unwrap();
+        let sealed = first.seal("pw", 7);
+        fs::set_permissions(&keys, fs::Permissions::from_mode(0o755)).unwrap();
+        let (again, status) = SecretBox::load_or_create(&keys, R1).unwrap();
+        assert_eq!(status, KeyStatus::Found);
+        assert_eq!(again.open(&sealed, 7).unwrap(), "pw");
+        let own = keys.join(crate::private_folder::own_folder_name());
+        assert!(SecretBox::key_path(&own, R1).exists());
+        assert!(!SecretBox::key_path(&keys, R1).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_folder_someone_else_owns_and_others_can_write_keeps_its_mode_and_its_files() {
         use std::os::unix::fs::PermissionsExt as _;
         // Only root can hand a folder to another user; elsewhere there is nothing to set up.
         if unsafe { libc::geteuid() } != 0 {
@@ -553,18 +562,26 @@ mod tests {
         let keys = dir.path().join("shared");
         fs::create_dir(&keys).unwrap();
         std::os::unix::fs::chown(&keys, Some(54_321), Some(54_321)).unwrap();
-        fs::set_permissions(&keys, fs::Permissions::from_mode(0o777)).unwrap();
-        let err = SecretBox::load_or_create(&keys, R1).unwrap_err();
+        fs::set_permissions(&keys, fs::Permissions::from_mode(0o1777)).unwrap();
+        // A key planted there by the other account is never read.
+        let planted = SecretBox::key_path(&keys, R1);
+        fs::write(
+            &planted,
+            format!("{KEY_FILE_HEADER}\nplanted\n{}\n", "00".repeat(32)),
+        )
+        .unwrap();
+        std::os::unix::fs::chown(&planted, Some(54_321), Some(54_321)).unwrap();
+        let (secrets, status) = SecretBox::load_or_create(&keys, R1).unwrap();
+        assert_eq!(status, KeyStatus::Created);
+        assert_ne!(secrets.key_id(), "planted");
         assert!(
-            matches!(err, SecretError::KeyFolderNotPrivate { .. }),
-            "{err}"
+            planted.exists(),
+            "the other account's file is left where it is"
         );
-        assert!(err.to_string().contains("shared"), "{err}");
-        assert!(!SecretBox::key_path(&keys, R1).exists());
         // Its owner keeps it: the mode is left as it was.
         assert_eq!(
-            fs::metadata(&keys).unwrap().permissions().mode() & 0o777,
-            0o777
+            fs::metadata(&keys).unwrap().permissions().mode() & 0o7777,
+            0o1777
         );
     }
 
@@ -573,8 +590,9 @@ mod tests {
     fn key_file_is_private() {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = tempfile::tempdir().unwrap();
-        SecretBox::load_or_create(dir.path(), R1).unwrap();
-        let mode = fs::metadata(SecretBox::key_path(dir.path(), R1))
+        let keys = dir.path().join("keys");
+        SecretBox::load_or_create(&keys, R1).unwrap();
+        let mode = fs::metadata(SecretBox::key_path(&keys, R1))
             .unwrap()
             .permissions()
             .mode();

@@ -129,10 +129,11 @@ impl Areas {
                 || path.display().to_string(),
                 |f| f.to_string_lossy().into_owned(),
             );
-            // A device or FIFO is refused before it is opened; the size is capped as for camera lists.
+            // A device or FIFO is refused before it is opened; the size is capped, and the counts inside are
+            // checked before the text is parsed (services::map::boundaries::BoundaryLimits).
             let bytes = crate::services::exchange::import::read_limited(
                 &path,
-                crate::services::exchange::import::MAX_FILE_BYTES,
+                crate::services::map::boundaries::BoundaryLimits::default().file_bytes,
             )?;
             let Ok(text) = String::from_utf8(bytes) else {
                 return Err(BoundaryFileError::NotUtf8 { name });

@@ -854,6 +854,8 @@ pub fn export_file(
     now_unix_s: i64,
     i18n: &I18n,
 ) -> Result<Written, ExportJobError> {
+    // A target that would be refused is refused before the registry is read.
+    check_target(target)?;
     let table = {
         let reader = crate::services::review::weekly::open_read_only(db)?;
         build_table(&reader, list, now_unix_s, i18n)?
@@ -1032,18 +1034,58 @@ pub fn check_target(target: &Path) -> Result<(), ExportError> {
             return Err(ExportError::Protected { path, what });
         }
     }
-    // Any SQLite database (another registry, a base map) is not an export's to replace, whatever its name.
-    let mut head = [0u8; 16];
-    if let Ok(mut f) = std::fs::File::open(target)
-        && std::io::Read::read_exact(&mut f, &mut head).is_ok()
-        && &head == b"SQLite format 3\0"
-    {
+    // Any SQLite database (another registry, a base map) is not an export's to replace, whatever its name, nor
+    // its write-ahead log or rollback journal: replacing one loses or corrupts the database's last commits.
+    if let Some(what) = sqlite_kind(target) {
         return Err(ExportError::Protected {
             path,
-            what: "a SQLite database".into(),
+            what: what.into(),
+        });
+    }
+    if let Some(database) = sqlite_side_file_of(target) {
+        return Err(ExportError::Protected {
+            path,
+            what: format!("a side file of the SQLite database {}", database.display()),
         });
     }
     Ok(())
+}
+
+/// What SQLite file `path` is, from its first bytes: a database, a write-ahead log (magic 0x377f0682 or
+/// 0x377f0683, big-endian) or a rollback journal (d9 d5 05 f9 20 a1 63 d7).
+fn sqlite_kind(path: &Path) -> Option<&'static str> {
+    let mut head = [0u8; 16];
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut read = 0;
+    while read < head.len() {
+        match std::io::Read::read(&mut file, &mut head[read..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => read += n,
+        }
+    }
+    let head = &head[..read];
+    if head == b"SQLite format 3\0" {
+        Some("a SQLite database")
+    } else if head.starts_with(&[0x37, 0x7f, 0x06, 0x82])
+        || head.starts_with(&[0x37, 0x7f, 0x06, 0x83])
+    {
+        Some("a SQLite write-ahead log (-wal file)")
+    } else if head.starts_with(&[0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]) {
+        Some("a SQLite rollback journal (-journal file)")
+    } else {
+        None
+    }
+}
+
+/// The SQLite database `path` would be the `-wal`, `-shm` or `-journal` file of, when that database exists:
+/// SQLite reads such a file as part of the database, whatever it holds.
+fn sqlite_side_file_of(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let base = ["-wal", "-shm", "-journal"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))?;
+    let database = path.with_file_name(base);
+    (sqlite_kind(&database) == Some("a SQLite database")).then_some(database)
 }
 
 /// Writes through `fill` into a temporary file beside `target`, then renames it over `target`. The temporary

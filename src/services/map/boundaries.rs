@@ -30,6 +30,32 @@ const MERCATOR_MAX_M: f64 = 20_037_508.342_789_244;
 /// Longest detail from a parser kept in a message (the geojson crate can quote a whole geometry).
 const MAX_DETAIL_CHARS: usize = 200;
 
+/// How much a boundary file may hold, checked on its size before it is read and on the counts its text
+/// declares before it is parsed (a parsed layer takes 10 to 30 times its bytes). A city's ward layer is a few
+/// hundred features and well under a million vertices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoundaryLimits {
+    /// Largest file read, bytes.
+    pub file_bytes: u64,
+    /// Most features (areas).
+    pub features: u64,
+    /// Most vertices (GeoJSON positions) over all features.
+    pub vertices: u64,
+    /// Most JSON values of any kind (names, properties, coordinates).
+    pub values: u64,
+}
+
+impl Default for BoundaryLimits {
+    fn default() -> Self {
+        Self {
+            file_bytes: 128 * 1024 * 1024,
+            features: 1_000_000,
+            vertices: 5_000_000,
+            values: 16_000_000,
+        }
+    }
+}
+
 /// What the file holds, for the user to pick the name and code properties before the import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeoJsonPreview {
@@ -135,6 +161,21 @@ pub enum BoundaryError {
     /// A feature without a value for the property chosen as the name.
     #[error("feature {feature} has no value for the name property “{property}”")]
     MissingName { feature: usize, property: String },
+    /// More features than the desk reads.
+    #[error(
+        "the file holds {found} features; the desk reads at most {limit} (refused to protect memory)"
+    )]
+    TooManyFeatures { found: u64, limit: u64 },
+    /// More vertices than the desk reads.
+    #[error(
+        "the file holds {found} vertices; the desk reads at most {limit} (refused to protect memory)"
+    )]
+    TooManyVertices { found: u64, limit: u64 },
+    /// More JSON values (properties, coordinates) than the desk reads.
+    #[error(
+        "the file holds {found} JSON values (properties and coordinates); the desk reads at most {limit} (refused to protect memory)"
+    )]
+    TooManyValues { found: u64, limit: u64 },
 }
 
 impl BoundaryError {
@@ -157,6 +198,9 @@ impl BoundaryError {
             Self::UnknownCoordinates { .. } => "boundary-error-unknown-coordinates",
             Self::Swapped { .. } => "boundary-error-swapped",
             Self::MissingName { .. } => "boundary-error-missing-name",
+            Self::TooManyFeatures { .. } => "boundary-error-too-many-features",
+            Self::TooManyVertices { .. } => "boundary-error-too-many-vertices",
+            Self::TooManyValues { .. } => "boundary-error-too-many-values",
         }
     }
 
@@ -201,6 +245,11 @@ impl BoundaryError {
                 ("feature", feature.to_string()),
                 ("property", property.clone()),
             ],
+            Self::TooManyFeatures { found, limit }
+            | Self::TooManyVertices { found, limit }
+            | Self::TooManyValues { found, limit } => {
+                vec![("found", found.to_string()), ("limit", limit.to_string())]
+            }
         }
     }
 }
@@ -208,7 +257,15 @@ impl BoundaryError {
 /// What the file holds: feature count, property names with guesses, and a sample. The file's geometry and
 /// coordinates are checked here already, so a wrong file is refused before the user picks any property.
 pub fn preview(text: &str) -> Result<GeoJsonPreview, BoundaryError> {
-    let features = load(text)?;
+    preview_within(text, &BoundaryLimits::default())
+}
+
+/// [`preview`] within other limits (tests use small ones).
+pub fn preview_within(
+    text: &str,
+    limits: &BoundaryLimits,
+) -> Result<GeoJsonPreview, BoundaryError> {
+    let features = load(text, limits)?;
     let property_names: Vec<String> = features
         .iter()
         .flat_map(|f| f.properties.keys().cloned())
@@ -250,7 +307,7 @@ pub fn read_areas(
     name_property: &str,
     code_property: Option<&str>,
 ) -> Result<Vec<BoundaryArea>, BoundaryError> {
-    let features = load(text)?;
+    let features = load(text, &BoundaryLimits::default())?;
     let mut areas = Vec::with_capacity(features.len());
     for (i, feature) in features.into_iter().enumerate() {
         let name = feature
@@ -470,10 +527,35 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
+/// Refuses a text that declares more features, vertices or values than `limits`, before it is parsed.
+fn check_counts(text: &str, limits: &BoundaryLimits) -> Result<(), BoundaryError> {
+    let counts = crate::services::json_count::count(text.as_bytes());
+    if counts.features > limits.features {
+        return Err(BoundaryError::TooManyFeatures {
+            found: counts.features,
+            limit: limits.features,
+        });
+    }
+    if counts.positions > limits.vertices {
+        return Err(BoundaryError::TooManyVertices {
+            found: counts.positions,
+            limit: limits.vertices,
+        });
+    }
+    if counts.values > limits.values {
+        return Err(BoundaryError::TooManyValues {
+            found: counts.values,
+            limit: limits.values,
+        });
+    }
+    Ok(())
+}
+
 /// Parses the file and checks everything but the names: GeoJSON shape, geometry types, rings, coordinates.
-fn load(text: &str) -> Result<Vec<RawFeature>, BoundaryError> {
+fn load(text: &str, limits: &BoundaryLimits) -> Result<Vec<RawFeature>, BoundaryError> {
     // Windows tools often start UTF-8 files with a byte-order mark, which JSON does not allow.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    check_counts(text, limits)?;
     let value: Value = serde_json::from_str(text).map_err(|e| BoundaryError::InvalidJson {
         line: e.line(),
         column: e.column(),
@@ -858,6 +940,59 @@ mod tests {
 
     fn jhansi_square() -> String {
         polygon(&square(78.56, 25.44, 0.01))
+    }
+
+    #[test]
+    fn a_layer_over_the_limits_is_refused_before_it_is_parsed() {
+        // Three wards of five vertices each: 3 features, 15 vertices, 78 JSON values.
+        let square = jhansi_square();
+        let text = collection(&[("A", 1, &square), ("B", 2, &square), ("C", 3, &square)]);
+        let roomy = BoundaryLimits {
+            file_bytes: 1 << 20,
+            features: 3,
+            vertices: 15,
+            values: 1_000,
+        };
+        assert_eq!(preview_within(&text, &roomy).unwrap().features, 3);
+        let tight = |f: fn(&mut BoundaryLimits)| {
+            let mut limits = roomy;
+            f(&mut limits);
+            preview_within(&text, &limits).unwrap_err()
+        };
+        assert_eq!(
+            tight(|l| l.features = 2),
+            BoundaryError::TooManyFeatures { found: 3, limit: 2 }
+        );
+        assert_eq!(
+            tight(|l| l.vertices = 14),
+            BoundaryError::TooManyVertices {
+                found: 15,
+                limit: 14
+            }
+        );
+        assert_eq!(
+            tight(|l| l.values = 77),
+            BoundaryError::TooManyValues {
+                found: 78,
+                limit: 77
+            }
+        );
+        // Text that is not even JSON is counted, not parsed, first: a flood of numbers is refused by count.
+        let flood = format!("[{}0]", "0,".repeat(30));
+        assert!(matches!(
+            preview_within(
+                &flood,
+                &BoundaryLimits {
+                    values: 20,
+                    ..roomy
+                }
+            ),
+            Err(BoundaryError::TooManyValues { found: 32, .. })
+        ));
+        // The limits the desk uses: 5 million vertices, and files up to 128 MB.
+        let desk = BoundaryLimits::default();
+        assert_eq!(desk.vertices, 5_000_000);
+        assert_eq!(desk.file_bytes, 128 * 1024 * 1024);
     }
 
     #[test]
@@ -1356,6 +1491,18 @@ mod tests {
             BoundaryError::MissingName {
                 feature: 12,
                 property: "Ward Name".into(),
+            },
+            BoundaryError::TooManyFeatures {
+                found: 1_200_000,
+                limit: 1_000_000,
+            },
+            BoundaryError::TooManyVertices {
+                found: 7_000_000,
+                limit: 5_000_000,
+            },
+            BoundaryError::TooManyValues {
+                found: 20_000_000,
+                limit: 16_000_000,
             },
         ];
         let mut keys = BTreeSet::new();

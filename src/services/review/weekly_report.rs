@@ -140,6 +140,8 @@ pub fn write_report_for_week(
     now_unix_s: i64,
     target: &Path,
 ) -> Result<Written, ReportError> {
+    // A target that would be refused is refused before the week is read.
+    crate::services::exchange::export::check_target(target)?;
     let data = read_report_data(db, week, now_unix_s)?;
     Ok(write_weekly_html(
         &data.report,

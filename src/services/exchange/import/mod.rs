@@ -23,8 +23,14 @@ pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 pub enum FileError {
     #[error("cannot read {path}: {detail}")]
     Io { path: String, detail: String },
-    #[error("{path} is {size_mb} MB or more; the importer reads files up to {} MB", MAX_FILE_BYTES / 1024 / 1024)]
-    TooLarge { path: String, size_mb: u64 },
+    #[error(
+        "{path} is {size_mb} MB or more; the desk reads files of this kind up to {limit_mb} MB"
+    )]
+    TooLarge {
+        path: String,
+        size_mb: u64,
+        limit_mb: u64,
+    },
     #[error("{path}: {source}")]
     Read { path: String, source: ReadError },
     /// A folder, device, FIFO or socket: never opened for reading.
@@ -76,6 +82,7 @@ pub fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>, FileError> {
     let too_large = |len: u64| FileError::TooLarge {
         path: shown.clone(),
         size_mb: len / 1024 / 1024,
+        limit_mb: max_bytes / 1024 / 1024,
     };
     if meta.len() > max_bytes {
         return Err(too_large(meta.len()));

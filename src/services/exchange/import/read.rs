@@ -4,7 +4,8 @@
 //!
 //! - CSV: `,` `;` tab or `|` (whichever gives the steadiest column count), quoted fields with commas and line
 //!   breaks, CRLF, UTF-8 with or without a byte-order mark, and UTF-16 as Excel's "Unicode text" writes it.
-//! - XLSX, XLS and ODS: the first sheet with data (or a named one), its first non-empty row as the header.
+//! - XLSX, XLSM and ODS: the first sheet with data (or a named one), its first non-empty row as the header.
+//!   XLS and XLSB (binary Excel) are named and refused: see [`ReadError::BinaryExcel`].
 //! - GeoJSON: a FeatureCollection; properties become columns, a Point geometry the row's point.
 //! - OpenStreetMap Overpass JSON (`{"elements": [...]}` or a bare array): nodes with lat/lon, tags as columns.
 //!
@@ -22,7 +23,7 @@ use serde_json::Value;
 #[serde(rename_all = "snake_case")]
 pub enum SourceFormat {
     Csv,
-    /// XLSX, XLS or ODS.
+    /// XLSX, XLSM or ODS (XLS and XLSB are recognised, and refused).
     Spreadsheet,
     #[serde(rename = "geojson")]
     GeoJson,
@@ -69,7 +70,7 @@ impl SourceFormat {
             .map(str::to_ascii_lowercase)
             .as_deref()
         {
-            Some("xlsx" | "xlsm" | "xls" | "ods") => Self::Spreadsheet,
+            Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods") => Self::Spreadsheet,
             Some("geojson") => Self::GeoJson,
             _ => Self::Csv,
         }
@@ -126,12 +127,27 @@ pub enum ReadError {
     NotOverpass(String),
     #[error("the file has a header but no rows")]
     NoRows,
+    /// A CSV row with more columns than a spreadsheet holds.
+    #[error(
+        "CSV row {row} has more than {limit} columns; the importer reads at most that (refused to protect memory)"
+    )]
+    TooManyColumns { row: usize, limit: u64 },
+    /// A JSON file that would take more memory to parse than the importer gives it.
+    #[error(
+        "the file holds {values} JSON values (objects, lists, texts, numbers); the importer reads at most {limit} (refused to protect memory)"
+    )]
+    TooManyJsonValues { values: u64, limit: u64 },
     /// More cells than the importer holds (a sheet that spans millions of empty cells, a GeoJSON whose
     /// features each bring new property names).
     #[error(
         "the file spans {cells} cells; the importer reads at most {limit} (refused to protect memory)"
     )]
     TooManyCells { cells: u64, limit: u64 },
+    /// XLS or XLSB: binary Excel, whose reader trusts the sizes and cell positions the file declares.
+    #[error(
+        "{kind} (binary Excel) files are not read: the reader trusts the sizes the file declares, so a damaged or hostile one can exhaust memory; open it in Excel or LibreOffice and save it as XLSX (or CSV)"
+    )]
+    BinaryExcel { kind: &'static str },
     /// A spreadsheet (a ZIP file inside) that unpacks to more than the importer reads: a "zip bomb" or a
     /// file far larger than a camera list.
     #[error("the spreadsheet unpacks to more than {} MB ({detail}); the importer reads at most that (refused to protect memory)", MAX_UNPACKED_BYTES / 1024 / 1024)]
@@ -141,6 +157,14 @@ pub enum ReadError {
 /// Most cells (rows × columns, as the table will hold them) the importer reads: 10 million is 200,000
 /// cameras of 50 columns.
 pub const MAX_CELLS: u64 = 10_000_000;
+
+/// Most columns a CSV row may have: as many as a spreadsheet holds (XFD). Checked before the CSV parser holds
+/// the row, which costs it 8 bytes a field (a 512 MB line of commas would be 4 GB).
+pub const MAX_COLUMNS: u64 = 16_384;
+
+/// Most JSON values (objects, lists, texts, numbers) a GeoJSON or Overpass file may hold, counted before it is
+/// parsed: each costs the parser 32 bytes or more. 10 million is 200,000 cameras of 40 properties.
+pub const MAX_JSON_VALUES: u64 = 10_000_000;
 
 /// Most bytes a spreadsheet may unpack to (all its ZIP entries together).
 pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
@@ -252,10 +276,72 @@ fn sniff_delimiter(text: &str) -> u8 {
     best.0
 }
 
+/// Refuses the first CSV record with more than [`MAX_COLUMNS`] fields, before the parser holds it. Follows the
+/// parser's rules (csv-core's): a quote opens quoting only at a field's start, `""` inside quotes is a quote,
+/// CR or LF ends a record outside quotes, and blank lines are not records.
+fn check_csv_widths(text: &[u8], delimiter: u8) -> Result<(), ReadError> {
+    check_csv_widths_with(text, delimiter, MAX_COLUMNS)
+}
+
+fn check_csv_widths_with(text: &[u8], delimiter: u8, limit: u64) -> Result<(), ReadError> {
+    #[derive(PartialEq)]
+    enum At {
+        RecordStart,
+        FieldStart,
+        InField,
+        InQuotes,
+        QuoteInQuotes,
+    }
+    let mut at = At::RecordStart;
+    let mut record = 0usize;
+    let mut fields = 0u64;
+    for &b in text {
+        let ends_record = b == b'\r' || b == b'\n';
+        at = match at {
+            At::RecordStart if ends_record => At::RecordStart,
+            At::RecordStart | At::FieldStart | At::InField | At::QuoteInQuotes
+                if b == delimiter || ends_record =>
+            {
+                if at == At::RecordStart {
+                    record += 1;
+                    fields = 1;
+                }
+                if ends_record {
+                    At::RecordStart
+                } else {
+                    fields += 1;
+                    if fields > limit {
+                        return Err(ReadError::TooManyColumns { row: record, limit });
+                    }
+                    At::FieldStart
+                }
+            }
+            At::RecordStart | At::FieldStart if b == b'"' => {
+                if at == At::RecordStart {
+                    record += 1;
+                    fields = 1;
+                }
+                At::InQuotes
+            }
+            At::RecordStart => {
+                record += 1;
+                fields = 1;
+                At::InField
+            }
+            At::InQuotes if b == b'"' => At::QuoteInQuotes,
+            At::InQuotes => At::InQuotes,
+            At::QuoteInQuotes if b == b'"' => At::InQuotes,
+            At::FieldStart | At::InField | At::QuoteInQuotes => At::InField,
+        };
+    }
+    Ok(())
+}
+
 fn read_csv(bytes: &[u8]) -> Result<SourceTable, ReadError> {
     let mut notes = Vec::new();
     let text = decode_text(bytes, &mut notes)?;
     let delimiter = sniff_delimiter(&text);
+    check_csv_widths(text.as_bytes(), delimiter)?;
     if delimiter != b',' {
         notes.push(match delimiter {
             b'\t' => "columns separated by tabs".to_string(),
@@ -357,12 +443,46 @@ pub fn number_text(f: f64) -> String {
     }
 }
 
-fn read_spreadsheet(bytes: &[u8], sheet: Option<&str>) -> Result<SourceTable, ReadError> {
-    if bytes.starts_with(b"PK") {
-        check_zip(bytes)?;
+/// Opens an XLSX or ODS workbook after [`check_zip`] has passed it. Chosen here by content, never by
+/// calamine's guess: its XLS and XLSB readers trust the sizes and cell positions a file declares, so a file of a
+/// few hundred bytes can make them ask for hundreds of gigabytes (the process aborts; nothing can catch that).
+fn open_workbook(bytes: &[u8]) -> Result<calamine::Sheets<Cursor<Vec<u8>>>, ReadError> {
+    if bytes.starts_with(&OLE_MAGIC) {
+        return Err(ReadError::BinaryExcel { kind: "XLS" });
     }
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| ReadError::Spreadsheet(e.to_string()))?;
+    if !bytes.starts_with(b"PK") {
+        return Err(ReadError::Spreadsheet(
+            "it is neither XLSX nor ODS (no ZIP header)".into(),
+        ));
+    }
+    if check_zip(bytes)? == ZipKind::Xlsb {
+        return Err(ReadError::BinaryExcel { kind: "XLSB" });
+    }
+    let cursor = || Cursor::new(bytes.to_vec());
+    let xlsx = calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor());
+    match xlsx {
+        Ok(book) => Ok(calamine::Sheets::Xlsx(book)),
+        Err(xlsx_error) => calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor())
+            .map(calamine::Sheets::Ods)
+            .map_err(|_| ReadError::Spreadsheet(xlsx_error.to_string())),
+    }
+}
+
+fn read_spreadsheet(bytes: &[u8], sheet: Option<&str>) -> Result<SourceTable, ReadError> {
+    // A reader that still panics on a malformed file (an index past a short record) refuses that file; it
+    // does not take the window or the command down with it.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_spreadsheet_checked(bytes, sheet)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ReadError::Spreadsheet(
+            "its content is malformed (the spreadsheet reader failed on it)".into(),
+        ))
+    })
+}
+
+fn read_spreadsheet_checked(bytes: &[u8], sheet: Option<&str>) -> Result<SourceTable, ReadError> {
+    let mut book = open_workbook(bytes)?;
     let names = book.sheet_names();
     let candidates: Vec<String> = match sheet {
         Some(name) => {
@@ -419,14 +539,37 @@ fn read_spreadsheet(bytes: &[u8], sheet: Option<&str>) -> Result<SourceTable, Re
     Err(ReadError::EmptySheets)
 }
 
+/// The start of an OLE compound file: XLS (and other Office 97–2003 files).
+const OLE_MAGIC: [u8; 4] = [0xD0, 0xCF, 0x11, 0xE0];
+
+/// What a ZIP-based spreadsheet is, as far as the importer is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ZipKind {
+    /// XLSX, XLSM or ODS: checked, for calamine to read.
+    XmlParts,
+    /// XLSB: binary parts, never read.
+    Xlsb,
+}
+
 /// Checks a ZIP-based spreadsheet (XLSX, ODS) before calamine unpacks it: the entries' declared sizes, then
-/// each entry unpacked here under a running byte budget (a declared size can lie), and in XLSX worksheets the
-/// cells and the span from the first to the last cell (calamine makes the sheet one dense block of that span).
-fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
+/// each entry unpacked here under a running byte budget (a declared size can lie), and in every XML part the
+/// cells and the span from the first to the last cell (calamine makes a sheet one dense block of that span, and
+/// takes a sheet from wherever the workbook's relationships point, not only `xl/worksheets/`). An XLSB
+/// (a `xl/workbook.bin` and no `xl/workbook.xml`) is named and left unread.
+fn check_zip(bytes: &[u8]) -> Result<ZipKind, ReadError> {
     use std::io::Read as _;
     let too_large = |detail: String| ReadError::TooLargeUnpacked { detail };
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ReadError::Spreadsheet(e.to_string()))?;
+    // calamine finds parts by name case-insensitively, with `\` as `/`.
+    let has_part = |part: &str| {
+        archive
+            .file_names()
+            .any(|n| n.replace('\\', "/").eq_ignore_ascii_case(part))
+    };
+    if has_part("xl/workbook.bin") && !has_part("xl/workbook.xml") {
+        return Ok(ZipKind::Xlsb);
+    }
     let mut declared = 0u64;
     for i in 0..archive.len() {
         let entry = archive
@@ -454,24 +597,19 @@ fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
             budget -= read;
             continue;
         }
-        let is_sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
+        // Every part is counted as if it were a sheet: only `<c>` cells widen the span, and no other part of
+        // a workbook writes those.
         let mut limited = std::io::BufReader::new(entry.take(budget + 1));
         let mut span = CellSpan::default();
-        let read = scan_tags(&mut limited, |tag| {
-            if is_sheet {
-                span.tag(tag);
-            }
-        })
-        .map_err(|e| ReadError::Spreadsheet(format!("{name}: {e}")))?;
+        let read = scan_tags(&mut limited, |tag| span.tag(tag))
+            .map_err(|e| ReadError::Spreadsheet(format!("{name}: {e}")))?;
         if read > budget {
             return Err(too_large(format!("{name} unpacks past the limit")));
         }
         budget -= read;
-        if is_sheet {
-            span.check()?;
-        }
+        span.check()?;
     }
-    Ok(())
+    Ok(ZipKind::XmlParts)
 }
 
 /// A reader that counts the bytes taken from it.
@@ -835,8 +973,21 @@ fn columns_of<'a>(
     (headers, index)
 }
 
+/// Refuses a JSON file of more than [`MAX_JSON_VALUES`] values before `serde_json` builds it in memory.
+fn check_json_values(body: &[u8]) -> Result<(), ReadError> {
+    let values = crate::services::json_count::count(body).values;
+    if values > MAX_JSON_VALUES {
+        return Err(ReadError::TooManyJsonValues {
+            values,
+            limit: MAX_JSON_VALUES,
+        });
+    }
+    Ok(())
+}
+
 fn read_geojson(bytes: &[u8]) -> Result<SourceTable, ReadError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    check_json_values(body)?;
     let value: Value = serde_json::from_slice(body).map_err(|e| ReadError::Json(e.to_string()))?;
     let features = match value.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => value
@@ -930,6 +1081,7 @@ const OSM_FIRST: [&str; 7] = [
 
 fn read_overpass(bytes: &[u8]) -> Result<SourceTable, ReadError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    check_json_values(body)?;
     let value: Value = serde_json::from_slice(body).map_err(|e| ReadError::Json(e.to_string()))?;
     let elements = match &value {
         Value::Array(a) => a,
@@ -1296,6 +1448,137 @@ mod tests {
         assert_eq!(t.rows[0].cells, ["Gate 1", "127.0.0.7"]);
     }
 
+    /// A ZIP of the given parts, stored (no compression), as a hostile file is made by hand.
+    fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, body) in parts {
+            out.start_file(*name, stored).unwrap();
+            out.write_all(body).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    /// One BIFF12 record (MS-XLSB 2.1.4): its type and length as 7-bit groups, then its body.
+    fn xlsb_record(kind: u16, body: &[u8]) -> Vec<u8> {
+        let mut out = if kind < 0x80 {
+            vec![kind as u8]
+        } else {
+            vec![(kind & 0x7F) as u8 | 0x80, (kind >> 7) as u8]
+        };
+        let mut len = body.len();
+        loop {
+            let byte = (len & 0x7F) as u8;
+            len >>= 7;
+            if len == 0 {
+                out.push(byte);
+                break;
+            }
+            out.push(byte | 0x80);
+        }
+        out.extend_from_slice(body);
+        out
+    }
+
+    fn wide(text: &str) -> Vec<u8> {
+        let mut out = (text.len() as u32).to_le_bytes().to_vec();
+        out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        out
+    }
+
+    /// An XLSB of two number cells, A1 and XFD1048577: under a kilobyte, and a block of 17 billion cells
+    /// (549,755,813,888 bytes) for calamine's XLSB reader, which aborted the process.
+    fn hostile_xlsb() -> Vec<u8> {
+        let mut bundle = 0u32.to_le_bytes().to_vec(); // visible
+        bundle.extend(1u32.to_le_bytes()); // sheet id
+        bundle.extend(wide("rId1"));
+        bundle.extend(wide("Cameras"));
+        let mut workbook = xlsb_record(0x009C, &bundle);
+        workbook.extend(xlsb_record(0x0090, &[]));
+        workbook.extend([0x9D, 0x01]);
+        let cell = |col: u32| {
+            let mut body = col.to_le_bytes().to_vec();
+            body.extend([0; 4]);
+            body.extend(1.0f64.to_le_bytes());
+            xlsb_record(0x0005, &body)
+        };
+        let mut sheet = xlsb_record(0x0094, &[0; 16]);
+        sheet.extend(xlsb_record(0x0091, &[]));
+        sheet.extend(xlsb_record(0x0000, &0u32.to_le_bytes()));
+        sheet.extend(cell(0));
+        sheet.extend(xlsb_record(0x0000, &0x0010_0000u32.to_le_bytes()));
+        sheet.extend(cell(16_383));
+        sheet.extend(xlsb_record(0x0092, &[]));
+        let rels = br#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.bin"/></Relationships>"#;
+        zip_of(&[
+            ("xl/workbook.bin", &workbook),
+            ("xl/_rels/workbook.bin.rels", rels),
+            ("xl/worksheets/sheet1.bin", &sheet),
+        ])
+    }
+
+    /// The 512-byte header of an OLE compound file (an XLS) that declares 4,294,967,295 FAT sectors: calamine's
+    /// XLS reader reserved room for them (16 GB) and aborted the process.
+    fn hostile_xls() -> Vec<u8> {
+        let mut header = vec![0xFFu8; 512];
+        header[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        header[8..24].fill(0);
+        header[24..34].copy_from_slice(&[0x3E, 0, 3, 0, 0xFE, 0xFF, 9, 0, 6, 0]);
+        header[34..44].fill(0);
+        header[48..52].copy_from_slice(&0u32.to_le_bytes()); // directory start
+        header[56..60].copy_from_slice(&4096u32.to_le_bytes());
+        header[60..64].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes()); // no mini FAT
+        header[64..68].copy_from_slice(&0u32.to_le_bytes());
+        header[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes()); // no DIFAT sectors
+        header[72..76].copy_from_slice(&0u32.to_le_bytes());
+        header
+    }
+
+    #[test]
+    fn binary_excel_is_refused_by_name_before_its_reader_sees_it() {
+        let xlsb = hostile_xlsb();
+        assert!(xlsb.len() < 1_000, "{}", xlsb.len());
+        let xls = hostile_xls();
+        for (bytes, kind, name) in [(xlsb, "XLSB", "x.xlsb"), (xls, "XLS", "x.xls")] {
+            assert_eq!(
+                SourceFormat::sniff(Path::new(name), &bytes),
+                SourceFormat::Spreadsheet
+            );
+            let err = read(&bytes, SourceFormat::Spreadsheet, None).unwrap_err();
+            assert_eq!(err, ReadError::BinaryExcel { kind }, "{err}");
+            assert!(err.to_string().contains("save it as XLSX"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_sheet_named_in_other_letters_is_checked_too() {
+        use std::io::{Read as _, Write as _};
+        // calamine finds a part by name whatever its letters' case: XL/WORKSHEETS/SHEET1.XML is the sheet.
+        let small = two_cell_xlsx((1_048_575, 16_383));
+        let mut source = zip::ZipArchive::new(Cursor::new(&small)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for i in 0..source.len() {
+            let mut entry = source.by_index(i).unwrap();
+            let mut name = entry.name().to_string();
+            if name == "xl/worksheets/sheet1.xml" {
+                name = name.to_uppercase();
+            }
+            let mut body = Vec::new();
+            entry.read_to_end(&mut body).unwrap();
+            out.start_file(name.as_str(), deflated).unwrap();
+            out.write_all(&body).unwrap();
+        }
+        let renamed = out.finish().unwrap().into_inner();
+        match read(&renamed, SourceFormat::Spreadsheet, None) {
+            Err(ReadError::TooManyCells { cells, .. }) => assert_eq!(cells, 1_048_576 * 16_384),
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn geojson_and_csv_that_widen_into_too_many_cells_are_refused() {
         // 4,000 features, each with a property name of its own: 4,000 columns × 4,000 rows.
@@ -1314,16 +1597,55 @@ mod tests {
             read(json.as_bytes(), SourceFormat::GeoJson, None),
             Err(ReadError::TooManyCells { .. })
         ));
-        // A CSV row of 20,000 columns under 600 short rows: every row would be widened to it.
+        // A CSV row of 20,000 columns under 600 short rows: every row would be widened to it. It is refused
+        // by its width, before the parser holds it.
         let mut text = String::from("name,lat,lon\n");
         text.push_str(&",".repeat(20_000));
         text.push_str("x\n");
         for _ in 0..600 {
             text.push_str("Gate,25.4,78.5\n");
         }
-        assert!(matches!(
+        assert_eq!(
             read(text.as_bytes(), SourceFormat::Csv, None),
-            Err(ReadError::TooManyCells { .. })
-        ));
+            Err(ReadError::TooManyColumns {
+                row: 2,
+                limit: MAX_COLUMNS
+            })
+        );
+    }
+
+    #[test]
+    fn csv_widths_are_counted_as_the_parser_splits_fields() {
+        let widest = |text: &str| {
+            (1..99)
+                .find(|&limit| check_csv_widths_with(text.as_bytes(), b',', limit).is_ok())
+                .unwrap_or(99)
+        };
+        // Quoted commas and line breaks are not fields; a quote inside a field is a plain character.
+        assert_eq!(widest("a,\"b,c\nd\",e\n"), 3);
+        assert_eq!(widest("a,\"\"\"x,y\"\"\",e\r\n\r\n1,2\n"), 3);
+        assert_eq!(widest("a,b\"c,d\n"), 3);
+        assert_eq!(widest("\n\n,,,\n"), 4);
+        // A row that runs past a quote left open counts to the end of the file, as the parser reads it.
+        assert_eq!(widest("a,\"b,c,d\n"), 2);
+    }
+
+    #[test]
+    fn json_holding_more_values_than_the_parser_is_given_is_refused_unparsed() {
+        // 10 million and one numbers: 20 MB of text, 320 MB or more once parsed.
+        let mut text = String::with_capacity(21_000_000);
+        text.push('[');
+        text.push_str(&"0,".repeat(MAX_JSON_VALUES as usize));
+        text.push_str("0]");
+        for format in [SourceFormat::Overpass, SourceFormat::GeoJson] {
+            assert_eq!(
+                read(text.as_bytes(), format, None),
+                Err(ReadError::TooManyJsonValues {
+                    values: MAX_JSON_VALUES + 2,
+                    limit: MAX_JSON_VALUES
+                }),
+                "{format:?}"
+            );
+        }
     }
 }
