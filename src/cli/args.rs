@@ -415,7 +415,7 @@ mod tests {
             args.command,
             Some(Command::Stats(StatsArgs { json: true, .. }))
         ));
-        assert!(Args::try_parse_from(["iccc-desk", "demo", "--cameras", "200001"]).is_err());
+        assert!(Args::try_parse_from(["iccc-desk", "demo", "--cameras", "500001"]).is_err());
         assert!(Args::try_parse_from(["iccc-desk", "demo", "--cameras", "99"]).is_err());
         let args = Args::try_parse_from(["iccc-desk"]).unwrap();
         assert!(args.command.is_none());

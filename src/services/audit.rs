@@ -104,6 +104,7 @@ fn value_words(i18n: &I18n, field: &str, value: &serde_json::Value) -> String {
         "priority" => "priority",
         "block_reason" => "reason",
         "duplicates" => "audit-duplicates",
+        "near_duplicates" => "audit-near-duplicates",
         "password" => "audit-password",
         // A string kind is a boundary layer (a camera's kind is an object).
         "kind" => "boundary-kind",
