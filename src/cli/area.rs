@@ -16,7 +16,7 @@ pub(super) fn run_area(db: &Path, key_dir: &Path, change: &AreaArgs) -> Result<(
     let open = if changes {
         Store::open
     } else {
-        Store::open_existing
+        Store::open_to_look
     };
     let mut store = open(
         db,
