@@ -143,6 +143,77 @@ fn a_registry_whose_guards_were_dropped_is_refused_before_any_write() {
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
+/// Read-only commands compare the safeguards too: figures from a file whose guard was dropped would be
+/// figures the guards no longer vouch for.
+#[test]
+fn reports_refuse_a_registry_whose_guards_were_dropped() {
+    let dir = Dir::new();
+    let db = demo_registry(&dir);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("DROP TRIGGER stage_event_no_update;")
+            .unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    let out_csv = dir.path("cameras.csv");
+    let out_csv = out_csv.to_str().unwrap();
+    for args in [
+        vec!["stats"],
+        vec!["report", "weekly"],
+        vec!["export", "cameras", "--format", "csv", "-o", out_csv],
+    ] {
+        let out = dir.run(&db, &args);
+        let line = assert_refused(&out, &db, &args.join(" "));
+        assert!(line.contains("stage_event_no_update"), "{args:?}: {line}");
+        assert_eq!(std::fs::read(&db).unwrap(), before, "{args:?}");
+    }
+    assert!(!Path::new(out_csv).exists(), "no export was written");
+}
+
+/// A row orphaned with foreign keys off (the sqlite3 tool's default) is refused by every command in one line
+/// naming the table and the row, exit code 2, and the file is left as it was.
+#[test]
+fn a_registry_with_orphaned_history_is_refused_by_every_command() {
+    let dir = Dir::new();
+    let db = demo_registry(&dir);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO follow_up (camera_id, at_unix_s, by_user, note) VALUES (999999, 1, 'x', 'called');",
+        )
+        .unwrap();
+    }
+    let orphan: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT max(id) FROM follow_up", [], |r| r.get(0))
+        .unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let csv = dir.camera_list();
+    let csv = csv.to_str().unwrap();
+    let out_csv = dir.path("sites.csv");
+    let out_csv = out_csv.to_str().unwrap();
+    for args in [
+        vec!["area"],
+        vec!["area", "--city", "Gwalior"],
+        vec!["import", csv],
+        vec!["import", "--dry-run", csv],
+        vec!["probe", "--once"],
+        vec!["stats"],
+        vec!["report", "weekly"],
+        vec!["export", "sites", "--format", "csv", "-o", out_csv],
+        vec!["verify"],
+    ] {
+        let out = dir.run(&db, &args);
+        let line = assert_refused(&out, &db, &args.join(" "));
+        assert!(
+            line.contains(&format!("row {orphan} of follow_up")),
+            "{args:?}: {line}"
+        );
+        assert_eq!(std::fs::read(&db).unwrap(), before, "{args:?}");
+    }
+}
+
 /// A 0-byte `--db` (a mistyped name, a file `touch` made) is not a registry: every command but `demo` refuses it
 /// unchanged, and no password key is made for it.
 #[test]

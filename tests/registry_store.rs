@@ -156,11 +156,27 @@ fn dump(conn: &Connection, table: &str) -> Vec<Vec<Value>> {
         .unwrap()
 }
 
+/// The registry's rows; of `meta` only what an older file had (the first open of this build adds the marks
+/// that the passwords are bound and which key seals the history).
 fn dump_all(conn: &Connection) -> Vec<(String, Vec<Vec<Value>>)> {
-    ["meta", "site", "camera", "stage_event", "audit"]
+    let mut rows: Vec<_> = ["site", "camera", "stage_event", "audit"]
         .into_iter()
         .map(|t| (t.to_string(), dump(conn, t)))
-        .collect()
+        .collect();
+    let mut stmt = conn
+        .prepare(
+            "SELECT * FROM meta WHERE key NOT IN ('passwords_bound', 'history_seal_key_id') ORDER BY rowid",
+        )
+        .unwrap();
+    let meta = stmt
+        .query_map([], |r| {
+            Ok(vec![r.get::<_, Value>(0)?, r.get::<_, Value>(1)?])
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap();
+    rows.insert(0, ("meta".to_string(), meta));
+    rows
 }
 
 /// Fails, naming the first changed byte, when a file no longer holds `before` (a dump of the bytes says nothing).
@@ -1494,7 +1510,9 @@ fn a_sealed_password_copied_onto_another_camera_does_not_open_and_old_ones_are_r
         Some("A-pass-111")
     );
 
-    // A value sealed before binding (format 1) still opens, and the next save seals it bound to its camera.
+    // A registry records that its passwords are all sealed bound (a new one from the start): a value sealed
+    // before binding (format 1) could come from any camera's row, so it opens for none, and no save or open
+    // seals it to the camera that holds it.
     let key_dir = &desk.options.key_dir;
     let (secrets, _) = SecretBox::load_or_create(key_dir, store.registry_uuid()).unwrap();
     let legacy = secrets.seal_unbound_for_test("Legacy-pass-333");
@@ -1504,9 +1522,9 @@ fn a_sealed_password_copied_onto_another_camera_does_not_open_and_old_ones_are_r
             params![legacy, b.id],
         )
         .unwrap();
-    assert_eq!(
-        store.camera_password(b.id).unwrap().as_deref(),
-        Some("Legacy-pass-333")
+    assert!(
+        !matches!(store.camera_password(b.id), Ok(Some(_))),
+        "an unbound value opened after the registry's re-seal"
     );
     let b = store.camera(b.id).unwrap();
     let mut renamed = b.camera.clone();
@@ -1514,6 +1532,8 @@ fn a_sealed_password_copied_onto_another_camera_does_not_open_and_old_ones_are_r
     store
         .update_camera(&actor(), b.id, b.row_version, &renamed, &PasswordEdit::Keep)
         .unwrap();
+    drop(store);
+    let store = desk.open();
     let stored: Vec<u8> = desk
         .sql()
         .query_row(
@@ -1522,22 +1542,30 @@ fn a_sealed_password_copied_onto_another_camera_does_not_open_and_old_ones_are_r
             |r| r.get(0),
         )
         .unwrap();
-    assert!(
-        SecretBox::is_bound(&stored),
-        "re-sealed with the camera binding"
-    );
+    assert_eq!(stored, legacy, "not re-sealed to the camera holding it");
+    assert!(!matches!(store.camera_password(b.id), Ok(Some(_))));
     assert_eq!(
-        store.camera_password(b.id).unwrap().as_deref(),
-        Some("Legacy-pass-333")
+        store.camera_password(a.id).unwrap().as_deref(),
+        Some("A-pass-111")
     );
-    // Bound now: copied onto camera A it no longer opens.
-    desk.sql()
-        .execute(
-            "UPDATE camera SET password_ct = ?1 WHERE id = ?2",
-            params![stored, a.id],
+}
+
+/// Makes the file look like one from before the one-time re-seal of passwords (no mark in the registry), as an
+/// upgraded file is: the mark's guard is dropped, the mark removed, and the guard put back.
+fn forget_passwords_bound(desk: &Desk) {
+    let conn = desk.sql();
+    let guard: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'meta_marks_kept'",
+            [],
+            |r| r.get(0),
         )
         .unwrap();
-    assert!(!matches!(store.camera_password(a.id), Ok(Some(_))));
+    conn.execute_batch(
+        "DROP TRIGGER meta_marks_kept; DELETE FROM meta WHERE key = 'passwords_bound';",
+    )
+    .unwrap();
+    conn.execute_batch(&guard).unwrap();
 }
 
 #[test]
@@ -1556,13 +1584,24 @@ fn passwords_sealed_before_binding_are_resealed_bound_when_the_registry_opens() 
     let (secrets, _) =
         SecretBox::load_or_create(&desk.options.key_dir, store.registry_uuid()).unwrap();
     let legacy = secrets.seal_unbound_for_test("Legacy-pass-333");
+    drop(store);
+    forget_passwords_bound(&desk);
     desk.sql()
         .execute(
             "UPDATE camera SET password_ct = ?1 WHERE id = ?2",
             params![legacy, camera.id],
         )
         .unwrap();
-    drop(store);
+    // Commands that only look (an import's dry run, showing the area) write nothing, the re-seal included.
+    let before = std::fs::read(&desk.path).unwrap();
+    for _ in 0..2 {
+        let store = Store::open_to_look(&desk.path, &desk.options).unwrap();
+        assert_eq!(
+            store.camera_password(camera.id).unwrap().as_deref(),
+            Some("Legacy-pass-333")
+        );
+    }
+    assert_same_bytes(&desk.path, &before);
     let store = desk.open();
     let stored: Vec<u8> = desk
         .sql()
@@ -1594,6 +1633,17 @@ fn passwords_sealed_before_binding_are_resealed_bound_when_the_registry_opens() 
     // Nothing is left to do on the next open: no second entry.
     drop(store);
     let store = desk.open();
+    assert_eq!(resealed(&store), 1);
+    // The registry records that the re-seal ran: an unbound value put there afterwards opens for no camera.
+    desk.sql()
+        .execute(
+            "UPDATE camera SET password_ct = ?1 WHERE id = ?2",
+            params![secrets.seal_unbound_for_test("Other-pass-444"), camera.id],
+        )
+        .unwrap();
+    drop(store);
+    let store = desk.open();
+    assert!(!matches!(store.camera_password(camera.id), Ok(Some(_))));
     assert_eq!(resealed(&store), 1);
 }
 
@@ -2679,6 +2729,26 @@ fn a_private_camera_made_integrated_with_checks_off_is_refused_and_never_counted
     );
     let gate_record = snapshot.cameras.iter().find(|c| c.id == gate).unwrap();
     assert!(!gate_record.is_integrated());
+    // Every list counts it the same way: the cameras export shows it surveyed, never integrated.
+    let english = iccc_desk::i18n::I18n::new(iccc_desk::i18n::Lang::En);
+    let cameras = iccc_desk::services::exchange::export::cameras_table(&snapshot, None, &english);
+    let stage_column = cameras
+        .columns
+        .iter()
+        .position(|c| c.key == "stage")
+        .unwrap();
+    let gate_row = cameras
+        .rows
+        .iter()
+        .find(|r| r[0] == iccc_desk::services::exchange::export::Cell::Integer(gate))
+        .unwrap();
+    assert_eq!(
+        gate_row[stage_column],
+        iccc_desk::services::exchange::export::Cell::Text(
+            english.tr(&IntegrationStage::Surveyed.i18n_key())
+        ),
+        "the cameras export"
+    );
     let index =
         iccc_desk::services::registry_index::RegistryIndex::new(std::sync::Arc::new(snapshot));
     assert!(
@@ -2791,8 +2861,7 @@ fn v7_registry_gets_the_review_cache_and_matches_a_fresh_file() {
         .conn_for_tests()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 8);
-    assert_eq!(store::SCHEMA_VERSION, 8);
+    assert_eq!(version, store::SCHEMA_VERSION);
     let mut rows_after = dump_all(store.conn_for_tests());
     rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn_for_tests(), t))));
     assert_eq!(rows_after, rows_before, "every v7 row is kept unchanged");
@@ -2835,6 +2904,76 @@ fn v7_registry_gets_the_review_cache_and_matches_a_fresh_file() {
             .unwrap()
             .is_some()
     );
+}
+
+// ── 9. v8 → v9 ───────────────────────────────────────────────────────────────────────────────────
+
+/// A v8 file gets the guards against edits with foreign keys off and the history's seal; every row is kept, the
+/// schema equals a fresh file's, the first open seals the history and records that the passwords are bound.
+#[test]
+fn v8_registry_gets_the_guards_and_the_seal_and_matches_a_fresh_file() {
+    let desk = Desk::new();
+    build_registry_of(&desk.path, store::upgrade::V8_SCHEMA_SQL, 8);
+    {
+        let conn = desk.sql();
+        conn.execute_batch(
+            "INSERT INTO follow_up (camera_id, at_unix_s, by_user, note) VALUES (9, 1770000700, 'v8-clerk', 'called');
+             INSERT INTO camera_source (camera_id, source_ref) VALUES (9, 'police-list/17');",
+        )
+        .unwrap();
+    }
+    let extra = [
+        "camera_health",
+        "boundary",
+        "follow_up",
+        "camera_source",
+        "review_cache",
+    ];
+    let rows_before = {
+        let conn = desk.sql();
+        let mut rows = dump_all(&conn);
+        rows.extend(extra.map(|t| (t.to_string(), dump(&conn, t))));
+        rows
+    };
+    let store = desk.open();
+    let version: i64 = store
+        .conn_for_tests()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((version, store::SCHEMA_VERSION), (9, 9));
+    let mut rows_after = dump_all(store.conn_for_tests());
+    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn_for_tests(), t))));
+    assert_eq!(rows_after, rows_before, "every v8 row is kept unchanged");
+    let fresh = Desk::new();
+    let fresh_store = fresh.open();
+    let upgraded = schema_of(store.conn_for_tests());
+    let made_fresh = schema_of(fresh_store.conn_for_tests());
+    let only_upgraded: Vec<_> = upgraded.difference(&made_fresh).collect();
+    let only_fresh: Vec<_> = made_fresh.difference(&upgraded).collect();
+    assert!(
+        only_upgraded.is_empty() && only_fresh.is_empty(),
+        "schemas differ\nonly in the upgraded file: {only_upgraded:#?}\nonly in a fresh file: {only_fresh:#?}"
+    );
+    // The first open sealed the two stage events and the audit entries, and recorded the passwords' binding.
+    assert_eq!(
+        count(store.conn_for_tests(), "history_seal"),
+        2 + count(store.conn_for_tests(), "audit")
+    );
+    for key in ["passwords_bound", "history_seal_key_id"] {
+        assert!(
+            store::meta_value(store.conn_for_tests(), key)
+                .unwrap()
+                .is_some(),
+            "{key}"
+        );
+    }
+    drop(store);
+    let report = Store::verify_history_of(&desk.path, &desk.options.key_dir).unwrap();
+    assert!(
+        report.broken.is_none() && report.cannot_check.is_none(),
+        "{report:?}"
+    );
+    assert_eq!(report.rows_not_yet_sealed, 0, "{report:?}");
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub(super) fn run_area(db: &Path, key_dir: &Path, change: &AreaArgs) -> Result<(
         // A missing registry is made to hold the area; an empty file is not taken for one.
         Store::open_unless_empty
     } else {
-        Store::open_existing
+        Store::open_to_look
     };
     let mut store = open(
         db,

@@ -82,6 +82,10 @@ pub enum Command {
     /// JPEG snapshots), with a mix of healthy, offline, slow and broken cameras; runs until Ctrl-C, SIGTERM or
     /// --duration-s. Only 127.0.0.0/8 is ever listened on.
     Simulate(SimulateArgs),
+    /// Check the whole seal of the registry's history (stage events and audit entries, a chain of keyed hashes)
+    /// with the registry's key, and name the first row changed or removed after it was sealed. Only reads.
+    /// Exit code 0 when intact, 2 when a row breaks the seal, 1 when the key that sealed it is missing.
+    Verify,
 }
 
 impl Command {
@@ -96,6 +100,7 @@ impl Command {
             Self::Area(_) => "area",
             Self::Probe(_) => "probe",
             Self::Simulate(_) => "simulate",
+            Self::Verify => "verify",
         }
     }
 }

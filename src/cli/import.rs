@@ -28,8 +28,8 @@ pub(super) fn run_import(db: &Path, key_dir: &Path, run: &ImportArgs) -> Result<
     let table = import::read_file(&run.file, run.format.map(Into::into), run.sheet.as_deref())
         .map_err(|e| CliError::BadInput(e.to_string()))?;
     let open = if run.dry_run {
-        // A dry run only looks: it never makes a registry.
-        Store::open_existing
+        // A dry run only looks: it never makes a registry, nor writes to one.
+        Store::open_to_look
     } else {
         // A missing registry is made for the import; an empty file is not taken for one.
         Store::open_unless_empty

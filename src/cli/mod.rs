@@ -6,7 +6,7 @@
 
 //!
 //! One module per command: [`args`] (the clap types), [`import`], [`probe`], [`simulate`], [`report`] (stats,
-//! weekly report, export), [`demo`] and [`area`]; [`output`] holds how lines are printed.
+//! weekly report, export), [`demo`], [`area`] and [`verify`]; [`output`] holds how lines are printed.
 
 mod area;
 pub mod args;
@@ -16,6 +16,7 @@ mod output;
 mod probe;
 mod report;
 mod simulate;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -72,6 +73,7 @@ impl CliError {
                 | StoreError::Secret(_)
                 | StoreError::Damaged { .. }
                 | StoreError::GuardsChanged { .. }
+                | StoreError::HistoryChanged { .. }
                 | StoreError::Missing { .. }
                 | StoreError::Corrupt { .. }
         );
@@ -152,10 +154,19 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
         Command::Simulate(a) => simulate::run_simulate(&db, &key_dir, &a),
         Command::Report {
             report: ReportCommand::Weekly(a),
-        } => report::run_weekly(&db, &a),
-        Command::Export(a) => report::run_export(&db, &a),
-        Command::Stats(a) => report::run_stats(&db, a.json, a.now.or_clock()),
+        } => seal_checked(&db, &key_dir).and_then(|()| report::run_weekly(&db, &a)),
+        Command::Export(a) => {
+            seal_checked(&db, &key_dir).and_then(|()| report::run_export(&db, &a))
+        }
+        Command::Stats(a) => seal_checked(&db, &key_dir)
+            .and_then(|()| report::run_stats(&db, a.json, a.now.or_clock())),
+        Command::Verify => verify::run_verify(&db, &key_dir),
     }
+}
+
+/// The read-only commands open the registry without its key; the history's seal is checked with the key first.
+fn seal_checked(db: &Path, key_dir: &Path) -> Result<(), CliError> {
+    crate::store::Store::check_history_seal(db, key_dir).map_err(|e| CliError::from_store(db, e))
 }
 
 #[cfg(test)]

@@ -702,7 +702,7 @@ impl RegistryIndex {
         let mut site_stages = vec![0u8; snap.sites.len()];
         for (c, p) in snap.cameras.iter().zip(&camera_site_pos) {
             if let Some(p) = p {
-                site_stages[*p as usize] |= stage_bit(c.stage);
+                site_stages[*p as usize] |= stage_bit(c.counted_stage());
             }
         }
         self.search = Arc::new(SearchData {
@@ -1081,7 +1081,7 @@ impl RegistryIndex {
             self.job = None;
             let stages = self
                 .cameras_of(site_id)
-                .fold(0u8, |m, c| m | stage_bit(c.stage));
+                .fold(0u8, |m, c| m | stage_bit(c.counted_stage()));
             let record = &self.snapshot.cameras[i];
             let search = Arc::make_mut(&mut self.search);
             let label_changed = search.label(i) != lower(&record.camera.label);

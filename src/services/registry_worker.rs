@@ -427,27 +427,26 @@ fn load_weekly(
     }
 }
 
-/// Sends the cached figures of `week`, if any; true when they are current (nothing to count again).
+/// Sends the cached figures of `week`, if any, as being counted again (they are only what was last counted).
 fn send_cached_weekly(
     store: &Store,
     week: crate::services::review::weekly::IsoWeek,
     weeks: usize,
     out: &Outbox,
-) -> bool {
+) {
     let now = out.clock.now_unix_s();
     // An unreadable cache is no cache: the figures are counted as before.
     let Ok(Some(cached)) =
         crate::services::review::weekly::cached_figures(&store.reports(), week, weeks, now)
     else {
-        return false;
+        return;
     };
     out.send(DeskEvent::Weekly {
         report: Box::new(cached.figures.report),
         series: cached.figures.series,
         computed_unix_s: cached.computed_unix_s,
-        is_updating: !cached.is_current,
+        is_updating: true,
     });
-    cached.is_current
 }
 
 fn write_report(
@@ -730,10 +729,10 @@ fn handle(
         | DeskCommand::SaveImportProfile(_)
         | DeskCommand::ImportBoundaries { .. } => handle_file(store, &actor, command, out, cancel),
         DeskCommand::LoadWeekly { week, weeks } => {
-            // The cached figures at once; counted again in the background unless they are current.
-            if !send_cached_weekly(store, week, weeks, out) {
-                review_job(store, out, review, ReviewJob::Weekly { week, weeks });
-            }
+            // The cached figures at once, then always counted again in the background and shown instead: a cache
+            // row edited outside the desk (its marks kept) must not stand for the figures.
+            send_cached_weekly(store, week, weeks, out);
+            review_job(store, out, review, ReviewJob::Weekly { week, weeks });
         }
         DeskCommand::WriteWeeklyReport { week, lang, path } => {
             review_job(store, out, review, ReviewJob::Report { week, lang, path });

@@ -83,6 +83,8 @@ impl Store {
         conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
         conn.set_prepared_statement_cache_capacity(16);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // History written before the load is sealed first, so the load's links follow on.
+        super::history_seal::extend(&tx, secrets.seal_key())?;
         let area = super::service_area(&tx)?;
         Ok(BulkWriter {
             tx,
@@ -316,6 +318,8 @@ impl BulkWriter<'_> {
             None,
             Some(after_json),
         )?;
+        // The load's history is sealed with it (at 200,000 cameras, a second the next open would spend).
+        super::history_seal::extend(&self.tx, self.secrets.seal_key())?;
         self.tx.commit()?;
         Ok(self.counts)
     }

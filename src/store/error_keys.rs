@@ -25,6 +25,7 @@ impl StoreError {
             Self::BadServiceArea { .. } => "store-error-bad-service-area",
             Self::Damaged { .. } => "store-error-damaged",
             Self::GuardsChanged { .. } => "store-error-guards-changed",
+            Self::HistoryChanged { .. } => "store-error-history-changed",
             Self::Missing { .. } => "store-error-missing",
         }
     }
@@ -37,7 +38,8 @@ impl StoreError {
             Self::NotARegistry { path: p, detail }
             | Self::CannotOpen { path: p, detail }
             | Self::Damaged { path: p, detail }
-            | Self::GuardsChanged { path: p, detail } => {
+            | Self::GuardsChanged { path: p, detail }
+            | Self::HistoryChanged { path: p, detail } => {
                 vec![path(p), ("detail", detail.clone())]
             }
             Self::NewerSchema {
@@ -191,6 +193,10 @@ mod tests {
                 path: path.clone(),
                 detail: "trigger x is missing".into(),
             },
+            StoreError::HistoryChanged {
+                path: path.clone(),
+                detail: "audit 7 differs from its seal".into(),
+            },
             StoreError::Missing { path },
         ];
         for e in &all {
@@ -210,6 +216,7 @@ mod tests {
                 | StoreError::BadServiceArea { .. }
                 | StoreError::Damaged { .. }
                 | StoreError::GuardsChanged { .. }
+                | StoreError::HistoryChanged { .. }
                 | StoreError::Missing { .. } => {}
             }
         }

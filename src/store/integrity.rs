@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use rusqlite::Connection;
 
-use super::upgrade::{V6_SCHEMA_SQL, V7_SCHEMA_SQL};
+use super::upgrade::{V6_SCHEMA_SQL, V7_SCHEMA_SQL, V8_SCHEMA_SQL};
 use super::{SCHEMA_SQL, SCHEMA_VERSION};
 
 /// At most this many problems are asked of `quick_check` (the first names the damage; the rest are counted).
@@ -51,11 +51,13 @@ type Objects = BTreeMap<(String, String), String>;
 fn expected(version: i64) -> Option<&'static Objects> {
     static V6: OnceLock<Option<Objects>> = OnceLock::new();
     static V7: OnceLock<Option<Objects>> = OnceLock::new();
+    static V8: OnceLock<Option<Objects>> = OnceLock::new();
     static CURRENT: OnceLock<Option<Objects>> = OnceLock::new();
     let (cell, sql) = match version {
         SCHEMA_VERSION => (&CURRENT, SCHEMA_SQL),
         6 => (&V6, V6_SCHEMA_SQL),
         7 => (&V7, V7_SCHEMA_SQL),
+        8 => (&V8, V8_SCHEMA_SQL),
         _ => return None,
     };
     cell.get_or_init(|| {
@@ -104,6 +106,31 @@ pub(super) fn check_guards(conn: &Connection, version: i64) -> Result<(), String
         0 => Ok(()),
         1..=3 => Err(problems.join(", ")),
         n => Err(format!("{}, and {} more", problems[..3].join(", "), n - 3)),
+    }
+}
+
+/// Rows that point at a row that is not there (`PRAGMA foreign_key_check`): the sqlite3 tool runs with foreign
+/// keys off, so `DELETE FROM site` or `UPDATE camera SET site_id = 999` leave history and cameras orphaned, and
+/// the figures would count them differently. `Err` names the first such row.
+pub(super) fn check_links(conn: &Connection) -> Result<(), String> {
+    let found = conn.query_row(
+        "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1",
+        [],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        },
+    );
+    match found {
+        Ok((table, rowid, parent)) => Err(format!(
+            "row {} of {table} points at a {parent} that is not there",
+            rowid.map_or_else(|| "?".to_string(), |id| id.to_string())
+        )),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(()),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -234,9 +261,48 @@ mod tests {
         conn.execute_batch(V7_SCHEMA_SQL).unwrap();
         assert_eq!(check_guards(&conn, 7), Ok(()));
         // Version 8 only adds a table, which the guards do not miss; the table itself is what differs.
+        let v8 = Connection::open_in_memory().unwrap();
+        v8.execute_batch(V8_SCHEMA_SQL).unwrap();
+        let v8 = objects(&v8).unwrap();
+        let old = objects(&conn).unwrap();
+        let added: Vec<_> = v8.keys().filter(|k| !old.contains_key(*k)).collect();
+        assert_eq!(added, [&("table".to_string(), "review_cache".to_string())]);
+    }
+
+    #[test]
+    fn the_v8_schema_is_known_and_version_9_only_adds_guards_and_the_seal() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(V8_SCHEMA_SQL).unwrap();
+        assert_eq!(check_guards(&conn, 8), Ok(()));
+        assert!(check_guards(&conn, SCHEMA_VERSION).is_err());
         let fresh = objects(&fresh()).unwrap();
         let old = objects(&conn).unwrap();
-        let added: Vec<_> = fresh.keys().filter(|k| !old.contains_key(*k)).collect();
-        assert_eq!(added, [&("table".to_string(), "review_cache".to_string())]);
+        assert!(old.iter().all(|(k, sql)| fresh.get(k) == Some(sql)));
+        let added: Vec<_> = fresh
+            .keys()
+            .filter(|k| !old.contains_key(*k))
+            .map(|(kind, _)| kind.as_str())
+            .collect();
+        assert!(
+            added
+                .iter()
+                .all(|k| *k == "trigger" || *k == "table" || *k == "index")
+        );
+        assert!(added.contains(&"table"), "{added:?}");
+    }
+
+    #[test]
+    fn a_row_orphaned_with_foreign_keys_off_is_named() {
+        let conn = fresh();
+        assert_eq!(check_links(&conn), Ok(()));
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO follow_up (camera_id, at_unix_s, by_user, note) VALUES (42, 1, 'x', 'called');",
+        )
+        .unwrap();
+        assert_eq!(
+            check_links(&conn),
+            Err("row 1 of follow_up points at a camera that is not there".into())
+        );
     }
 }

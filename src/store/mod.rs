@@ -8,6 +8,7 @@ mod bulk;
 mod error_keys;
 mod follow_up;
 mod health;
+mod history_seal;
 mod import;
 mod integrity;
 pub use import::{import_revision, source_refs};
@@ -30,6 +31,7 @@ pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter, HostChange, credential_ho
 pub use health::{
     HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, health_briefs, uptime_pct,
 };
+pub use history_seal::{BrokenRow, VerifyReport};
 pub use records::{
     AuditEntry, CameraRecord, FollowUpRecord, PasswordEdit, RegistrySnapshot, SiteRecord,
     StageEventRecord,
@@ -43,18 +45,20 @@ pub use review_cache::{
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 /// The current schema, as a fresh registry gets it: the registry, since version 3 the health it measured, since
 /// version 4 the ward and police-station areas of the site map, since version 5 the follow-up notes, and since
 /// version 6 the source ids of imported cameras and the saved import mappings; version 7 makes the stage history
-/// append-only and adds the area "not yet known"; version 8 adds the weekly review's cache.
+/// append-only and adds the area "not yet known"; version 8 adds the weekly review's cache; version 9 guards ids,
+/// sites and history against edits with foreign keys off, and adds the history's seal.
 pub const SCHEMA_SQL: &str = concat!(
     include_str!("schema.sql"),
     include_str!("health_schema.sql"),
     include_str!("boundary_schema.sql"),
     include_str!("follow_up_schema.sql"),
     include_str!("import_schema.sql"),
-    include_str!("review_cache_schema.sql")
+    include_str!("review_cache_schema.sql"),
+    include_str!("history_guard_schema.sql")
 );
 /// The tables version 3 added.
 pub const HEALTH_SCHEMA_SQL: &str = include_str!("health_schema.sql");
@@ -66,6 +70,8 @@ pub const FOLLOW_UP_SCHEMA_SQL: &str = include_str!("follow_up_schema.sql");
 pub const IMPORT_SCHEMA_SQL: &str = include_str!("import_schema.sql");
 /// The table version 8 added.
 pub const REVIEW_CACHE_SCHEMA_SQL: &str = include_str!("review_cache_schema.sql");
+/// The guards and the seal's table version 9 added.
+pub const HISTORY_GUARD_SCHEMA_SQL: &str = include_str!("history_guard_schema.sql");
 /// How long a write waits for another desk's transaction before saying the registry is busy.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -160,6 +166,10 @@ pub enum StoreError {
     )]
     GuardsChanged { path: PathBuf, detail: String },
     #[error(
+        "{path}: the registry's history was changed outside the desk ({detail}); nothing was written to it: restore it from a backup"
+    )]
+    HistoryChanged { path: PathBuf, detail: String },
+    #[error(
         "{path}: no such registry file (nothing was created); give an existing registry, or make one with the desk or `iccc-desk demo`"
     )]
     Missing { path: PathBuf },
@@ -233,6 +243,16 @@ impl std::fmt::Debug for Store {
             .finish_non_exhaustive()
     }
 }
+
+/// Whether an open may write to a current file (the one-time re-seal of passwords) or only looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OpenMode {
+    Write,
+    Look,
+}
+
+/// Meta key written once every password of the registry is sealed bound to its camera (store/secret.rs).
+const PASSWORDS_BOUND_KEY: &str = "passwords_bound";
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -335,12 +355,37 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Checks, before anything is written or counted, that no row of history or registry was orphaned with foreign
+/// keys off, and that the history the desk sealed is as it was sealed (with the registry's key, when it is in
+/// `key_dir`; without it the seal cannot be checked, which is said and not refused).
+fn check_history(conn: &Connection, path: &Path, key_dir: Option<&Path>) -> Result<()> {
+    let changed = |detail| StoreError::HistoryChanged {
+        path: path.to_path_buf(),
+        detail,
+    };
+    integrity::check_links(conn).map_err(changed)?;
+    let key = key_dir.and_then(|dir| {
+        let uuid = meta_value(conn, "registry_uuid").ok().flatten()?;
+        SecretBox::find_seal_key(dir, &uuid)
+    });
+    let state = history_seal::check_on_open(conn, key.as_ref())
+        .map_err(|e| changed(e.to_string()))?
+        .map_err(changed)?;
+    if let (Some(_), history_seal::SealState::CannotCheck { sealed_with }) = (key_dir, &state) {
+        tracing::warn!(
+            "{}: the history was sealed with key {sealed_with}, which is not in the key folder; the seal cannot be checked",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 impl Store {
     /// Opens (or creates) a registry for reading and writing, upgrading an older schema.
     ///
     /// A file that is not a SQLite database, is read-only, or comes from a newer build is refused unchanged.
     pub fn open(path: &Path, options: &OpenOptions) -> Result<Self> {
-        Ok(Self::open_inner(path, options, true)?.0)
+        Ok(Self::open_inner(path, options, true, OpenMode::Write)?.0)
     }
 
     /// Opens a registry like [`Self::open`], but runs SQLite's integrity check of a current-version file on a
@@ -348,7 +393,7 @@ impl Store {
     /// the returned check before the first write. The safeguards are checked at once, and an older file that
     /// must be upgraded is checked before the upgrade writes.
     pub fn open_checking_later(path: &Path, options: &OpenOptions) -> Result<(Self, PendingCheck)> {
-        let (store, deferred) = Self::open_inner(path, options, false)?;
+        let (store, deferred) = Self::open_inner(path, options, false, OpenMode::Write)?;
         if !deferred {
             return Ok((store, PendingCheck { handle: None }));
         }
@@ -379,7 +424,12 @@ impl Store {
 
     /// The work of [`Self::open`]; with `check_now` false, a current-version file's integrity check is left to
     /// the caller (`true` in the answer).
-    fn open_inner(path: &Path, options: &OpenOptions, check_now: bool) -> Result<(Self, bool)> {
+    fn open_inner(
+        path: &Path,
+        options: &OpenOptions,
+        check_now: bool,
+        mode: OpenMode,
+    ) -> Result<(Self, bool)> {
         let exists = path.exists();
         if exists {
             check_header(path)?;
@@ -456,6 +506,7 @@ impl Store {
                     detail,
                 }
             })?;
+            check_history(&conn, path, Some(&options.key_dir))?;
         }
         conn.pragma_update(None, "journal_mode", "wal")
             .map_err(|e| not_a_registry(path, e))?;
@@ -480,7 +531,8 @@ impl Store {
             let tx = conn.transaction()?;
             tx.execute_batch(SCHEMA_SQL)?;
             tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('registry_uuid', ?1), ('created_unix_s', ?2), ('is_demo', '0')",
+                "INSERT INTO meta (key, value) VALUES ('registry_uuid', ?1), ('created_unix_s', ?2), ('is_demo', '0'),
+                   ('passwords_bound', ?2)",
                 params![random_hex(16), now_unix_s().to_string()],
             )?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -510,11 +562,27 @@ impl Store {
         let deferred = exists && !check_now && !upgraded;
         // Passwords sealed before binding are sealed again bound to their cameras, once, on a file already
         // checked (a deferred check must pass before any write). Best effort: a registry busy with another
-        // writer keeps them as they are (they still open, and are re-sealed when next saved or opened).
-        if exists && !deferred {
+        // writer keeps them as they are (they still open, and are re-sealed when next saved or opened). A
+        // command that only looks writes nothing.
+        // Once the registry records that re-seal, an unbound value is refused (and so never re-sealed).
+        if meta_value(&store.conn, PASSWORDS_BOUND_KEY)?.is_some() {
+            store.secrets.refuse_unbound();
+        }
+        if exists && !deferred && mode == OpenMode::Write {
             let _ = store.reseal_unbound_passwords(&Actor::os_user_now());
         }
         Ok((store, deferred))
+    }
+
+    /// Opens an existing registry for a command that only looks (`import --dry-run`, `area` without changes):
+    /// the same checks as [`Self::open_existing`], and nothing written to a current file.
+    pub fn open_to_look(path: &Path, options: &OpenOptions) -> Result<Self> {
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(Self::open_inner(path, options, true, OpenMode::Look)?.0)
     }
 
     /// Opens a registry that must exist already (commands that only look, or that write into an existing
@@ -535,8 +603,8 @@ impl Store {
         Self::open(path, options)
     }
 
-    /// Opens an existing registry for reading only (reports, stats); never writes to the file.
-    pub fn open_read_only(path: &Path) -> Result<Connection> {
+    /// The read-only connection of [`Self::open_read_only`], checked for damage and guards but not for the seal.
+    fn open_read_only_unsealed(path: &Path) -> Result<Connection> {
         if !path.exists() {
             return Err(StoreError::CannotOpen {
                 path: path.to_path_buf(),
@@ -574,7 +642,58 @@ impl Store {
             path: path.to_path_buf(),
             detail,
         })?;
+        // Nor would figures from a file whose guards were dropped, or whose history was edited around them.
+        integrity::check_guards(&conn, version).map_err(|detail| StoreError::GuardsChanged {
+            path: path.to_path_buf(),
+            detail,
+        })?;
         Ok(conn)
+    }
+
+    /// Opens an existing registry for reading only (reports, stats); never writes to the file.
+    pub fn open_read_only(path: &Path) -> Result<Connection> {
+        let conn = Self::open_read_only_unsealed(path)?;
+        // Read-only commands carry no key: the seal's rows are counted, not recomputed (`verify` does that).
+        check_history(&conn, path, None)?;
+        Ok(conn)
+    }
+
+    /// The seal's check on open with the registry's key, for the read-only commands (`stats`, `report`,
+    /// `export`), whose own open carries no key: a changed newest row is refused before any figure. Run before
+    /// their open; a file that cannot be read here is left to that open to refuse, in its words.
+    pub fn check_history_seal(path: &Path, key_dir: &Path) -> Result<()> {
+        let Ok(conn) = probe_connection(path) else {
+            return Ok(());
+        };
+        let Ok(Some(uuid)) = meta_value(&conn, "registry_uuid") else {
+            return Ok(());
+        };
+        let key = SecretBox::find_seal_key(key_dir, &uuid);
+        match history_seal::check_on_open(&conn, key.as_ref()) {
+            Ok(Err(detail)) => Err(StoreError::HistoryChanged {
+                path: path.to_path_buf(),
+                detail,
+            }),
+            Ok(Ok(_)) | Err(_) => Ok(()),
+        }
+    }
+
+    /// `iccc-desk verify`: opens the registry read-only (checked as for any report, but for the seal) and walks
+    /// the whole seal of its history with the key in `key_dir`, naming the first row that breaks it. Nothing is
+    /// written, and no key is made: without the key the report says the seal cannot be checked.
+    pub fn verify_history_of(path: &Path, key_dir: &Path) -> Result<VerifyReport> {
+        let conn = Self::open_read_only_unsealed(path)?;
+        integrity::check_links(&conn).map_err(|detail| StoreError::HistoryChanged {
+            path: path.to_path_buf(),
+            detail,
+        })?;
+        let key = meta_value(&conn, "registry_uuid")?
+            .and_then(|uuid| SecretBox::find_seal_key(key_dir, &uuid));
+        let report = match key {
+            Some(key) => history_seal::verify_all(&conn, &key)?,
+            None => history_seal::VerifyReport::without_key(&conn)?,
+        };
+        Ok(report)
     }
 
     pub fn path(&self) -> &Path {
@@ -621,9 +740,18 @@ impl Store {
 
     fn write_tx(&mut self) -> Result<Transaction<'_>> {
         // IMMEDIATE takes the write lock at once, so the busy wait happens before any work.
-        Ok(self
+        let tx = self
             .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // History written since the last write (by this desk, a bulk write, or another program) is sealed first.
+        history_seal::extend(&tx, self.secrets.seal_key())?;
+        Ok(tx)
+    }
+
+    /// Seals the history written since the last write, in a transaction of its own (after a bulk write).
+    pub fn seal_history(&mut self) -> Result<()> {
+        self.write_tx()?.commit()?;
+        Ok(())
     }
 }
 

@@ -553,7 +553,14 @@ impl Store {
                 })),
             )?;
         }
+        // Recorded once: from now on an unbound value opens for no camera.
+        tx.execute(
+            "INSERT INTO meta (key, value) SELECT ?1, ?2
+             WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = ?1)",
+            params![super::PASSWORDS_BOUND_KEY, actor.now_unix_s.to_string()],
+        )?;
         tx.commit()?;
+        self.secrets.refuse_unbound();
         Ok(resealed.len())
     }
 

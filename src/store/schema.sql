@@ -1,7 +1,7 @@
--- iccc-desk registry schema (PRAGMA user_version = 8 with health_schema.sql, which v2_to_v3 adds,
+-- iccc-desk registry schema (PRAGMA user_version = 9 with health_schema.sql, which v2_to_v3 adds,
 -- boundary_schema.sql, which v3_to_v4 adds, follow_up_schema.sql, which v4_to_v5 adds, and import_schema.sql,
 -- which v5_to_v6 adds; v6_to_v7 makes the stage history append-only and adds the area 'not_yet_known'; and
--- review_cache_schema.sql, which v7_to_v8 adds).
+-- review_cache_schema.sql, which v7_to_v8 adds; and history_guard_schema.sql, which v8_to_v9 adds).
 -- A fresh registry is made from this file; older files are brought here by store/upgrade/.
 -- Times are unix seconds (UTC). Angles are degrees. Distances are metres.
 

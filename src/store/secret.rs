@@ -81,6 +81,11 @@ pub struct SecretBox {
     aad: Vec<u8>,
     /// The registry uuid, the start of each format-2 value's associated data (the camera id follows).
     registry_uuid: String,
+    /// The history's seal key, derived from this key (store/history_seal.rs).
+    seal_key: super::history_seal::SealKey,
+    /// False once the registry records that every password was sealed bound to its camera: an unbound value
+    /// then opens for no camera (it could have been copied from any other camera's row).
+    accepts_unbound: bool,
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -168,12 +173,15 @@ impl SecretBox {
                     .filter(|k| k.len() == 32)
                     .ok_or_else(|| bad("the key is not 32 bytes of hex"))?;
                 let cipher = ChaCha20Poly1305::new(Key::from_slice(&key));
+                let seal_key = super::history_seal::SealKey::derive(&key_id, &key);
                 Ok((
                     Self {
                         key_id,
                         cipher,
                         aad,
                         registry_uuid,
+                        seal_key,
+                        accepts_unbound: true,
                     },
                     KeyStatus::Found,
                 ))
@@ -189,18 +197,56 @@ impl SecretBox {
                     }
                 })?;
                 let cipher = ChaCha20Poly1305::new(&key);
+                let seal_key = super::history_seal::SealKey::derive(&key_id, &key);
                 Ok((
                     Self {
                         key_id,
                         cipher,
                         aad,
                         registry_uuid,
+                        seal_key,
+                        accepts_unbound: true,
                     },
                     KeyStatus::Created,
                 ))
             }
             Err(source) => Err(SecretError::KeyFile { path, source }),
         }
+    }
+
+    /// The history's seal key of this registry's key, if the key file is there; nothing is made or changed
+    /// (the check on open runs before anything is written). A key file that cannot be read gives `None`: the
+    /// open then says why when it loads the key.
+    pub(super) fn find_seal_key(
+        key_dir: &Path,
+        registry_uuid: &str,
+    ) -> Option<super::history_seal::SealKey> {
+        if !is_valid_registry_uuid(registry_uuid) {
+            return None;
+        }
+        let path = Self::key_path(key_dir, registry_uuid);
+        if !fs::symlink_metadata(&path).ok()?.file_type().is_file() {
+            return None;
+        }
+        let text = read_key_file(&path).ok()?;
+        let mut lines = text.lines();
+        if lines.next() != Some(KEY_FILE_HEADER) {
+            return None;
+        }
+        let key_id = lines.next()?;
+        let key = lines.next().and_then(unhex).filter(|k| k.len() == 32)?;
+        Some(super::history_seal::SealKey::derive(key_id, &key))
+    }
+
+    /// The history's seal key derived from this key.
+    pub(super) fn seal_key(&self) -> &super::history_seal::SealKey {
+        &self.seal_key
+    }
+
+    /// From now on an unbound (format 1) value opens for no camera: the registry records that they were all
+    /// sealed again bound, so one found now was put there from elsewhere.
+    pub(super) fn refuse_unbound(&mut self) {
+        self.accepts_unbound = false;
     }
 
     /// Id of the key, stored beside each ciphertext.
@@ -248,6 +294,9 @@ impl SecretBox {
             && let Ok(plain) = self.decrypt(rest, &self.bound_aad(camera_id))
         {
             return Ok(plain);
+        }
+        if !self.accepts_unbound {
+            return Err(SecretError::Undecryptable);
         }
         self.decrypt(blob, &self.aad)
     }

@@ -1018,7 +1018,7 @@ fn popup_ui(app: &mut DeskApp, ui: &Ui, rect: Rect) {
         .map(|s| s.site.display_name())
         .unwrap_or_default();
     let health = i18n.tr(&index.health_state(id).i18n_key());
-    let stage = i18n.tr(&c.stage.i18n_key());
+    let stage = i18n.tr(&c.counted_stage().i18n_key());
     let label = c.camera.label.clone();
     let mut open = false;
     let mut close = ui.input(|i| i.key_pressed(egui::Key::Escape));

@@ -807,8 +807,11 @@ fn camera_row_ui(
     row.col(|ui| {
         cell(
             ui,
-            RichText::new(i18n.tr(&c.stage.i18n_key()))
-                .color(stage_text_colour(c.stage, visuals, selected)),
+            RichText::new(i18n.tr(&c.counted_stage().i18n_key())).color(stage_text_colour(
+                c.counted_stage(),
+                visuals,
+                selected,
+            )),
         )
     });
     row.col(|ui| {
@@ -901,9 +904,9 @@ fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
         let text = RichText::new(format!(
             "{} — {}",
             c.camera.label,
-            app.t(&c.stage.i18n_key())
+            app.t(&c.counted_stage().i18n_key())
         ))
-        .color(stage_text_colour(c.stage, ui.visuals(), selected));
+        .color(stage_text_colour(c.counted_stage(), ui.visuals(), selected));
         if ui.add(egui::Button::selectable(selected, text)).clicked() {
             app.select_camera(c.id);
         }
@@ -981,9 +984,9 @@ fn camera_details_ui(app: &mut DeskApp, ui: &mut Ui, c: &CameraRecord, site: &Si
     let i18n = &app.i18n;
     ui.heading(&c.camera.label);
     ui.label(
-        RichText::new(i18n.tr(&c.stage.i18n_key()))
+        RichText::new(i18n.tr(&c.counted_stage().i18n_key()))
             .strong()
-            .color(stage_text_colour(c.stage, ui.visuals(), false)),
+            .color(stage_text_colour(c.counted_stage(), ui.visuals(), false)),
     );
     let health = app
         .index()

@@ -905,7 +905,7 @@ fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
             // URLs are stored without credentials; the password is never shown.
             row("field-stream-url", camera.camera.stream_url.clone());
             row("field-snapshot-url", camera.camera.snapshot_url.clone());
-            row("field-stage", i18n.tr(&camera.stage.i18n_key()));
+            row("field-stage", i18n.tr(&camera.counted_stage().i18n_key()));
             if let Some(h) = &health {
                 let now = app.clock.now_unix_s();
                 row("wall-last-probe", ago(i18n, now, h.last_probe_unix_s));

@@ -422,7 +422,8 @@ pub fn cameras_table(
             }),
             site_text(|s| &s.ward),
             site_text(|s| &s.police_station),
-            Cell::Text(i18n.tr(&r.stage.i18n_key())),
+            // The counted stage, as in the figures: a private camera made integrated with the CHECKs off is surveyed.
+            Cell::Text(i18n.tr(&r.counted_stage().i18n_key())),
             r.block_reason
                 .map_or(Cell::Empty, |b| Cell::Text(i18n.tr(&b.i18n_key()))),
             Cell::Text(i18n.tr(&c.area_watched.i18n_key())),
@@ -577,6 +578,7 @@ pub fn blocked_table(
                 .filter(|d| d.since_unix_s > 0)
                 .map_or(Cell::Empty, |d| Cell::Text(ist_datetime(d.since_unix_s))),
             r.blocked_from
+                .map(|s| crate::model::counted_stage(s, c.area_watched))
                 .map_or(Cell::Empty, |s| Cell::Text(i18n.tr(&s.i18n_key()))),
             detail.map_or(Cell::Empty, |d| Cell::text(&d.last_note)),
             detail

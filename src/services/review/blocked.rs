@@ -184,7 +184,10 @@ pub fn blocked_list(
             label: c.camera.label.clone(),
             reason: c.block_reason,
             since_unix_s: detail.map(|d| d.since_unix_s).filter(|&t| t > 0),
-            blocked_from: c.blocked_from,
+            // Counted like the figures: a private camera is never shown as blocked from integrated.
+            blocked_from: c
+                .blocked_from
+                .map(|s| crate::model::counted_stage(s, c.camera.area_watched)),
             last_note: detail.map(|d| d.last_note.clone()).unwrap_or_default(),
             last_note_by: detail.map(|d| d.last_note_by.clone()).unwrap_or_default(),
             last_note_at_unix_s: detail.and_then(|d| d.last_note_at_unix_s),

@@ -326,7 +326,8 @@ impl<'a> Prepared<'a> {
             contact_person: site.site.contact_person.clone(),
             phone: site.site.phone.clone(),
             distance_m,
-            stage: record.stage,
+            // The counted stage, as in the figures (privacy rule applied again).
+            stage: record.counted_stage(),
         })
     }
 }
