@@ -34,6 +34,11 @@ fn add_hotel_and_gate_camera_by_keyboard() {
     type_text(&mut h, "Ward 12 Civil Lines");
     press(&mut h, Key::Tab);
     type_text(&mut h, "Nawabad");
+    // A new site has no point until one is typed.
+    press(&mut h, Key::Tab);
+    type_text(&mut h, "25.4486");
+    press(&mut h, Key::Tab);
+    type_text(&mut h, "78.5697");
 
     // Enter saves: refused, with the reason beside the phone field, and nothing written.
     press(&mut h, Key::Enter);
