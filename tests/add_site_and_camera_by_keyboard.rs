@@ -78,7 +78,8 @@ fn add_hotel_and_gate_camera_by_keyboard() {
     h.get_by_label("Add camera").click();
     h.run_ok();
     type_text(&mut h, "Main gate");
-    // Area watched: Entrance is the default, fine for a gate camera; the coordinates come from the site.
+    // Area watched: "Not yet known" until someone who looked says (as an import does); the coordinates come
+    // from the site.
     h.get_by_label("Stream URL (rtsp://)").focus();
     h.run_ok();
     type_text(&mut h, "http://127.0.0.1:8554/Streaming/Channels/101");
@@ -117,7 +118,7 @@ fn add_hotel_and_gate_camera_by_keyboard() {
         ),
         (
             "Main gate",
-            "entrance",
+            "not_yet_known",
             "rtsp://127.0.0.1:8554/Streaming/Channels/101",
             "surveyed",
             "admin"

@@ -100,6 +100,7 @@ err-credentials-in-url = Do not put a username or password in the URL; use the U
 err-duplicate-stream-url = This stream URL is already used by { $camera }.
 err-duplicate-nvr-channel = This NVR and channel are already used by { $camera }.
 err-private-area-in-use = A private area cannot be watched by a camera at stage "{ $stage }"; reject it first.
+err-area-not-yet-known-in-use = A camera at stage "{ $stage }" must have its area watched known; choose what it watches.
 
 ## Stage change problems
 stage-err-already-there = The camera is already at this stage.

@@ -100,6 +100,7 @@ err-credentials-in-url = URL में यूज़रनेम या पास
 err-duplicate-stream-url = यह स्ट्रीम URL पहले से { $camera } में उपयोग हो रहा है।
 err-duplicate-nvr-channel = यह NVR और चैनल पहले से { $camera } में उपयोग हो रहे हैं।
 err-private-area-in-use = "{ $stage }" चरण का कैमरा निजी क्षेत्र नहीं देख सकता; पहले उसे अस्वीकृत करें।
+err-area-not-yet-known-in-use = "{ $stage }" चरण के कैमरे का देखा जाने वाला क्षेत्र ज्ञात होना चाहिए; चुनें कि वह क्या देखता है।
 
 ## चरण बदलने की समस्याएँ
 stage-err-already-there = कैमरा पहले से इसी चरण में है।

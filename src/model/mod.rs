@@ -14,6 +14,7 @@ pub mod import;
 mod site;
 mod stage;
 mod validate;
+pub mod words;
 
 pub use area::{LatLonBox, ServiceArea};
 pub use boundary::{BoundaryArea, BoundaryKind, BoundaryPolygons};
