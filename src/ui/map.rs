@@ -358,7 +358,7 @@ fn poll_dialog(app: &mut DeskApp) {
     match task::poll(&mut app.map.dialog) {
         Some(Ok(Some(path))) => app.set_base_map(path),
         Some(Ok(None)) | None => {}
-        Some(Err(e)) => app.report_task_error(&e),
+        Some(Err(e)) => app.report_task_error(e),
     }
 }
 
@@ -438,7 +438,7 @@ fn refresh_index(app: &mut DeskApp, ctx: &egui::Context) {
             Ok(Err(e)) => {
                 // Not again for the same filters and revision: a build that panics would otherwise loop.
                 app.map.built_for = Some(job_key);
-                app.report_task_error(&e);
+                app.report_task_error(e);
             }
             Err(job) => {
                 let current = job_key == key;
@@ -514,7 +514,7 @@ fn follow_selection(app: &mut DeskApp) {
 fn poll_find(app: &mut DeskApp) {
     match task::poll(&mut app.map.find_job) {
         Some(Ok(found)) => app.map.found = found,
-        Some(Err(e)) => app.report_task_error(&e),
+        Some(Err(e)) => app.report_task_error(e),
         None => {}
     }
 }

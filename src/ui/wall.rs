@@ -455,7 +455,7 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
             }
             Ok(Err(e)) => {
                 // The tiles shown stay; not retried for the same view (a panicking job would loop).
-                app.report_task_error(&e);
+                app.report_task_error(e);
                 app.wall.rows_for = Some(key);
             }
             // The task wakes the window when it ends.
