@@ -478,6 +478,7 @@ wall-prober-restarting = Prober stopped ({ $error }); restarting in { $seconds }
 wall-prober-held = Prober: the registry is busy (another program is writing); { $results } results held, written on the next try
 wall-showing = { $shown } on the wall
 wall-empty = No configured or integrated camera matches these filters.
+wall-loading = Loading…
 wall-no-picture = no picture yet
 wall-no-snapshot-url = no snapshot address
 wall-last-seen = last seen { $ago }

@@ -475,6 +475,7 @@ wall-prober-restarting = जाँचक रुक गया ({ $error }); { $se
 wall-prober-held = जाँचक: रजिस्टर व्यस्त है (कोई और प्रोग्राम लिख रहा है); { $results } परिणाम रोके गए, अगले प्रयास में लिखे जाएँगे
 wall-showing = वॉल पर { $shown }
 wall-empty = इन फ़िल्टरों से कोई कॉन्फ़िगर या एकीकृत कैमरा नहीं मिला।
+wall-loading = लोड हो रहा है…
 wall-no-picture = अभी कोई चित्र नहीं
 wall-no-snapshot-url = स्नैपशॉट का पता नहीं
 wall-last-seen = अंतिम बार { $ago } देखा
