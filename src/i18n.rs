@@ -492,6 +492,9 @@ mod tests {
             Problem::PrivateAreaInUse {
                 stage: String::new(),
             },
+            Problem::AreaNotYetKnownInUse {
+                stage: String::new(),
+            },
         ] {
             keys.push(p.i18n_key().to_string());
         }

@@ -372,3 +372,52 @@ fn wall_order_holds_under_the_pointer_until_the_operator_refreshes_it() {
     assert_eq!(h.state().wall_camera_ids(), vec![ids[2], ids[0], ids[1]]);
     h.get_by_role_and_label(Role::Button, "1 changed — refresh order");
 }
+
+/// A big registry's wall is worked out on a thread (6–10 s at 200,000 cameras): until its first answer the wall
+/// says it is loading, in the desk's language, never that no camera matches.
+#[test]
+fn the_wall_says_loading_until_its_first_answer() {
+    let desk = Desk::new();
+    {
+        let actor = Actor {
+            user: "setup".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        let mut s = Site::blank();
+        s.name_en = "District Jail Jhansi".into();
+        let s = store.add_site(&actor, &s).unwrap();
+        common::add_integrated_camera(
+            &mut store,
+            s.id,
+            "Main gate",
+            format!("rtsp://127.0.0.1:{}/Streaming/Channels/101", closed_port()),
+            String::new(),
+            PASS,
+        );
+    }
+    let mut h = desk.harness_without_simulator();
+    wait_until(&mut h, "the registry opens", |app| app.index().is_some());
+    // The answer is held back, as a 200,000-camera registry's is by the time it takes.
+    let held = h.state_mut().wall.hold_answers();
+    h.get_by_label("Camera wall").click();
+    h.run_ok();
+    assert!(h.get_all_by_label("Loading…").count() >= 1);
+    assert!(
+        h.query_by_label_contains("No configured or integrated camera")
+            .is_none()
+    );
+    assert!(h.query_by_label("0 on the wall").is_none());
+    h.get_by_label("हिन्दी").click();
+    h.run_ok();
+    assert!(h.get_all_by_label("लोड हो रहा है…").count() >= 1);
+    h.get_by_label("English").click();
+    h.run_ok();
+
+    held.release();
+    wait_until(&mut h, "the wall answers", |app| {
+        app.wall.shown_rows().len() == 1
+    });
+    h.get_by_label("1 on the wall");
+    assert!(h.query_by_label("Loading…").is_none());
+}

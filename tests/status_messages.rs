@@ -202,6 +202,11 @@ fn the_status_and_its_history_change_language_with_the_desk() {
     h.get_by_label("Add site").click();
     h.run_ok();
     common::type_text(&mut h, "Hotel Raj Palace");
+    for (field, value) in [("Latitude", "25.4486"), ("Longitude", "78.5697")] {
+        h.get_by_label(field).focus();
+        h.run_ok();
+        common::type_text(&mut h, value);
+    }
     common::press(&mut h, egui::Key::Enter);
     wait_until(&mut h, "the site is saved", |app| app.form.is_none());
     h.get_by_label("Saved.");

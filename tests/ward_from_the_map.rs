@@ -145,3 +145,81 @@ fn the_ward_comes_from_the_map_and_a_disagreeing_one_is_warned_about() {
         1
     );
 }
+
+/// Types `text` into the field labelled `label` one key at a time, a frame each, as a person does: the form
+/// sees every half-typed value on the way.
+fn type_slowly(h: &mut Harness<'_, DeskApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.run_ok();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.run_ok();
+    for c in text.chars() {
+        type_text(h, &c.to_string());
+    }
+}
+
+#[test]
+fn a_new_site_has_no_point_and_its_ward_follows_the_whole_point_until_the_operator_picks_one() {
+    let desk = lucknow_desk();
+    // A second point on Hazratganj's longitude, a little north, in another ward (found from the file itself).
+    let text = std::fs::read_to_string(LUCKNOW_WARDS).expect("the Lucknow ward file");
+    let areas =
+        boundaries::read_areas(&text, BoundaryKind::Ward, "Ward Name", Some("Ward Num")).unwrap();
+    let lon: f64 = HAZRATGANJ.1.parse().unwrap();
+    let (north, north_ward) = (1..300)
+        .map(|k| format!("26.{:04}", 8467 + 10 * k))
+        .find_map(|lat| {
+            let at: f64 = lat.parse().ok()?;
+            let ward = areas.iter().find(|a| a.contains(at, lon))?;
+            (ward.name != MAP_WARD).then(|| (lat, ward.name.clone()))
+        })
+        .expect("another ward north of Hazratganj");
+    let mut h = desk.harness();
+    h.get_by_label("Add site").click();
+    h.run_ok();
+    wait_until(&mut h, "the ward layer is read", |app| {
+        app.map.areas.count(BoundaryKind::Ward) == 112
+    });
+    type_text(&mut h, "Kapoorthala Complex");
+    // No point is filled in for the operator, so no ward is suggested, and a site without one is not saved.
+    assert!(h.query_by_label_contains("Suggested:").is_none());
+    press(&mut h, egui::Key::Enter);
+    h.get_by_label("Not saved: correct the fields marked in red.");
+    assert_eq!(desk.count("SELECT count(*) FROM site"), 0);
+    // The longitude alone names no ward; the whole point does, typed key by key.
+    type_slowly(&mut h, "Longitude", HAZRATGANJ.1);
+    assert!(h.query_by_label_contains("Suggested:").is_none());
+    type_slowly(&mut h, "Latitude", HAZRATGANJ.0);
+    assert!(
+        h.query_by_label_contains("The map puts this point in")
+            .is_none()
+    );
+    assert!(h.query_by_label_contains("Suggested:").is_none());
+    // The operator moves the point north, retyping the latitude: the ward the form filled follows it.
+    type_slowly(&mut h, "Latitude", &north);
+    assert!(
+        h.query_by_label_contains("The map puts this point in")
+            .is_none(),
+        "the ward follows the point"
+    );
+    save(&mut h);
+    assert_eq!(ward_of(&desk, "Kapoorthala Complex").0, north_ward);
+
+    // A ward the operator picks stays where the point goes (the map's disagreement is a warning).
+    h.get_by_label("Edit site").click();
+    h.run_ok();
+    h.get_by_label("Choose a ward").click();
+    h.run_ok();
+    h.get_by_label("Acharya Narendra Dev").click();
+    h.run_ok();
+    type_slowly(&mut h, "Latitude", HAZRATGANJ.0);
+    h.get_by_label(&format!(
+        "The map puts this point in {MAP_WARD}, not Acharya Narendra Dev."
+    ));
+    save(&mut h);
+    assert_eq!(
+        ward_of(&desk, "Kapoorthala Complex").0,
+        "Acharya Narendra Dev"
+    );
+}

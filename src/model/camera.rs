@@ -94,6 +94,26 @@ impl AreaWatched {
     }
 }
 
+impl AreaWatched {
+    /// Why a camera watching this area may not be saved at `stage` (blocked from `blocked_from`), if it may not:
+    /// the refusal the store gives a form or an import that sets the area of a camera already further on.
+    pub fn refusal_at(
+        self,
+        stage: crate::model::IntegrationStage,
+        blocked_from: Option<crate::model::IntegrationStage>,
+    ) -> Option<crate::model::Problem> {
+        if self.allows_stage(stage, blocked_from) {
+            return None;
+        }
+        let stage = stage.code().to_string();
+        Some(if self == Self::NotYetKnown {
+            crate::model::Problem::AreaNotYetKnownInUse { stage }
+        } else {
+            crate::model::Problem::PrivateAreaInUse { stage }
+        })
+    }
+}
+
 /// The common areas as an SQL list, for figures that must apply the privacy rule themselves (a file written
 /// with `PRAGMA ignore_check_constraints` may hold a private camera at 'integrated').
 pub const COMMON_AREAS_SQL: &str =
@@ -220,6 +240,39 @@ mod tests {
             .map(|a| format!("'{}'", a.code()))
             .collect();
         assert_eq!(COMMON_AREAS_SQL, format!("({})", listed.join(", ")));
+    }
+
+    #[test]
+    fn a_camera_is_saved_only_at_a_stage_its_area_allows() {
+        use crate::model::{IntegrationStage as S, Problem};
+        let not_known = AreaWatched::NotYetKnown;
+        for s in [S::Surveyed, S::OwnerContacted, S::ConsentGiven] {
+            assert_eq!(not_known.refusal_at(s, None), None, "{s:?}");
+        }
+        assert_eq!(
+            not_known.refusal_at(S::Blocked, Some(S::ConsentGiven)),
+            None
+        );
+        for (s, from) in [
+            (S::Configured, None),
+            (S::Integrated, None),
+            (S::Blocked, Some(S::Configured)),
+        ] {
+            assert_eq!(
+                not_known.refusal_at(s, from),
+                Some(Problem::AreaNotYetKnownInUse {
+                    stage: s.code().into()
+                }),
+                "{s:?}"
+            );
+        }
+        assert_eq!(
+            AreaWatched::Ward.refusal_at(S::Integrated, None),
+            Some(Problem::PrivateAreaInUse {
+                stage: "integrated".into()
+            })
+        );
+        assert_eq!(AreaWatched::Entrance.refusal_at(S::Integrated, None), None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod near_duplicate;
 mod site;
 mod stage;
 mod validate;
+pub mod words;
 
 pub use area::{LatLonBox, ServiceArea};
 pub use boundary::{BoundaryArea, BoundaryKind, BoundaryPolygons};

@@ -119,6 +119,11 @@ pub enum Problem {
     PrivateAreaInUse {
         stage: String,
     },
+    /// An area "not yet known" for a camera past what that allows (configured, integrated, rejected): only a
+    /// person who looked may say what it watches.
+    AreaNotYetKnownInUse {
+        stage: String,
+    },
 }
 
 impl Problem {
@@ -140,6 +145,7 @@ impl Problem {
             Self::DuplicateStreamUrl { .. } => "err-duplicate-stream-url",
             Self::DuplicateNvrChannel { .. } => "err-duplicate-nvr-channel",
             Self::PrivateAreaInUse { .. } => "err-private-area-in-use",
+            Self::AreaNotYetKnownInUse { .. } => "err-area-not-yet-known-in-use",
         }
     }
 
@@ -158,7 +164,9 @@ impl Problem {
             Self::DuplicateStreamUrl { camera } | Self::DuplicateNvrChannel { camera } => {
                 vec![("camera", camera.clone())]
             }
-            Self::PrivateAreaInUse { stage } => vec![("stage", stage.clone())],
+            Self::PrivateAreaInUse { stage } | Self::AreaNotYetKnownInUse { stage } => {
+                vec![("stage", stage.clone())]
+            }
             Self::OutsideArea { country } => vec![("country", country.clone())],
             _ => Vec::new(),
         }

@@ -224,15 +224,10 @@ impl BulkWriter<'_> {
             return Err(StoreError::Invalid(errors));
         }
         let before = read_camera(&self.tx, id, Some(self.secrets.key_id()))?;
-        if !c
-            .area_watched
-            .allows_stage(before.stage, before.blocked_from)
-        {
+        if let Some(problem) = c.area_watched.refusal_at(before.stage, before.blocked_from) {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 Field::AreaWatched,
-                Problem::PrivateAreaInUse {
-                    stage: before.stage.code().to_string(),
-                },
+                problem,
             )]));
         }
         update_camera_row(&self.tx, id, &c, &self.actor, None)?;

@@ -656,15 +656,10 @@ impl Store {
         let c = normalised_camera(camera);
         self.check_camera(&c, Some(id))?;
         let before = self.camera(id)?;
-        if !c
-            .area_watched
-            .allows_stage(before.stage, before.blocked_from)
-        {
+        if let Some(problem) = c.area_watched.refusal_at(before.stage, before.blocked_from) {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 Field::AreaWatched,
-                Problem::PrivateAreaInUse {
-                    stage: before.stage.code().to_string(),
-                },
+                problem,
             )]));
         }
         let sealed = self.seal_password(id, password)?;

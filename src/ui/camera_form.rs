@@ -135,7 +135,10 @@ pub struct CameraForm {
 
 impl CameraForm {
     pub fn add(site_id: SiteId, site_name: String, lat_deg: f64, lon_deg: f64) -> Self {
-        let draft = CameraDraft::from_camera(&Camera::blank_at(lat_deg, lon_deg));
+        let mut camera = Camera::blank_at(lat_deg, lon_deg);
+        // As the import does: what it watches is said by a person who looked, never assumed.
+        camera.area_watched = AreaWatched::NotYetKnown;
+        let draft = CameraDraft::from_camera(&camera);
         Self {
             id: None,
             site_id,

@@ -141,11 +141,18 @@ pub fn export_menu_with(
         && lists.contains(&outcome.list)
     {
         match &outcome.result {
-            Ok(_) => ui.label(RichText::new(outcome_text(outcome, &app.i18n)).weak()),
-            Err(e) => {
-                ui.label(RichText::new(e.message(&app.i18n)).color(ui.visuals().error_fg_color))
+            Ok(_) => {
+                ui.label(RichText::new(outcome_text(outcome, &app.i18n)).weak());
             }
-        };
+            Err(e) => {
+                let line = ui
+                    .label(RichText::new(e.message(&app.i18n)).color(ui.visuals().error_fg_color));
+                // The system's own words stay on hover, for whoever fixes it.
+                if let Some(details) = e.details() {
+                    line.on_hover_text(app.i18n.tr_args("status-details", &[("details", details)]));
+                }
+            }
+        }
     }
 }
 
@@ -262,9 +269,9 @@ fn poll(app: &mut DeskApp) {
                 app.exports.prepared = None;
                 match answer {
                     Err(TaskError::NotStarted { .. }) => {
-                        app.status = Some((app.i18n.tr("export-no-dialog"), true));
+                        app.push_status_key("export-no-dialog", &[], true);
                     }
-                    Err(e) => app.report_task_error(&e),
+                    Err(e) => app.report_task_error(e),
                     Ok(_) => {}
                 }
             }
@@ -290,7 +297,7 @@ fn poll(app: &mut DeskApp) {
             Ok(Ok(written)) => Ok(written),
             Ok(Err(TaskError::Failed(e))) => Err(std::sync::Arc::new(e)),
             Ok(Err(e)) => {
-                app.report_task_error(&e);
+                app.report_task_error(e);
                 return;
             }
         };
@@ -300,8 +307,12 @@ fn poll(app: &mut DeskApp) {
             path,
             result,
         };
-        let text = outcome_text(&outcome, &app.i18n);
-        app.status = Some((text, outcome.result.is_err()));
+        // Said in the desk's language each time it changes, naming the list's file.
+        let said = outcome.clone();
+        app.push_worded(said.result.is_err(), move |i18n| {
+            let details = said.result.as_ref().err().and_then(|e| e.details());
+            (outcome_text(&said, i18n), details)
+        });
         app.exports.last = Some(outcome);
     }
 }

@@ -148,7 +148,7 @@ fn poll(app: &mut DeskApp, ctx: &egui::Context) {
     match task::poll(&mut app.import.dialog) {
         Some(Ok(Some(path))) => open_file(app, ctx, path),
         Some(Ok(None)) | None => {}
-        Some(Err(e)) => app.report_task_error(&e),
+        Some(Err(e)) => app.report_task_error(e),
     }
     match task::poll(&mut app.import.report_saving) {
         Some(Ok(path)) => app.import.report_saved = Some(Ok(path)),
@@ -179,7 +179,7 @@ pub fn on_committed(app: &mut DeskApp, result: Result<Written, Arc<WorkerError>>
             ],
         ),
         Err(e) => {
-            app.report_worker_error("status-import-failed", e.as_ref());
+            app.report_worker_error("status-import-failed", e.clone());
             app.import.outcome = Some(result);
             return;
         }

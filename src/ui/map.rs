@@ -14,14 +14,14 @@ use std::time::Instant;
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, Ui, Vec2};
 
 use super::map_base::BaseMap;
-use super::map_labels::{LabelRank, place};
+use super::map_labels::{LabelRank, place_around};
 use super::task::{self, TaskHandle};
 use super::widgets::FileDialog;
 use super::{DeskApp, Screen};
 use crate::i18n::{I18n, indian_grouping};
 use crate::model::geo::{self, WorldPoint};
 use crate::model::{CITY_LAT_DEG, CITY_LON_DEG, CameraId, Priority, SiteId};
-use crate::services::map::map_index::{MAX_CLUSTER_ZOOM, MapIndex, PinState};
+use crate::services::map::map_index::{CameraMark, MAX_CLUSTER_ZOOM, MapIndex, PinState};
 use crate::services::registry_index::{Filters, Found};
 use std::path::PathBuf;
 
@@ -358,7 +358,7 @@ fn poll_dialog(app: &mut DeskApp) {
     match task::poll(&mut app.map.dialog) {
         Some(Ok(Some(path))) => app.set_base_map(path),
         Some(Ok(None)) | None => {}
-        Some(Err(e)) => app.report_task_error(&e),
+        Some(Err(e)) => app.report_task_error(e),
     }
 }
 
@@ -438,7 +438,7 @@ fn refresh_index(app: &mut DeskApp, ctx: &egui::Context) {
             Ok(Err(e)) => {
                 // Not again for the same filters and revision: a build that panics would otherwise loop.
                 app.map.built_for = Some(job_key);
-                app.report_task_error(&e);
+                app.report_task_error(e);
             }
             Err(job) => {
                 let current = job_key == key;
@@ -514,7 +514,7 @@ fn follow_selection(app: &mut DeskApp) {
 fn poll_find(app: &mut DeskApp) {
     match task::poll(&mut app.map.find_job) {
         Some(Ok(found)) => app.map.found = found,
-        Some(Err(e)) => app.report_task_error(&e),
+        Some(Err(e)) => app.report_task_error(e),
         None => {}
     }
 }
@@ -941,8 +941,8 @@ fn canvas_ui(app: &mut DeskApp, ui: &mut Ui) {
     let (min, max) = view.visible(rect);
     let mut labels: Vec<PendingLabel> = Vec::new();
     super::map_areas::draw(app, &painter, &view, rect, (min, max), &mut labels);
-    // Area names go here, under the markers, once the labels are placed.
-    let under_markers = painter.add(Shape::Noop);
+    // Where clusters, cameras and places are drawn: area names keep off them where they can.
+    let mut markers: Vec<Rect> = Vec::new();
     let mut shapes: Vec<Shape> = Vec::new();
     if app.map.layers.priority_places {
         places_radius_ui(app, &view, rect, &mut shapes);
@@ -956,18 +956,27 @@ fn canvas_ui(app: &mut DeskApp, ui: &mut Ui) {
         if view.zoom >= SITE_ZOOM {
             sites_ui(app, &painter, &view, rect, (min, max), &mut labels);
         }
-        cameras_ui(app, &painter, &view, rect, (min, max), &mut labels);
+        cameras_ui(
+            app,
+            &painter,
+            &view,
+            rect,
+            (min, max),
+            &mut labels,
+            &mut markers,
+        );
     }
     if app.map.layers.priority_places {
         for place in &app.map.places {
             let at = view.to_screen(rect, place.world);
             if rect.expand(20.0).contains(at) {
                 place_symbol(&painter, at, place.priority, 7.0);
+                markers.push(Rect::from_center_size(at, Vec2::splat(16.0)));
             }
         }
     }
     pick_ui(app, &painter, &view, rect);
-    app.map.labels = labels_ui(&painter, under_markers, &labels);
+    app.map.labels = labels_ui(&painter, &labels, &markers);
     popup_ui(app, ui, rect);
     if let Some(from) = app.map.drag_from
         && let Some(to) = response.interact_pointer_pos()
@@ -1403,34 +1412,30 @@ impl PendingLabel {
     }
 }
 
-/// Draws the labels that fit (the selection and problems first) and returns what was drawn. Area names go in
-/// the `under_markers` slot, so a ward's name never hides a camera.
+/// Draws the labels that fit (the selection and problems first) and returns what was drawn. Everything is drawn
+/// over the map's markers, cones and outlines, so no name is lost under them; an area's name keeps off the
+/// markers where it can (`map_labels::place_around`), on a light backing so it reads over whatever is under it.
 fn labels_ui(
     painter: &egui::Painter,
-    under_markers: egui::layers::ShapeIdx,
     labels: &[PendingLabel],
+    markers: &[Rect],
 ) -> Vec<DrawnLabel> {
     let rects: Vec<(Rect, LabelRank)> = labels.iter().map(|l| (l.rect, l.rank)).collect();
     let mut drawn = Vec::new();
-    let mut areas = Vec::new();
-    for i in place(&rects) {
+    for (i, rect) in place_around(&rects, markers) {
         let label = &labels[i];
         if label.backed {
             label.paint(painter);
         } else {
-            areas.push(Shape::galley(
-                label.rect.min,
-                label.galley.clone(),
-                Color32::from_gray(235),
-            ));
+            painter.rect_filled(rect.expand(1.0), 2.0, Color32::from_black_alpha(110));
+            painter.galley(rect.min, label.galley.clone(), Color32::from_gray(235));
         }
         drawn.push(DrawnLabel {
             text: label.galley.text().to_string(),
-            rect: label.rect,
+            rect,
             camera: label.camera,
         });
     }
-    painter.set(under_markers, Shape::Vec(areas));
     drawn
 }
 
@@ -1442,6 +1447,7 @@ fn cameras_ui(
     rect: Rect,
     (min, max): (WorldPoint, WorldPoint),
     labels: &mut Vec<PendingLabel>,
+    markers: &mut Vec<Rect>,
 ) {
     let (Some(map), Some(index)) = (&app.map.index, app.index()) else {
         return;
@@ -1481,31 +1487,31 @@ fn cameras_ui(
             Some(c.id),
         ));
     };
-    if zoom_level <= MAX_CLUSTER_ZOOM {
-        for c in map.clusters_in(zoom_level, min, max) {
-            let at = view.to_screen(rect, c.centre);
-            if c.count == 1 {
-                let selected = map.pin(c.first_pin).map(|p| p.camera_pos) == selected_pos;
-                pin_shape(painter, at, c.worst(), selected && selected_pos.is_some());
-                if let Some(pin) = map.pin(c.first_pin) {
-                    name(pin, at);
-                }
-            } else {
+    // Clusters and cameras, the selected camera on its own and last, over the rest.
+    for mark in map.marks_in(zoom_level, min, max, selected_pos) {
+        match mark {
+            CameraMark::Cluster {
+                centre,
+                count,
+                worst,
+            } => {
+                let at = view.to_screen(rect, centre);
+                let r = cluster_radius(count);
                 cluster_shape(
                     painter,
                     at,
-                    cluster_radius(c.count),
-                    c.worst(),
-                    Some(&indian_grouping(i64::from(c.count))),
+                    r,
+                    worst,
+                    Some(&indian_grouping(i64::from(count))),
                 );
+                markers.push(Rect::from_center_size(at, Vec2::splat(2.0 * r)));
             }
-        }
-    } else {
-        for pin in map.pins_in(min, max) {
-            let selected = Some(pin.camera_pos) == selected_pos;
-            let at = view.to_screen(rect, pin.world);
-            pin_shape(painter, at, pin.state, selected);
-            name(pin, at);
+            CameraMark::Pin { pin, selected } => {
+                let at = view.to_screen(rect, pin.world);
+                pin_shape(painter, at, pin.state, selected);
+                markers.push(Rect::from_center_size(at, Vec2::splat(12.0)));
+                name(&pin, at);
+            }
         }
     }
     // The selected camera (the one the map flew to) is always named, even where others would hide it.
@@ -1522,16 +1528,6 @@ fn cameras_ui(
                 LabelRank::Forced,
                 Some(c.id),
             ));
-        }
-    }
-    // The selected camera stands out even inside a cluster.
-    if let Some(pos) = selected_pos
-        && zoom_level <= MAX_CLUSTER_ZOOM
-        && let Some(pin) = map.pin_of_camera(pos)
-    {
-        let at = view.to_screen(rect, pin.world);
-        if rect.contains(at) {
-            painter.circle_stroke(at, 12.0, Stroke::new(3.0, Color32::WHITE));
         }
     }
 }

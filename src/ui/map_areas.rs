@@ -159,7 +159,7 @@ pub fn refresh(app: &mut DeskApp, ctx: &egui::Context) {
     match task::poll(&mut app.map.areas.dialog) {
         Some(Ok(Some(path))) => app.map.areas.open_file(path, ctx),
         Some(Ok(None)) | None => {}
-        Some(Err(e)) => app.report_task_error(&e),
+        Some(Err(e)) => app.report_task_error(e),
     }
     if let Some(result) = task::poll(&mut app.map.areas.reading) {
         let dialog = match result {

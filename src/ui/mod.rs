@@ -278,7 +278,7 @@ impl DeskApp {
         if let Some(path) = &self.settings_path
             && let Err(e) = self.settings.save(path)
         {
-            self.report_error("settings-save-failed", &e);
+            self.report_error("settings-save-failed", e);
         }
     }
 
@@ -291,7 +291,7 @@ impl DeskApp {
         if let Some(settings_path) = &self.settings_path
             && let Err(e) = self.settings.save(settings_path)
         {
-            self.report_error("settings-save-failed", &e);
+            self.report_error("settings-save-failed", e);
         }
     }
 
@@ -304,7 +304,7 @@ impl DeskApp {
         if let Some(settings_path) = &self.settings_path
             && let Err(e) = self.settings.save(settings_path)
         {
-            self.report_error("settings-save-failed", &e);
+            self.report_error("settings-save-failed", e);
         }
     }
 
@@ -486,7 +486,9 @@ impl DeskApp {
                     due,
                     probes_per_min,
                 } => self.wall.sweep_progress = Some((probed, due, probes_per_min)),
-                MonitorEvent::Failed(e) => self.report_worker_error("status-task-failed", &e),
+                MonitorEvent::Failed(e) => {
+                    self.report_worker_error("status-task-failed", Arc::new(e));
+                }
                 MonitorEvent::Restarting {
                     error,
                     restarts,
@@ -561,7 +563,7 @@ impl DeskApp {
                     self.blocked.on_list_failed();
                 }
                 self.task = None;
-                self.report_worker_error("status-task-failed", &error);
+                self.report_worker_error("status-task-failed", Arc::new(error));
             }
             DeskEvent::Reloaded(index) => self.on_reloaded(index),
             DeskEvent::SiteSaved(record) => self.on_site_saved(record),
@@ -618,7 +620,7 @@ impl DeskApp {
                 helpers_failed,
             } => self.on_simulating(cameras, processes, not_simulated, helpers_failed),
             DeskEvent::SimulatorFailed(e) => {
-                self.report_worker_error("status-simulator-failed", &e);
+                self.report_worker_error("status-simulator-failed", Arc::new(e));
             }
             DeskEvent::History {
                 camera_id,

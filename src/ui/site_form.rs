@@ -14,7 +14,10 @@ use super::widgets::{
 use crate::i18n::I18n;
 use std::sync::Arc;
 
-use crate::model::{BoundaryKind, Field, OwnerCategory, Priority, Site, SiteId, validate_site_in};
+use crate::model::{
+    BoundaryKind, Field, OwnerCategory, Priority, ServiceArea, Site, SiteId, check_coordinates_in,
+    validate_site_in,
+};
 use crate::services::map::boundaries::{BoundaryIndex, names_area};
 use crate::services::registry_worker::{DeskCommand, SaveProblem};
 use crate::store::SiteRecord;
@@ -39,10 +42,7 @@ impl SiteDraft {
     }
 
     /// The site this draft describes, or the problems that keep it from being saved.
-    fn to_site(
-        &self,
-        area: &crate::model::ServiceArea,
-    ) -> Result<Site, Vec<crate::model::FieldError>> {
+    fn to_site(&self, area: &ServiceArea) -> Result<Site, Vec<crate::model::FieldError>> {
         let mut errors = Vec::new();
         let mut site = self.site.clone();
         site.lat_deg = parse_number(&self.lat, Field::Latitude, &mut errors);
@@ -72,14 +72,20 @@ struct FromMap {
     /// Latitude and longitude text, and the layers (by address), the answer is for.
     key: Option<(String, String, usize)>,
     layers: Arc<BoundaryIndex>,
+    /// Both coordinates are typed in full and make a point the registry accepts: only such a point is looked up
+    /// (a latitude typed before its longitude, or half typed, names no ward).
+    is_point: bool,
     /// Per kind ([`BoundaryKind::ALL`] order): the area at the point.
     at_point: [Option<OnMap>; 2],
-    /// Per kind: the last answer the empty field was filled from, so a field the user empties stays empty.
+    /// Per kind: the last answer the field was filled from, so a field the user empties stays empty.
     filled_from: [Option<OnMap>; 2],
+    /// Per kind: the name this form wrote into the field itself; while the field still holds it, it follows the
+    /// point (a name the user typed or picked is never replaced).
+    filled_name: [Option<String>; 2],
 }
 
 impl FromMap {
-    fn refresh(&mut self, layers: &Arc<BoundaryIndex>, d: &SiteDraft) {
+    fn refresh(&mut self, layers: &Arc<BoundaryIndex>, d: &SiteDraft, area: &ServiceArea) {
         let key = (d.lat.clone(), d.lon.clone(), Arc::as_ptr(layers) as usize);
         if self.key.as_ref() == Some(&key) {
             return;
@@ -87,29 +93,49 @@ impl FromMap {
         self.key = Some(key);
         self.layers = layers.clone();
         let number = |t: &str| t.trim().replace(',', ".").parse::<f64>().ok();
-        self.at_point = match (number(&d.lat), number(&d.lon)) {
-            (Some(lat), Some(lon)) => BoundaryKind::ALL.map(|kind| {
+        let point = match (number(&d.lat), number(&d.lon)) {
+            (Some(lat), Some(lon)) if check_coordinates_in(lat, lon, area).is_empty() => {
+                Some((lat, lon))
+            }
+            _ => None,
+        };
+        self.is_point = point.is_some();
+        self.at_point = match point {
+            Some((lat, lon)) => BoundaryKind::ALL.map(|kind| {
                 layers.area_at(kind, lat, lon).map(|a| OnMap {
                     name: a.name.trim().to_string(),
                     code: a.code.trim().to_string(),
                 })
             }),
-            _ => [None, None],
+            None => [None, None],
         };
     }
 
-    /// Fills an empty ward or police station from the map, once per answer, when the user set the point here.
+    /// Fills an empty ward or police station from the map, once per answer, when the user set the point here;
+    /// a name filled that way follows the point to another area (or away, out of every area).
     fn fill_empty(&mut self, d: &mut SiteDraft, point_moved: bool) {
+        if !point_moved || !self.is_point {
+            return;
+        }
         for (k, kind) in BoundaryKind::ALL.into_iter().enumerate() {
             let value = area_value(d, kind);
-            if let Some(on_map) = &self.at_point[k]
-                && point_moved
-                && self.filled_from[k].as_ref() != Some(on_map)
-            {
-                if value.trim().is_empty() {
-                    *value = on_map.name.clone();
+            let is_ours =
+                !value.trim().is_empty() && self.filled_name[k].as_deref() == Some(value.as_str());
+            match &self.at_point[k] {
+                Some(on_map) if self.filled_from[k].as_ref() != Some(on_map) => {
+                    if value.trim().is_empty() || is_ours {
+                        *value = on_map.name.clone();
+                        self.filled_name[k] = Some(on_map.name.clone());
+                    }
+                    self.filled_from[k] = Some(on_map.clone());
                 }
-                self.filled_from[k] = Some(on_map.clone());
+                Some(_) => {}
+                None => {
+                    if is_ours {
+                        value.clear();
+                    }
+                    self.filled_from[k] = None;
+                }
             }
         }
     }
@@ -133,7 +159,10 @@ pub struct SiteForm {
 
 impl SiteForm {
     pub fn add() -> Self {
-        let draft = SiteDraft::from_site(&Site::blank());
+        // No point until one is typed or picked: a point filled in for the user would name a ward of its own.
+        let mut draft = SiteDraft::from_site(&Site::blank());
+        draft.lat.clear();
+        draft.lon.clear();
         Self {
             id: None,
             expected_version: 0,
@@ -199,7 +228,12 @@ impl SiteForm {
         };
         // The layers are read by the worker when the registry changes, whether or not the map was opened.
         super::map_areas::refresh(app, ctx);
-        self.from_map.refresh(&app.map.areas.index, &self.draft);
+        let area = app
+            .index()
+            .map(|i| i.snapshot.area.clone())
+            .unwrap_or_default();
+        self.from_map
+            .refresh(&app.map.areas.index, &self.draft, &area);
         let point_moved =
             self.draft.lat != self.original.lat || self.draft.lon != self.original.lon;
         self.from_map.fill_empty(&mut self.draft, point_moved);
@@ -418,7 +452,7 @@ mod tests {
         let layers = layers();
         let mut from_map = FromMap::default();
         let mut d = draft("25.42");
-        from_map.refresh(&layers, &d);
+        from_map.refresh(&layers, &d, &ServiceArea::default());
         assert_eq!(
             from_map.at_point[0].as_ref().map(|a| a.name.as_str()),
             Some("Ward 12"),
@@ -441,17 +475,54 @@ mod tests {
         from_map.fill_empty(&mut d, true);
         assert_eq!(d.site.ward, "");
         d.lat = "25.47".into();
-        from_map.refresh(&layers, &d);
+        from_map.refresh(&layers, &d, &ServiceArea::default());
         from_map.fill_empty(&mut d, true);
         assert_eq!(d.site.ward, "Ward 7");
         // A typed ward is never overwritten; an unreadable point has no answer.
         d.site.ward = "Ward 3".into();
         d.lat = "25.42".into();
-        from_map.refresh(&layers, &d);
+        from_map.refresh(&layers, &d, &ServiceArea::default());
         from_map.fill_empty(&mut d, true);
         assert_eq!(d.site.ward, "Ward 3");
         d.lat = "north".into();
-        from_map.refresh(&layers, &d);
+        from_map.refresh(&layers, &d, &ServiceArea::default());
         assert_eq!(from_map.at_point, [None, None]);
+    }
+
+    #[test]
+    fn a_ward_filled_from_the_map_follows_the_point_and_a_picked_one_stays() {
+        let layers = layers();
+        let area = ServiceArea::default();
+        let mut from_map = FromMap::default();
+        let mut d = SiteDraft::from_site(&Site::blank());
+        (d.lat, d.lon) = (String::new(), String::new());
+        let mut step = |d: &mut SiteDraft, lat: &str, lon: &str| {
+            (d.lat, d.lon) = (lat.into(), lon.into());
+            from_map.refresh(&layers, d, &area);
+            from_map.fill_empty(d, true);
+            d.site.ward.clone()
+        };
+        // No point, half a point, or a point the registry refuses (outside India): no ward.
+        assert_eq!(step(&mut d, "", ""), "");
+        assert_eq!(step(&mut d, "25.42", ""), "");
+        assert_eq!(step(&mut d, "25.42", "78."), "", "78. is not a number");
+        assert_eq!(step(&mut d, "25.42", "-78.55"), "");
+        // A whole point fills the ward; moving it moves the ward filled by the form.
+        assert_eq!(step(&mut d, "25.42", "78.55"), "Ward 12");
+        assert_eq!(step(&mut d, "25.47", "78.55"), "Ward 7");
+        // Half typed again (the latitude being retyped): the ward waits for the whole point.
+        assert_eq!(step(&mut d, "2", "78.55"), "Ward 7");
+        assert_eq!(
+            step(&mut d, "25.3", "78.55"),
+            "",
+            "a whole point in no ward"
+        );
+        assert_eq!(step(&mut d, "25.43", "78.55"), "Ward 12");
+        // A ward the user picked stays wherever the point goes.
+        d.site.ward = "Ward 7".into();
+        assert_eq!(step(&mut d, "25.41", "78.55"), "Ward 7");
+        assert_eq!(step(&mut d, "25.46", "78.55"), "Ward 7");
+        assert_eq!(step(&mut d, "25.42", "78.56"), "Ward 7");
+        assert_eq!(d.site.police_station, "Nawabad");
     }
 }

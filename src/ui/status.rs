@@ -3,10 +3,40 @@
 //! (on hover) for whoever fixes it. The last [`HISTORY_LEN`] messages can be read again, newest first.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
 use super::DeskApp;
+use crate::i18n::I18n;
+
+/// How a message is put into words (its text, and the technical details behind it): asked again whenever the
+/// desk's language changes, so a message never stays in the language it was first shown in.
+#[derive(Clone)]
+pub struct Wording(Arc<Say>);
+
+/// Text and details in one language.
+type Say = dyn Fn(&I18n) -> (String, Option<String>);
+
+impl Wording {
+    fn say(&self, i18n: &I18n) -> (String, Option<String>) {
+        (self.0)(i18n)
+    }
+}
+
+impl std::fmt::Debug for Wording {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Wording(..)")
+    }
+}
+
+impl PartialEq for Wording {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Wording {}
 
 /// How many messages the history keeps.
 pub const HISTORY_LEN: usize = 50;
@@ -20,9 +50,8 @@ pub struct StatusEntry {
     pub text: String,
     /// The technical text behind an error, when there is one.
     pub details: Option<String>,
-    /// The catalogue key and arguments the text was made from, so a change of language says it again in the
-    /// new language.
-    pub source: Option<(String, Vec<(String, String)>)>,
+    /// How the text and details were made, so a change of language says them again in the new language.
+    pub wording: Option<Wording>,
 }
 
 /// The history, and the message last taken into it (code that sets `DeskApp::status` directly is noticed by
@@ -47,14 +76,28 @@ impl DeskApp {
 
     /// Shows the catalogue's `key` with `args`; it is said again in the new language when the language changes.
     pub fn push_status_key(&mut self, key: &str, args: &[(&str, String)], is_error: bool) {
-        let text = self.i18n.tr_args(key, args);
-        let source = (
-            key.to_string(),
-            args.iter()
-                .map(|(name, value)| (name.to_string(), value.clone()))
-                .collect(),
-        );
-        self.push_entry(text, is_error, None, Some(source));
+        let key = key.to_string();
+        let args: Vec<(String, String)> = args
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.clone()))
+            .collect();
+        self.push_worded(is_error, move |i18n| {
+            let args: Vec<(&str, String)> =
+                args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+            (i18n.tr_args(&key, &args), None)
+        });
+    }
+
+    /// Shows the message `wording` makes (text and details) in the desk's language, now and after every change
+    /// of language.
+    pub fn push_worded(
+        &mut self,
+        is_error: bool,
+        wording: impl Fn(&I18n) -> (String, Option<String>) + 'static,
+    ) {
+        let wording = Wording(Arc::new(wording));
+        let (text, details) = wording.say(&self.i18n);
+        self.push_entry(text, is_error, details, Some(wording));
     }
 
     /// Says the current message and the history again in the desk's (new) language, where they came from the
@@ -62,10 +105,8 @@ impl DeskApp {
     pub(super) fn retranslate_status(&mut self) {
         let current_is_newest = self.status.is_some() && self.status == self.status_log.taken;
         for entry in &mut self.status_log.entries {
-            if let Some((key, args)) = &entry.source {
-                let args: Vec<(&str, String)> =
-                    args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-                entry.text = self.i18n.tr_args(key, &args);
+            if let Some(wording) = &entry.wording {
+                (entry.text, entry.details) = wording.say(&self.i18n);
             }
         }
         if current_is_newest && let Some(newest) = self.status_log.entries.front() {
@@ -76,31 +117,45 @@ impl DeskApp {
 
     /// Shows a failure: the catalogue's `context_key` sentence with `{ $reason }` in words, the error's own text
     /// as details.
-    pub fn report_error(&mut self, context_key: &str, error: &(dyn std::error::Error + 'static)) {
-        let (reason, details) = crate::services::error_words::error_words(&self.i18n, error);
-        let text = self.i18n.tr_args(context_key, &[("reason", reason)]);
-        self.push_entry(text, true, Some(details), None);
+    pub fn report_error<E: std::error::Error + 'static>(
+        &mut self,
+        context_key: &'static str,
+        error: E,
+    ) {
+        self.push_worded(true, move |i18n| {
+            let (reason, details) = crate::services::error_words::error_words(i18n, &error);
+            (
+                i18n.tr_args(context_key, &[("reason", reason)]),
+                Some(details),
+            )
+        });
     }
 
     /// Shows a background task that did not end well, in the desk's language, its technical text as details.
     pub fn report_task_error<E: std::error::Error + 'static>(
         &mut self,
-        error: &super::task::TaskError<E>,
+        error: super::task::TaskError<E>,
     ) {
-        let (text, details) = error.words(&self.i18n);
-        self.push_entry(text, true, Some(details), None);
+        self.push_worded(true, move |i18n| {
+            let (text, details) = error.words(i18n);
+            (text, Some(details))
+        });
     }
 
     /// Shows a worker's failure: the catalogue's `context_key` sentence with `{ $error }` the error in the desk's
     /// language, the error's own text as details.
-    pub fn report_worker_error(
+    pub fn report_worker_error<E: std::error::Error + 'static>(
         &mut self,
-        context_key: &str,
-        error: &(dyn std::error::Error + 'static),
+        context_key: &'static str,
+        error: Arc<E>,
     ) {
-        let (words, details) = crate::services::error_words::error_text(&self.i18n, error);
-        let text = self.i18n.tr_args(context_key, &[("error", words)]);
-        self.push_entry(text, true, Some(details), None);
+        self.push_worded(true, move |i18n| {
+            let (words, details) = crate::services::error_words::error_text(i18n, &*error);
+            (
+                i18n.tr_args(context_key, &[("error", words)]),
+                Some(details),
+            )
+        });
     }
 
     fn push_entry(
@@ -108,7 +163,7 @@ impl DeskApp {
         text: String,
         is_error: bool,
         details: Option<String>,
-        source: Option<(String, Vec<(String, String)>)>,
+        wording: Option<Wording>,
     ) {
         self.status = Some((text.clone(), is_error));
         self.status_log.taken = self.status.clone();
@@ -117,7 +172,7 @@ impl DeskApp {
             is_error,
             text,
             details,
-            source,
+            wording,
         });
         self.status_log.entries.truncate(HISTORY_LEN);
     }

@@ -203,6 +203,32 @@ impl ThumbCache {
     }
 }
 
+/// Holds the wall's answers back until released (tests: what the wall says before its first answer, as an
+/// operator sees it for the seconds a 200,000-camera registry takes).
+#[derive(Clone, Default)]
+pub struct HeldAnswers(Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
+
+impl HeldAnswers {
+    /// Lets every held answer (and any later one) through.
+    pub fn release(&self) {
+        let (released, cv) = &*self.0;
+        *released.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        cv.notify_all();
+    }
+
+    /// Waits until released, or until the job is no longer wanted.
+    fn wait(&self, task: &task::TaskContext) {
+        let (released, cv) = &*self.0;
+        let mut done = released.lock().unwrap_or_else(|e| e.into_inner());
+        while !*done && !task.is_cancelled() {
+            done = cv
+                .wait_timeout(done, std::time::Duration::from_millis(100))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+}
+
 /// Wall rows computed on a thread.
 struct WallJob {
     rows: TaskHandle<Vec<u32>, std::convert::Infallible>,
@@ -223,6 +249,8 @@ pub struct WallState {
     rows_at: Option<std::time::Instant>,
     /// Rows being computed on a thread (big registries).
     job: Option<WallJob>,
+    /// Tests: answers held back until released (computed on a thread, as for a big registry).
+    held: Option<HeldAnswers>,
     /// Bumped when health changes, so problems-first order is recomputed.
     pub health_version: u64,
     /// Cameras whose health changed since the order shown was computed (the "N changed" button).
@@ -256,6 +284,7 @@ impl Default for WallState {
             rows_for: None,
             rows_at: None,
             job: None,
+            held: None,
             health_version: 0,
             changed_since_order: HashSet::new(),
             tiles_rect: None,
@@ -274,6 +303,18 @@ impl WallState {
     /// Positions in the registry snapshot of the tiles shown, in their order.
     pub fn shown_rows(&self) -> &[u32] {
         &self.rows
+    }
+
+    /// Tests: the wall's answers wait until the returned handle is released.
+    pub fn hold_answers(&mut self) -> HeldAnswers {
+        let held = HeldAnswers::default();
+        self.held = Some(held.clone());
+        held
+    }
+
+    /// No answer has come yet for this registry: the wall is being worked out, not empty.
+    fn is_loading(&self) -> bool {
+        self.rows_for.is_none()
     }
 
     /// Announces health changes (newest first) and marks the order stale.
@@ -429,11 +470,17 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
         (view_changed || refresh || (health_changed && due && !held)) && !already_running;
     if recompute {
         let task = index.wall_rows_task(&wanted.0, wanted.1);
-        if index.is_large() {
+        if index.is_large() || app.wall.held.is_some() {
             // A big wall is filtered and sorted on a thread; the tiles shown stay until it answers.
             // A job for an older filter or order is replaced here, which drops (cancels) it.
+            let held = app.wall.held.clone();
             app.wall.job = Some(WallJob {
-                rows: task::spawn(ui.ctx(), "wall-rows", move |_| Ok(task())),
+                rows: task::spawn(ui.ctx(), "wall-rows", move |t| {
+                    if let Some(held) = held {
+                        held.wait(t);
+                    }
+                    Ok(task())
+                }),
                 key: wanted,
             });
         } else {
@@ -456,7 +503,7 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
             }
             Ok(Err(e)) => {
                 // The tiles shown stay; not retried for the same view (a panicking job would loop).
-                app.report_task_error(&e);
+                app.report_task_error(e);
                 app.wall.rows_for = Some(key);
             }
             // The task wakes the window when it ends.
@@ -481,7 +528,13 @@ pub fn wall_ui(app: &mut DeskApp, ui: &mut Ui) {
     egui::CentralPanel::default().show(ui, |ui| {
         app.wall.tiles_rect = Some(ui.max_rect());
         let mut missing = Vec::new();
-        if app.wall.rows.is_empty() {
+        if app.wall.rows.is_empty() && app.wall.is_loading() {
+            ui.add_space(30.0);
+            ui.vertical_centered(|ui| {
+                ui.spinner();
+                ui.label(RichText::new(app.t("wall-loading")).weak());
+            });
+        } else if app.wall.rows.is_empty() {
             ui.add_space(30.0);
             ui.vertical_centered(|ui| ui.label(RichText::new(app.t("wall-empty")).weak()));
         } else if let Some(id) = app.wall.maximized {
@@ -570,10 +623,14 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
         if let Some(trouble) = &app.wall.prober_trouble {
             ui.colored_label(ui.visuals().error_fg_color, trouble);
         }
-        ui.label(i18n.tr_args(
-            "wall-showing",
-            &[("shown", app.wall.rows.len().to_string())],
-        ));
+        if app.wall.is_loading() {
+            ui.label(i18n.tr("wall-loading"));
+        } else {
+            ui.label(i18n.tr_args(
+                "wall-showing",
+                &[("shown", app.wall.rows.len().to_string())],
+            ));
+        }
         let changed = app.wall.changed_since_order.len();
         if changed > 0
             && held

@@ -138,9 +138,13 @@ pub enum ExportError {
     /// The target is a folder.
     #[error("cannot write {}: it is a folder; name a file", .path.display())]
     TargetIsFolder { path: PathBuf },
-    /// Any other input/output or encoding failure.
+    /// Any other input/output or encoding failure (`kind` says it in words; `Other` for an encoding failure).
     #[error("cannot write {}: {detail}", .path.display())]
-    Io { path: PathBuf, detail: String },
+    Io {
+        path: PathBuf,
+        kind: io::ErrorKind,
+        detail: String,
+    },
     /// The table has no positions, so it has no GeoJSON form.
     #[error("cannot write {} as GeoJSON: the list has no map positions", .path.display())]
     NoPoints { path: PathBuf },
@@ -191,7 +195,9 @@ impl ExportError {
             Self::DiskFull { path } | Self::TargetIsFolder { path } | Self::NoPoints { path } => {
                 vec![("path", shown(path))]
             }
-            Self::Io { path, detail } => vec![("path", shown(path)), ("detail", detail.clone())],
+            Self::Io { path, detail, .. } => {
+                vec![("path", shown(path)), ("detail", detail.clone())]
+            }
             Self::TooManyRows { path, rows } => {
                 vec![("path", shown(path)), ("rows", rows.to_string())]
             }
@@ -202,21 +208,38 @@ impl ExportError {
         }
     }
 
-    /// The message in the catalogue's language.
+    /// The message in the catalogue's language: what was not written and why, in words (the system's own text
+    /// is in [`Self::details`]).
     pub fn message(&self, i18n: &I18n) -> String {
-        i18n.tr_args(self.i18n_key(), &self.i18n_args())
+        let mut args = self.i18n_args();
+        if let Self::Io { kind, .. } = self {
+            args.push(("reason", i18n.tr(crate::i18n::io_kind_key(*kind))));
+        }
+        i18n.tr_args(self.i18n_key(), &args)
+    }
+
+    /// The system's own words behind the message, for whoever fixes it (shown on hover), when there are any.
+    pub fn details(&self) -> Option<String> {
+        match self {
+            Self::ReadOnly { detail, .. } | Self::Io { detail, .. } => Some(detail.clone()),
+            _ => None,
+        }
     }
 
     /// An I/O error while writing `path`, named by its likely cause.
     pub(crate) fn from_io(path: &Path, e: &io::Error) -> Self {
         let path = path.to_path_buf();
         let folder = folder_of(&path).to_path_buf();
+        // The temporary file's name (tempfile adds "at path …/.x.csv.partial-…") is ours, not the user's: the
+        // details name the file they chose, which the message already does.
+        let text = e.to_string();
+        let detail = text.split(" at path ").next().unwrap_or(&text).to_string();
         match e.kind() {
             // A folder that exists yet answers "no such file" to a new file is a virtual one (/proc, /sys).
             io::ErrorKind::NotFound if folder.is_dir() => Self::ReadOnly {
                 path,
                 folder,
-                detail: e.to_string(),
+                detail,
             },
             io::ErrorKind::NotFound => Self::FolderMissing { path, folder },
             io::ErrorKind::NotADirectory => Self::NotAFolder { path, folder },
@@ -224,13 +247,10 @@ impl ExportError {
             io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => Self::ReadOnly {
                 path,
                 folder,
-                detail: e.to_string(),
+                detail,
             },
             io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => Self::DiskFull { path },
-            _ => Self::Io {
-                path,
-                detail: e.to_string(),
-            },
+            kind => Self::Io { path, kind, detail },
         }
     }
 }
@@ -844,6 +864,14 @@ impl ExportJobError {
             Self::Write(e) => e.message(i18n),
         }
     }
+
+    /// The technical text behind the message (for the hover), never shown in its place.
+    pub fn details(&self) -> Option<String> {
+        match self {
+            Self::Read(e) => Some(e.to_string()),
+            Self::Write(e) => e.details(),
+        }
+    }
 }
 
 /// Exports `list` of the registry file `db` (opened read-only, on the caller's thread: call it off the UI
@@ -1176,6 +1204,7 @@ pub fn write_csv(table: &ExportTable, target: &Path) -> Result<Written, ExportEr
             csv::ErrorKind::Io(e) => ExportError::from_io(target, &e),
             other => ExportError::Io {
                 path: target.to_path_buf(),
+                kind: io::ErrorKind::Other,
                 detail: format!("{other:?}"),
             },
         };
@@ -1255,6 +1284,7 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
         rust_xlsxwriter::XlsxError::IoError(e) => ExportError::from_io(target, &e),
         e => ExportError::Io {
             path: target.to_path_buf(),
+            kind: io::ErrorKind::Other,
             detail: e.to_string(),
         },
     };
@@ -1269,6 +1299,7 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
     for (col, c) in table.columns.iter().enumerate() {
         let col = u16::try_from(col).map_err(|_| ExportError::Io {
             path: target.to_path_buf(),
+            kind: io::ErrorKind::Other,
             detail: "too many columns".into(),
         })?;
         // Wide enough for the header, at least 10 characters.
@@ -1323,6 +1354,7 @@ pub fn write_geojson(table: &ExportTable, target: &Path) -> Result<Written, Expo
         Some(kind) => ExportError::from_io(target, &io::Error::from(kind)),
         None => ExportError::Io {
             path: target.to_path_buf(),
+            kind: io::ErrorKind::Other,
             detail: e.to_string(),
         },
     };

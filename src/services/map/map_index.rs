@@ -107,11 +107,29 @@ pub struct Cluster {
 impl Cluster {
     /// The worst state among the members.
     pub fn worst(&self) -> PinState {
-        PinState::ALL
-            .into_iter()
-            .find(|s| self.by_state[s.index()] > 0)
-            .unwrap_or(PinState::Online)
+        worst_of(&self.by_state)
     }
+}
+
+/// The worst state with a member, from counts per state in [`PinState::ALL`] order.
+fn worst_of(by_state: &[u32; 8]) -> PinState {
+    PinState::ALL
+        .into_iter()
+        .find(|s| by_state[s.index()] > 0)
+        .unwrap_or(PinState::Online)
+}
+
+/// What the map draws for the cameras in a view: clusters, and cameras on their own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CameraMark {
+    /// Several cameras under one cell, drawn at the members' mean with their count and the worst state's ring.
+    Cluster {
+        centre: WorldPoint,
+        count: u32,
+        worst: PinState,
+    },
+    /// One camera: alone in its cell, past the cluster zoom, or the selected camera (always on its own).
+    Pin { pin: MapPin, selected: bool },
 }
 
 type PinPoint = GeomWithData<[f64; 2], u32>;
@@ -241,6 +259,92 @@ impl MapIndex {
             .take_while(|c| c.cy <= y1)
             .filter(|c| c.cx >= x0 && c.cx <= x1)
             .collect()
+    }
+
+    /// What to draw at zoom level `zoom` in the world rectangle. The selected camera (by its position in the
+    /// snapshot) is taken out of its cluster, which counts one fewer, and comes last, to be drawn on top with its
+    /// name: flying to a camera among thousands never leaves it hidden in a number.
+    pub fn marks_in(
+        &self,
+        zoom: u8,
+        min: WorldPoint,
+        max: WorldPoint,
+        selected: Option<u32>,
+    ) -> Vec<CameraMark> {
+        let selected = selected.and_then(|pos| self.pin_of_camera(pos)).copied();
+        let is_selected = |p: &MapPin| selected.is_some_and(|s| s.camera_pos == p.camera_pos);
+        let mut marks: Vec<CameraMark> = Vec::new();
+        if zoom > MAX_CLUSTER_ZOOM {
+            marks.extend(
+                self.pins_in(min, max)
+                    .filter(|p| !is_selected(p))
+                    .map(|&pin| CameraMark::Pin {
+                        pin,
+                        selected: false,
+                    }),
+            );
+        } else {
+            let home = selected.map(|s| cell_of(s.world, zoom));
+            for c in self.clusters_in(zoom, min, max) {
+                let mut by_state = c.by_state;
+                let mut count = c.count;
+                if let Some(s) = selected
+                    && home == Some((c.cx, c.cy))
+                {
+                    by_state[s.state.index()] = by_state[s.state.index()].saturating_sub(1);
+                    count = count.saturating_sub(1);
+                }
+                match count {
+                    0 => {}
+                    1 => {
+                        if let Some(&pin) = self.lone_member(c, zoom, |p| !is_selected(p)) {
+                            marks.push(CameraMark::Pin {
+                                pin,
+                                selected: false,
+                            });
+                        }
+                    }
+                    _ => marks.push(CameraMark::Cluster {
+                        centre: c.centre,
+                        count,
+                        worst: worst_of(&by_state),
+                    }),
+                }
+            }
+        }
+        if let Some(pin) = selected {
+            let w = pin.world;
+            if (min.x..=max.x).contains(&w.x) && (min.y..=max.y).contains(&w.y) {
+                marks.push(CameraMark::Pin {
+                    pin,
+                    selected: true,
+                });
+            }
+        }
+        marks
+    }
+
+    /// The member of a cell that `wanted` accepts (a cell of one, or of two with the selected camera out).
+    fn lone_member(
+        &self,
+        c: &Cluster,
+        zoom: u8,
+        wanted: impl Fn(&MapPin) -> bool,
+    ) -> Option<&MapPin> {
+        if let Some(first) = self.pin(c.first_pin).filter(|p| wanted(p)) {
+            return Some(first);
+        }
+        let side = 1.0 / f64::from(1u32 << cells_per_side_log2(zoom));
+        let min = WorldPoint {
+            x: f64::from(c.cx) * side,
+            y: f64::from(c.cy) * side,
+        };
+        let max = WorldPoint {
+            x: min.x + side,
+            y: min.y + side,
+        };
+        self.pins_in(min, max)
+            .find(|p| wanted(p) && cell_of(p.world, zoom) == (c.cx, c.cy))
     }
 
     /// Every pin in the world rectangle (for street-level views and box selection).
@@ -436,6 +540,91 @@ mod tests {
         }
         assert_eq!(index.pin_of_camera(10).unwrap().state, PinState::Online);
         assert!(!index.update_state(19, PinState::Offline), "not on the map");
+    }
+
+    #[test]
+    fn the_selected_camera_is_drawn_on_its_own_whatever_the_clustering() {
+        let index = sample();
+        let (min, max) = whole_world();
+        let pins = |marks: &[CameraMark]| -> Vec<(u32, bool)> {
+            marks
+                .iter()
+                .filter_map(|m| match m {
+                    CameraMark::Pin { pin, selected } => Some((pin.camera_pos, *selected)),
+                    CameraMark::Cluster { .. } => None,
+                })
+                .collect()
+        };
+        let counts = |marks: &[CameraMark]| -> Vec<(u32, PinState)> {
+            marks
+                .iter()
+                .filter_map(|m| match m {
+                    CameraMark::Cluster { count, worst, .. } => Some((*count, *worst)),
+                    CameraMark::Pin { .. } => None,
+                })
+                .collect()
+        };
+        // City zoom: the fort group (10 online and 1 offline) is one cluster, nothing on its own.
+        let city = index.marks_in(12, min, max, None);
+        assert!(counts(&city).contains(&(11, PinState::Offline)), "{city:?}");
+        assert!(pins(&city).iter().all(|&(_, s)| !s));
+        // The offline camera selected: out of its cluster (10, all online now), on its own, last.
+        let city = index.marks_in(12, min, max, Some(10));
+        assert!(counts(&city).contains(&(10, PinState::Online)), "{city:?}");
+        assert_eq!(
+            city.last(),
+            Some(&CameraMark::Pin {
+                pin: *index.pin_of_camera(10).unwrap(),
+                selected: true
+            })
+        );
+        let total: u32 = counts(&city).iter().map(|c| c.0).sum::<u32>() + pins(&city).len() as u32;
+        assert_eq!(total, 17, "every camera drawn once");
+        // At every zoom, clustered or not, it is drawn on its own exactly once, and nothing is lost.
+        for zoom in 0..=MAX_CLUSTER_ZOOM + 1 {
+            let marks = index.marks_in(zoom, min, max, Some(3));
+            assert_eq!(
+                pins(&marks).iter().filter(|p| p.1).collect::<Vec<_>>(),
+                [&(3, true)],
+                "zoom {zoom}"
+            );
+            let total: u32 =
+                counts(&marks).iter().map(|c| c.0).sum::<u32>() + pins(&marks).len() as u32;
+            assert_eq!(total, 17, "zoom {zoom}");
+            assert!(
+                counts(&marks).iter().all(|c| c.0 >= 2),
+                "zoom {zoom}: {marks:?}"
+            );
+        }
+        // A cell of two with one selected: the other is drawn as a camera too, not as a cluster of one.
+        let two = MapIndex::build(
+            vec![
+                pin(25.4580, 78.5750, 0, PinState::Online),
+                pin(25.4580, 78.5751, 1, PinState::Offline),
+            ],
+            2,
+        );
+        for selected in [0, 1] {
+            let marks = two.marks_in(12, min, max, Some(selected));
+            assert_eq!(pins(&marks), [(1 - selected, false), (selected, true)]);
+        }
+        // Out of view, the selected camera is not drawn.
+        let lucknow = to_world(26.8467, 80.9462);
+        let near = (
+            WorldPoint {
+                x: lucknow.x - 1e-4,
+                y: lucknow.y - 1e-4,
+            },
+            WorldPoint {
+                x: lucknow.x + 1e-4,
+                y: lucknow.y + 1e-4,
+            },
+        );
+        assert!(
+            pins(&index.marks_in(15, near.0, near.1, Some(10)))
+                .iter()
+                .all(|p| !p.1)
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub use crate::model::import::{
     DuplicatePolicy, ImportProfile, ImportSettings, NearDuplicatePolicy, normal_source_id,
 };
 use crate::model::near_duplicate::{NearBecause, NearGrid, NearKey, is_id_like_header};
+pub use crate::model::words::{area_from_words, category_from_words};
 use crate::model::{
     AreaWatched, Camera, CameraId, CameraKind, FieldError, IntegrationStage, OwnerCategory,
     Priority, ServiceArea, Site, SiteId, normalise_phone, validate_camera_in, validate_site_in,
@@ -270,218 +271,6 @@ impl Existing {
     }
 }
 
-/// Owner category from the words people write.
-pub fn category_from_words(text: &str) -> Option<OwnerCategory> {
-    let t = text.trim().to_lowercase();
-    if t.is_empty() {
-        return None;
-    }
-    if let Some(c) = OwnerCategory::from_code(&t.replace([' ', '-'], "_")) {
-        return Some(c);
-    }
-    const WORDS: [(OwnerCategory, &[&str]); 10] = [
-        (OwnerCategory::TollPlaza, &["toll", "टोल"]),
-        (OwnerCategory::Jail, &["jail", "prison", "जेल", "कारागार"]),
-        (OwnerCategory::Police, &["police", "thana", "पुलिस", "थाना"]),
-        (
-            OwnerCategory::Hotel,
-            &[
-                "hotel",
-                "hotels",
-                "guest house",
-                "guesthouse",
-                "lodge",
-                "resort",
-                "dharamshala",
-                "होटल",
-                "धर्मशाला",
-            ],
-        ),
-        (
-            OwnerCategory::CoachingSchool,
-            &[
-                "school",
-                "coaching",
-                "college",
-                "institute",
-                "university",
-                "स्कूल",
-                "विद्यालय",
-                "कोचिंग",
-                "महाविद्यालय",
-            ],
-        ),
-        (
-            OwnerCategory::HospitalClinic,
-            &[
-                "hospital",
-                "clinic",
-                "nursing",
-                "medical",
-                "अस्पताल",
-                "चिकित्सालय",
-                "क्लिनिक",
-            ],
-        ),
-        (
-            OwnerCategory::IndustrialUnit,
-            &[
-                "industry",
-                "industrial",
-                "industries",
-                "factory",
-                "works",
-                "mill",
-                "plant",
-                "उद्योग",
-                "कारखाना",
-                "फैक्ट्री",
-            ],
-        ),
-        (
-            OwnerCategory::GovernmentOffice,
-            &[
-                "government",
-                "govt",
-                "collectorate",
-                "office",
-                "tehsil",
-                "सरकारी",
-                "कार्यालय",
-                "तहसील",
-            ],
-        ),
-        (
-            OwnerCategory::Commercial,
-            &[
-                "shop",
-                "mall",
-                "market",
-                "commercial",
-                "bank",
-                "petrol",
-                "store",
-                "showroom",
-                "दुकान",
-                "बाज़ार",
-                "बाजार",
-                "बैंक",
-            ],
-        ),
-        (
-            OwnerCategory::PublicPlace,
-            &[
-                "public",
-                "park",
-                "street",
-                "road",
-                "council",
-                "square",
-                "station",
-                "सार्वजनिक",
-                "पार्क",
-                "सड़क",
-                "चौराहा",
-            ],
-        ),
-    ];
-    WORDS
-        .iter()
-        .find(|(_, words)| has_any_word(&t, words))
-        .map(|(c, _)| *c)
-}
-
-/// Whether `text` holds one of `words` (or phrases) as whole words: "outdoor" is not a "door".
-fn has_any_word(text: &str, words: &[&str]) -> bool {
-    let spaced: String = text
-        .chars()
-        .map(|c| {
-            if c.is_whitespace() || c.is_ascii_punctuation() {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    let spaced = format!(
-        " {} ",
-        spaced.split_whitespace().collect::<Vec<_>>().join(" ")
-    );
-    words.iter().any(|w| spaced.contains(&format!(" {w} ")))
-}
-
-/// What a camera watches, from the words people (and OpenStreetMap's `surveillance` tag) write.
-pub fn area_from_words(text: &str) -> Option<AreaWatched> {
-    let t = text.trim().to_lowercase();
-    if t.is_empty() {
-        return None;
-    }
-    if let Some(a) = AreaWatched::from_code(&t.replace([' ', '-'], "_")) {
-        return Some(a);
-    }
-    // Private areas first: "hotel room corridor" must not read as a corridor, "room 101" not as a road. Toilets,
-    // washrooms, bedrooms and changing rooms are private rooms whatever else the cell says.
-    const WORDS: [(AreaWatched, &[&str]); 10] = [
-        (
-            AreaWatched::Room,
-            &[
-                "room",
-                "rooms",
-                "bedroom",
-                "bedrooms",
-                "guest room",
-                "toilet",
-                "toilets",
-                "washroom",
-                "washrooms",
-                "bathroom",
-                "restroom",
-                "changing",
-                "dressing",
-                "कमरा",
-                "कमरे",
-                "शौचालय",
-                "स्नानघर",
-            ],
-        ),
-        (
-            AreaWatched::Classroom,
-            &["classroom", "classrooms", "class room", "कक्षा"],
-        ),
-        (AreaWatched::Ward, &["ward", "wards", "icu", "वार्ड"]),
-        (AreaWatched::Cabin, &["cabin", "cabins", "chamber", "केबिन"]),
-        (AreaWatched::Parking, &["parking", "पार्किंग"]),
-        (AreaWatched::Gate, &["gate", "गेट", "फाटक"]),
-        (
-            AreaWatched::Entrance,
-            &["entrance", "entry", "door", "प्रवेश", "द्वार"],
-        ),
-        (
-            AreaWatched::Lobby,
-            &["lobby", "reception", "hall", "indoor", "लॉबी", "स्वागत"],
-        ),
-        (AreaWatched::Corridor, &["corridor", "passage", "गलियारा"]),
-        (
-            AreaWatched::RoadFrontage,
-            &[
-                "road",
-                "street",
-                "outdoor",
-                "public",
-                "traffic",
-                "junction",
-                "frontage",
-                "सड़क",
-                "चौराहा",
-            ],
-        ),
-    ];
-    WORDS
-        .iter()
-        .find(|(_, words)| has_any_word(&t, words))
-        .map(|(a, _)| *a)
-}
-
 /// Splits `user:password@` out of a URL: (URL without them, user, password).
 fn split_credentials(url: &str) -> (String, Option<String>, Option<String>) {
     let Ok(parsed) = url::Url::parse(url.trim()) else {
@@ -629,10 +418,25 @@ impl<'a> RowReader<'a> {
         })
     }
 
+    /// Whether the row's site is a hospital or clinic, by its owner category (as the site will get it) or by its
+    /// name: there a "ward" is a hospital ward.
+    fn is_at_a_hospital(&self) -> bool {
+        let owner = category_from_words(self.cell(ImportField::OwnerCategory))
+            .unwrap_or(self.settings.default_category);
+        owner == OwnerCategory::HospitalClinic
+            || [
+                ImportField::SiteName,
+                ImportField::SiteNameHi,
+                ImportField::Operator,
+            ]
+            .into_iter()
+            .any(|f| crate::model::words::names_a_hospital(self.cell(f)))
+    }
+
     /// What the camera watches; words the desk does not know give the default, with a note.
     fn area_watched(&mut self) -> AreaWatched {
         let text = self.cell(ImportField::AreaWatched);
-        if let Some(a) = area_from_words(text) {
+        if let Some(a) = area_from_words(text, self.is_at_a_hospital()) {
             return a;
         }
         let default = self.settings.default_area;
@@ -1980,50 +1784,38 @@ mod tests {
     }
 
     #[test]
-    fn words_for_categories_and_areas() {
-        assert_eq!(
-            category_from_words("Guest House"),
-            Some(OwnerCategory::Hotel)
+    fn a_citys_ward_in_the_area_is_an_address_and_a_hospitals_ward_is_private() {
+        let (_, p) = csv_plan(
+            "camera,site,category,area,lat,lon\n\
+             Cam 1,Nagar Nigam zonal office,government office,road outside Ward 12 office,25.4486,78.5697\n\
+             Cam 2,Nagar Nigam zonal office,government office,Ward 12,25.4487,78.5697\n\
+             Cam 3,पार्षद कार्यालय,government office,वार्ड 12,25.4488,78.5697\n\
+             Cam 4,District Hospital,government office,Ward 4,25.4489,78.5697\n\
+             Cam 5,Sanjivani,hospital,ward no. 5,25.4490,78.5697\n\
+             Cam 6,Hotel Raj Palace,hotel,Female ward,25.4491,78.5697\n",
+            &existing_in(ServiceArea::default()),
         );
+        let areas: Vec<AreaWatched> = p
+            .rows
+            .iter()
+            .map(|r| r.camera.as_ref().map(|c| c.area_watched))
+            .collect::<Option<_>>()
+            .expect("every row read");
         assert_eq!(
-            category_from_words("कोचिंग संस्थान"),
-            Some(OwnerCategory::CoachingSchool)
+            areas,
+            [
+                AreaWatched::RoadFrontage,
+                AreaWatched::NotYetKnown,
+                AreaWatched::NotYetKnown,
+                AreaWatched::Ward,
+                AreaWatched::Ward,
+                AreaWatched::Ward,
+            ]
         );
-        assert_eq!(
-            category_from_words("toll_plaza"),
-            Some(OwnerCategory::TollPlaza)
-        );
-        assert_eq!(category_from_words("xyz"), None);
-        assert_eq!(area_from_words("outdoor"), Some(AreaWatched::RoadFrontage));
-        assert_eq!(
-            area_from_words("Hotel room corridor"),
-            Some(AreaWatched::Room)
-        );
-        assert_eq!(area_from_words("कक्षा"), Some(AreaWatched::Classroom));
-        // Private-sounding words read as private, never as a public place.
-        for text in [
-            "room 101",
-            "Room No. 12",
-            "कमरा 3",
-            "ward 4",
-            "Female ward",
-            "classroom 2",
-            "principal cabin",
-            "toilet block",
-            "Ladies Washroom",
-            "bedroom",
-            "changing room",
-            "changing area",
-            "शौचालय",
-        ] {
-            let area = area_from_words(text);
-            assert!(
-                area.is_some_and(AreaWatched::is_private),
-                "{text:?} read as {area:?}"
-            );
-        }
-        // Words the desk does not know give no area: the import then says "not yet known".
-        assert_eq!(area_from_words("xyz 12"), None);
+    }
+
+    #[test]
+    fn source_ids_are_normalised() {
         assert_eq!(normal_source_id(" 1001.0 "), "1001");
         assert_eq!(normal_source_id("node/5"), "node/5");
     }
