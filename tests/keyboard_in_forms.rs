@@ -1,11 +1,13 @@
 //! An operator fills the site form by keyboard alone: Enter in an open dropdown picks the entry (it does not
 //! save the form), Esc closes the dropdown before it closes anything else, and the "Discard the changes?"
 //! question is answered by keys. Ctrl+N opens "Add site" and Ctrl+Shift+N "Add camera" for the selected site
-//! (never throwing typing away), and F1 lists every shortcut, in English and Hindi.
+//! (never throwing typing away), and F1 lists every shortcut, in English and Hindi. Typing at ordinary speed
+//! on a console that draws few frames a second (several keys in one frame) lands each key in the field that
+//! has the focus at that key.
 
 mod common;
 
-use common::{Desk, press, type_text};
+use common::{Desk, Typed, press, type_burst, type_text, wait_until};
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -249,4 +251,125 @@ fn esc_closes_the_shortcut_list_and_not_the_form_beneath() {
     );
     assert_eq!(form_kind(&h), "site");
     assert!(h.state().has_unsaved_edits(), "the typing is still there");
+}
+
+#[test]
+fn a_burst_of_typing_with_tabs_fills_each_site_field_in_one_frame() {
+    use Typed::{Key as K, Text as T};
+    let desk = Desk::new();
+    let mut h = desk.harness();
+    h.get_by_label("Add site").click();
+    h.run_ok();
+    // Everything below arrives in one frame, as at a console drawing a few frames a second.
+    type_burst(
+        &mut h,
+        &[
+            T("Hotel Sita"),
+            K(Key::Tab),
+            T("होटल सीता"),
+            K(Key::Tab), // owner category
+            K(Key::Tab), // priority
+            K(Key::Tab),
+            T("Ramesh Gupta"),
+            K(Key::Tab),
+            T("+91 98390 12345"),
+            K(Key::Tab),
+            T("Civil Lines, Jhansi"),
+            K(Key::Tab),
+            T("Ward 12"),
+            K(Key::Tab),
+            T("Nawabad"),
+            K(Key::Enter),
+        ],
+    );
+    wait_until(&mut h, "the site is saved", |app| app.form.is_none());
+    let row: (String, String, String, String, String, String, String) = desk
+        .sql()
+        .query_row(
+            "SELECT name_en, name_hi, contact_person, phone, address, ward, police_station FROM site",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        row,
+        (
+            "Hotel Sita".into(),
+            "होटल सीता".into(),
+            "Ramesh Gupta".into(),
+            "+919839012345".into(),
+            "Civil Lines, Jhansi".into(),
+            "Ward 12".into(),
+            "Nawabad".into()
+        )
+    );
+}
+
+#[test]
+fn a_burst_of_typing_with_tabs_and_shift_tab_fills_each_camera_field_in_one_frame() {
+    use Typed::{Key as K, ShiftKey as SK, Text as T};
+    let desk = Desk::new();
+    seed_site(&desk, "Hotel Raj Palace");
+    let mut h = desk.harness();
+    h.get_by_label("Sites").click();
+    h.run_ok();
+    h.get_by_role_and_label(Role::Button, "Hotel Raj Palace")
+        .click();
+    h.run_ok();
+    chord(&mut h, CTRL_SHIFT, Key::N);
+    assert_eq!(form_kind(&h), "camera");
+    type_burst(&mut h, &[T("Back gate")]);
+    h.get_by_label("Make").focus();
+    h.run_ok();
+    type_burst(
+        &mut h,
+        &[
+            T("Hikvision"),
+            K(Key::Tab),
+            T("DS-2CD1023"),
+            K(Key::Tab),
+            T("rtsp://127.0.0.1:8554/Streaming/Channels/201"),
+            K(Key::Tab),
+            T("http://127.0.0.1:8080/snap.jpg"),
+            K(Key::Tab),
+            T("admin"),
+            // Back to the snapshot field and on again: Shift+Tab is exact too.
+            SK(Key::Tab),
+            T("?ch=2"),
+            K(Key::Tab),
+            K(Key::Tab),
+            T("Gate#Pass-2026"),
+            K(Key::Enter),
+        ],
+    );
+    wait_until(&mut h, "the camera is saved", |app| app.form.is_none());
+    let row: (String, String, String, String, String, bool) = desk
+        .sql()
+        .query_row(
+            "SELECT make, model, stream_url, snapshot_url, username, password_ct IS NOT NULL
+             FROM camera WHERE label = 'Back gate'",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        row,
+        (
+            "Hikvision".into(),
+            "DS-2CD1023".into(),
+            "rtsp://127.0.0.1:8554/Streaming/Channels/201".into(),
+            "http://127.0.0.1:8080/snap.jpg?ch=2".into(),
+            "admin".into(),
+            true
+        )
+    );
 }
