@@ -6,8 +6,9 @@ use egui::RichText;
 use super::DeskApp;
 use super::map::Pick;
 use super::widgets::{
-    FieldMessages, FormAction, FormChrome, FormHeader, FormOutcome, field_error_ui, field_label,
-    form_modal_ui, merge_errors, number_text, parse_number, parse_optional_number, text_row,
+    FieldMessages, FormAction, FormChrome, FormHeader, FormOutcome, chooser_ui, field_error_ui,
+    field_label, form_modal_ui, merge_errors, number_text, parse_number, parse_optional_number,
+    text_row,
 };
 use crate::i18n::I18n;
 use crate::model::{
@@ -253,16 +254,17 @@ impl CameraForm {
         }
         let label = field_label(ui, i18n, Field::AreaWatched);
         ui.vertical(|ui| {
-            egui::ComboBox::from_id_salt("camera_area")
-                .width(360.0)
-                .selected_text(i18n.tr(&d.camera.area_watched.i18n_key()))
-                .show_ui(ui, |ui| {
-                    for a in AreaWatched::ALL {
-                        ui.selectable_value(&mut d.camera.area_watched, a, i18n.tr(&a.i18n_key()));
-                    }
-                })
-                .response
-                .labelled_by(label);
+            let areas = AreaWatched::ALL.map(|a| (a, i18n.tr(&a.i18n_key())));
+            let shown = i18n.tr(&d.camera.area_watched.i18n_key());
+            chooser_ui(
+                ui,
+                "camera_area",
+                360.0,
+                &shown,
+                &areas,
+                &mut d.camera.area_watched,
+            )
+            .labelled_by(label);
             if d.camera.area_watched == AreaWatched::NotYetKnown {
                 ui.label(
                     RichText::new(i18n.tr("camera-area-not-yet-known-warning"))
