@@ -461,6 +461,8 @@ health-not-probed = Not probed yet
 ## Camera wall
 nav-wall = Camera wall
 filter-health = Health
+wall-offline-only = Offline only
+wall-offline-only-hint = Show only the cameras the prober finds offline (with the other filters, e.g. one ward)
 wall-layout = Layout
 wall-layout-list = List
 wall-sort = Order

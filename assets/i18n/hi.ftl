@@ -458,6 +458,8 @@ health-not-probed = अभी जाँचा नहीं
 ## कैमरा वॉल
 nav-wall = कैमरा वॉल
 filter-health = स्थिति
+wall-offline-only = केवल ऑफ़लाइन
+wall-offline-only-hint = केवल वे कैमरे दिखाएँ जिन्हें प्रोबर ऑफ़लाइन पाता है (अन्य फ़िल्टरों के साथ, जैसे एक वार्ड)
 wall-layout = लेआउट
 wall-layout-list = सूची
 wall-sort = क्रम

@@ -510,6 +510,19 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
     let running = app.monitor.as_ref().is_some_and(|m| m.is_running());
     ui.horizontal_wrapped(|ui| {
         super::registry_screen::filters_ui(ui, i18n, index, &mut filters, "w", false);
+        // One click for the question asked most at the wall: which cameras are offline (here, in one ward).
+        let offline = filters.health == Some(HealthState::Offline);
+        if ui
+            .selectable_label(offline, i18n.tr("wall-offline-only"))
+            .on_hover_text(i18n.tr("wall-offline-only-hint"))
+            .clicked()
+        {
+            filters.health = if offline {
+                None
+            } else {
+                Some(HealthState::Offline)
+            };
+        }
         if !filters.is_empty() && ui.button(i18n.tr("filter-clear")).clicked() {
             filters = Filters::default();
         }
