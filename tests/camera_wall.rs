@@ -421,3 +421,82 @@ fn the_wall_says_loading_until_its_first_answer() {
     h.get_by_label("1 on the wall");
     assert!(h.query_by_label("Loading…").is_none());
 }
+
+/// "Offline cameras of one ward" in two actions: the Offline chip, then the ward from its chooser, which lists
+/// wards in natural order (Ward 2 before Ward 10) and finds one by typing.
+#[test]
+fn offline_cameras_of_one_ward_in_two_actions() {
+    use common::{press, type_text};
+    use egui::Key;
+    use iccc_desk::model::HealthState as H;
+    use iccc_desk::store::HealthBrief;
+    let desk = Desk::new();
+    let wards = ["Ward 1", "Ward 10", "Ward 11", "Ward 2"];
+    // Per ward: an online camera and an offline one.
+    let ids: Vec<(i64, i64)> = {
+        let actor = Actor {
+            user: "setup".into(),
+            now_unix_s: 1_795_564_800,
+        };
+        let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+        let port = closed_port();
+        wards
+            .iter()
+            .enumerate()
+            .map(|(i, ward)| {
+                let mut s = Site::blank();
+                s.name_en = format!("Site {i}");
+                s.ward = ward.to_string();
+                let s = store.add_site(&actor, &s).unwrap();
+                let mut camera = |n: usize| {
+                    common::add_integrated_camera(
+                        &mut store,
+                        s.id,
+                        &format!("Cam {i}.{n}"),
+                        format!("rtsp://127.0.0.1:{port}/Streaming/Channels/{i}0{n}"),
+                        String::new(),
+                        PASS,
+                    )
+                };
+                (camera(1), camera(2))
+            })
+            .collect()
+    };
+    let manual = ManualClock::starting_at(1_795_564_900);
+    let mut h = desk.harness_with_clock(manual.clock());
+    h.state_mut().monitor = None;
+    let health = |id: i64, state: H| HealthBrief {
+        camera_id: id,
+        state,
+        last_online_unix_s: None,
+    };
+    h.state_mut().apply_health(
+        ids.iter()
+            .flat_map(|&(online, offline)| [health(online, H::Online), health(offline, H::Offline)])
+            .collect(),
+    );
+    h.get_by_label("Camera wall").click();
+    h.run_ok();
+    assert_eq!(h.state().wall_camera_ids().len(), 8);
+
+    // Action 1: the Offline chip.
+    h.get_by_label("Offline only").click();
+    h.run_ok();
+    assert_eq!(h.state().wall_camera_ids().len(), 4);
+
+    // Action 2: the ward, by typing in its chooser. The list is in natural order.
+    h.get_by_role_and_label(Role::ComboBox, "Ward").click();
+    h.run_ok();
+    let y = |label: &str| h.get_by_role_and_label(Role::Button, label).rect().min.y;
+    assert!(y("Ward 1") < y("Ward 2"));
+    assert!(y("Ward 2") < y("Ward 10"));
+    assert!(y("Ward 10") < y("Ward 11"));
+    type_text(&mut h, "10");
+    press(&mut h, Key::Enter);
+    assert_eq!(h.state().filters.ward.as_deref(), Some("Ward 10"));
+    assert_eq!(h.state().wall_camera_ids(), vec![ids[1].1]);
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Ward 11").is_none(),
+        "the list closed"
+    );
+}

@@ -19,7 +19,10 @@ pub mod words;
 
 pub use area::{LatLonBox, ServiceArea};
 pub use boundary::{BoundaryArea, BoundaryKind, BoundaryPolygons};
-pub use camera::{AreaWatched, COMMON_AREAS_SQL, Camera, CameraKind, PasswordState, counted_stage};
+pub use camera::{
+    AreaWatched, COMMON_AREAS_SQL, Camera, CameraKind, HostChange, PasswordState, counted_stage,
+    credential_host_change,
+};
 pub use clock::{Clock, ManualClock};
 pub use coverage::{Candidate, CoverageGap, CoverageReport, GapReason, WardCoverage};
 pub use health::{Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url};

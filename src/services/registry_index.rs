@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock, mpsc};
 
 use crate::model::geo::{self, WorldPoint};
 use crate::model::{CameraId, HealthState, IntegrationStage, OwnerCategory, SiteId};
+use crate::services::map::boundaries::natural_cmp;
 use crate::services::map::map_index::{MapPin, PinState};
 use crate::store::{CameraRecord, HealthBrief, RegistrySnapshot, SiteRecord};
 
@@ -665,24 +666,21 @@ impl RegistryIndex {
         }
         self.site_counts = counts;
         self.site_sort_name = snap.sites.iter().map(|s| lower(&s.site.name_en)).collect();
-        let wards: BTreeSet<&str> = snap.sites.iter().map(|s| s.site.ward.as_str()).collect();
-        self.wards = wards
-            .into_iter()
-            .filter(|w| !w.is_empty())
-            .map(String::from)
-            .collect();
-        let stations: BTreeSet<&str> = snap
-            .sites
-            .iter()
-            .map(|s| s.site.police_station.as_str())
-            .collect();
-        self.police_stations = stations
-            .into_iter()
-            .filter(|w| !w.is_empty())
-            .map(String::from)
-            .collect();
+        // Natural order ("Ward 2" before "Ward 10"), as the boundary layers and the form's chooser list them.
+        let names = |of: fn(&SiteRecord) -> &str| -> Vec<String> {
+            let set: BTreeSet<&str> = snap.sites.iter().map(of).collect();
+            let mut list: Vec<String> = set
+                .into_iter()
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect();
+            list.sort_by(|a, b| natural_cmp(a, b));
+            list
+        };
+        self.wards = names(|s| s.site.ward.as_str());
+        self.police_stations = names(|s| s.site.police_station.as_str());
         let position_in = |list: &[String], value: &str| {
-            list.binary_search_by(|v| v.as_str().cmp(value))
+            list.binary_search_by(|v| natural_cmp(v, value))
                 .map_or(u32::MAX, |p| p as u32)
         };
         let bytes = |parts: &[&str]| parts.iter().map(|p| p.len() + 1).sum::<usize>();
@@ -987,7 +985,10 @@ impl RegistryIndex {
     fn query(&self, filters: &Filters) -> Option<Query> {
         let position = |list: &[String], value: &Option<String>| match value {
             None => Some(None),
-            Some(v) => list.binary_search(v).ok().map(|p| Some(p as u32)),
+            Some(v) => list
+                .binary_search_by(|w| natural_cmp(w, v))
+                .ok()
+                .map(|p| Some(p as u32)),
         };
         Some(Query {
             needle: lower(filters.text.trim()),
@@ -1427,5 +1428,33 @@ mod tests {
         index.upsert_site(site(4, "New Site", "", OwnerCategory::Police, "Ward 1"), &f);
         assert!(index.site(4).is_some());
         assert_eq!(index.wards, vec!["Ward 1", "Ward 3", "Ward 7"]);
+    }
+
+    #[test]
+    fn wards_are_listed_in_natural_order_and_each_filters_its_own_sites() {
+        let mut index = sample();
+        let f = Filters::default();
+        for (id, ward) in [(21, "Ward 10"), (22, "Ward 2"), (23, "Ward 11")] {
+            index.upsert_site(site(id, "Site", "", OwnerCategory::Hotel, ward), &f);
+        }
+        assert_eq!(
+            index.wards,
+            vec!["Ward 2", "Ward 3", "Ward 7", "Ward 10", "Ward 11"]
+        );
+        index.set_mode(TableMode::Sites, &f);
+        for ward in ["Ward 2", "Ward 10", "Ward 11", "Ward 3"] {
+            let f = Filters {
+                ward: Some(ward.into()),
+                ..Default::default()
+            };
+            index.apply(&f);
+            let wards: Vec<String> = index
+                .rows
+                .iter()
+                .map(|&i| index.snapshot.sites[i as usize].site.ward.clone())
+                .collect();
+            assert!(!wards.is_empty(), "{ward} finds its sites");
+            assert!(wards.iter().all(|w| w == ward), "{ward}: {wards:?}");
+        }
     }
 }

@@ -243,7 +243,7 @@ impl BulkWriter<'_> {
             }
             // The stored password was given for the old address; sent to a new host it would leak to
             // whoever runs that host, so it is dropped and must be typed again.
-            None if credential_host_change(&before.camera, &c).is_some() => {
+            None if crate::model::credential_host_change(&before.camera, &c).is_some() => {
                 self.tx.prepare_cached(SET_PASSWORD)?.execute(params![
                     None::<Vec<u8>>,
                     None::<String>,
@@ -264,7 +264,12 @@ impl BulkWriter<'_> {
                 &before.camera,
                 &PasswordEdit::Keep,
             )),
-            Some(&camera_json(before.site_id, &c, &edit)),
+            Some(&super::registry::camera_json_dropping(
+                before.site_id,
+                &c,
+                &edit,
+                matches!(edit, PasswordEdit::Clear),
+            )),
         )?;
         self.counts.updated += 1;
         Ok(())
@@ -321,79 +326,6 @@ impl BulkWriter<'_> {
 }
 
 const SET_PASSWORD: &str = "UPDATE camera SET password_ct = ?1, password_key_id = ?2 WHERE id = ?3";
-
-/// A camera address a stored password is sent to, changed by an edit: the field's code and the host (scheme,
-/// host and port) before and after.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostChange {
-    /// `stream_url`, `snapshot_url` or `nvr_host`.
-    pub field: &'static str,
-    /// The hosts the password went to before (comma-separated; empty when none).
-    pub from: String,
-    pub to: String,
-}
-
-/// Where a password for `camera` is sent, as `(field, scheme://host:port)`. Text that is not a URL counts as
-/// its own host, so an unreadable address is never taken for an unchanged one.
-fn credential_hosts(camera: &Camera) -> Vec<(&'static str, String)> {
-    fn host_of(text: &str) -> Option<String> {
-        let text = text.trim();
-        if text.is_empty() {
-            return None;
-        }
-        Some(match url::Url::parse(text) {
-            Ok(u) => match u.host_str() {
-                Some(h) => match u.port_or_known_default() {
-                    Some(port) => format!("{}://{}:{port}", u.scheme(), h.to_ascii_lowercase()),
-                    None => format!("{}://{}", u.scheme(), h.to_ascii_lowercase()),
-                },
-                None => after_userinfo(text),
-            },
-            Err(_) => after_userinfo(text),
-        })
-    }
-    // Whatever precedes the last `@` may be `user:password`; it is never part of what is shown.
-    fn after_userinfo(text: &str) -> String {
-        text.rsplit('@').next().unwrap_or(text).to_string()
-    }
-    let mut out = Vec::new();
-    if let Some(h) = host_of(&camera.stream_url) {
-        out.push(("stream_url", h));
-    }
-    if let Some(h) = host_of(&camera.snapshot_url) {
-        out.push(("snapshot_url", h));
-    }
-    if let crate::model::CameraKind::Analogue { nvr_host, .. } = &camera.kind {
-        let h = nvr_host.trim().to_ascii_lowercase();
-        if !h.is_empty() {
-            out.push(("nvr_host", h));
-        }
-    }
-    out
-}
-
-/// The first host `after` would send the stored password to that `before` did not (a changed host, scheme or
-/// port), or `None` when every host is one the password already went to.
-pub fn credential_host_change(before: &Camera, after: &Camera) -> Option<HostChange> {
-    let old = credential_hosts(before);
-    let (field, to) = credential_hosts(after)
-        .into_iter()
-        .find(|(_, h)| !old.iter().any(|(_, o)| o == h))?;
-    let same_field: Vec<&str> = old
-        .iter()
-        .filter(|(f, _)| *f == field)
-        .map(|(_, h)| h.as_str())
-        .collect();
-    let from = if same_field.is_empty() {
-        old.iter()
-            .map(|(_, h)| h.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    } else {
-        same_field.join(", ")
-    };
-    Some(HostChange { field, from, to })
-}
 
 #[cfg(test)]
 mod tests {

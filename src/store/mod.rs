@@ -27,7 +27,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension as _, Transac
 use crate::model::{FieldErrors, StageError};
 
 pub use boundary::{BoundaryLayer, read_boundaries};
-pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter, HostChange, credential_host_change};
+pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter};
 pub use health::{
     HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, health_briefs, uptime_pct,
 };

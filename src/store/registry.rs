@@ -180,6 +180,23 @@ pub(super) fn camera_json(
     v
 }
 
+/// [`camera_json`], saying when the stored password was dropped because an address moved to a new host.
+pub(super) fn camera_json_dropping(
+    site_id: SiteId,
+    camera: &Camera,
+    password: &PasswordEdit,
+    dropped_for_new_host: bool,
+) -> serde_json::Value {
+    let mut v = camera_json(site_id, camera, password);
+    if dropped_for_new_host && let Some(map) = v.as_object_mut() {
+        map.insert("password".into(), json!(PASSWORD_DROPPED_NEW_HOST));
+    }
+    v
+}
+
+/// The audit's word for a stored password dropped because the camera's address moved to a new host.
+pub const PASSWORD_DROPPED_NEW_HOST: &str = "dropped_new_host";
+
 fn camera_name(conn: &Connection, id: CameraId) -> Result<String> {
     Ok(conn.query_row(
         "SELECT camera.label || ' at ' || site.name_en || ' (camera ' || camera.id || ')'
@@ -662,7 +679,16 @@ impl Store {
                 problem,
             )]));
         }
-        let sealed = self.seal_password(id, password)?;
+        // A stored password was given for the old address: sent to a new host (host, scheme or port) it would
+        // reach whoever runs that host, so unless a new one is typed it is dropped (the import's rule too).
+        let dropped = matches!(password, PasswordEdit::Keep)
+            && before.password != PasswordState::None
+            && crate::model::credential_host_change(&before.camera, &c).is_some();
+        let sealed = if dropped {
+            Some((None, None))
+        } else {
+            self.seal_password(id, password)?
+        };
         let tx = self.write_tx()?;
         let changed = update_camera_row(&tx, id, &c, actor, Some(expected_version))?;
         if changed == 0 {
@@ -685,7 +711,7 @@ impl Store {
                 &before.camera,
                 &PasswordEdit::Keep,
             )),
-            Some(&camera_json(before.site_id, &c, password)),
+            Some(&camera_json_dropping(before.site_id, &c, password, dropped)),
         )?;
         tx.commit()?;
         self.camera(id)

@@ -6,13 +6,14 @@ use egui::RichText;
 use super::DeskApp;
 use super::map::Pick;
 use super::widgets::{
-    FieldMessages, FormAction, FormChrome, FormHeader, FormOutcome, field_error_ui, field_label,
-    form_modal_ui, merge_errors, number_text, parse_number, parse_optional_number, text_row,
+    FieldMessages, FormAction, FormChrome, FormHeader, FormOutcome, chooser_ui, field_error_ui,
+    field_label, form_modal_ui, merge_errors, number_text, parse_number, parse_optional_number,
+    text_row,
 };
 use crate::i18n::I18n;
 use crate::model::{
     AreaWatched, Camera, CameraId, CameraKind, Field, FieldError, PasswordState, Problem, SiteId,
-    validate_camera_in,
+    credential_host_change, validate_camera_in,
 };
 use crate::services::registry_worker::{DeskCommand, SaveProblem};
 use crate::store::{CameraRecord, PasswordEdit};
@@ -111,6 +112,20 @@ impl CameraDraft {
         }
     }
 
+    /// The addresses the password would be sent to, as the form holds them now.
+    fn addresses(&self) -> Camera {
+        let mut c = self.camera.clone();
+        c.kind = if self.is_analogue {
+            CameraKind::Analogue {
+                nvr_host: self.nvr_host.clone(),
+                channel: 1,
+            }
+        } else {
+            CameraKind::Ip
+        };
+        c
+    }
+
     fn password_edit(&self) -> PasswordEdit {
         if self.clear_password {
             PasswordEdit::Clear
@@ -120,6 +135,13 @@ impl CameraDraft {
             PasswordEdit::Set(self.password.clone())
         }
     }
+}
+
+/// What the password field says about the stored password.
+struct StoredPassword {
+    state: PasswordState,
+    /// The new host an edited address points at, when the stored password is dropped for it.
+    new_host: Option<String>,
 }
 
 pub struct CameraForm {
@@ -209,7 +231,10 @@ impl CameraForm {
             is_demo: app.index().is_some_and(|i| i.snapshot.is_demo),
         };
         let is_dirty = self.is_dirty();
-        let stored = self.stored_password;
+        let stored = StoredPassword {
+            state: self.stored_password,
+            new_host: self.new_host(),
+        };
         let draft = &mut self.draft;
         let mut pick = None;
         let action = form_modal_ui(
@@ -233,13 +258,26 @@ impl CameraForm {
         FormOutcome::KeepOpen
     }
 
+    /// The new host an edited address points at, when the stored password will be dropped for it on saving
+    /// (the store's rule, shown here first): no new password typed, and one stored.
+    fn new_host(&self) -> Option<String> {
+        let keeps_stored = self.id.is_some()
+            && self.stored_password != PasswordState::None
+            && self.draft.password.is_empty()
+            && !self.draft.clear_password;
+        if !keeps_stored {
+            return None;
+        }
+        credential_host_change(&self.original.addresses(), &self.draft.addresses()).map(|c| c.to)
+    }
+
     fn fields_ui(
         ui: &mut egui::Ui,
         i18n: &I18n,
         m: &FieldMessages,
         d: &mut CameraDraft,
         focus_first: &mut bool,
-        stored_password: PasswordState,
+        stored: StoredPassword,
         pick: &mut Option<Pick>,
     ) {
         let first = text_row(
@@ -256,16 +294,17 @@ impl CameraForm {
         }
         let label = field_label(ui, i18n, Field::AreaWatched);
         ui.vertical(|ui| {
-            egui::ComboBox::from_id_salt("camera_area")
-                .width(360.0)
-                .selected_text(i18n.tr(&d.camera.area_watched.i18n_key()))
-                .show_ui(ui, |ui| {
-                    for a in AreaWatched::ALL {
-                        ui.selectable_value(&mut d.camera.area_watched, a, i18n.tr(&a.i18n_key()));
-                    }
-                })
-                .response
-                .labelled_by(label);
+            let areas = AreaWatched::ALL.map(|a| (a, i18n.tr(&a.i18n_key())));
+            let shown = i18n.tr(&d.camera.area_watched.i18n_key());
+            chooser_ui(
+                ui,
+                "camera_area",
+                360.0,
+                &shown,
+                &areas,
+                &mut d.camera.area_watched,
+            )
+            .labelled_by(label);
             if d.camera.area_watched == AreaWatched::NotYetKnown {
                 ui.label(
                     RichText::new(i18n.tr("camera-area-not-yet-known-warning"))
@@ -355,7 +394,7 @@ impl CameraForm {
 
         let label = field_label(ui, i18n, Field::Password);
         ui.vertical(|ui| {
-            let hint = match stored_password {
+            let hint = match stored.state {
                 PasswordState::Stored => i18n.tr("camera-password-keep-hint"),
                 PasswordState::MustReenter => i18n.tr("camera-password-reenter-hint"),
                 PasswordState::None => i18n.tr("camera-password-none-hint"),
@@ -368,7 +407,13 @@ impl CameraForm {
                     .hint_text(hint),
             )
             .labelled_by(label);
-            if stored_password != PasswordState::None {
+            if let Some(to) = stored.new_host {
+                ui.label(
+                    RichText::new(i18n.tr_args("camera-password-new-host", &[("to", to)]))
+                        .color(ui.visuals().warn_fg_color),
+                );
+            }
+            if stored.state != PasswordState::None {
                 ui.checkbox(&mut d.clear_password, i18n.tr("camera-password-clear"));
             }
             field_error_ui(ui, m, Field::Password);

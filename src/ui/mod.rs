@@ -9,6 +9,7 @@ mod camera_form;
 pub mod exports;
 mod fonts;
 pub mod import;
+mod keys_in_order;
 pub mod map;
 mod map_areas;
 mod map_base;
@@ -386,6 +387,8 @@ impl DeskApp {
         }
         if !self.fonts_installed {
             fonts::install(ctx);
+            // Keys typed faster than frames are drawn reach the field focused at each key.
+            ctx.add_plugin(keys_in_order::KeysInOrder::default());
             self.fonts_installed = true;
         }
         if self.service.is_none() {

@@ -333,19 +333,17 @@ pub(super) fn combo_filter<T: Clone + PartialEq>(
         .as_ref()
         .and_then(|v| options.iter().find(|(o, _)| o == v))
         .map_or_else(|| any.to_string(), |(_, name)| name.clone());
+    // "Any" first, then the options, in one keyboard-driven chooser (type-to-find, Enter and Tab close it).
+    let entries: Vec<(Option<T>, String)> = std::iter::once((None, any.to_string()))
+        .chain(
+            options
+                .iter()
+                .map(|(o, name)| (Some(o.clone()), name.clone())),
+        )
+        .collect();
     labelled_group(ui, label, COMBO_FILTER_WIDTH, |ui| {
         let label_id = ui.label(label).id;
-        egui::ComboBox::from_id_salt(id)
-            .width(140.0)
-            .selected_text(selected)
-            .height(400.0)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(value, None, any);
-                for (option, name) in options {
-                    ui.selectable_value(value, Some(option.clone()), name);
-                }
-            })
-            .response
+        super::widgets::chooser_ui(ui, id, COMBO_FILTER_WIDTH, &selected, &entries, value)
             .labelled_by(label_id);
     });
 }

@@ -8,8 +8,9 @@
 
 use super::DeskApp;
 use super::widgets::{
-    FieldMessages, FormAction, FormChrome, FormHeader, FormOutcome, field_error_ui, field_label,
-    form_modal_ui, merge_errors, number_text, parse_number, parse_optional_number, text_row,
+    FieldMessages, FormAction, FormChrome, FormHeader, FormOutcome, chooser_ui, field_error_ui,
+    field_label, form_modal_ui, merge_errors, number_text, parse_number, parse_optional_number,
+    text_row,
 };
 use crate::i18n::I18n;
 use std::sync::Arc;
@@ -279,29 +280,31 @@ impl SiteForm {
         );
 
         let label = ui.label(i18n.tr("site-owner-category")).id;
-        egui::ComboBox::from_id_salt("site_owner_category")
-            .width(360.0)
-            .selected_text(i18n.tr(&d.site.owner_category.i18n_key()))
-            .show_ui(ui, |ui| {
-                for c in OwnerCategory::ALL {
-                    ui.selectable_value(&mut d.site.owner_category, c, i18n.tr(&c.i18n_key()));
-                }
-            })
-            .response
-            .labelled_by(label);
+        let categories = OwnerCategory::ALL.map(|c| (c, i18n.tr(&c.i18n_key())));
+        let shown = i18n.tr(&d.site.owner_category.i18n_key());
+        chooser_ui(
+            ui,
+            "site_owner_category",
+            360.0,
+            &shown,
+            &categories,
+            &mut d.site.owner_category,
+        )
+        .labelled_by(label);
         ui.end_row();
 
         let label = ui.label(i18n.tr("site-priority")).id;
-        egui::ComboBox::from_id_salt("site_priority")
-            .width(360.0)
-            .selected_text(i18n.tr(&d.site.priority.i18n_key()))
-            .show_ui(ui, |ui| {
-                for p in Priority::ALL {
-                    ui.selectable_value(&mut d.site.priority, p, i18n.tr(&p.i18n_key()));
-                }
-            })
-            .response
-            .labelled_by(label);
+        let priorities = Priority::ALL.map(|p| (p, i18n.tr(&p.i18n_key())));
+        let shown = i18n.tr(&d.site.priority.i18n_key());
+        chooser_ui(
+            ui,
+            "site_priority",
+            360.0,
+            &shown,
+            &priorities,
+            &mut d.site.priority,
+        )
+        .labelled_by(label);
         ui.end_row();
         if d.site.priority != Priority::None {
             let hint = d.site.priority.default_radius_m().map(|r| format!("{r}"));
@@ -375,18 +378,21 @@ fn area_row(
             ui.add(egui::TextEdit::singleline(value).desired_width(220.0))
                 .labelled_by(label);
             let choose = i18n.tr(choose);
-            egui::ComboBox::from_id_salt(("site_area_choose", kind.code()))
-                .width(130.0)
-                .selected_text(choose.clone())
-                .show_ui(ui, |ui| {
-                    for name in names {
-                        if ui.selectable_label(value.trim() == name, name).clicked() {
-                            *value = name.clone();
-                        }
-                    }
-                })
-                .response
-                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &choose));
+            let entries: Vec<(String, String)> =
+                names.iter().map(|n| (n.clone(), n.clone())).collect();
+            let mut chosen = value.trim().to_string();
+            let response = chooser_ui(
+                ui,
+                ("site_area_choose", kind.code()),
+                130.0,
+                &choose,
+                &entries,
+                &mut chosen,
+            );
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &choose));
+            if response.changed() {
+                *value = chosen;
+            }
         });
         field_error_ui(ui, m, field);
         if let Some(on_map) = on_map

@@ -4,7 +4,7 @@
 use egui::{Id, RichText};
 
 use super::DeskApp;
-use super::widgets::{FormOutcome, form_buttons_ui, form_keys};
+use super::widgets::{FormOutcome, chooser_ui, form_buttons_ui, form_keys};
 use crate::i18n::I18n;
 use crate::model::{
     BlockReason, CameraId, IntegrationStage, StageChange, StageError, StagePosition,
@@ -147,16 +147,19 @@ impl StageForm {
                     .reason
                     .map(|r| i18n.tr(&r.i18n_key()))
                     .unwrap_or_else(|| i18n.tr("stage-form-choose-reason"));
-                egui::ComboBox::from_id_salt("block_reason")
-                    .width(300.0)
-                    .selected_text(selected)
-                    .show_ui(ui, |ui| {
-                        for r in BlockReason::ALL {
-                            ui.selectable_value(&mut self.reason, Some(r), i18n.tr(&r.i18n_key()));
-                        }
-                    })
-                    .response
-                    .labelled_by(label);
+                let reasons: Vec<(Option<BlockReason>, String)> = BlockReason::ALL
+                    .iter()
+                    .map(|r| (Some(*r), i18n.tr(&r.i18n_key())))
+                    .collect();
+                chooser_ui(
+                    ui,
+                    "block_reason",
+                    300.0,
+                    &selected,
+                    &reasons,
+                    &mut self.reason,
+                )
+                .labelled_by(label);
             }
             ui.add_space(4.0);
             let label = ui.label(i18n.tr("stage-form-note")).id;

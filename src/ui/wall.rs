@@ -564,15 +564,47 @@ fn toolbar_ui(app: &mut DeskApp, ui: &mut Ui) {
     let running = app.monitor.as_ref().is_some_and(|m| m.is_running());
     ui.horizontal_wrapped(|ui| {
         super::registry_screen::filters_ui(ui, i18n, index, &mut filters, "w", false);
+        // One click for the question asked most at the wall: which cameras are offline (here, in one ward).
+        let offline = filters.health == Some(HealthState::Offline);
+        if ui
+            .selectable_label(offline, i18n.tr("wall-offline-only"))
+            .on_hover_text(i18n.tr("wall-offline-only-hint"))
+            .clicked()
+        {
+            filters.health = if offline {
+                None
+            } else {
+                Some(HealthState::Offline)
+            };
+        }
         if !filters.is_empty() && ui.button(i18n.tr("filter-clear")).clicked() {
             filters = Filters::default();
         }
         ui.separator();
-        // Each label with its controls in one group: the row wraps between groups, never inside one.
-        ui.horizontal(|ui| {
-            ui.label(i18n.tr("wall-layout"));
-            for l in WallLayout::ALL {
-                ui.selectable_value(&mut layout, l, l.name(i18n));
+        // Each label with its controls in one group of known width: the row wraps between groups, never
+        // inside one, and a group never runs past the window's edge (filters and chips before it vary).
+        let layout_label = i18n.tr("wall-layout");
+        let names: Vec<String> = WallLayout::ALL.iter().map(|l| l.name(i18n)).collect();
+        let buttons_width: f32 = names
+            .iter()
+            .map(|n| {
+                egui::WidgetText::from(n.as_str())
+                    .into_galley(
+                        ui,
+                        Some(egui::TextWrapMode::Extend),
+                        f32::INFINITY,
+                        egui::TextStyle::Button,
+                    )
+                    .size()
+                    .x
+                    + 2.0 * ui.spacing().button_padding.x
+            })
+            .sum::<f32>()
+            + ui.spacing().item_spacing.x * names.len().saturating_sub(1) as f32;
+        super::registry_screen::labelled_group(ui, &layout_label, buttons_width, |ui| {
+            ui.label(&layout_label);
+            for (l, name) in WallLayout::ALL.into_iter().zip(&names) {
+                ui.selectable_value(&mut layout, l, name);
             }
         });
         ui.separator();

@@ -213,6 +213,135 @@ pub fn text_row(
     response
 }
 
+/// A dropdown the keyboard can drive, for every chooser in the forms and filters. Over egui's combo box:
+/// - Enter (or a click) picks the highlighted entry and closes the list, the focus back on the chooser;
+/// - Tab and Shift+Tab close the list and move on from the chooser, so typing never lands in a field hidden
+///   behind an open list;
+/// - Esc closes the list and leaves the focus on the chooser;
+/// - typing moves to the first entry whose words start with what was typed (English or Hindi), Enter picks it.
+///
+/// `shown` is the chooser's text while closed. Returns the chooser's response (changed when a pick was made).
+pub fn chooser_ui<T: Clone + PartialEq>(
+    ui: &mut Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    width: f32,
+    shown: &str,
+    entries: &[(T, String)],
+    value: &mut T,
+) -> Response {
+    let salt = egui::IdSalt::new(&id_salt);
+    // The combo box's own id (as `ComboBox::from_id_salt` makes it) and its list's.
+    let button_id = ui.make_persistent_id(egui::IdSalt::new(salt));
+    let popup_id = button_id.with("popup");
+    let find_id = button_id.with("typed");
+    let ctx = ui.ctx().clone();
+    let was_open = egui::Popup::is_id_open(&ctx, popup_id);
+    if was_open {
+        let (tab, escape) = ui.input(|i| {
+            (
+                i.key_pressed(egui::Key::Tab),
+                i.key_pressed(egui::Key::Escape),
+            )
+        });
+        if tab {
+            // Tab as if pressed on the closed chooser: egui moves the focus on from it this frame.
+            egui::Popup::close_id(&ctx, popup_id);
+            ctx.memory_mut(|m| m.request_focus(button_id));
+        } else if escape {
+            ctx.memory_mut(|m| m.request_focus(button_id));
+        }
+    } else {
+        ctx.data_mut(|d| d.remove::<String>(find_id));
+    }
+    let found = if egui::Popup::is_id_open(&ctx, popup_id) {
+        type_to_find(&ctx, find_id, entries)
+    } else {
+        None
+    };
+    let mut picked = false;
+    let mut response = egui::ComboBox::from_id_salt(salt)
+        .width(width)
+        .height(400.0)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for (i, (entry, words)) in entries.iter().enumerate() {
+                let r = ui.selectable_label(entry == value, words);
+                if found == Some(i) {
+                    r.request_focus();
+                    r.scroll_to_me(Some(egui::Align::Center));
+                }
+                if r.clicked() {
+                    *value = entry.clone();
+                    picked = true;
+                    ui.close();
+                    ui.memory_mut(|m| m.request_focus(button_id));
+                }
+            }
+        })
+        .response;
+    debug_assert_eq!(
+        response.id, button_id,
+        "the chooser's id is the combo box's"
+    );
+    if response.clicked() {
+        // A list opened with the pointer still takes the keys, not the field that had them.
+        response.request_focus();
+    }
+    if picked {
+        response.mark_changed();
+    }
+    response
+}
+
+/// The entry to move to for what was typed into an open chooser this frame: the first whose words (or one of
+/// them) start with everything typed since the list opened; when none does, with this frame's text alone.
+fn type_to_find<T>(
+    ctx: &egui::Context,
+    find_id: egui::Id,
+    entries: &[(T, String)],
+) -> Option<usize> {
+    let typed: String = ctx.input(|i| {
+        i.events
+            .iter()
+            .filter_map(|e| match e {
+                egui::Event::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    });
+    let before = ctx
+        .data(|d| d.get_temp::<String>(find_id))
+        .unwrap_or_default();
+    // Nothing typed this frame leaves the highlight to the arrows; the space that opened the list is no search.
+    if typed.is_empty() || typed.trim().is_empty() && before.is_empty() {
+        return None;
+    }
+    let (found, kept) = match find_entry(entries, &format!("{before}{typed}")) {
+        Some(i) => (Some(i), format!("{before}{typed}")),
+        None => (find_entry(entries, &typed), typed),
+    };
+    ctx.data_mut(|d| d.insert_temp(find_id, kept));
+    found
+}
+
+/// The first entry whose words start with `typed` (ignoring case), else the first with a word that does.
+pub fn find_entry<T>(entries: &[(T, String)], typed: &str) -> Option<usize> {
+    let typed = typed.trim_start().to_lowercase();
+    if typed.is_empty() {
+        return None;
+    }
+    let words: Vec<String> = entries.iter().map(|(_, w)| w.to_lowercase()).collect();
+    words
+        .iter()
+        .position(|w| w.starts_with(&typed))
+        .or_else(|| {
+            words.iter().position(|w| {
+                w.split(|c: char| c.is_whitespace() || c == '(' || c == '/')
+                    .any(|part| part.starts_with(&typed))
+            })
+        })
+}
+
 /// Parses an optional number typed in a form ("" → `None`); a comma as decimal separator is accepted.
 pub fn parse_optional_number(
     text: &str,
@@ -405,5 +534,31 @@ mod tests {
         );
         assert!(parse_number("", Field::Latitude, &mut errors).is_nan());
         assert_eq!(errors.last().unwrap().problem, Problem::Required);
+    }
+
+    #[test]
+    fn typing_finds_the_first_entry_by_its_words_in_english_and_hindi() {
+        let entries: Vec<((), String)> = [
+            "Ward 1",
+            "Ward 2",
+            "Ward 10",
+            "Ward 12",
+            "Hotel",
+            "Hospital",
+            "होटल",
+            "अस्पताल",
+        ]
+        .iter()
+        .map(|w| ((), w.to_string()))
+        .collect();
+        assert_eq!(find_entry(&entries, "w"), Some(0));
+        assert_eq!(find_entry(&entries, "ho"), Some(4));
+        assert_eq!(find_entry(&entries, "hos"), Some(5));
+        assert_eq!(find_entry(&entries, "12"), Some(3), "a word of the entry");
+        assert_eq!(find_entry(&entries, "1"), Some(0));
+        assert_eq!(find_entry(&entries, "ह"), Some(6));
+        assert_eq!(find_entry(&entries, "अ"), Some(7));
+        assert_eq!(find_entry(&entries, "zz"), None);
+        assert_eq!(find_entry(&entries, " "), None);
     }
 }

@@ -172,6 +172,49 @@ pub fn type_text(harness: &mut Harness<'_, DeskApp>, text: &str) {
     harness.run_ok();
 }
 
+/// One piece of a burst of typing: text, or a key pressed and released.
+pub enum Typed<'a> {
+    Text(&'a str),
+    Key(egui::Key),
+    ShiftKey(egui::Key),
+}
+
+/// Typing at ordinary speed on a console that draws a few frames a second: every event arrives in ONE frame
+/// (kittest's own `event` gives each its own frame, which hides what a slow frame rate does). Then frames run
+/// until the desk has taken all of it.
+pub fn type_burst(harness: &mut Harness<'_, DeskApp>, burst: &[Typed<'_>]) {
+    let key = |key, pressed, modifiers| egui::Event::Key {
+        key,
+        physical_key: None,
+        pressed,
+        repeat: false,
+        modifiers,
+    };
+    let events = &mut harness.input_mut().events;
+    for typed in burst {
+        match typed {
+            Typed::Text(t) => events.push(egui::Event::Text((*t).to_string())),
+            Typed::Key(k) => {
+                events.push(key(*k, true, egui::Modifiers::NONE));
+                events.push(key(*k, false, egui::Modifiers::NONE));
+            }
+            Typed::ShiftKey(k) => {
+                events.push(egui::Event::ModifiersChanged(egui::Modifiers::SHIFT));
+                events.push(key(*k, true, egui::Modifiers::SHIFT));
+                events.push(key(*k, false, egui::Modifiers::SHIFT));
+                events.push(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+            }
+        }
+    }
+    harness.step();
+    // Each held-back part asks for the next frame; a few run_ok rounds take them all (4 frames per round).
+    for _ in 0..burst.len() {
+        if harness.run_ok().is_some() {
+            break;
+        }
+    }
+}
+
 pub fn file_bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_default()
 }

@@ -1170,7 +1170,7 @@ impl Planner<'_> {
         // the report says so (the password itself is never shown).
         if !password_changes
             && existing.has_password(camera_id)
-            && let Some(change) = crate::store::credential_host_change(current, &new)
+            && let Some(change) = crate::model::credential_host_change(current, &new)
         {
             self.out.notes.push(Refusal {
                 row: n,
