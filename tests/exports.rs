@@ -69,6 +69,10 @@ impl Dir {
 }
 
 /// `iccc-desk export WHAT --format FORMAT -o TARGET` on the directory's registry.
+/// The lists are read two days after the demo's last probes, when the places whose cameras were last found
+/// offline have become coverage gaps (the demo carries a week of probing that ends at `NOW`).
+const LOOKED_AT: i64 = NOW + 2 * 86_400;
+
 fn export(dir: &Dir, what: &str, format: &str, target: &Path) -> Output {
     dir.run(&[
         "export",
@@ -77,7 +81,7 @@ fn export(dir: &Dir, what: &str, format: &str, target: &Path) -> Output {
         format,
         "-o",
         target.to_str().expect("a UTF-8 path"),
-        &format!("--now-unix-s={NOW}"),
+        &format!("--now-unix-s={LOOKED_AT}"),
     ])
 }
 
@@ -201,14 +205,11 @@ fn every_list_reads_back_in_every_format() {
         "report",
         "weekly",
         "--json",
-        &format!("--now-unix-s={NOW}"),
+        &format!("--now-unix-s={LOOKED_AT}"),
     ])))
     .expect("JSON report");
     let gaps = usize::try_from(report["gaps"].as_u64().expect("gaps counted")).expect("count");
-    assert!(
-        gaps > 0,
-        "nothing was probed: the demo's priority places are gaps"
-    );
+    assert!(gaps > 0, "no gap to export");
     let lists = [
         ("sites", sites, "Name (Hindi)"),
         ("cameras", cameras, "Site (Hindi)"),

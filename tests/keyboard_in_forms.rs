@@ -50,6 +50,15 @@ fn seed_site(desk: &Desk, name: &str) {
         .unwrap();
 }
 
+/// A new site has no point until one is typed: the site form's latitude and longitude, by their labels.
+fn type_point(h: &mut Harness<'_, DeskApp>, latitude_label: &str, longitude_label: &str) {
+    for (label, value) in [(latitude_label, "25.4486"), (longitude_label, "78.5697")] {
+        h.get_by_role_and_label(Role::TextInput, label).focus();
+        h.run_ok();
+        type_text(h, value);
+    }
+}
+
 fn form_kind(h: &Harness<'_, DeskApp>) -> &'static str {
     match h.state().form {
         Some(OpenForm::Site(_)) => "site",
@@ -281,6 +290,10 @@ fn a_burst_of_typing_with_tabs_fills_each_site_field_in_one_frame() {
             T("Ward 12"),
             K(Key::Tab),
             T("Nawabad"),
+            K(Key::Tab),
+            T("25.4486"),
+            K(Key::Tab),
+            T("78.5697"),
             K(Key::Enter),
         ],
     );
@@ -410,6 +423,7 @@ fn a_dropdown_closes_on_enter_and_on_tab_and_typing_finds_an_entry() {
     );
     press(&mut h, Key::Tab);
     type_text(&mut h, "Ramesh Gupta");
+    type_point(&mut h, "Latitude", "Longitude");
     press(&mut h, Key::Enter);
     wait_until(&mut h, "the site is saved", |app| app.form.is_none());
     let (category, contact, name): (String, String, String) = desk
@@ -441,6 +455,7 @@ fn typing_finds_an_entry_in_hindi_and_the_list_closes_before_the_form_saves() {
     type_text(&mut h, "जे");
     press(&mut h, Key::Enter);
     assert!(h.query_by_label("अस्पताल / क्लिनिक").is_none(), "closed");
+    type_point(&mut h, "अक्षांश", "देशांतर");
     // The list is closed, so the next Enter saves the form.
     press(&mut h, Key::Enter);
     wait_until(&mut h, "the site is saved", |app| app.form.is_none());

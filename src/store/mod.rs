@@ -506,7 +506,10 @@ impl Store {
                     detail,
                 }
             })?;
-            check_history(&conn, path, Some(&options.key_dir))?;
+            // An empty file (which `demo` and the desk's first open make a registry of) has no history yet.
+            if version > 0 {
+                check_history(&conn, path, Some(&options.key_dir))?;
+            }
         }
         conn.pragma_update(None, "journal_mode", "wal")
             .map_err(|e| not_a_registry(path, e))?;
@@ -582,6 +585,7 @@ impl Store {
                 path: path.to_path_buf(),
             });
         }
+        refuse_empty(path)?;
         Ok(Self::open_inner(path, options, true, OpenMode::Look)?.0)
     }
 
@@ -662,6 +666,11 @@ impl Store {
     /// `export`), whose own open carries no key: a changed newest row is refused before any figure. Run before
     /// their open; a file that cannot be read here is left to that open to refuse, in its words.
     pub fn check_history_seal(path: &Path, key_dir: &Path) -> Result<()> {
+        // A named pipe would block the look for ever; an empty file or anything but a plain file is the open's
+        // to refuse.
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0) {
+            return Ok(());
+        }
         let Ok(conn) = probe_connection(path) else {
             return Ok(());
         };
