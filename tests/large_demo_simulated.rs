@@ -13,7 +13,6 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use common::{Desk, wait_until};
-use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use iccc_desk::ui::DeskApp;
 

@@ -129,6 +129,16 @@ fn row_bytes(row: &rusqlite::Row<'_>, columns: usize) -> rusqlite::Result<(i64, 
 }
 
 /// The newest sealed row of `table` and its link.
+/// The id of the key the history was sealed with, if it was sealed.
+fn sealed_with(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT value FROM meta WHERE key = ?1",
+        [SEAL_KEY_ID],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 fn head(conn: &Connection, table: &str) -> rusqlite::Result<Option<(i64, Vec<u8>)>> {
     conn.query_row(
         "SELECT row_id, link FROM history_seal WHERE history = ?1 ORDER BY row_id DESC LIMIT 1",
@@ -142,13 +152,7 @@ fn head(conn: &Connection, table: &str) -> rusqlite::Result<Option<(i64, Vec<u8>
 /// made with another key (the key was lost and made anew) is left as it is: its seal can no longer be checked,
 /// and new rows stay unsealed.
 pub(super) fn extend(tx: &Connection, key: &SealKey) -> rusqlite::Result<usize> {
-    let sealed_with: Option<String> = tx
-        .query_row(
-            "SELECT value FROM meta WHERE key = ?1",
-            [SEAL_KEY_ID],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let sealed_with: Option<String> = sealed_with(tx)?;
     match sealed_with {
         Some(id) if id != key.key_id => return Ok(0),
         Some(_) => {}
@@ -200,13 +204,7 @@ pub(super) fn check_on_open(
     conn: &Connection,
     key: Option<&SealKey>,
 ) -> rusqlite::Result<Result<SealState, String>> {
-    let sealed_with: Option<String> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = ?1",
-            [SEAL_KEY_ID],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let sealed_with: Option<String> = sealed_with(conn)?;
     let Some(sealed_with) = sealed_with else {
         return Ok(Ok(SealState::NotSealed));
     };
@@ -284,13 +282,7 @@ pub struct VerifyReport {
 impl VerifyReport {
     /// The report when the key is not in the key folder: what sealed the history is named, nothing is checked.
     pub(super) fn without_key(conn: &Connection) -> rusqlite::Result<Self> {
-        let sealed_with: Option<String> = conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = ?1",
-                [SEAL_KEY_ID],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let sealed_with: Option<String> = sealed_with(conn)?;
         Ok(Self {
             rows_checked: 0,
             rows_not_yet_sealed: 0,
@@ -308,13 +300,7 @@ pub(super) fn verify_all(conn: &Connection, key: &SealKey) -> rusqlite::Result<V
         broken: None,
         cannot_check: None,
     };
-    let sealed_with: Option<String> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = ?1",
-            [SEAL_KEY_ID],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let sealed_with: Option<String> = sealed_with(conn)?;
     match sealed_with {
         Some(id) if id != key.key_id => {
             report.cannot_check = Some(id);

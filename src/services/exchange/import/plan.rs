@@ -1260,6 +1260,26 @@ mod tests {
         }
     }
 
+    /// A registry camera at site 1, without a password.
+    fn registry_camera(
+        id: CameraId,
+        camera: Camera,
+        stage: IntegrationStage,
+    ) -> crate::store::CameraRecord {
+        crate::store::CameraRecord {
+            id,
+            site_id: 1,
+            camera,
+            stage,
+            blocked_from: None,
+            block_reason: None,
+            password: crate::model::PasswordState::None,
+            row_version: 1,
+            updated_by: "x".into(),
+            updated_unix_s: 0,
+        }
+    }
+
     fn csv_plan(text: &str, existing: &Existing) -> (SourceTable, ImportPlan) {
         let table = read(text.as_bytes(), SourceFormat::Csv, None).unwrap();
         let settings = ImportSettings::guessed(&table.headers);
@@ -1436,18 +1456,9 @@ mod tests {
         };
         let mut cam = Camera::blank_at(53.45, -2.30);
         cam.label = "B".into();
-        snapshot.cameras.push(crate::store::CameraRecord {
-            id: 7,
-            site_id: 1,
-            camera: cam,
-            stage: IntegrationStage::Configured,
-            blocked_from: None,
-            block_reason: None,
-            password: crate::model::PasswordState::None,
-            row_version: 1,
-            updated_by: "x".into(),
-            updated_unix_s: 0,
-        });
+        snapshot
+            .cameras
+            .push(registry_camera(7, cam, IntegrationStage::Configured));
         let refs = HashMap::from([(7, "1002".to_string())]);
         let existing = Existing::new(&snapshot, &refs);
         let (table, p) = csv_plan(text, &existing);
@@ -1526,18 +1537,9 @@ mod tests {
         };
         let mut cam = Camera::blank_at(53.459975, -2.280000);
         cam.label = "ELITE CHAURAHA".into();
-        snapshot.cameras.push(crate::store::CameraRecord {
-            id: 41,
-            site_id: 1,
-            camera: cam,
-            stage: IntegrationStage::Integrated,
-            blocked_from: None,
-            block_reason: None,
-            password: crate::model::PasswordState::None,
-            row_version: 1,
-            updated_by: "x".into(),
-            updated_unix_s: 0,
-        });
+        snapshot
+            .cameras
+            .push(registry_camera(41, cam, IntegrationStage::Integrated));
         let existing = Existing::new(&snapshot, &HashMap::new());
         let (_, p) = csv_plan(
             "name,lat,lon\nElite Chauraha,53.460000,-2.280000\n",
