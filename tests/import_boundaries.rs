@@ -1,5 +1,6 @@
 //! An operator imports a city's ward layer from a GeoJSON file: previews it, picks the name and code properties
-//! and imports it into the registry; a file in the wrong coordinate system or a file of points is refused with a
+//! and imports it into the registry; a layer in Web Mercator or UTM metres that declares its CRS is reprojected
+//! (and the preview says so); a file in metres without a declared CRS or a file of points is refused with a
 //! clear message and the registry stays as it was; a second import replaces the layer; a demo registry comes
 //! with its sixty wards, each site inside the ward it names.
 //!
@@ -14,6 +15,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use iccc_desk::i18n::{I18n, Lang};
+use iccc_desk::model::geo::distance_m;
+use iccc_desk::model::projection::{self, UtmZone};
 use iccc_desk::model::{BoundaryArea, BoundaryKind};
 use iccc_desk::services::demo::{self, DemoOptions};
 use iccc_desk::services::map::boundaries::{self, BoundaryError};
@@ -202,29 +205,163 @@ fn lucknow_wards_import_and_read_back_sorted_by_name_with_an_audit_entry() {
     assert_eq!(after["count"], 112);
 }
 
-/// The same file as a GIS tool would write it in Web Mercator (EPSG:3857) metres.
-fn to_web_mercator(value: &mut Value) {
-    const R: f64 = 6_378_137.0;
+/// Every position of a GeoJSON value through `project` ((lat, lon) → (x, y)), as a GIS tool writes a layer in
+/// projected metres.
+fn project(value: &mut Value, project_point: &dyn Fn(f64, f64) -> (f64, f64)) {
     match value {
         Value::Array(items) if items.len() >= 2 && items.iter().all(Value::is_number) => {
             let lon = items[0].as_f64().unwrap();
             let lat = items[1].as_f64().unwrap();
-            let x = R * lon.to_radians();
-            let y = R
-                * (std::f64::consts::FRAC_PI_4 + lat.to_radians() / 2.0)
-                    .tan()
-                    .ln();
+            let (x, y) = project_point(lat, lon);
             *value = serde_json::json!([x, y]);
         }
-        Value::Array(items) => items.iter_mut().for_each(to_web_mercator),
+        Value::Array(items) => items.iter_mut().for_each(|v| project(v, project_point)),
         Value::Object(members) => members
             .iter_mut()
             .filter(|(k, _)| {
                 k.as_str() == "features" || k.as_str() == "geometry" || k.as_str() == "coordinates"
             })
-            .for_each(|(_, v)| to_web_mercator(v)),
+            .for_each(|(_, v)| project(v, project_point)),
         _ => {}
     }
+}
+
+/// The same file as a GIS tool would write it in Web Mercator (EPSG:3857) metres.
+fn to_web_mercator(value: &mut Value) {
+    project(value, &projection::wgs84_to_web_mercator);
+}
+
+/// The Lucknow wards in `crs`'s metres (by the model's forward formulas), with the legacy `crs` member saying so.
+fn lucknow_in(crs: &str, project_point: &dyn Fn(f64, f64) -> (f64, f64)) -> String {
+    let mut value: Value = serde_json::from_str(&read(LUCKNOW_WARDS)).unwrap();
+    project(&mut value, project_point);
+    value["crs"] = serde_json::json!({"type": "name", "properties": {"name": crs}});
+    value.to_string()
+}
+
+#[test]
+fn lucknow_wards_in_web_mercator_or_utm_with_a_declared_crs_import_as_the_same_wards() {
+    let degrees_text = read(LUCKNOW_WARDS);
+    let degrees = boundaries::read_areas(
+        &degrees_text,
+        BoundaryKind::Ward,
+        "Ward Name",
+        Some("Ward Num"),
+    )
+    .unwrap();
+    // Lucknow (80.9° E) lies in UTM zone 44N, like Jhansi.
+    let zone_44n = UtmZone::from_epsg(32_644).unwrap();
+    let cases = [
+        (
+            lucknow_in("EPSG:3857", &projection::wgs84_to_web_mercator),
+            "lucknow_3857.geojson",
+            "Web Mercator (EPSG:3857)",
+            "वेब मर्केटर (EPSG:3857)",
+        ),
+        (
+            lucknow_in("urn:ogc:def:crs:EPSG::32644", &|lat, lon| {
+                projection::wgs84_to_utm(zone_44n, lat, lon)
+            }),
+            "lucknow_32644.geojson",
+            "UTM zone 44N (EPSG:32644)",
+            "UTM ज़ोन 44N (EPSG:32644)",
+        ),
+    ];
+    let mut worst_m: f64 = 0.0;
+    for (text, file_name, english_note, hindi_note) in cases {
+        // Written in metres: without its crs member the same file is refused.
+        let mut bare: Value = serde_json::from_str(&text).unwrap();
+        bare.as_object_mut().unwrap().remove("crs");
+        assert!(
+            boundaries::preview(&bare.to_string()).is_err(),
+            "{file_name}"
+        );
+        // The preview says where the degrees came from, in both languages.
+        let preview = boundaries::preview(&text).unwrap();
+        assert_eq!(preview.features, 112);
+        let reprojection = preview.reprojected_from.clone().expect("reprojected");
+        let english =
+            I18n::new(Lang::En).tr_args(reprojection.note_key(), &reprojection.note_args());
+        assert!(
+            english.contains(&format!("Reprojected from {english_note}")),
+            "{english}"
+        );
+        let hindi = I18n::new(Lang::Hi).tr_args(reprojection.note_key(), &reprojection.note_args());
+        assert!(hindi.contains(hindi_note), "{hindi}");
+
+        // Imported into a registry on disk and read back: the same wards, every vertex within half a metre.
+        let registry = Registry::new();
+        let mut store = registry.open();
+        let written =
+            import_file(&mut store, &actor(0), BoundaryKind::Ward, file_name, &text).unwrap();
+        assert_eq!(written, 112);
+        drop(store);
+        let back = registry.open().boundaries(BoundaryKind::Ward).unwrap();
+        let mut expected = degrees.clone();
+        expected.sort_by(|a, b| a.name.cmp(&b.name));
+        assert_eq!(back.len(), expected.len());
+        for (got, want) in back.iter().zip(&expected) {
+            assert_eq!((&got.name, &got.code), (&want.name, &want.code));
+            let got_points: Vec<_> = got.polygons.iter().flatten().flatten().collect();
+            let want_points: Vec<_> = want.polygons.iter().flatten().flatten().collect();
+            assert_eq!(got_points.len(), want_points.len(), "{}", got.name);
+            for (a, b) in got_points.iter().zip(&want_points) {
+                let gap_m = distance_m(**a, **b);
+                worst_m = worst_m.max(gap_m);
+                assert!(gap_m < 0.5, "{file_name} {}: {a:?} vs {b:?}", got.name);
+            }
+        }
+        // The usual answers hold: Hazratganj (near the GPO) is in exactly one ward.
+        assert_eq!(
+            back.iter().filter(|w| w.contains(26.8467, 80.9462)).count(),
+            1
+        );
+    }
+    assert!(worst_m < 0.01, "worst vertex {worst_m} m");
+}
+
+#[test]
+fn a_layer_in_metres_without_a_declared_crs_is_refused_naming_the_missing_crs() {
+    let mut value: Value = serde_json::from_str(&read(LUCKNOW_WARDS)).unwrap();
+    let zone_44n = UtmZone::from_epsg(32_644).unwrap();
+    project(&mut value, &|lat, lon| {
+        projection::wgs84_to_utm(zone_44n, lat, lon)
+    });
+    let utm = value.to_string();
+    let registry = Registry::new();
+    let mut store = registry.open();
+    let err = import_file(
+        &mut store,
+        &actor(0),
+        BoundaryKind::Ward,
+        "lucknow_utm.geojson",
+        &utm,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, BoundaryError::Utm { feature: 1, .. }),
+        "{err:?}"
+    );
+    let english = I18n::new(Lang::En).tr_args(err.i18n_key(), &err.i18n_args());
+    assert!(
+        english.contains("does not declare its coordinate system"),
+        "{english}"
+    );
+    let hindi = I18n::new(Lang::Hi).tr_args(err.i18n_key(), &err.i18n_args());
+    assert!(hindi.contains("“crs”"), "{hindi}");
+    assert!(store.boundaries(BoundaryKind::Ward).unwrap().is_empty());
+    // A declared system the desk cannot convert is named.
+    let mut value: Value = serde_json::from_str(&utm).unwrap();
+    value["crs"] = serde_json::json!({"type": "name", "properties": {"name": "EPSG:24378"}});
+    let err = boundaries::preview(&value.to_string()).unwrap_err();
+    assert_eq!(
+        err,
+        BoundaryError::DeclaredOther {
+            crs: "EPSG:24378".into()
+        }
+    );
+    let english = I18n::new(Lang::En).tr_args(err.i18n_key(), &err.i18n_args());
+    assert!(english.contains("EPSG:24378"), "{english}");
 }
 
 #[test]

@@ -522,7 +522,8 @@ fn a_base_map_draws_under_the_cameras_and_a_damaged_one_is_named() {
 
 /// Ward boundaries from a GeoJSON file: the real Lucknow ward layer (DataMeet Municipal Spatial Data,
 /// datameet/Municipal_Spatial_Data, CC BY 4.0) is previewed, its name and code properties picked, and imported;
-/// a file in Web Mercator metres is refused with the reason on screen and nothing changes.
+/// a file in Web Mercator metres is refused with the reason on screen and nothing changes, unless it declares
+/// its CRS, when the preview says it was reprojected.
 #[test]
 fn ward_boundaries_are_imported_from_geojson_and_projected_files_refused() {
     let lucknow = concat!(
@@ -575,11 +576,27 @@ fn ward_boundaries_are_imported_from_geojson_and_projected_files_refused() {
         [8746000,2931000],[8746000,2930000]]]}}]}"#,
     )
     .unwrap();
-    h.state_mut().map.areas.open_file(mercator, &ctx);
+    h.state_mut().map.areas.open_file(mercator.clone(), &ctx);
     wait_until(&mut h, "the file is looked at", |app| {
         app.map.areas.import.is_some()
     });
     h.get_by_label_contains("Web Mercator (EPSG:3857)");
+    h.get_by_label("Cancel").click();
+    h.run_ok();
+    // The same layer declaring its CRS is reprojected, and the dialog says from what.
+    let declared = dir.path().join("jhansi_wards_3857_declared.geojson");
+    let text = std::fs::read_to_string(&mercator).unwrap().replacen(
+        r#"{"type":"FeatureCollection","#,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"#,
+        1,
+    );
+    std::fs::write(&declared, text).unwrap();
+    h.state_mut().map.areas.open_file(declared, &ctx);
+    wait_until(&mut h, "the declared file is previewed", |app| {
+        app.map.areas.import.is_some()
+    });
+    h.get_by_label("jhansi_wards_3857_declared.geojson: one area");
+    h.get_by_label_contains("Reprojected from Web Mercator (EPSG:3857)");
     h.get_by_label("Cancel").click();
     h.run_ok();
     // A layer over 128 MB (sparse here: nothing is written) is refused on its size before it is read, naming

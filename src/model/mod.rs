@@ -12,6 +12,7 @@ pub mod geo;
 mod health;
 pub mod import;
 pub mod near_duplicate;
+pub mod projection;
 mod site;
 mod stage;
 mod validate;

@@ -186,6 +186,7 @@ pub fn refresh(app: &mut DeskApp, ctx: &egui::Context) {
                     sample: Vec::new(),
                     guessed_name: None,
                     guessed_code: None,
+                    reprojected_from: None,
                 },
                 kind: BoundaryKind::Ward,
                 name_property: String::new(),
@@ -232,6 +233,9 @@ pub fn import_ui(app: &mut DeskApp, ctx: &egui::Context) {
                     ("count", dialog.preview.features.to_string()),
                 ],
             ));
+            if let Some(reprojection) = &dialog.preview.reprojected_from {
+                ui.label(i18n.tr_args(reprojection.note_key(), &reprojection.note_args()));
+            }
             ui.horizontal(|ui| {
                 let label = ui.label(i18n.tr("map-areas-kind")).id;
                 for kind in BoundaryKind::ALL {

@@ -3,9 +3,11 @@
 //!
 //! Ward layers reach an ICCC from many hands (the municipal GIS cell, a consultant's QGIS project, DataMeet), and
 //! the common mistakes are silent until the map is empty: a layer saved in Web Mercator or UTM metres is millions
-//! of "degrees" off the globe, one with latitude and longitude swapped lands in the Arctic. So a file is read only
-//! when its coordinates are plausibly longitude/latitude (WGS84, as RFC 7946 requires), and otherwise refused
-//! with the coordinate system it most likely is, so the user knows what to re-export. Nothing here panics on a
+//! of "degrees" off the globe, one with latitude and longitude swapped lands in the Arctic. A layer in Web
+//! Mercator or UTM metres whose legacy `crs` member says so is reprojected to longitude/latitude (and the preview
+//! says so); otherwise a file is read only when its coordinates are plausibly longitude/latitude (WGS84, as RFC
+//! 7946 requires), and refused with the coordinate system it most likely is, so the user knows what to
+//! re-export. Guessing a projection from the numbers alone is not done: a UTM zone cannot be told from them. Nothing here panics on a
 //! malformed file: every problem is a [`BoundaryError`] naming the feature (counted from 1) where it has one.
 //!
 //! Once imported, the layers answer the site form: which ward and police station a point falls in (an R-tree of
@@ -19,6 +21,7 @@ use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 use serde_json::{Map, Value};
 
+use crate::model::projection::{ProjectedCrs, UtmZone};
 use crate::model::{BoundaryArea, BoundaryKind, INDIA_LAT_DEG, INDIA_LON_DEG};
 
 /// Features whose properties the preview shows.
@@ -70,6 +73,34 @@ pub struct GeoJsonPreview {
     pub guessed_name: Option<String>,
     /// Never the same property as `guessed_name`.
     pub guessed_code: Option<String>,
+    /// The projected coordinate system the file declared, when its metres were turned into longitude/latitude.
+    pub reprojected_from: Option<Reprojection>,
+}
+
+/// A declared projected coordinate system the file's coordinates were reprojected from, for the preview's note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reprojection {
+    /// As the desk names it, whatever spelling the file used: "EPSG:32644", "ESRI:102100".
+    pub crs: String,
+    pub projection: ProjectedCrs,
+}
+
+impl Reprojection {
+    /// Key of the note in the i18n catalogue; its arguments come from [`Self::note_args`].
+    pub fn note_key(&self) -> &'static str {
+        match self.projection {
+            ProjectedCrs::WebMercator => "boundary-note-reprojected-web-mercator",
+            ProjectedCrs::Utm(_) => "boundary-note-reprojected-utm",
+        }
+    }
+
+    pub fn note_args(&self) -> Vec<(&'static str, String)> {
+        let mut args = vec![("crs", self.crs.clone())];
+        if let ProjectedCrs::Utm(zone) = self.projection {
+            args.push(("zone", zone.label()));
+        }
+        args
+    }
 }
 
 /// Why a file cannot be read as boundaries. Feature numbers count from 1, in file order.
@@ -107,33 +138,33 @@ pub enum BoundaryError {
     /// A ring that encloses nothing.
     #[error("feature {feature} has a ring with fewer than three distinct corners")]
     BadRing { feature: usize },
-    /// A legacy `crs` member naming Web Mercator.
+    /// A legacy `crs` member naming a coordinate system the desk does not reproject.
     #[error(
-        "the file declares its coordinates as {crs}: Web Mercator (EPSG:3857) metres, not longitude/latitude; export the layer again as WGS 84 (EPSG:4326)"
-    )]
-    DeclaredWebMercator { crs: String },
-    /// A legacy `crs` member naming a UTM zone.
-    #[error(
-        "the file declares its coordinates as {crs}: UTM zone {zone} metres, not longitude/latitude; export the layer again as WGS 84 (EPSG:4326)"
-    )]
-    DeclaredUtm { crs: String, zone: String },
-    /// A legacy `crs` member naming another coordinate system.
-    #[error(
-        "the file declares its coordinates as {crs}, not WGS 84 longitude/latitude; export the layer again as WGS 84 (EPSG:4326)"
+        "the file declares its coordinates as {crs}, which the desk cannot convert (it reads WGS 84 longitude/latitude, Web Mercator and WGS 84 UTM zones); export the layer again as WGS 84 (EPSG:4326)"
     )]
     DeclaredOther { crs: String },
-    /// Coordinates in Web Mercator metres.
+    /// A position that, read in the declared projected system, is not a position or not in India.
     #[error(
-        "the coordinates are Web Mercator (EPSG:3857) metres, not longitude/latitude (feature {feature} has {x}, {y}); export the layer again as WGS 84 (EPSG:4326)"
+        "feature {feature} has the coordinate {x}, {y}, which read as {crs} does not fall in India; check the coordinate system the file declares"
+    )]
+    OutsideDeclared {
+        crs: String,
+        feature: usize,
+        x: String,
+        y: String,
+    },
+    /// Coordinates in Web Mercator metres, with no coordinate system declared.
+    #[error(
+        "the coordinates are Web Mercator (EPSG:3857) metres, not longitude/latitude (feature {feature} has {x}, {y}), and the file does not declare its coordinate system (no \"crs\" member naming it), so the desk will not guess; export the layer again as WGS 84 (EPSG:4326), or with its CRS declared"
     )]
     WebMercator {
         feature: usize,
         x: String,
         y: String,
     },
-    /// Coordinates in UTM metres.
+    /// Coordinates in UTM metres, with no coordinate system declared.
     #[error(
-        "the coordinates look like UTM metres (6-digit eastings, 7-digit northings; Jhansi lies in UTM zone 44N, EPSG:32644), not longitude/latitude (feature {feature} has {x}, {y}); export the layer again as WGS 84 (EPSG:4326)"
+        "the coordinates look like UTM metres (6-digit eastings, 7-digit northings; Jhansi lies in UTM zone 44N, EPSG:32644), not longitude/latitude (feature {feature} has {x}, {y}), and the file does not declare its coordinate system (no \"crs\" member naming the zone), so the desk will not guess; export the layer again as WGS 84 (EPSG:4326), or with its CRS declared"
     )]
     Utm {
         feature: usize,
@@ -190,9 +221,8 @@ impl BoundaryError {
             Self::NoGeometry { .. } => "boundary-error-no-geometry",
             Self::NotAnArea { .. } => "boundary-error-not-an-area",
             Self::BadRing { .. } => "boundary-error-bad-ring",
-            Self::DeclaredWebMercator { .. } => "boundary-error-declared-web-mercator",
-            Self::DeclaredUtm { .. } => "boundary-error-declared-utm",
             Self::DeclaredOther { .. } => "boundary-error-declared-other",
+            Self::OutsideDeclared { .. } => "boundary-error-outside-declared",
             Self::WebMercator { .. } => "boundary-error-web-mercator",
             Self::Utm { .. } => "boundary-error-utm",
             Self::UnknownCoordinates { .. } => "boundary-error-unknown-coordinates",
@@ -229,10 +259,13 @@ impl BoundaryError {
                 ("feature", feature.to_string()),
                 ("geometry", geometry.clone()),
             ],
-            Self::DeclaredWebMercator { crs } | Self::DeclaredOther { crs } => {
-                vec![("crs", crs.clone())]
-            }
-            Self::DeclaredUtm { crs, zone } => vec![("crs", crs.clone()), ("zone", zone.clone())],
+            Self::DeclaredOther { crs } => vec![("crs", crs.clone())],
+            Self::OutsideDeclared { crs, feature, x, y } => vec![
+                ("crs", crs.clone()),
+                ("feature", feature.to_string()),
+                ("x", x.clone()),
+                ("y", y.clone()),
+            ],
             Self::WebMercator { feature, x, y }
             | Self::Utm { feature, x, y }
             | Self::UnknownCoordinates { feature, x, y }
@@ -265,7 +298,7 @@ pub fn preview_within(
     text: &str,
     limits: &BoundaryLimits,
 ) -> Result<GeoJsonPreview, BoundaryError> {
-    let features = load(text, limits)?;
+    let (features, reprojected_from) = load(text, limits)?;
     let property_names: Vec<String> = features
         .iter()
         .flat_map(|f| f.properties.keys().cloned())
@@ -295,6 +328,7 @@ pub fn preview_within(
         sample,
         guessed_name,
         guessed_code,
+        reprojected_from,
     })
 }
 
@@ -307,7 +341,7 @@ pub fn read_areas(
     name_property: &str,
     code_property: Option<&str>,
 ) -> Result<Vec<BoundaryArea>, BoundaryError> {
-    let features = load(text, &BoundaryLimits::default())?;
+    let (features, _) = load(text, &BoundaryLimits::default())?;
     let mut areas = Vec::with_capacity(features.len());
     for (i, feature) in features.into_iter().enumerate() {
         let name = feature
@@ -551,8 +585,12 @@ fn check_counts(text: &str, limits: &BoundaryLimits) -> Result<(), BoundaryError
     Ok(())
 }
 
-/// Parses the file and checks everything but the names: GeoJSON shape, geometry types, rings, coordinates.
-fn load(text: &str, limits: &BoundaryLimits) -> Result<Vec<RawFeature>, BoundaryError> {
+/// Parses the file and checks everything but the names: GeoJSON shape, geometry types, rings, coordinates. A
+/// declared projected system is undone first, so the features come back in longitude/latitude.
+fn load(
+    text: &str,
+    limits: &BoundaryLimits,
+) -> Result<(Vec<RawFeature>, Option<Reprojection>), BoundaryError> {
     // Windows tools often start UTF-8 files with a byte-order mark, which JSON does not allow.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     check_counts(text, limits)?;
@@ -579,7 +617,7 @@ fn load(text: &str, limits: &BoundaryLimits) -> Result<Vec<RawFeature>, Boundary
             });
         }
     };
-    check_declared_crs(&top)?;
+    let reprojection = check_declared_crs(&top)?;
     let features = match kind.as_str() {
         "FeatureCollection" => match top.remove("features") {
             Some(Value::Array(features)) => features,
@@ -616,8 +654,37 @@ fn load(text: &str, limits: &BoundaryLimits) -> Result<Vec<RawFeature>, Boundary
     for (i, value) in features.into_iter().enumerate() {
         out.push(read_feature(i + 1, value)?);
     }
+    if let Some(reprojection) = &reprojection {
+        reproject(&mut out, reprojection)?;
+    }
     check_coordinates(&out)?;
-    Ok(out)
+    Ok((out, reprojection))
+}
+
+/// Turns every position from the declared projected metres into (lon, lat) degrees. A position that does not
+/// land in India means the declared system (or its zone) is wrong, and a wrong zone moves a ward by hundreds of
+/// kilometres, so the file is refused rather than drawn somewhere else.
+fn reproject(
+    features: &mut [RawFeature],
+    reprojection: &Reprojection,
+) -> Result<(), BoundaryError> {
+    for (i, feature) in features.iter_mut().enumerate() {
+        for point in feature.polygons.iter_mut().flatten().flatten() {
+            let (x, y) = *point;
+            match reprojection.projection.to_wgs84(x, y) {
+                Some((lat, lon)) if in_india(lat, lon) => *point = (lon, lat),
+                _ => {
+                    return Err(BoundaryError::OutsideDeclared {
+                        crs: reprojection.crs.clone(),
+                        feature: i + 1,
+                        x: coordinate_text(x),
+                        y: coordinate_text(y),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn read_feature(feature: usize, value: Value) -> Result<RawFeature, BoundaryError> {
@@ -761,9 +828,8 @@ fn check_coordinates(features: &[RawFeature]) -> Result<(), BoundaryError> {
 enum DeclaredCrs {
     /// WGS 84 longitude/latitude, or a name too vague to judge: the coordinates themselves are checked.
     Degrees,
-    WebMercator,
-    /// UTM zone, e.g. "44N".
-    Utm(String),
+    /// Metres the desk turns back into degrees.
+    Projected(Reprojection),
     Other,
 }
 
@@ -780,35 +846,48 @@ fn classify_crs(name: &str) -> DeclaredCrs {
         .find(|s| !s.is_empty())
         .and_then(|s| s.parse::<u64>().ok());
     let is_registry = upper.contains("EPSG") || upper.contains("ESRI");
+    if let Some((c, zone)) =
+        code.and_then(|c| Some((c, UtmZone::from_epsg(u32::try_from(c).ok()?)?)))
+    {
+        return DeclaredCrs::Projected(Reprojection {
+            crs: format!("EPSG:{c}"),
+            projection: ProjectedCrs::Utm(zone),
+        });
+    }
     match code {
         Some(4326 | 4979) => DeclaredCrs::Degrees,
         // 3857 and the codes it had before EPSG took it: 900913 (Google), 3785, ESRI 102100 and 102113.
-        Some(3857 | 900_913 | 3785 | 102_100 | 102_113) => DeclaredCrs::WebMercator,
-        Some(c @ 32_601..=32_660) => DeclaredCrs::Utm(format!("{}N", c - 32_600)),
-        Some(c @ 32_701..=32_760) => DeclaredCrs::Utm(format!("{}S", c - 32_700)),
+        Some(c @ (3857 | 900_913 | 3785)) => DeclaredCrs::Projected(Reprojection {
+            crs: format!("EPSG:{c}"),
+            projection: ProjectedCrs::WebMercator,
+        }),
+        Some(c @ (102_100 | 102_113)) => DeclaredCrs::Projected(Reprojection {
+            crs: format!("ESRI:{c}"),
+            projection: ProjectedCrs::WebMercator,
+        }),
         Some(_) if is_registry => DeclaredCrs::Other,
         _ => DeclaredCrs::Degrees,
     }
 }
 
-fn check_declared_crs(object: &Map<String, Value>) -> Result<(), BoundaryError> {
+/// The projected system to undo, if the file declares one; refuses a declared system the desk cannot convert.
+fn check_declared_crs(object: &Map<String, Value>) -> Result<Option<Reprojection>, BoundaryError> {
     let Some(properties) = object.get("crs").and_then(|c| c.get("properties")) else {
-        return Ok(());
+        return Ok(None);
     };
     let name = match (properties.get("name"), properties.get("code")) {
         (Some(Value::String(name)), _) => name.clone(),
         (_, Some(code)) => match value_text(code) {
             Some(code) => format!("EPSG:{code}"),
-            None => return Ok(()),
+            None => return Ok(None),
         },
         // A link to a definition, or nothing readable: let the coordinates speak.
-        _ => return Ok(()),
+        _ => return Ok(None),
     };
     let crs = short(name);
     match classify_crs(&crs) {
-        DeclaredCrs::Degrees => Ok(()),
-        DeclaredCrs::WebMercator => Err(BoundaryError::DeclaredWebMercator { crs }),
-        DeclaredCrs::Utm(zone) => Err(BoundaryError::DeclaredUtm { crs, zone }),
+        DeclaredCrs::Degrees => Ok(None),
+        DeclaredCrs::Projected(reprojection) => Ok(Some(reprojection)),
         DeclaredCrs::Other => Err(BoundaryError::DeclaredOther { crs }),
     }
 }
@@ -1202,6 +1281,7 @@ mod tests {
             }
         );
         assert!(err.to_string().contains("EPSG:3857"), "{err}");
+        assert!(err.to_string().contains("does not declare"), "{err}");
         assert_eq!(preview(&mercator).unwrap_err(), err);
         // Jhansi in UTM zone 44N: 6-digit eastings, 7-digit northings.
         let utm = collection(&[(
@@ -1215,6 +1295,11 @@ mod tests {
             "{err:?}"
         );
         assert!(err.to_string().contains("44N"), "{err}");
+        let english = I18n::new(Lang::En).tr_args(err.i18n_key(), &err.i18n_args());
+        assert!(
+            english.contains("does not declare its coordinate system"),
+            "{english}"
+        );
         // Neither: kilometres from somewhere, or nonsense.
         let odd = collection(&[
             ("Sipri Bazar", 12, &jhansi_square()),
@@ -1228,61 +1313,124 @@ mod tests {
 
     #[test]
     fn legacy_crs_members_are_read() {
-        let with_crs = |crs: &str| {
-            collection(&[("Sipri Bazar", 12, &jhansi_square())]).replacen(
+        let with_crs = |crs: &str, geometry: &str| {
+            collection(&[("Sipri Bazar", 12, geometry)]).replacen(
                 r#"{"type":"FeatureCollection","#,
                 &format!(r#"{{"type":"FeatureCollection","crs":{crs},"#),
                 1,
             )
         };
-        let named = |name: &str| {
-            with_crs(&format!(
-                r#"{{"type":"name","properties":{{"name":"{name}"}}}}"#
-            ))
+        let named = |name: &str, geometry: &str| {
+            with_crs(
+                &format!(r#"{{"type":"name","properties":{{"name":"{name}"}}}}"#),
+                geometry,
+            )
         };
-        for name in [
-            "EPSG:3857",
-            "urn:ogc:def:crs:EPSG::3857",
-            "EPSG:900913",
-            "ESRI:102100",
-        ] {
-            assert_eq!(
-                preview(&named(name)).unwrap_err(),
-                BoundaryError::DeclaredWebMercator { crs: name.into() },
-                "{name}"
-            );
+        // The Jhansi square's corners, projected by the model's forward formulas.
+        let corners = [
+            (25.44, 78.56),
+            (25.44, 78.57),
+            (25.45, 78.57),
+            (25.45, 78.56),
+        ];
+        let ring = |project: &dyn Fn(f64, f64) -> (f64, f64)| {
+            let points: Vec<String> = corners
+                .iter()
+                .chain(corners.first())
+                .map(|&(lat, lon)| {
+                    let (x, y) = project(lat, lon);
+                    format!("[{x},{y}]")
+                })
+                .collect();
+            polygon(&format!("[{}]", points.join(",")))
+        };
+        let mercator = ring(&|lat, lon| crate::model::projection::wgs84_to_web_mercator(lat, lon));
+        let zone_44n = UtmZone::from_epsg(32_644).unwrap();
+        let utm = ring(&|lat, lon| crate::model::projection::wgs84_to_utm(zone_44n, lat, lon));
+        let cases = [
+            (named("EPSG:3857", &mercator), "EPSG:3857"),
+            (named("urn:ogc:def:crs:EPSG::3857", &mercator), "EPSG:3857"),
+            (named("EPSG:900913", &mercator), "EPSG:900913"),
+            (named("ESRI:102100", &mercator), "ESRI:102100"),
+            (named("urn:ogc:def:crs:EPSG::32644", &utm), "EPSG:32644"),
+            (
+                with_crs(r#"{"type":"EPSG","properties":{"code":32644}}"#, &utm),
+                "EPSG:32644",
+            ),
+        ];
+        for (text, crs) in cases {
+            let found = preview(&text).unwrap_or_else(|e| panic!("{crs}: {e}"));
+            let reprojection = found.reprojected_from.expect("reprojected");
+            assert_eq!(reprojection.crs, crs);
+            let areas = read_areas(&text, BoundaryKind::Ward, "Ward Name", None).unwrap();
+            for (&(lat, lon), &(got_lat, got_lon)) in corners.iter().zip(&areas[0].polygons[0][0]) {
+                let north_m = (got_lat - lat) * 111_320.0;
+                let east_m = (got_lon - lon) * 111_320.0 * lat.to_radians().cos();
+                assert!(north_m.hypot(east_m) < 0.5, "{crs}: {got_lat} {got_lon}");
+            }
         }
+        let utm_note = preview(&named("urn:ogc:def:crs:EPSG::32644", &utm))
+            .unwrap()
+            .reprojected_from
+            .unwrap();
+        let english = I18n::new(Lang::En).tr_args(utm_note.note_key(), &utm_note.note_args());
+        assert!(english.contains("UTM zone 44N (EPSG:32644)"), "{english}");
+        let hindi = I18n::new(Lang::Hi).tr_args(utm_note.note_key(), &utm_note.note_args());
+        assert!(hindi.contains("UTM ज़ोन 44N (EPSG:32644)"), "{hindi}");
+        // A wrong zone moves the ward by the zones between: zone 3N puts it in the Pacific, and it is refused.
+        let wrong = named("EPSG:32603", &utm);
         assert_eq!(
-            preview(&named("urn:ogc:def:crs:EPSG::32644")).unwrap_err(),
-            BoundaryError::DeclaredUtm {
-                crs: "urn:ogc:def:crs:EPSG::32644".into(),
-                zone: "44N".into()
+            preview(&wrong).unwrap_err(),
+            BoundaryError::OutsideDeclared {
+                crs: "EPSG:32603".into(),
+                feature: 1,
+                x: coordinate_text(wgs84_first(&utm).0),
+                y: coordinate_text(wgs84_first(&utm).1),
             }
         );
+        // Degrees declared as metres fall near (0, 0), not in India.
+        assert!(matches!(
+            preview(&named("EPSG:3857", &jhansi_square())).unwrap_err(),
+            BoundaryError::OutsideDeclared { feature: 1, .. }
+        ));
+        // South UTM zones are read too (and here refused because the points land in the Indian Ocean).
+        assert!(matches!(
+            preview(&with_crs(
+                r#"{"type":"EPSG","properties":{"code":32744}}"#,
+                &utm
+            ))
+            .unwrap_err(),
+            BoundaryError::OutsideDeclared { .. }
+        ));
         assert_eq!(
-            preview(&with_crs(r#"{"type":"EPSG","properties":{"code":32743}}"#)).unwrap_err(),
-            BoundaryError::DeclaredUtm {
-                crs: "EPSG:32743".into(),
-                zone: "43S".into()
-            }
-        );
-        assert_eq!(
-            preview(&named("EPSG:24378")).unwrap_err(),
+            preview(&named("EPSG:24378", &jhansi_square())).unwrap_err(),
             BoundaryError::DeclaredOther {
                 crs: "EPSG:24378".into()
             }
         );
         // WGS 84 in its several spellings, a link, or a vague name: the coordinates decide.
+        let square = jhansi_square();
         for ok in [
-            named("EPSG:4326"),
-            named("urn:ogc:def:crs:OGC:1.3:CRS84"),
-            named("urn:ogc:def:crs:EPSG::4326"),
-            named("WGS 1984"),
-            with_crs(r#"{"type":"link","properties":{"href":"http://example.org/crs"}}"#),
-            with_crs("null"),
+            named("EPSG:4326", &square),
+            named("urn:ogc:def:crs:OGC:1.3:CRS84", &square),
+            named("urn:ogc:def:crs:EPSG::4326", &square),
+            named("WGS 1984", &square),
+            with_crs(
+                r#"{"type":"link","properties":{"href":"http://example.org/crs"}}"#,
+                &square,
+            ),
+            with_crs("null", &square),
         ] {
-            assert!(preview(&ok).is_ok(), "{ok}");
+            let found = preview(&ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            assert_eq!(found.reprojected_from, None);
         }
+    }
+
+    /// The first position of a polygon written by the test above.
+    fn wgs84_first(geometry: &str) -> (f64, f64) {
+        let value: Value = serde_json::from_str(geometry).unwrap();
+        let p = &value["coordinates"][0][0];
+        (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())
     }
 
     #[test]
@@ -1458,12 +1606,11 @@ mod tests {
                 geometry: "Point".into(),
             },
             BoundaryError::BadRing { feature: 1_234 },
-            BoundaryError::DeclaredWebMercator {
-                crs: "EPSG:3857".into(),
-            },
-            BoundaryError::DeclaredUtm {
-                crs: "EPSG:32644".into(),
-                zone: "44N".into(),
+            BoundaryError::OutsideDeclared {
+                crs: "EPSG:32603".into(),
+                feature: 1,
+                x: "256400.0".into(),
+                y: "2815600.0".into(),
             },
             BoundaryError::DeclaredOther {
                 crs: "EPSG:24378".into(),
