@@ -380,6 +380,51 @@ fn check_history(conn: &Connection, path: &Path, key_dir: Option<&Path>) -> Resu
     Ok(())
 }
 
+/// Looks at an existing file before anything writes to it (the journal mode included), so a file that is
+/// refused stays untouched: a SQLite file, writable, not from a newer build, and a registry (or empty).
+fn look_before_open(path: &Path) -> Result<()> {
+    check_header(path)?;
+    if is_read_only(path) {
+        return Err(StoreError::ReadOnly {
+            path: path.to_path_buf(),
+        });
+    }
+    let probe = probe_connection(path).map_err(|e| not_a_registry(path, e))?;
+    let version: i64 = probe
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| not_a_registry(path, e))?;
+    // A damaged file often still reads its header; make SQLite look at the schema too.
+    let tables: i64 = probe
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| not_a_registry(path, e))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if version == 0 && tables > 0 {
+        return Err(StoreError::NotARegistry {
+            path: path.to_path_buf(),
+            detail: "it is a SQLite database, but holds other tables and no registry schema".into(),
+        });
+    }
+    if version > 0 && meta_value(&probe, "registry_uuid").ok().flatten().is_none() {
+        return Err(StoreError::NotARegistry {
+            path: path.to_path_buf(),
+            detail: format!(
+                "it is a SQLite database with schema version {version}, but has no registry id"
+            ),
+        });
+    }
+    Ok(())
+}
+
 impl Store {
     /// Opens (or creates) a registry for reading and writing, upgrading an older schema.
     ///
@@ -432,50 +477,7 @@ impl Store {
     ) -> Result<(Self, bool)> {
         let exists = path.exists();
         if exists {
-            check_header(path)?;
-            if is_read_only(path) {
-                return Err(StoreError::ReadOnly {
-                    path: path.to_path_buf(),
-                });
-            }
-            // Look at the file before anything writes to it (the journal mode included), so a file that is refused
-            // stays untouched.
-            let probe = probe_connection(path).map_err(|e| not_a_registry(path, e))?;
-            let version: i64 = probe
-                .query_row("PRAGMA user_version", [], |r| r.get(0))
-                .map_err(|e| not_a_registry(path, e))?;
-            // A damaged file often still reads its header; make SQLite look at the schema too.
-            let tables: i64 = probe
-                .query_row(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-                    [],
-                    |r| r.get(0),
-                )
-                .map_err(|e| not_a_registry(path, e))?;
-            if version > SCHEMA_VERSION {
-                return Err(StoreError::NewerSchema {
-                    path: path.to_path_buf(),
-                    found: version,
-                    supported: SCHEMA_VERSION,
-                });
-            }
-            if version == 0 && tables > 0 {
-                return Err(StoreError::NotARegistry {
-                    path: path.to_path_buf(),
-                    detail:
-                        "it is a SQLite database, but holds other tables and no registry schema"
-                            .into(),
-                });
-            }
-            if version > 0 && meta_value(&probe, "registry_uuid").ok().flatten().is_none() {
-                return Err(StoreError::NotARegistry {
-                    path: path.to_path_buf(),
-                    detail: format!(
-                        "it is a SQLite database with schema version {version}, but has no registry id"
-                    ),
-                });
-            }
-            drop(probe);
+            look_before_open(path)?;
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::CannotOpen {
                 path: path.to_path_buf(),
