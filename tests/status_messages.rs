@@ -267,3 +267,56 @@ fn a_registry_worker_refusal_reads_in_hindi_without_the_english_sentence() {
         );
     }
 }
+
+/// A desk started on `adapter` (as eframe's wgpu adapter names itself), its registry open.
+fn desk_on_adapter(
+    desk: &Desk,
+    adapter: &str,
+    device_type: eframe::wgpu::DeviceType,
+) -> Harness<'static, DeskApp> {
+    let mut app = DeskApp::new(
+        desk.db.clone(),
+        desk.keys.clone(),
+        Some(desk.settings.clone()),
+    );
+    app.note_renderer(adapter, device_type);
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(|ui, app: &mut DeskApp| app.ui(ui), app);
+    wait_until(&mut h, "the registry opens", |app| app.index().is_some());
+    h
+}
+
+#[test]
+fn software_rendering_is_said_at_start_in_english_and_hindi() {
+    let desk = Desk::new();
+    let mut h = desk_on_adapter(
+        &desk,
+        "llvmpipe (LLVM 15.0.7, 256 bits)",
+        eframe::wgpu::DeviceType::Cpu,
+    );
+    let say = |lang| {
+        I18n::new(lang).tr_args(
+            "status-software-rendering",
+            &[("renderer", "llvmpipe".to_string())],
+        )
+    };
+    assert!(
+        say(Lang::En).starts_with("Software rendering (llvmpipe)"),
+        "{}",
+        say(Lang::En)
+    );
+    h.get_by_label(&say(Lang::En));
+    h.get_by_label("हिन्दी").click();
+    h.run_ok();
+    h.get_by_label(&say(Lang::Hi));
+
+    // On a graphics card nothing is said.
+    let desk = Desk::new();
+    let h = desk_on_adapter(
+        &desk,
+        "NVIDIA GeForce GTX 1650",
+        eframe::wgpu::DeviceType::DiscreteGpu,
+    );
+    assert!(h.query_by_label_contains("Software rendering").is_none());
+}

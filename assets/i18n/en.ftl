@@ -129,6 +129,7 @@ status-passwords-lost = { $count ->
 status-registry-path = Registry file in use
 status-load-ms = opened in { $ms } ms
 status-saved = Saved.
+status-software-rendering = Software rendering ({ $renderer }): no graphics card is used; the desk keeps its frames few, so scrolling may be slower.
 status-simulating = Demo cameras answered on loopback by the simulator: { $cameras }{ $processes ->
     [one] {""}
    *[other] , in { $processes } processes

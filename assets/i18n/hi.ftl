@@ -126,6 +126,7 @@ status-passwords-lost = { $count } कैमरों के पासवर्�
 status-registry-path = उपयोग में रजिस्टर फ़ाइल
 status-load-ms = { $ms } ms में खुला
 status-saved = सहेजा गया।
+status-software-rendering = सॉफ़्टवेयर रेंडरिंग ({ $renderer }): कोई ग्राफ़िक्स कार्ड उपयोग में नहीं है; डेस्क कम फ़्रेम बनाती है, इसलिए स्क्रॉल धीमा हो सकता है।
 status-simulating = डेमो कैमरे लूपबैक पर सिम्युलेटर से उत्तर दे रहे हैं: { $cameras }{ $processes ->
     [one] {""}
    *[other] , { $processes } प्रक्रियाओं में

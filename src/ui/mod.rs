@@ -15,6 +15,7 @@ mod map_areas;
 mod map_base;
 mod map_labels;
 mod registry_screen;
+mod rendering;
 pub mod review;
 pub mod settings;
 mod shortcuts;
@@ -1151,8 +1152,12 @@ pub fn run_desk(db: PathBuf, key_dir: PathBuf, simulate_demo: bool) -> anyhow::R
     eframe::run_native(
         "iccc-desk",
         options,
-        Box::new(move |_cc| {
-            let app = DeskApp::new(db, key_dir, settings_path);
+        Box::new(move |cc| {
+            let mut app = DeskApp::new(db, key_dir, settings_path);
+            if let Some(render_state) = &cc.wgpu_render_state {
+                let adapter = render_state.adapter.get_info();
+                app.note_renderer(&adapter.name, adapter.device_type);
+            }
             Ok(Box::new(if simulate_demo {
                 app
             } else {

@@ -220,6 +220,11 @@ pub fn text_row(
 /// - Esc closes the list and leaves the focus on the chooser;
 /// - typing moves to the first entry whose words start with what was typed (English or Hindi), Enter picks it.
 ///
+/// What typing found is kept in the chooser's own state, not only in egui's focus: a list draws its first
+/// frame invisibly to measure itself, and a focus asked for then is lost. So keys typed in the frame that opens
+/// the list (or the next, on a console drawing few frames) still find the entry, the highlight lands when the
+/// entry is shown, and Enter picks the found entry even if the focus never landed.
+///
 /// `shown` is the chooser's text while closed. Returns the chooser's response (changed when a pick was made).
 pub fn chooser_ui<T: Clone + PartialEq>(
     ui: &mut Ui,
@@ -236,37 +241,26 @@ pub fn chooser_ui<T: Clone + PartialEq>(
     let find_id = button_id.with("typed");
     let ctx = ui.ctx().clone();
     let was_open = egui::Popup::is_id_open(&ctx, popup_id);
-    if was_open {
-        let (tab, escape) = ui.input(|i| {
-            (
-                i.key_pressed(egui::Key::Tab),
-                i.key_pressed(egui::Key::Escape),
-            )
-        });
-        if tab {
-            // Tab as if pressed on the closed chooser: egui moves the focus on from it this frame.
-            egui::Popup::close_id(&ctx, popup_id);
-            ctx.memory_mut(|m| m.request_focus(button_id));
-        } else if escape {
-            ctx.memory_mut(|m| m.request_focus(button_id));
-        }
-    } else {
-        ctx.data_mut(|d| d.remove::<String>(find_id));
-    }
-    let found = if egui::Popup::is_id_open(&ctx, popup_id) {
-        type_to_find(&ctx, find_id, entries)
-    } else {
-        None
-    };
     let mut picked = false;
+    if was_open {
+        picked = open_list_keys(&ctx, button_id, popup_id, find_id, entries, value);
+    } else {
+        ctx.data_mut(|d| d.remove::<ChooserFind>(find_id));
+    }
+    if was_open && egui::Popup::is_id_open(&ctx, popup_id) {
+        type_to_find(&ctx, find_id, entries);
+    }
+    let found = ctx.data(|d| d.get_temp::<ChooserFind>(find_id).and_then(|f| f.found));
     let mut response = egui::ComboBox::from_id_salt(salt)
         .width(width)
         .height(400.0)
         .selected_text(shown)
         .show_ui(ui, |ui| {
+            // The measuring frame is invisible and takes no focus: the highlight waits for a shown frame.
+            let is_shown = !ui.is_sizing_pass() && ui.is_visible();
             for (i, (entry, words)) in entries.iter().enumerate() {
                 let r = ui.selectable_label(entry == value, words);
-                if found == Some(i) {
+                if found == Some(i) && is_shown && !r.has_focus() {
                     r.request_focus();
                     r.scroll_to_me(Some(egui::Align::Center));
                 }
@@ -283,6 +277,11 @@ pub fn chooser_ui<T: Clone + PartialEq>(
         response.id, button_id,
         "the chooser's id is the combo box's"
     );
+    if !was_open && egui::Popup::is_id_open(&ctx, popup_id) {
+        // Keys typed in the frame that opened the list are for it (the space that opened it is ignored).
+        type_to_find(&ctx, find_id, entries);
+        ctx.request_repaint();
+    }
     if response.clicked() {
         // A list opened with the pointer still takes the keys, not the field that had them.
         response.request_focus();
@@ -293,13 +292,68 @@ pub fn chooser_ui<T: Clone + PartialEq>(
     response
 }
 
-/// The entry to move to for what was typed into an open chooser this frame: the first whose words (or one of
-/// them) start with everything typed since the list opened; when none does, with this frame's text alone.
-fn type_to_find<T>(
+/// What typing has found in an open chooser, kept in egui's memory under the chooser's id until it closes.
+#[derive(Clone, Debug, Default)]
+struct ChooserFind {
+    /// Everything typed since the list opened (or since a search that found nothing).
+    typed: String,
+    /// The entry typing moved to; Enter picks it. `None` once the arrows move the highlight.
+    found: Option<usize>,
+}
+
+/// Tab, Esc, the arrows and Enter in an open list, before egui sees them. Returns whether Enter picked the
+/// entry typing found (then the list is closed and the focus back on the chooser).
+fn open_list_keys<T: Clone>(
     ctx: &egui::Context,
+    button_id: egui::Id,
+    popup_id: egui::Id,
     find_id: egui::Id,
     entries: &[(T, String)],
-) -> Option<usize> {
+    value: &mut T,
+) -> bool {
+    let (tab, escape, arrow) = ctx.input(|i| {
+        (
+            i.key_pressed(egui::Key::Tab),
+            i.key_pressed(egui::Key::Escape),
+            i.key_pressed(egui::Key::ArrowUp) || i.key_pressed(egui::Key::ArrowDown),
+        )
+    });
+    if tab {
+        // Tab as if pressed on the closed chooser: egui moves the focus on from it this frame.
+        egui::Popup::close_id(ctx, popup_id);
+        ctx.memory_mut(|m| m.request_focus(button_id));
+        return false;
+    }
+    if escape {
+        ctx.memory_mut(|m| m.request_focus(button_id));
+        return false;
+    }
+    let mut find = ctx
+        .data(|d| d.get_temp::<ChooserFind>(find_id))
+        .unwrap_or_default();
+    if arrow {
+        // The arrows move egui's focus; Enter then picks the entry they reached, not the one typed.
+        find.found = None;
+        ctx.data_mut(|d| d.insert_temp(find_id, find));
+        return false;
+    }
+    let Some((entry, _)) = find.found.and_then(|i| entries.get(i)) else {
+        return false;
+    };
+    // Taken here, so neither the chooser nor a focused entry sees it as a click as well.
+    if !ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter)) {
+        return false;
+    }
+    *value = entry.clone();
+    egui::Popup::close_id(ctx, popup_id);
+    ctx.memory_mut(|m| m.request_focus(button_id));
+    ctx.data_mut(|d| d.remove::<ChooserFind>(find_id));
+    true
+}
+
+/// Moves what typing found for the text typed this frame: the first entry whose words (or one of them) start
+/// with everything typed since the list opened; when none does, with this frame's text alone.
+fn type_to_find<T>(ctx: &egui::Context, find_id: egui::Id, entries: &[(T, String)]) {
     let typed: String = ctx.input(|i| {
         i.events
             .iter()
@@ -309,19 +363,19 @@ fn type_to_find<T>(
             })
             .collect()
     });
-    let before = ctx
-        .data(|d| d.get_temp::<String>(find_id))
+    let mut find = ctx
+        .data(|d| d.get_temp::<ChooserFind>(find_id))
         .unwrap_or_default();
-    // Nothing typed this frame leaves the highlight to the arrows; the space that opened the list is no search.
-    if typed.is_empty() || typed.trim().is_empty() && before.is_empty() {
-        return None;
+    // Nothing typed this frame leaves the highlight as it is; the space that opened the list is no search.
+    if typed.is_empty() || typed.trim().is_empty() && find.typed.is_empty() {
+        return;
     }
-    let (found, kept) = match find_entry(entries, &format!("{before}{typed}")) {
-        Some(i) => (Some(i), format!("{before}{typed}")),
-        None => (find_entry(entries, &typed), typed),
-    };
-    ctx.data_mut(|d| d.insert_temp(find_id, kept));
-    found
+    let all = format!("{}{typed}", find.typed);
+    match find_entry(entries, &all) {
+        Some(i) => (find.found, find.typed) = (Some(i), all),
+        None => (find.found, find.typed) = (find_entry(entries, &typed), typed),
+    }
+    ctx.data_mut(|d| d.insert_temp(find_id, find));
 }
 
 /// The first entry whose words start with `typed` (ignoring case), else the first with a word that does.

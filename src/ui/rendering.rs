@@ -1,0 +1,85 @@
+//! Whether the desk is drawn by a graphics card or in software. A console without one (a thin client, a VM,
+//! Xvfb) draws through Mesa's llvmpipe or lavapipe, or SwiftShader: frames are slow there, so the desk says so
+//! once at start, in the status bar and its history, instead of leaving the operator to guess why scrolling lags.
+
+use eframe::wgpu::DeviceType;
+
+use super::DeskApp;
+
+/// Software renderers known by name (some report themselves as "other" devices, not CPU ones).
+const SOFTWARE_RENDERERS: [&str; 3] = ["llvmpipe", "lavapipe", "SwiftShader"];
+
+/// The software renderer drawing the desk, named for the operator, or `None` on a graphics card. A CPU device
+/// whose name is not known is named by the adapter's own name.
+pub fn software_renderer(adapter_name: &str, device_type: DeviceType) -> Option<String> {
+    let lower = adapter_name.to_lowercase();
+    let known = SOFTWARE_RENDERERS
+        .into_iter()
+        .find(|name| lower.contains(&name.to_lowercase()));
+    match (known, device_type) {
+        (Some(name), _) => Some(name.to_string()),
+        (None, DeviceType::Cpu) if !adapter_name.trim().is_empty() => {
+            Some(adapter_name.trim().to_string())
+        }
+        (None, DeviceType::Cpu) => Some("CPU".to_string()),
+        (None, _) => None,
+    }
+}
+
+impl DeskApp {
+    /// Says in the status bar, once at start, that the desk is on software rendering (nothing on a graphics card).
+    pub fn note_renderer(&mut self, adapter_name: &str, device_type: DeviceType) {
+        if let Some(renderer) = software_renderer(adapter_name, device_type) {
+            tracing::info!(adapter = adapter_name, "software rendering");
+            self.push_status_key(
+                "status-software-rendering",
+                &[("renderer", renderer)],
+                false,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn software_renderers_are_named_and_graphics_cards_are_not() {
+        let cases = [
+            (
+                "llvmpipe (LLVM 15.0.7, 256 bits)",
+                DeviceType::Cpu,
+                Some("llvmpipe"),
+            ),
+            // Mesa's Vulkan llvmpipe calls itself so; some drivers report it as "other".
+            (
+                "llvmpipe (LLVM 19.1.7, 256 bits)",
+                DeviceType::Other,
+                Some("llvmpipe"),
+            ),
+            ("Lavapipe", DeviceType::Cpu, Some("lavapipe")),
+            ("Google SwiftShader", DeviceType::Cpu, Some("SwiftShader")),
+            (
+                "Microsoft Basic Render Driver",
+                DeviceType::Cpu,
+                Some("Microsoft Basic Render Driver"),
+            ),
+            ("", DeviceType::Cpu, Some("CPU")),
+            ("NVIDIA GeForce GTX 1650", DeviceType::DiscreteGpu, None),
+            (
+                "Intel(R) UHD Graphics 620 (KBL GT2)",
+                DeviceType::IntegratedGpu,
+                None,
+            ),
+            ("AMD Radeon (virtio)", DeviceType::VirtualGpu, None),
+        ];
+        for (name, device_type, expected) in cases {
+            assert_eq!(
+                software_renderer(name, device_type).as_deref(),
+                expected,
+                "{name} ({device_type:?})"
+            );
+        }
+    }
+}
