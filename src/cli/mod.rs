@@ -154,12 +154,12 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
         Command::Simulate(a) => simulate::run_simulate(&db, &key_dir, &a),
         Command::Report {
             report: ReportCommand::Weekly(a),
-        } => seal_checked(&db, &key_dir).and_then(|()| report::run_weekly(&db, &a)),
+        } => seal_checked(&db, &key_dir).and_then(|()| report::run_weekly(&db, &key_dir, &a)),
         Command::Export(a) => {
-            seal_checked(&db, &key_dir).and_then(|()| report::run_export(&db, &a))
+            seal_checked(&db, &key_dir).and_then(|()| report::run_export(&db, &key_dir, &a))
         }
         Command::Stats(a) => seal_checked(&db, &key_dir)
-            .and_then(|()| report::run_stats(&db, a.json, a.now.or_clock())),
+            .and_then(|()| report::run_stats(&db, &key_dir, a.json, a.now.or_clock())),
         Command::Verify => verify::run_verify(&db, &key_dir),
     }
 }

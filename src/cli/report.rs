@@ -50,9 +50,10 @@ struct WeeklyRequest<'a> {
 }
 
 /// `report weekly`: the week's numbers as text or JSON on stdout, or the printable HTML report into a file.
-pub(super) fn run_weekly(db: &Path, args: &WeeklyArgs) -> Result<(), CliError> {
+pub(super) fn run_weekly(db: &Path, key_dir: &Path, args: &WeeklyArgs) -> Result<(), CliError> {
     weekly(
         db,
+        key_dir,
         &WeeklyRequest {
             week: args.week.as_deref(),
             format: weekly_format(args.json, args.format)?,
@@ -63,7 +64,7 @@ pub(super) fn run_weekly(db: &Path, args: &WeeklyArgs) -> Result<(), CliError> {
     )
 }
 
-fn weekly(db: &Path, request: &WeeklyRequest<'_>) -> Result<(), CliError> {
+fn weekly(db: &Path, key_dir: &Path, request: &WeeklyRequest<'_>) -> Result<(), CliError> {
     let now = request.now_unix_s;
     let week = parse_week(request.week, now)?;
     if request.output.is_some() && request.format != WeeklyFormat::Html {
@@ -81,9 +82,9 @@ fn weekly(db: &Path, request: &WeeklyRequest<'_>) -> Result<(), CliError> {
         // Refused before the registry is read.
         export::check_target(output)
             .map_err(|e| CliError::Failed(e.message(&I18n::new(Lang::En))))?;
-        return run_weekly_html(db, week, request.lang, now, output);
+        return run_weekly_html(db, key_dir, week, request.lang, now, output);
     }
-    let conn = weekly::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+    let conn = weekly::open_read_only_with(db, key_dir).map_err(|e| CliError::from_store(db, e))?;
     let report =
         weekly::weekly_with_gaps(&conn, week, now).map_err(|e| registry_read_error(db, e))?;
     drop(conn);
@@ -156,8 +157,13 @@ fn json_error(key: &str, e: &serde_json::Error) -> CliError {
 }
 
 /// `stats`: the review's figures as a table or JSON.
-pub(super) fn run_stats(db: &Path, as_json: bool, now: i64) -> Result<(), CliError> {
-    let conn = weekly::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+pub(super) fn run_stats(
+    db: &Path,
+    key_dir: &Path,
+    as_json: bool,
+    now: i64,
+) -> Result<(), CliError> {
+    let conn = weekly::open_read_only_with(db, key_dir).map_err(|e| CliError::from_store(db, e))?;
     let stats = weekly::compute(&conn, now).map_err(|e| registry_read_error(db, e))?;
     drop(conn);
     if as_json {
@@ -196,13 +202,14 @@ struct ExportRequest<'a> {
 /// Writes the printable HTML report of `week` into `output` (atomically) and says so in one line.
 fn run_weekly_html(
     db: &Path,
+    key_dir: &Path,
     week: weekly::IsoWeek,
     lang: Lang,
     now: i64,
     output: &Path,
 ) -> Result<(), CliError> {
     let english = I18n::new(Lang::En);
-    let conn = weekly::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+    let conn = weekly::open_read_only_with(db, key_dir).map_err(|e| CliError::from_store(db, e))?;
     let (report, coverage) =
         weekly::weekly_with_coverage(&conn, week, now).map_err(|e| registry_read_error(db, e))?;
     let series = weekly::series(
@@ -234,9 +241,10 @@ fn run_weekly_html(
 }
 
 /// `export`: one list of the registry into a file, then one line that says so.
-pub(super) fn run_export(db: &Path, args: &ExportArgs) -> Result<(), CliError> {
+pub(super) fn run_export(db: &Path, key_dir: &Path, args: &ExportArgs) -> Result<(), CliError> {
     export_list(
         db,
+        key_dir,
         ExportRequest {
             what: args.what,
             format: args.format.into(),
@@ -247,7 +255,12 @@ pub(super) fn run_export(db: &Path, args: &ExportArgs) -> Result<(), CliError> {
     )
 }
 
-fn export_list(db: &Path, request: ExportRequest<'_>, output: &Path) -> Result<(), CliError> {
+fn export_list(
+    db: &Path,
+    key_dir: &Path,
+    request: ExportRequest<'_>,
+    output: &Path,
+) -> Result<(), CliError> {
     let ExportRequest {
         what,
         format,
@@ -276,7 +289,8 @@ fn export_list(db: &Path, request: ExportRequest<'_>, output: &Path) -> Result<(
     export::check_target(output).map_err(|e| CliError::Failed(e.message(&english)))?;
     // Read-only: an export never changes the registry, and needs no password key.
     let table = {
-        let conn = weekly::open_read_only(db).map_err(|e| CliError::from_store(db, e))?;
+        let conn =
+            weekly::open_read_only_with(db, key_dir).map_err(|e| CliError::from_store(db, e))?;
         export::build_table(&conn, list, now_unix_s, &english)
             .map_err(|e| registry_read_error(db, e))?
     };

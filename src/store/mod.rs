@@ -5,6 +5,7 @@
 
 mod boundary;
 mod bulk;
+mod check_stamp;
 mod error_keys;
 mod follow_up;
 mod health;
@@ -233,6 +234,35 @@ pub struct Store {
     registry_uuid: String,
     secrets: SecretBox,
     key_status: KeyStatus,
+    /// Where the stamps of checked files live (the password keys' private folder).
+    key_dir: PathBuf,
+    /// How this open made sure of the file.
+    check: OpenCheck,
+    /// Set when this session began on a checked file: it may restamp the file on a clean close.
+    clean_session: Option<CleanSession>,
+}
+
+/// How an open made sure of an existing file before anything wrote to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenCheck {
+    /// A file made here (or an empty one made a registry): nothing to check.
+    New,
+    /// SQLite's `quick_check`, `foreign_key_check` and the seal's check ran on this open and passed.
+    Full,
+    /// They run on a thread of their own ([`Store::open_checking_later`]); nothing is written before they pass.
+    Background,
+    /// The file is exactly as it was when they last passed (or as a checked session of the desk left it on a
+    /// clean close), so they were skipped (`store/check_stamp.rs`); the safeguards were compared as always.
+    Unchanged,
+}
+
+/// A session that began on a checked file (see `store/check_stamp.rs`).
+#[derive(Debug, Clone, Copy)]
+struct CleanSession {
+    /// `PRAGMA data_version` at the start: it moves when another connection commits.
+    data_version: i64,
+    /// When the file last passed the full check.
+    checked_unix_s: i64,
 }
 
 impl std::fmt::Debug for Store {
@@ -380,6 +410,74 @@ fn check_history(conn: &Connection, path: &Path, key_dir: Option<&Path>) -> Resu
     Ok(())
 }
 
+/// The checks of an existing file on the connection that may write, before anything writes (the journal mode
+/// included): a damaged file, or one whose guards were dropped or edited outside the desk, is refused unchanged.
+/// On this connection, not the read-only look: SQLite skips CHECK constraints on a read-only file, and a private
+/// camera made integrated with the CHECKs switched off is found only by a connection that could write. A file
+/// exactly as `stamped` skips the full check; with `check_now` false it is left to a thread. The answer says which,
+/// and when the file last passed the full check.
+fn check_existing(
+    conn: &Connection,
+    path: &Path,
+    options: &OpenOptions,
+    check_now: bool,
+    stamped: Option<(i64, check_stamp::FileIdentity)>,
+) -> Result<(OpenCheck, i64)> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    // An upgrade writes: the file is checked before it whatever the caller asked, and whatever its stamp.
+    let upgrade = version < SCHEMA_VERSION;
+    // Still the very file stamped, now that this connection's data version runs.
+    let unchanged = stamped.filter(|(_, stamp)| {
+        !upgrade && check_stamp::FileIdentity::of(path).as_ref() == Some(stamp)
+    });
+    let check = match unchanged {
+        Some(_) => OpenCheck::Unchanged,
+        None if check_now || upgrade => OpenCheck::Full,
+        None => OpenCheck::Background,
+    };
+    let before = check_stamp::FileIdentity::of(path);
+    let started = std::time::Instant::now();
+    if check == OpenCheck::Full {
+        integrity::quick_check(conn).map_err(|detail| StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail,
+        })?;
+    }
+    integrity::check_guards(conn, version).map_err(|detail| StoreError::GuardsChanged {
+        path: path.to_path_buf(),
+        detail,
+    })?;
+    // An empty file (which `demo` and the desk's first open make a registry of) has no history yet.
+    if check == OpenCheck::Full && version > 0 {
+        check_history(conn, path, Some(&options.key_dir))?;
+    }
+    let checked_unix_s = match (check, unchanged) {
+        (OpenCheck::Unchanged, Some((at, _))) => {
+            tracing::info!(
+                "{}: unchanged since its full check at {at} (unix s); the check was skipped",
+                path.display()
+            );
+            at
+        }
+        _ => now_unix_s(),
+    };
+    if check == OpenCheck::Full {
+        tracing::info!(
+            "{}: full check on open passed in {} ms",
+            path.display(),
+            started.elapsed().as_millis()
+        );
+        // Stamped only when the file stood alone and still as it was: then the check saw exactly this file.
+        if let Some(before) =
+            before.filter(|b| !upgrade && check_stamp::FileIdentity::of(path).as_ref() == Some(b))
+        {
+            let by = check_stamp::CheckedBy::Writer;
+            check_stamp::record(&options.key_dir, path, &before, checked_unix_s, by);
+        }
+    }
+    Ok((check, checked_unix_s))
+}
+
 /// Looks at an existing file before anything writes to it (the journal mode included), so a file that is
 /// refused stays untouched: a SQLite file, writable, not from a newer build, and a registry (or empty).
 fn look_before_open(path: &Path) -> Result<()> {
@@ -425,6 +523,77 @@ fn look_before_open(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The full check of [`Store::open_checking_later`], on its own connection: SQLite's `quick_check`, the foreign
+/// keys and the seal; stamped when it passes on a file that stood alone and unchanged meanwhile.
+fn full_check_on_a_thread(path: &Path, key_dir: &Path) -> Result<()> {
+    let started = std::time::Instant::now();
+    // A connection that may write: SQLite checks CHECK constraints only on such a one.
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .map_err(|e| not_a_registry(path, e))?;
+    configure(&conn).map_err(|e| not_a_registry(path, e))?;
+    let before = check_stamp::FileIdentity::of(path);
+    integrity::quick_check(&conn).map_err(|detail| StoreError::Damaged {
+        path: path.to_path_buf(),
+        detail,
+    })?;
+    check_history(&conn, path, Some(key_dir))?;
+    tracing::info!(
+        "{}: full check on open passed in {} ms (on its own thread)",
+        path.display(),
+        started.elapsed().as_millis()
+    );
+    if let Some(before) = before.filter(|b| check_stamp::FileIdentity::of(path).as_ref() == Some(b))
+    {
+        check_stamp::record(
+            key_dir,
+            path,
+            &before,
+            now_unix_s(),
+            check_stamp::CheckedBy::Writer,
+        );
+    }
+    Ok(())
+}
+
+impl Drop for Store {
+    /// A clean close of a session that began on a checked file, and in which no other connection committed,
+    /// folds the WAL into the file and restamps it: the next open finds it as this session left it.
+    fn drop(&mut self) {
+        let Some(session) = self.clean_session else {
+            return;
+        };
+        let data_version = |conn: &Connection| {
+            conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))
+                .ok()
+        };
+        if data_version(&self.conn) != Some(session.data_version) {
+            tracing::info!(
+                "{}: another connection wrote to it meanwhile; the next open checks it in full",
+                self.path.display()
+            );
+            return;
+        }
+        // Never wait on a close: a reader elsewhere keeps the WAL, and the next open checks in full.
+        let _ = self.conn.busy_timeout(Duration::ZERO);
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        // The identity first, then no commit of another connection up to it: a later one changes the file after.
+        let Some(identity) = check_stamp::FileIdentity::of(&self.path) else {
+            return;
+        };
+        if data_version(&self.conn) == Some(session.data_version) {
+            check_stamp::record(
+                &self.key_dir,
+                &self.path,
+                &identity,
+                session.checked_unix_s,
+                check_stamp::CheckedBy::Writer,
+            );
+        }
+    }
+}
+
 impl Store {
     /// Opens (or creates) a registry for reading and writing, upgrading an older schema.
     ///
@@ -443,18 +612,10 @@ impl Store {
             return Ok((store, PendingCheck { handle: None }));
         }
         let owned = path.to_path_buf();
+        let key_dir = options.key_dir.clone();
         let handle = std::thread::Builder::new()
             .name("registry-check".into())
-            .spawn(move || {
-                // A connection that may write: SQLite checks CHECK constraints only on such a one.
-                let conn = Connection::open_with_flags(&owned, OpenFlags::SQLITE_OPEN_READ_WRITE)
-                    .map_err(|e| not_a_registry(&owned, e))?;
-                configure(&conn).map_err(|e| not_a_registry(&owned, e))?;
-                integrity::quick_check(&conn).map_err(|detail| StoreError::Damaged {
-                    path: owned.clone(),
-                    detail,
-                })
-            })
+            .spawn(move || full_check_on_a_thread(&owned, &key_dir))
             .map_err(|e| StoreError::CannotOpen {
                 path: path.to_path_buf(),
                 detail: e.to_string(),
@@ -484,41 +645,40 @@ impl Store {
                 detail: e.to_string(),
             })?;
         }
+        // Looked at before the connection is opened: the stamp is for the file as it stands alone.
+        let stamped = exists
+            .then(|| {
+                check_stamp::matching(
+                    &options.key_dir,
+                    path,
+                    now_unix_s(),
+                    check_stamp::CheckedBy::Writer,
+                )
+            })
+            .flatten();
         let mut conn = Connection::open(path).map_err(|e| StoreError::CannotOpen {
             path: path.to_path_buf(),
             detail: e.to_string(),
         })?;
         configure(&conn).map_err(|e| not_a_registry(path, e))?;
-        if exists {
-            // Before anything writes (the journal mode included): a damaged file, or one whose guards were dropped
-            // or edited outside the desk, is refused unchanged. On this connection, not the read-only look:
-            // SQLite skips CHECK constraints on a read-only file, and a private camera made integrated with the
-            // CHECKs switched off is found only by a connection that could write.
-            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            // An upgrade writes: the file is checked before it whatever the caller asked.
-            if check_now || version < SCHEMA_VERSION {
-                integrity::quick_check(&conn).map_err(|detail| StoreError::Damaged {
-                    path: path.to_path_buf(),
-                    detail,
-                })?;
-            }
-            integrity::check_guards(&conn, version).map_err(|detail| {
-                StoreError::GuardsChanged {
-                    path: path.to_path_buf(),
-                    detail,
-                }
-            })?;
-            // An empty file (which `demo` and the desk's first open make a registry of) has no history yet.
-            if version > 0 {
-                check_history(&conn, path, Some(&options.key_dir))?;
-            }
-        }
+        // From here on, any other connection's commit moves it: a session that saw none may restamp on close.
+        let mut data_version: i64 = conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| not_a_registry(path, e))?;
+        let (check, checked_unix_s) = if exists {
+            check_existing(&conn, path, options, check_now, stamped)?
+        } else {
+            (OpenCheck::New, now_unix_s())
+        };
         conn.pragma_update(None, "journal_mode", "wal")
             .map_err(|e| not_a_registry(path, e))?;
+        // Turning a new file to WAL moves the counter; an existing file turned so (an old version) is checked in
+        // full again next time.
+        if !exists {
+            data_version = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        }
         conn.pragma_update(None, "synchronous", "normal")?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        // A file made or upgraded here was checked before (or needs no check).
-        let upgraded = version < SCHEMA_VERSION;
         if version == 0 {
             let tables: i64 = conn.query_row(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
@@ -557,14 +717,20 @@ impl Store {
             |r| r.get(0),
         )?;
         let (secrets, key_status) = SecretBox::load_or_create(&options.key_dir, &registry_uuid)?;
+        let deferred = check == OpenCheck::Background;
         let mut store = Self {
             conn,
             path: path.to_path_buf(),
             registry_uuid,
             secrets,
             key_status,
+            key_dir: options.key_dir.clone(),
+            check,
+            clean_session: (!deferred).then_some(CleanSession {
+                data_version,
+                checked_unix_s,
+            }),
         };
-        let deferred = exists && !check_now && !upgraded;
         // Passwords sealed before binding are sealed again bound to their cameras, once, on a file already
         // checked (a deferred check must pass before any write). Best effort: a registry busy with another
         // writer keeps them as they are (they still open, and are re-sealed when next saved or opened). A
@@ -609,8 +775,12 @@ impl Store {
         Self::open(path, options)
     }
 
-    /// The read-only connection of [`Self::open_read_only`], checked for damage and guards but not for the seal.
-    fn open_read_only_unsealed(path: &Path) -> Result<Connection> {
+    /// The read-only connection of [`Self::open_read_only`], checked for damage and guards but not for the seal;
+    /// with `stamped`, the file is as it last passed the full check and SQLite's check is skipped.
+    fn open_read_only_unsealed(
+        path: &Path,
+        stamped: Option<&check_stamp::FileIdentity>,
+    ) -> Result<Connection> {
         if !path.exists() {
             return Err(StoreError::CannotOpen {
                 path: path.to_path_buf(),
@@ -643,11 +813,15 @@ impl Store {
                 ),
             });
         }
-        // Figures from a damaged file would be wrong without a word.
-        integrity::quick_check(&conn).map_err(|detail| StoreError::Damaged {
-            path: path.to_path_buf(),
-            detail,
-        })?;
+        // Figures from a damaged file would be wrong without a word (a file opened since it changed is another).
+        let unchanged =
+            stamped.is_some_and(|s| check_stamp::FileIdentity::of(path).as_ref() == Some(s));
+        if !unchanged {
+            integrity::quick_check(&conn).map_err(|detail| StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail,
+            })?;
+        }
         // Nor would figures from a file whose guards were dropped, or whose history was edited around them.
         integrity::check_guards(&conn, version).map_err(|detail| StoreError::GuardsChanged {
             path: path.to_path_buf(),
@@ -658,10 +832,46 @@ impl Store {
 
     /// Opens an existing registry for reading only (reports, stats); never writes to the file.
     pub fn open_read_only(path: &Path) -> Result<Connection> {
-        let conn = Self::open_read_only_unsealed(path)?;
-        // Read-only commands carry no key: the seal's rows are counted, not recomputed (`verify` does that).
-        check_history(&conn, path, None)?;
-        Ok(conn)
+        Ok(Self::open_read_only_with(path, None)?.0)
+    }
+
+    /// [`Self::open_read_only`], skipping the full check of a file exactly as it was when it last passed it, by
+    /// the stamps of `key_dir`'s account (`store/check_stamp.rs`); a file that passes here is stamped. Nothing is
+    /// ever written to the registry.
+    pub fn open_read_only_with(
+        path: &Path,
+        key_dir: Option<&Path>,
+    ) -> Result<(Connection, OpenCheck)> {
+        let started = std::time::Instant::now();
+        let stamped = key_dir
+            .filter(|_| std::fs::metadata(path).is_ok_and(|m| m.is_file()))
+            .and_then(|dir| {
+                check_stamp::matching(dir, path, now_unix_s(), check_stamp::CheckedBy::Reader)
+            });
+        let before = check_stamp::FileIdentity::of(path);
+        let conn = Self::open_read_only_unsealed(path, stamped.as_ref().map(|(_, id)| id))?;
+        let unchanged = stamped.is_some_and(|(_, id)| before.as_ref() == Some(&id));
+        if unchanged {
+            tracing::info!(
+                "{}: unchanged since its full check; the check was skipped",
+                path.display()
+            );
+            return Ok((conn, OpenCheck::Unchanged));
+        }
+        // Without a key the seal's rows are counted, not recomputed (`verify` does that); with one, the newest
+        // row is checked against its link too.
+        check_history(&conn, path, key_dir)?;
+        tracing::info!(
+            "{}: full check on open passed in {} ms (read-only)",
+            path.display(),
+            started.elapsed().as_millis()
+        );
+        let still = before.filter(|b| check_stamp::FileIdentity::of(path).as_ref() == Some(b));
+        if let (Some(dir), Some(identity)) = (key_dir, still) {
+            let by = check_stamp::CheckedBy::Reader;
+            check_stamp::record(dir, path, &identity, now_unix_s(), by);
+        }
+        Ok((conn, OpenCheck::Full))
     }
 
     /// The seal's check on open with the registry's key, for the read-only commands (`stats`, `report`,
@@ -671,6 +881,11 @@ impl Store {
         // A named pipe would block the look for ever; an empty file or anything but a plain file is the open's
         // to refuse.
         if !std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0) {
+            return Ok(());
+        }
+        // A file as it was when a check with this key passed: its seal was checked then.
+        let reader = check_stamp::CheckedBy::Reader;
+        if check_stamp::matching(key_dir, path, now_unix_s(), reader).is_some() {
             return Ok(());
         }
         let Ok(conn) = probe_connection(path) else {
@@ -693,7 +908,7 @@ impl Store {
     /// the whole seal of its history with the key in `key_dir`, naming the first row that breaks it. Nothing is
     /// written, and no key is made: without the key the report says the seal cannot be checked.
     pub fn verify_history_of(path: &Path, key_dir: &Path) -> Result<VerifyReport> {
-        let conn = Self::open_read_only_unsealed(path)?;
+        let conn = Self::open_read_only_unsealed(path, None)?;
         integrity::check_links(&conn).map_err(|detail| StoreError::HistoryChanged {
             path: path.to_path_buf(),
             detail,
@@ -713,6 +928,11 @@ impl Store {
 
     pub fn registry_uuid(&self) -> &str {
         &self.registry_uuid
+    }
+
+    /// How this open made sure of the file (the full check, or a stamp that says the file is unchanged since).
+    pub fn open_check(&self) -> OpenCheck {
+        self.check
     }
 
     /// Whether this registry's password key was found or had to be made anew.

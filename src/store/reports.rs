@@ -67,8 +67,14 @@ impl ReportReader<'static> {
     /// Opens a registry for reading only ([`Store::open_read_only`]: nothing is ever written), and says
     /// precisely why a SQLite file that is no registry was refused (damaged, or another program's tables).
     pub fn open(path: &Path) -> Result<Self> {
-        match Store::open_read_only(path) {
-            Ok(conn) => Ok(Self {
+        Self::open_with(path, None)
+    }
+
+    /// [`Self::open`] with the key folder: the history's seal is checked with the key, and a file exactly as it
+    /// was when it last passed the full check skips it ([`Store::open_read_only_with`]).
+    pub fn open_with(path: &Path, key_dir: Option<&Path>) -> Result<Self> {
+        match Store::open_read_only_with(path, key_dir) {
+            Ok((conn, _)) => Ok(Self {
                 handle: Handle::Owned(conn),
             }),
             Err(StoreError::NotARegistry { path, detail }) => {

@@ -530,6 +530,15 @@ pub fn open_read_only(path: &Path) -> Result<ReportReader<'static>, StoreError> 
     ReportReader::open(path)
 }
 
+/// [`open_read_only`] for a command that has the key folder: the seal is checked with the key, and a file
+/// unchanged since it last passed the full check skips it.
+pub fn open_read_only_with(
+    path: &Path,
+    key_dir: &Path,
+) -> Result<ReportReader<'static>, StoreError> {
+    ReportReader::open_with(path, Some(key_dir))
+}
+
 /// Computes the figures as of `now_unix_s`.
 pub fn compute(db: &ReportReader<'_>, now_unix_s: i64) -> Result<Stats, StoreError> {
     let cameras = db.camera_count()?;
