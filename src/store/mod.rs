@@ -555,6 +555,36 @@ fn full_check_on_a_thread(path: &Path, key_dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Each part of the full check on open, timed, on a connection that may write, as the open runs them; nothing is
+/// written. For the `open_check` bench.
+#[doc(hidden)]
+pub fn time_full_check(path: &Path, key_dir: &Path) -> Result<Vec<(&'static str, Duration)>> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .map_err(|e| not_a_registry(path, e))?;
+    configure(&conn).map_err(|e| not_a_registry(path, e))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let damaged = |detail| StoreError::Damaged {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let mut parts = Vec::new();
+    let started = std::time::Instant::now();
+    integrity::quick_check(&conn).map_err(damaged)?;
+    parts.push(("quick_check", started.elapsed()));
+    let started = std::time::Instant::now();
+    integrity::check_guards(&conn, version).map_err(damaged)?;
+    parts.push(("safeguards (schema)", started.elapsed()));
+    let started = std::time::Instant::now();
+    integrity::check_links(&conn).map_err(damaged)?;
+    parts.push(("foreign_key_check", started.elapsed()));
+    let started = std::time::Instant::now();
+    let key = meta_value(&conn, "registry_uuid")?
+        .and_then(|uuid| SecretBox::find_seal_key(key_dir, &uuid));
+    history_seal::check_on_open(&conn, key.as_ref())?.map_err(damaged)?;
+    parts.push(("seal: counts and newest link", started.elapsed()));
+    Ok(parts)
+}
+
 impl Drop for Store {
     /// A clean close of a session that began on a checked file, and in which no other connection committed,
     /// folds the WAL into the file and restamps it: the next open finds it as this session left it.
