@@ -18,6 +18,9 @@ if [ "$purpose" = "test" ]; then
   # lighttpd: a second snapshot server vendor (mod_auth Digest); GStreamer "bad" plugins: x265enc and rtph265pay for
   # an H.265 camera whose SPS gives its picture size.
   packages+=(lighttpd gstreamer1.0-plugins-bad)
+  # The peers of `cargo bench --bench scale`: sqlite3 (open, stats) and GDAL's ogr2ogr (import, XLSX); the
+  # bench skips a peer that is missing. `time` for /usr/bin/time -v peak-memory checks by hand.
+  packages+=(sqlite3 gdal-bin time)
 fi
 
 missing=()

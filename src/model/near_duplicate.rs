@@ -144,10 +144,60 @@ pub fn names_alike(a: &str, b: &str) -> bool {
 
 /// Points on a grid of cells about [`NEAR_DUPLICATE_M`] wide or more, so a look-up visits a few cells instead
 /// of every camera (200,000 registry cameras against 200,000 rows).
+///
+/// A crowded cell (more than [`CROWDED`] cameras within ten metres: a list that gives every row its ward's or
+/// the city's centre as the point) is searched through its names and ids instead of camera by camera, so a
+/// file of 200,000 rows at one point costs a few comparisons a row, not 200,000: there only a camera of the
+/// very same name or id is looked for (never a name a typo apart), among the first [`CROWDED`] of each.
 #[derive(Debug, Default)]
 pub struct NearGrid<T> {
-    cells: HashMap<(i64, i64), Vec<(NearKey, T)>>,
+    cells: HashMap<(i64, i64), NearCell<T>>,
+    /// Pairs compared so far (a figure for the tests: it must grow with the rows, not with their square).
+    compared: std::cell::Cell<u64>,
 }
+
+/// The cameras of one grid cell, and once it is crowded, indexes of their names and ids.
+#[derive(Debug)]
+struct NearCell<T> {
+    entries: Vec<(NearKey, T)>,
+    /// Entries by name (the first [`CROWDED`] of each name), once the cell holds more than [`CROWDED`].
+    by_name: HashMap<String, Vec<u32>>,
+    /// Entries by (id column, id value), likewise.
+    by_id: HashMap<(usize, String), Vec<u32>>,
+}
+
+impl<T> NearCell<T> {
+    /// Adds entry `at` to the name and id indexes (each list holds the first [`CROWDED`]).
+    fn index(&mut self, at: usize) {
+        let (Some((key, _)), Ok(at)) = (self.entries.get(at), u32::try_from(at)) else {
+            return;
+        };
+        let add = |list: &mut Vec<u32>| {
+            if list.len() < CROWDED {
+                list.push(at);
+            }
+        };
+        if !key.name.is_empty() {
+            add(self.by_name.entry(key.name.clone()).or_default());
+        }
+        for id in &key.ids {
+            add(self.by_id.entry(id.clone()).or_default());
+        }
+    }
+}
+
+impl<T> Default for NearCell<T> {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+            by_name: HashMap::new(),
+            by_id: HashMap::new(),
+        }
+    }
+}
+
+/// Cameras in a cell above which the cell is searched by name and id only (see [`NearGrid`]).
+pub const CROWDED: usize = 64;
 
 /// Cell size, degrees: 1e-4° is 11 m of latitude and about 10 m of longitude in India, so everything within
 /// 5 m lies in the cell or its eight neighbours (below 60° of latitude).
@@ -164,8 +214,16 @@ fn cell_of(lat_deg: f64, lon_deg: f64) -> Option<(i64, i64)> {
 
 impl<T: Copy> NearGrid<T> {
     pub fn insert(&mut self, key: NearKey, value: T) {
-        if let Some(cell) = cell_of(key.lat_deg, key.lon_deg) {
-            self.cells.entry(cell).or_default().push((key, value));
+        let Some(cell) = cell_of(key.lat_deg, key.lon_deg) else {
+            return;
+        };
+        let cell = self.cells.entry(cell).or_default();
+        cell.entries.push((key, value));
+        // The indexes are made only when a cell becomes crowded: most cells hold a camera or two.
+        match cell.entries.len() {
+            n if n == CROWDED + 1 => (0..n).for_each(|at| cell.index(at)),
+            n if n > CROWDED + 1 => cell.index(n - 1),
+            _ => {}
         }
     }
 
@@ -173,18 +231,40 @@ impl<T: Copy> NearGrid<T> {
     pub fn possibly_same(&self, key: &NearKey) -> Option<(T, f64, NearBecause)> {
         let (y, x) = cell_of(key.lat_deg, key.lon_deg)?;
         let mut best: Option<(T, f64, NearBecause)> = None;
+        let mut compared = 0u64;
+        let mut consider = |(other, value): &(NearKey, T)| {
+            compared += 1;
+            if let Some((d, why)) = possibly_same(key, other)
+                && best.is_none_or(|(_, bd, _)| d < bd)
+            {
+                best = Some((*value, d, why));
+            }
+        };
         for dy in -1..=1 {
             for dx in -1..=1 {
-                for (other, value) in self.cells.get(&(y + dy, x + dx)).into_iter().flatten() {
-                    if let Some((d, why)) = possibly_same(key, other)
-                        && best.is_none_or(|(_, bd, _)| d < bd)
-                    {
-                        best = Some((*value, d, why));
+                let Some(cell) = self.cells.get(&(y + dy, x + dx)) else {
+                    continue;
+                };
+                if cell.entries.len() <= CROWDED {
+                    cell.entries.iter().for_each(&mut consider);
+                    continue;
+                }
+                let by_name = cell.by_name.get(&key.name).into_iter().flatten();
+                let by_id = key.ids.iter().flat_map(|id| cell.by_id.get(id)).flatten();
+                for &at in by_name.chain(by_id) {
+                    if let Some(entry) = cell.entries.get(at as usize) {
+                        consider(entry);
                     }
                 }
             }
         }
+        self.compared.set(self.compared.get() + compared);
         best
+    }
+
+    /// Pairs of cameras compared by [`Self::possibly_same`] so far.
+    pub fn comparisons(&self) -> u64 {
+        self.compared.get()
     }
 }
 
@@ -252,6 +332,36 @@ mod tests {
         let found = grid.possibly_same(&key(25.448 + 0.5 * M, "sadar gate"));
         assert_eq!(found.map(|(v, _, _)| v), Some(1));
         assert!(grid.possibly_same(&key(25.449, "Sadar gate")).is_none());
+    }
+
+    #[test]
+    fn a_list_of_rows_at_one_point_is_checked_row_by_row_not_pair_by_pair() {
+        // 20,000 rows all given one point (the city centre), as a list geocoded by ward may be.
+        let rows = 20_000;
+        let mut grid = NearGrid::default();
+        for i in 0..rows {
+            let mut k = key(25.448, &format!("Pole {i} camera"));
+            k.ids = vec![(2, format!("p-{i}"))];
+            grid.insert(k, i);
+        }
+        // The same name and the same id are still found there; a new name is not compared with everyone.
+        let found = grid.possibly_same(&key(25.448, "pole 17 camera"));
+        assert_eq!(
+            found.map(|(v, _, why)| (v, why)),
+            Some((17, NearBecause::AlikeNames))
+        );
+        let mut by_id = key(25.448, "Another name");
+        by_id.ids = vec![(2, "p-42".into())];
+        assert_eq!(grid.possibly_same(&by_id).map(|(v, _, _)| v), Some(42));
+        for i in 0..rows {
+            grid.possibly_same(&key(25.448, &format!("New pole {i}")));
+        }
+        let per_row = grid.comparisons() / rows as u64;
+        assert!(per_row <= 9 * CROWDED as u64, "{per_row} comparisons a row");
+        // A few cameras at a point are still compared one by one, typos included.
+        let mut few = NearGrid::default();
+        few.insert(key(25.448, "Chitra Chauraha"), 1);
+        assert!(few.possibly_same(&key(25.448, "Chitra Chouraha")).is_some());
     }
 
     #[test]

@@ -120,29 +120,54 @@ pub fn category_from_words(text: &str) -> Option<OwnerCategory> {
             ],
         ),
     ];
+    let spaced = Spaced::new(&t);
     WORDS
         .iter()
-        .find(|(_, words)| has_any_word(&t, words))
+        .find(|(_, words)| spaced.has_any(words))
         .map(|(c, _)| *c)
 }
 
 /// Whether `text` holds one of `words` (or phrases) as whole words: "outdoor" is not a "door".
 fn has_any_word(text: &str, words: &[&str]) -> bool {
-    let spaced: String = text
-        .chars()
-        .map(|c| {
+    Spaced::new(text).has_any(words)
+}
+
+/// A text with punctuation and runs of white space made single spaces, with a space at each end, so a word
+/// or phrase is found whole by looking for it between spaces. Made once per cell: an import asks it about
+/// dozens of word lists per row.
+struct Spaced(String);
+
+impl Spaced {
+    fn new(text: &str) -> Self {
+        let mut spaced = String::with_capacity(text.len() + 2);
+        spaced.push(' ');
+        for c in text.chars() {
             if c.is_whitespace() || c.is_ascii_punctuation() {
-                ' '
+                if !spaced.ends_with(' ') {
+                    spaced.push(' ');
+                }
             } else {
-                c
+                spaced.push(c);
             }
+        }
+        if !spaced.ends_with(' ') {
+            spaced.push(' ');
+        }
+        Self(spaced)
+    }
+
+    /// Whether one of `words` stands between two spaces (every start of a word is tried, so a phrase that
+    /// overlaps a false match is still found).
+    fn has_any(&self, words: &[&str]) -> bool {
+        let text = self.0.as_str();
+        words.iter().any(|w| {
+            text.match_indices(' ').any(|(at, _)| {
+                let rest = &text[at + 1..];
+                rest.strip_prefix(w)
+                    .is_some_and(|after| after.starts_with(' '))
+            })
         })
-        .collect();
-    let spaced = format!(
-        " {} ",
-        spaced.split_whitespace().collect::<Vec<_>>().join(" ")
-    );
-    words.iter().any(|w| spaced.contains(&format!(" {w} ")))
+    }
 }
 
 /// What a camera watches, from the words people (and OpenStreetMap's `surveillance` tag) write. `at_a_hospital`
@@ -155,7 +180,8 @@ pub fn area_from_words(text: &str, at_a_hospital: bool) -> Option<AreaWatched> {
     if t.is_empty() {
         return None;
     }
-    let is_hospital_ward = at_a_hospital || has_any_word(&t, HOSPITAL_WARD_WORDS);
+    let spaced = Spaced::new(&t);
+    let is_hospital_ward = at_a_hospital || spaced.has_any(HOSPITAL_WARD_WORDS);
     if let Some(a) = AreaWatched::from_code(&t.replace([' ', '-'], "_"))
         && (a != AreaWatched::Ward || is_hospital_ward)
     {
@@ -218,12 +244,12 @@ pub fn area_from_words(text: &str, at_a_hospital: bool) -> Option<AreaWatched> {
             ],
         ),
     ];
-    if is_hospital_ward && has_any_word(&t, &["ward", "wards", "वार्ड"]) {
+    if is_hospital_ward && spaced.has_any(&["ward", "wards", "वार्ड"]) {
         return Some(AreaWatched::Ward);
     }
     WORDS
         .iter()
-        .find(|(_, words)| has_any_word(&t, words))
+        .find(|(_, words)| spaced.has_any(words))
         .map(|(a, _)| *a)
 }
 
@@ -306,6 +332,17 @@ pub fn names_a_hospital(text: &str) -> bool {
 mod tests {
     use super::*;
     use AreaWatched as A;
+
+    #[test]
+    fn words_are_found_whole_whatever_the_spacing_and_punctuation() {
+        assert!(has_any_word("nursing-home,  sipri", &["nursing home"]));
+        assert!(has_any_word("  gate\t", &["gate"]));
+        assert!(!has_any_word("outdoor", &["door"]));
+        assert!(!has_any_word("gates", &["gate"]));
+        // A phrase that starts inside a false match of itself is still found.
+        assert!(has_any_word("xab ab ab", &["ab ab"]));
+        assert!(!has_any_word("", &["gate"]));
+    }
 
     #[test]
     fn a_citys_ward_is_an_address_and_a_hospitals_ward_is_private() {

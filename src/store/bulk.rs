@@ -10,7 +10,7 @@
 //! Instead of one audit entry per row, the whole load leaves one entry whose `after_json` the caller writes
 //! (counts, seed), and the registry's `is_demo` mark.
 
-use rusqlite::{Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
 use super::registry::{
     camera_json, insert_camera_row, insert_site_row, normalised_camera, normalised_site,
@@ -34,6 +34,28 @@ const INSERT_EVENT: &str =
 /// The camera row ends as `change_stage` would leave it: version bumped once per move, last mover and time.
 const TOUCH_CAMERA: &str =
     "UPDATE camera SET row_version = ?1, updated_by = ?2, updated_unix_s = ?3 WHERE id = ?4";
+
+/// The connection's temporary store in memory for the length of a load. Each insert that fires a trigger
+/// keeps a statement journal (the pages it touches, to undo that one statement); on SQLite's default
+/// temporary store that journal spills to a temporary file and every insert wrote its pages there, a sixth of
+/// an import's time. In memory it holds only the one statement's pages and is emptied after each.
+struct TempStoreInMemory<'a>(&'a Connection);
+
+impl<'a> TempStoreInMemory<'a> {
+    /// Set before the transaction begins: SQLite picks the journal's place when a transaction starts.
+    fn set(conn: &'a Connection) -> Result<Self> {
+        conn.pragma_update(None, "temp_store", "memory")?;
+        Ok(Self(conn))
+    }
+}
+
+impl Drop for TempStoreInMemory<'_> {
+    fn drop(&mut self) {
+        // Back to files for the connection's later sorts (an export's ORDER BY over every camera); a failure
+        // leaves only a setting of this connection, never the file, changed.
+        let _ = self.0.pragma_update(None, "temp_store", "default");
+    }
+}
 
 /// One move of a camera after it was recorded (surveyed).
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +81,9 @@ pub struct BulkCounts {
 /// Writes many rows in one transaction; see the module documentation.
 pub struct BulkWriter<'a> {
     tx: Transaction<'a>,
+    /// Dropped after `tx` (fields drop in order): puts the connection's temporary store back once the load
+    /// has committed or rolled back.
+    _temp_store: TempStoreInMemory<'a>,
     secrets: &'a SecretBox,
     actor: Actor,
     /// Where the registry's points must lie, read once at the start.
@@ -79,15 +104,20 @@ impl Store {
     /// Starts a bulk load; `actor` signs the one audit entry [`BulkWriter::finish`] writes.
     pub fn bulk(&mut self, actor: &Actor) -> Result<BulkWriter<'_>> {
         let Store { conn, secrets, .. } = self;
+        let conn: &Connection = conn;
         // A connection setting, not a change to the file; it helps the indexes of a big load stay in memory.
         conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
         conn.set_prepared_statement_cache_capacity(16);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let temp_store = TempStoreInMemory::set(conn)?;
+        // `new_unchecked` only because the writer also holds the connection to reset the temporary store; the
+        // store's `&mut self` borrow keeps any other use of the connection out meanwhile.
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         // History written before the load is sealed first, so the load's links follow on.
         super::history_seal::extend(&tx, secrets.seal_key())?;
         let area = super::service_area(&tx)?;
         Ok(BulkWriter {
             tx,
+            _temp_store: temp_store,
             secrets,
             actor: actor.clone(),
             area,

@@ -804,7 +804,7 @@ const PAIR_SAMPLE_ROWS: usize = 2_000;
 fn pair_values(table: &SourceTable, pair: CoordinatePair, area: &ServiceArea) -> PairValues {
     let mut values = PairValues::default();
     for row in table.rows.iter().take(PAIR_SAMPLE_ROWS) {
-        let cell = |c: usize| row.cells.get(c).map_or("", String::as_str);
+        let cell = |c: usize| row.cells.get(c).unwrap_or("");
         values.count(cell(pair.lat_column), cell(pair.lon_column), area);
     }
     values
