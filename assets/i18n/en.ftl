@@ -997,3 +997,20 @@ map-tile-error-unreadable = tile { $tile } cannot be read: { $detail }
 map-tile-error-not-a-picture = tile { $tile } is not a PNG, JPEG or WebP picture
 map-tile-error-undecodable = tile { $tile } is not a picture that decodes: { $detail }
 map-tile-error-too-large = tile { $tile } is { NUMBER($width, useGrouping: "false") }×{ NUMBER($height, useGrouping: "false") } pixels, more than the { NUMBER($max, useGrouping: "false") }×{ NUMBER($max, useGrouping: "false") } a map tile may have
+
+## Incident lookup: which cameras could have seen a point (model/lookup.rs, model/health_at.rs)
+lookup-reason-sees = { NUMBER($distance, useGrouping: "false") } m, { NUMBER($off, useGrouping: "false") }° off its axis
+lookup-reason-on-the-point = stands at the point
+lookup-reason-all-around = { NUMBER($distance, useGrouping: "false") } m, sees all around
+lookup-reason-direction-unknown = { NUMBER($distance, useGrouping: "false") } m, direction not recorded
+lookup-reason-angle-unknown = { NUMBER($distance, useGrouping: "false") } m, { NUMBER($off, useGrouping: "false") }° off its axis, angle of view not recorded
+lookup-reason-faces-away = { NUMBER($distance, useGrouping: "false") } m, faces away ({ NUMBER($off, useGrouping: "false") }° off its axis; it sees { NUMBER($half, useGrouping: "false") }° either side)
+lookup-reason-out-of-range = { NUMBER($distance, useGrouping: "false") } m, beyond its range of { NUMBER($range, useGrouping: "false") } m
+lookup-reason-range-assumed = (range not recorded: { NUMBER($range, useGrouping: "false") } m taken)
+lookup-footage-kept = footage kept until { $date } ({ NUMBER($days, useGrouping: "false") } days on the recorder)
+lookup-footage-gone = footage already overwritten on { $date } ({ NUMBER($days, useGrouping: "false") } days on the recorder)
+lookup-health-online-once = online at { $at }
+lookup-health-online = online at { $first } and { $last }
+lookup-health-since = { $state } since { $since }
+lookup-health-changed = { $before } at { $before_at }, { $after } at { $after_at }
+lookup-health-not-probed = not probed then

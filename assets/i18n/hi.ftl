@@ -942,3 +942,20 @@ map-tile-error-unreadable = टाइल { $tile } पढ़ी नहीं ज
 map-tile-error-not-a-picture = टाइल { $tile } PNG, JPEG या WebP चित्र नहीं है
 map-tile-error-undecodable = टाइल { $tile } ऐसा चित्र नहीं है जो खुल सके (विवरण देखें)
 map-tile-error-too-large = टाइल { $tile } { $width }×{ $height } पिक्सेल की है, किसी नक्शा टाइल की सीमा { $max }×{ $max } से अधिक
+
+## Incident lookup: which cameras could have seen a point (model/lookup.rs, model/health_at.rs)
+lookup-reason-sees = { NUMBER($distance, useGrouping: "false") } मी., अपनी धुरी से { NUMBER($off, useGrouping: "false") }° हटकर
+lookup-reason-on-the-point = ठीक उसी स्थान पर लगा है
+lookup-reason-all-around = { NUMBER($distance, useGrouping: "false") } मी., चारों ओर देखता है
+lookup-reason-direction-unknown = { NUMBER($distance, useGrouping: "false") } मी., दिशा दर्ज नहीं
+lookup-reason-angle-unknown = { NUMBER($distance, useGrouping: "false") } मी., अपनी धुरी से { NUMBER($off, useGrouping: "false") }° हटकर, दृश्य-कोण दर्ज नहीं
+lookup-reason-faces-away = { NUMBER($distance, useGrouping: "false") } मी., दूसरी ओर देखता है (धुरी से { NUMBER($off, useGrouping: "false") }° हटकर; दोनों ओर { NUMBER($half, useGrouping: "false") }° तक देखता है)
+lookup-reason-out-of-range = { NUMBER($distance, useGrouping: "false") } मी., अपनी { NUMBER($range, useGrouping: "false") } मी. की पहुँच से बाहर
+lookup-reason-range-assumed = (पहुँच दर्ज नहीं: { NUMBER($range, useGrouping: "false") } मी. मानी गई)
+lookup-footage-kept = फ़ुटेज { $date } तक सुरक्षित (रिकॉर्डर पर { NUMBER($days, useGrouping: "false") } दिन)
+lookup-footage-gone = फ़ुटेज { $date } को मिट चुका (रिकॉर्डर पर { NUMBER($days, useGrouping: "false") } दिन)
+lookup-health-online-once = { $at } पर ऑनलाइन
+lookup-health-online = { $first } और { $last } पर ऑनलाइन
+lookup-health-since = { $since } से { $state }
+lookup-health-changed = { $before_at } पर { $before }, { $after_at } पर { $after }
+lookup-health-not-probed = उस समय जाँचा नहीं गया

@@ -10,7 +10,9 @@ pub mod clock;
 pub mod coverage;
 pub mod geo;
 mod health;
+pub mod health_at;
 pub mod import;
+pub mod lookup;
 pub mod near_duplicate;
 pub mod projection;
 mod site;
@@ -26,7 +28,9 @@ pub use camera::{
 };
 pub use clock::{Clock, ManualClock};
 pub use coverage::{Candidate, CoverageGap, CoverageReport, GapReason, WardCoverage};
-pub use health::{Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url};
+pub use health::{
+    Credentials, Finding, HealthRun, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url,
+};
 pub use site::{OwnerCategory, Priority, Site};
 pub use stage::{BlockReason, IntegrationStage, StageChange, StageError, StagePosition};
 pub use validate::{

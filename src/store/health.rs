@@ -49,14 +49,8 @@ impl From<&HealthRecord> for HealthBrief {
     }
 }
 
-/// A stretch of probes that all found the same state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct HealthRun {
-    pub state: HealthState,
-    pub from_unix_s: i64,
-    pub to_unix_s: i64,
-    pub probes: u32,
-}
+// The runs are model data now (the lookup words health at a moment from them); kept importable from here.
+pub use crate::model::HealthRun;
 
 /// One probe's result, to be stored.
 #[derive(Debug, Clone)]
