@@ -366,6 +366,49 @@ impl Store {
     }
 }
 
+/// The health runs of each of `camera_ids` that began at or before `until_unix_s`, oldest first: what the lookup
+/// words a camera's health at an incident from ([`crate::model::health_at::health_at`]). A camera without runs
+/// is left out. Works on any connection (the CLI reads through a read-only one).
+pub fn health_runs_until(
+    conn: &Connection,
+    camera_ids: &[CameraId],
+    until_unix_s: i64,
+) -> Result<HashMap<CameraId, Vec<HealthRun>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT state, from_unix_s, to_unix_s, probes FROM health_run
+         WHERE camera_id = ?1 AND from_unix_s <= ?2 ORDER BY id",
+    )?;
+    let mut out = HashMap::new();
+    for &id in camera_ids {
+        let runs = stmt
+            .query_map(params![id, until_unix_s], |r| {
+                let state: String = r.get(0)?;
+                Ok(HealthRun {
+                    state: state_from(&state)?,
+                    from_unix_s: r.get(1)?,
+                    to_unix_s: r.get(2)?,
+                    probes: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if !runs.is_empty() {
+            out.insert(id, runs);
+        }
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// [`health_runs_until`] on this registry.
+    pub fn health_runs_until(
+        &self,
+        camera_ids: &[CameraId],
+        until_unix_s: i64,
+    ) -> Result<HashMap<CameraId, Vec<HealthRun>>> {
+        health_runs_until(&self.conn, camera_ids, until_unix_s)
+    }
+}
+
 impl super::BulkWriter<'_> {
     /// Writes a camera's health history as the prober would have left it: `runs` oldest first (each a state and
     /// the first and last probe that found it), and the latest probe's `latest` finding (its state is the last
