@@ -458,6 +458,7 @@ mod tests {
             Field::Username,
             Field::Password,
             Field::Stage,
+            Field::RecorderRetention,
             Field::FollowUpNote,
         ] {
             keys.push(f.i18n_key());

@@ -148,3 +148,43 @@ fn add_hotel_and_gate_camera_by_keyboard() {
     assert!(h.query_by_label_contains("Gate#Pass-2026").is_none());
     h.get_by_label("stored (encrypted)");
 }
+
+/// The owner says the recorder keeps 7 days: the operator types it last in the site form; words and out-of-range
+/// numbers are refused beside the field, and the site is stored with 7 days (a new site's default is 30).
+#[test]
+fn the_days_the_recorder_keeps_footage_are_typed_in_the_site_form() {
+    let desk = Desk::new();
+    let mut h = desk.harness();
+    h.get_by_label("Add site").click();
+    h.run_ok();
+    type_text(&mut h, "Shivaji Jewellers");
+    h.get_by_label("Latitude").focus();
+    h.run_ok();
+    type_text(&mut h, "25.4486");
+    press(&mut h, Key::Tab);
+    type_text(&mut h, "78.5697");
+    // The field is last in the form and offers 30.
+    h.get_by_label("Recorder keeps footage (days)").focus();
+    h.run_ok();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    type_text(&mut h, "a week");
+    press(&mut h, Key::Enter);
+    h.get_by_label("\"a week\" is not a number.");
+    h.get_by_label("Recorder keeps footage (days)").focus();
+    h.run_ok();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    type_text(&mut h, "0");
+    press(&mut h, Key::Enter);
+    h.get_by_label("Must be between 1 and 3,650.");
+    assert_eq!(desk.count("SELECT count(*) FROM site"), 0);
+    h.get_by_label("Recorder keeps footage (days)").focus();
+    h.run_ok();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    type_text(&mut h, "7");
+    press(&mut h, Key::Enter);
+    wait_until(&mut h, "the site is saved", |app| app.form.is_none());
+    assert_eq!(
+        desk.count("SELECT recorder_retention_days FROM site WHERE name_en = 'Shivaji Jewellers'"),
+        7
+    );
+}

@@ -98,6 +98,7 @@ fn hotel_site() -> Site {
         lat_deg: 25.4486,
         lon_deg: 78.5697,
         notes: "demo data".into(),
+        recorder_retention_days: 15,
     }
 }
 
@@ -163,6 +164,20 @@ fn dump_all(conn: &Connection) -> Vec<(String, Vec<Vec<Value>>)> {
         .into_iter()
         .map(|t| (t.to_string(), dump(conn, t)))
         .collect();
+    // Since version 10 a site row ends with its recorder's retention (the one column an upgrade adds to old
+    // rows): left out, so the rows of an older file compare with their upgrade.
+    let has_retention: bool = conn
+        .query_row(
+            "SELECT count(*) > 0 FROM pragma_table_info('site') WHERE name = 'recorder_retention_days'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    if has_retention {
+        for row in &mut rows[0].1 {
+            row.pop();
+        }
+    }
     let mut stmt = conn
         .prepare(
             "SELECT * FROM meta WHERE key NOT IN ('passwords_bound', 'history_seal_key_id') ORDER BY rowid",
@@ -311,6 +326,7 @@ fn v1_sites() -> Vec<(SiteId, Site)> {
                 lat_deg: 25.4439,
                 lon_deg: 78.5534,
                 notes: "demo data".into(),
+                recorder_retention_days: 30,
             },
         ),
         (
@@ -329,6 +345,7 @@ fn v1_sites() -> Vec<(SiteId, Site)> {
                 lat_deg: 25.4571,
                 lon_deg: 78.5802,
                 notes: String::new(),
+                recorder_retention_days: 30,
             },
         ),
     ]
@@ -2940,7 +2957,7 @@ fn v8_registry_gets_the_guards_and_the_seal_and_matches_a_fresh_file() {
         .conn_for_tests()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!((version, store::SCHEMA_VERSION), (9, 9));
+    assert_eq!((version, store::SCHEMA_VERSION), (10, 10));
     let mut rows_after = dump_all(store.conn_for_tests());
     rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn_for_tests(), t))));
     assert_eq!(rows_after, rows_before, "every v8 row is kept unchanged");
@@ -2974,6 +2991,72 @@ fn v8_registry_gets_the_guards_and_the_seal_and_matches_a_fresh_file() {
         "{report:?}"
     );
     assert_eq!(report.rows_not_yet_sealed, 0, "{report:?}");
+}
+
+/// Version 10 adds the days each site's recorder keeps footage: a v9 file keeps every row, its sites read 30
+/// days, a site can be given another number, and the file then equals a fresh one.
+#[test]
+fn v9_registry_gets_the_recorder_retention_and_matches_a_fresh_file() {
+    let desk = Desk::new();
+    build_registry_of(&desk.path, store::upgrade::V9_SCHEMA_SQL, 9);
+    let extra = ["camera_health", "boundary"];
+    let rows_before = {
+        let conn = desk.sql();
+        let mut rows = dump_all(&conn);
+        rows.extend(extra.map(|t| (t.to_string(), dump(&conn, t))));
+        rows
+    };
+    let mut store = desk.open();
+    let version: i64 = store
+        .conn_for_tests()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((version, store::SCHEMA_VERSION), (10, 10));
+    // Every v9 row is kept (the dump leaves the new column out); the old site reads 30 days.
+    let mut rows_after = dump_all(store.conn_for_tests());
+    rows_after.extend(extra.map(|t| (t.to_string(), dump(store.conn_for_tests(), t))));
+    assert_eq!(rows_after, rows_before, "every v9 row is kept unchanged");
+    let days: i64 = store
+        .conn_for_tests()
+        .query_row(
+            "SELECT recorder_retention_days FROM site WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(days, 30, "an old site reads 30 days");
+    let fresh = Desk::new();
+    let fresh_store = fresh.open();
+    let upgraded = schema_of(store.conn_for_tests());
+    let made_fresh = schema_of(fresh_store.conn_for_tests());
+    let only_upgraded: Vec<_> = upgraded.difference(&made_fresh).collect();
+    let only_fresh: Vec<_> = made_fresh.difference(&upgraded).collect();
+    assert!(
+        only_upgraded.is_empty() && only_fresh.is_empty(),
+        "schemas differ\nonly in the upgraded file: {only_upgraded:#?}\nonly in a fresh file: {only_fresh:#?}"
+    );
+    // The upgraded site takes another retention, and out-of-range ones are refused by the form's rules.
+    let record = store.site(1).unwrap();
+    assert_eq!(record.site.recorder_retention_days, 30);
+    let mut site = record.site.clone();
+    site.recorder_retention_days = 7;
+    let saved = store
+        .update_site(&actor(), 1, record.row_version, &site)
+        .unwrap();
+    assert_eq!(store.site(1).unwrap().site.recorder_retention_days, 7);
+    site.recorder_retention_days = 0;
+    let err = store
+        .update_site(&actor(), 1, saved.row_version, &site)
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    // And the SQL itself refuses a retention outside 1–3650 days.
+    assert_sql_refused(
+        store.conn_for_tests().execute(
+            "UPDATE site SET recorder_retention_days = 0 WHERE id = 1",
+            [],
+        ),
+        "retention 0",
+    );
 }
 
 #[test]

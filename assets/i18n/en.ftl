@@ -83,6 +83,7 @@ field-username = Username
 field-password = Password
 field-stage = Stage
 field-follow-up-note = Follow-up note
+field-recorder-retention = Recorder keeps footage (days)
 
 ## Field problems
 err-required = This field is required.
@@ -356,6 +357,7 @@ audit-field-duplicates = Cameras already in the registry
 audit-field-near-duplicates = Rows possibly listed twice
 audit-field-default-category = Owner category when a row has none
 audit-field-default-area = Area watched when a row has none
+audit-field-recorder-retention-days = Days the recorder keeps footage
 audit-yes = yes
 audit-no = no
 audit-duplicates-skip = skip them
@@ -851,6 +853,7 @@ import-field-model = Model
 import-field-username = User name
 import-field-password = Password
 import-field-notes = Notes
+import-field-recorder-retention-days = Recorder keeps footage (days)
 ## Printable weekly report (HTML; iccc-desk report weekly --format html, the review screen's button)
 report-html-title = Weekly review { $week } — ICCC Jhansi
 report-org = Safe City Jhansi · Integrated Command and Control Centre (ICCC)
@@ -997,3 +1000,27 @@ map-tile-error-unreadable = tile { $tile } cannot be read: { $detail }
 map-tile-error-not-a-picture = tile { $tile } is not a PNG, JPEG or WebP picture
 map-tile-error-undecodable = tile { $tile } is not a picture that decodes: { $detail }
 map-tile-error-too-large = tile { $tile } is { NUMBER($width, useGrouping: "false") }×{ NUMBER($height, useGrouping: "false") } pixels, more than the { NUMBER($max, useGrouping: "false") }×{ NUMBER($max, useGrouping: "false") } a map tile may have
+
+## Incident lookup: which cameras could have seen a point (model/lookup.rs, model/health_at.rs)
+lookup-reason-sees = { NUMBER($distance, useGrouping: "false") } m, { NUMBER($off, useGrouping: "false") }° off its axis
+lookup-reason-on-the-point = stands at the point
+lookup-reason-all-around = { NUMBER($distance, useGrouping: "false") } m, sees all around
+lookup-reason-direction-unknown = { NUMBER($distance, useGrouping: "false") } m, direction not recorded
+lookup-reason-angle-unknown = { NUMBER($distance, useGrouping: "false") } m, { NUMBER($off, useGrouping: "false") }° off its axis, angle of view not recorded
+lookup-reason-faces-away = { NUMBER($distance, useGrouping: "false") } m, faces away ({ NUMBER($off, useGrouping: "false") }° off its axis; it sees { NUMBER($half, useGrouping: "false") }° either side)
+lookup-reason-out-of-range = { NUMBER($distance, useGrouping: "false") } m, beyond its range of { NUMBER($range, useGrouping: "false") } m
+lookup-reason-range-assumed = (range not recorded: { NUMBER($range, useGrouping: "false") } m taken)
+lookup-footage-kept = footage kept until { $date } ({ NUMBER($days, useGrouping: "false") } days on the recorder)
+lookup-footage-gone = footage already overwritten on { $date } ({ NUMBER($days, useGrouping: "false") } days on the recorder)
+lookup-health-online-once = online at { $at }
+lookup-health-online = online at { $first } and { $last }
+lookup-health-since = { $state } since { $since }
+lookup-health-changed = { $before } at { $before_at }, { $after } at { $after_at }
+lookup-health-not-probed = not probed then
+cli-lookup-heading = Cameras that could have seen { $point } at { $when } (IST): { NUMBER($count, useGrouping: "false") }
+cli-lookup-line = { NUMBER($n, useGrouping: "false") }. camera { NUMBER($id, useGrouping: "false") } { $camera } at { $site } ({ $contact } { $phone }): { $reason }; { $stage }; { $health }; { $footage }
+cli-error-lookup-at = --at needs LAT,LON in degrees (e.g. 25.4486,78.5697), not "{ $text }"
+cli-error-lookup-time = "{ $text }" is not a local time in India written the ISO way (e.g. "2026-12-06 21:40" or 2026-12-06T21:40)
+cli-error-lookup-window = the window ends before it starts ({ $text })
+cli-error-lookup-radius = --radius-m needs a distance in metres, 0 or more, not { $text }
+cli-error-json-lookup = cannot write the lookup as JSON: { $detail }

@@ -83,6 +83,7 @@ field-username = यूज़रनेम
 field-password = पासवर्ड
 field-stage = चरण
 field-follow-up-note = फ़ॉलो-अप टिप्पणी
+field-recorder-retention = रिकॉर्डर फ़ुटेज रखता है (दिन)
 
 ## फ़ील्ड की समस्याएँ
 err-required = यह फ़ील्ड आवश्यक है।
@@ -353,6 +354,7 @@ audit-field-duplicates = रजिस्टर में पहले से म
 audit-field-near-duplicates = शायद दो बार दर्ज पंक्तियाँ
 audit-field-default-category = पंक्ति में न हो तो स्वामी की श्रेणी
 audit-field-default-area = पंक्ति में न हो तो निगरानी क्षेत्र
+audit-field-recorder-retention-days = रिकॉर्डर फ़ुटेज कितने दिन रखता है
 audit-yes = हाँ
 audit-no = नहीं
 audit-duplicates-skip = छोड़ दें
@@ -806,6 +808,7 @@ import-field-model = मॉडल
 import-field-username = उपयोगकर्ता नाम
 import-field-password = पासवर्ड
 import-field-notes = टिप्पणियाँ
+import-field-recorder-retention-days = रिकॉर्डर फ़ुटेज रखता है (दिन)
 ## छापने योग्य साप्ताहिक रिपोर्ट (HTML)
 report-html-title = साप्ताहिक समीक्षा { $week } — आईसीसीसी झाँसी
 report-org = सेफ़ सिटी झाँसी · एकीकृत कमान एवं नियंत्रण केंद्र (ICCC)
@@ -942,3 +945,27 @@ map-tile-error-unreadable = टाइल { $tile } पढ़ी नहीं ज
 map-tile-error-not-a-picture = टाइल { $tile } PNG, JPEG या WebP चित्र नहीं है
 map-tile-error-undecodable = टाइल { $tile } ऐसा चित्र नहीं है जो खुल सके (विवरण देखें)
 map-tile-error-too-large = टाइल { $tile } { $width }×{ $height } पिक्सेल की है, किसी नक्शा टाइल की सीमा { $max }×{ $max } से अधिक
+
+## Incident lookup: which cameras could have seen a point (model/lookup.rs, model/health_at.rs)
+lookup-reason-sees = { NUMBER($distance, useGrouping: "false") } मी., अपनी धुरी से { NUMBER($off, useGrouping: "false") }° हटकर
+lookup-reason-on-the-point = ठीक उसी स्थान पर लगा है
+lookup-reason-all-around = { NUMBER($distance, useGrouping: "false") } मी., चारों ओर देखता है
+lookup-reason-direction-unknown = { NUMBER($distance, useGrouping: "false") } मी., दिशा दर्ज नहीं
+lookup-reason-angle-unknown = { NUMBER($distance, useGrouping: "false") } मी., अपनी धुरी से { NUMBER($off, useGrouping: "false") }° हटकर, दृश्य-कोण दर्ज नहीं
+lookup-reason-faces-away = { NUMBER($distance, useGrouping: "false") } मी., दूसरी ओर देखता है (धुरी से { NUMBER($off, useGrouping: "false") }° हटकर; दोनों ओर { NUMBER($half, useGrouping: "false") }° तक देखता है)
+lookup-reason-out-of-range = { NUMBER($distance, useGrouping: "false") } मी., अपनी { NUMBER($range, useGrouping: "false") } मी. की पहुँच से बाहर
+lookup-reason-range-assumed = (पहुँच दर्ज नहीं: { NUMBER($range, useGrouping: "false") } मी. मानी गई)
+lookup-footage-kept = फ़ुटेज { $date } तक सुरक्षित (रिकॉर्डर पर { NUMBER($days, useGrouping: "false") } दिन)
+lookup-footage-gone = फ़ुटेज { $date } को मिट चुका (रिकॉर्डर पर { NUMBER($days, useGrouping: "false") } दिन)
+lookup-health-online-once = { $at } पर ऑनलाइन
+lookup-health-online = { $first } और { $last } पर ऑनलाइन
+lookup-health-since = { $since } से { $state }
+lookup-health-changed = { $before_at } पर { $before }, { $after_at } पर { $after }
+lookup-health-not-probed = उस समय जाँचा नहीं गया
+cli-lookup-heading = { $when } (IST) पर { $point } को देख सकने वाले कैमरे: { NUMBER($count, useGrouping: "false") }
+cli-lookup-line = { NUMBER($n, useGrouping: "false") }. कैमरा { NUMBER($id, useGrouping: "false") } { $camera }, { $site } ({ $contact } { $phone }): { $reason }; { $stage }; { $health }; { $footage }
+cli-error-lookup-at = --at को डिग्री में LAT,LON चाहिए (जैसे 25.4486,78.5697), "{ $text }" नहीं
+cli-error-lookup-time = "{ $text }" ISO ढंग से लिखा भारत का स्थानीय समय नहीं है (जैसे "2026-12-06 21:40" या 2026-12-06T21:40)
+cli-error-lookup-window = समय-सीमा शुरू होने से पहले ख़त्म होती है ({ $text })
+cli-error-lookup-radius = --radius-m को मीटर में 0 या अधिक दूरी चाहिए, { $text } नहीं
+cli-error-json-lookup = लुकअप JSON में नहीं लिखा जा सका: { $detail }

@@ -86,6 +86,11 @@ pub enum Command {
     /// with the registry's key, and name the first row changed or removed after it was sealed. Only reads.
     /// Exit code 0 when intact, 2 when a row breaks the seal, 1 when the key that sealed it is missing.
     Verify,
+    /// Which cameras could have seen a point at a time (an incident): those whose view cone covers it, then those
+    /// within range whose direction is not recorded ("may see"), nearest first; with the owner to call, the stage,
+    /// whether each was working then (from the stored health history) and when its footage is overwritten.
+    /// Only reads.
+    Lookup(LookupArgs),
 }
 
 impl Command {
@@ -101,6 +106,7 @@ impl Command {
             Self::Probe(_) => "probe",
             Self::Simulate(_) => "simulate",
             Self::Verify => "verify",
+            Self::Lookup(_) => "lookup",
         }
     }
 }
@@ -127,6 +133,36 @@ pub struct StatsArgs {
     #[arg(long)]
     pub json: bool,
     // The figures are for this "now".
+    #[command(flatten)]
+    pub now: NowArg,
+}
+
+/// `iccc-desk lookup`.
+#[derive(Debug, clap::Args)]
+pub struct LookupArgs {
+    /// The point, latitude and longitude in degrees (WGS 84), e.g. --at 25.4486,78.5697.
+    #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
+    pub at: String,
+    /// The moment, as local time in India (IST, UTC+05:30) written the ISO way: "2026-12-06 21:40" or
+    /// 2026-12-06T21:40 (seconds allowed: 21:40:30; no zone or offset). Default: now.
+    #[arg(long, value_name = "T", conflicts_with_all = ["from", "to"])]
+    pub time: Option<String>,
+    /// Start of a window instead of a moment (IST, as --time).
+    #[arg(long, value_name = "T", requires = "to")]
+    pub from: Option<String>,
+    /// End of the window (IST, as --time).
+    #[arg(long, value_name = "T", requires = "from")]
+    pub to: Option<String>,
+    /// Only cameras within this distance of the point, metres. Default: every camera whose own range reaches it.
+    #[arg(long, value_name = "R")]
+    pub radius_m: Option<f64>,
+    /// Print JSON instead of lines.
+    #[arg(long)]
+    pub json: bool,
+    /// Language of the lines (and of the worded fields of the JSON).
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
+    // "Now", for what footage is already overwritten.
     #[command(flatten)]
     pub now: NowArg,
 }

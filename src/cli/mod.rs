@@ -6,12 +6,13 @@
 
 //!
 //! One module per command: [`args`] (the clap types), [`import`], [`probe`], [`simulate`], [`report`] (stats,
-//! weekly report, export), [`demo`], [`area`] and [`verify`]; [`output`] holds how lines are printed.
+//! weekly report, export), [`demo`], [`area`], [`verify`] and [`lookup`] (incident lookup); [`output`] holds how lines are printed.
 
 mod area;
 pub mod args;
 mod demo;
 mod import;
+mod lookup;
 mod output;
 mod probe;
 mod report;
@@ -161,6 +162,9 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
         Command::Stats(a) => seal_checked(&db, &key_dir)
             .and_then(|()| report::run_stats(&db, &key_dir, a.json, a.now.or_clock())),
         Command::Verify => verify::run_verify(&db, &key_dir),
+        Command::Lookup(a) => {
+            seal_checked(&db, &key_dir).and_then(|()| lookup::run_lookup(&db, &a))
+        }
     }
 }
 

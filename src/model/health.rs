@@ -60,6 +60,17 @@ impl HealthState {
     }
 }
 
+/// A stretch of probes that all found the same state (the stored health history, `health_run`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthRun {
+    pub state: HealthState,
+    /// First probe of the run, unix seconds.
+    pub from_unix_s: i64,
+    /// Last probe of the run, unix seconds.
+    pub to_unix_s: i64,
+    pub probes: u32,
+}
+
 /// The login a camera gets. Debug never prints the password.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {

@@ -54,10 +54,12 @@ pub enum ImportField {
     Username,
     Password,
     Notes,
+    /// Days the site's recorder keeps footage ("30", "30 days").
+    RecorderRetention,
 }
 
 impl ImportField {
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 28] = [
         Self::SourceId,
         Self::Label,
         Self::SiteName,
@@ -85,6 +87,7 @@ impl ImportField {
         Self::Username,
         Self::Password,
         Self::Notes,
+        Self::RecorderRetention,
     ];
 
     pub fn code(self) -> &'static str {
@@ -116,6 +119,7 @@ impl ImportField {
             Self::Username => "username",
             Self::Password => "password",
             Self::Notes => "notes",
+            Self::RecorderRetention => "recorder_retention_days",
         }
     }
 
@@ -140,7 +144,7 @@ impl ImportField {
 /// Headers that mean each field, lower-case, with spaces, `_`, `-`, `:` and `.` removed; English, Hindi, and the
 /// tags of OpenStreetMap. In the order of [`ImportField::ALL`], every field once (a test checks): a header the
 /// table lists twice means the first field that lists it.
-const HEADER_WORDS: [(ImportField, &[&str]); 27] = [
+const HEADER_WORDS: [(ImportField, &[&str]); 28] = [
     (
         ImportField::SourceId,
         &[
@@ -365,6 +369,18 @@ const HEADER_WORDS: [(ImportField, &[&str]); 27] = [
     (
         ImportField::Notes,
         &["notes", "note", "remarks", "comment", "comments", "टिप्पणी"],
+    ),
+    (
+        ImportField::RecorderRetention,
+        &[
+            "recorderretentiondays",
+            "retentiondays",
+            "retention",
+            "recordingdays",
+            "storagedays",
+            "backupdays",
+            "रिकॉर्डिंगदिन",
+        ],
     ),
 ];
 

@@ -10,7 +10,9 @@ pub mod clock;
 pub mod coverage;
 pub mod geo;
 mod health;
+pub mod health_at;
 pub mod import;
+pub mod lookup;
 pub mod near_duplicate;
 pub mod projection;
 mod site;
@@ -26,8 +28,10 @@ pub use camera::{
 };
 pub use clock::{Clock, ManualClock};
 pub use coverage::{Candidate, CoverageGap, CoverageReport, GapReason, WardCoverage};
-pub use health::{Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url};
-pub use site::{OwnerCategory, Priority, Site};
+pub use health::{
+    Credentials, Finding, HealthRun, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url,
+};
+pub use site::{DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, OwnerCategory, Priority, Site};
 pub use stage::{BlockReason, IntegrationStage, StageChange, StageError, StagePosition};
 pub use validate::{
     FOLLOW_UP_NOTE_MAX_CHARS, Field, FieldError, FieldErrors, Problem, check_coordinates,
@@ -69,12 +73,59 @@ pub fn ist_day_start_unix_s(date: &str) -> Option<i64> {
     Some(days * 86_400 - IST_OFFSET_S)
 }
 
+/// The unix time of a local time in India written the ISO way: "2026-12-06 21:40", "2026-12-06T21:40" or with
+/// seconds ("2026-12-06T21:40:30"); `None` for anything else (a zone or offset included: the time is IST's).
+pub fn ist_local_unix_s(text: &str) -> Option<i64> {
+    let t = text.trim();
+    // jiff reads the ISO 8601 form; a space between date and time is as common in India as the 'T'.
+    let t = match t.get(10..11) {
+        Some(" ") => format!("{}T{}", &t[..10], t[11..].trim_start()),
+        _ => t.to_string(),
+    };
+    // jiff would read past an offset or a zone and drop it; a time meant in another zone must not pass as IST.
+    if t.get(10..)
+        .is_some_and(|rest| rest.contains(['+', '-', 'Z', 'z', '[']))
+    {
+        return None;
+    }
+    let dt: jiff::civil::DateTime = t.parse().ok()?;
+    let day_start = ist_day_start_unix_s(&dt.date().to_string())?;
+    let time = dt.time();
+    Some(
+        day_start
+            + i64::from(time.hour()) * 3600
+            + i64::from(time.minute()) * 60
+            + i64::from(time.second()),
+    )
+}
+
 #[cfg(test)]
 mod time_tests {
     #[test]
     fn ist_is_five_and_a_half_hours_ahead() {
         // 2026-11-25 00:00:00 UTC
         assert_eq!(super::ist_datetime(1_795_564_800), "2026-11-25 05:30");
+    }
+
+    #[test]
+    fn a_local_time_in_india_is_read_the_iso_way() {
+        let at = super::ist_local_unix_s("2026-12-06 21:40").unwrap();
+        assert_eq!(super::ist_datetime(at), "2026-12-06 21:40");
+        assert_eq!(super::ist_local_unix_s("2026-12-06T21:40"), Some(at));
+        assert_eq!(
+            super::ist_local_unix_s(" 2026-12-06T21:40:30 "),
+            Some(at + 30)
+        );
+        for bad in [
+            "",
+            "21:40",
+            "06/12/2026 21:40",
+            "2026-12-06 25:00",
+            "2026-12-06T21:40+05:30",
+            "yesterday",
+        ] {
+            assert_eq!(super::ist_local_unix_s(bad), None, "{bad}");
+        }
     }
 
     #[test]

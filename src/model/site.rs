@@ -140,6 +140,20 @@ pub struct Site {
     pub lat_deg: f64,
     pub lon_deg: f64,
     pub notes: String,
+    /// Days the site's recorder (NVR/DVR) keeps footage before overwriting it; [`DEFAULT_RETENTION_DAYS`] unless
+    /// the owner said otherwise.
+    #[serde(default = "default_retention_days")]
+    pub recorder_retention_days: u32,
+}
+
+/// Days a recorder is taken to keep footage when nobody has asked (Karnataka's public safety law asks for 30;
+/// most recorders keep 7–30).
+pub const DEFAULT_RETENTION_DAYS: u32 = 30;
+/// The longest retention the desk accepts, days (ten years: anything longer is a typo).
+pub const MAX_RETENTION_DAYS: u32 = 3650;
+
+fn default_retention_days() -> u32 {
+    DEFAULT_RETENTION_DAYS
 }
 
 impl Site {
@@ -159,6 +173,7 @@ impl Site {
             lat_deg: 25.4486,
             lon_deg: 78.5697,
             notes: String::new(),
+            recorder_retention_days: DEFAULT_RETENTION_DAYS,
         }
     }
 

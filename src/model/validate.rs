@@ -36,6 +36,8 @@ pub enum Field {
     Stage,
     /// A follow-up note about a camera (what an owner said when chased).
     FollowUpNote,
+    /// Days the site's recorder keeps footage.
+    RecorderRetention,
 }
 
 impl Field {
@@ -67,6 +69,7 @@ impl Field {
             Self::Password => "password",
             Self::Stage => "stage",
             Self::FollowUpNote => "follow-up-note",
+            Self::RecorderRetention => "recorder-retention",
         }
     }
 
@@ -387,6 +390,16 @@ pub fn validate_site_in(site: &Site, area: &ServiceArea) -> FieldErrors {
         1.0,
         5_000.0,
     );
+    let days = site.recorder_retention_days;
+    if !(1..=super::MAX_RETENTION_DAYS).contains(&days) {
+        errors.push(FieldError::new(
+            Field::RecorderRetention,
+            Problem::OutOfRange {
+                min: 1.0,
+                max: f64::from(super::MAX_RETENTION_DAYS),
+            },
+        ));
+    }
     errors
 }
 

@@ -5,6 +5,7 @@
 //! - [`map`]: base-map tiles, the spatial index, ward and police-station boundaries;
 //! - [`review`]: coverage gaps, the weekly figures and report, blocked integrations;
 //! - [`exchange`]: import and export of lists;
+//! - [`lookup`]: the incident lookup (which cameras could have seen a point, their health then, their footage);
 //! - [`demo`]: the demo registry and the camera simulator that answers for it;
 //! - [`json_count`]: what a JSON file holds, counted before it is parsed (imports, boundaries);
 //! - the audit log's words, error words shown to people, background-thread priority.
@@ -16,6 +17,7 @@ pub mod error_words;
 pub mod exchange;
 pub mod health;
 pub mod json_count;
+pub mod lookup;
 pub mod map;
 pub mod registry_index;
 pub mod registry_worker;

@@ -49,14 +49,8 @@ impl From<&HealthRecord> for HealthBrief {
     }
 }
 
-/// A stretch of probes that all found the same state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct HealthRun {
-    pub state: HealthState,
-    pub from_unix_s: i64,
-    pub to_unix_s: i64,
-    pub probes: u32,
-}
+// The runs are model data now (the lookup words health at a moment from them); kept importable from here.
+pub use crate::model::HealthRun;
 
 /// One probe's result, to be stored.
 #[derive(Debug, Clone)]
@@ -369,6 +363,49 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+}
+
+/// The health runs of each of `camera_ids` that began at or before `until_unix_s`, oldest first: what the lookup
+/// words a camera's health at an incident from ([`crate::model::health_at::health_at`]). A camera without runs
+/// is left out. Works on any connection (the CLI reads through a read-only one).
+pub fn health_runs_until(
+    conn: &Connection,
+    camera_ids: &[CameraId],
+    until_unix_s: i64,
+) -> Result<HashMap<CameraId, Vec<HealthRun>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT state, from_unix_s, to_unix_s, probes FROM health_run
+         WHERE camera_id = ?1 AND from_unix_s <= ?2 ORDER BY id",
+    )?;
+    let mut out = HashMap::new();
+    for &id in camera_ids {
+        let runs = stmt
+            .query_map(params![id, until_unix_s], |r| {
+                let state: String = r.get(0)?;
+                Ok(HealthRun {
+                    state: state_from(&state)?,
+                    from_unix_s: r.get(1)?,
+                    to_unix_s: r.get(2)?,
+                    probes: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if !runs.is_empty() {
+            out.insert(id, runs);
+        }
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// [`health_runs_until`] on this registry.
+    pub fn health_runs_until(
+        &self,
+        camera_ids: &[CameraId],
+        until_unix_s: i64,
+    ) -> Result<HashMap<CameraId, Vec<HealthRun>>> {
+        health_runs_until(&self.conn, camera_ids, until_unix_s)
     }
 }
 

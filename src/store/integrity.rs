@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use rusqlite::Connection;
 
-use super::upgrade::{V6_SCHEMA_SQL, V7_SCHEMA_SQL, V8_SCHEMA_SQL};
+use super::upgrade::{V6_SCHEMA_SQL, V7_SCHEMA_SQL, V8_SCHEMA_SQL, V9_SCHEMA_SQL};
 use super::{SCHEMA_SQL, SCHEMA_VERSION};
 
 /// At most this many problems are asked of `quick_check` (the first names the damage; the rest are counted).
@@ -52,12 +52,14 @@ fn expected(version: i64) -> Option<&'static Objects> {
     static V6: OnceLock<Option<Objects>> = OnceLock::new();
     static V7: OnceLock<Option<Objects>> = OnceLock::new();
     static V8: OnceLock<Option<Objects>> = OnceLock::new();
+    static V9: OnceLock<Option<Objects>> = OnceLock::new();
     static CURRENT: OnceLock<Option<Objects>> = OnceLock::new();
     let (cell, sql) = match version {
         SCHEMA_VERSION => (&CURRENT, SCHEMA_SQL),
         6 => (&V6, V6_SCHEMA_SQL),
         7 => (&V7, V7_SCHEMA_SQL),
         8 => (&V8, V8_SCHEMA_SQL),
+        9 => (&V9, V9_SCHEMA_SQL),
         _ => return None,
     };
     cell.get_or_init(|| {
@@ -275,7 +277,9 @@ mod tests {
         conn.execute_batch(V8_SCHEMA_SQL).unwrap();
         assert_eq!(check_guards(&conn, 8), Ok(()));
         assert!(check_guards(&conn, SCHEMA_VERSION).is_err());
-        let fresh = objects(&fresh()).unwrap();
+        let v9 = Connection::open_in_memory().unwrap();
+        v9.execute_batch(V9_SCHEMA_SQL).unwrap();
+        let fresh = objects(&v9).unwrap();
         let old = objects(&conn).unwrap();
         assert!(old.iter().all(|(k, sql)| fresh.get(k) == Some(sql)));
         let added: Vec<_> = fresh
@@ -289,6 +293,27 @@ mod tests {
                 .all(|k| *k == "trigger" || *k == "table" || *k == "index")
         );
         assert!(added.contains(&"table"), "{added:?}");
+    }
+
+    #[test]
+    fn the_v9_schema_is_known_and_version_10_only_changes_the_site_table() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(V9_SCHEMA_SQL).unwrap();
+        assert_eq!(check_guards(&conn, 9), Ok(()));
+        // A v9 file is not a v10 one: its site table lacks the recorder's retention.
+        assert_eq!(
+            check_guards(&conn, SCHEMA_VERSION),
+            Err("table site was changed".into())
+        );
+        let fresh = objects(&fresh()).unwrap();
+        let old = objects(&conn).unwrap();
+        let changed: Vec<_> = fresh
+            .iter()
+            .filter(|(k, sql)| old.get(*k) != Some(*sql))
+            .map(|((_, name), _)| name.as_str())
+            .collect();
+        assert_eq!(changed, ["site"]);
+        assert_eq!(old.len(), fresh.len());
     }
 
     #[test]

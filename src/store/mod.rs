@@ -30,7 +30,8 @@ use crate::model::{FieldErrors, StageError};
 pub use boundary::{BoundaryLayer, read_boundaries};
 pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter};
 pub use health::{
-    HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, health_briefs, uptime_pct,
+    HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, health_briefs,
+    health_runs_until, uptime_pct,
 };
 pub use history_seal::{BrokenRow, VerifyReport};
 pub use records::{
@@ -46,12 +47,13 @@ pub use review_cache::{
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 /// The current schema, as a fresh registry gets it: the registry, since version 3 the health it measured, since
 /// version 4 the ward and police-station areas of the site map, since version 5 the follow-up notes, and since
 /// version 6 the source ids of imported cameras and the saved import mappings; version 7 makes the stage history
 /// append-only and adds the area "not yet known"; version 8 adds the weekly review's cache; version 9 guards ids,
-/// sites and history against edits with foreign keys off, and adds the history's seal.
+/// sites and history against edits with foreign keys off, and adds the history's seal; version 10 the days each
+/// site's recorder keeps footage.
 pub const SCHEMA_SQL: &str = concat!(
     include_str!("schema.sql"),
     include_str!("health_schema.sql"),

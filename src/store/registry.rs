@@ -17,7 +17,8 @@ use crate::model::{
 type PasswordColumns = (Option<Vec<u8>>, Option<String>);
 
 const SITE_COLUMNS: &str = "id, name_en, name_hi, owner_category, priority, priority_radius_m, contact_person, \
-     phone, address, ward, police_station, lat_deg, lon_deg, notes, row_version, updated_by, updated_unix_s";
+     phone, address, ward, police_station, lat_deg, lon_deg, notes, row_version, updated_by, updated_unix_s, \
+     recorder_retention_days";
 
 const CAMERA_COLUMNS: &str = "id, site_id, label, area_watched, lat_deg, lon_deg, bearing_deg, fov_deg, range_m, \
      kind, nvr_host, nvr_channel, make, model, stream_url, snapshot_url, username, password_key_id, \
@@ -51,6 +52,7 @@ fn site_from_row(r: &Row<'_>) -> rusqlite::Result<SiteRecord> {
             lat_deg: r.get(11)?,
             lon_deg: r.get(12)?,
             notes: r.get(13)?,
+            recorder_retention_days: r.get(17)?,
         },
         row_version: r.get(14)?,
         updated_by: r.get::<_, String>(15)?.into(),
@@ -280,8 +282,9 @@ pub(super) fn insert_site_row(
 ) -> Result<SiteId> {
     conn.prepare_cached(
         "INSERT INTO site (name_en, name_hi, owner_category, priority, priority_radius_m, contact_person,
-           phone, address, ward, police_station, lat_deg, lon_deg, notes, updated_by, updated_unix_s)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+           phone, address, ward, police_station, lat_deg, lon_deg, notes, updated_by, updated_unix_s,
+           recorder_retention_days)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         s.name_en,
@@ -298,7 +301,8 @@ pub(super) fn insert_site_row(
         s.lon_deg,
         s.notes,
         by_user,
-        at_unix_s
+        at_unix_s,
+        s.recorder_retention_days
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -469,7 +473,8 @@ impl Store {
         let changed = tx.execute(
             "UPDATE site SET name_en = ?1, name_hi = ?2, owner_category = ?3, priority = ?4, priority_radius_m = ?5,
                contact_person = ?6, phone = ?7, address = ?8, ward = ?9, police_station = ?10, lat_deg = ?11,
-               lon_deg = ?12, notes = ?13, updated_by = ?14, updated_unix_s = ?15, row_version = row_version + 1
+               lon_deg = ?12, notes = ?13, updated_by = ?14, updated_unix_s = ?15, row_version = row_version + 1,
+               recorder_retention_days = ?18
              WHERE id = ?16 AND row_version = ?17",
             params![
                 s.name_en,
@@ -488,7 +493,8 @@ impl Store {
                 actor.user,
                 actor.now_unix_s,
                 id,
-                expected_version
+                expected_version,
+                s.recorder_retention_days
             ],
         )?;
         if changed == 0 {

@@ -255,6 +255,15 @@ impl<'c> ReportReader<'c> {
         super::for_each_health_run_between(self.conn(), from_unix_s, to_unix_s, f)
     }
 
+    /// [`super::health_runs_until`] on this registry.
+    pub fn health_runs_until(
+        &self,
+        camera_ids: &[CameraId],
+        until_unix_s: i64,
+    ) -> Result<HashMap<CameraId, Vec<super::HealthRun>>> {
+        super::health_runs_until(self.conn(), camera_ids, until_unix_s)
+    }
+
     /// The review cache's row for `week` and `chart_weeks`, if any.
     pub fn review_cache(&self, week: &str, chart_weeks: i64) -> Result<Option<CachedReview>> {
         super::read_review_cache(self.conn(), week, chart_weeks)

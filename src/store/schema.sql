@@ -32,7 +32,10 @@ CREATE TABLE site (
   row_version INTEGER NOT NULL DEFAULT 1, -- bumped by every update; an edit must name the version it started from
   updated_by TEXT NOT NULL,               -- desk user who made the last change
   updated_unix_s INTEGER NOT NULL         -- when the last change was made, unix seconds
-) STRICT;
+, recorder_retention_days INTEGER NOT NULL DEFAULT 30  -- days the site's recorder
+  -- (NVR/DVR) keeps footage before overwriting it (since version 10)
+  CHECK (recorder_retention_days BETWEEN 1 AND 3650)) STRICT;
+-- (The last column is written as ALTER TABLE ADD COLUMN leaves it in an upgraded v9 file, so both compare equal.)
 CREATE INDEX site_owner_category ON site (owner_category);
 
 -- A camera at a site. Its stage is kept in step with stage_event by triggers.

@@ -30,6 +30,8 @@ struct SiteDraft {
     lat: String,
     lon: String,
     radius: String,
+    /// Days the recorder keeps footage, as typed.
+    retention: String,
 }
 
 impl SiteDraft {
@@ -39,6 +41,7 @@ impl SiteDraft {
             lat: format!("{}", site.lat_deg),
             lon: format!("{}", site.lon_deg),
             radius: number_text(site.priority_radius_m),
+            retention: site.recorder_retention_days.to_string(),
         }
     }
 
@@ -50,11 +53,33 @@ impl SiteDraft {
         site.lon_deg = parse_number(&self.lon, Field::Longitude, &mut errors);
         site.priority_radius_m =
             parse_optional_number(&self.radius, Field::PriorityRadius, &mut errors);
+        site.recorder_retention_days = parse_retention_days(&self.retention, &mut errors);
         let errors = merge_errors(errors, validate_site_in(&site, area));
         if errors.is_empty() {
             Ok(site)
         } else {
             Err(errors)
+        }
+    }
+}
+
+/// The recorder's retention as typed: empty is the default, anything but a whole number is refused (a number out of
+/// range is left to the model's check, which names the range).
+fn parse_retention_days(text: &str, errors: &mut Vec<crate::model::FieldError>) -> u32 {
+    let t = text.trim();
+    if t.is_empty() {
+        return crate::model::DEFAULT_RETENTION_DAYS;
+    }
+    match t.parse::<i64>() {
+        Ok(days) => u32::try_from(days).unwrap_or(0),
+        Err(_) => {
+            errors.push(crate::model::FieldError::new(
+                Field::RecorderRetention,
+                crate::model::Problem::NotANumber {
+                    text: t.to_string(),
+                },
+            ));
+            crate::model::DEFAULT_RETENTION_DAYS
         }
     }
 }
@@ -349,6 +374,15 @@ impl SiteForm {
             field_error_ui(ui, m, Field::Notes);
         });
         ui.end_row();
+        // Last, so the order the keyboard walks the older fields in stays as it was.
+        text_row(
+            ui,
+            i18n,
+            m,
+            Field::RecorderRetention,
+            &mut d.retention,
+            Some("30"),
+        );
     }
 }
 

@@ -131,6 +131,7 @@ pub(super) fn site_at(
         lat_deg: lat,
         lon_deg: lon,
         notes: notes(extra_note),
+        recorder_retention_days: crate::model::DEFAULT_RETENTION_DAYS,
     }
 }
 

@@ -9,6 +9,7 @@ mod v5_to_v6;
 mod v6_to_v7;
 mod v7_to_v8;
 mod v8_to_v9;
+mod v9_to_v10;
 
 use rusqlite::Connection;
 
@@ -30,6 +31,8 @@ pub const V6_SCHEMA_SQL: &str = include_str!("v6_schema.sql");
 pub const V7_SCHEMA_SQL: &str = include_str!("v7_schema.sql");
 /// The frozen v8 schema (what v7_to_v8 builds; version 9 only adds triggers and a table to it).
 pub const V8_SCHEMA_SQL: &str = include_str!("v8_schema.sql");
+/// The frozen v9 schema (what v8_to_v9 builds; version 10 only adds a column to the site table).
+pub const V9_SCHEMA_SQL: &str = include_str!("v9_schema.sql");
 
 /// Upgrades from `from_version` to [`SCHEMA_VERSION`].
 pub fn run(conn: &mut Connection, from_version: i64) -> Result<()> {
@@ -51,6 +54,7 @@ fn step(conn: &mut Connection, from: i64) -> Result<()> {
         6 => v6_to_v7::run(&tx)?,
         7 => v7_to_v8::run(&tx)?,
         8 => v8_to_v9::run(&tx)?,
+        9 => v9_to_v10::run(&tx)?,
         other => {
             return Err(StoreError::NotARegistry {
                 path: Default::default(),
@@ -95,12 +99,13 @@ mod tests {
     #[test]
     fn each_frozen_step_turns_its_frozen_schema_into_the_next() {
         type Step = fn(&rusqlite::Transaction<'_>) -> Result<()>;
-        let steps: [(&str, Step, &str); 5] = [
+        let steps: [(&str, Step, &str); 6] = [
             (V2_SCHEMA_SQL, v2_to_v3::run, V3_SCHEMA_SQL),
             (V3_SCHEMA_SQL, v3_to_v4::run, V4_SCHEMA_SQL),
             (V4_SCHEMA_SQL, v4_to_v5::run, V5_SCHEMA_SQL),
             (V5_SCHEMA_SQL, v5_to_v6::run, V6_SCHEMA_SQL),
-            (V8_SCHEMA_SQL, v8_to_v9::run, crate::store::SCHEMA_SQL),
+            (V8_SCHEMA_SQL, v8_to_v9::run, V9_SCHEMA_SQL),
+            (V9_SCHEMA_SQL, v9_to_v10::run, crate::store::SCHEMA_SQL),
         ];
         for (i, (before, step, after)) in steps.into_iter().enumerate() {
             let mut upgraded = Connection::open_in_memory().expect("memory db");

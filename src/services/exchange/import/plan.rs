@@ -627,9 +627,35 @@ impl<'a> RowReader<'a> {
         site.ward = self.cell(ImportField::Ward).to_string();
         site.police_station = self.cell(ImportField::PoliceStation).to_string();
         site.notes = self.site_notes();
+        site.recorder_retention_days = self.retention_days();
         site.lat_deg = camera.lat_deg;
         site.lon_deg = camera.lon_deg;
         site
+    }
+
+    /// Days the site's recorder keeps footage ("30", "30 days", "15 दिन"); empty is the default, and anything
+    /// else than a whole number of days from 1 to 3650 refuses the row.
+    fn retention_days(&mut self) -> u32 {
+        let text = self.cell(ImportField::RecorderRetention).to_string();
+        if text.is_empty() {
+            return crate::model::DEFAULT_RETENTION_DAYS;
+        }
+        let number = text.trim_end_matches(|c: char| !c.is_ascii_digit()).trim();
+        match number.parse::<u32>() {
+            Ok(days) if (1..=crate::model::MAX_RETENTION_DAYS).contains(&days) => days,
+            _ => {
+                let reason = self.i18n.tr_args(
+                    "import-refuse-number",
+                    &[
+                        ("text", text.clone()),
+                        ("min", "1".to_string()),
+                        ("max", crate::model::MAX_RETENTION_DAYS.to_string()),
+                    ],
+                );
+                self.refuse(ImportField::RecorderRetention.code(), reason);
+                crate::model::DEFAULT_RETENTION_DAYS
+            }
+        }
     }
 
     /// The site's notes: the operator (which has no column of its own in the registry) and the notes cell.
@@ -1302,6 +1328,37 @@ mod tests {
         assert_eq!(p.rows[0].source_ref.as_deref(), Some("1001"));
         assert_eq!(p.new_sites[0].ward, "Gorse Hill & Cornbrook");
         assert_eq!(p.new_sites.len(), 2);
+    }
+
+    #[test]
+    fn the_recorders_retention_is_read_into_the_new_site() {
+        let (_, p) = csv_plan(
+            "id,name,lat,lon,retention days\n\
+             1,Shop,25.4486,78.5697,15 days\n\
+             2,Hotel,25.4490,78.5700,\n\
+             3,Bank,25.4495,78.5705,a month\n\
+             4,Clinic,25.4499,78.5709,0\n",
+            &existing_in(ServiceArea::default()),
+        );
+        assert_eq!(p.counts.added, 2, "{:?}", p.refusals);
+        let days: Vec<u32> = p
+            .new_sites
+            .iter()
+            .map(|s| s.recorder_retention_days)
+            .collect();
+        assert_eq!(days, [15, 30]);
+        let refused: Vec<(usize, &str)> = p
+            .refusals
+            .iter()
+            .map(|r| (r.row, r.field.as_str()))
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                (4, "recorder_retention_days"),
+                (5, "recorder_retention_days")
+            ]
+        );
     }
 
     #[test]
