@@ -296,6 +296,31 @@ fn fresh_registry_has_current_schema_wal_and_foreign_keys() {
     assert_eq!(fk, 1);
 }
 
+/// Readers that keep a little of each camera (the demo simulator) read the cameras a row at a time: the same
+/// rows, in the same order, as the whole snapshot.
+#[test]
+fn cameras_read_a_row_at_a_time_are_the_snapshot_s_cameras() {
+    let desk = Desk::new();
+    let mut store = desk.open();
+    let a = store.add_site(&actor(), &hotel_site()).unwrap();
+    let b = store.add_site(&actor(), &hotel_site()).unwrap();
+    for (n, site) in [b.id, a.id, b.id, a.id].into_iter().enumerate() {
+        let url = format!("rtsp://127.1.2.{n}:554/Streaming/Channels/101");
+        store
+            .add_camera(
+                &actor(),
+                site,
+                &ip_camera(&format!("Gate {n}"), AreaWatched::Gate, &url),
+                &PasswordEdit::Set(PASSWORD.into()),
+            )
+            .unwrap();
+    }
+    let mut visited = Vec::new();
+    store.for_each_camera(|c| visited.push(c.clone())).unwrap();
+    assert_eq!(visited, store.load_snapshot().unwrap().cameras);
+    assert_eq!(visited.len(), 4);
+}
+
 // ── 2. Upgrading a v1 file ───────────────────────────────────────────────────────────────────────
 
 struct V1Camera {

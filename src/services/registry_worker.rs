@@ -23,6 +23,8 @@ use crate::store::{
 
 /// How often the worker looks for commits by other desks.
 const EXTERNAL_POLL: Duration = Duration::from_secs(2);
+/// How often the worker, when idle, returns the heap the desk's threads freed to the system.
+const TRIM_EVERY: Duration = Duration::from_secs(30);
 
 /// What the UI asks the worker to do.
 #[derive(Debug)]
@@ -509,6 +511,8 @@ fn load(store: &Store, out: &Outbox) -> Option<Box<RegistryIndex>> {
         Ok((s, health)) => {
             let mut index = RegistryIndex::with_health(Arc::new(s), health);
             index.apply(&Filters::default());
+            // Building the index passed through copies of every row; they are free now.
+            crate::services::background::give_back_freed_memory();
             Some(Box::new(index))
         }
         Err(e) => {
@@ -573,6 +577,7 @@ fn worker(
     }
     let mut review: Option<Sender<ReviewJob>> = None;
     let mut others = OtherWriters::new(&store);
+    let mut trimmed = Instant::now();
     loop {
         let command = match out.clock.recv_timeout(commands, EXTERNAL_POLL) {
             Ok(c) => c,
@@ -581,6 +586,12 @@ fn worker(
                     return;
                 }
                 others.look(&store, out);
+                // Filters, wall orders, cluster builds and sweeps free big buffers on many threads: hand the
+                // freed heap back now and then, so the window does not keep the most it ever needed.
+                if trimmed.elapsed() >= TRIM_EVERY {
+                    crate::services::background::give_back_freed_memory();
+                    trimmed = Instant::now();
+                }
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => return,

@@ -433,6 +433,24 @@ impl Store {
         read_camera(&self.conn, id, Some(self.secrets.key_id()))
     }
 
+    /// Calls `visit` with every camera in snapshot order (site, then camera id), one row at a time, in one read
+    /// transaction: a reader that keeps a little of each camera (the demo simulator) never holds the registry.
+    pub fn for_each_camera(&self, mut visit: impl FnMut(&CameraRecord)) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {CAMERA_COLUMNS} FROM camera ORDER BY site_id, id"
+        ))?;
+        let key_id = self.secrets.key_id();
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            visit(&camera_from_row(row, Some(key_id))?);
+        }
+        drop(rows);
+        drop(stmt);
+        tx.finish()?;
+        Ok(())
+    }
+
     /// Adds a site.
     pub fn add_site(&mut self, actor: &Actor, site: &Site) -> Result<SiteRecord> {
         let errors = validate_site_in(site, &self.service_area()?);

@@ -1135,6 +1135,7 @@ impl eframe::App for DeskApp {
 
 /// Opens the desk window on `db` (blocks until the window closes).
 pub fn run_desk(db: PathBuf, key_dir: PathBuf, simulate_demo: bool) -> anyhow::Result<()> {
+    crate::services::background::limit_allocator_arenas();
     let settings_path = settings::default_path();
     let icon = fonts::window_icon();
     let mut viewport = egui::ViewportBuilder::default()

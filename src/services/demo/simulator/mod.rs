@@ -473,22 +473,37 @@ impl Simulator {
     /// [`Simulator::start`] with options.
     pub fn start_with(store: &Store, options: &SimOptions) -> Result<Simulator, SimError> {
         let started = Instant::now();
-        let snapshot = store.load_snapshot()?;
+        // The registry is read twice, a row at a time: first only every camera's sockets, to choose a shard's
+        // cameras (or to learn that they cannot all be opened here) while holding a few MB; then the whole plan
+        // of the cameras chosen. Each of a big registry's shard processes once held every camera of it.
+        let mut sockets = SocketPlan::default();
+        store.for_each_camera(|c| {
+            if let Some((stream, snap)) = camera_urls(c) {
+                sockets.add(c.id, stream.as_ref(), snap.as_ref());
+            }
+        })?;
+        let chosen = match options.shard {
+            Some((i, n)) => Some((i, sockets.shard_ids(i, n))),
+            None => {
+                let listeners = sockets.listeners();
+                if !options.fit_file_limit && listeners > 0 {
+                    ensure_file_limit(listeners as u64 + file_reserve(), listeners)?;
+                }
+                None
+            }
+        };
         let mut builder = Builder::new(options.seed);
         builder.clock = options.clock.clone();
-        for c in &snapshot.cameras {
-            let stream = url::Url::parse(c.camera.stream_url.trim())
-                .ok()
-                .or_else(|| match &c.camera.kind {
-                    CameraKind::Analogue { nvr_host, channel } => {
-                        nvr_channel_url(nvr_host, *channel)
-                    }
-                    CameraKind::Ip => None,
-                });
-            let snap = url::Url::parse(c.camera.snapshot_url.trim()).ok();
-            if stream.is_none() && snap.is_none() {
-                continue;
+        store.for_each_camera(|c| {
+            if chosen
+                .as_ref()
+                .is_some_and(|(_, ids)| ids.binary_search(&c.id).is_err())
+            {
+                return;
             }
+            let Some((stream, snap)) = camera_urls(c) else {
+                return;
+            };
             builder.add(
                 c.id,
                 &c.camera.label,
@@ -499,12 +514,15 @@ impl Simulator {
                 stream.as_ref(),
                 snap.as_ref(),
             );
+        })?;
+        if let Some((i, _)) = chosen {
+            // Cameras off loopback are in no shard: the first shard reports them, so the shards' sum is right.
+            if i == 0 {
+                builder.info.skipped = sockets.skipped;
+                builder.info.skipped_example = sockets.skipped_example.take();
+            }
         }
-        drop(snapshot);
-        if let Some((i, n)) = options.shard {
-            let mask = builder.shard_mask(i, n);
-            builder.keep(&mask);
-        }
+        drop(sockets);
         // Passwords last, for the cameras kept. One sealed with a key this machine lacks reads as unknown: the
         // camera keeps one of its own.
         let seed = builder.seed;
@@ -519,7 +537,10 @@ impl Simulator {
             };
             cam.set_password(seed, stored);
         }
-        builder.launch(started, options.fit_file_limit, options.background)
+        let sim = builder.launch(started, options.fit_file_limit, options.background)?;
+        // The rows read on the way are free again; give them back rather than keep them for the process's life.
+        crate::services::background::give_back_freed_memory();
+        Ok(sim)
     }
 
     /// Stops every thread and closes every socket.
@@ -920,6 +941,77 @@ mod tests {
             b.launch(Instant::now(), false, false),
             Err(SimError::NotLoopback { count: 1, .. })
         ));
+    }
+
+    #[test]
+    fn shards_chosen_from_the_sockets_alone_split_the_cameras_and_keep_an_nvr_together() {
+        use std::collections::HashSet;
+        let url = |s: String| url::Url::parse(&s).unwrap();
+        // IP cameras with a stream and a snapshot address each, NVRs whose 4 channels share one port, and a
+        // camera off loopback.
+        let mut rows: Vec<(CameraId, bool, Option<url::Url>, Option<url::Url>)> = Vec::new();
+        for id in 1..=90i64 {
+            let (analogue, stream, snap) = if id % 3 == 0 {
+                let nvr = id / 12;
+                let channel = id % 12 / 3 + 1;
+                let stream = format!("rtsp://127.0.9.{nvr}:554/Streaming/Channels/{channel}01");
+                (true, Some(url(stream)), None)
+            } else {
+                let stream = format!("rtsp://127.0.1.{id}:8554/Streaming/Channels/101");
+                let snap = format!("http://127.0.1.{id}:8080/ISAPI/Streaming/channels/101/picture");
+                (false, Some(url(stream)), Some(url(snap)))
+            };
+            rows.push((id, analogue, stream, snap));
+        }
+        rows.push((91, false, Some(url("rtsp://10.0.0.5/x".into())), None));
+        let add = |b: &mut Builder, row: &(CameraId, bool, Option<url::Url>, Option<url::Url>)| {
+            let (id, analogue, stream, snap) = row;
+            let state = PasswordState::None;
+            b.add(
+                *id,
+                "Cam",
+                "Hikvision",
+                *analogue,
+                "admin",
+                state,
+                stream.as_ref(),
+                snap.as_ref(),
+            );
+        };
+        let mut sockets = SocketPlan::default();
+        let mut whole = Builder::new(1);
+        for row in &rows {
+            sockets.add(row.0, row.2.as_ref(), row.3.as_ref());
+            add(&mut whole, row);
+        }
+        assert_eq!(sockets.listeners(), whole.listeners.len());
+        assert_eq!(sockets.skipped, 1);
+        let n = 3;
+        let (mut cameras, mut addrs) = (HashSet::new(), HashSet::new());
+        for i in 0..n {
+            let ids = sockets.shard_ids(i, n);
+            let mut shard = Builder::new(1);
+            for row in rows.iter().filter(|r| ids.contains(&r.0)) {
+                add(&mut shard, row);
+            }
+            assert_eq!(shard.cameras.len(), ids.len());
+            for c in &shard.cameras {
+                assert!(cameras.insert(c.id), "camera {} in two shards", c.id);
+            }
+            for l in &shard.listeners {
+                assert!(addrs.insert(l.addr), "{} listened on by two shards", l.addr);
+            }
+            let share = whole.listeners.len() / n;
+            assert!(
+                shard.listeners.len().abs_diff(share) <= 4,
+                "shard {i}: {} sockets of {}",
+                shard.listeners.len(),
+                whole.listeners.len()
+            );
+        }
+        let all: HashSet<CameraId> = whole.cameras.iter().map(|c| c.id).collect();
+        assert_eq!(cameras, all);
+        assert_eq!(addrs.len(), whole.listeners.len());
     }
 
     #[test]

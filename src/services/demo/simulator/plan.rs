@@ -185,6 +185,154 @@ pub(super) fn loopback_addr(url: &url::Url) -> Result<(SocketAddrV4, Proto), Str
     Ok((SocketAddrV4::new(ip, port), proto))
 }
 
+/// The loopback addresses a camera is reached on (stream, or its NVR channel, then snapshot), with the route of
+/// each path; `Err` names why the camera is left out (an address off 127.0.0.0/8 or another scheme).
+pub(super) fn camera_addrs(
+    stream: Option<&url::Url>,
+    snapshot: Option<&url::Url>,
+) -> Result<Vec<(SocketAddrV4, Proto, Route)>, String> {
+    let mut addrs = Vec::new();
+    for url in [stream, snapshot].into_iter().flatten() {
+        let (addr, proto) = loopback_addr(url)?;
+        let (route, _) = route_of(url.path(), url.query());
+        addrs.push((addr, proto, route));
+    }
+    Ok(addrs)
+}
+
+/// The stream URL (or NVR channel) and snapshot URL of a registry camera, `None` when it has neither.
+pub(super) fn camera_urls(
+    c: &crate::store::CameraRecord,
+) -> Option<(Option<url::Url>, Option<url::Url>)> {
+    let stream = url::Url::parse(c.camera.stream_url.trim())
+        .ok()
+        .or_else(|| match &c.camera.kind {
+            CameraKind::Analogue { nvr_host, channel } => nvr_channel_url(nvr_host, *channel),
+            CameraKind::Ip => None,
+        });
+    let snapshot = url::Url::parse(c.camera.snapshot_url.trim()).ok();
+    (stream.is_some() || snapshot.is_some()).then_some((stream, snapshot))
+}
+
+/// Only the sockets of every camera, numbered as [`Builder`] numbers them: enough to choose a shard's cameras,
+/// and to know whether one process may open them all, before any camera's label, login or routes are held (at
+/// 200,000 cameras a few MB, where the whole plan of every camera took over 100 MB in each shard process).
+#[derive(Default)]
+pub(super) struct SocketPlan {
+    by_addr: HashMap<SocketAddrV4, (u32, Proto)>,
+    /// The cameras [`Builder::add`] would keep, in registry order: id, stream and snapshot listener.
+    cameras: Vec<(CameraId, [Option<u32>; 2])>,
+    pub(super) skipped: usize,
+    pub(super) skipped_example: Option<String>,
+}
+
+impl SocketPlan {
+    /// The same choices as [`Builder::add`]: a camera with an address off loopback is skipped whole, a listener
+    /// keeps the protocol of its first camera.
+    pub(super) fn add(
+        &mut self,
+        id: CameraId,
+        stream: Option<&url::Url>,
+        snapshot: Option<&url::Url>,
+    ) {
+        let addrs = match camera_addrs(stream, snapshot) {
+            Ok(addrs) => addrs,
+            Err(why) => {
+                self.skipped += 1;
+                if self.skipped_example.is_none() {
+                    self.skipped_example = Some(format!("camera {id}: {why}"));
+                }
+                return;
+            }
+        };
+        let mut sockets = [None, None];
+        for (i, (addr, proto, _)) in addrs.into_iter().enumerate() {
+            let next = self.by_addr.len() as u32;
+            let &mut (l, first_proto) = self.by_addr.entry(addr).or_insert((next, proto));
+            if first_proto != proto {
+                continue;
+            }
+            let is_stream = i == 0 && stream.is_some();
+            sockets[usize::from(!is_stream)] = Some(l);
+        }
+        if sockets != [None, None] {
+            self.cameras.push((id, sockets));
+        }
+    }
+
+    /// Listening sockets over all cameras.
+    pub(super) fn listeners(&self) -> usize {
+        self.by_addr.len()
+    }
+
+    /// The ids of shard `i` of `n`'s cameras (see [`shard_mask`]), sorted.
+    pub(super) fn shard_ids(&self, i: usize, n: usize) -> Vec<CameraId> {
+        let sockets: Vec<[Option<u32>; 2]> = self.cameras.iter().map(|(_, s)| *s).collect();
+        let mask = shard_mask(&sockets, self.listeners(), i, n);
+        let mut ids: Vec<CameraId> = self
+            .cameras
+            .iter()
+            .zip(mask)
+            .filter(|(_, keep)| *keep)
+            .map(|((id, _), _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+
+/// Marks the cameras of shard `i` of `n`, given each camera's stream and snapshot listener among `listeners`:
+/// cameras that share a socket (an NVR's) stay together, and shards get about the same number of sockets, in
+/// registry order.
+pub(super) fn shard_mask(
+    cameras: &[[Option<u32>; 2]],
+    listeners: usize,
+    i: usize,
+    n: usize,
+) -> Vec<bool> {
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            let up = parent[parent[x as usize] as usize];
+            parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    let cams = cameras.len();
+    let mut parent: Vec<u32> = (0..cams as u32).collect();
+    let mut first_user: Vec<Option<u32>> = vec![None; listeners];
+    for (c, sockets) in cameras.iter().enumerate() {
+        for l in sockets.iter().flatten() {
+            match first_user[*l as usize] {
+                None => first_user[*l as usize] = Some(c as u32),
+                Some(other) => {
+                    let (a, b) = (find(&mut parent, other), find(&mut parent, c as u32));
+                    parent[a.max(b) as usize] = a.min(b);
+                }
+            }
+        }
+    }
+    let mut sockets = vec![0usize; cams];
+    for user in first_user.iter().flatten() {
+        let root = find(&mut parent, *user);
+        sockets[root as usize] += 1;
+    }
+    let total = listeners.max(1);
+    let n = n.max(1);
+    let mut shard_of_root = vec![usize::MAX; cams];
+    let mut before = 0usize;
+    let mut mask = Vec::with_capacity(cams);
+    for c in 0..cams as u32 {
+        let root = find(&mut parent, c) as usize;
+        if shard_of_root[root] == usize::MAX {
+            shard_of_root[root] = (before * n / total).min(n - 1);
+            before += sockets[root];
+        }
+        mask.push(shard_of_root[root] == i);
+    }
+    mask
+}
+
 pub(super) struct Builder {
     pub(super) seed: u64,
     pub(super) cameras: Vec<Cam>,
@@ -229,22 +377,16 @@ impl Builder {
         stream: Option<&url::Url>,
         snapshot: Option<&url::Url>,
     ) {
-        let mut addrs = Vec::new();
-        for url in [stream, snapshot].into_iter().flatten() {
-            match loopback_addr(url) {
-                Ok((addr, proto)) => {
-                    let (route, _) = route_of(url.path(), url.query());
-                    addrs.push((addr, proto, route));
+        let addrs = match camera_addrs(stream, snapshot) {
+            Ok(addrs) => addrs,
+            Err(why) => {
+                self.info.skipped += 1;
+                if self.info.skipped_example.is_none() {
+                    self.info.skipped_example = Some(format!("camera {id}: {why}"));
                 }
-                Err(why) => {
-                    self.info.skipped += 1;
-                    if self.info.skipped_example.is_none() {
-                        self.info.skipped_example = Some(format!("camera {id}: {why}"));
-                    }
-                    return;
-                }
+                return;
             }
-        }
+        };
         let idx = self.cameras.len() as u32;
         let h = hash3(self.seed, id as u64, 0x512E);
         let sizes: &[((u32, u32), f64)] = if analogue { &ANALOGUE_SIZES } else { &IP_SIZES };
@@ -318,55 +460,6 @@ impl Builder {
         }
         self.by_id.insert(id, idx);
         self.cameras.push(cam);
-    }
-
-    /// Marks the cameras of shard `i` of `n`: cameras that share a socket (an NVR's) stay together, and shards
-    /// get about the same number of sockets, in registry order.
-    pub(super) fn shard_mask(&self, i: usize, n: usize) -> Vec<bool> {
-        fn find(parent: &mut [u32], mut x: u32) -> u32 {
-            while parent[x as usize] != x {
-                let up = parent[parent[x as usize] as usize];
-                parent[x as usize] = up;
-                x = up;
-            }
-            x
-        }
-        let cams = self.cameras.len();
-        let mut parent: Vec<u32> = (0..cams as u32).collect();
-        let mut first_user: Vec<Option<u32>> = vec![None; self.listeners.len()];
-        for (c, cam) in self.cameras.iter().enumerate() {
-            for l in [cam.stream_listener, cam.snapshot_listener]
-                .into_iter()
-                .flatten()
-            {
-                match first_user[l as usize] {
-                    None => first_user[l as usize] = Some(c as u32),
-                    Some(other) => {
-                        let (a, b) = (find(&mut parent, other), find(&mut parent, c as u32));
-                        parent[a.max(b) as usize] = a.min(b);
-                    }
-                }
-            }
-        }
-        let mut sockets = vec![0usize; cams];
-        for user in first_user.iter().flatten() {
-            let root = find(&mut parent, *user);
-            sockets[root as usize] += 1;
-        }
-        let total = self.listeners.len().max(1);
-        let n = n.max(1);
-        let mut shard_of_root = vec![usize::MAX; cams];
-        let mut before = 0usize;
-        let mut mask = Vec::with_capacity(cams);
-        for c in 0..cams as u32 {
-            let root = find(&mut parent, c) as usize;
-            if shard_of_root[root] == usize::MAX {
-                shard_of_root[root] = (before * n / total).min(n - 1);
-                before += sockets[root];
-            }
-            mask.push(shard_of_root[root] == i);
-        }
-        mask
     }
 
     /// Keeps only the cameras marked in `keep`, and the listeners they use.
