@@ -18,6 +18,9 @@ if [ "$purpose" = "test" ]; then
   # lighttpd: a second snapshot server vendor (mod_auth Digest); GStreamer "bad" plugins: x265enc and rtph265pay for
   # an H.265 camera whose SPS gives its picture size.
   packages+=(lighttpd gstreamer1.0-plugins-bad)
+  # The shared registry's server: the tests start a private PostgreSQL 15 cluster on 127.0.0.1
+  # (tests/common/postgres.rs; initdb and pg_ctl from /usr/lib/postgresql/15/bin, run as the postgres user).
+  packages+=(postgresql)
 fi
 
 missing=()
