@@ -52,18 +52,8 @@ impl CliError {
 
     /// A store error about `path`, as one line that names the file.
     pub(crate) fn from_store(path: &Path, e: StoreError) -> Self {
-        // SQLite finding the file damaged while reading is the same refusal as the check on open finding it.
-        let e = match e {
-            StoreError::Sql(e)
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) =>
-            {
-                StoreError::Damaged {
-                    path: path.to_path_buf(),
-                    detail: e.to_string(),
-                }
-            }
-            e => e,
-        };
+        // The file found damaged while reading is the same refusal as the check on open finding it.
+        let e = e.naming_damage(path);
         let is_bad_input = matches!(
             e,
             StoreError::NotARegistry { .. }

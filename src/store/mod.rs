@@ -5,6 +5,7 @@
 
 mod boundary;
 mod bulk;
+mod engine;
 mod error_keys;
 mod follow_up;
 mod health;
@@ -39,8 +40,9 @@ pub use records::{
 pub use registry::{read_audit, read_snapshot};
 pub use reports::{BlockedRow, NoteRow, ReportReader, StageCount, WeekEvents};
 pub use review_cache::{
-    CachedReview, RegistryMark, ReviewMove, for_each_health_run_between, for_each_review_move,
-    open_review_cache_writer, read_review_cache, registry_mark, write_review_cache,
+    CachedReview, RegistryMark, ReviewCacheWriter, ReviewMove, for_each_health_run_between,
+    for_each_review_move, open_review_cache_writer, read_review_cache, registry_mark,
+    write_review_cache,
 };
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 
