@@ -28,8 +28,10 @@ pub struct Args {
 /// Where the registry and its password keys are (every command takes them, before or after its name).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct RegistryArgs {
-    /// Registry file (SQLite). Default: registry.sqlite in the user's data directory for iccc-desk.
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Registry file (SQLite), or a shared registry on a PostgreSQL server as postgres://USER@HOST:PORT/DATABASE
+    /// (the password from ~/.pgpass or PGPASSWORD, never in the address). Default: $ICCC_DESK_DB, else
+    /// registry.sqlite in the user's data directory for iccc-desk.
+    #[arg(long, global = true, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
     /// Directory of the password keys (kept apart from the registry). Default: $ICCC_DESK_KEY_DIR, else
     /// keys/ in the user's configuration directory for iccc-desk.
@@ -86,6 +88,11 @@ pub enum Command {
     /// with the registry's key, and name the first row changed or removed after it was sealed. Only reads.
     /// Exit code 0 when intact, 2 when a row breaks the seal, 1 when the key that sealed it is missing.
     Verify,
+    /// A shared registry on a PostgreSQL server: create one in an empty database.
+    Registry {
+        #[command(subcommand)]
+        registry: RegistryCommand,
+    },
 }
 
 impl Command {
@@ -101,8 +108,25 @@ impl Command {
             Self::Probe(_) => "probe",
             Self::Simulate(_) => "simulate",
             Self::Verify => "verify",
+            Self::Registry { .. } => "registry",
         }
     }
+}
+
+/// `iccc-desk registry …`: the shared registry on a PostgreSQL server.
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Create the registry's schema in an empty PostgreSQL database (a database holding anything is refused),
+    /// and the registry's password key in the key folder (hand that file to each seat for camera logins).
+    Create(RegistryCreateArgs),
+}
+
+/// `iccc-desk registry create`.
+#[derive(Debug, clap::Args)]
+pub struct RegistryCreateArgs {
+    /// The empty database: postgres://USER@HOST:PORT/DATABASE[?sslmode=require|verify-full&sslrootcert=FILE].
+    #[arg(value_name = "URL")]
+    pub url: String,
 }
 
 /// `iccc-desk demo`.

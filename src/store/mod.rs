@@ -12,6 +12,7 @@ mod health;
 mod history_seal;
 mod import;
 mod integrity;
+pub mod pg;
 pub use import::{import_revision, source_refs};
 mod records;
 mod registry;
@@ -29,6 +30,7 @@ use crate::model::{FieldErrors, StageError};
 
 pub use boundary::{BoundaryLayer, read_boundaries};
 pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter};
+pub use engine::RegistryLocation;
 pub use health::{
     HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, health_briefs, uptime_pct,
 };
