@@ -430,6 +430,147 @@ fn the_server_schema_has_the_sqlite_schemas_tables_columns_and_rules() {
     }
 }
 
+/// One table's rows as text, id order, for comparing the two sides of a copy.
+fn sqlite_rows(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(sql).unwrap();
+    stmt.query_map([], |r| {
+        Ok((0..r.as_ref().column_count())
+            .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+            .collect::<Vec<_>>()
+            .join("|"))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+#[test]
+fn a_registry_file_is_copied_with_its_ids_and_counts_and_a_used_target_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("jhansi.sqlite");
+    let out = desk(
+        dir.path(),
+        &["demo", "--cameras", "100", "--db", file.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let db = PgDb::new();
+    let out = desk(
+        dir.path(),
+        &[
+            "registry",
+            "copy",
+            "--from",
+            file.to_str().unwrap(),
+            "--to",
+            &db.url(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let printed = text(&out);
+
+    let sqlite = rusqlite::Connection::open(&file).unwrap();
+    let mut client = db.admin();
+    for table in [
+        "meta",
+        "site",
+        "camera",
+        "stage_event",
+        "audit",
+        "history_seal",
+        "camera_health",
+        "health_run",
+        "boundary",
+    ] {
+        let in_file: i64 = sqlite
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        let on_server: i64 = client
+            .query_one(format!("SELECT count(*) FROM {table}").as_str(), &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(on_server, in_file, "{table}");
+        assert!(
+            printed.contains(&format!("  {table}: {in_file} → {on_server}")),
+            "{table}: {printed}"
+        );
+    }
+    assert!(
+        sqlite_rows(&sqlite, "SELECT id FROM stage_event").len() > 100,
+        "the demo has a stage history"
+    );
+    // The same ids and times; a password's sealed bytes unchanged (so the same key opens them).
+    let file_events: Vec<(i64, i64, i64, String)> = sqlite
+        .prepare("SELECT id, camera_id, at_unix_s, to_stage FROM stage_event ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let server_events: Vec<(i64, i64, i64, String)> = client
+        .query(
+            "SELECT id, camera_id, at_unix_s, to_stage FROM stage_event ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    assert_eq!(server_events, file_events);
+    let file_seal: Vec<u8> = sqlite
+        .query_row(
+            "SELECT link FROM history_seal ORDER BY history, row_id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let server_seal: Vec<u8> = client
+        .query_one(
+            "SELECT link FROM history_seal ORDER BY history, row_id LIMIT 1",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(server_seal, file_seal);
+
+    // The rules are back on after the copy, and new rows are numbered after the copied ones.
+    let message = refused(&mut client, "DELETE FROM audit");
+    assert!(message.contains("cannot be deleted"), "{message}");
+    let max_site: i64 = client
+        .query_one("SELECT max(id) FROM site", &[])
+        .unwrap()
+        .get(0);
+    let camera = add_camera(&mut client, "gate", 1_900_000_000);
+    let new_site: i64 = client
+        .query_one("SELECT site_id FROM camera WHERE id = $1", &[&camera])
+        .unwrap()
+        .get(0);
+    assert_eq!(new_site, max_site + 1);
+
+    // A second copy onto the same database is refused and leaves it as it was.
+    let sites_before: i64 = client
+        .query_one("SELECT count(*) FROM site", &[])
+        .unwrap()
+        .get(0);
+    let out = desk(
+        dir.path(),
+        &[
+            "registry",
+            "copy",
+            "--from",
+            file.to_str().unwrap(),
+            "--to",
+            &db.url(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("is not empty"), "{}", text(&out));
+    let sites: i64 = client
+        .query_one("SELECT count(*) FROM site", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(sites, sites_before);
+}
+
 #[test]
 fn tls_is_used_when_asked_and_verify_full_refuses_another_authority() {
     let server = std::sync::Arc::new(PgServer::start_with_tls());

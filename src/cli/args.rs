@@ -88,7 +88,7 @@ pub enum Command {
     /// with the registry's key, and name the first row changed or removed after it was sealed. Only reads.
     /// Exit code 0 when intact, 2 when a row breaks the seal, 1 when the key that sealed it is missing.
     Verify,
-    /// A shared registry on a PostgreSQL server: create one in an empty database.
+    /// A shared registry on a PostgreSQL server: create one in an empty database, or copy a registry file there.
     Registry {
         #[command(subcommand)]
         registry: RegistryCommand,
@@ -119,6 +119,20 @@ pub enum RegistryCommand {
     /// Create the registry's schema in an empty PostgreSQL database (a database holding anything is refused),
     /// and the registry's password key in the key folder (hand that file to each seat for camera logins).
     Create(RegistryCreateArgs),
+    /// Copy a registry file onto an empty PostgreSQL database with every row and id as it is (one transaction;
+    /// a database holding anything is refused), and print each table's rows on both sides. The file is only read.
+    Copy(RegistryCopyArgs),
+}
+
+/// `iccc-desk registry copy`.
+#[derive(Debug, clap::Args)]
+pub struct RegistryCopyArgs {
+    /// The registry file to copy (it is only read).
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// The empty database: postgres://USER@HOST:PORT/DATABASE[?sslmode=…].
+    #[arg(long, value_name = "URL")]
+    pub to: String,
 }
 
 /// `iccc-desk registry create`.

@@ -1,19 +1,49 @@
 //! `iccc-desk registry …`: the shared registry on a PostgreSQL server (issue 21). `create` makes the schema in
-//! an empty database. The other commands do not work on a server yet: given a `postgres://` address they stop
-//! with one line saying so (exit code 2) rather than doing part of their work.
+//! an empty database; `copy` moves a registry file there. The other commands do not work on a server yet: given
+//! a `postgres://` address they stop with one line saying so (exit code 2) rather than doing part of their work.
 
 use std::path::Path;
 
 use super::CliError;
-use super::args::{RegistryCommand, RegistryCreateArgs};
+use super::args::{RegistryCommand, RegistryCopyArgs, RegistryCreateArgs};
 use super::output::say;
 use crate::i18n::{I18n, Lang};
-use crate::store::pg::{PgError, PgTarget, create_registry};
+use crate::store::pg::{CopyError, PgError, PgTarget, copy_to_server, create_registry};
 
 pub(super) fn run_registry(command: &RegistryCommand, key_dir: &Path) -> Result<(), CliError> {
     match command {
         RegistryCommand::Create(a) => run_create(a, key_dir),
+        RegistryCommand::Copy(a) => run_copy(a),
     }
+}
+
+fn run_copy(args: &RegistryCopyArgs) -> Result<(), CliError> {
+    let target = PgTarget::parse(&args.to).map_err(cli_error)?;
+    let started = std::time::Instant::now();
+    let tables = copy_to_server(&args.from, &target).map_err(|e| match e {
+        CopyError::Source(e) => CliError::from_store(&args.from, e),
+        CopyError::Target(e) => cli_error(e),
+    })?;
+    let english = I18n::new(Lang::En);
+    say(&english.tr_args(
+        "cli-registry-copied",
+        &[
+            ("file", args.from.display().to_string()),
+            ("target", target.to_string()),
+            ("seconds", format!("{:.1}", started.elapsed().as_secs_f64())),
+        ],
+    ));
+    for t in &tables {
+        say(&english.tr_args(
+            "cli-registry-copied-table",
+            &[
+                ("table", t.table.to_string()),
+                ("file_rows", t.source_rows.to_string()),
+                ("server_rows", t.target_rows.to_string()),
+            ],
+        ));
+    }
+    Ok(())
 }
 
 fn run_create(args: &RegistryCreateArgs, key_dir: &Path) -> Result<(), CliError> {

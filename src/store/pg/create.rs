@@ -20,7 +20,7 @@ pub struct CreatedRegistry {
 }
 
 /// Tables, views and sequences a user made in the database (anything there means it is not empty).
-const USER_RELATIONS: &str =
+pub(super) const USER_RELATIONS: &str =
     "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
     AND n.nspname NOT LIKE 'pg_temp%' AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')";

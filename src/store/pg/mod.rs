@@ -4,6 +4,7 @@
 //! only, TLS through rustls), the schema (`schema.sql`, the SQLite schema's rules kept by the server) and
 //! `registry create`. The rest of the desk does not name the engine: see ARCHITECTURE.md, "Two engines".
 
+mod copy;
 mod create;
 mod password;
 mod tls;
@@ -11,6 +12,7 @@ mod tls;
 use std::fmt;
 use std::path::PathBuf;
 
+pub use copy::{CopiedTable, CopyError, copy_to_server};
 pub use create::{CreatedRegistry, create_registry};
 
 use crate::i18n::I18n;
