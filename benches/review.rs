@@ -102,7 +102,7 @@ fn main() {
     let store = Store::open(&db, &options).expect("open");
     let started = Instant::now();
     cache_figures(
-        store.conn_for_tests(),
+        &iccc_desk::store::ReviewCacheWriter::on(store.conn_for_tests()),
         week,
         REVIEW_CHART_WEEKS,
         &figures,

@@ -21,6 +21,9 @@ if [ "$purpose" = "test" ]; then
   # The peers of `cargo bench --bench scale`: sqlite3 (open, stats) and GDAL's ogr2ogr (import, XLSX); the
   # bench skips a peer that is missing. `time` for /usr/bin/time -v peak-memory checks by hand.
   packages+=(sqlite3 gdal-bin time)
+  # The shared registry's server: the tests start a private PostgreSQL 15 cluster on 127.0.0.1
+  # (tests/common/postgres.rs; initdb and pg_ctl from /usr/lib/postgresql/15/bin, run as the postgres user).
+  packages+=(postgresql)
 fi
 
 missing=()

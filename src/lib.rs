@@ -199,6 +199,33 @@ mod architecture_tests {
         );
     }
 
+    /// The registry lives in SQLite or on a PostgreSQL server: only the store knows which. Services, the CLI and
+    /// the UI hold store types and store errors, never an engine's connection or error codes (an MBTiles file
+    /// is a tile archive, not the registry: its reader keeps its own SQLite connection).
+    #[test]
+    fn only_the_store_names_the_registry_engine() {
+        let mut files = Vec::new();
+        for layer in ["services", "cli", "ui"] {
+            rust_files(&src().join(layer), &mut files);
+        }
+        let mut found = Vec::new();
+        for path in &files {
+            if path.ends_with("services/map/mbtiles.rs") {
+                continue;
+            }
+            let code = code_of(path);
+            for word in ["rusqlite", "postgres::", "tokio_postgres"] {
+                if code.contains(word) {
+                    found.push(format!("{}: {word}", path.display()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "the registry's engine named outside the store: {found:#?}"
+        );
+    }
+
     /// The longest a function may be, in lines from its `fn` line to its closing brace.
     const MAX_FUNCTION_LINES: usize = 150;
     /// The name of the function a line declares (`pub(crate) async fn name(`), if it declares one.

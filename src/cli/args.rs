@@ -28,8 +28,10 @@ pub struct Args {
 /// Where the registry and its password keys are (every command takes them, before or after its name).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct RegistryArgs {
-    /// Registry file (SQLite). Default: registry.sqlite in the user's data directory for iccc-desk.
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Registry file (SQLite), or a shared registry on a PostgreSQL server as postgres://USER@HOST:PORT/DATABASE
+    /// (the password from ~/.pgpass or PGPASSWORD, never in the address). Default: $ICCC_DESK_DB, else
+    /// registry.sqlite in the user's data directory for iccc-desk.
+    #[arg(long, global = true, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
     /// Directory of the password keys (kept apart from the registry). Default: $ICCC_DESK_KEY_DIR, else
     /// keys/ in the user's configuration directory for iccc-desk.
@@ -91,6 +93,11 @@ pub enum Command {
     /// whether each was working then (from the stored health history) and when its footage is overwritten.
     /// Only reads.
     Lookup(LookupArgs),
+    /// A shared registry on a PostgreSQL server: create one in an empty database, or copy a registry file there.
+    Registry {
+        #[command(subcommand)]
+        registry: RegistryCommand,
+    },
 }
 
 impl Command {
@@ -107,8 +114,39 @@ impl Command {
             Self::Simulate(_) => "simulate",
             Self::Verify => "verify",
             Self::Lookup(_) => "lookup",
+            Self::Registry { .. } => "registry",
         }
     }
+}
+
+/// `iccc-desk registry …`: the shared registry on a PostgreSQL server.
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Create the registry's schema in an empty PostgreSQL database (a database holding anything is refused),
+    /// and the registry's password key in the key folder (hand that file to each seat for camera logins).
+    Create(RegistryCreateArgs),
+    /// Copy a registry file onto an empty PostgreSQL database with every row and id as it is (one transaction;
+    /// a database holding anything is refused), and print each table's rows on both sides. The file is only read.
+    Copy(RegistryCopyArgs),
+}
+
+/// `iccc-desk registry copy`.
+#[derive(Debug, clap::Args)]
+pub struct RegistryCopyArgs {
+    /// The registry file to copy (it is only read).
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// The empty database: postgres://USER@HOST:PORT/DATABASE[?sslmode=…].
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+}
+
+/// `iccc-desk registry create`.
+#[derive(Debug, clap::Args)]
+pub struct RegistryCreateArgs {
+    /// The empty database: postgres://USER@HOST:PORT/DATABASE[?sslmode=require|verify-full&sslrootcert=FILE].
+    #[arg(value_name = "URL")]
+    pub url: String,
 }
 
 /// `iccc-desk demo`.

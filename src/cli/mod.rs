@@ -6,7 +6,8 @@
 
 //!
 //! One module per command: [`args`] (the clap types), [`import`], [`probe`], [`simulate`], [`report`] (stats,
-//! weekly report, export), [`demo`], [`area`], [`verify`] and [`lookup`] (incident lookup); [`output`] holds how lines are printed.
+//! weekly report, export), [`demo`], [`area`], [`verify`], [`lookup`] (incident lookup) and [`registry`] (the shared
+//! registry's server); [`output`] holds how lines are printed.
 
 mod area;
 pub mod args;
@@ -15,6 +16,7 @@ mod import;
 mod lookup;
 mod output;
 mod probe;
+mod registry;
 mod report;
 mod simulate;
 mod verify;
@@ -22,15 +24,17 @@ mod verify;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub use args::{Args, Command, ReportCommand};
+pub use args::{Args, Command, RegistryCommand, ReportCommand};
 pub use output::terminal_text;
 pub use report::stats_table;
 
 use crate::i18n::{I18n, Lang};
-use crate::store::StoreError;
+use crate::store::{RegistryLocation, StoreError};
 
 /// Environment variable naming the password key directory (`--key-dir` wins over it).
 pub const KEY_DIR_ENV: &str = "ICCC_DESK_KEY_DIR";
+/// Environment variable naming the registry, a file or a `postgres://` address (`--db` wins over it).
+pub const DB_ENV: &str = "ICCC_DESK_DB";
 
 /// Why a command failed, and the exit code that says so.
 #[derive(Debug, thiserror::Error)]
@@ -53,18 +57,8 @@ impl CliError {
 
     /// A store error about `path`, as one line that names the file.
     pub(crate) fn from_store(path: &Path, e: StoreError) -> Self {
-        // SQLite finding the file damaged while reading is the same refusal as the check on open finding it.
-        let e = match e {
-            StoreError::Sql(e)
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) =>
-            {
-                StoreError::Damaged {
-                    path: path.to_path_buf(),
-                    detail: e.to_string(),
-                }
-            }
-            e => e,
-        };
+        // The file found damaged while reading is the same refusal as the check on open finding it.
+        let e = e.naming_damage(path);
         let is_bad_input = matches!(
             e,
             StoreError::NotARegistry { .. }
@@ -104,18 +98,41 @@ pub fn default_key_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("in", "ICCC", "iccc-desk").map(|d| d.config_dir().join("keys"))
 }
 
+fn no_home() -> CliError {
+    CliError::BadInput(I18n::new(Lang::En).tr("cli-error-no-home"))
+}
+
+/// The registry `--db` or `ICCC_DESK_DB` names, else the default file.
+fn resolve_registry(args: &Args) -> Result<RegistryLocation, CliError> {
+    let named = match (&args.registry.db, std::env::var_os(DB_ENV)) {
+        (Some(db), _) => db.clone().into_os_string(),
+        (None, Some(db)) if !db.is_empty() => db,
+        _ => default_db_path().ok_or_else(no_home)?.into_os_string(),
+    };
+    RegistryLocation::parse(&named).map_err(registry::cli_error)
+}
+
+fn resolve_key_dir(args: &Args) -> Result<PathBuf, CliError> {
+    Ok(
+        match (&args.registry.key_dir, std::env::var_os(KEY_DIR_ENV)) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(dir)) if !dir.is_empty() => PathBuf::from(dir),
+            _ => default_key_dir().ok_or_else(no_home)?,
+        },
+    )
+}
+
+/// The registry file and key folder of a command that works on a file only (so far every command but
+/// `registry`): a server address is refused in words, never half-served.
 fn resolve_paths(args: &Args) -> Result<(PathBuf, PathBuf), CliError> {
-    let no_home = || CliError::BadInput(I18n::new(Lang::En).tr("cli-error-no-home"));
-    let db = match &args.registry.db {
-        Some(db) => db.clone(),
-        None => default_db_path().ok_or_else(no_home)?,
+    let db = match resolve_registry(args)? {
+        RegistryLocation::File(path) => path,
+        RegistryLocation::Server(target) => {
+            let command = args.command.as_ref().map_or("desk", Command::name);
+            return Err(registry::not_yet_on_a_server(command, &target));
+        }
     };
-    let key_dir = match (&args.registry.key_dir, std::env::var_os(KEY_DIR_ENV)) {
-        (Some(dir), _) => dir.clone(),
-        (None, Some(dir)) if !dir.is_empty() => PathBuf::from(dir),
-        _ => default_key_dir().ok_or_else(no_home)?,
-    };
-    Ok((db, key_dir))
+    Ok((db, resolve_key_dir(args)?))
 }
 
 /// Runs the parsed command line; prints any failure as one line on stderr (and writes it to the log).
@@ -140,6 +157,9 @@ pub fn run(args: Args) -> ExitCode {
 
 /// Runs the parsed command line.
 pub fn run_command(args: Args) -> Result<(), CliError> {
+    if let Some(Command::Registry { registry }) = &args.command {
+        return registry::run_registry(registry, &resolve_key_dir(&args)?);
+    }
     let (db, key_dir) = resolve_paths(&args)?;
     // No export or report may be written over the registry or its password keys.
     crate::services::exchange::export::protect_registry(&db, &key_dir);
@@ -165,6 +185,8 @@ pub fn run_command(args: Args) -> Result<(), CliError> {
         Command::Lookup(a) => {
             seal_checked(&db, &key_dir).and_then(|()| lookup::run_lookup(&db, &a))
         }
+        // Dispatched before the file is resolved, above.
+        Command::Registry { .. } => Ok(()),
     }
 }
 

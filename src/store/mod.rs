@@ -6,12 +6,14 @@
 mod boundary;
 mod bulk;
 mod check_stamp;
+mod engine;
 mod error_keys;
 mod follow_up;
 mod health;
 mod history_seal;
 mod import;
 mod integrity;
+pub mod pg;
 pub use import::{import_revision, source_refs};
 mod records;
 mod registry;
@@ -29,6 +31,7 @@ use crate::model::{FieldErrors, StageError};
 
 pub use boundary::{BoundaryLayer, read_boundaries};
 pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter};
+pub use engine::RegistryLocation;
 pub use health::{
     HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, health_briefs,
     health_runs_until, uptime_pct,
@@ -41,8 +44,9 @@ pub use records::{
 pub use registry::{read_audit, read_snapshot};
 pub use reports::{BlockedRow, NoteRow, ReportReader, StageCount, WeekEvents};
 pub use review_cache::{
-    CachedReview, RegistryMark, ReviewMove, for_each_health_run_between, for_each_review_move,
-    open_review_cache_writer, read_review_cache, registry_mark, write_review_cache,
+    CachedReview, RegistryMark, ReviewCacheWriter, ReviewMove, for_each_health_run_between,
+    for_each_review_move, open_review_cache_writer, read_review_cache, registry_mark,
+    write_review_cache,
 };
 pub use secret::{KeyStatus, SecretBox, SecretError, random_hex};
 

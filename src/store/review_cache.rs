@@ -178,9 +178,38 @@ pub fn for_each_health_run_between(
     Ok(())
 }
 
+/// A handle that writes only the review's cache: the services hold this, never the connection under it, so
+/// they need not know which engine keeps the registry.
+pub struct ReviewCacheWriter<'c> {
+    handle: WriterHandle<'c>,
+}
+
+enum WriterHandle<'c> {
+    Owned(Connection),
+    Borrowed(&'c Connection),
+}
+
+impl<'c> ReviewCacheWriter<'c> {
+    /// Writes through a connection the caller holds (a store's, or a test's on a plain file).
+    pub fn on(conn: &'c Connection) -> Self {
+        Self {
+            handle: WriterHandle::Borrowed(conn),
+        }
+    }
+
+    /// Stores (or replaces) the figures of `week`, as [`write_review_cache`].
+    pub fn write(&self, week: &str, chart_weeks: i64, cached: &CachedReview) -> Result<()> {
+        let conn = match &self.handle {
+            WriterHandle::Owned(conn) => conn,
+            WriterHandle::Borrowed(conn) => conn,
+        };
+        write_review_cache(conn, week, chart_weeks, cached)
+    }
+}
+
 /// A connection that writes only the review's cache, for the review reader (whose own connection is
 /// read-only). The file must be a registry of this build's schema already: nothing is created or upgraded.
-pub fn open_review_cache_writer(path: &Path) -> Result<Connection> {
+pub fn open_review_cache_writer(path: &Path) -> Result<ReviewCacheWriter<'static>> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -197,7 +226,9 @@ pub fn open_review_cache_writer(path: &Path) -> Result<Connection> {
             detail: format!("schema version {version}, not {}", super::SCHEMA_VERSION),
         });
     }
-    Ok(conn)
+    Ok(ReviewCacheWriter {
+        handle: WriterHandle::Owned(conn),
+    })
 }
 
 #[cfg(test)]

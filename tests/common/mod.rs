@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod digest_check;
+pub mod postgres;
 pub mod real_servers;
 
 use std::path::{Path, PathBuf};

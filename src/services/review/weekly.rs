@@ -12,7 +12,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{BlockReason, IST_OFFSET_S, IntegrationStage, OwnerCategory};
@@ -467,9 +466,9 @@ pub fn count_figures(
     })
 }
 
-/// Stores counted figures in the review cache (`conn` may write).
+/// Stores counted figures in the review cache.
 pub fn cache_figures(
-    conn: &Connection,
+    cache: &crate::store::ReviewCacheWriter<'_>,
     week: IsoWeek,
     weeks: usize,
     figures: &ReviewFigures,
@@ -479,8 +478,7 @@ pub fn cache_figures(
     let figures_json = serde_json::to_string(figures).map_err(|e| StoreError::Corrupt {
         detail: e.to_string(),
     })?;
-    crate::store::write_review_cache(
-        conn,
+    cache.write(
         &week.label(),
         weeks as i64,
         &crate::store::CachedReview {
@@ -592,11 +590,13 @@ pub fn compute(db: &ReportReader<'_>, now_unix_s: i64) -> Result<Stats, StoreErr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::ReviewCacheWriter;
+    use rusqlite::Connection;
 
     /// The cached figures of an empty week, counted at `at` on `conn`'s registry as it stands.
     fn cache_at(conn: &Connection, week: IsoWeek, at: i64) -> ReviewFigures {
         let (figures, mark) = count_figures(&ReportReader::on(conn), week, 3).unwrap();
-        cache_figures(conn, week, 3, &figures, mark, at).unwrap();
+        cache_figures(&ReviewCacheWriter::on(conn), week, 3, &figures, mark, at).unwrap();
         figures
     }
 
