@@ -6,6 +6,7 @@
 mod boundary;
 mod bulk;
 mod error_keys;
+mod export_order;
 mod follow_up;
 mod health;
 mod history_seal;
@@ -28,6 +29,7 @@ use crate::model::{FieldErrors, StageError};
 
 pub use boundary::{BoundaryLayer, read_boundaries};
 pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter};
+pub use export_order::SiteCameraCounts;
 pub use health::{
     HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, health_briefs, uptime_pct,
 };
