@@ -31,7 +31,8 @@ pub use boundary::{BoundaryLayer, read_boundaries};
 pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter};
 pub use export_order::SiteCameraCounts;
 pub use health::{
-    HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, health_briefs, uptime_pct,
+    HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, TargetPages,
+    health_briefs, uptime_pct,
 };
 pub use history_seal::{BrokenRow, VerifyReport};
 pub use records::{
