@@ -14,6 +14,15 @@ pub(crate) fn say(line: &str) {
     }
 }
 
+/// Prints part of a line on stdout (the rest follows), as [`say`] does: a line too long to build whole first.
+pub(crate) fn say_part(text: &str) {
+    let text = escape_controls(text, true);
+    let mut out = std::io::stdout().lock();
+    if out.write_all(text.as_bytes()).is_err() {
+        std::process::exit(0);
+    }
+}
+
 /// Text from the registry or a file (a camera or site name, a cell) as the terminal shows it: control
 /// characters (ESC, CR, LF, BEL, DEL, the C1 set) written as `\u001b`, so a name cannot move the cursor,
 /// recolour the screen, rewrite an earlier line or start a line of its own. The escape is also valid inside a

@@ -1,19 +1,20 @@
 //! `iccc-desk probe`: sweep the configured and integrated cameras without the window and store their health,
 //! once or on a schedule, printing a line per camera and a summary per sweep.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use super::CliError;
 use super::args::ProbeArgs;
-use super::output::{say, terminal_text};
+use super::output::{say, say_part, terminal_text};
 use crate::i18n::{I18n, Lang};
-use crate::model::{CameraId, HealthState, ProbeTargets};
+use crate::model::{CameraId, HealthState, ProbeTarget, ProbeTargets};
 use crate::services::health::probe::{ProbeOptions, finding_text};
-use crate::services::health::prober::{SweepOptions, SweepReport, due_targets, sweep};
+use crate::services::health::prober::{ProbeSchedule, SweepOptions, SweepReport, is_due, sweep};
 use crate::services::health::result_batch::{HELD_RETRY, ResultBatcher, Written};
-use crate::store::{OpenOptions, RegistrySnapshot, Store};
+use crate::store::{OpenOptions, Store, StoreError, TargetPages};
 
 /// How `probe` runs.
 struct ProbeRun {
@@ -65,8 +66,13 @@ pub(super) fn run_probe(db: &Path, key_dir: &Path, args: &ProbeArgs) -> Result<(
     )
 }
 
-/// Sweeps until stopped (or once): results go to the registry in the desk prober's batches
-/// ([`ResultBatcher`]), and are held while another program holds the write lock.
+/// Probe targets read from the registry this many at a time: a sweep holds one page of addresses and passwords
+/// (about 100 KB), not every camera's (at 500,000 cameras that, with their names, took hundreds of MB).
+const TARGET_PAGE: usize = 1_000;
+
+/// Sweeps until stopped (or once): targets are read a page at a time as the workers take them, results go to
+/// the registry in the desk prober's batches ([`ResultBatcher`]), and are held while another program holds the
+/// write lock.
 fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError> {
     let english = I18n::new(Lang::En);
     // Probing writes health into an existing registry; it never makes one.
@@ -81,13 +87,11 @@ fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError>
     // Results not yet written (the registry was busy), kept across sweeps.
     let mut batch = ResultBatcher::default();
     loop {
-        let snapshot = store
-            .load_snapshot()
+        let mut pages = store
+            .target_pages(TARGET_PAGE)
             .map_err(|e| CliError::from_store(db, e))?;
-        let targets = store
-            .probe_targets()
-            .map_err(|e| CliError::from_store(db, e))?;
-        if targets.is_empty() && run.once {
+        let first = pages.next_page().map_err(|e| CliError::from_store(db, e))?;
+        if first.is_empty() && run.once {
             if run.json {
                 say(
                     &serde_json::json!({"cameras": [], "summary": SweepReport::default()})
@@ -98,58 +102,57 @@ fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError>
             }
             return Ok(());
         }
-        let due = due_now(db, &store, &targets, &batch, run)?;
-        let names = camera_names(&snapshot, &targets);
-        drop(snapshot);
-        let mut lines = Vec::new();
+        let schedule = due_schedule(db, &store, &batch, run)?;
+        let targets = SweepTargets::new(pages, first, schedule);
+        let (in_flight, read_error) = (targets.in_flight.clone(), targets.read_error.clone());
+        let mut json = run.json.then(JsonLines::start);
         let mut write_error = None;
         let mut logged = 0;
         batch.begin_sweep();
-        let report = sweep(
-            due.iter().map(|&i| targets.get(i)),
-            &run.sweep,
-            &cancel,
-            |observation| {
-                let line = probe_line(&names, &observation);
-                if line.state != HealthState::Online.code() && logged < LOGGED_PROBLEMS_PER_SWEEP {
-                    logged += 1;
-                    // The finding's reason never holds the password (the probe leaves it out).
-                    tracing::info!(
-                        "camera {} {}: {}",
-                        line.camera_id,
-                        line.state,
-                        line.error.as_deref().unwrap_or("")
-                    );
-                }
-                if !run.json {
-                    say(&probe_line_text(&english, &line));
-                }
-                lines.push(line);
-                if write_error.is_some() {
-                    return;
-                }
-                // A busy registry holds the batch (said after the sweep); any other failure stops the sweep.
-                if let Err(e) = batch.add(&mut store, observation) {
-                    write_error = Some(e);
-                    cancel.store(true, Ordering::Relaxed);
-                }
-            },
-        );
-        if let Some(e) = write_error {
+        let report = sweep(targets, &run.sweep, &cancel, |observation| {
+            let names = store
+                .camera_and_site_name(observation.camera_id)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            let line = probe_line(names, &observation);
+            if line.state != HealthState::Online.code() && logged < LOGGED_PROBLEMS_PER_SWEEP {
+                logged += 1;
+                // The finding's reason never holds the password (the probe leaves it out).
+                tracing::info!(
+                    "camera {} {}: {}",
+                    line.camera_id,
+                    line.state,
+                    line.error.as_deref().unwrap_or("")
+                );
+            }
+            let lowest_in_flight = {
+                let mut in_flight = lock(&in_flight);
+                in_flight.remove(&line.camera_id);
+                in_flight.first().copied()
+            };
+            match &mut json {
+                Some(json) => json.add(line, lowest_in_flight),
+                None => say(&probe_line_text(&english, &line)),
+            }
+            if write_error.is_some() {
+                return;
+            }
+            // A busy registry holds the batch (said after the sweep); any other failure stops the sweep.
+            if let Err(e) = batch.add(&mut store, observation) {
+                write_error = Some(e);
+                cancel.store(true, Ordering::Relaxed);
+            }
+        });
+        // The JSON document is closed whatever happened next; an error still ends the command with its code.
+        if let Some(json) = json {
+            json.finish(&report);
+        }
+        if let Some(e) = write_error.or_else(|| lock(&read_error).take()) {
             return Err(CliError::from_store(db, e));
         }
         write_after_sweep(&english, db, &mut store, &mut batch, run.once)?;
-        lines.sort_by_key(|l| l.camera_id);
-        if run.json {
-            let text =
-                serde_json::to_string(&serde_json::json!({"cameras": lines, "summary": report}))
-                    .map_err(|e| {
-                        CliError::Failed(
-                            english.tr_args("cli-error-json-results", &[("detail", e.to_string())]),
-                        )
-                    })?;
-            say(&text);
-        } else if report.probed > 0 || run.once {
+        if !run.json && (report.probed > 0 || run.once) {
             say(&probe_summary_text(&english, &report));
         }
         if report.probed > 0 {
@@ -162,16 +165,22 @@ fn probe_loop(db: &Path, key_dir: &Path, run: &ProbeRun) -> Result<(), CliError>
     }
 }
 
-/// Positions in `targets` of the cameras to probe in this sweep: all of them with --once, else those due.
-fn due_now(
+/// A lock whose poisoning (a panicked worker) leaves the data intact.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// When cameras are due: the schedule, now and the interval; `None` with --once (every camera is).
+type DueRule = Option<(ProbeSchedule, i64, i64)>;
+
+fn due_schedule(
     db: &Path,
     store: &Store,
-    targets: &ProbeTargets,
     batch: &ResultBatcher,
     run: &ProbeRun,
-) -> Result<Vec<usize>, CliError> {
+) -> Result<DueRule, CliError> {
     if run.once {
-        return Ok((0..targets.len()).collect());
+        return Ok(None);
     }
     let mut schedule = store
         .probe_schedule()
@@ -181,44 +190,120 @@ fn due_now(
         let failures = u32::from(o.finding.state != HealthState::Online);
         schedule.insert(o.camera_id, (failures, o.at_unix_s));
     }
-    Ok(due_targets(
-        targets,
-        &schedule,
-        crate::store::now_unix_s(),
-        run.interval_s,
-    ))
+    Ok(Some((schedule, crate::store::now_unix_s(), run.interval_s)))
 }
 
-/// Each target camera's label and site name, for the report's lines.
-fn camera_names(
-    snapshot: &RegistrySnapshot,
-    targets: &ProbeTargets,
-) -> HashMap<CameraId, (String, String)> {
-    let site_names: HashMap<i64, String> = snapshot
-        .sites
-        .iter()
-        .map(|s| (s.id, s.site.display_name()))
-        .collect();
-    snapshot
-        .cameras
-        .iter()
-        .filter(|c| targets.position(c.id).is_some())
-        .map(|c| {
-            let site = site_names.get(&c.site_id).cloned().unwrap_or_default();
-            (c.id, (c.camera.label.clone(), site))
-        })
-        .collect()
+/// The due targets of one sweep, read a page at a time as the workers take them, in camera id order.
+struct SweepTargets {
+    pages: TargetPages,
+    page: ProbeTargets,
+    next_in_page: usize,
+    due: DueRule,
+    /// Cameras handed out whose result has not come back: the JSON report writes a line once every lower id
+    /// has come back, so its lines stay in id order without holding the sweep's lines.
+    in_flight: Arc<Mutex<BTreeSet<CameraId>>>,
+    /// Why the pages stopped early (the sweep then ends as if the list ended; the command fails after it).
+    read_error: Arc<Mutex<Option<StoreError>>>,
 }
 
-/// One camera's line in the report.
-fn probe_line(
-    names: &HashMap<CameraId, (String, String)>,
-    observation: &crate::store::Observation,
-) -> ProbeLine {
-    let (camera, site) = names
-        .get(&observation.camera_id)
-        .cloned()
-        .unwrap_or_default();
+impl SweepTargets {
+    fn new(pages: TargetPages, first: ProbeTargets, due: DueRule) -> Self {
+        Self {
+            pages,
+            page: first,
+            next_in_page: 0,
+            due,
+            in_flight: Arc::default(),
+            read_error: Arc::default(),
+        }
+    }
+}
+
+impl Iterator for SweepTargets {
+    type Item = ProbeTarget;
+
+    fn next(&mut self) -> Option<ProbeTarget> {
+        loop {
+            if self.next_in_page >= self.page.len() {
+                match self.pages.next_page() {
+                    Ok(page) if page.is_empty() => return None,
+                    Ok(page) => {
+                        self.page = page;
+                        self.next_in_page = 0;
+                    }
+                    Err(e) => {
+                        *lock(&self.read_error) = Some(e);
+                        return None;
+                    }
+                }
+            }
+            let i = self.next_in_page;
+            self.next_in_page += 1;
+            let camera_id = self.page.camera_id(i);
+            if let Some((schedule, now_unix_s, interval_s)) = &self.due {
+                let (failures, last) = schedule.get(&camera_id).copied().unzip();
+                if !is_due(failures.unwrap_or(0), last, *now_unix_s, *interval_s) {
+                    continue;
+                }
+            }
+            lock(&self.in_flight).insert(camera_id);
+            return Some(self.page.get(i));
+        }
+    }
+}
+
+/// The `--json` report of one sweep, written as it goes: `{"cameras":[…],"summary":{…}}` with the lines in
+/// camera id order, as one line (the same text as one JSON value of the whole sweep).
+struct JsonLines {
+    /// Lines that came back before a lower camera id did.
+    waiting: BTreeMap<CameraId, ProbeLine>,
+    written: usize,
+}
+
+impl JsonLines {
+    fn start() -> Self {
+        say_part("{\"cameras\":[");
+        Self {
+            waiting: BTreeMap::new(),
+            written: 0,
+        }
+    }
+
+    /// Takes a line; writes every waiting line below `lowest_in_flight` (all of them when `None`).
+    fn add(&mut self, line: ProbeLine, lowest_in_flight: Option<CameraId>) {
+        self.waiting.insert(line.camera_id, line);
+        while let Some(entry) = self.waiting.first_entry() {
+            if lowest_in_flight.is_some_and(|lowest| *entry.key() > lowest) {
+                break;
+            }
+            let line = entry.remove();
+            self.write(&line);
+        }
+    }
+
+    fn write(&mut self, line: &ProbeLine) {
+        // Through a JSON value, as the whole-sweep document wrote it (its keys in that order).
+        let text = serde_json::to_value(line).map_or_else(|_| "null".into(), |v| v.to_string());
+        if self.written > 0 {
+            say_part(",");
+        }
+        say_part(&text);
+        self.written += 1;
+    }
+
+    fn finish(mut self, report: &SweepReport) {
+        for line in std::mem::take(&mut self.waiting).into_values() {
+            self.write(&line);
+        }
+        let summary =
+            serde_json::to_value(report).map_or_else(|_| "null".into(), |v| v.to_string());
+        say(&format!("],\"summary\":{summary}}}"));
+    }
+}
+
+/// One camera's line in the report; `names`: its label and site name.
+fn probe_line(names: (String, String), observation: &crate::store::Observation) -> ProbeLine {
+    let (camera, site) = names;
     let f = &observation.finding;
     ProbeLine {
         camera_id: observation.camera_id,

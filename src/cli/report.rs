@@ -288,14 +288,13 @@ fn export_list(
     // Refused before the registry is read.
     export::check_target(output).map_err(|e| CliError::Failed(e.message(&english)))?;
     // Read-only: an export never changes the registry, and needs no password key.
-    let table = {
-        let conn =
-            weekly::open_read_only_with(db, key_dir).map_err(|e| CliError::from_store(db, e))?;
-        export::build_table(&conn, list, now_unix_s, &english)
-            .map_err(|e| registry_read_error(db, e))?
-    };
-    let written =
-        export::write(&table, format, output).map_err(|e| CliError::Failed(e.message(&english)))?;
+    let conn = weekly::open_read_only_with(db, key_dir).map_err(|e| CliError::from_store(db, e))?;
+    let written = export::write_list(&conn, list, format, output, now_unix_s, &english).map_err(
+        |e| match e {
+            export::ExportJobError::Read(e) => registry_read_error(db, e),
+            export::ExportJobError::Write(e) => CliError::Failed(e.message(&english)),
+        },
+    )?;
     tracing::info!(
         rows = written.rows,
         "export written to {}",

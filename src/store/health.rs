@@ -77,6 +77,104 @@ const TARGET_COLUMNS: &str = "id, kind, nvr_host, nvr_channel, stream_url, snaps
 const TARGET_STAGES: &str = "stage IN ('configured', 'integrated')
     AND area_watched IN ('entrance', 'lobby', 'parking', 'gate', 'road_frontage', 'corridor')";
 
+/// One camera row of [`TARGET_COLUMNS`] as a probe target; `None` without an address to probe.
+fn target_from_row(
+    r: &rusqlite::Row<'_>,
+    secrets: &super::SecretBox,
+) -> Result<Option<ProbeTarget>> {
+    let camera_id: CameraId = r.get(0)?;
+    let kind: String = r.get(1)?;
+    let nvr: Option<(String, u16)> = match (
+        kind.as_str(),
+        r.get::<_, Option<String>>(2)?,
+        r.get::<_, Option<u16>>(3)?,
+    ) {
+        ("analogue", Some(host), Some(channel)) => Some((host, channel)),
+        _ => None,
+    };
+    let stream: Option<String> = r.get(4)?;
+    let snapshot: Option<String> = r.get(5)?;
+    let stream_url = stream
+        .as_deref()
+        .and_then(|u| url::Url::parse(u.trim()).ok())
+        .or_else(|| nvr.as_ref().and_then(|(h, c)| nvr_channel_url(h, *c)));
+    let snapshot_url = snapshot
+        .as_deref()
+        .and_then(|u| url::Url::parse(u.trim()).ok());
+    if stream_url.is_none() && snapshot_url.is_none() {
+        return Ok(None);
+    }
+    let username: String = r.get(6)?;
+    let sealed: Option<Vec<u8>> = r.get(7)?;
+    let key_id: Option<String> = r.get(8)?;
+    // One password that does not open (sealed for another camera, or damaged) is that camera's finding,
+    // never the end of the whole list.
+    let mut password_unreadable = false;
+    let password = match (sealed, key_id) {
+        (Some(ct), Some(key_id)) if key_id == secrets.key_id() => {
+            match secrets.open(&ct, camera_id) {
+                Ok(password) => Some(password),
+                Err(_) => {
+                    password_unreadable = true;
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let credentials = match password {
+        Some(password) => Some(Credentials { username, password }),
+        None if !username.is_empty() => Some(Credentials {
+            username,
+            password: String::new(),
+        }),
+        None => None,
+    };
+    Ok(Some(ProbeTarget {
+        camera_id,
+        stream_url,
+        snapshot_url,
+        credentials,
+        password_unreadable,
+    }))
+}
+
+/// The probe targets a page at a time, in camera id order ([`Store::target_pages`]).
+pub struct TargetPages {
+    conn: Connection,
+    secrets: super::SecretBox,
+    /// The last camera read (with an address or not): the next page starts after it.
+    after_id: CameraId,
+    page_size: usize,
+}
+
+impl TargetPages {
+    /// The next up to `page_size` targets, after those of the pages before; empty at the end. A camera that
+    /// becomes a target meanwhile is read when its id comes, one that stops being one is left out.
+    pub fn next_page(&mut self) -> Result<ProbeTargets> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {TARGET_COLUMNS} FROM camera WHERE id > ?1 AND {TARGET_STAGES} ORDER BY id LIMIT ?2"
+        ))?;
+        let limit = i64::try_from(self.page_size).unwrap_or(i64::MAX);
+        let mut targets = ProbeTargets::default();
+        // A page of cameras without an address is no end: read on until a target or the last camera.
+        loop {
+            let mut rows = stmt.query(params![self.after_id, limit])?;
+            let mut read = 0usize;
+            while let Some(r) = rows.next()? {
+                read += 1;
+                self.after_id = r.get(0)?;
+                if let Some(target) = target_from_row(r, &self.secrets)? {
+                    targets.push(&target);
+                }
+            }
+            if !targets.is_empty() || read < self.page_size {
+                return Ok(targets);
+            }
+        }
+    }
+}
+
 impl Store {
     /// Cameras the prober looks after: configured or integrated, with a stream (or NVR channel) or a snapshot
     /// address. Passwords are decrypted here and go to the prober only.
@@ -136,63 +234,44 @@ impl Store {
     }
 
     fn target_from_row(&self, r: &rusqlite::Row<'_>) -> Result<Option<ProbeTarget>> {
-        let camera_id: CameraId = r.get(0)?;
-        let kind: String = r.get(1)?;
-        let nvr: Option<(String, u16)> = match (
-            kind.as_str(),
-            r.get::<_, Option<String>>(2)?,
-            r.get::<_, Option<u16>>(3)?,
-        ) {
-            ("analogue", Some(host), Some(channel)) => Some((host, channel)),
-            _ => None,
-        };
-        let stream: Option<String> = r.get(4)?;
-        let snapshot: Option<String> = r.get(5)?;
-        let stream_url = stream
-            .as_deref()
-            .and_then(|u| url::Url::parse(u.trim()).ok())
-            .or_else(|| nvr.as_ref().and_then(|(h, c)| nvr_channel_url(h, *c)));
-        let snapshot_url = snapshot
-            .as_deref()
-            .and_then(|u| url::Url::parse(u.trim()).ok());
-        if stream_url.is_none() && snapshot_url.is_none() {
-            return Ok(None);
-        }
-        let username: String = r.get(6)?;
-        let sealed: Option<Vec<u8>> = r.get(7)?;
-        let key_id: Option<String> = r.get(8)?;
-        // One password that does not open (sealed for another camera, or damaged) is that camera's finding,
-        // never the end of the whole list.
-        let mut password_unreadable = false;
-        let password = match (sealed, key_id) {
-            (Some(ct), Some(key_id)) if key_id == self.secrets.key_id() => {
-                match self.secrets.open(&ct, camera_id) {
-                    Ok(password) => Some(password),
-                    Err(_) => {
-                        password_unreadable = true;
-                        None
-                    }
-                }
-            }
-            _ => None,
-        };
-        let credentials = match password {
-            Some(password) => Some(Credentials { username, password }),
-            None if !username.is_empty() => Some(Credentials {
-                username,
-                password: String::new(),
-            }),
-            None => None,
-        };
-        Ok(Some(ProbeTarget {
-            camera_id,
-            stream_url,
-            snapshot_url,
-            credentials,
-            password_unreadable,
-        }))
+        target_from_row(r, &self.secrets)
     }
 
+    /// The probe targets read a page at a time ([`TargetPages`]), for a sweep that must not hold 500,000
+    /// cameras' addresses and passwords at once. The pages are read on a connection of their own (this store's
+    /// writes the results meanwhile), read-only: the file was checked when this store opened it.
+    pub fn target_pages(&self, page_size: usize) -> Result<TargetPages> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        Ok(TargetPages {
+            conn,
+            secrets: self.secrets.clone(),
+            after_id: CameraId::MIN,
+            page_size: page_size.max(1),
+        })
+    }
+
+    /// A camera's label and its site's name as people read it (English · Hindi); `None` when it is gone.
+    pub fn camera_and_site_name(&self, camera_id: CameraId) -> Result<Option<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.label, s.name_en, s.name_hi FROM camera c LEFT JOIN site s ON s.id = c.site_id
+             WHERE c.id = ?1",
+        )?;
+        let names = stmt
+            .query_row([camera_id], |r| {
+                let site = crate::model::Site {
+                    name_en: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    name_hi: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    ..crate::model::Site::blank()
+                };
+                Ok((r.get(0)?, site.display_name()))
+            })
+            .optional()?;
+        Ok(names)
+    }
     /// Stores a batch of probe results in one transaction: latest state, runs, thumbnails; prunes old runs.
     pub fn record_observations(&mut self, observations: &[Observation]) -> Result<()> {
         let tx = self.write_tx()?;

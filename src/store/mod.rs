@@ -8,6 +8,7 @@ mod bulk;
 mod check_stamp;
 mod engine;
 mod error_keys;
+mod export_order;
 mod follow_up;
 mod health;
 mod history_seal;
@@ -32,9 +33,10 @@ use crate::model::{FieldErrors, StageError};
 pub use boundary::{BoundaryLayer, read_boundaries};
 pub use bulk::{BulkCounts, BulkStageEvent, BulkWriter};
 pub use engine::RegistryLocation;
+pub use export_order::SiteCameraCounts;
 pub use health::{
-    HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, health_briefs,
-    health_runs_until, uptime_pct,
+    HEALTH_HISTORY_S, HealthBrief, HealthRecord, HealthRun, Observation, TargetPages,
+    health_briefs, health_runs_until, uptime_pct,
 };
 pub use history_seal::{BrokenRow, VerifyReport};
 pub use records::{

@@ -16,11 +16,11 @@ use crate::model::{
 /// A camera's `password_ct` and `password_key_id` as written.
 type PasswordColumns = (Option<Vec<u8>>, Option<String>);
 
-const SITE_COLUMNS: &str = "id, name_en, name_hi, owner_category, priority, priority_radius_m, contact_person, \
+pub(super) const SITE_COLUMNS: &str = "id, name_en, name_hi, owner_category, priority, priority_radius_m, contact_person, \
      phone, address, ward, police_station, lat_deg, lon_deg, notes, row_version, updated_by, updated_unix_s, \
      recorder_retention_days";
 
-const CAMERA_COLUMNS: &str = "id, site_id, label, area_watched, lat_deg, lon_deg, bearing_deg, fov_deg, range_m, \
+pub(super) const CAMERA_COLUMNS: &str = "id, site_id, label, area_watched, lat_deg, lon_deg, bearing_deg, fov_deg, range_m, \
      kind, nvr_host, nvr_channel, make, model, stream_url, snapshot_url, username, password_key_id, \
      stage, blocked_from, block_reason, row_version, updated_by, updated_unix_s";
 
@@ -32,7 +32,7 @@ fn bad_code(column: usize, code: &str) -> rusqlite::Error {
     )
 }
 
-fn site_from_row(r: &Row<'_>) -> rusqlite::Result<SiteRecord> {
+pub(super) fn site_from_row(r: &Row<'_>) -> rusqlite::Result<SiteRecord> {
     let category: String = r.get(3)?;
     let priority: String = r.get(4)?;
     Ok(SiteRecord {
@@ -66,7 +66,10 @@ fn stage_from(column: usize, code: &str) -> rusqlite::Result<IntegrationStage> {
 
 /// `current_key_id`: the key this machine holds; `None` on a read-only look without keys, where a stored
 /// password counts as stored (nobody is asked to re-enter it from there).
-fn camera_from_row(r: &Row<'_>, current_key_id: Option<&str>) -> rusqlite::Result<CameraRecord> {
+pub(super) fn camera_from_row(
+    r: &Row<'_>,
+    current_key_id: Option<&str>,
+) -> rusqlite::Result<CameraRecord> {
     let area: String = r.get(3)?;
     let kind: String = r.get(9)?;
     let kind = match kind.as_str() {

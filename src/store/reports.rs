@@ -124,7 +124,7 @@ impl<'c> ReportReader<'c> {
         }
     }
 
-    fn conn(&self) -> &Connection {
+    pub(super) fn conn(&self) -> &Connection {
         match &self.handle {
             Handle::Owned(conn) => conn,
             Handle::Borrowed(conn) => conn,

@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use crate::i18n::I18n;
 use crate::model::{CameraId, CameraKind, HealthState, SiteId, ist_datetime};
 use crate::store::{
-    BlockedRow, CameraRecord, NoteRow, RegistrySnapshot, ReportReader, SiteRecord, StoreError,
+    BlockedRow, CameraRecord, NoteRow, RegistrySnapshot, ReportReader, SiteCameraCounts,
+    SiteRecord, StoreError,
 };
 
 /// One value of a table.
@@ -72,16 +73,36 @@ impl ExportTable {
     pub fn new(title: &str, columns: &[(&'static str, &str)]) -> Self {
         Self {
             title: title.to_string(),
-            columns: columns
-                .iter()
-                .map(|&(key, header)| Column {
-                    key,
-                    header: header.to_string(),
-                })
-                .collect(),
+            columns: columns_of(columns),
             rows: Vec::new(),
             points: None,
         }
+    }
+
+    /// The table's head, for the streaming writers.
+    pub fn head(&self) -> ExportHead {
+        ExportHead {
+            title: self.title.clone(),
+            columns: self.columns.clone(),
+            has_points: self.points.is_some(),
+        }
+    }
+
+    /// Hands the rows to `sink` in order, each with its point when the table has points.
+    fn send_rows(&self, sink: &mut RowSink<'_>) -> Result<(), ExportError> {
+        match &self.points {
+            Some(points) => {
+                for (row, &point) in self.rows.iter().zip(points) {
+                    sink(row, Some(point))?;
+                }
+            }
+            None => {
+                for row in &self.rows {
+                    sink(row, None)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Replaces the English headers, e.g. with translated ones; `None` keeps a column's header.
@@ -92,6 +113,40 @@ impl ExportTable {
             }
         }
     }
+}
+
+/// What a writer needs before the first row: a list's title, its columns, and whether its rows have places.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportHead {
+    /// The XLSX sheet name.
+    pub title: String,
+    pub columns: Vec<Column>,
+    /// Whether each row comes with a point (a GeoJSON form exists).
+    pub has_points: bool,
+}
+
+impl ExportHead {
+    pub fn new(title: &str, columns: &[(&'static str, &str)], has_points: bool) -> Self {
+        Self {
+            title: title.to_string(),
+            columns: columns_of(columns),
+            has_points,
+        }
+    }
+}
+
+/// Takes a list's rows one at a time, as they are read: each row's cells (as many as the columns) and, for a
+/// list with places, its point as (longitude, latitude) in degrees.
+pub type RowSink<'s> = dyn FnMut(&[Cell], Option<(f64, f64)>) -> Result<(), ExportError> + 's;
+
+fn columns_of(columns: &[(&'static str, &str)]) -> Vec<Column> {
+    columns
+        .iter()
+        .map(|&(key, header)| Column {
+            key,
+            header: header.to_string(),
+        })
+        .collect()
 }
 
 /// The file formats.
@@ -317,74 +372,74 @@ fn cameras_in_order<'a>(
     out
 }
 
+/// The sites list's columns.
+const SITE_COLUMNS: &[(&str, &str)] = &[
+    ("site_id", "Site id"),
+    ("name_en", "Name"),
+    ("name_hi", "Name (Hindi)"),
+    ("owner_category", "Owner category"),
+    ("priority", "Priority"),
+    ("priority_radius_m", "Priority radius (m)"),
+    ("contact_person", "Contact person"),
+    ("phone", "Phone"),
+    ("address", "Address"),
+    ("ward", "Ward"),
+    ("police_station", "Police station"),
+    ("lat_deg", "Latitude"),
+    ("lon_deg", "Longitude"),
+    ("cameras", "Cameras"),
+    ("integrated", "Integrated"),
+    ("notes", "Notes"),
+];
+
+/// One site's row of the sites list.
+fn site_cells(r: &SiteRecord, counts: SiteCameraCounts, i18n: &I18n) -> Vec<Cell> {
+    let s = &r.site;
+    vec![
+        Cell::Integer(r.id),
+        Cell::text(&s.name_en),
+        Cell::text(&s.name_hi),
+        Cell::Text(i18n.tr(&s.owner_category.i18n_key())),
+        Cell::Text(i18n.tr(&s.priority.i18n_key())),
+        Cell::opt(s.priority_radius_m),
+        Cell::text(&s.contact_person),
+        Cell::text(&s.phone),
+        Cell::text(&s.address),
+        Cell::text(&s.ward),
+        Cell::text(&s.police_station),
+        Cell::Number(s.lat_deg),
+        Cell::Number(s.lon_deg),
+        Cell::Integer(counts.cameras),
+        Cell::Integer(counts.integrated),
+        Cell::text(&s.notes),
+    ]
+}
+
 /// The list of sites: one row per site with its owner, contact, place and camera counts.
 pub fn sites_table(snapshot: &RegistrySnapshot, i18n: &I18n) -> ExportTable {
-    let mut table = ExportTable::new(
-        "Sites",
-        &[
-            ("site_id", "Site id"),
-            ("name_en", "Name"),
-            ("name_hi", "Name (Hindi)"),
-            ("owner_category", "Owner category"),
-            ("priority", "Priority"),
-            ("priority_radius_m", "Priority radius (m)"),
-            ("contact_person", "Contact person"),
-            ("phone", "Phone"),
-            ("address", "Address"),
-            ("ward", "Ward"),
-            ("police_station", "Police station"),
-            ("lat_deg", "Latitude"),
-            ("lon_deg", "Longitude"),
-            ("cameras", "Cameras"),
-            ("integrated", "Integrated"),
-            ("notes", "Notes"),
-        ],
-    );
-    let mut counts: HashMap<SiteId, (i64, i64)> = HashMap::new();
+    let mut table = ExportTable::new("Sites", SITE_COLUMNS);
+    let mut counts: HashMap<SiteId, SiteCameraCounts> = HashMap::new();
     for c in &snapshot.cameras {
         let n = counts.entry(c.site_id).or_default();
-        n.0 += 1;
+        n.cameras += 1;
         if c.is_integrated() {
-            n.1 += 1;
+            n.integrated += 1;
         }
     }
     let sites = sites_in_order(snapshot);
     let mut points = Vec::with_capacity(sites.len());
     table.rows.reserve(sites.len());
     for r in sites {
-        let s = &r.site;
-        let (cameras, integrated) = counts.get(&r.id).copied().unwrap_or_default();
-        table.rows.push(vec![
-            Cell::Integer(r.id),
-            Cell::text(&s.name_en),
-            Cell::text(&s.name_hi),
-            Cell::Text(i18n.tr(&s.owner_category.i18n_key())),
-            Cell::Text(i18n.tr(&s.priority.i18n_key())),
-            Cell::opt(s.priority_radius_m),
-            Cell::text(&s.contact_person),
-            Cell::text(&s.phone),
-            Cell::text(&s.address),
-            Cell::text(&s.ward),
-            Cell::text(&s.police_station),
-            Cell::Number(s.lat_deg),
-            Cell::Number(s.lon_deg),
-            Cell::Integer(cameras),
-            Cell::Integer(integrated),
-            Cell::text(&s.notes),
-        ]);
-        points.push((s.lon_deg, s.lat_deg));
+        let n = counts.get(&r.id).copied().unwrap_or_default();
+        table.rows.push(site_cells(r, n, i18n));
+        points.push((r.site.lon_deg, r.site.lat_deg));
     }
     table.points = Some(points);
     table
 }
 
-/// The list of cameras with their site, stage and addresses (without credentials; never the username or the
-/// password). `health`: each probed camera's state, when the caller has it (a column is added then).
-pub fn cameras_table(
-    snapshot: &RegistrySnapshot,
-    health: Option<&HashMap<CameraId, HealthState>>,
-    i18n: &I18n,
-) -> ExportTable {
+/// The cameras list's columns; "Health" last when the list has it.
+fn camera_columns(with_health: bool) -> Vec<(&'static str, &'static str)> {
     let mut columns = vec![
         ("camera_id", "Camera id"),
         ("label", "Camera"),
@@ -410,62 +465,82 @@ pub fn cameras_table(
         ("stream_url", "Stream URL"),
         ("snapshot_url", "Snapshot URL"),
     ];
-    if health.is_some() {
+    if with_health {
         columns.push(("health", "Health"));
     }
-    let mut table = ExportTable::new("Cameras", &columns);
+    columns
+}
+
+/// One camera's row of the cameras list; `health`: its state when the list has that column.
+fn camera_cells(
+    r: &CameraRecord,
+    site: Option<&crate::model::Site>,
+    health: Option<HealthState>,
+    i18n: &I18n,
+) -> Vec<Cell> {
+    let c = &r.camera;
+    let site_text =
+        |f: fn(&crate::model::Site) -> &str| site.map_or(Cell::Empty, |s| Cell::text(f(s)));
+    let (nvr_host, nvr_channel) = match &c.kind {
+        CameraKind::Ip => (Cell::Empty, Cell::Empty),
+        CameraKind::Analogue { nvr_host, channel } => (
+            Cell::text(&strip_credentials(nvr_host)),
+            Cell::Integer(i64::from(*channel)),
+        ),
+    };
+    let mut row = vec![
+        Cell::Integer(r.id),
+        Cell::text(&c.label),
+        Cell::Integer(r.site_id),
+        site_text(|s| &s.name_en),
+        site_text(|s| &s.name_hi),
+        site.map_or(Cell::Empty, |s| {
+            Cell::Text(i18n.tr(&s.owner_category.i18n_key()))
+        }),
+        site_text(|s| &s.ward),
+        site_text(|s| &s.police_station),
+        // The counted stage, as in the figures: a private camera made integrated with the CHECKs off is surveyed.
+        Cell::Text(i18n.tr(&r.counted_stage().i18n_key())),
+        r.block_reason
+            .map_or(Cell::Empty, |b| Cell::Text(i18n.tr(&b.i18n_key()))),
+        Cell::Text(i18n.tr(&c.area_watched.i18n_key())),
+        Cell::Number(c.lat_deg),
+        Cell::Number(c.lon_deg),
+        Cell::opt(c.bearing_deg),
+        Cell::opt(c.fov_deg),
+        Cell::opt(c.range_m),
+        Cell::Text(c.kind.code().to_string()),
+        nvr_host,
+        nvr_channel,
+        Cell::text(&c.make),
+        Cell::text(&c.model),
+        Cell::text(&strip_credentials(&c.stream_url)),
+        Cell::text(&strip_credentials(&c.snapshot_url)),
+    ];
+    if let Some(state) = health {
+        row.push(Cell::Text(i18n.tr(&state.i18n_key())));
+    }
+    row
+}
+
+/// The list of cameras with their site, stage and addresses (without credentials; never the username or the
+/// password). `health`: each probed camera's state, when the caller has it (a column is added then).
+pub fn cameras_table(
+    snapshot: &RegistrySnapshot,
+    health: Option<&HashMap<CameraId, HealthState>>,
+    i18n: &I18n,
+) -> ExportTable {
+    let mut table = ExportTable::new("Cameras", &camera_columns(health.is_some()));
     let sites = sites_in_order(snapshot);
     let ranks = site_ranks(&sites);
     let cameras = cameras_in_order(snapshot.cameras.iter(), &ranks);
     let mut points = Vec::with_capacity(cameras.len());
     table.rows.reserve(cameras.len());
     for r in cameras {
-        let c = &r.camera;
         let site = ranks.get(&r.site_id).map(|x| &x.1.site);
-        let site_text =
-            |f: fn(&crate::model::Site) -> &str| site.map_or(Cell::Empty, |s| Cell::text(f(s)));
-        let (nvr_host, nvr_channel) = match &c.kind {
-            CameraKind::Ip => (Cell::Empty, Cell::Empty),
-            CameraKind::Analogue { nvr_host, channel } => (
-                Cell::text(&strip_credentials(nvr_host)),
-                Cell::Integer(i64::from(*channel)),
-            ),
-        };
-        let mut row = vec![
-            Cell::Integer(r.id),
-            Cell::text(&c.label),
-            Cell::Integer(r.site_id),
-            site_text(|s| &s.name_en),
-            site_text(|s| &s.name_hi),
-            site.map_or(Cell::Empty, |s| {
-                Cell::Text(i18n.tr(&s.owner_category.i18n_key()))
-            }),
-            site_text(|s| &s.ward),
-            site_text(|s| &s.police_station),
-            // The counted stage, as in the figures: a private camera made integrated with the CHECKs off is surveyed.
-            Cell::Text(i18n.tr(&r.counted_stage().i18n_key())),
-            r.block_reason
-                .map_or(Cell::Empty, |b| Cell::Text(i18n.tr(&b.i18n_key()))),
-            Cell::Text(i18n.tr(&c.area_watched.i18n_key())),
-            Cell::Number(c.lat_deg),
-            Cell::Number(c.lon_deg),
-            Cell::opt(c.bearing_deg),
-            Cell::opt(c.fov_deg),
-            Cell::opt(c.range_m),
-            Cell::Text(c.kind.code().to_string()),
-            nvr_host,
-            nvr_channel,
-            Cell::text(&c.make),
-            Cell::text(&c.model),
-            Cell::text(&strip_credentials(&c.stream_url)),
-            Cell::text(&strip_credentials(&c.snapshot_url)),
-        ];
-        if let Some(health) = health {
-            let state = health.get(&r.id).copied().unwrap_or(HealthState::NotProbed);
-            row.push(Cell::Text(i18n.tr(&state.i18n_key())));
-        }
-        table.rows.push(row);
-        points.push((c.lon_deg, c.lat_deg));
+        let state = health.map(|h| h.get(&r.id).copied().unwrap_or(HealthState::NotProbed));
+        table.rows.push(camera_cells(r, site, state, i18n));
+        points.push((r.camera.lon_deg, r.camera.lat_deg));
     }
     table.points = Some(points);
     table
@@ -886,11 +961,50 @@ pub fn export_file(
 ) -> Result<Written, ExportJobError> {
     // A target that would be refused is refused before the registry is read.
     check_target(target)?;
-    let table = {
-        let reader = crate::services::review::weekly::open_read_only(db)?;
-        build_table(&reader, list, now_unix_s, i18n)?
-    };
-    Ok(write(&table, format, target)?)
+    let reader = crate::services::review::weekly::open_read_only(db)?;
+    write_list(&reader, list, format, target, now_unix_s, i18n)
+}
+
+/// Reads `list` from `db` and writes it to `target`. The sites and cameras go row by row from the registry to
+/// the file (at 500,000 cameras the whole list in memory would take a gigabyte); the other lists are built
+/// whole first ([`build_table`]). Values as in [`build_table`].
+pub fn write_list(
+    db: &ReportReader<'_>,
+    list: ExportList,
+    format: ExportFormat,
+    target: &Path,
+    now_unix_s: i64,
+    i18n: &I18n,
+) -> Result<Written, ExportJobError> {
+    match list {
+        ExportList::Sites => {
+            let head = ExportHead::new("Sites", SITE_COLUMNS, true);
+            write_streamed(&head, format, target, |sink| {
+                db.for_each_site_in_export_order(|r, counts| {
+                    let point = (r.site.lon_deg, r.site.lat_deg);
+                    sink(&site_cells(r, counts, i18n), Some(point)).map_err(ExportJobError::from)
+                })
+            })
+        }
+        ExportList::Cameras => {
+            let head = ExportHead::new("Cameras", &camera_columns(true), true);
+            write_streamed(&head, format, target, |sink| {
+                db.for_each_camera_in_export_order(|r, site, state| {
+                    // A state this build does not know reads as "not probed" rather than failing the export.
+                    let state = state
+                        .and_then(HealthState::from_code)
+                        .unwrap_or(HealthState::NotProbed);
+                    let cells = camera_cells(r, site.map(|s| &s.site), Some(state), i18n);
+                    let point = (r.camera.lon_deg, r.camera.lat_deg);
+                    sink(&cells, Some(point)).map_err(ExportJobError::from)
+                })
+            })
+        }
+        _ => {
+            let table = build_table(db, list, now_unix_s, i18n)?;
+            Ok(write(&table, format, target)?)
+        }
+    }
 }
 
 /// Writes `list` to `target` without the UI opening the registry file `db` (the desk runs it as a background
@@ -947,10 +1061,22 @@ pub fn write(
     format: ExportFormat,
     target: &Path,
 ) -> Result<Written, ExportError> {
+    write_streamed(&table.head(), format, target, |sink| table.send_rows(sink))
+}
+
+/// Writes the rows `rows` hands to its sink, one at a time as they are read, to `target` in `format`,
+/// atomically: an error of `rows` (a registry read that failed) or of the file leaves nothing at the target.
+/// Only the row being written is held (XLSX rows go to the writer's temporary file: constant memory).
+pub fn write_streamed<E: From<ExportError>>(
+    head: &ExportHead,
+    format: ExportFormat,
+    target: &Path,
+    rows: impl FnOnce(&mut RowSink<'_>) -> Result<(), E>,
+) -> Result<Written, E> {
     match format {
-        ExportFormat::Csv => write_csv(table, target),
-        ExportFormat::Xlsx => write_xlsx(table, target),
-        ExportFormat::GeoJson => write_geojson(table, target),
+        ExportFormat::Csv => csv_streamed(head, target, rows),
+        ExportFormat::Xlsx => xlsx_streamed(head, target, rows),
+        ExportFormat::GeoJson => geojson_streamed(head, target, rows),
     }
 }
 
@@ -1126,6 +1252,14 @@ pub(crate) fn write_atomically(
     rows: usize,
     fill: impl FnOnce(&mut io::BufWriter<&std::fs::File>) -> Result<(), ExportError>,
 ) -> Result<Written, ExportError> {
+    write_atomically_counting(target, |out| fill(out).map(|()| rows))
+}
+
+/// [`write_atomically`] where `fill` says how many rows it wrote, and may fail with its own error.
+fn write_atomically_counting<E: From<ExportError>>(
+    target: &Path,
+    fill: impl FnOnce(&mut io::BufWriter<&std::fs::File>) -> Result<usize, E>,
+) -> Result<Written, E> {
     check_target(target)?;
     let folder = folder_of(target);
     let name = target
@@ -1146,11 +1280,12 @@ pub(crate) fn write_atomically(
     let temp = builder
         .tempfile_in(folder)
         .map_err(|e| ExportError::from_io(target, &e))?;
-    {
+    let rows = {
         let mut out = io::BufWriter::new(temp.as_file());
-        fill(&mut out)?;
+        let rows = fill(&mut out)?;
         out.flush().map_err(|e| ExportError::from_io(target, &e))?;
-    }
+        rows
+    };
     // On disk before the rename, so a crash cannot leave a renamed but empty file.
     temp.as_file()
         .sync_all()
@@ -1198,7 +1333,16 @@ const BOM: &[u8] = "\u{feff}".as_bytes();
 /// Writes `table` as CSV: UTF-8 with BOM, CRLF line ends, RFC 4180 quoting, formulas guarded
 /// ([`guard_formula`]), a header row of the column headers.
 pub fn write_csv(table: &ExportTable, target: &Path) -> Result<Written, ExportError> {
-    write_atomically(target, table.rows.len(), |out| {
+    csv_streamed(&table.head(), target, |sink| table.send_rows(sink))
+}
+
+/// [`write_csv`] of rows as they come.
+fn csv_streamed<E: From<ExportError>>(
+    head: &ExportHead,
+    target: &Path,
+    rows: impl FnOnce(&mut RowSink<'_>) -> Result<(), E>,
+) -> Result<Written, E> {
+    write_atomically_counting(target, |out| {
         let io_err = |e: io::Error| ExportError::from_io(target, &e);
         let csv_err = |e: csv::Error| match e.into_kind() {
             csv::ErrorKind::Io(e) => ExportError::from_io(target, &e),
@@ -1213,14 +1357,14 @@ pub fn write_csv(table: &ExportTable, target: &Path) -> Result<Written, ExportEr
             .terminator(csv::Terminator::CRLF)
             .from_writer(out);
         w.write_record(
-            table
-                .columns
+            head.columns
                 .iter()
                 .map(|c| guard_formula(&c.header).into_owned()),
         )
         .map_err(csv_err)?;
-        let mut record: Vec<String> = Vec::with_capacity(table.columns.len());
-        for row in &table.rows {
+        let mut record: Vec<String> = Vec::with_capacity(head.columns.len());
+        let mut count = 0usize;
+        rows(&mut |row, _| {
             record.clear();
             record.extend(row.iter().map(|cell| match cell {
                 Cell::Text(t) => guard_formula(t).into_owned(),
@@ -1228,9 +1372,11 @@ pub fn write_csv(table: &ExportTable, target: &Path) -> Result<Written, ExportEr
                 Cell::Number(n) => number_text(*n),
                 Cell::Empty => String::new(),
             }));
-            w.write_record(&record).map_err(csv_err)?;
-        }
-        w.flush().map_err(io_err)
+            count += 1;
+            w.write_record(&record).map_err(csv_err)
+        })?;
+        w.flush().map_err(io_err)?;
+        Ok(count)
     })
 }
 
@@ -1273,13 +1419,16 @@ fn sheet_name(title: &str) -> String {
 /// Writes `table` as one XLSX sheet: a bold, frozen header row, text as text (a sheet never runs a string
 /// cell as a formula, so no guard is needed there), numbers as numbers.
 pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportError> {
+    xlsx_streamed(&table.head(), target, |sink| table.send_rows(sink))
+}
+
+/// [`write_xlsx`] of rows as they come.
+fn xlsx_streamed<E: From<ExportError>>(
+    head: &ExportHead,
+    target: &Path,
+    rows: impl FnOnce(&mut RowSink<'_>) -> Result<(), E>,
+) -> Result<Written, E> {
     use rust_xlsxwriter::{Format, Workbook};
-    if table.rows.len() + 1 > XLSX_MAX_ROWS {
-        return Err(ExportError::TooManyRows {
-            path: target.to_path_buf(),
-            rows: table.rows.len(),
-        });
-    }
     let xlsx_err = |e: rust_xlsxwriter::XlsxError| match e {
         rust_xlsxwriter::XlsxError::IoError(e) => ExportError::from_io(target, &e),
         e => ExportError::Io {
@@ -1290,13 +1439,13 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
     };
     let mut workbook = Workbook::new();
     // Constant memory: each row goes to a temporary file as it is written (rows must come in order, as they
-    // do), so 200,000 cameras do not cost a gigabyte of cells.
+    // do), so 500,000 cameras do not cost gigabytes of cells.
     let sheet = workbook
         .add_worksheet_with_constant_memory()
         .map_err(xlsx_err)?;
-    sheet.set_name(sheet_name(&table.title)).map_err(xlsx_err)?;
+    sheet.set_name(sheet_name(&head.title)).map_err(xlsx_err)?;
     let bold = Format::new().set_bold();
-    for (col, c) in table.columns.iter().enumerate() {
+    for (col, c) in head.columns.iter().enumerate() {
         let col = u16::try_from(col).map_err(|_| ExportError::Io {
             path: target.to_path_buf(),
             kind: io::ErrorKind::Other,
@@ -1312,9 +1461,15 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
     }
     sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
     let mut cut_cells = 0usize;
-    for (i, row) in table.rows.iter().enumerate() {
-        // Checked above: fits in u32.
-        let r = (i + 1) as u32;
+    let mut count = 0usize;
+    rows(&mut |row, _| {
+        count += 1;
+        // Rows past a sheet's end are only counted, for the refusal below.
+        if count + 1 > XLSX_MAX_ROWS {
+            return Ok(());
+        }
+        // Below the sheet's end: fits in u32.
+        let r = count as u32;
         for (col, cell) in row.iter().enumerate() {
             let col = col as u16;
             match cell {
@@ -1331,9 +1486,18 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
             }
             .map_err(xlsx_err)?;
         }
+        Ok(())
+    })?;
+    if count + 1 > XLSX_MAX_ROWS {
+        return Err(ExportError::TooManyRows {
+            path: target.to_path_buf(),
+            rows: count,
+        }
+        .into());
     }
-    let written = write_atomically(target, table.rows.len(), |out| {
-        workbook.save_to_writer(out).map_err(xlsx_err)
+    let written = write_atomically_counting(target, |out| {
+        workbook.save_to_writer(out).map_err(xlsx_err)?;
+        Ok::<_, ExportError>(count)
     })?;
     Ok(Written {
         cut_cells,
@@ -1344,12 +1508,22 @@ pub fn write_xlsx(table: &ExportTable, target: &Path) -> Result<Written, ExportE
 /// Writes `table` as an RFC 7946 GeoJSON FeatureCollection: one Point feature per row, coordinates in
 /// [longitude, latitude] order (WGS84, no `crs` member), the row's cells as properties named by column key.
 pub fn write_geojson(table: &ExportTable, target: &Path) -> Result<Written, ExportError> {
+    geojson_streamed(&table.head(), target, |sink| table.send_rows(sink))
+}
+
+/// [`write_geojson`] of rows as they come.
+fn geojson_streamed<E: From<ExportError>>(
+    head: &ExportHead,
+    target: &Path,
+    rows: impl FnOnce(&mut RowSink<'_>) -> Result<(), E>,
+) -> Result<Written, E> {
     use geojson::{Feature, Geometry, JsonObject, JsonValue, Value};
-    let Some(points) = &table.points else {
+    if !head.has_points {
         return Err(ExportError::NoPoints {
             path: target.to_path_buf(),
-        });
-    };
+        }
+        .into());
+    }
     let json_err = |e: serde_json::Error| match e.io_error_kind() {
         Some(kind) => ExportError::from_io(target, &io::Error::from(kind)),
         None => ExportError::Io {
@@ -1358,15 +1532,16 @@ pub fn write_geojson(table: &ExportTable, target: &Path) -> Result<Written, Expo
             detail: e.to_string(),
         },
     };
-    write_atomically(target, table.rows.len(), |out| {
+    write_atomically_counting(target, |out| {
         let io_err = |e: io::Error| ExportError::from_io(target, &e);
         // Feature by feature rather than one FeatureCollection value: 200,000 features as JSON values would
         // take a gigabyte.
         out.write_all(br#"{"type":"FeatureCollection","features":["#)
             .map_err(io_err)?;
-        for (i, (row, &(lon, lat))) in table.rows.iter().zip(points).enumerate() {
+        let mut count = 0usize;
+        rows(&mut |row, point| {
             let mut properties = JsonObject::new();
-            for (c, cell) in table.columns.iter().zip(row) {
+            for (c, cell) in head.columns.iter().zip(row) {
                 let value = match cell {
                     Cell::Text(t) => JsonValue::from(t.as_str()),
                     Cell::Integer(n) => JsonValue::from(*n),
@@ -1378,19 +1553,21 @@ pub fn write_geojson(table: &ExportTable, target: &Path) -> Result<Written, Expo
             }
             let feature = Feature {
                 bbox: None,
-                geometry: Some(Geometry::new(Value::Point(vec![lon, lat]))),
+                geometry: point.map(|(lon, lat)| Geometry::new(Value::Point(vec![lon, lat]))),
                 id: None,
                 properties: Some(properties),
                 foreign_members: None,
             };
-            if i > 0 {
+            if count > 0 {
                 out.write_all(b",").map_err(io_err)?;
             }
+            count += 1;
             // Line by line, so a diff of two exports shows the changed features.
             out.write_all(b"\n").map_err(io_err)?;
-            serde_json::to_writer(&mut *out, &feature).map_err(json_err)?;
-        }
-        out.write_all(b"\n]}\n").map_err(io_err)
+            serde_json::to_writer(&mut *out, &feature).map_err(json_err)
+        })?;
+        out.write_all(b"\n]}\n").map_err(io_err)?;
+        Ok(count)
     })
 }
 
@@ -1717,6 +1894,147 @@ mod tests {
         write_csv(&blocked, &path).unwrap();
         let body = std::fs::read_to_string(&path).unwrap();
         assert!(body.contains(",'=no fibre till March,"), "{body}");
+    }
+
+    /// Sites and cameras whose order and cells are easy to get wrong: Unicode capitals (SQLite's `lower` leaves
+    /// "É" as it is), names equal but for case, Devanagari, formulas, commas, quotes and line breaks, an online
+    /// and an offline camera beside never-probed ones.
+    fn tricky_registry(dir: &Path) -> Store {
+        let mut store = small_registry(dir);
+        let actor = Actor {
+            user: "op.test".into(),
+            now_unix_s: 1_795_564_900,
+        };
+        let names = [
+            ("Écurie Nord", "अस्तबल"),
+            ("école, \"Central\"", "विद्यालय"),
+            ("alpha jail", "ब"),
+            ("ALPHA JAIL", "अ"),
+            ("=SUM(A1:A9)", "=HYPERLINK(\"x\")"),
+            ("Zeta hotel", ""),
+        ];
+        let mut sites = Vec::new();
+        for (i, (en, hi)) in names.iter().enumerate() {
+            let mut site = Site::blank();
+            site.name_en = (*en).into();
+            site.name_hi = (*hi).into();
+            site.phone = "+91 510 2440 000".into();
+            site.address = "Line one,\nline two, \"quoted\"".into();
+            site.notes = "@cmd|' /C calc'!A0".into();
+            site.ward = format!("Ward {}", 12 - i);
+            site.lat_deg = 25.40 + i as f64 / 100.0;
+            site.lon_deg = 78.50 + i as f64 / 100.0;
+            sites.push(store.add_site(&actor, &site).unwrap());
+        }
+        let labels = ["b", "B", "Ä gate", "a gate", "-1 pole", "कैमरा, १", "Ümlaut"];
+        for (i, label) in labels.iter().enumerate() {
+            let mut cam = Camera::blank_at(25.45, 78.57 + i as f64 / 1000.0);
+            cam.label = (*label).into();
+            cam.area_watched = AreaWatched::Gate;
+            cam.make = "=cmd".into();
+            cam.stream_url = format!("rtsp://127.0.9.{i}:554/live,1");
+            let site = &sites[i % 3];
+            store
+                .add_camera(&actor, site.id, &cam, &PasswordEdit::Keep)
+                .unwrap();
+        }
+        let first = |label: &str| -> CameraId {
+            store
+                .conn_for_tests()
+                .query_row("SELECT id FROM camera WHERE label = ?1", [label], |r| {
+                    r.get(0)
+                })
+                .unwrap()
+        };
+        let (b, a) = (first("b"), first("a gate"));
+        store
+            .record_observations(&[crate::store::Observation {
+                camera_id: b,
+                at_unix_s: 1_795_565_000,
+                finding: crate::model::Finding {
+                    state: HealthState::Online,
+                    ..Default::default()
+                },
+            }])
+            .unwrap();
+        store
+            .record_observations(&[crate::store::Observation {
+                camera_id: a,
+                at_unix_s: 1_795_565_000,
+                finding: crate::model::Finding {
+                    state: HealthState::Offline,
+                    error: Some("refused, \"port 554\"".into()),
+                    ..Default::default()
+                },
+            }])
+            .unwrap();
+        store
+    }
+
+    /// The streamed sites and cameras lists are the very files the whole-table export wrote, in every format
+    /// and both languages.
+    #[test]
+    fn streamed_exports_equal_the_whole_table_exports() {
+        use calamine::{Reader as _, open_workbook_auto};
+        let dir = tempfile::tempdir().unwrap();
+        let store = tricky_registry(dir.path());
+        let db = store.reports();
+        let sheet = |path: &Path| {
+            let mut book = open_workbook_auto(path).unwrap();
+            let name = book.sheet_names()[0].clone();
+            let range = book.worksheet_range(&name).unwrap();
+            (name, range.rows().map(|r| r.to_vec()).collect::<Vec<_>>())
+        };
+        for lang in [Lang::En, Lang::Hi] {
+            let i18n = I18n::new(lang);
+            for list in [ExportList::Sites, ExportList::Cameras] {
+                let table = build_table(&db, list, 1_795_566_000, &i18n).unwrap();
+                assert!(table.rows.len() >= 8, "{}", table.rows.len());
+                for format in [ExportFormat::Csv, ExportFormat::Xlsx, ExportFormat::GeoJson] {
+                    let whole = dir.path().join(format!("whole.{}", format.name()));
+                    let streamed = dir.path().join(format!("streamed.{}", format.name()));
+                    let a = write(&table, format, &whole).unwrap();
+                    let b = write_list(&db, list, format, &streamed, 1_795_566_000, &i18n).unwrap();
+                    assert_eq!(a.rows, b.rows, "{list:?} {format:?}");
+                    assert_eq!(a.cut_cells, b.cut_cells);
+                    if format == ExportFormat::Xlsx {
+                        // The file carries its creation time; the cells must be equal.
+                        assert_eq!(sheet(&whole), sheet(&streamed), "{list:?}");
+                    } else {
+                        let (a, b) = (
+                            std::fs::read(&whole).unwrap(),
+                            std::fs::read(&streamed).unwrap(),
+                        );
+                        assert!(
+                            a == b,
+                            "{list:?} {format:?}\n{}\n---\n{}",
+                            String::from_utf8_lossy(&a),
+                            String::from_utf8_lossy(&b)
+                        );
+                    }
+                }
+            }
+        }
+        // The tricky parts did reach the file: Unicode order, guarded formulas, a comma inside a URL.
+        let path = dir.path().join("cameras.csv");
+        write_list(
+            &db,
+            ExportList::Cameras,
+            ExportFormat::Csv,
+            &path,
+            1,
+            &I18n::new(Lang::En),
+        )
+        .unwrap();
+        let body = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            body.contains(",'=cmd,") && body.contains("\"rtsp://127.0.9.0:554/live,1\""),
+            "{body}"
+        );
+        let alpha = body.find("alpha jail").unwrap();
+        let ecole = body.find("école").unwrap();
+        let ecurie = body.find("Écurie").unwrap();
+        assert!(alpha < ecole && ecole < ecurie, "{body}");
     }
 
     #[test]
