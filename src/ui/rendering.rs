@@ -6,8 +6,29 @@ use eframe::wgpu::DeviceType;
 
 use super::DeskApp;
 
-/// Software renderers known by name (some report themselves as "other" devices, not CPU ones).
-const SOFTWARE_RENDERERS: [&str; 3] = ["llvmpipe", "lavapipe", "SwiftShader"];
+/// Software renderers known by name (some report themselves as "other" devices, not CPU ones; OpenGL names no
+/// device type at all).
+const SOFTWARE_RENDERERS: [&str; 4] = ["llvmpipe", "lavapipe", "softpipe", "SwiftShader"];
+
+/// Chooses how the window is drawn: `glow` (OpenGL) or `wgpu` (Vulkan, or OpenGL through wgpu).
+pub const RENDERER_ENV: &str = "ICCC_DESK_RENDERER";
+
+/// The drawing backend `ICCC_DESK_RENDERER` asks for (`glow` or `wgpu`, any case), or `None` (unset or
+/// anything else) for the desk's own choice.
+pub fn renderer_asked(value: Option<&str>) -> Option<eframe::Renderer> {
+    match value?.trim().to_ascii_lowercase().as_str() {
+        "glow" | "gl" | "opengl" => Some(eframe::Renderer::Glow),
+        "wgpu" => Some(eframe::Renderer::Wgpu),
+        _ => None,
+    }
+}
+
+/// The OpenGL renderer's name (`GL_RENDERER`, e.g. "llvmpipe (LLVM 15.0.7, 256 bits)").
+pub fn gl_renderer_name(gl: &eframe::glow::Context) -> String {
+    use eframe::glow::HasContext as _;
+    // SAFETY: a plain query of a constant string on the context eframe has just made current.
+    unsafe { gl.get_parameter_string(eframe::glow::RENDERER) }
+}
 
 /// The software renderer drawing the desk, named for the operator, or `None` on a graphics card. A CPU device
 /// whose name is not known is named by the adapter's own name.
