@@ -1148,7 +1148,8 @@ pub fn run_desk(db: PathBuf, key_dir: PathBuf, simulate_demo: bool) -> anyhow::R
     let asked = std::env::var(rendering::RENDERER_ENV).ok();
     let options = eframe::NativeOptions {
         viewport,
-        renderer: rendering::renderer_asked(asked.as_deref()).unwrap_or_default(),
+        renderer: rendering::renderer_asked(asked.as_deref())
+            .unwrap_or_else(rendering::default_renderer),
         ..Default::default()
     };
     eframe::run_native(
