@@ -11,6 +11,8 @@ packages=(pkg-config libgtk-3-dev libxkbcommon-x11-0 libx11-xcb1 libxcursor1 lib
 if [ "$purpose" = "test" ]; then
   # Headless window and screenshots for UI checks.
   packages+=(xvfb xauth)
+  # The window benches (benches/idle_cpu.rs, benches/keystroke.rs) click and type into the desk under Xvfb.
+  packages+=(xdotool)
   # Real camera-like servers that tests start on 127.0.0.1 (tests/support/, tests/common/real_servers.rs):
   # GStreamer's RTSP server driven from the system Python (H.264 via x264enc), Apache with Digest auth for snapshots.
   packages+=(gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-base gstreamer1.0-plugins-good

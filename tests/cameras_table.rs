@@ -199,3 +199,59 @@ fn the_scroll_bar_is_always_shown_beside_the_rows() {
         "the bar takes its own room beside the columns (a solid bar, not one floating over the text): bar {bar:?}, last column {last_header:?}"
     );
 }
+
+/// Frames the desk draws for one key before it asks for no more; fails if it never stops asking (a frame on
+/// software rendering costs tens of ms of CPU, so a key must not set off a train of them).
+fn frames_for_key(h: &mut Harness<'_, DeskApp>, key: Key) -> u64 {
+    h.key_press(key);
+    match h.try_run() {
+        Ok(frames) => frames,
+        Err(e) => panic!("{key:?} set off frames without end: {e}"),
+    }
+}
+
+#[test]
+fn after_each_down_key_the_desk_rests() {
+    let desk = Desk::new();
+    // Cameras whose details differ in size from one row to the next (a long stream URL on every other one).
+    let actor = Actor {
+        user: "setup".into(),
+        now_unix_s: 1_795_564_800,
+    };
+    let mut store = Store::open(&desk.db, &desk.open_options()).unwrap();
+    let mut s = Site::blank();
+    s.name_en = "Hotel Raj Palace".into();
+    let site = store.add_site(&actor, &s).unwrap();
+    let mut ids = Vec::new();
+    for i in 1..=60 {
+        let mut c = Camera::blank_at(25.45, 78.57);
+        c.label = format!("cam {i:02}");
+        if i % 2 == 0 {
+            c.stream_url = format!("rtsp://127.0.0.1:1/{i}/{}", "long/path/segment/".repeat(8));
+            c.make = "Hikvision".into();
+        }
+        let rec = store
+            .add_camera(&actor, site.id, &c, &PasswordEdit::Keep)
+            .unwrap();
+        ids.push(rec.id);
+    }
+    drop(store);
+    let mut h = desk.harness();
+    h.get_by_label("Showing 60 of 60");
+    press(&mut h, Key::ArrowDown);
+    common::wait_until(&mut h, "the first camera's history is shown", |app| {
+        app.history.is_some()
+    });
+    for i in 1..45 {
+        // The key's frame, egui's one frame after any input, the frame that shows the camera's stage history
+        // from the registry worker: then nothing, whether the row is in view or the table scrolls to it (no
+        // scroll animation, no spinner while the history comes).
+        frames_for_key(&mut h, Key::ArrowDown);
+        assert_eq!(selected_pos(&h, &ids), Some(i));
+        common::wait_until(&mut h, "the camera's history is shown", |app| {
+            app.history
+                .as_ref()
+                .is_some_and(|h| Some(h.camera_id) == app.selection.camera)
+        });
+    }
+}

@@ -246,6 +246,7 @@ details-cameras = Cameras ({ $count })
 details-location = Location
 details-updated = Last change
 details-history = Stage history
+details-history-loading = Loading…
 details-blocked-because = Blocked: { $reason }
 password-state-none = none stored
 password-state-stored = stored (encrypted)

@@ -243,6 +243,7 @@ details-cameras = कैमरे ({ $count })
 details-location = स्थान
 details-updated = अंतिम बदलाव
 details-history = चरण इतिहास
+details-history-loading = लोड हो रहा है…
 details-blocked-because = रुका हुआ: { $reason }
 password-state-none = कोई पासवर्ड नहीं
 password-state-stored = सहेजा गया (एन्क्रिप्टेड)

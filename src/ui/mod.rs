@@ -1146,8 +1146,11 @@ pub fn run_desk(db: PathBuf, key_dir: PathBuf, simulate_demo: bool) -> anyhow::R
     if let Some(icon) = icon {
         viewport = viewport.with_icon(Arc::new(icon));
     }
+    let asked = std::env::var(rendering::RENDERER_ENV).ok();
     let options = eframe::NativeOptions {
         viewport,
+        renderer: rendering::renderer_asked(asked.as_deref())
+            .unwrap_or_else(rendering::default_renderer),
         ..Default::default()
     };
     eframe::run_native(
@@ -1158,6 +1161,10 @@ pub fn run_desk(db: PathBuf, key_dir: PathBuf, simulate_demo: bool) -> anyhow::R
             if let Some(render_state) = &cc.wgpu_render_state {
                 let adapter = render_state.adapter.get_info();
                 app.note_renderer(&adapter.name, adapter.device_type);
+            }
+            if let Some(gl) = &cc.gl {
+                let name = rendering::gl_renderer_name(gl);
+                app.note_renderer(&name, eframe::wgpu::DeviceType::Other);
             }
             Ok(Box::new(if simulate_demo {
                 app

@@ -746,6 +746,8 @@ fn table_builder<'a>(
         .striped(true)
         .sense(egui::Sense::click())
         .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+        // A key's row is shown at once: an animated scroll draws frame after frame (slow on software rendering).
+        .animate_scrolling(false)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
     for c in &columns[..columns.len() - 1] {
         builder = builder.column(
@@ -858,14 +860,32 @@ fn site_row_ui(
     }
 }
 
+/// Width of the details panel's name column. Fixed, so a row is laid out in the very frame it is drawn: a
+/// `Grid` measures its columns from the frame before and asks for two more frames whenever the selection
+/// changes (each frame tens of ms of CPU on software rendering).
+const DETAILS_KEY_WIDTH: f32 = 120.0;
+
+/// One row of the details panel: the field's name (wrapping within its column) and its value.
+fn details_row(ui: &mut Ui, name: String, value: impl Into<egui::WidgetText>) {
+    ui.horizontal_top(|ui| {
+        ui.allocate_ui_with_layout(
+            egui::vec2(DETAILS_KEY_WIDTH, 0.0),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                ui.set_width(DETAILS_KEY_WIDTH);
+                ui.add(egui::Label::new(RichText::new(name).weak()).wrap());
+            },
+        );
+        // Long values (addresses, stream URLs) wrap inside the fixed panel instead of widening it.
+        ui.add(egui::Label::new(value).wrap());
+    });
+}
+
 fn kv(ui: &mut Ui, i18n: &I18n, key: &str, value: &str) {
     if value.is_empty() {
         return;
     }
-    ui.label(RichText::new(i18n.tr(key)).weak());
-    // Long values (addresses, stream URLs) wrap inside the fixed panel instead of widening it.
-    ui.add(egui::Label::new(value).wrap());
-    ui.end_row();
+    details_row(ui, i18n.tr(key), value);
 }
 
 fn details_ui(app: &mut DeskApp, ui: &mut Ui) {
@@ -933,46 +953,44 @@ fn site_details_ui(app: &mut DeskApp, ui: &mut Ui, site: &SiteRecord, is_demo: b
     if !site.site.name_hi.is_empty() {
         ui.label(RichText::new(&site.site.name_hi).size(16.0));
     }
-    egui::Grid::new("site_details")
-        .num_columns(2)
-        .show(ui, |ui| {
+    ui.vertical(|ui| {
+        kv(
+            ui,
+            i18n,
+            "site-owner-category",
+            &i18n.tr(&site.site.owner_category.i18n_key()),
+        );
+        if site.site.priority != crate::model::Priority::None {
             kv(
                 ui,
                 i18n,
-                "site-owner-category",
-                &i18n.tr(&site.site.owner_category.i18n_key()),
+                "site-priority",
+                &i18n.tr(&site.site.priority.i18n_key()),
             );
-            if site.site.priority != crate::model::Priority::None {
-                kv(
-                    ui,
-                    i18n,
-                    "site-priority",
-                    &i18n.tr(&site.site.priority.i18n_key()),
-                );
-            }
-            kv(ui, i18n, "field-contact-person", &site.site.contact_person);
-            kv(ui, i18n, "field-phone", &site.site.phone);
-            kv(ui, i18n, "field-address", &site.site.address);
-            kv(ui, i18n, "field-ward", &site.site.ward);
-            kv(ui, i18n, "field-police-station", &site.site.police_station);
-            kv(
-                ui,
-                i18n,
-                "details-location",
-                &format!("{:.5}, {:.5}", site.site.lat_deg, site.site.lon_deg),
-            );
-            kv(ui, i18n, "field-notes", &site.site.notes);
-            kv(
-                ui,
-                i18n,
-                "details-updated",
-                &format!(
-                    "{} · {}",
-                    ist_datetime(site.updated_unix_s),
-                    site.updated_by
-                ),
-            );
-        });
+        }
+        kv(ui, i18n, "field-contact-person", &site.site.contact_person);
+        kv(ui, i18n, "field-phone", &site.site.phone);
+        kv(ui, i18n, "field-address", &site.site.address);
+        kv(ui, i18n, "field-ward", &site.site.ward);
+        kv(ui, i18n, "field-police-station", &site.site.police_station);
+        kv(
+            ui,
+            i18n,
+            "details-location",
+            &format!("{:.5}, {:.5}", site.site.lat_deg, site.site.lon_deg),
+        );
+        kv(ui, i18n, "field-notes", &site.site.notes);
+        kv(
+            ui,
+            i18n,
+            "details-updated",
+            &format!(
+                "{} · {}",
+                ist_datetime(site.updated_unix_s),
+                site.updated_by
+            ),
+        );
+    });
     if ui.button(i18n.tr("action-edit-site")).clicked() {
         app.form = Some(OpenForm::site(SiteForm::edit(site)));
     }
@@ -995,67 +1013,60 @@ fn camera_details_ui(app: &mut DeskApp, ui: &mut Ui, c: &CameraRecord, site: &Si
             &[("reason", i18n.tr(&reason.i18n_key()))],
         ));
     }
-    egui::Grid::new("camera_details")
-        .num_columns(2)
-        .show(ui, |ui| {
-            ui.label(RichText::new(i18n.tr("col-health")).weak());
-            ui.label(
-                RichText::new(i18n.tr(&health.i18n_key())).color(health_text_colour(
-                    health,
-                    ui.visuals(),
-                    false,
-                )),
-            );
-            ui.end_row();
-            kv(
-                ui,
-                i18n,
-                "field-area-watched",
-                &i18n.tr(&c.camera.area_watched.i18n_key()),
-            );
-            kv(
-                ui,
-                i18n,
-                "details-location",
-                &format!("{:.5}, {:.5}", c.camera.lat_deg, c.camera.lon_deg),
-            );
-            if let Some(b) = c.camera.bearing_deg {
-                kv(ui, i18n, "field-bearing", &format!("{b:.0}"));
+    ui.vertical(|ui| {
+        let health_colour = health_text_colour(health, ui.visuals(), false);
+        details_row(
+            ui,
+            i18n.tr("col-health"),
+            RichText::new(i18n.tr(&health.i18n_key())).color(health_colour),
+        );
+        kv(
+            ui,
+            i18n,
+            "field-area-watched",
+            &i18n.tr(&c.camera.area_watched.i18n_key()),
+        );
+        kv(
+            ui,
+            i18n,
+            "details-location",
+            &format!("{:.5}, {:.5}", c.camera.lat_deg, c.camera.lon_deg),
+        );
+        if let Some(b) = c.camera.bearing_deg {
+            kv(ui, i18n, "field-bearing", &format!("{b:.0}"));
+        }
+        if let Some(f) = c.camera.fov_deg {
+            kv(ui, i18n, "field-fov", &format!("{f:.0}"));
+        }
+        if let Some(r) = c.camera.range_m {
+            kv(ui, i18n, "field-range", &format!("{r:.0}"));
+        }
+        match &c.camera.kind {
+            crate::model::CameraKind::Ip => kv(ui, i18n, "camera-kind", &i18n.tr("camera-kind-ip")),
+            crate::model::CameraKind::Analogue { nvr_host, channel } => {
+                kv(ui, i18n, "camera-kind", &i18n.tr("camera-kind-analogue"));
+                kv(ui, i18n, "field-nvr-host", nvr_host);
+                kv(ui, i18n, "field-nvr-channel", &channel.to_string());
             }
-            if let Some(f) = c.camera.fov_deg {
-                kv(ui, i18n, "field-fov", &format!("{f:.0}"));
-            }
-            if let Some(r) = c.camera.range_m {
-                kv(ui, i18n, "field-range", &format!("{r:.0}"));
-            }
-            match &c.camera.kind {
-                crate::model::CameraKind::Ip => {
-                    kv(ui, i18n, "camera-kind", &i18n.tr("camera-kind-ip"))
-                }
-                crate::model::CameraKind::Analogue { nvr_host, channel } => {
-                    kv(ui, i18n, "camera-kind", &i18n.tr("camera-kind-analogue"));
-                    kv(ui, i18n, "field-nvr-host", nvr_host);
-                    kv(ui, i18n, "field-nvr-channel", &channel.to_string());
-                }
-            }
-            kv(ui, i18n, "field-make", &c.camera.make);
-            kv(ui, i18n, "field-model", &c.camera.model);
-            kv(ui, i18n, "field-stream-url", &c.camera.stream_url);
-            kv(ui, i18n, "field-snapshot-url", &c.camera.snapshot_url);
-            kv(ui, i18n, "field-username", &c.camera.username);
-            let password = match c.password {
-                PasswordState::None => i18n.tr("password-state-none"),
-                PasswordState::Stored => i18n.tr("password-state-stored"),
-                PasswordState::MustReenter => i18n.tr("password-state-reenter"),
-            };
-            kv(ui, i18n, "field-password", &password);
-            kv(
-                ui,
-                i18n,
-                "details-updated",
-                &format!("{} · {}", ist_datetime(c.updated_unix_s), c.updated_by),
-            );
-        });
+        }
+        kv(ui, i18n, "field-make", &c.camera.make);
+        kv(ui, i18n, "field-model", &c.camera.model);
+        kv(ui, i18n, "field-stream-url", &c.camera.stream_url);
+        kv(ui, i18n, "field-snapshot-url", &c.camera.snapshot_url);
+        kv(ui, i18n, "field-username", &c.camera.username);
+        let password = match c.password {
+            PasswordState::None => i18n.tr("password-state-none"),
+            PasswordState::Stored => i18n.tr("password-state-stored"),
+            PasswordState::MustReenter => i18n.tr("password-state-reenter"),
+        };
+        kv(ui, i18n, "field-password", &password);
+        kv(
+            ui,
+            i18n,
+            "details-updated",
+            &format!("{} · {}", ist_datetime(c.updated_unix_s), c.updated_by),
+        );
+    });
     ui.horizontal(|ui| {
         if ui.button(i18n.tr("action-edit-camera")).clicked() {
             app.form = Some(OpenForm::camera(CameraForm::edit(
@@ -1073,7 +1084,10 @@ fn camera_details_ui(app: &mut DeskApp, ui: &mut Ui, c: &CameraRecord, site: &Si
     ui.add_space(6.0);
     ui.label(RichText::new(app.t("details-history")).strong());
     match &app.history {
+        // One label for the whole history, in the place of the "Loading…" one: when the worker's answer comes,
+        // no widget is new, so egui draws no further frame to style it.
         Some(h) if h.camera_id == c.id => {
+            let mut lines = Vec::with_capacity(h.events.len());
             for e in h.events.iter().rev() {
                 let from = e
                     .from_stage
@@ -1091,11 +1105,14 @@ fn camera_details_ui(app: &mut DeskApp, ui: &mut Ui, c: &CameraRecord, site: &Si
                 if !e.note.is_empty() {
                     line.push_str(&format!(" — {}", e.note));
                 }
-                ui.label(line);
+                lines.push(line);
             }
+            ui.label(lines.join("\n"));
         }
+        // Words, not a spinner: a spinner is drawn again every frame until the history comes, and the worker's
+        // answer wakes the window anyway.
         _ => {
-            ui.spinner();
+            ui.label(RichText::new(app.t("details-history-loading")).weak());
         }
     }
 }

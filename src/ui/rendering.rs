@@ -6,8 +6,67 @@ use eframe::wgpu::DeviceType;
 
 use super::DeskApp;
 
-/// Software renderers known by name (some report themselves as "other" devices, not CPU ones).
-const SOFTWARE_RENDERERS: [&str; 3] = ["llvmpipe", "lavapipe", "SwiftShader"];
+/// Software renderers known by name (some report themselves as "other" devices, not CPU ones; OpenGL names no
+/// device type at all).
+const SOFTWARE_RENDERERS: [&str; 4] = ["llvmpipe", "lavapipe", "softpipe", "SwiftShader"];
+
+/// Chooses how the window is drawn: `glow` (OpenGL) or `wgpu` (Vulkan, or OpenGL through wgpu).
+pub const RENDERER_ENV: &str = "ICCC_DESK_RENDERER";
+
+/// The drawing backend `ICCC_DESK_RENDERER` asks for (`glow` or `wgpu`, any case), or `None` (unset or
+/// anything else) for the desk's own choice.
+pub fn renderer_asked(value: Option<&str>) -> Option<eframe::Renderer> {
+    match value?.trim().to_ascii_lowercase().as_str() {
+        "glow" | "gl" | "opengl" => Some(eframe::Renderer::Glow),
+        "wgpu" => Some(eframe::Renderer::Wgpu),
+        _ => None,
+    }
+}
+
+/// The backend to draw with when none is asked for: wgpu on a graphics card; OpenGL (glow) when wgpu finds only a
+/// software adapter or none. On Mesa's software rendering a frame through OpenGL's llvmpipe costs about a third
+/// of the CPU of Vulkan's lavapipe, and shows sooner (README "Figures": benches/keystroke.rs).
+pub fn default_renderer() -> eframe::Renderer {
+    let started = std::time::Instant::now();
+    let adapter = first_adapter();
+    let renderer = match &adapter {
+        Some((name, device_type)) if software_renderer(name, *device_type).is_none() => {
+            eframe::Renderer::Wgpu
+        }
+        _ => eframe::Renderer::Glow,
+    };
+    tracing::info!(
+        adapter = ?adapter,
+        renderer = ?renderer,
+        look_ms = started.elapsed().as_millis() as u64,
+        "drawing backend chosen"
+    );
+    renderer
+}
+
+/// The adapter wgpu would pick (its name and type), or `None` when it finds none.
+fn first_adapter() -> Option<(String, DeviceType)> {
+    use std::future::Future as _;
+    let instance = eframe::wgpu::Instance::default();
+    let future = instance.request_adapter(&eframe::wgpu::RequestAdapterOptions::default());
+    let mut future = std::pin::pin!(future);
+    // Native wgpu answers at once (no executor needed); anything else counts as no adapter.
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(Ok(adapter)) => {
+            let info = adapter.get_info();
+            Some((info.name, info.device_type))
+        }
+        _ => None,
+    }
+}
+
+/// The OpenGL renderer's name (`GL_RENDERER`, e.g. "llvmpipe (LLVM 15.0.7, 256 bits)").
+pub fn gl_renderer_name(gl: &eframe::glow::Context) -> String {
+    use eframe::glow::HasContext as _;
+    // SAFETY: a plain query of a constant string on the context eframe has just made current.
+    unsafe { gl.get_parameter_string(eframe::glow::RENDERER) }
+}
 
 /// The software renderer drawing the desk, named for the operator, or `None` on a graphics card. A CPU device
 /// whose name is not known is named by the adapter's own name.
