@@ -465,3 +465,60 @@ fn a_time_or_a_point_not_understood_is_refused_in_one_line() {
         );
     }
 }
+
+/// The desk shut for two days: a camera found online before and online again after was not seen in between, so
+/// the history has two runs and a lookup in the gap says it was not probed then (not "online").
+#[test]
+fn a_camera_not_probed_while_the_desk_was_shut_is_not_called_online_for_the_gap() {
+    use HealthState::Online;
+    let r = Registry {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    let mut store = Store::open(&r.db(), &OpenOptions { key_dir: r.keys() }).expect("open");
+    let jeweller = site(
+        &mut store,
+        "Sadar Bazar Jewellers",
+        "Ramesh Soni",
+        "+919839012345",
+        30,
+    );
+    let shop = camera(
+        &mut store,
+        jeweller,
+        "Shop front",
+        1,
+        (180.0, 20.0),
+        Some(0.0),
+        60.0,
+        40.0,
+        true,
+    );
+    let clock = ManualClock::starting_at(0);
+    probe(
+        &mut store,
+        &clock,
+        shop,
+        &[(at(9, 0) - 2 * 86_400, Online), (at(9, 0), Online)],
+    );
+    let runs = store
+        .health_runs_until(&[shop], at(9, 0))
+        .expect("runs")
+        .remove(&shop)
+        .expect("the camera's runs");
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    drop(store);
+    let later = (at(9, 0) + 86_400).to_string();
+    let json = json_of(&r.run(&[
+        "lookup",
+        "--at",
+        AT,
+        "--time",
+        "2026-12-05 12:00",
+        "--json",
+        "--now-unix-s",
+        &later,
+    ]));
+    let text = json.to_string();
+    assert!(!text.to_lowercase().contains("online at"), "{text}");
+    assert!(text.to_lowercase().contains("not probed"), "{text}");
+}

@@ -79,12 +79,14 @@ impl ReportReader<'_> {
             let mut stmt = conn.prepare(&sql).map_err(|e| E::from(e.into()))?;
             let mut rows = stmt.query([]).map_err(|e| E::from(e.into()))?;
             while let Some(r) = rows.next().map_err(|e| E::from(e.into()))? {
+                // The counts follow the site's own columns, however many the schema has.
+                let counts_at = SITE_COLUMNS.split(',').count();
                 let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<_> {
                     Ok((
                         site_from_row(r)?,
                         SiteCameraCounts {
-                            cameras: r.get(17)?,
-                            integrated: r.get(18)?,
+                            cameras: r.get(counts_at)?,
+                            integrated: r.get(counts_at + 1)?,
                         },
                     ))
                 };

@@ -13,6 +13,9 @@ use crate::model::{
 
 /// Runs that ended longer ago than this are pruned (uptime looks back 7 days at most).
 pub const HEALTH_HISTORY_S: i64 = 8 * 24 * 3600;
+/// Longest silence between two probes that still extends one run: the prober comes back to every camera well
+/// within it (its back-off stops at 16 intervals), so a longer gap means nobody was watching (the desk was shut).
+pub const RUN_GAP_S: i64 = 3600;
 
 /// The latest health of one camera (without its thumbnail, which is read on demand).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -277,7 +280,7 @@ impl Store {
         let tx = self.write_tx()?;
         {
             let mut last_run = tx.prepare_cached(
-                "SELECT id, state FROM health_run WHERE camera_id = ?1 ORDER BY id DESC LIMIT 1",
+                "SELECT id, state, to_unix_s FROM health_run WHERE camera_id = ?1 ORDER BY id DESC LIMIT 1",
             )?;
             let mut extend = tx.prepare_cached(
                 "UPDATE health_run SET to_unix_s = max(to_unix_s, ?1), probes = probes + 1 WHERE id = ?2",
@@ -310,11 +313,13 @@ impl Store {
                     continue;
                 }
                 let state = f.state.code();
-                let last: Option<(i64, String)> = last_run
-                    .query_row([o.camera_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                let last: Option<(i64, String, i64)> = last_run
+                    .query_row([o.camera_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                     .optional()?;
                 match last {
-                    Some((id, s)) if s == state => {
+                    // A camera nobody probed for a while (the desk was closed) is not known to have kept its
+                    // state meanwhile: the same state after such a gap starts a new run.
+                    Some((id, s, to)) if s == state && o.at_unix_s - to <= RUN_GAP_S => {
                         extend.execute(params![o.at_unix_s, id])?;
                     }
                     _ => {
