@@ -522,3 +522,45 @@ fn a_camera_not_probed_while_the_desk_was_shut_is_not_called_online_for_the_gap(
     assert!(!text.to_lowercase().contains("online at"), "{text}");
     assert!(text.to_lowercase().contains("not probed"), "{text}");
 }
+
+/// The weekly review's previous week began up to 14 days ago: health runs that old are kept, so last week's
+/// uptime reads the same before and after the prober's next batch (and a lookup ten days back has its evidence).
+#[test]
+fn health_runs_from_ten_days_ago_are_kept_when_new_probes_are_written() {
+    use HealthState::{Offline, Online};
+    let r = Registry {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    let mut store = Store::open(&r.db(), &OpenOptions { key_dir: r.keys() }).expect("open");
+    let jeweller = site(
+        &mut store,
+        "Sadar Bazar Jewellers",
+        "Ramesh Soni",
+        "+919839012345",
+        30,
+    );
+    let shop = camera(
+        &mut store,
+        jeweller,
+        "Shop front",
+        1,
+        (180.0, 20.0),
+        Some(0.0),
+        60.0,
+        40.0,
+        true,
+    );
+    let clock = ManualClock::starting_at(0);
+    probe(
+        &mut store,
+        &clock,
+        shop,
+        &[(at(9, 0) - 10 * 86_400, Online), (at(9, 0), Offline)],
+    );
+    let runs = store
+        .health_runs_until(&[shop], at(9, 0))
+        .expect("runs")
+        .remove(&shop)
+        .expect("the camera's runs");
+    assert_eq!(runs.len(), 2, "{runs:?}");
+}

@@ -4,7 +4,7 @@
 //!
 //! A run says every probe from its first to its last found one state. The probes nearest the moment (or the
 //! window) on either side are the evidence; a probe more than [`PROBE_EVIDENCE_S`] from it says nothing of it,
-//! unless its run spans the moment. The history keeps 8 days (`store::HEALTH_HISTORY_S`): an older incident is
+//! unless its run spans the moment. The history keeps 15 days (`store::HEALTH_HISTORY_S`): an older incident is
 //! "not probed then".
 
 use serde::Serialize;

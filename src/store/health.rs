@@ -11,8 +11,9 @@ use crate::model::{
     CameraId, Credentials, Finding, HealthState, ProbeTarget, ProbeTargets, nvr_channel_url,
 };
 
-/// Runs that ended longer ago than this are pruned (uptime looks back 7 days at most).
-pub const HEALTH_HISTORY_S: i64 = 8 * 24 * 3600;
+/// Runs that ended longer ago than this are pruned. The weekly review's previous week began at most 14 days ago
+/// and its uptime must read the same on every visit, so a day more than two weeks is kept.
+pub const HEALTH_HISTORY_S: i64 = 15 * 24 * 3600;
 /// Longest silence between two probes that still extends one run: the prober comes back to every camera well
 /// within it (its back-off stops at 16 intervals), so a longer gap means nobody was watching (the desk was shut).
 pub const RUN_GAP_S: i64 = 3600;
