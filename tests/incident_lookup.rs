@@ -471,28 +471,7 @@ fn a_time_or_a_point_not_understood_is_refused_in_one_line() {
 #[test]
 fn a_camera_not_probed_while_the_desk_was_shut_is_not_called_online_for_the_gap() {
     use HealthState::Online;
-    let r = Registry {
-        dir: tempfile::tempdir().expect("temp dir"),
-    };
-    let mut store = Store::open(&r.db(), &OpenOptions { key_dir: r.keys() }).expect("open");
-    let jeweller = site(
-        &mut store,
-        "Sadar Bazar Jewellers",
-        "Ramesh Soni",
-        "+919839012345",
-        30,
-    );
-    let shop = camera(
-        &mut store,
-        jeweller,
-        "Shop front",
-        1,
-        (180.0, 20.0),
-        Some(0.0),
-        60.0,
-        40.0,
-        true,
-    );
+    let (r, mut store, shop) = one_camera_registry();
     let clock = ManualClock::starting_at(0);
     probe(
         &mut store,
@@ -528,6 +507,24 @@ fn a_camera_not_probed_while_the_desk_was_shut_is_not_called_online_for_the_gap(
 #[test]
 fn health_runs_from_ten_days_ago_are_kept_when_new_probes_are_written() {
     use HealthState::{Offline, Online};
+    let (_registry, mut store, shop) = one_camera_registry();
+    let clock = ManualClock::starting_at(0);
+    probe(
+        &mut store,
+        &clock,
+        shop,
+        &[(at(9, 0) - 10 * 86_400, Online), (at(9, 0), Offline)],
+    );
+    let runs = store
+        .health_runs_until(&[shop], at(9, 0))
+        .expect("runs")
+        .remove(&shop)
+        .expect("the camera's runs");
+    assert_eq!(runs.len(), 2, "{runs:?}");
+}
+
+/// A registry of one site with one integrated camera 20 m south of the point, facing it, not yet probed.
+fn one_camera_registry() -> (Registry, Store, i64) {
     let r = Registry {
         dir: tempfile::tempdir().expect("temp dir"),
     };
@@ -550,17 +547,5 @@ fn health_runs_from_ten_days_ago_are_kept_when_new_probes_are_written() {
         40.0,
         true,
     );
-    let clock = ManualClock::starting_at(0);
-    probe(
-        &mut store,
-        &clock,
-        shop,
-        &[(at(9, 0) - 10 * 86_400, Online), (at(9, 0), Offline)],
-    );
-    let runs = store
-        .health_runs_until(&[shop], at(9, 0))
-        .expect("runs")
-        .remove(&shop)
-        .expect("the camera's runs");
-    assert_eq!(runs.len(), 2, "{runs:?}");
+    (r, store, shop)
 }

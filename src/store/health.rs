@@ -437,18 +437,21 @@ impl Store {
              WHERE camera_id = ?1 AND to_unix_s >= ?2 ORDER BY id",
         )?;
         let rows = stmt
-            .query_map(params![camera_id, since_unix_s], |r| {
-                let state: String = r.get(0)?;
-                Ok(HealthRun {
-                    state: state_from(&state)?,
-                    from_unix_s: r.get(1)?,
-                    to_unix_s: r.get(2)?,
-                    probes: r.get(3)?,
-                })
-            })?
+            .query_map(params![camera_id, since_unix_s], run_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
+}
+
+/// One row of `SELECT state, from_unix_s, to_unix_s, probes FROM health_run`.
+fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HealthRun> {
+    let state: String = r.get(0)?;
+    Ok(HealthRun {
+        state: state_from(&state)?,
+        from_unix_s: r.get(1)?,
+        to_unix_s: r.get(2)?,
+        probes: r.get(3)?,
+    })
 }
 
 /// The health runs of each of `camera_ids` that began at or before `until_unix_s`, oldest first: what the lookup
@@ -466,15 +469,7 @@ pub fn health_runs_until(
     let mut out = HashMap::new();
     for &id in camera_ids {
         let runs = stmt
-            .query_map(params![id, until_unix_s], |r| {
-                let state: String = r.get(0)?;
-                Ok(HealthRun {
-                    state: state_from(&state)?,
-                    from_unix_s: r.get(1)?,
-                    to_unix_s: r.get(2)?,
-                    probes: r.get(3)?,
-                })
-            })?
+            .query_map(params![id, until_unix_s], run_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         if !runs.is_empty() {
             out.insert(id, runs);
