@@ -8,56 +8,13 @@
 //! printed, never asserted. Needs `Xvfb` and `xdotool`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The sidebar's entries, top to bottom, at their centres in a 1600×1000 maximized window.
-const SCREENS: [(&str, i32); 7] = [
-    ("Sites and cameras", 68),
-    ("Camera wall", 99),
-    ("Site map", 130),
-    ("Weekly review", 161),
-    ("Blocked", 192),
-    ("Import cameras", 223),
-    ("Audit log", 254),
-];
-const SIDEBAR_X: i32 = 84;
+mod support;
+use support::*;
+
 const SAMPLE_EVERY: Duration = Duration::from_secs(10);
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        // The desk stops its helper processes when it ends; a plain kill would leave them running.
-        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
-        let until = Instant::now() + Duration::from_secs(10);
-        while matches!(self.0.try_wait(), Ok(None)) && Instant::now() < until {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-}
-
-fn number(name: &str, default: u64) -> u64 {
-    arg(name).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn has(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 /// Resident memory of a process, MB (`None` once it has ended).
 fn rss_mb(pid: u32) -> Option<f64> {
@@ -105,13 +62,6 @@ fn simulator_mb(desk: u32) -> (f64, usize) {
         .sum::<f64>()
         .max(0.0);
     (total, helpers.len())
-}
-
-fn xdotool(display: &str, args: &[&str]) {
-    let _ = Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", display)
-        .status();
 }
 
 /// The demo registry to open: the one given, or a new one of `cameras` cameras in `dir`.

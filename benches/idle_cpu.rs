@@ -8,46 +8,11 @@
 //! not idling), and the worst screen. Speed is printed, never asserted. Needs `Xvfb` and `xdotool`.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// The sidebar's entries, top to bottom, at their centres in a 1600×1000 maximized window.
-const SCREENS: [(&str, i32); 7] = [
-    ("Sites and cameras", 68),
-    ("Camera wall", 99),
-    ("Site map", 130),
-    ("Weekly review", 161),
-    ("Blocked", 192),
-    ("Import cameras", 223),
-    ("Audit log", 254),
-];
-const SIDEBAR_X: i32 = 84;
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn has(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
+mod support;
+use support::*;
 
 /// User plus system CPU time of a process, in clock ticks.
 fn cpu_ticks(pid: u32) -> Option<u64> {
@@ -93,18 +58,11 @@ fn probes_since(db: &Path, from_s: i64) -> i64 {
         .unwrap_or(-1)
 }
 
-fn xdotool(display: &str, args: &[&str]) {
-    let _ = Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", display)
-        .status();
-}
-
 fn main() {
-    let cameras = arg("--cameras", 3_200);
-    let first_sweep = Duration::from_secs(arg("--first-sweep-s", 60));
-    let settle = Duration::from_secs(arg("--settle-s", 5));
-    let measure = Duration::from_secs(arg("--measure-s", 20));
+    let cameras = number("--cameras", 3_200);
+    let first_sweep = Duration::from_secs(number("--first-sweep-s", 60));
+    let settle = Duration::from_secs(number("--settle-s", 5));
+    let measure = Duration::from_secs(number("--measure-s", 20));
     if !has("Xvfb") || !has("xdotool") {
         eprintln!(
             "idle_cpu: needs Xvfb and xdotool (apt-get install xvfb xdotool); nothing measured"

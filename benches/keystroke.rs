@@ -9,11 +9,14 @@
 //! after the keys. Speed is printed, never asserted. Needs `Xvfb` and `xdotool` (`scripts/setup.sh test`).
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use x11rb::connection::Connection as _;
 use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat};
+
+mod support;
+use support::*;
 
 const WIDTH: u16 = 1600;
 const HEIGHT: u16 = 1000;
@@ -23,35 +26,6 @@ const REGISTRY_ENTRY: (i32, i32) = (84, 68);
 const FIRST_ROW: (i32, i32) = (500, 140);
 /// How often the screen is read back while waiting for a change.
 const POLL: Duration = Duration::from_millis(4);
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-}
-
-fn arg_u64(name: &str, default: u64) -> u64 {
-    arg(name).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn has(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 /// User plus system CPU time of a process (all its threads, llvmpipe's included), in ms.
 fn cpu_ms(pid: u32) -> Option<f64> {
@@ -67,13 +41,6 @@ fn cpu_ms(pid: u32) -> Option<f64> {
         _ => 100.0,
     };
     Some((utime + stime) as f64 * 1000.0 / ticks_per_s)
-}
-
-fn xdotool(display: &str, args: &[&str]) {
-    let _ = Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", display)
-        .status();
 }
 
 /// The X display's screen, read back as the operator sees it.
@@ -157,9 +124,9 @@ fn sorted(mut v: Vec<f64>) -> Vec<f64> {
 }
 
 fn main() {
-    let cameras = arg_u64("--cameras", 3_200);
-    let keys = arg_u64("--keys", 30);
-    let quiet = Duration::from_millis(arg_u64("--settle-ms", 1_000));
+    let cameras = number("--cameras", 3_200);
+    let keys = number("--keys", 30);
+    let quiet = Duration::from_millis(number("--settle-ms", 1_000));
     let renderer = arg("--renderer");
     if !has("Xvfb") || !has("xdotool") {
         eprintln!("keystroke: needs Xvfb and xdotool (scripts/setup.sh test); nothing measured");
@@ -212,7 +179,7 @@ fn main() {
     let desk = Killed(desk.spawn().expect("start the desk"));
     let pid = desk.0.id();
     // The registry opens and the prober's first sweep of offline cameras ends: the screen goes quiet.
-    let open_deadline = Instant::now() + Duration::from_secs(arg_u64("--open-s", 120));
+    let open_deadline = Instant::now() + Duration::from_secs(number("--open-s", 120));
     let _ = screen.settled(screen.grab(), Duration::from_secs(3), open_deadline);
     // No window manager gives the window the keyboard under Xvfb: give it as one would (the desk then sees
     // itself focused, as on a console).
