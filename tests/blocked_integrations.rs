@@ -147,7 +147,11 @@ fn the_supervisor_chases_blocked_owners_category_by_category() {
         list.categories[0].owners[0].clone()
     };
     assert!(!owner.name_hi.is_empty(), "demo owners have Hindi names");
-    h.get_by_label_contains(&format!("{} · {}", owner.name_en, owner.name_hi));
+    // Named with whom to call: two demo owners may share a site name.
+    h.get_by_label_contains(&format!(
+        "{} · {} — call {}",
+        owner.name_en, owner.name_hi, owner.contact_person
+    ));
 
     // Newest first.
     h.get_by_label("Newest block first").click();
